@@ -1,0 +1,25 @@
+// The command-line interface: one commander program, one module per command under cli/commands/.
+import { Command, CommanderError } from 'commander';
+import { registerValidate } from './commands/validate.ts';
+
+export function program(): Command {
+  const cli = new Command('pilotflow')
+    .description('Serverless workflow automation for government pilot programmes.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerValidate(cli);
+  return cli;
+}
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const cli = program();
+  try {
+    await cli.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
