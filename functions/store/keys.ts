@@ -1,0 +1,85 @@
+// Every key of the single table, and every condition expression, in one place (STYLE.md §4).
+// The key schema and access patterns are written down in infra/constructs/table.ts and docs/data-model.md.
+
+/** Attribute names of the table and its indexes, shared with the CDK construct. */
+export const KEY = {
+  pk: 'pk',
+  sk: 'sk',
+  gsi1pk: 'gsi1pk',
+  gsi1sk: 'gsi1sk',
+  openPk: 'openPk',
+  openSk: 'openSk',
+  assigneePk: 'assigneePk',
+  assigneeSk: 'assigneeSk',
+  ttl: 'ttl',
+} as const;
+
+export const INDEX = {
+  /** Relations: pilot → tasks, task → links and audit events. */
+  byParent: 'byParent',
+  /** Sparse: only open tasks carry openPk/openSk, sorted by due date. Escalation and "overdue" read it. */
+  openTasksByDue: 'openTasksByDue',
+  /** Sparse: links by assignee e-mail, sorted by the task's due date. */
+  byAssignee: 'byAssignee',
+} as const;
+
+/** The partition of the open-tasks index. One partition keeps "everything due before T" a single Query. */
+export const OPEN_TASKS = 'OPEN';
+
+export const keys = {
+  programme: (programmeId: string) => ({ pk: `PROGRAMME#${programmeId}`, sk: 'PROGRAMME' }),
+  pilot: (programmeId: string, pilotId: string) => ({
+    pk: `PROGRAMME#${programmeId}`,
+    sk: `PILOT#${pilotId}`,
+  }),
+  pilotsOf: (programmeId: string) => ({ pk: `PROGRAMME#${programmeId}`, skPrefix: 'PILOT#' }),
+  task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
+  /** Task → pilot relation (byParent index). */
+  taskParent: (programmeId: string, pilotId: string, createdAt: string, taskId: string) => ({
+    gsi1pk: `PILOT#${programmeId}#${pilotId}`,
+    gsi1sk: `TASK#${createdAt}#${taskId}`,
+  }),
+  tasksOfPilot: (programmeId: string, pilotId: string) => ({
+    gsi1pk: `PILOT#${programmeId}#${pilotId}`,
+    skPrefix: 'TASK#',
+  }),
+  /** Present on a task only while it is open (sparse index). */
+  openTask: (dueAt: string, taskId: string) => ({ openPk: OPEN_TASKS, openSk: `${dueAt}#${taskId}` }),
+  decision: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'DECISION' }),
+  link: (linkId: string) => ({ pk: `LINK#${linkId}`, sk: 'LINK' }),
+  linkParent: (taskId: string, linkId: string) => ({ gsi1pk: `TASK#${taskId}`, gsi1sk: `LINK#${linkId}` }),
+  linksOfTask: (taskId: string) => ({ gsi1pk: `TASK#${taskId}`, skPrefix: 'LINK#' }),
+  linkAssignee: (email: string, dueAt: string, taskId: string) => ({
+    assigneePk: `ASSIGNEE#${email.toLowerCase()}`,
+    assigneeSk: `${dueAt}#${taskId}`,
+  }),
+  linksOfAssignee: (email: string) => ({ assigneePk: `ASSIGNEE#${email.toLowerCase()}` }),
+  /** Audit events of a pilot (or of the programme itself, with pilotId `-`), in time order. */
+  audit: (programmeId: string, pilotId: string, at: string, eventId: string) => ({
+    pk: `AUDIT#${programmeId}#${pilotId}`,
+    sk: `${at}#${eventId}`,
+  }),
+  auditOf: (programmeId: string, pilotId: string) => ({ pk: `AUDIT#${programmeId}#${pilotId}` }),
+  /** Audit event → task relation (byParent index), so a task's history is one Query. */
+  auditParent: (taskId: string, at: string, eventId: string) => ({
+    gsi1pk: `TASK#${taskId}`,
+    gsi1sk: `AUDIT#${at}#${eventId}`,
+  }),
+  auditOfTask: (taskId: string) => ({ gsi1pk: `TASK#${taskId}`, skPrefix: 'AUDIT#' }),
+  /** An idempotency record: a key that may be claimed once (e.g. "this notice was sent"). */
+  once: (scope: string, id: string) => ({ pk: `ONCE#${scope}`, sk: id }),
+};
+
+/** Condition expressions, each named for what it prevents. */
+export const CONDITION = {
+  /** Creating an item that already exists (a retried Lambda, a second launch). */
+  isNew: 'attribute_not_exists(pk)',
+  /** Changing an item that was deleted or never existed. */
+  exists: 'attribute_exists(pk)',
+  /** Deciding, cancelling or reassigning a task that is no longer open (double click, concurrent decision). */
+  taskIsOpen: '#status = :open',
+  /** Using a link twice, or a link that was revoked by a reassignment. */
+  linkIsActive: '#status = :active',
+  /** Sending the same reminder or escalation level twice (overlapping sweeps, retries, restarts). */
+  escalationLevelIs: 'escalationLevel = :expectedLevel',
+} as const;

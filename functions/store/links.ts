@@ -1,0 +1,101 @@
+// The approval-link aggregate: a random link id that stands for (task, assignee) so the task token never
+// appears in a URL. A link is active until it is used once, revoked (reassignment) or past its expiry;
+// DynamoDB's TTL removes it some time after it expired.
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CONDITION, INDEX, keys } from './keys.ts';
+import { queryAll } from './query.ts';
+import { conditional, type Store, withoutKeys } from './store.ts';
+import type { Person } from './tasks.ts';
+
+export type LinkStatus = 'active' | 'used' | 'revoked';
+
+export interface LinkRecord {
+  linkId: string;
+  taskId: string;
+  assignee: Person;
+  status: LinkStatus;
+  createdAt: string;
+  /** After this instant the link is refused (the task's due date plus the plan's grace period). */
+  expiresAt: string;
+  usedAt?: string;
+  revokedAt?: string;
+  revokedReason?: string;
+}
+
+/** How long an expired link is kept (to explain itself) before DynamoDB's TTL deletes it. */
+export const LINK_RETENTION_SECONDS = 90 * 86_400;
+
+export async function createLink(store: Store, link: LinkRecord, dueAt: string): Promise<void> {
+  await conditional(`link ${link.linkId} exists already`, () =>
+    store.db.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: {
+          ...keys.link(link.linkId),
+          ...keys.linkParent(link.taskId, link.linkId),
+          ...keys.linkAssignee(link.assignee.email, dueAt, link.taskId),
+          ...link,
+          ttl: Math.floor(Date.parse(link.expiresAt) / 1000) + LINK_RETENTION_SECONDS,
+        },
+        ConditionExpression: CONDITION.isNew,
+      }),
+    ),
+  );
+}
+
+export async function getLink(store: Store, linkId: string): Promise<LinkRecord | undefined> {
+  const out = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: keys.link(linkId), ConsistentRead: true }),
+  );
+  return out.Item ? withoutKeys<LinkRecord>(out.Item) : undefined;
+}
+
+export async function listLinksOfTask(store: Store, taskId: string): Promise<LinkRecord[]> {
+  const { gsi1pk, skPrefix } = keys.linksOfTask(taskId);
+  const { items } = await queryAll(
+    store,
+    {
+      IndexName: INDEX.byParent,
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': gsi1pk, ':prefix': skPrefix },
+    },
+    (item) => withoutKeys<LinkRecord>(item),
+  );
+  return items;
+}
+
+export async function listLinksOfAssignee(store: Store, email: string): Promise<LinkRecord[]> {
+  const { assigneePk } = keys.linksOfAssignee(email);
+  const { items } = await queryAll(
+    store,
+    {
+      IndexName: INDEX.byAssignee,
+      KeyConditionExpression: 'assigneePk = :pk',
+      ExpressionAttributeValues: { ':pk': assigneePk },
+    },
+    (item) => withoutKeys<LinkRecord>(item),
+  );
+  return items;
+}
+
+/** Revokes an active link (reassignment): it stops working at once. Refused once it was used. */
+export async function revokeLink(store: Store, linkId: string, at: string, reason: string): Promise<void> {
+  await conditional(`link ${linkId} is not active`, () =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.link(linkId),
+        UpdateExpression:
+          'SET #status = :revoked, revokedAt = :at, revokedReason = :reason REMOVE assigneePk, assigneeSk',
+        ConditionExpression: CONDITION.linkIsActive,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':revoked': 'revoked',
+          ':active': 'active',
+          ':at': at,
+          ':reason': reason,
+        },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,129 @@
+// The pilot aggregate: one item per pilot under its programme, with each stage's progress for the
+// dashboard's pilots × stages matrix and the pilot's outcome.
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CONDITION, keys } from './keys.ts';
+import { queryAll } from './query.ts';
+import { conditional, isConditionFailure, type Store, withoutKeys } from './store.ts';
+
+export type StageName = 'launch' | 'implementation' | 'evaluation';
+export type StageStatus = 'not-started' | 'running' | 'done' | 'failed' | 'stalled';
+
+export interface StageProgress {
+  status: StageStatus;
+  executionArn?: string;
+  /** The step the stage is on, in the words of the state machine. */
+  step?: string;
+  updatedAt: string;
+}
+
+export interface PilotRecord {
+  programmeId: string;
+  pilotId: string;
+  name: string;
+  nameEn?: string;
+  level: 'town' | 'community';
+  type: string;
+  town?: string;
+  stages: Partial<Record<StageName, StageProgress>>;
+  outcome?: 'accepted' | 'failed' | 'stopped';
+  acceptanceScore?: number;
+  executionArn?: string;
+  updatedAt: string;
+}
+
+/** Stores the pilots of a programme; a pilot that exists already is left as it is (launching twice is harmless). */
+export async function putPilots(store: Store, pilots: PilotRecord[]): Promise<void> {
+  // BatchWrite cannot be conditional, so each pilot is its own conditional put.
+  await Promise.all(
+    pilots.map(async (pilot) => {
+      try {
+        await store.db.send(
+          new PutCommand({
+            TableName: store.table,
+            Item: { ...keys.pilot(pilot.programmeId, pilot.pilotId), ...pilot },
+            ConditionExpression: CONDITION.isNew,
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }),
+  );
+}
+
+export async function getPilot(
+  store: Store,
+  programmeId: string,
+  pilotId: string,
+): Promise<PilotRecord | undefined> {
+  const out = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: keys.pilot(programmeId, pilotId) }),
+  );
+  return out.Item ? withoutKeys<PilotRecord>(out.Item) : undefined;
+}
+
+export async function listPilots(store: Store, programmeId: string): Promise<PilotRecord[]> {
+  const { pk, skPrefix } = keys.pilotsOf(programmeId);
+  const { items } = await queryAll(
+    store,
+    {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+    },
+    (item) => withoutKeys<PilotRecord>(item),
+  );
+  return items;
+}
+
+/** Records a stage's progress (the latest report wins; the workflows report in order). */
+export async function recordStage(
+  store: Store,
+  programmeId: string,
+  pilotId: string,
+  stage: StageName,
+  progress: StageProgress,
+): Promise<void> {
+  await conditional(`pilot ${pilotId} of ${programmeId} does not exist`, () =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.pilot(programmeId, pilotId),
+        UpdateExpression: 'SET #stages.#stage = :progress, #updatedAt = :at',
+        ConditionExpression: CONDITION.exists,
+        ExpressionAttributeNames: { '#stages': 'stages', '#stage': stage, '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':progress': progress, ':at': progress.updatedAt },
+      }),
+    ),
+  );
+}
+
+/** Records a pilot's outcome once; a second, different outcome is refused. */
+export async function recordOutcome(
+  store: Store,
+  programmeId: string,
+  pilotId: string,
+  outcome: NonNullable<PilotRecord['outcome']>,
+  at: string,
+  acceptanceScore?: number,
+): Promise<void> {
+  await conditional(`pilot ${pilotId} already has an outcome`, () =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.pilot(programmeId, pilotId),
+        UpdateExpression: `SET #outcome = :outcome, #updatedAt = :at${acceptanceScore === undefined ? '' : ', #score = :score'}`,
+        ConditionExpression: `${CONDITION.exists} AND (attribute_not_exists(#outcome) OR #outcome = :outcome)`,
+        ExpressionAttributeNames: {
+          '#outcome': 'outcome',
+          '#updatedAt': 'updatedAt',
+          ...(acceptanceScore === undefined ? {} : { '#score': 'acceptanceScore' }),
+        },
+        ExpressionAttributeValues: {
+          ':outcome': outcome,
+          ':at': at,
+          ...(acceptanceScore === undefined ? {} : { ':score': acceptanceScore }),
+        },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,109 @@
+// The programme aggregate: one item per launched plan, holding the validated plan (gzip-compressed so a
+// 1,000-pilot plan stays far below DynamoDB's 400 KB item limit) and the programme's status.
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CONDITION, keys } from './keys.ts';
+import { ConflictError, conditional, type Store, withoutKeys } from './store.ts';
+
+export type ProgrammeStatus = 'launched' | 'running' | 'completed' | 'failed';
+
+export interface ProgrammeRecord {
+  programmeId: string;
+  title: string;
+  status: ProgrammeStatus;
+  launchedAt: string;
+  updatedAt: string;
+  executionArn?: string;
+  summarySentAt?: string;
+}
+
+interface StoredProgramme extends ProgrammeRecord {
+  planGz: Uint8Array;
+}
+
+/** Stores a programme and its plan unless it exists already. Resolves to false when it did. */
+export async function putProgrammeOnce(
+  store: Store,
+  programme: ProgrammeRecord,
+  plan: unknown,
+): Promise<boolean> {
+  try {
+    await conditional(`programme ${programme.programmeId} exists already`, () =>
+      store.db.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: {
+            ...keys.programme(programme.programmeId),
+            ...programme,
+            planGz: gzipSync(JSON.stringify(plan)),
+          },
+          ConditionExpression: CONDITION.isNew,
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictError) return false;
+    throw error;
+  }
+}
+
+export async function getProgramme(store: Store, programmeId: string): Promise<ProgrammeRecord | undefined> {
+  const out = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: keys.programme(programmeId) }),
+  );
+  if (!out.Item) return undefined;
+  const { planGz: _plan, ...record } = withoutKeys<StoredProgramme>(out.Item);
+  return record;
+}
+
+/** The plan stored with a programme, as it was launched. */
+export async function getProgrammePlan<T = unknown>(
+  store: Store,
+  programmeId: string,
+): Promise<T | undefined> {
+  const out = await store.db.send(
+    new GetCommand({
+      TableName: store.table,
+      Key: keys.programme(programmeId),
+      ProjectionExpression: 'planGz',
+    }),
+  );
+  const gz = out.Item?.planGz as Uint8Array | undefined;
+  return gz ? (JSON.parse(gunzipSync(gz).toString('utf8')) as T) : undefined;
+}
+
+/** Moves a programme to `status` only from one of `from`. */
+export async function setProgrammeStatus(
+  store: Store,
+  programmeId: string,
+  from: ProgrammeStatus[],
+  status: ProgrammeStatus,
+  at: string,
+  extra: Partial<Pick<ProgrammeRecord, 'executionArn' | 'summarySentAt'>> = {},
+): Promise<void> {
+  const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':status': status, ':at': at };
+  const sets = ['#status = :status', '#updatedAt = :at'];
+  for (const [field, value] of Object.entries(extra)) {
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    sets.push(`#${field} = :${field}`);
+  }
+  const allowed = from.map((_, i) => `:from${i}`);
+  from.forEach((value, i) => {
+    values[`:from${i}`] = value;
+  });
+  await conditional(`programme ${programmeId} is not ${from.join(' or ')}`, () =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.programme(programmeId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: `${CONDITION.exists} AND #status IN (${allowed.join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    ),
+  );
+}

@@ -1,0 +1,64 @@
+// The store's handle: a DynamoDB document client and the table name. Handlers make one at module scope
+// (functions/lib/aws.ts); tests make one against DynamoDB Local.
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface Store {
+  readonly db: DynamoDBDocumentClient;
+  readonly table: string;
+}
+
+export function createStore(table: string, config: DynamoDBClientConfig = {}): Store {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return { db, table };
+}
+
+/** Thrown when a conditional write is refused because the state it expected has changed. */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+/** Thrown when an item that must exist does not. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** True for the SDK's refusal of a conditional write (single or transactional). */
+export function isConditionFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'ConditionalCheckFailedException') return true;
+  if (error.name === 'TransactionCanceledException') {
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
+  }
+  return false;
+}
+
+/** Runs a conditional write and turns its refusal into ConflictError with `message`. */
+export async function conditional<T>(message: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConflictError(message, { cause: error });
+    throw error;
+  }
+}
+
+/** Strips the key attributes from an item read from the table. */
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    openPk: _o1,
+    openSk: _o2,
+    assigneePk: _a1,
+    assigneeSk: _a2,
+    ttl: _ttl,
+    ...rest
+  } = item;
+  return rest as T;
+}

@@ -1,0 +1,329 @@
+// The task aggregate: a human task waiting for an official's decision (the item behind every approval,
+// acknowledgement, submission and check), its decision, and its place in the open-tasks-by-due index.
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CONDITION, INDEX, keys, OPEN_TASKS } from './keys.ts';
+import { queryAll, queryPage } from './query.ts';
+import { conditional, isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
+
+export type TaskStatus = 'open' | 'decided' | 'cancelled' | 'timed-out';
+export type Outcome = 'approve' | 'return' | 'reject';
+
+export interface Person {
+  name: string;
+  email: string;
+  unitId?: string;
+}
+
+export interface Decision {
+  outcome: Outcome;
+  comment: string;
+  form: Record<string, unknown>;
+  decidedBy: Person;
+  decidedAt: string;
+  /** The link the decision came through (absent for decisions made by an administrator). */
+  linkId?: string;
+}
+
+export interface TaskRecord {
+  taskId: string;
+  programmeId: string;
+  pilotId: string;
+  stage: string;
+  /** The kind of task (acknowledgement, plan-review, check, …): chooses the form, durations and escalation. */
+  kind: string;
+  /** The state name in the workflow, shown to administrators. */
+  step: string;
+  title: string;
+  round: number;
+  /** Everyone who may decide: one link each, and the first decision closes the task (或签 when several). */
+  assignees: Person[];
+  dueAt: string;
+  createdAt: string;
+  status: TaskStatus;
+  executionArn: string;
+  /** The Step Functions task token. Never leaves the back end: links refer to the task, not the token. */
+  taskToken: string;
+  /** What the page shows and asks for; the workflows and the approval pages agree on its shape. */
+  form: Record<string, unknown>;
+  escalationLevel: number;
+  escalatedAt?: string;
+  decision?: Decision;
+  closedAt?: string;
+  /** Set when the decision is stored and cleared once Step Functions has it: a crash between the two is retried. */
+  callbackPending?: boolean;
+}
+
+export type NewTask = Omit<
+  TaskRecord,
+  'status' | 'escalationLevel' | 'decision' | 'closedAt' | 'callbackPending'
+>;
+
+const OPEN_VALUES = { ':open': 'open' } as const;
+const STATUS_NAME = { '#status': 'status' } as const;
+
+/**
+ * Stores a new open task. A retried call with the same task id keeps the first task but takes the new task
+ * token (Step Functions issues a fresh token when it retries a Task state). Resolves to the stored task.
+ */
+export async function createTask(
+  store: Store,
+  task: NewTask,
+): Promise<{ task: TaskRecord; created: boolean }> {
+  const record: TaskRecord = { ...task, status: 'open', escalationLevel: 0 };
+  try {
+    await store.db.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: {
+          ...keys.task(task.taskId),
+          ...keys.taskParent(task.programmeId, task.pilotId, task.createdAt, task.taskId),
+          ...keys.openTask(task.dueAt, task.taskId),
+          ...record,
+        },
+        ConditionExpression: CONDITION.isNew,
+      }),
+    );
+    return { task: record, created: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  await store.db
+    .send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.task(task.taskId),
+        UpdateExpression: 'SET taskToken = :token',
+        ConditionExpression: CONDITION.taskIsOpen,
+        ExpressionAttributeNames: STATUS_NAME,
+        ExpressionAttributeValues: { ...OPEN_VALUES, ':token': task.taskToken },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+  const existing = await getTask(store, task.taskId);
+  if (!existing) throw new NotFoundError(`task ${task.taskId} vanished while it was being created`);
+  return { task: existing, created: false };
+}
+
+export async function getTask(store: Store, taskId: string): Promise<TaskRecord | undefined> {
+  const out = await store.db.send(
+    new GetCommand({ TableName: store.table, Key: keys.task(taskId), ConsistentRead: true }),
+  );
+  return out.Item ? withoutKeys<TaskRecord>(out.Item) : undefined;
+}
+
+export async function listTasksOfPilot(
+  store: Store,
+  programmeId: string,
+  pilotId: string,
+): Promise<TaskRecord[]> {
+  const { gsi1pk, skPrefix } = keys.tasksOfPilot(programmeId, pilotId);
+  const { items } = await queryAll(
+    store,
+    {
+      IndexName: INDEX.byParent,
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': gsi1pk, ':prefix': skPrefix },
+    },
+    (item) => withoutKeys<TaskRecord>(item),
+  );
+  return items;
+}
+
+/**
+ * Open tasks due at or before `dueBy` (ISO), earliest first: a Query on the sparse index, so its cost follows
+ * the number of due tasks, never the size of the table. `scanned` counts the items DynamoDB read.
+ */
+export async function listOpenTasksDueBy(
+  store: Store,
+  dueBy: string,
+  options: { limit?: number; start?: Record<string, unknown> } = {},
+): Promise<{ tasks: TaskRecord[]; scanned: number; next?: Record<string, unknown> }> {
+  const page = await queryPage(
+    store,
+    {
+      IndexName: INDEX.openTasksByDue,
+      KeyConditionExpression: 'openPk = :open AND openSk <= :dueBy',
+      // '~' sorts after '#' and every character of a task id, so tasks due exactly at dueBy are included.
+      ExpressionAttributeValues: { ':open': OPEN_TASKS, ':dueBy': `${dueBy}~` },
+      ...(options.limit ? { Limit: options.limit } : {}),
+      ...(options.start ? { ExclusiveStartKey: options.start } : {}),
+    },
+    (item) => withoutKeys<TaskRecord>(item),
+  );
+  return { tasks: page.items, scanned: page.scanned, ...(page.next ? { next: page.next } : {}) };
+}
+
+/** Every open task, earliest due first (the index holds open tasks only). */
+export async function listOpenTasks(store: Store): Promise<TaskRecord[]> {
+  const { items } = await queryAll(
+    store,
+    {
+      IndexName: INDEX.openTasksByDue,
+      KeyConditionExpression: 'openPk = :open',
+      ExpressionAttributeValues: { ':open': OPEN_TASKS },
+    },
+    (item) => withoutKeys<TaskRecord>(item),
+  );
+  return items;
+}
+
+export type DecideResult =
+  | { kind: 'decided'; task: TaskRecord }
+  | { kind: 'already-closed'; task: TaskRecord }
+  | { kind: 'link-not-active' };
+
+/**
+ * Records a decision exactly once, in one transaction: the task moves from open to decided (and leaves the
+ * open-tasks index), the decision item is created, and the link (if any) is marked used. Any concurrent or
+ * repeated attempt finds the task closed or the link used and changes nothing.
+ */
+export async function decideTask(
+  store: Store,
+  taskId: string,
+  decision: Decision,
+  extraWrites: Array<Record<string, unknown>> = [],
+): Promise<DecideResult> {
+  const linkUpdate = decision.linkId
+    ? [
+        {
+          Update: {
+            TableName: store.table,
+            Key: keys.link(decision.linkId),
+            UpdateExpression: 'SET #status = :used, usedAt = :at',
+            ConditionExpression: CONDITION.linkIsActive,
+            ExpressionAttributeNames: STATUS_NAME,
+            ExpressionAttributeValues: { ':used': 'used', ':active': 'active', ':at': decision.decidedAt },
+          },
+        },
+      ]
+    : [];
+  try {
+    await store.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: store.table,
+              Key: keys.task(taskId),
+              UpdateExpression:
+                'SET #status = :decided, decision = :decision, closedAt = :at, callbackPending = :true REMOVE openPk, openSk',
+              ConditionExpression: CONDITION.taskIsOpen,
+              ExpressionAttributeNames: STATUS_NAME,
+              ExpressionAttributeValues: {
+                ...OPEN_VALUES,
+                ':decided': 'decided',
+                ':decision': decision,
+                ':at': decision.decidedAt,
+                ':true': true,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: store.table,
+              Item: { ...keys.decision(taskId), taskId, ...decision },
+              ConditionExpression: CONDITION.isNew,
+            },
+          },
+          ...linkUpdate,
+          ...extraWrites.map((Item) => ({
+            Put: { TableName: store.table, Item, ConditionExpression: CONDITION.isNew },
+          })),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const task = await getTask(store, taskId);
+    if (!task) throw new NotFoundError(`task ${taskId} does not exist`);
+    if (task.status !== 'open') return { kind: 'already-closed', task };
+    return { kind: 'link-not-active' };
+  }
+  const task = await getTask(store, taskId);
+  if (!task) throw new NotFoundError(`task ${taskId} does not exist`);
+  return { kind: 'decided', task };
+}
+
+/** Marks the decision as delivered to Step Functions. */
+export async function clearCallbackPending(store: Store, taskId: string): Promise<void> {
+  await store.db.send(
+    new UpdateCommand({
+      TableName: store.table,
+      Key: keys.task(taskId),
+      UpdateExpression: 'REMOVE callbackPending',
+      ConditionExpression: CONDITION.exists,
+    }),
+  );
+}
+
+/** Closes an open task without a decision (the execution ended, timed out or was stopped). */
+export async function closeTask(
+  store: Store,
+  taskId: string,
+  status: Exclude<TaskStatus, 'open' | 'decided'>,
+  at: string,
+): Promise<boolean> {
+  try {
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET #status = :status, closedAt = :at REMOVE openPk, openSk',
+        ConditionExpression: CONDITION.taskIsOpen,
+        ExpressionAttributeNames: STATUS_NAME,
+        ExpressionAttributeValues: { ...OPEN_VALUES, ':status': status, ':at': at },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Raises an open task's escalation level from `from` to `to`. Resolves to false, changing nothing, when the
+ * level is no longer `from` or the task closed: so overlapping sweeps, retries and restarts act once.
+ */
+export async function raiseEscalation(
+  store: Store,
+  taskId: string,
+  from: number,
+  to: number,
+  at: string,
+): Promise<boolean> {
+  try {
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET escalationLevel = :to, escalatedAt = :at',
+        ConditionExpression: `${CONDITION.taskIsOpen} AND ${CONDITION.escalationLevelIs}`,
+        ExpressionAttributeNames: STATUS_NAME,
+        ExpressionAttributeValues: { ...OPEN_VALUES, ':expectedLevel': from, ':to': to, ':at': at },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Replaces an open task's assignees (reassignment). Refused with ConflictError once the task closed. */
+export async function setAssignees(store: Store, taskId: string, assignees: Person[]): Promise<void> {
+  await conditional(`task ${taskId} is no longer open`, () =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET assignees = :assignees',
+        ConditionExpression: CONDITION.taskIsOpen,
+        ExpressionAttributeNames: STATUS_NAME,
+        ExpressionAttributeValues: { ...OPEN_VALUES, ':assignees': assignees },
+      }),
+    ),
+  );
+}
