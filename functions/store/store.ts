@@ -2,6 +2,7 @@
 // (functions/lib/aws.ts); tests make one against DynamoDB Local.
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '#lib/errors.ts';
 
 export interface Store {
   readonly db: DynamoDBDocumentClient;
@@ -15,15 +16,7 @@ export function createStore(table: string, config: DynamoDBClientConfig = {}): S
   return { db, table };
 }
 
-/** Thrown when a conditional write is refused because the state it expected has changed. */
-export class ConflictError extends Error {
-  override name = 'ConflictError';
-}
-
-/** Thrown when an item that must exist does not. */
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-}
+export { ConflictError, NotFoundError };
 
 /** True for the SDK's refusal of a conditional write (single or transactional). */
 export function isConditionFailure(error: unknown): boolean {

@@ -1,0 +1,56 @@
+// Configuration: the only module that reads process.env (STYLE.md §3). Every variable any function may use
+// is described here once; a handler states at load which ones it needs (`requireConfig`), so a function
+// deployed without one fails at start with the variable's name instead of at its first request.
+import { z } from 'zod';
+
+const optionalUrl = z.url().optional();
+
+const envSchema = z.object({
+  /** The DynamoDB table (functions/store). */
+  TABLE_NAME: z.string().min(1).optional(),
+  /** The sender address of every e-mail, e.g. `PilotFlow <pilotflow@xx-county.example>`. */
+  MAIL_FROM: z.string().min(3).optional(),
+  /** The SES configuration set (bounce and complaint events); optional. */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** `ses` (default) or `smtp` for regions without SES. */
+  MAIL_TRANSPORT: z.enum(['ses', 'smtp']).default('ses'),
+  /** Secrets Manager secret with the SMTP host, port, user and password, when MAIL_TRANSPORT is smtp. */
+  SMTP_SECRET_ARN: z.string().min(1).optional(),
+  /** The public base URL of the HTTP API, for links in e-mails (no trailing slash). */
+  API_BASE_URL: optionalUrl,
+  /** Secrets Manager secret holding the key that signs approval links. */
+  LINK_SIGNING_SECRET_ARN: z.string().min(1).optional(),
+  /** State machine ARNs. */
+  PROGRAMME_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** Hours between escalation sweeps, for the reminder e-mails' wording. */
+  ESCALATION_RATE_HOURS: z.coerce.number().positive().optional(),
+  /** The Powertools service name. */
+  POWERTOOLS_SERVICE_NAME: z.string().default('pilotflow'),
+  /** Set by the local cloud: the dashboard shows its clock and mailbox controls. */
+  PILOTFLOW_LOCAL: z.enum(['1']).optional(),
+  /** The local mailbox's URL (local cloud only). */
+  LOCAL_MAILBOX_URL: optionalUrl,
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type ConfigName = keyof Env;
+
+function parse(env: NodeJS.ProcessEnv): Readonly<Env> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+export const config: Readonly<Env> = parse(process.env);
+
+/** Fails at load, naming every missing variable, unless all of `names` are set. */
+export function requireConfig<K extends ConfigName>(...names: K[]): Readonly<Env & Required<Pick<Env, K>>> {
+  const missing = names.filter((name) => config[name] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`missing configuration: ${missing.join(', ')} (set by the CDK app for this function)`);
+  }
+  return config as Readonly<Env & Required<Pick<Env, K>>>;
+}

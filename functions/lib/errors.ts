@@ -1,0 +1,32 @@
+// Typed errors shared by handlers (STYLE.md §5). Each sets `name`; the HTTP middleware maps them to status
+// codes in one place, and the workflows' Retry/Catch match the same names.
+
+/** The input does not match its schema. `issues` lists each problem with its path. */
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+  readonly issues: Array<{ path: string; message: string }>;
+  constructor(message: string, issues: Array<{ path: string; message: string }> = []) {
+    super(message);
+    this.issues = issues;
+  }
+}
+
+/** Something the request refers to does not exist. */
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+/** The request is refused because the state it expects has changed (already decided, link used, …). */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+/** The caller is not signed in, or its credentials are not valid. */
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError';
+}
+
+/** A dependency failed in a way worth retrying (the workflows retry on this name). */
+export class TransientError extends Error {
+  override name = 'TransientError';
+}

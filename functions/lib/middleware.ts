@@ -1,0 +1,64 @@
+// The middleware every handler is wrapped in: Powertools logging context and metrics, input validation
+// with a zod schema, and, for HTTP handlers, one mapping from typed errors to responses.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { ValidationError } from './errors.ts';
+import { logger, metrics } from './observability.ts';
+
+/** Parses `value` with `schema`, throwing ValidationError that lists every problem with its path. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, what = 'input'): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    path: issue.path
+      .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+      .join(''),
+    message: issue.message,
+  }));
+  throw new ValidationError(
+    `invalid ${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+    issues,
+  );
+}
+
+/**
+ * A handler invoked directly (by Step Functions, the scheduler or another function): its event is
+ * validated with `schema` before `fn` sees it; a ValidationError fails the invocation with its message.
+ */
+export function lambdaHandler<S extends z.ZodType, R>(
+  schema: S,
+  fn: (input: z.infer<S>, context: Context) => Promise<R>,
+) {
+  return middy<unknown, R>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(async (event, context) => fn(validate(schema, event), context));
+}
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2;
+
+/** An HTTP API (payload 2.0) handler; `onError` renders typed errors, unexpected ones are logged and hidden. */
+export function httpHandler(
+  fn: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>,
+  onError: (error: unknown, event: APIGatewayProxyEventV2) => HttpResponse,
+) {
+  return middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(async (event, context) => {
+      try {
+        return await fn(event, context);
+      } catch (error) {
+        if (
+          !(error instanceof Error) ||
+          !['ValidationError', 'NotFoundError', 'ConflictError', 'UnauthorizedError'].includes(error.name)
+        ) {
+          logger.error('request failed', { error: error as Error, routeKey: event.routeKey });
+        }
+        return onError(error, event);
+      }
+    });
+}
