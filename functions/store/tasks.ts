@@ -1,12 +1,12 @@
 // The task aggregate: a human task waiting for an official's decision (the item behind every approval,
 // acknowledgement, submission and check), its decision, and its place in the open-tasks-by-due index.
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Outcome } from '#domain/forms.ts';
 import { CONDITION, INDEX, keys, OPEN_TASKS } from './keys.ts';
 import { queryAll, queryPage } from './query.ts';
 import { conditional, isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
 
 export type TaskStatus = 'open' | 'decided' | 'cancelled' | 'timed-out';
-export type Outcome = 'approve' | 'return' | 'reject';
 
 export interface Person {
   name: string;
