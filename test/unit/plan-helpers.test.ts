@@ -322,3 +322,14 @@ describe('acceptance score', () => {
     );
   });
 });
+
+describe('the plan module index', () => {
+  it('re-exports the same functions as the modules themselves', async () => {
+    const index = await import('#plan/index.ts');
+
+    expect(index.stageWindow).toBe(stageWindow);
+    expect(index.escalationChain).toBe(escalationChain);
+    expect(index.validatePlan).toBe(validatePlan);
+    expect(index.TASK_KINDS).toContain('rectification');
+  });
+});
