@@ -1,0 +1,36 @@
+// Checks a definition before CreateStateMachine/UpdateStateMachine accept it: JSON, then the ASL schema and
+// the graph checks of asl-validator (missing targets, unreachable states, missing terminal state).
+import { createRequire } from 'node:module';
+
+export interface DefinitionProblem {
+  code: string;
+  message: string;
+}
+
+type AslValidator = (definition: unknown) => {
+  isValid: boolean;
+  errors: Array<{ 'Error code'?: string; Message?: string; message?: string; path?: string }>;
+};
+
+// asl-validator ships CommonJS without type declarations.
+const require = createRequire(import.meta.url);
+const loaded = require('asl-validator') as AslValidator & { default?: AslValidator };
+const aslValidator: AslValidator = loaded.default ?? loaded;
+
+export function validateDefinition(definition: string): DefinitionProblem[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(definition);
+  } catch (error) {
+    return [{ code: 'INVALID_JSON_DESCRIPTION', message: (error as Error).message }];
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return [{ code: 'SCHEMA_VALIDATION_FAILED', message: 'The definition must be a JSON object' }];
+  }
+  const result = aslValidator(parsed);
+  if (result.isValid) return [];
+  return result.errors.map((e) => ({
+    code: e['Error code'] ?? 'SCHEMA_VALIDATION_FAILED',
+    message: `${e.Message ?? e.message ?? 'invalid'}${e.path ? ` at ${e.path}` : ''}`,
+  }));
+}
