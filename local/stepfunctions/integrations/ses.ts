@@ -1,6 +1,6 @@
 // SES through the AWS SDK integrations `aws-sdk:sesv2:sendEmail` and `aws-sdk:ses:sendEmail`: the API's own
 // request as parameters, its response without metadata as the result, errors `SesV2.<Exception>` / `Ses.<…>`.
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import type { ServiceIntegration } from '../types.ts';
 import { localClientConfig } from './client-config.ts';
 import { asStatesError, withoutMetadata } from './sdk-errors.ts';
