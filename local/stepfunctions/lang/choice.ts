@@ -162,7 +162,7 @@ export interface ChoiceOutcome {
 
 /** The first matching rule's Next, else Default, else States.NoChoiceMatched (JSONPath Choice states). */
 export function chooseJsonPath(
-  state: { readonly Choices?: unknown; readonly Default?: unknown },
+  state: Readonly<Record<string, unknown>>,
   input: unknown,
   scope: PathScope,
 ): ChoiceOutcome {
@@ -174,7 +174,7 @@ export function chooseJsonPath(
   return defaultChoice(state);
 }
 
-export function defaultChoice(state: { readonly Default?: unknown }): ChoiceOutcome {
+export function defaultChoice(state: Readonly<Record<string, unknown>>): ChoiceOutcome {
   if (typeof state.Default === 'string') return { next: state.Default, ruleIndex: undefined };
   throw new StatesError(
     StatesErrorNames.NoChoiceMatched,
