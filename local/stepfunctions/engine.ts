@@ -4,6 +4,7 @@
 // a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import { type QueryLanguage, queryLanguageOf } from './lang/index.ts';
 import * as P from './processing.ts';
 import { type Pattern, type ResolvedResource, resolveResource } from './resources.ts';
 import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
@@ -492,8 +493,8 @@ export class Engine {
     return exec.compiled.blocks.get(t.block)!.States[t.state]!;
   }
 
-  private languageOf(exec: Execution, state: State): string {
-    return (state.QueryLanguage as string | undefined) ?? exec.compiled.queryLanguage;
+  private languageOf(exec: Execution, state: State): QueryLanguage {
+    return queryLanguageOf(state, exec.compiled.def);
   }
 
   private scope(exec: Execution, t: Thread, extra?: { token?: string }): P.Scope {
@@ -655,14 +656,8 @@ export class Engine {
         t.task = undefined;
         t.fanout = undefined;
         try {
-          const { output, variables } = await P.catchOutput(
-            state,
-            caught,
-            t.input,
-            failure,
-            this.scope(exec, t),
-          );
-          return this.exitState(exec, t, state, output, variables, caught.Next);
+          const { output, variables } = await P.catchOutput(caught, t.input, failure, this.scope(exec, t));
+          return await this.exitState(exec, t, state, output, variables, caught.catcher.Next);
         } catch (error) {
           const f = P.asFailure(error);
           if (!f) throw error;
@@ -1227,7 +1222,6 @@ export class Engine {
       const index = fan.started++;
       const value = fan.items![index];
       const scope = this.scope(exec, t);
-      (scope.context as Record<string, unknown>).Map = { Item: { Index: index, Value: value } };
       const input = await P.mapItemInput(state, fan.effective, value, index, scope);
       const child = this.newThread(
         exec,
