@@ -44,28 +44,54 @@ export function retryDelayMs(retrier: Retrier, attempt: number, random: () => nu
   return Math.round(seconds * 1000);
 }
 
+/** What one Retrier has done in the current run of a state (plain JSON, persisted by the engine). */
+export interface RetrierCounter {
+  /** Retries made by this Retrier, whatever the error: drives the backoff. */
+  readonly total: number;
+  /** Retries made by this Retrier per error name: checked against MaxAttempts. */
+  readonly byError: Readonly<Record<string, number>>;
+}
+
+/** Counters by Retrier index; start each run of a state with `[]`. */
+export type RetryCounters = readonly (RetrierCounter | undefined)[];
+
 export interface RetryDecision {
-  /** Index of the Retrier used; the engine increments its counter. */
+  /** Index of the Retrier used. */
   index: number;
   /** 1 for the first retry by this Retrier. */
   attempt: number;
   delayMs: number;
+  /** The counters after this retry; keep them for the next error of the same run of the state. */
+  counters: RetryCounters;
 }
 
 /**
- * Whether to retry `error`, given how many retries each Retrier has already made in this run of the state
- * (`attemptsByRetrier[i]`, missing = 0). Undefined means: no retry, go to Catch.
+ * Whether to retry `error`. The documented "complex retry scenario" fixes the counting: with
+ * `ErrorEquals: ["ErrorA", "ErrorB"], MaxAttempts: 2` the errors ErrorA, ErrorB, ErrorC, ErrorB, ErrorB wait 1, 2,
+ * (5 from another Retrier), 4 seconds and then fail, because the Retrier "has already reached its limit of two
+ * retries (MaxAttempts) for that particular error (ErrorB)". So the interval grows with every retry of the
+ * Retrier while MaxAttempts counts per error name
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+ * Undefined means: no retry, go to Catch.
  */
 export function nextRetry(
   retriers: readonly Retrier[] | undefined,
   error: string,
-  attemptsByRetrier: readonly number[],
+  counters: RetryCounters,
   random: () => number,
 ): RetryDecision | undefined {
   const found = findRetrier(retriers, error);
   if (!found) return undefined;
-  const made = attemptsByRetrier[found.index] ?? 0;
-  if (made >= maxAttempts(found.retrier)) return undefined;
-  const attempt = made + 1;
-  return { index: found.index, attempt, delayMs: retryDelayMs(found.retrier, attempt, random) };
+  const counter = counters[found.index] ?? { total: 0, byError: {} };
+  const forError = counter.byError[error] ?? 0;
+  if (forError >= maxAttempts(found.retrier)) return undefined;
+  const attempt = counter.total + 1;
+  const next = [...counters];
+  next[found.index] = { total: attempt, byError: { ...counter.byError, [error]: forError + 1 } };
+  return {
+    index: found.index,
+    attempt,
+    delayMs: retryDelayMs(found.retrier, attempt, random),
+    counters: next,
+  };
 }
