@@ -94,6 +94,11 @@ describe('Retry and Catch selection', () => {
     expect(nextRetry(list, 'E', [{ total: 1, byError: { E: 1 } }], fixedRandom)).toBeUndefined();
   });
 
+  it('accepts a plain retry count per retrier, checked against MaxAttempts for any error', () => {
+    expect(nextRetry(retriers, 'ErrorB', [1], fixedRandom)).toMatchObject({ attempt: 2, delayMs: 2000 });
+    expect(nextRetry(retriers, 'ErrorB', [2], fixedRandom)).toBeUndefined();
+  });
+
   it('never retries when MaxAttempts is 0', () => {
     expect(nextRetry([{ ErrorEquals: ['E'], MaxAttempts: 0 }], 'E', [], fixedRandom)).toBeUndefined();
   });

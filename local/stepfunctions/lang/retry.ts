@@ -52,8 +52,18 @@ export interface RetrierCounter {
   readonly byError: Readonly<Record<string, number>>;
 }
 
-/** Counters by Retrier index; start each run of a state with `[]`. */
-export type RetryCounters = readonly (RetrierCounter | undefined)[];
+/**
+ * Counters by Retrier index; start each run of a state with `[]` and keep `decision.counters`. A plain number
+ * is also accepted (retries made by that Retrier, counted against MaxAttempts whatever the error), for callers
+ * that track only one count per Retrier.
+ */
+export type RetryCounters = readonly (RetrierCounter | number | undefined)[];
+
+function counterAt(counters: RetryCounters, index: number, error: string): RetrierCounter {
+  const counter = counters[index];
+  if (typeof counter === 'number') return { total: counter, byError: { [error]: counter } };
+  return counter ?? { total: 0, byError: {} };
+}
 
 export interface RetryDecision {
   /** Index of the Retrier used. */
@@ -82,7 +92,7 @@ export function nextRetry(
 ): RetryDecision | undefined {
   const found = findRetrier(retriers, error);
   if (!found) return undefined;
-  const counter = counters[found.index] ?? { total: 0, byError: {} };
+  const counter = counterAt(counters, found.index, error);
   const forError = counter.byError[error] ?? 0;
   if (forError >= maxAttempts(found.retrier)) return undefined;
   const attempt = counter.total + 1;
