@@ -17,7 +17,21 @@ const require = createRequire(import.meta.url);
 const loaded = require('asl-validator') as AslValidator & { default?: AslValidator };
 const aslValidator: AslValidator = loaded.default ?? loaded;
 
+// asl-validator builds and compiles its JSON schemas on every call (about a second on a small machine), so
+// results are remembered per definition text: the local cloud creates the same machines at every start.
+const remembered = new Map<string, DefinitionProblem[]>();
+const REMEMBER = 500;
+
 export function validateDefinition(definition: string): DefinitionProblem[] {
+  const known = remembered.get(definition);
+  if (known) return known;
+  const problems = check(definition);
+  if (remembered.size >= REMEMBER) remembered.delete(remembered.keys().next().value as string);
+  remembered.set(definition, problems);
+  return problems;
+}
+
+function check(definition: string): DefinitionProblem[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(definition);
