@@ -182,8 +182,16 @@ export async function jsonataOutput(
   state: AslState,
   bindings: JsonataBindings,
   env: JsonataEnv,
-  output: unknown = state.Output,
-  field = 'Output',
+): Promise<unknown> {
+  return outputOf(state, state.Output, bindings, env, 'Output');
+}
+
+async function outputOf(
+  state: AslState,
+  output: unknown,
+  bindings: JsonataBindings,
+  env: JsonataEnv,
+  field: string,
 ): Promise<unknown> {
   if (output === undefined) {
     return RESULT_STATES.has(state.Type) ? bindings.states.result : bindings.states.input;
@@ -249,12 +257,11 @@ export async function completeState(
   rawInput: unknown,
   result: unknown,
   ctx: EvalContext,
-  fields: { Assign?: unknown; Output?: unknown; prefix?: string } = {
+  fields: { Assign?: unknown; Output?: unknown; assignField?: string; outputField?: string } = {
     Assign: state.Assign,
     Output: state.Output,
   },
 ): Promise<StateCompletion> {
-  const prefix = fields.prefix ?? '';
   if (ctx.queryLanguage === 'JSONPath') {
     const selected = jsonPathResultSelector(state, result, ctx.scope, ctx.env);
     const assigned =
@@ -267,8 +274,8 @@ export async function completeState(
   const assigned =
     fields.Assign === undefined
       ? undefined
-      : await evaluateAssign(fields.Assign, bindings, 'JSONata', ctx.env, `${prefix}Assign`);
-  const output = await jsonataOutput(state, bindings, ctx.env, fields.Output, `${prefix}Output`);
+      : await evaluateAssign(fields.Assign, bindings, 'JSONata', ctx.env, fields.assignField ?? 'Assign');
+  const output = await outputOf(state, fields.Output, bindings, ctx.env, fields.outputField ?? 'Output');
   return { output, assigned };
 }
 
@@ -331,7 +338,12 @@ export async function decideChoice(
   for (let i = 0; i < choices.length; i++) {
     const rule = choices[i] as Record<string, unknown>;
     if (await evaluateJsonataCondition(rule.Condition, bindings, ctx.env, `Choices[${i}]/Condition`)) {
-      const fields = { Assign: rule.Assign, Output: rule.Output, prefix: `Choices[${i}]/` };
+      const fields = {
+        Assign: rule.Assign ?? state.Assign,
+        Output: rule.Output ?? state.Output,
+        assignField: rule.Assign === undefined ? 'Assign' : `Choices[${i}]/Assign`,
+        outputField: rule.Output === undefined ? 'Output' : `Choices[${i}]/Output`,
+      };
       const { output, assigned } = await completeState(state, rawInput, undefined, ctx, fields);
       return { next: String(rule.Next), ruleIndex: i, output, assigned };
     }
