@@ -32,7 +32,20 @@ export interface Compiled {
   queryLanguage: string;
 }
 
+const compiledCache = new Map<string, Compiled>();
+
+/** Compiled definitions are read-only, so executions of one definition share one. */
 export function compile(definition: string): Compiled {
+  let compiled = compiledCache.get(definition);
+  if (!compiled) {
+    compiled = compileOnce(definition);
+    if (compiledCache.size >= 200) compiledCache.delete(compiledCache.keys().next().value as string);
+    compiledCache.set(definition, compiled);
+  }
+  return compiled;
+}
+
+function compileOnce(definition: string): Compiled {
   const def = JSON.parse(definition) as Record<string, unknown>;
   const blocks = new Map<string, Block>();
   const walk = (key: string, block: Block) => {
@@ -114,6 +127,8 @@ interface Execution {
   compiled: Compiled;
   st: ExecState;
   parsedInput: Json;
+  /** $$.Execution of the context object, built once. */
+  executionContext?: Record<string, unknown>;
   isNew: boolean;
   done: boolean;
   cancels: Map<string, () => void>;
@@ -372,18 +387,31 @@ export class Engine {
   }
 
   private flush(): void {
-    const batch: Batch = { inserts: [], updates: [], events: this.events, tokens: this.tokenWrites };
+    const batch: Batch = {
+      inserts: [],
+      positions: [],
+      finishes: [],
+      events: this.events,
+      tokens: this.tokenWrites,
+    };
     for (const exec of this.dirty) {
       exec.row.state = exec.done ? null : JSON.stringify(exec.st);
       if (exec.isNew) {
         batch.inserts.push(exec.row);
         exec.isNew = false;
-      } else batch.updates.push(exec.row);
+      } else if (exec.done) batch.finishes.push(exec.row);
+      else batch.positions.push(exec.row);
     }
     this.dirty.clear();
     this.events = [];
     this.tokenWrites = [];
-    if (batch.inserts.length || batch.updates.length || batch.events.length || batch.tokens.length) {
+    if (
+      batch.inserts.length ||
+      batch.positions.length ||
+      batch.finishes.length ||
+      batch.events.length ||
+      batch.tokens.length
+    ) {
       this.o.store.commit(batch);
     }
     const effects = this.effects;
@@ -498,7 +526,7 @@ export class Engine {
   }
 
   private scope(exec: Execution, t: Thread, extra?: { token?: string }): P.Scope {
-    const ctx: Record<string, unknown> = {
+    exec.executionContext ??= {
       Execution: {
         Id: exec.row.arn,
         Input: exec.parsedInput,
@@ -507,8 +535,11 @@ export class Engine {
         StartTime: new Date(exec.row.start).toISOString(),
         RedriveCount: 0,
       },
-      State: { EnteredTime: new Date(t.entered).toISOString(), Name: t.state, RetryCount: t.retryCount },
       StateMachine: { Id: exec.row.smArn, Name: exec.row.smArn.split(':').pop() },
+    };
+    const ctx: Record<string, unknown> = {
+      ...exec.executionContext,
+      State: { EnteredTime: new Date(t.entered).toISOString(), Name: t.state, RetryCount: t.retryCount },
     };
     if (extra?.token) ctx.Task = { Token: extra.token };
     return {
