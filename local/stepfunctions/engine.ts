@@ -81,6 +81,8 @@ interface TaskRun {
   child?: string;
   childName?: string;
   mocked?: { output?: Json; failure?: Failure };
+  /** HeartbeatSeconds as evaluated when the task started (a heartbeat re-arms this much). */
+  heartbeat?: number;
 }
 
 interface Fanout {
@@ -316,7 +318,7 @@ export class Engine {
   sendTaskHeartbeat(token: string): Promise<void> {
     const { exec, thread } = this.takeToken(token, false);
     const t = exec.st.threads[thread];
-    const seconds = t && this.heartbeatOf(exec, t);
+    const seconds = t && this.heartbeatOf(t);
     if (t && seconds !== undefined) {
       this.arm(exec, t, 'heartbeat', this.o.clock.now() + seconds * 1000);
       this.dirty.add(exec);
@@ -964,6 +966,7 @@ export class Engine {
       lambdaArn: resolved.lambdaArn,
       parameters,
       token,
+      ...(heartbeat !== undefined ? { heartbeat } : {}),
     };
     if (resolved.service === 'states' && resolved.action === 'startExecution') task.childName = randomUUID();
     const testCase = exec.row.testCase;
@@ -1013,12 +1016,8 @@ export class Engine {
     this.launch(exec, t, task);
   }
 
-  private heartbeatOf(exec: Execution, t: Thread): number | undefined {
-    const at = t.timers.heartbeat;
-    if (at === undefined) return undefined;
-    const state = this.stateOf(exec, t);
-    const seconds = state.HeartbeatSeconds;
-    return typeof seconds === 'number' ? seconds : undefined;
+  private heartbeatOf(t: Thread): number | undefined {
+    return t.timers.heartbeat === undefined ? undefined : t.task?.heartbeat;
   }
 
   /** Starts the task's call once the current batch is committed. */

@@ -228,8 +228,11 @@ describe('timeouts and heartbeats', () => {
   });
 
   it('fails with States.HeartbeatTimeout when no heartbeat arrives, and a heartbeat postpones it', async () => {
-    const machine = await createMachine(h.sfn, waitForToken({ HeartbeatSeconds: 100, TimeoutSeconds: 1000 }));
-    const executionArn = await start(h.sfn, machine);
+    const machine = await createMachine(
+      h.sfn,
+      waitForToken({ HeartbeatSecondsPath: '$.heartbeat', TimeoutSeconds: 1000 }),
+    );
+    const executionArn = await start(h.sfn, machine, { heartbeat: 100 });
     await h.runtime.whenIdle();
     const token = tokens.at(-1)!;
     await h.clock.advance(90_000);
