@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { type QueryLanguage, queryLanguageOf } from './lang/index.ts';
 import * as P from './processing.ts';
-import { type Pattern, type ResolvedResource, resolveResource } from './resources.ts';
+import { type Pattern, resolveResource } from './resources.ts';
 import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
 import type {
   ExecutionStatus,
@@ -29,7 +29,6 @@ interface Block {
 export interface Compiled {
   def: Record<string, unknown>;
   blocks: Map<string, Block>;
-  queryLanguage: string;
 }
 
 const compiledCache = new Map<string, Compiled>();
@@ -61,7 +60,7 @@ function compileOnce(definition: string): Compiled {
     }
   };
   walk('', def as unknown as Block);
-  return { def, blocks, queryLanguage: (def.QueryLanguage as string | undefined) ?? 'JSONPath' };
+  return { def, blocks };
 }
 
 type TimerKind = 'wait' | 'retry' | 'timeout' | 'heartbeat';
@@ -108,7 +107,6 @@ interface Thread {
   retries: number[];
   retryCount: number;
   variables: Record<string, Json>;
-  item?: { index: number; value: Json };
   timers: Partial<Record<TimerKind, number>>;
   task?: TaskRun;
   fanout?: Fanout;
@@ -944,7 +942,7 @@ export class Engine {
   // ---- tasks -------------------------------------------------------------------------------------------
 
   private async startTask(exec: Execution, t: Thread, state: State): Promise<void> {
-    const resourceName = await P.taskResource(state, t.input, this.scope(exec, t));
+    const resourceName = String(state.Resource);
     const resolved = resolveResource(resourceName);
     if (!resolved) {
       throw new StatesFailure({
@@ -1311,5 +1309,4 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return o;
 }
 
-export type { ResolvedResource };
 export { StatesFailure };

@@ -114,10 +114,6 @@ export async function waitUntil(state: State, raw: Json, scope: Scope): Promise<
   return await langWaitUntil(state, input, c, scope.env.now());
 }
 
-export async function taskResource(state: State, _raw: Json, _scope: Scope): Promise<string> {
-  return String(state.Resource);
-}
-
 /** Parameters (JSONPath, after InputPath) or Arguments (JSONata) of a Task or Parallel state. */
 export async function taskParameters(state: State, raw: Json, scope: Scope): Promise<Json> {
   const c = ctx(scope);

@@ -2,11 +2,17 @@
 // against DynamoDB Local, and the SES SDK integrations against aws-ses-v2-local: real parts, not mocks.
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import sesLocal from 'aws-ses-v2-local';
+import * as sesLocalModule from 'aws-ses-v2-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { freePort } from '#local/ports.ts';
 import { type Harness, run, startHarness } from './harness.ts';
+
+// aws-ses-v2-local is CommonJS with a default export: unwrap it the same way under Node and vitest.
+type StartSes = (config: { host: string; port: number }) => Promise<Server>;
+const sesModule = sesLocalModule as unknown as { default: StartSes | { default: StartSes } };
+const startSesLocal: StartSes =
+  typeof sesModule.default === 'function' ? sesModule.default : sesModule.default.default;
 
 let h: Harness;
 let dynamo: DynamoDbLocal;
@@ -27,7 +33,7 @@ beforeAll(async () => {
   );
   client.destroy();
   const port = await freePort();
-  ses = await sesLocal({ host: '127.0.0.1', port });
+  ses = await startSesLocal({ host: '127.0.0.1', port });
   sesUrl = `http://127.0.0.1:${port}`;
   h = await startHarness({ dynamodbEndpoint: dynamo.endpoint, sesEndpoint: sesUrl });
 }, 120_000);
