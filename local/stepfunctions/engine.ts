@@ -192,6 +192,7 @@ export class Engine {
   private queue: Array<{ exec: Execution; fn: () => unknown }> = [];
   private head = 0;
   private draining = false;
+  private drainPromise: Promise<void> | undefined;
   private drainScheduled = false;
   private readonly dirty = new Set<Execution>();
   private events: Batch['events'] = [];
@@ -331,8 +332,14 @@ export class Engine {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  close(): void {
+  /**
+   * Stops taking work: the turn in progress finishes and commits, anything decided outside a turn is committed,
+   * and no new call starts (calls not yet started are made after the next open, from the committed record).
+   */
+  async close(): Promise<void> {
     this.closed = true;
+    await this.drainPromise;
+    this.flush();
     for (const exec of this.running.values()) for (const cancel of exec.cancels.values()) cancel();
     for (const w of this.idleWaiters.splice(0)) w();
   }
@@ -349,7 +356,7 @@ export class Engine {
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
-      void this.drain();
+      this.drainPromise = this.drain();
     });
   }
 
@@ -416,7 +423,7 @@ export class Engine {
     }
     const effects = this.effects;
     this.effects = [];
-    for (const run of effects) run();
+    if (!this.closed) for (const run of effects) run();
     const notices = this.notices;
     this.notices = [];
     for (const n of notices) for (const l of this.listeners) l(n);

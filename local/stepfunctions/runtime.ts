@@ -237,7 +237,7 @@ export class StepFunctionsRuntime {
         server.closeAllConnections();
       });
     }
-    this.engine.close();
+    await this.engine.close();
     this.store.close();
   }
 
