@@ -4,7 +4,7 @@
 // a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { type QueryLanguage, queryLanguageOf } from './lang/index.ts';
+import { type QueryLanguage, queryLanguageOf, type RetryCounters } from './lang/index.ts';
 import * as P from './processing.ts';
 import { type Pattern, resolveResource } from './resources.ts';
 import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
@@ -104,7 +104,8 @@ interface Thread {
   phase: 'enter' | 'task' | 'wait' | 'retry' | 'fanout';
   input: Json;
   entered: number;
-  retries: number[];
+  /** Retry counters of the current run of the state (lang/ nextRetry keeps them per Retrier and error). */
+  retries: RetryCounters;
   retryCount: number;
   variables: Record<string, Json>;
   timers: Partial<Record<TimerKind, number>>;
@@ -681,7 +682,7 @@ export class Engine {
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') {
       const retry = P.retryFor(state, failure, t.retries, this.env.random);
       if (retry) {
-        t.retries[retry.index] = (t.retries[retry.index] ?? 0) + 1;
+        t.retries = retry.counters;
         t.retryCount++;
         t.phase = 'retry';
         t.task = undefined;

@@ -24,6 +24,8 @@ import {
   passResult,
   type QueryLanguage,
   type Retrier,
+  type RetryCounters,
+  type RetryDecision,
   StatesError,
   StatesErrorNames,
   timeoutSeconds,
@@ -139,13 +141,14 @@ export async function taskOutput(state: State, raw: Json, result: Json, scope: S
   return outcome(await completeState(state, raw, result, ctx(scope)));
 }
 
+/** The retry decision of the state's Retry field, with the counters to keep for its next error. */
 export function retryFor(
   state: State,
   failure: Failure,
-  attempts: number[],
+  counters: RetryCounters,
   random: () => number,
-): { index: number; delayMs: number } | undefined {
-  return nextRetry(state.Retry as Retrier[] | undefined, failure.error, attempts, random);
+): RetryDecision | undefined {
+  return nextRetry(state.Retry as Retrier[] | undefined, failure.error, counters, random);
 }
 
 export function catcherFor(state: State, failure: Failure): { catcher: Catcher; index: number } | undefined {
