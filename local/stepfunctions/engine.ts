@@ -225,6 +225,11 @@ export class Engine {
     return this.running.has(arn);
   }
 
+  /** The row of a running execution, including one started in this turn and not yet committed. */
+  runningRow(arn: string): ExecutionRow | undefined {
+    return this.running.get(arn)?.row;
+  }
+
   /** Starts an execution whose row the runtime has prepared; resolves once ExecutionStarted is committed. */
   start(row: ExecutionRow, parent?: ExecState['parent']): Promise<void> {
     const compiled = compile(row.definition);
