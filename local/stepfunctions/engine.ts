@@ -188,7 +188,6 @@ export class TokenError extends Error {
 export class Engine {
   private readonly o: EngineOptions;
   private readonly running = new Map<string, Execution>();
-  private readonly bySeq = new Map<number, Execution>();
   private readonly tokens = new Map<string, { exec: Execution; thread: number }>();
   private queue: Array<{ exec: Execution; fn: () => unknown }> = [];
   private head = 0;
@@ -200,7 +199,10 @@ export class Engine {
   private tokenWrites: Batch['tokens'] = [];
   private effects: Array<() => void> = [];
   private notices: ExecutionStatusEvent[] = [];
-  private commitWaiters: Array<() => void> = [];
+  /** Callers waiting until the work they enqueued (up to `upTo`) is committed. */
+  private commitWaiters: Array<{ upTo: number; resolve: () => void }> = [];
+  private enqueued = 0;
+  private processed = 0;
   private idleWaiters: Array<() => void> = [];
   private inflight = 0;
   private nextEffect = 1;
@@ -243,7 +245,6 @@ export class Engine {
       cancels: new Map(),
     };
     this.running.set(row.arn, exec);
-    this.bySeq.set(row.seq, exec);
     this.dirty.add(exec);
     const started = this.emit(exec, undefined, 'ExecutionStarted', 'executionStartedEventDetails', {
       input: row.input,
@@ -277,7 +278,6 @@ export class Engine {
         cancels: new Map(),
       };
       this.running.set(row.arn, exec);
-      this.bySeq.set(row.seq, exec);
     }
     for (const exec of this.running.values()) this.rearm(exec);
     return rows.length;
@@ -353,6 +353,7 @@ export class Engine {
   // ---- the work queue and the commit -------------------------------------------------------------------
 
   private enqueue(exec: Execution, fn: () => unknown): void {
+    this.enqueued++;
     this.queue.push({ exec, fn });
     this.scheduleDrain();
   }
@@ -368,7 +369,8 @@ export class Engine {
 
   private afterCommit(): Promise<void> {
     this.scheduleDrain();
-    return new Promise((resolve) => this.commitWaiters.push(resolve));
+    const upTo = this.enqueued;
+    return new Promise((resolve) => this.commitWaiters.push({ upTo, resolve }));
   }
 
   private async drain(): Promise<void> {
@@ -379,6 +381,7 @@ export class Engine {
       while (this.head < this.queue.length && budget-- > 0) {
         const item = this.queue[this.head]!;
         this.queue[this.head++] = undefined as never;
+        this.processed++;
         if (item.exec.done) continue;
         try {
           const r = item.fn();
@@ -435,7 +438,10 @@ export class Engine {
     for (const n of notices) for (const l of this.listeners) l(n);
     const waiters = this.commitWaiters;
     this.commitWaiters = [];
-    for (const w of waiters) w();
+    for (const w of waiters) {
+      if (w.upTo <= this.processed || this.closed) w.resolve();
+      else this.commitWaiters.push(w);
+    }
   }
 
   private isIdle(): boolean {
@@ -830,7 +836,6 @@ export class Engine {
       }
     }
     this.running.delete(exec.row.arn);
-    this.bySeq.delete(exec.row.seq);
     this.dirty.add(exec);
     this.notices.push(this.notice(exec));
     const parent = exec.st.parent;
