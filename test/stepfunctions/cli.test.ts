@@ -35,7 +35,7 @@ const MOCKS = {
   },
 };
 
-async function poll<T>(probe: () => Promise<T | false | undefined>, timeoutMs = 20_000): Promise<T> {
+async function poll<T>(probe: () => Promise<T | false | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -81,7 +81,7 @@ beforeAll(async () => {
   });
   sfn = sfnClient(`http://127.0.0.1:${port}`);
   await poll(async () => (await sfn.send(new ListStateMachinesCommand({}))).stateMachines);
-});
+}, 120_000);
 
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');

@@ -47,7 +47,7 @@ async function launch(port: number): Promise<void> {
   });
 }
 
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -154,4 +154,4 @@ it('continues a token wait and a timed Wait after SIGKILL and a restart on the s
   }
   // The Lambda ran once: the restart did not repeat a call whose result was already recorded.
   expect(lambda.calls).toHaveLength(1);
-});
+}, 180_000);
