@@ -138,11 +138,17 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function measure(fn: () => Promise<number>): Promise<number> {
-  await fn(); // warm-up
-  const values: number[] = [];
-  for (let i = 0; i < RUNS; i++) values.push(await fn());
-  return median(values);
+/**
+ * Runs the three contenders in turns (durable, in memory, reference; again…) so that each meets the same load
+ * on a shared machine, after one warm-up round; returns the median of each.
+ */
+async function measure(contenders: Array<() => Promise<number>>): Promise<number[]> {
+  for (const run of contenders) await run();
+  const values: number[][] = contenders.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, run] of contenders.entries()) values[k]!.push(await run());
+  }
+  return values.map(median);
 }
 
 const scenarios = [
@@ -154,10 +160,12 @@ console.log(`Local Step Functions runtime: state transitions per second (median 
 for (const [label, scenario] of scenarios) {
   const dir = mkdtempSync(join(tmpdir(), 'pilotflow-bench-'));
   let n = 0;
-  const durable = await measure(() => ours(join(dir, String(n++)), scenario));
+  const [durable, memory, reference] = (await measure([
+    () => ours(join(dir, String(n++)), scenario),
+    () => ours(undefined, scenario),
+    () => theirs(scenario),
+  ])) as [number, number, number];
   rmSync(dir, { recursive: true, force: true });
-  const memory = await measure(() => ours(undefined, scenario));
-  const reference = await measure(() => theirs(scenario));
   console.log(label);
   console.log(`  durable (node:sqlite, WAL)      ${durable.toFixed(0).padStart(8)} /s`);
   console.log(`  in memory (:memory:)            ${memory.toFixed(0).padStart(8)} /s`);
