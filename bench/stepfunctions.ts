@@ -42,7 +42,11 @@ const tenStates = {
   StartAt: 'Receive',
   States: {
     Receive: { Type: 'Pass', Parameters: { 'pilot.$': '$.pilot', stage: 'Launch' }, Next: 'HasPilot' },
-    HasPilot: { Type: 'Choice', Choices: [{ Variable: '$.pilot', IsPresent: true, Next: 'Score' }], Default: 'Reject' },
+    HasPilot: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.pilot', IsPresent: true, Next: 'Score' }],
+      Default: 'Reject',
+    },
     Score: { Type: 'Task', Resource: FN, ResultPath: '$.score', Next: 'Note' },
     Note: { Type: 'Pass', Result: 'scored', ResultPath: '$.note', Next: 'Passed' },
     Passed: {
@@ -51,8 +55,16 @@ const tenStates = {
       Default: 'Reject',
     },
     Accept: { Type: 'Pass', Result: true, ResultPath: '$.accepted', Next: 'Summarise' },
-    Summarise: { Type: 'Pass', Parameters: { 'pilot.$': '$.pilot', 'accepted.$': '$.accepted' }, Next: 'Check' },
-    Check: { Type: 'Choice', Choices: [{ Variable: '$.accepted', BooleanEquals: true, Next: 'Archive' }], Default: 'Reject' },
+    Summarise: {
+      Type: 'Pass',
+      Parameters: { 'pilot.$': '$.pilot', 'accepted.$': '$.accepted' },
+      Next: 'Check',
+    },
+    Check: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.accepted', BooleanEquals: true, Next: 'Archive' }],
+      Default: 'Reject',
+    },
     Archive: { Type: 'Pass', Next: 'Done' },
     Done: { Type: 'Succeed' },
     Reject: { Type: 'Fail', Error: 'Rejected' },
@@ -69,13 +81,21 @@ async function ours(dataDir: string | undefined, scenario: 'loop' | 'fanout'): P
   });
   try {
     const definition = JSON.stringify(scenario === 'loop' ? loopMachine(ROUNDS) : tenStates);
-    const { stateMachineArn } = await runtime.createStateMachine({ name: scenario, definition, roleArn: ROLE });
+    const { stateMachineArn } = await runtime.createStateMachine({
+      name: scenario,
+      definition,
+      roleArn: ROLE,
+    });
     const before = runtime.transitions;
     const started = performance.now();
     const runs = scenario === 'loop' ? 1 : EXECUTIONS;
     const arns = await Promise.all(
       Array.from({ length: runs }, (_, i) =>
-        runtime.startExecution({ stateMachineArn, name: `r${i}`, input: JSON.stringify({ i: 0, pilot: `p${i}` }) }),
+        runtime.startExecution({
+          stateMachineArn,
+          name: `r${i}`,
+          input: JSON.stringify({ i: 0, pilot: `p${i}` }),
+        }),
       ),
     );
     await runtime.whenIdle();
@@ -91,14 +111,20 @@ async function ours(dataDir: string | undefined, scenario: 'loop' | 'fanout'): P
 }
 
 async function theirs(scenario: 'loop' | 'fanout'): Promise<number> {
-  const machine = new StateMachine((scenario === 'loop' ? loopMachine(ROUNDS) : tenStates) as StateMachineDefinition, {
-    validationOptions: { checkArn: false, checkPaths: false },
-  });
+  const machine = new StateMachine(
+    (scenario === 'loop' ? loopMachine(ROUNDS) : tenStates) as StateMachineDefinition,
+    {
+      validationOptions: { checkArn: false, checkPaths: false },
+    },
+  );
   const runs = scenario === 'loop' ? 1 : EXECUTIONS;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: runs }, (_, i) =>
-      machine.run({ i: 0, pilot: `p${i}` }, { overrides: { taskResourceLocalHandlers: { Score: score } } }).result,
+    Array.from(
+      { length: runs },
+      (_, i) =>
+        machine.run({ i: 0, pilot: `p${i}` }, { overrides: { taskResourceLocalHandlers: { Score: score } } })
+          .result,
     ),
   );
   const seconds = (performance.now() - started) / 1000;
