@@ -4,7 +4,8 @@
 // are requested. The decision reaches Step Functions through `deliverDecision`; one that could not be
 // delivered for a transient reason is retried by `retryPendingCallbacks` (the callback-retry schedule).
 import { z } from 'zod';
-import { findPilot, leadUnit } from '#plan/lookup.ts';
+import { KIND_TEXT } from '#email/task-email.ts';
+import { findPilot, findUnit, leadUnit } from '#plan/lookup.ts';
 import type { Plan } from '#plan/schema.ts';
 import { appendAudit, appendAuditOnce, auditItem, type NewAuditEvent } from '#store/audit.ts';
 import {
@@ -101,6 +102,25 @@ export const TaskFormSchema = z.object({
     .optional(),
 });
 export type TaskForm = z.infer<typeof TaskFormSchema>;
+
+/**
+ * The task's `context` attribute as open-task writes it (TaskContext in functions/email/task-email.ts): what
+ * this round is about. Read leniently: an unexpected value hides that item, never the page.
+ */
+const TaskContextSchema = z.object({
+  previousComment: z.string().optional().catch(undefined),
+  problems: z.string().optional().catch(undefined),
+  submittedSummary: z.string().optional().catch(undefined),
+  submittedDocument: z.string().optional().catch(undefined),
+  score: z.number().nullable().optional().catch(undefined),
+  memberUnit: z.string().optional().catch(undefined),
+});
+type TaskContext = z.infer<typeof TaskContextSchema>;
+
+function contextOf(task: TaskRecord): TaskContext {
+  const parsed = TaskContextSchema.safeParse(task.context ?? {});
+  return parsed.success ? parsed.data : {};
+}
 
 /** The task's form does not match TaskFormSchema: a bug in the workflow that opened it. */
 export class TaskFormError extends Error {
@@ -297,15 +317,55 @@ async function historyOf(store: Store, task: TaskRecord): Promise<HistoryEntry[]
     .map((t) => {
       const decision = t.decision as Decision;
       const spec = TaskFormSchema.safeParse(t.form);
+      const kind = KIND_TEXT[t.kind as keyof typeof KIND_TEXT] as { zh: string; en: string } | undefined;
       return {
         round: t.round,
-        title: spec.success && spec.data.title ? spec.data.title : same(t.title),
+        title:
+          spec.success && spec.data.title
+            ? spec.data.title
+            : kind
+              ? { zh: kind.zh, en: kind.en }
+              : same(t.title),
         outcome: spec.success ? decisionLabel(spec.data, decision.outcome) : same(decision.outcome),
         comment: decision.comment,
         by: decision.decidedBy.name,
         at: decision.decidedAt,
       };
     });
+}
+
+/** What this round is about, from the task's context: facts, documents and quoted texts for the page. */
+function contextItems(plan: Plan | undefined, context: TaskContext) {
+  const facts: TaskSummary['facts'] = [];
+  const documents: TaskSummary['documents'] = [];
+  const quotes: TaskSummary['quotes'] = [];
+  if (context.memberUnit) {
+    const unit = plan ? findUnit(plan, context.memberUnit) : undefined;
+    facts.push({
+      label: lt('会签单位', 'For the unit'),
+      value: unit ? { zh: unit.name, en: unit.nameEn } : same(context.memberUnit),
+    });
+  }
+  if (typeof context.score === 'number') {
+    facts.push({
+      label: lt('上一轮验收得分', 'Score at the previous acceptance'),
+      value: same(String(context.score)),
+    });
+  }
+  if (context.submittedSummary) {
+    quotes.push({ label: lt('提交的内容', 'What was submitted'), text: context.submittedSummary });
+  }
+  if (context.submittedDocument) {
+    documents.push({ label: lt('提交的文件', 'The submitted document'), url: context.submittedDocument });
+  }
+  if (context.problems) quotes.push({ label: lt('发现的问题', 'Problems found'), text: context.problems });
+  if (context.previousComment) {
+    quotes.push({
+      label: lt('上一轮的意见', 'Comments on the previous round'),
+      text: context.previousComment,
+    });
+  }
+  return { facts, documents, quotes };
 }
 
 function summaryOf(
@@ -318,17 +378,24 @@ function summaryOf(
 ): TaskSummary {
   const pilot = plan ? findPilot(plan, task.pilotId) : undefined;
   const stage = STAGE_NAMES[task.stage];
+  const kind = KIND_TEXT[task.kind as keyof typeof KIND_TEXT] as
+    | (typeof KIND_TEXT)[keyof typeof KIND_TEXT]
+    | undefined;
+  const instructions = form?.instructions ?? (kind ? { zh: kind.whatZh, en: kind.whatEn } : undefined);
+  const context = contextItems(plan, contextOf(task));
   return {
-    title: form?.title ?? same(task.title),
-    ...(form?.instructions ? { instructions: form.instructions } : {}),
+    // The kind's name in the page's language; the stored title is in the plan's language only.
+    title: form?.title ?? (kind ? { zh: kind.zh, en: kind.en } : same(task.title)),
+    ...(instructions ? { instructions } : {}),
     pilot: pilot ? { zh: pilot.name, en: pilot.nameEn } : same(task.pilotId),
     ...(stage ? { stage } : {}),
     round: task.round,
     dueAt: task.dueAt,
     overdue: task.status === 'open' && deps.now().getTime() > Date.parse(task.dueAt),
     assignee: personText(link.assignee),
-    facts: form?.facts ?? [],
-    documents: form?.documents ?? [],
+    facts: [...context.facts, ...(form?.facts ?? [])],
+    documents: [...context.documents, ...(form?.documents ?? [])],
+    quotes: context.quotes,
     history,
   };
 }

@@ -49,6 +49,8 @@ export interface TaskSummary {
   assignee: string;
   facts: Array<{ label: LocalText; value: LocalText }>;
   documents: Array<{ label: LocalText; url: string }>;
+  /** Longer texts the official should read: what was submitted, the problems found, earlier comments. */
+  quotes: Array<{ label: LocalText; text: string }>;
   history: HistoryEntry[];
 }
 

@@ -29,6 +29,7 @@ ul.plain,ol.history{padding-left:1.25rem;margin:.5rem 0}
 ol.history li{margin:.5rem 0}
 ol.history .who{color:#4b5563;font-size:.875rem}
 ol.history blockquote{margin:.25rem 0 0;padding-left:.75rem;border-left:3px solid #d1d5db;white-space:pre-wrap;overflow-wrap:anywhere}
+blockquote.quote{margin:.25rem 0 0;padding:.5rem .75rem;background:#f9fafb;border-left:4px solid #9ca3af;white-space:pre-wrap;overflow-wrap:anywhere}
 form{margin-top:1.5rem}
 .field{margin:0 0 1.25rem;padding:0;border:0;min-width:0}
 label,legend{display:block;font-weight:600;margin-bottom:.25rem;padding:0}

@@ -100,6 +100,19 @@ function Documents({ locale, task }: { locale: Locale; task: TaskSummary }) {
   );
 }
 
+function Quotes({ locale, task }: { locale: Locale; task: TaskSummary }) {
+  return (
+    <>
+      {task.quotes.map((q, i) => (
+        <section aria-labelledby={`quote-${i}`}>
+          <h2 id={`quote-${i}`}>{tr(locale, q.label)}</h2>
+          <blockquote class="quote">{q.text}</blockquote>
+        </section>
+      ))}
+    </>
+  );
+}
+
 function History({ frame, task }: { frame: PageFrame; task: TaskSummary }) {
   const { locale, timeZone } = frame;
   if (task.history.length === 0) return null;
@@ -265,6 +278,7 @@ export function TaskPage(props: {
       <h1>{tr(locale, task.title)}</h1>
       {task.instructions ? <p class="lead">{tr(locale, task.instructions)}</p> : null}
       <TaskFacts frame={frame} task={task} />
+      <Quotes locale={locale} task={task} />
       <Documents locale={locale} task={task} />
       <History frame={frame} task={task} />
 

@@ -69,6 +69,28 @@ describe('GET of a link', () => {
     expect(zh.view.frame.contact).toMatchObject({ unit: { zh: '县民政局' }, name: '李华' });
   });
 
+  it("shows what the round is about from the task's context, and what is asked from its kind", async () => {
+    const opened = await bed.openTask({
+      round: 2,
+      context: {
+        submittedSummary: '一、主要任务……',
+        submittedDocument: 'https://docs.xx-county.example/gucheng-plan-v2.pdf',
+        previousComment: '请补充经费预算。',
+        memberUnit: 'finance',
+      },
+    });
+    const page = await openLink(bed.deps(), firstLink(opened));
+    if (page.view.page !== 'task') throw new Error(`expected the task page, got ${page.view.page}`);
+    expect(page.view.task.title).toEqual({ zh: '审核实施方案', en: 'Review the implementation plan' });
+    expect(page.view.task.instructions?.zh).toMatch(/^请审核试点提交的实施方案/);
+    expect(page.view.task.quotes.map((q) => q.text)).toEqual(['一、主要任务……', '请补充经费预算。']);
+    expect(page.view.task.documents[0]?.url).toBe('https://docs.xx-county.example/gucheng-plan-v2.pdf');
+    expect(page.view.task.facts).toContainEqual({
+      label: { zh: '会签单位', en: 'For the unit' },
+      value: { zh: '县财政局', en: expect.any(String) },
+    });
+  });
+
   it('shows the decisions of earlier rounds of the same step', async () => {
     const first = await bed.openTask({ pilotId: 'caotang' });
     await post(firstLink(first), { decision: 'return', comment: '请补充经费预算。' });

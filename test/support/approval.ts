@@ -54,8 +54,6 @@ export const REVIEW_FORM: FormSpec & Record<string, unknown> = {
       required: false,
     },
   ],
-  title: { zh: '审核实施方案', en: 'Review the implementation plan' },
-  instructions: { zh: '请审核古城社区提交的实施方案。', en: 'Please review the plan Gucheng submitted.' },
 };
 
 export function samplePlan(): Plan {
@@ -89,6 +87,7 @@ export interface ApprovalBed {
     dueAt?: string;
     expiresAt?: string;
     pilotId?: string;
+    context?: Record<string, unknown>;
   }): Promise<OpenedTask>;
   describe(executionArn: string): Promise<{ status: string; output: unknown }>;
   stop(executionArn: string): Promise<void>;
@@ -206,6 +205,7 @@ export async function startApprovalBed(): Promise<ApprovalBed> {
         executionArn: started.executionArn as string,
         taskToken: await token,
         form: options.form ?? REVIEW_FORM,
+        ...(options.context ? { context: options.context } : {}),
       };
       const { task: stored } = await createTask(store, task);
       const issued = await issueLinks(store, SIGNING_KEY, {

@@ -31,6 +31,7 @@ const task: TaskSummary = {
     { label: { zh: '实施方案', en: 'Plan' }, url: 'https://docs.example/plan.pdf' },
     { label: { zh: '坏链接', en: 'Bad' }, url: 'javascript:alert(1)' },
   ],
+  quotes: [{ label: { zh: '提交的内容', en: 'What was submitted' }, text: '第一行\n<第二行>' }],
   history: [
     {
       round: 1,
