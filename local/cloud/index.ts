@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { ControlledClock } from '../clock.ts';
-import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../dynamodb-local.ts';
+import { assertJava, type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../dynamodb-local.ts';
 import { freePort, freePorts } from '../ports.ts';
 import { type CloudStack, PROJECT_ROOT, readAssembly, synthesize } from './assembly.ts';
 import { ClockOptionError, clockStart, clockState, parseDuration, saveClock } from './clock-state.ts';
@@ -143,6 +143,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const dataDir = resolve(options.dataDir ?? '.pilotflow');
   const host = options.host ?? '127.0.0.1';
   const planFile = resolve(options.plan ?? join(PROJECT_ROOT, 'plans', 'sample.yaml'));
+  // Before anything slow: without Java there is no DynamoDB Local, and the error says how to fix it.
+  assertJava();
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireLock(dataDir);
   const stoppers: Array<() => Promise<void> | void> = [releaseLock];
@@ -220,6 +222,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     progress(`SES: ${ses.url}`);
 
     const assembly = readAssembly(assemblyDir);
+    progress(
+      `assembly: ${assembly.stacks.map((s) => s.stackName).join(', ')} (${relative(process.cwd(), assemblyDir) || assemblyDir})`,
+    );
     const apiPorts = new Map<string, number>();
     const extraPorts: number[] = [];
     const resolvers = new Map<CloudStack, Resolver>();
