@@ -85,7 +85,7 @@ PilotFlow is running locally (ready in ${elapsed().trim()}).
   Dashboard       ${e.dashboard}
   Mailbox         ${e.mailbox}
   HTTP API        ${e.api}
-  Step Functions  ${e.stepfunctions ?? '(not available in this build)'}
+  Step Functions  ${e.stepfunctions}
   DynamoDB        ${e.dynamodb}
   Admin token     ${e.adminToken}
   Clock           ${new Date(cloud.clock.now()).toISOString()} at speed ${cloud.clock.speed}

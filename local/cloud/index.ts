@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ControlledClock } from '../clock.ts';
 import { assertJava, type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../dynamodb-local.ts';
 import { freePort, freePorts } from '../ports.ts';
+import { StepFunctionsRuntime } from '../stepfunctions/runtime.ts';
 import { type CloudStack, PROJECT_ROOT, readAssembly, synthesize } from './assembly.ts';
 import { ClockOptionError, clockStart, clockState, parseDuration, saveClock } from './clock-state.ts';
 import { readJsonFile, writeJsonFile } from './files.ts';
@@ -65,7 +66,7 @@ export interface Endpoints {
   /** The HTTP API (the first one, if the template has several). */
   api: string;
   dashboard: string;
-  stepfunctions: string | null;
+  stepfunctions: string;
   dynamodb: string;
   /** The SES API endpoint (v1 and v2). */
   ses: string;
@@ -76,26 +77,13 @@ export interface Endpoints {
   adminToken: string;
 }
 
-/** The embedded Step Functions runtime, as far as the local cloud uses it. */
-export interface EmbeddedRuntime extends StateMachineApi {
-  startExecution(input: {
-    stateMachineArn: string;
-    input?: string;
-    name?: string;
-  }): Promise<{ executionArn: string }>;
-  whenIdle(): Promise<void>;
-  readonly transitions: number;
-  listen(options: { port?: number; host?: string }): Promise<{ url: string }>;
-  close(): Promise<void>;
-}
-
 export interface LocalCloud {
   endpoints: Endpoints;
   clock: ControlledClock;
   /** Invokes a function (by name, ARN or logical id) as the Lambda Invoke API would. */
   invoke(functionNameOrArn: string, payload: unknown): Promise<InvokeResult>;
-  /** The embedded Step Functions runtime (undefined when it is not available in this build). */
-  runtime: EmbeddedRuntime | undefined;
+  /** The embedded Step Functions runtime: the AWS API's operations as methods (startExecution, …). */
+  runtime: StepFunctionsRuntime;
   mailbox: Mailbox;
   dataDir: string;
   /** What the assembly contains, as the local cloud runs it. */
@@ -124,18 +112,6 @@ const clockRequest = z.union([
   z.object({ advance: z.union([z.literal('next'), z.string().regex(/^P/)]) }).strict(),
   z.object({ speed: z.number().min(0).max(1_000_000_000) }).strict(),
 ]);
-
-/** Loads the embedded Step Functions runtime, when this build has it. */
-async function loadRuntime(): Promise<
-  { open(options: Record<string, unknown>): Promise<EmbeddedRuntime> } | undefined
-> {
-  const specifier = '../stepfunctions/runtime.ts';
-  if (!existsSync(new URL(specifier, import.meta.url))) return undefined;
-  const module = (await import(specifier)) as {
-    StepFunctionsRuntime: { open(o: Record<string, unknown>): Promise<EmbeddedRuntime> };
-  };
-  return module.StepFunctionsRuntime;
-}
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const progress = options.onProgress ?? (() => {});
@@ -314,31 +290,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // Step Functions.
     const machines = [...resolvers.values()].flatMap((resolver) => stateMachinesOf(resolver));
-    const Runtime = await loadRuntime();
-    let runtime: EmbeddedRuntime | undefined;
-    let stepfunctionsUrl: string | null = null;
-    if (Runtime) {
-      runtime = await Runtime.open({
-        dataDir: join(dataDir, 'stepfunctions'),
-        clock,
-        region: LOCAL_ACCOUNT.region,
-        accountId: LOCAL_ACCOUNT.accountId,
-        invokeLambda: (arn: string, payload: unknown, meta: { clientContext?: string }) =>
-          lambda.invoke(arn, payload, meta.clientContext ? { clientContext: meta.clientContext } : {}),
-        dynamodbEndpoint: dynamo.endpoint,
-        sesEndpoint: ses.url,
-        log: fileLog(join(dataDir, 'logs', 'stepfunctions.log')),
-      });
-      const opened = runtime;
-      stoppers.push(() => opened.close());
-      await deployStateMachines(runtime, machines);
-      stepfunctionsUrl = (await runtime.listen({ port: sfnPort, host })).url;
-      progress(`state machines: ${machines.length ? machines.map((m) => m.name).join(', ') : 'none'}`);
-    } else {
-      progress(
-        `state machines: ${machines.length} in the template, but this build has no Step Functions runtime`,
-      );
-    }
+    const runtime = await StepFunctionsRuntime.open({
+      dataDir: join(dataDir, 'stepfunctions'),
+      clock,
+      region: LOCAL_ACCOUNT.region,
+      accountId: LOCAL_ACCOUNT.accountId,
+      invokeLambda: (arn, payload, meta) =>
+        lambda.invoke(arn, payload, meta.clientContext ? { clientContext: meta.clientContext } : {}),
+      dynamodbEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.url,
+      log: fileLog(join(dataDir, 'logs', 'stepfunctions.log')),
+    });
+    stoppers.push(() => runtime.close());
+    await deployStateMachines(runtime, machines);
+    const stepfunctionsUrl = (await runtime.listen({ port: sfnPort, host })).url;
+    progress(`state machines: ${machines.length ? machines.map((m) => m.name).join(', ') : 'none'}`);
 
     // Schedules.
     const schedules = [...resolvers.values()].flatMap((resolver) => schedulesOf(resolver));
@@ -347,7 +313,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       clock,
       stateFile: join(dataDir, 'schedules.json'),
       invoke,
-      ...(runtime ? { startExecution: (input) => (runtime as EmbeddedRuntime).startExecution(input) } : {}),
+      startExecution: (input) => runtime.startExecution(input),
       log,
     });
     stoppers.push(() => scheduler.stop());
@@ -355,11 +321,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // Advancing the clock waits for the work each timer starts before the next timer fires.
     const whenIdle = async () => {
       for (let round = 0; round < 10_000; round++) {
-        const before = `${lambda.invocations}/${runtime?.transitions ?? 0}/${scheduler.fires}`;
+        const before = `${lambda.invocations}/${runtime.transitions}/${scheduler.fires}`;
         await scheduler.whenIdle();
-        if (runtime) await runtime.whenIdle();
+        await runtime.whenIdle();
         await lambda.whenIdle();
-        const after = `${lambda.invocations}/${runtime?.transitions ?? 0}/${scheduler.fires}`;
+        const after = `${lambda.invocations}/${runtime.transitions}/${scheduler.fires}`;
         if (before === after) return;
       }
     };
