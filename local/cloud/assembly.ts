@@ -4,7 +4,16 @@
 // lockfile, the context) have not changed is reused, so a restart does not bundle again.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CfnTemplate } from './intrinsics.ts';
@@ -136,6 +145,29 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     return { dir, reused: true };
   }
   mkdirSync(options.outdir, { recursive: true });
+  // Two processes that need the same assembly (parallel test files) synthesise it once.
+  const release = await lockKey(join(options.outdir, `.synth-${key}.lock`));
+  try {
+    if (options.reuse !== false && existsSync(join(dir, 'manifest.json'))) {
+      progress('synth: assembly made by another process, reusing it');
+      return { dir, reused: true };
+    }
+    return await synthesizeInto(dir, key, app, context, projectRoot, options, progress);
+  } finally {
+    release();
+  }
+}
+
+async function synthesizeInto(
+  dir: string,
+  key: string,
+  app: string,
+  context: Record<string, unknown>,
+  projectRoot: string,
+  options: SynthOptions,
+  progress: (line: string) => void,
+): Promise<SynthResult> {
+  const started = performance.now();
   const staging = join(options.outdir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
   progress(`synth: ${relative(projectRoot, app) || app}`);
   try {
@@ -153,13 +185,38 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+  progress(`synth: done in ${((performance.now() - started) / 1000).toFixed(1)}s`);
   if (options.prune) {
     for (const entry of readdirSync(options.outdir)) {
-      if (entry !== key && !entry.startsWith('.staging-'))
+      if (entry !== key && !entry.startsWith('.'))
         rmSync(join(options.outdir, entry), { recursive: true, force: true });
     }
   }
   return { dir, reused: false };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes an exclusive lock file, waiting while a live process holds it. */
+async function lockKey(file: string): Promise<() => void> {
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(file, 'utf8').trim());
+      if (!(owner > 0) || !alive(owner)) rmSync(file, { force: true });
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 function runApp(

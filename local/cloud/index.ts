@@ -22,12 +22,7 @@ import { Mailbox } from './mailbox.ts';
 import { type LocalSchedule, Scheduler, schedulesOf } from './schedules.ts';
 import { type LocalSecret, loadSecrets, SecretsServer } from './secrets.ts';
 import { type LocalSes, startSes } from './ses.ts';
-import {
-  deployStateMachines,
-  type LocalStateMachine,
-  type StateMachineApi,
-  stateMachinesOf,
-} from './state-machines.ts';
+import { deployStateMachines, type LocalStateMachine, stateMachinesOf } from './state-machines.ts';
 import { ensureTable } from './tables.ts';
 
 export { type Mail, Mailbox, type MailFilter } from './mailbox.ts';
@@ -80,7 +75,9 @@ export interface Endpoints {
 export interface LocalCloud {
   endpoints: Endpoints;
   clock: ControlledClock;
-  /** Invokes a function (by name, ARN or logical id) as the Lambda Invoke API would. */
+  /** The functions' host: `find`, `invocations` (a counter), `inFlight`… */
+  lambda: LambdaService;
+  /** Invokes a function (by name, ARN, logical id or construct path) as the Lambda Invoke API would. */
   invoke(functionNameOrArn: string, payload: unknown): Promise<InvokeResult>;
   /** The embedded Step Functions runtime: the AWS API's operations as methods (startExecution, …). */
   runtime: StepFunctionsRuntime;
@@ -456,6 +453,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     return {
       endpoints,
       clock,
+      lambda,
       invoke,
       runtime,
       mailbox: new Mailbox(ses.url),

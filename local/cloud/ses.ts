@@ -23,10 +23,11 @@ export interface LocalSes {
 /** Starts aws-ses-v2-local on `port`, with the mail kept in `dataDir/ses`. */
 export async function startSes(options: { port: number; host?: string; dataDir: string }): Promise<LocalSes> {
   const host = options.host ?? '127.0.0.1';
-  // The package is CommonJS with `exports.default`; Node's ESM import gives the exports object as default.
-  const mod = (await import('aws-ses-v2-local')) as unknown as {
-    default: { default: (config: { host: string; port: number }) => Promise<Server> };
-  };
+  // The package is CommonJS with `exports.default`: Node's ESM import gives the exports object as default,
+  // bundlers and test runners that honour `__esModule` give the function itself.
+  type Serve = (config: { host: string; port: number }) => Promise<Server>;
+  const mod = (await import('aws-ses-v2-local')) as unknown as { default: Serve | { default: Serve } };
+  const serve = typeof mod.default === 'function' ? mod.default : mod.default.default;
   const store = (await import('aws-ses-v2-local/dist/store.js')) as unknown as {
     default: StoreModule;
   } & StoreModule;
@@ -36,7 +37,7 @@ export async function startSes(options: { port: number; host?: string; dataDir: 
   const saved = readJsonFile<unknown[]>(file, []);
   storeModule.getStoreReadonly().emails.push(...saved);
 
-  const server = await mod.default.default({ host, port: options.port });
+  const server = await serve({ host, port: options.port });
   const { port } = server.address() as AddressInfo;
   const signature = (emails: unknown[]) =>
     `${emails.length}:${(emails.at(-1) as { messageId?: string } | undefined)?.messageId ?? ''}`;
