@@ -163,7 +163,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // The slow parts run side by side: the synth (bundling), DynamoDB Local (a JVM) and SES.
     progress('DynamoDB Local: starting');
-    const dynamoStarting = startDynamoDbLocal({ port: dynamoPort, dataDir: join(dataDir, 'dynamodb') });
+    const dynamoStarting = startDynamoDb(dynamoPort, join(dataDir, 'dynamodb'), host);
     const synth = synthesize({
       ...(options.app ? { app: options.app } : {}),
       outdir: options.assemblyDir ?? join(dataDir, 'assembly'),
@@ -476,6 +476,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/**
+ * Starts DynamoDB Local on `port`, or on another free port if something took that one while the JVM was
+ * starting (it binds seconds after the port was found free).
+ */
+async function startDynamoDb(port: number, dir: string, host: string): Promise<DynamoDbLocal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDynamoDbLocal({ port, dataDir: dir });
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use|BindException/.test((error as Error).message)) throw error;
+      port = await freePort(undefined, host);
+    }
   }
 }
 
