@@ -1,14 +1,16 @@
 // Benchmark of the local Step Functions runtime (`npm run bench:stepfunctions`): state transitions per second
 // for (a) one execution looping through a 200-state Pass/Choice cycle and (b) 1,000 concurrent executions of a
 // 10-state machine with a Lambda task, durable on disk and in memory, against aws-local-stepfunctions (an
-// in-memory interpreter) on the same definitions in the same process. Prints medians of several runs.
+// in-memory interpreter) on the same definitions in the same process. Prints medians of `--runs N` runs (3).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { StepFunctionsRuntime } from '#local/stepfunctions/runtime.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const RUNS = Number(args.runs);
 const ROUNDS = 25;
 const EXECUTIONS = 1000;
 const ROLE = 'arn:aws:iam::123456789012:role/bench';
@@ -42,7 +44,11 @@ const tenStates = {
   StartAt: 'Receive',
   States: {
     Receive: { Type: 'Pass', Parameters: { 'pilot.$': '$.pilot', stage: 'Launch' }, Next: 'HasPilot' },
-    HasPilot: { Type: 'Choice', Choices: [{ Variable: '$.pilot', IsPresent: true, Next: 'Score' }], Default: 'Reject' },
+    HasPilot: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.pilot', IsPresent: true, Next: 'Score' }],
+      Default: 'Reject',
+    },
     Score: { Type: 'Task', Resource: FN, ResultPath: '$.score', Next: 'Note' },
     Note: { Type: 'Pass', Result: 'scored', ResultPath: '$.note', Next: 'Passed' },
     Passed: {
@@ -51,8 +57,16 @@ const tenStates = {
       Default: 'Reject',
     },
     Accept: { Type: 'Pass', Result: true, ResultPath: '$.accepted', Next: 'Summarise' },
-    Summarise: { Type: 'Pass', Parameters: { 'pilot.$': '$.pilot', 'accepted.$': '$.accepted' }, Next: 'Check' },
-    Check: { Type: 'Choice', Choices: [{ Variable: '$.accepted', BooleanEquals: true, Next: 'Archive' }], Default: 'Reject' },
+    Summarise: {
+      Type: 'Pass',
+      Parameters: { 'pilot.$': '$.pilot', 'accepted.$': '$.accepted' },
+      Next: 'Check',
+    },
+    Check: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.accepted', BooleanEquals: true, Next: 'Archive' }],
+      Default: 'Reject',
+    },
     Archive: { Type: 'Pass', Next: 'Done' },
     Done: { Type: 'Succeed' },
     Reject: { Type: 'Fail', Error: 'Rejected' },
@@ -69,13 +83,21 @@ async function ours(dataDir: string | undefined, scenario: 'loop' | 'fanout'): P
   });
   try {
     const definition = JSON.stringify(scenario === 'loop' ? loopMachine(ROUNDS) : tenStates);
-    const { stateMachineArn } = await runtime.createStateMachine({ name: scenario, definition, roleArn: ROLE });
+    const { stateMachineArn } = await runtime.createStateMachine({
+      name: scenario,
+      definition,
+      roleArn: ROLE,
+    });
     const before = runtime.transitions;
     const started = performance.now();
     const runs = scenario === 'loop' ? 1 : EXECUTIONS;
     const arns = await Promise.all(
       Array.from({ length: runs }, (_, i) =>
-        runtime.startExecution({ stateMachineArn, name: `r${i}`, input: JSON.stringify({ i: 0, pilot: `p${i}` }) }),
+        runtime.startExecution({
+          stateMachineArn,
+          name: `r${i}`,
+          input: JSON.stringify({ i: 0, pilot: `p${i}` }),
+        }),
       ),
     );
     await runtime.whenIdle();
@@ -91,14 +113,20 @@ async function ours(dataDir: string | undefined, scenario: 'loop' | 'fanout'): P
 }
 
 async function theirs(scenario: 'loop' | 'fanout'): Promise<number> {
-  const machine = new StateMachine((scenario === 'loop' ? loopMachine(ROUNDS) : tenStates) as StateMachineDefinition, {
-    validationOptions: { checkArn: false, checkPaths: false },
-  });
+  const machine = new StateMachine(
+    (scenario === 'loop' ? loopMachine(ROUNDS) : tenStates) as StateMachineDefinition,
+    {
+      validationOptions: { checkArn: false, checkPaths: false },
+    },
+  );
   const runs = scenario === 'loop' ? 1 : EXECUTIONS;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: runs }, (_, i) =>
-      machine.run({ i: 0, pilot: `p${i}` }, { overrides: { taskResourceLocalHandlers: { Score: score } } }).result,
+    Array.from(
+      { length: runs },
+      (_, i) =>
+        machine.run({ i: 0, pilot: `p${i}` }, { overrides: { taskResourceLocalHandlers: { Score: score } } })
+          .result,
     ),
   );
   const seconds = (performance.now() - started) / 1000;
@@ -110,11 +138,17 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function measure(fn: () => Promise<number>): Promise<number> {
-  await fn(); // warm-up
-  const values: number[] = [];
-  for (let i = 0; i < RUNS; i++) values.push(await fn());
-  return median(values);
+/**
+ * Runs the three contenders in turns (durable, in memory, reference; again…) so that each meets the same load
+ * on a shared machine, after one warm-up round; returns the median of each.
+ */
+async function measure(contenders: Array<() => Promise<number>>): Promise<number[]> {
+  for (const run of contenders) await run();
+  const values: number[][] = contenders.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, run] of contenders.entries()) values[k]!.push(await run());
+  }
+  return values.map(median);
 }
 
 const scenarios = [
@@ -126,10 +160,12 @@ console.log(`Local Step Functions runtime: state transitions per second (median 
 for (const [label, scenario] of scenarios) {
   const dir = mkdtempSync(join(tmpdir(), 'pilotflow-bench-'));
   let n = 0;
-  const durable = await measure(() => ours(join(dir, String(n++)), scenario));
+  const [durable, memory, reference] = (await measure([
+    () => ours(join(dir, String(n++)), scenario),
+    () => ours(undefined, scenario),
+    () => theirs(scenario),
+  ])) as [number, number, number];
   rmSync(dir, { recursive: true, force: true });
-  const memory = await measure(() => ours(undefined, scenario));
-  const reference = await measure(() => theirs(scenario));
   console.log(label);
   console.log(`  durable (node:sqlite, WAL)      ${durable.toFixed(0).padStart(8)} /s`);
   console.log(`  in memory (:memory:)            ${memory.toFixed(0).padStart(8)} /s`);
