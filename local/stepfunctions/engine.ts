@@ -4,9 +4,9 @@
 // a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { type QueryLanguage, queryLanguageOf } from './lang/index.ts';
+import { type QueryLanguage, queryLanguageOf, type RetryCounters } from './lang/index.ts';
 import * as P from './processing.ts';
-import { type Pattern, type ResolvedResource, resolveResource } from './resources.ts';
+import { type Pattern, resolveResource } from './resources.ts';
 import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
 import type {
   ExecutionStatus,
@@ -29,10 +29,22 @@ interface Block {
 export interface Compiled {
   def: Record<string, unknown>;
   blocks: Map<string, Block>;
-  queryLanguage: string;
 }
 
+const compiledCache = new Map<string, Compiled>();
+
+/** Compiled definitions are read-only, so executions of one definition share one. */
 export function compile(definition: string): Compiled {
+  let compiled = compiledCache.get(definition);
+  if (!compiled) {
+    compiled = compileOnce(definition);
+    if (compiledCache.size >= 200) compiledCache.delete(compiledCache.keys().next().value as string);
+    compiledCache.set(definition, compiled);
+  }
+  return compiled;
+}
+
+function compileOnce(definition: string): Compiled {
   const def = JSON.parse(definition) as Record<string, unknown>;
   const blocks = new Map<string, Block>();
   const walk = (key: string, block: Block) => {
@@ -48,7 +60,7 @@ export function compile(definition: string): Compiled {
     }
   };
   walk('', def as unknown as Block);
-  return { def, blocks, queryLanguage: (def.QueryLanguage as string | undefined) ?? 'JSONPath' };
+  return { def, blocks };
 }
 
 type TimerKind = 'wait' | 'retry' | 'timeout' | 'heartbeat';
@@ -68,6 +80,8 @@ interface TaskRun {
   child?: string;
   childName?: string;
   mocked?: { output?: Json; failure?: Failure };
+  /** HeartbeatSeconds as evaluated when the task started (a heartbeat re-arms this much). */
+  heartbeat?: number;
 }
 
 interface Fanout {
@@ -90,10 +104,10 @@ interface Thread {
   phase: 'enter' | 'task' | 'wait' | 'retry' | 'fanout';
   input: Json;
   entered: number;
-  retries: number[];
+  /** Retry counters of the current run of the state (lang/ nextRetry keeps them per Retrier and error). */
+  retries: RetryCounters;
   retryCount: number;
   variables: Record<string, Json>;
-  item?: { index: number; value: Json };
   timers: Partial<Record<TimerKind, number>>;
   task?: TaskRun;
   fanout?: Fanout;
@@ -114,6 +128,8 @@ interface Execution {
   compiled: Compiled;
   st: ExecState;
   parsedInput: Json;
+  /** $$.Execution of the context object, built once. */
+  executionContext?: Record<string, unknown>;
   isNew: boolean;
   done: boolean;
   cancels: Map<string, () => void>;
@@ -172,18 +188,21 @@ export class TokenError extends Error {
 export class Engine {
   private readonly o: EngineOptions;
   private readonly running = new Map<string, Execution>();
-  private readonly bySeq = new Map<number, Execution>();
   private readonly tokens = new Map<string, { exec: Execution; thread: number }>();
   private queue: Array<{ exec: Execution; fn: () => unknown }> = [];
   private head = 0;
   private draining = false;
+  private drainPromise: Promise<void> | undefined;
   private drainScheduled = false;
   private readonly dirty = new Set<Execution>();
   private events: Batch['events'] = [];
   private tokenWrites: Batch['tokens'] = [];
   private effects: Array<() => void> = [];
   private notices: ExecutionStatusEvent[] = [];
-  private commitWaiters: Array<() => void> = [];
+  /** Callers waiting until the work they enqueued (up to `upTo`) is committed. */
+  private commitWaiters: Array<{ upTo: number; resolve: () => void }> = [];
+  private enqueued = 0;
+  private processed = 0;
   private idleWaiters: Array<() => void> = [];
   private inflight = 0;
   private nextEffect = 1;
@@ -208,6 +227,11 @@ export class Engine {
     return this.running.has(arn);
   }
 
+  /** The row of a running execution, including one started in this turn and not yet committed. */
+  runningRow(arn: string): ExecutionRow | undefined {
+    return this.running.get(arn)?.row;
+  }
+
   /** Starts an execution whose row the runtime has prepared; resolves once ExecutionStarted is committed. */
   start(row: ExecutionRow, parent?: ExecState['parent']): Promise<void> {
     const compiled = compile(row.definition);
@@ -221,7 +245,6 @@ export class Engine {
       cancels: new Map(),
     };
     this.running.set(row.arn, exec);
-    this.bySeq.set(row.seq, exec);
     this.dirty.add(exec);
     const started = this.emit(exec, undefined, 'ExecutionStarted', 'executionStartedEventDetails', {
       input: row.input,
@@ -255,7 +278,6 @@ export class Engine {
         cancels: new Map(),
       };
       this.running.set(row.arn, exec);
-      this.bySeq.set(row.seq, exec);
     }
     for (const exec of this.running.values()) this.rearm(exec);
     return rows.length;
@@ -301,7 +323,7 @@ export class Engine {
   sendTaskHeartbeat(token: string): Promise<void> {
     const { exec, thread } = this.takeToken(token, false);
     const t = exec.st.threads[thread];
-    const seconds = t && this.heartbeatOf(exec, t);
+    const seconds = t && this.heartbeatOf(t);
     if (t && seconds !== undefined) {
       this.arm(exec, t, 'heartbeat', this.o.clock.now() + seconds * 1000);
       this.dirty.add(exec);
@@ -316,8 +338,14 @@ export class Engine {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  close(): void {
+  /**
+   * Stops taking work: the turn in progress finishes and commits, anything decided outside a turn is committed,
+   * and no new call starts (calls not yet started are made after the next open, from the committed record).
+   */
+  async close(): Promise<void> {
     this.closed = true;
+    await this.drainPromise;
+    this.flush();
     for (const exec of this.running.values()) for (const cancel of exec.cancels.values()) cancel();
     for (const w of this.idleWaiters.splice(0)) w();
   }
@@ -325,6 +353,7 @@ export class Engine {
   // ---- the work queue and the commit -------------------------------------------------------------------
 
   private enqueue(exec: Execution, fn: () => unknown): void {
+    this.enqueued++;
     this.queue.push({ exec, fn });
     this.scheduleDrain();
   }
@@ -334,13 +363,14 @@ export class Engine {
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
-      void this.drain();
+      this.drainPromise = this.drain();
     });
   }
 
   private afterCommit(): Promise<void> {
     this.scheduleDrain();
-    return new Promise((resolve) => this.commitWaiters.push(resolve));
+    const upTo = this.enqueued;
+    return new Promise((resolve) => this.commitWaiters.push({ upTo, resolve }));
   }
 
   private async drain(): Promise<void> {
@@ -351,6 +381,7 @@ export class Engine {
       while (this.head < this.queue.length && budget-- > 0) {
         const item = this.queue[this.head]!;
         this.queue[this.head++] = undefined as never;
+        this.processed++;
         if (item.exec.done) continue;
         try {
           const r = item.fn();
@@ -372,29 +403,45 @@ export class Engine {
   }
 
   private flush(): void {
-    const batch: Batch = { inserts: [], updates: [], events: this.events, tokens: this.tokenWrites };
+    const batch: Batch = {
+      inserts: [],
+      positions: [],
+      finishes: [],
+      events: this.events,
+      tokens: this.tokenWrites,
+    };
     for (const exec of this.dirty) {
       exec.row.state = exec.done ? null : JSON.stringify(exec.st);
       if (exec.isNew) {
         batch.inserts.push(exec.row);
         exec.isNew = false;
-      } else batch.updates.push(exec.row);
+      } else if (exec.done) batch.finishes.push(exec.row);
+      else batch.positions.push(exec.row);
     }
     this.dirty.clear();
     this.events = [];
     this.tokenWrites = [];
-    if (batch.inserts.length || batch.updates.length || batch.events.length || batch.tokens.length) {
+    if (
+      batch.inserts.length ||
+      batch.positions.length ||
+      batch.finishes.length ||
+      batch.events.length ||
+      batch.tokens.length
+    ) {
       this.o.store.commit(batch);
     }
     const effects = this.effects;
     this.effects = [];
-    for (const run of effects) run();
+    if (!this.closed) for (const run of effects) run();
     const notices = this.notices;
     this.notices = [];
     for (const n of notices) for (const l of this.listeners) l(n);
     const waiters = this.commitWaiters;
     this.commitWaiters = [];
-    for (const w of waiters) w();
+    for (const w of waiters) {
+      if (w.upTo <= this.processed || this.closed) w.resolve();
+      else this.commitWaiters.push(w);
+    }
   }
 
   private isIdle(): boolean {
@@ -498,7 +545,7 @@ export class Engine {
   }
 
   private scope(exec: Execution, t: Thread, extra?: { token?: string }): P.Scope {
-    const ctx: Record<string, unknown> = {
+    exec.executionContext ??= {
       Execution: {
         Id: exec.row.arn,
         Input: exec.parsedInput,
@@ -507,8 +554,11 @@ export class Engine {
         StartTime: new Date(exec.row.start).toISOString(),
         RedriveCount: 0,
       },
-      State: { EnteredTime: new Date(t.entered).toISOString(), Name: t.state, RetryCount: t.retryCount },
       StateMachine: { Id: exec.row.smArn, Name: exec.row.smArn.split(':').pop() },
+    };
+    const ctx: Record<string, unknown> = {
+      ...exec.executionContext,
+      State: { EnteredTime: new Date(t.entered).toISOString(), Name: t.state, RetryCount: t.retryCount },
     };
     if (extra?.token) ctx.Task = { Token: extra.token };
     return {
@@ -643,7 +693,7 @@ export class Engine {
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') {
       const retry = P.retryFor(state, failure, t.retries, this.env.random);
       if (retry) {
-        t.retries[retry.index] = (t.retries[retry.index] ?? 0) + 1;
+        t.retries = retry.counters;
         t.retryCount++;
         t.phase = 'retry';
         t.task = undefined;
@@ -786,7 +836,6 @@ export class Engine {
       }
     }
     this.running.delete(exec.row.arn);
-    this.bySeq.delete(exec.row.seq);
     this.dirty.add(exec);
     this.notices.push(this.notice(exec));
     const parent = exec.st.parent;
@@ -911,7 +960,7 @@ export class Engine {
   // ---- tasks -------------------------------------------------------------------------------------------
 
   private async startTask(exec: Execution, t: Thread, state: State): Promise<void> {
-    const resourceName = await P.taskResource(state, t.input, this.scope(exec, t));
+    const resourceName = String(state.Resource);
     const resolved = resolveResource(resourceName);
     if (!resolved) {
       throw new StatesFailure({
@@ -933,6 +982,7 @@ export class Engine {
       lambdaArn: resolved.lambdaArn,
       parameters,
       token,
+      ...(heartbeat !== undefined ? { heartbeat } : {}),
     };
     if (resolved.service === 'states' && resolved.action === 'startExecution') task.childName = randomUUID();
     const testCase = exec.row.testCase;
@@ -982,12 +1032,8 @@ export class Engine {
     this.launch(exec, t, task);
   }
 
-  private heartbeatOf(exec: Execution, t: Thread): number | undefined {
-    const at = t.timers.heartbeat;
-    if (at === undefined) return undefined;
-    const state = this.stateOf(exec, t);
-    const seconds = state.HeartbeatSeconds;
-    return typeof seconds === 'number' ? seconds : undefined;
+  private heartbeatOf(t: Thread): number | undefined {
+    return t.timers.heartbeat === undefined ? undefined : t.task?.heartbeat;
   }
 
   /** Starts the task's call once the current batch is committed. */
@@ -1281,5 +1327,4 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return o;
 }
 
-export type { ResolvedResource };
 export { StatesFailure };

@@ -237,7 +237,7 @@ export class StepFunctionsRuntime {
         server.closeAllConnections();
       });
     }
-    this.engine.close();
+    await this.engine.close();
     this.store.close();
   }
 
@@ -261,9 +261,15 @@ export class StepFunctionsRuntime {
       throw new SfnApiError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
   }
 
+  private readonly machines = new Map<string, StateMachineRow>();
+
   private machine(arn: string): StateMachineRow {
     this.checkArn(arn, 'stateMachine');
-    const m = this.store.getStateMachine(arn);
+    let m = this.machines.get(arn);
+    if (!m) {
+      m = this.store.getStateMachine(arn);
+      if (m) this.machines.set(arn, m);
+    }
     if (!m) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return m;
   }
@@ -316,6 +322,7 @@ export class StepFunctionsRuntime {
     const now = this.clock.now();
     const revision = revisionOf(definition, roleArn);
     this.store.putStateMachine({ ...m, definition, roleArn, updated: now, revision });
+    this.machines.delete(m.arn);
     return { updateDate: new Date(now), revisionId: revision };
   }
 
@@ -361,6 +368,7 @@ export class StepFunctionsRuntime {
     this.checkArn(req.stateMachineArn, 'stateMachine');
     // Deleting is idempotent on AWS; running executions keep running on their own copy of the definition.
     this.store.deleteStateMachine(req.stateMachineArn);
+    this.machines.delete(req.stateMachineArn);
     return {};
   }
 
@@ -426,7 +434,7 @@ export class StepFunctionsRuntime {
       );
     }
     const arn = `arn:aws:states:${this.region}:${this.accountId}:execution:${m.name}:${name}`;
-    const existing = this.store.getExecution(arn);
+    const existing = this.engine.runningRow(arn) ?? this.store.getExecution(arn);
     if (existing) {
       // StartExecution is idempotent for a name while the execution is open (RUNNING) and the input is the same
       // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
