@@ -45,17 +45,31 @@ export interface TaskRecord {
   taskToken: string;
   /** What the page shows and asks for; the workflows and the approval pages agree on its shape. */
   form: Record<string, unknown>;
+  /** What the page shows besides the form: the previous round's comment, the problems to rectify, … */
+  context?: Record<string, unknown>;
   escalationLevel: number;
   escalatedAt?: string;
   decision?: Decision;
   closedAt?: string;
   /** Set when the decision is stored and cleared once Step Functions has it: a crash between the two is retried. */
   callbackPending?: boolean;
+  /**
+   * Why Step Functions could not take the decision (TaskTimedOut, InvalidToken, TaskDoesNotExist: the
+   * execution had moved on, stopped or timed out). The decision stays recorded; nothing retries it.
+   */
+  callbackError?: string;
+  callbackFailedAt?: string;
 }
 
 export type NewTask = Omit<
   TaskRecord,
-  'status' | 'escalationLevel' | 'decision' | 'closedAt' | 'callbackPending'
+  | 'status'
+  | 'escalationLevel'
+  | 'decision'
+  | 'closedAt'
+  | 'callbackPending'
+  | 'callbackError'
+  | 'callbackFailedAt'
 >;
 
 const OPEN_VALUES = { ':open': 'open' } as const;
