@@ -110,6 +110,15 @@ describe('schedules', () => {
     const { ticks } = await payloadOf('Probe', { action: 'ticks' });
     expect(ticks).toEqual(['2023-01-01T00:00:00Z', '2023-01-01T01:00:00Z', '2023-01-01T02:00:00Z']);
   });
+
+  test('a cron schedule in the county’s time zone starts the state machine with its input', async () => {
+    const [machine] = cloud.resources.stateMachines;
+    const { executions } = await cloud.runtime.listExecutions({ stateMachineArn: machine?.arn });
+    expect(executions).toHaveLength(1);
+    const execution = await cloud.runtime.describeExecution({ executionArn: executions[0]?.executionArn });
+    expect(execution.startDate).toEqual(new Date('2023-01-01T01:00:00Z'));
+    expect(JSON.parse(execution.input ?? '{}')).toEqual({ from: 'schedule' });
+  });
 });
 
 describe('functions', () => {
@@ -135,6 +144,11 @@ describe('functions', () => {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.endpoints.secretsmanager,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
     });
+  });
+
+  test('functions reach the embedded Step Functions runtime through the SFN client', async () => {
+    const { machines } = await payloadOf('Probe', { action: 'machines' });
+    expect(machines).toEqual(cloud.resources.stateMachines.map((m) => m.arn));
   });
 
   test('a function gets a Lambda-shaped context', async () => {
