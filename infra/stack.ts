@@ -2,7 +2,9 @@ import { ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cd
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
+import { AdminAuth } from './constructs/admin-auth.ts';
 import { ApprovalApi } from './constructs/approval-api.ts';
+import { Dashboard } from './constructs/dashboard.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { PilotFlowTable } from './constructs/table.ts';
@@ -16,6 +18,8 @@ export class PilotFlowStack extends Stack {
   readonly launchProgramme: PilotFlowFunction;
   readonly linkSigningSecret: Secret;
   readonly approval: ApprovalApi;
+  readonly adminAuth: AdminAuth;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -70,5 +74,22 @@ export class PilotFlowStack extends Stack {
       environment: { PROGRAMME_STATE_MACHINE_ARN: this.workflows.programme.machine.stateMachineArn },
     }).bindTable(this.table.table, 'write');
     this.workflows.programme.machine.grantStartExecution(this.launchProgramme.fn);
+
+    this.adminAuth = new AdminAuth(this, 'AdminAuth');
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      api: this.approval.api,
+      authorizer: this.adminAuth.authorizer,
+      table: this.table.table,
+      mail,
+      linkSigningSecret: this.linkSigningSecret,
+      apiBaseUrl: context('apiBaseUrl') ?? this.approval.url,
+      machines: {
+        programme: this.workflows.programme.machine,
+        pilot: this.workflows.pilot.machine,
+        launch: this.workflows.launch.machine,
+        implementation: this.workflows.implementation.machine,
+        evaluation: this.workflows.evaluation.machine,
+      },
+    });
   }
 }
