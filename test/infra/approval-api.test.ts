@@ -41,7 +41,8 @@ describe('the approval HTTP API', () => {
     ]);
     const [approvalId] = functionNamed('approval');
     const integrations = ofType('AWS::ApiGatewayV2::Integration').filter(
-      ([, i]) => (i.Properties.IntegrationUri as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] === approvalId,
+      ([, i]) =>
+        (i.Properties.IntegrationUri as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] === approvalId,
     );
     expect(integrations).toHaveLength(1);
     expect(integrations[0]?.[1].Properties).toMatchObject({
