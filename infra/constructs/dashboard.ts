@@ -80,7 +80,10 @@ export class Dashboard extends Construct {
     }
     // A stopped pilot may be the last one the Programme execution waits for (functions/domain/progress.ts).
     this.fn.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [machines.programme.stateMachineArn] }),
+      new PolicyStatement({
+        actions: ['states:SendTaskSuccess'],
+        resources: [machines.programme.stateMachineArn],
+      }),
     );
     const stack = Stack.of(this);
     for (const machine of Object.values(machines)) {
