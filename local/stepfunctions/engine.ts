@@ -673,7 +673,8 @@ export class Engine {
     t.task = undefined;
     t.fanout = undefined;
     const target = next ?? (state.Next as string | undefined);
-    if (state.Type === 'Succeed' || state.End === true || target === undefined) {
+    // A Catch's Next wins over the state's own End: a caught error in a last state goes to the handler.
+    if (target === undefined || (next === undefined && (state.Type === 'Succeed' || state.End === true))) {
       return await this.threadSucceeded(exec, t, output);
     }
     t.state = target;

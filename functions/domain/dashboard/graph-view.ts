@@ -25,7 +25,10 @@ export function graphView(input: GraphInput): GraphView & { current: string[] } 
   const traces = traceStates(input.events, input.status);
   const reached = new Set([...traces.keys()]);
   const complete = buildGraph(definition);
-  const graph = input.full ? complete : simplifyGraph(complete, definition, reached);
+  const failed = new Set(
+    [...traces.entries()].filter(([, t]) => t.status === 'failed').map(([name]) => name),
+  );
+  const graph = input.full ? complete : simplifyGraph(complete, definition, reached, failed);
   const layout = layoutGraph(graph, (name) => tr(input.locale, stateLabel(name)));
   const statuses: Record<string, StateStatus> = {};
   for (const node of layout.nodes) {

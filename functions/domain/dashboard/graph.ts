@@ -183,10 +183,17 @@ export function buildGraph(definition: AslScope): Graph {
 
 /**
  * The graph an administrator reads first: error handling that did not happen is left out (states reached
- * only through a Catch, and not reached in this execution), and the Pass state that prepares each human task
- * (its Next waits for a task token) is folded into the task. `reached` holds the states this execution entered.
+ * only through a Catch and not reached in this execution, and Catch edges other than those from a state that
+ * failed to one that was then reached), and the Pass state that prepares each human task (its Next waits for
+ * a task token) is folded into the task. `reached` holds the states this execution entered, `failed` those
+ * whose last visit failed.
  */
-export function simplifyGraph(graph: Graph, definition: AslScope, reached: ReadonlySet<string>): Graph {
+export function simplifyGraph(
+  graph: Graph,
+  definition: AslScope,
+  reached: ReadonlySet<string>,
+  failed: ReadonlySet<string> = new Set(),
+): Graph {
   const states = statesOf(definition);
   const mainFlow = new Set<string>();
   const out = new Map<string, GraphEdge[]>();
@@ -218,6 +225,7 @@ export function simplifyGraph(graph: Graph, definition: AslScope, reached: Reado
   const seenEdges = new Set<string>();
   for (const edge of graph.edges) {
     if (hidden.has(edge.from) || hidden.has(edge.to) || folded.has(edge.from)) continue;
+    if (edge.kind === 'catch' && !(failed.has(edge.from) && reached.has(edge.to))) continue;
     const to = target(edge.to);
     const key = `${edge.from}\n${to}\n${edge.kind}`;
     if (seenEdges.has(key)) continue;

@@ -91,11 +91,15 @@ export function traceStates(events: HistoryEvent[], executionStatus: string): Ma
       const t = trace(detailsOf(event).name as string);
       t.exited++;
       t.lastExitedAt = at;
-      t.lastOutcome = 'exit';
+      // Leaving right after a failure is a Catch at work (the local runtime records the exit, AWS does not).
+      if (t.lastOutcome !== 'fail') t.lastOutcome = 'exit';
     } else if (event.type === 'TaskScheduled' || event.type === 'LambdaFunctionScheduled') {
       // Another attempt after a failure (Retry): the visit is open again.
       const name = stateOf(event);
       if (name) trace(name).lastOutcome = undefined;
+    } else if (/^(Task|LambdaFunction|MapState|ParallelState)Succeeded$/.test(event.type)) {
+      const name = stateOf(event);
+      if (name) trace(name).lastOutcome = 'exit';
     } else if (FAILURE_TYPES.test(event.type) && !event.type.startsWith('Execution')) {
       if (event.type === 'MapIterationFailed') continue;
       const name = stateOf(event);

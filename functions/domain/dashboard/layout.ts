@@ -174,8 +174,18 @@ export function layoutGraph(graph: Graph, label: (name: string) => string): Grap
     ...groups.map((gr) => gr.y + gr.height),
     ...edges.flatMap((e) => e.points.map((p) => p.y)),
   );
-  const left = Math.min(0, ...groups.map((gr) => gr.x), ...nodes.map((n) => n.x));
-  const top = Math.min(0, ...groups.map((gr) => gr.y), ...nodes.map((n) => n.y));
+  const left = Math.min(
+    0,
+    ...groups.map((gr) => gr.x),
+    ...nodes.map((n) => n.x),
+    ...edges.flatMap((e) => e.points.map((p) => p.x)),
+  );
+  const top = Math.min(
+    0,
+    ...groups.map((gr) => gr.y),
+    ...nodes.map((n) => n.y),
+    ...edges.flatMap((e) => e.points.map((p) => p.y)),
+  );
   const shift = (v: number, by: number) => round(v - by);
   const layout: GraphLayout = {
     width: Math.ceil(right - left + 8),

@@ -121,20 +121,29 @@ export async function programmeAndPlan(
   deps: Pick<DashboardDeps, 'store'>,
   programmeId: string | undefined,
 ): Promise<{ record: ProgrammeRecord; plan: Plan; ref: ProgrammeRef; programmes: ProgrammeRef[] }> {
-  const programmes = await listProgrammeRefs(deps);
+  // With an id the list and the programme are read side by side; without, the list says which is latest.
+  const [programmes, given] = await Promise.all([
+    listProgrammeRefs(deps),
+    programmeId ? getProgramme(deps.store, programmeId) : undefined,
+  ]);
   const id = programmeId ?? programmes.at(-1)?.programmeId;
   if (!id) throw new NotFoundError('no programme has been launched yet');
-  const record = await getProgramme(deps.store, id);
+  const record = programmeId ? given : await getProgramme(deps.store, id);
   const plan = record ? await tryPlan(deps.store, id) : undefined;
   if (!record || !plan) throw new NotFoundError(`programme ${id} does not exist`);
   return { record, plan, ref: programmeRef(plan, record), programmes };
 }
 
 export async function loadOverview(deps: DashboardDeps, programmeId?: string): Promise<OverviewView> {
+  // The pilots and the open tasks are read while the programme is, when its id is known.
+  const early = programmeId ? listPilots(deps.store, programmeId) : undefined;
+  const openTasksRead = listOpenTasks(deps.store);
+  early?.catch(() => {});
+  openTasksRead.catch(() => {});
   const { plan, ref, programmes } = await programmeAndPlan(deps, programmeId);
   const [pilots, openTasks] = await Promise.all([
-    listPilots(deps.store, ref.programmeId),
-    listOpenTasks(deps.store),
+    early ?? listPilots(deps.store, ref.programmeId),
+    openTasksRead,
   ]);
   return buildOverview({ plan, programme: ref, programmes, pilots, openTasks, now: deps.now() });
 }

@@ -13,11 +13,19 @@ export function unitRef(plan: Plan, unitId: string): UnitRef {
   return { unitId, name: party ? lt(party.name, party.nameEn) : lt(unitId, unitId) };
 }
 
+const windowCache = new WeakMap<Plan, StageWindowView[]>();
+
+/** The plan's stage windows, computed once per plan (time-zone arithmetic is slow next to everything else). */
 export function stageWindows(plan: Plan): StageWindowView[] {
-  return STAGES.map((stage) => {
-    const w = stageWindow(plan, stage);
-    return { stage, name: STAGE_NAMES[stage], start: w.start.toISOString(), end: w.end.toISOString() };
-  });
+  let windows = windowCache.get(plan);
+  if (!windows) {
+    windows = STAGES.map((stage) => {
+      const w = stageWindow(plan, stage);
+      return { stage, name: STAGE_NAMES[stage], start: w.start.toISOString(), end: w.end.toISOString() };
+    });
+    windowCache.set(plan, windows);
+  }
+  return windows;
 }
 
 export const isOverdue = (task: Pick<TaskRecord, 'dueAt'>, now: Date) =>
@@ -38,9 +46,10 @@ export function pilotCells(
 ): StageCell[] {
   const cells: StageCell[] = [];
   let previousEnd = launchedAt;
-  for (const stage of STAGES) {
+  const windows = stageWindows(plan);
+  for (const [i, stage] of STAGES.entries()) {
     const progress = pilot.stages[stage];
-    const window = stageWindow(plan, stage);
+    const windowStart = Date.parse((windows[i] as StageWindowView).start);
     const tasks = openTasks.filter((t) => t.stage === stage);
     const overdue = tasks.filter((t) => isOverdue(t, now));
     const waitingOn = new Map<string, UnitRef>();
@@ -51,7 +60,7 @@ export function pilotCells(
           waitingOn.set(id, a.unitId ? unitRef(plan, a.unitId) : { unitId: id, name: lt(a.name, a.name) });
       }
     }
-    const derivedStart = new Date(Math.max(window.start.getTime(), Date.parse(previousEnd))).toISOString();
+    const derivedStart = new Date(Math.max(windowStart, Date.parse(previousEnd))).toISOString();
     const cell: StageCell = {
       stage,
       state: 'not-started',

@@ -6,7 +6,7 @@ import { formatDateTime, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { Gantt } from './gantt.tsx';
 import { AdminLayout } from './layout.tsx';
-import { CellBadge, CellLegend } from './parts.tsx';
+import { CellLegend, StageTd } from './parts.tsx';
 import { urls } from './urls.ts';
 
 const OUTCOMES: Record<string, ReturnType<typeof lt>> = {
@@ -96,9 +96,7 @@ export function OverviewPage({ frame, view }: { frame: AdminFrame; view: Overvie
                   <span class="who">{tr(locale, p.type)}</span>
                 </th>
                 {p.cells.map((cell) => (
-                  <td data-stage={cell.stage}>
-                    <CellBadge cell={cell} locale={locale} programmeId={id} />
-                  </td>
+                  <StageTd cell={cell} locale={locale} />
                 ))}
                 <td>
                   {p.outcome ? tr(locale, OUTCOMES[p.outcome] ?? lt(p.outcome, p.outcome)) : '—'}

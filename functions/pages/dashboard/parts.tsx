@@ -14,7 +14,7 @@ import { urls } from './urls.ts';
 export const CELL_GLYPHS: Record<CellState, string> = {
   'not-started': '○',
   running: '▶',
-  waiting: '⏳',
+  waiting: '◐',
   overdue: '!',
   done: '✓',
   failed: '✕',
@@ -47,31 +47,27 @@ export function durationText(ms: number, locale: Locale): string {
     .join(' ');
 }
 
-export function CellBadge(props: { cell: StageCell; locale: Locale; programmeId: string }) {
+/**
+ * A matrix cell as a table cell coloured by its state, with its glyph and label (linked to the stage's
+ * execution) and whom it waits on. Kept to a few elements: the overview has one per pilot and stage.
+ */
+export function StageTd(props: { cell: StageCell; locale: Locale }) {
   const { cell, locale } = props;
-  const label = tr(locale, CELL_LABELS[cell.state]);
-  const badge = (
-    <span class={`cell cell-${cell.state}`} data-state={cell.state}>
-      {CELL_GLYPHS[cell.state]} {label}
-    </span>
-  );
+  const label = `${CELL_GLYPHS[cell.state]} ${tr(locale, CELL_LABELS[cell.state])}`;
   return (
-    <>
-      {cell.executionArn ? <a href={urls.execution(cell.executionArn)}>{badge}</a> : badge}
-      {cell.waitingOn.length > 0 ? (
+    <td class={`sc cell-${cell.state}`} data-stage={cell.stage} data-state={cell.state}>
+      {cell.executionArn ? <a href={urls.execution(cell.executionArn)}>{label}</a> : label}
+      {cell.waitingOn.length > 0 || cell.openTasks > 0 ? (
         <span class="who">
-          {tr(locale, lt('等待：', 'Waiting on: '))}
-          {cell.waitingOn.map((u) => tr(locale, u.name)).join(locale === 'en' ? ', ' : '、')}
-        </span>
-      ) : null}
-      {cell.openTasks > 0 ? (
-        <span class="who">
+          {cell.waitingOn.length > 0
+            ? `${tr(locale, lt('等待：', 'Waiting on: '))}${cell.waitingOn.map((u) => tr(locale, u.name)).join(locale === 'en' ? ', ' : '、')} · `
+            : ''}
           {locale === 'en'
             ? `${cell.openTasks} open${cell.overdueTasks ? `, ${cell.overdueTasks} overdue` : ''}${cell.escalatedTasks ? `, ${cell.escalatedTasks} escalated` : ''}`
             : `待办 ${cell.openTasks}${cell.overdueTasks ? `，逾期 ${cell.overdueTasks}` : ''}${cell.escalatedTasks ? `，已上报 ${cell.escalatedTasks}` : ''}`}
         </span>
       ) : null}
-    </>
+    </td>
   );
 }
 

@@ -7,7 +7,7 @@ import { formatDateTime, formatDue, type Locale, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { GraphSvg } from './graph.tsx';
 import { AdminLayout } from './layout.tsx';
-import { CellBadge, durationText, executionStatusText, GraphLegend, Trail } from './parts.tsx';
+import { durationText, executionStatusText, GraphLegend, StageTd, Trail } from './parts.tsx';
 import { urls } from './urls.ts';
 
 export function TaskTable(props: {
@@ -180,9 +180,7 @@ export function PilotPage({ frame, view }: { frame: AdminFrame; view: PilotView 
           <tbody id="pilot-cells" data-live>
             <tr>
               {p.cells.map((c) => (
-                <td data-stage={c.stage}>
-                  <CellBadge cell={c} locale={locale} programmeId={view.programme.programmeId} />
-                </td>
+                <StageTd cell={c} locale={locale} />
               ))}
             </tr>
           </tbody>

@@ -38,6 +38,9 @@ table.grid td.num{text-align:right;white-space:nowrap}
 .cell-done{background:#dcfce7;color:#14532d}
 .cell-failed{background:#fecaca;color:#7f1d1d;border-color:#7f1d1d}
 .who{display:block;font-size:.8125rem;color:#4b5563}
+table.grid td.sc{font-size:.875rem;font-weight:600;white-space:nowrap}
+table.grid td.sc a{color:inherit}
+table.grid td.sc .who{font-weight:400;white-space:normal;color:inherit}
 .legend{display:flex;flex-wrap:wrap;gap:.5rem 1rem;margin:.5rem 0;font-size:.8125rem;padding:0;list-style:none}
 .legend li{display:flex;align-items:center;gap:.375rem}
 .swatch{display:inline-block;width:1rem;height:1rem;border-radius:3px;border:1px solid #6b7280}
