@@ -17,6 +17,7 @@ import { type HttpApiDefinition, HttpApiServer, httpApisOf } from './http-api.ts
 import { LOCAL_ACCOUNT, Resolver } from './intrinsics.ts';
 import { LocalIssuer } from './jwt.ts';
 import { functionsOf, type InvokeResult, LambdaService, type LocalFunction } from './lambda.ts';
+import { LambdaEndpoint } from './lambda-endpoint.ts';
 import { acquireLock } from './lock.ts';
 import { Mailbox } from './mailbox.ts';
 import { type LocalSchedule, Scheduler, schedulesOf } from './schedules.ts';
@@ -68,6 +69,8 @@ export interface Endpoints {
   /** The web mailbox (and its store API, see Mailbox). */
   mailbox: string;
   secretsmanager: string;
+  /** The Lambda Invoke API of the local functions. */
+  lambda: string;
   /** The local administrator's token for JWT-protected routes and /_local/. */
   adminToken: string;
 }
@@ -154,12 +157,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (options.port && apiPort !== options.port) {
       throw new Error(`port ${options.port} is in use: choose another with --port`);
     }
-    const [dynamoPort, sesPort, secretsPort, sfnPort] = (await freePorts(4, apiPort + 1, host)) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [dynamoPort, sesPort, secretsPort, sfnPort, lambdaPort] = (await freePorts(
+      5,
+      apiPort + 1,
+      host,
+    )) as [number, number, number, number, number];
 
     // The slow parts run side by side: the synth (bundling), DynamoDB Local (a JVM) and SES.
     progress('DynamoDB Local: starting');
@@ -209,7 +211,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         const key = `${stack.stackName}/${logicalId}`;
         if (apiPorts.size === 0) apiPorts.set(key, apiPort);
         else {
-          const port = await freePort(Math.max(sfnPort, apiPort, ...extraPorts) + 1, host);
+          const port = await freePort(Math.max(lambdaPort, sfnPort, apiPort, ...extraPorts) + 1, host);
           extraPorts.push(port);
           apiPorts.set(key, port);
         }
@@ -267,6 +269,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_ENDPOINT_URL_SESV2: ses.url,
       AWS_ENDPOINT_URL_SES: ses.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.url,
+      AWS_ENDPOINT_URL_LAMBDA: `http://${host}:${lambdaPort}`,
       PILOTFLOW_LOCAL: '1',
       LOCAL_MAILBOX_URL: mailboxUrl,
     };
@@ -284,6 +287,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       `functions: ${runnable.length}${functions.length > runnable.length ? ` (${functions.length - runnable.length} not runnable here)` : ''}`,
     );
     const invoke = (nameOrArn: string, payload: unknown) => lambda.invoke(nameOrArn, payload);
+    const lambdaEndpoint = await LambdaEndpoint.listen({
+      port: lambdaPort,
+      host,
+      find: (name) => lambda.find(name),
+      invoke: (name, payload, invokeOptions) => lambda.invoke(name, payload, invokeOptions),
+    });
+    stoppers.push(() => lambdaEndpoint.close());
 
     // Step Functions.
     const machines = [...resolvers.values()].flatMap((resolver) => stateMachinesOf(resolver));
@@ -435,6 +445,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ses: ses.url,
       mailbox: mailboxUrl,
       secretsmanager: secretsServer.url,
+      lambda: lambdaEndpoint.url,
       adminToken,
     };
 
