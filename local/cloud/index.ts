@@ -39,7 +39,10 @@ export interface LocalCloudOptions {
   assemblyDir?: string;
   /** Reuse the assembly when the app's inputs have not changed (default true). */
   reuseAssembly?: boolean;
-  /** The HTTP API's port (default 3000; 0 for any free port). The other services take the following free ports. */
+  /**
+   * The HTTP API's port: given, it must be free; 0 takes any free port; by default 3000, or any free port when
+   * 3000 is busy. The other services take the following free ports.
+   */
   port?: number;
   host?: string;
   /** Where the clock starts: an ISO date-time, `plan-start`, `now` or epoch ms (default: the stored time, else plan-start). */
@@ -153,7 +156,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     saveClock(clock, clockFile);
 
-    const apiPort = options.port === 0 ? await freePort() : await freePort(options.port ?? 3000, host);
+    const apiPort =
+      options.port === 0 ? await freePort(undefined, host) : await freePort(options.port ?? 3000, host);
     if (options.port && apiPort !== options.port) {
       throw new Error(`port ${options.port} is in use: choose another with --port`);
     }
@@ -197,6 +201,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     progress(`SES: ${ses.url}`);
 
     const assembly = readAssembly(assemblyDir);
+    const elsewhere = notRunLocally(assembly.stacks);
+    if (elsewhere.length) progress(`not run locally: ${elsewhere.join(', ')}`);
     progress(
       `assembly: ${assembly.stacks.map((s) => s.stackName).join(', ')} (${relative(process.cwd(), assemblyDir) || assemblyDir})`,
     );
@@ -436,7 +442,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const apiUrl = (servers[0] as HttpApiServer).url;
     const dashboardRoute = apis
       .flatMap((api) => api.routes)
-      .find((r) => r.segments?.[0] === 'dashboard' || r.segments?.[0] === 'admin');
+      .find((r) => r.method === 'GET' && (r.segments?.[0] === 'dashboard' || r.segments?.[0] === 'admin'));
     const endpoints: Endpoints = {
       api: apiUrl,
       dashboard: dashboardRoute ? `${apiUrl}/${dashboardRoute.segments?.[0]}` : `${apiUrl}/`,
@@ -488,6 +494,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await stopAll();
     throw error;
   }
+}
+
+/** What the local cloud runs, and what has no local meaning (permissions, log groups, identities…). */
+const RUN =
+  /^AWS::(DynamoDB::(Global)?Table|Lambda::Function|StepFunctions::StateMachine|SecretsManager::Secret|ApiGatewayV2::(Api|Route|Integration|Authorizer|Stage)|Scheduler::Schedule)$/;
+const NO_LOCAL_MEANING =
+  /^(AWS::IAM::|AWS::Logs::|AWS::KMS::|AWS::CloudWatch::|AWS::Lambda::(Permission|EventInvokeConfig)$|AWS::CDK::Metadata$|AWS::Scheduler::ScheduleGroup$|AWS::SES::(EmailIdentity|ConfigurationSet|ConfigurationSetEventDestination)$)/;
+
+/** The template's resource types the local cloud does not run, with their counts (shown while starting). */
+function notRunLocally(stacks: CloudStack[]): string[] {
+  const counts = new Map<string, number>();
+  for (const stack of stacks) {
+    for (const resource of Object.values(stack.template.Resources ?? {})) {
+      if (RUN.test(resource.Type) || NO_LOCAL_MEANING.test(resource.Type)) continue;
+      counts.set(resource.Type, (counts.get(resource.Type) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([type, n]) => (n > 1 ? `${type} ×${n}` : type));
 }
 
 /**
