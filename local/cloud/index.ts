@@ -22,7 +22,7 @@ import { acquireLock } from './lock.ts';
 import { Mailbox } from './mailbox.ts';
 import { type LocalSchedule, Scheduler, schedulesOf } from './schedules.ts';
 import { type LocalSecret, loadSecrets, SecretsServer } from './secrets.ts';
-import { type LocalSes, startSes } from './ses.ts';
+import { startSes } from './ses.ts';
 import { deployStateMachines, type LocalStateMachine, stateMachinesOf } from './state-machines.ts';
 import { ensureTable } from './tables.ts';
 
@@ -178,17 +178,26 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       prune: options.assemblyDir === undefined,
       onProgress: progress,
     });
-    let dynamo: DynamoDbLocal;
-    let ses: LocalSes;
-    let assemblyDir: string;
-    try {
-      const sesStarting = startSes({ port: sesPort, host, dataDir });
-      [dynamo, ses, { dir: assemblyDir }] = await Promise.all([dynamoStarting, sesStarting, synth]);
-    } catch (error) {
-      // Stop whichever of them did start.
-      await Promise.allSettled([dynamoStarting.then((d) => d.stop())]);
-      throw error;
+    const sesStarting = startSes({ port: sesPort, host, dataDir });
+    const [dynamoResult, sesResult, synthResult] = await Promise.allSettled([
+      dynamoStarting,
+      sesStarting,
+      synth,
+    ]);
+    if (
+      dynamoResult.status === 'rejected' ||
+      sesResult.status === 'rejected' ||
+      synthResult.status === 'rejected'
+    ) {
+      // Stop whichever of them did start, and report the first failure.
+      if (dynamoResult.status === 'fulfilled') await dynamoResult.value.stop();
+      if (sesResult.status === 'fulfilled') await sesResult.value.close();
+      const failed = [dynamoResult, sesResult, synthResult].find((r) => r.status === 'rejected');
+      throw (failed as PromiseRejectedResult).reason;
     }
+    const dynamo = dynamoResult.value;
+    const ses = sesResult.value;
+    const assemblyDir = synthResult.value.dir;
     // If this process dies without stopping (a crash, process.exit), the JVM must not outlive it.
     const killDynamo = () => dynamo.process.kill('SIGKILL');
     process.once('exit', killDynamo);
