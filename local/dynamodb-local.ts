@@ -68,7 +68,12 @@ export function assertJava(): void {
  * and resolves once it answers ListTables.
  */
 export async function startDynamoDbLocal(
-  options: { port?: number; dataDir?: string } = {},
+  options: {
+    port?: number;
+    dataDir?: string;
+    /** Called with the JVM as soon as it is spawned, before it answers (to kill it if the caller dies). */
+    onSpawn?: (child: ChildProcess) => void;
+  } = {},
 ): Promise<DynamoDbLocal> {
   assertJava();
   const port = options.port ?? (await freePort());
@@ -78,6 +83,7 @@ export async function startDynamoDbLocal(
     mkdirSync(path, { recursive: true });
   }
   const child = withJavaOptions(() => dynamoDbLocal.spawn({ port, path, sharedDb: true, stdio: 'pipe' }));
+  options.onSpawn?.(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

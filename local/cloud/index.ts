@@ -2,6 +2,7 @@
 // SES, a local Secrets Manager, the Step Functions runtime, the functions in worker threads, the HTTP APIs and
 // the schedules — all on one controllable clock. It has no list of resources of its own: whatever the
 // assembly contains runs, and nothing else (ARCHITECTURE.md).
+import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -125,7 +126,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   // Before anything slow: without Java there is no DynamoDB Local, and the error says how to fix it.
   assertJava();
   mkdirSync(dataDir, { recursive: true });
-  const releaseLock = acquireLock(dataDir);
+  const lock = acquireLock(dataDir);
+  // Released on a normal stop, and also when the process exits without one.
+  process.once('exit', lock);
+  const releaseLock = () => {
+    lock();
+    process.off('exit', lock);
+  };
   const stoppers: Array<() => Promise<void> | void> = [releaseLock];
   const stopAll = async () => {
     for (const stopper of stoppers.splice(0).reverse()) {
@@ -169,7 +176,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
     // The slow parts run side by side: the synth (bundling), DynamoDB Local (a JVM) and SES.
     progress('DynamoDB Local: starting');
-    const dynamoStarting = startDynamoDb(dynamoPort, join(dataDir, 'dynamodb'), host);
+    const dynamoStarting = startDynamoDb(dynamoPort, join(dataDir, 'dynamodb'), host, (child) => {
+      // If this process dies without stopping (a signal while starting, a crash, process.exit), the JVM must
+      // not outlive it.
+      const kill = () => child.kill('SIGKILL');
+      process.once('exit', kill);
+      child.once('exit', () => process.off('exit', kill));
+    });
     const synth = synthesize({
       ...(options.app ? { app: options.app } : {}),
       outdir: options.assemblyDir ?? join(dataDir, 'assembly'),
@@ -198,13 +211,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const dynamo = dynamoResult.value;
     const ses = sesResult.value;
     const assemblyDir = synthResult.value.dir;
-    // If this process dies without stopping (a crash, process.exit), the JVM must not outlive it.
-    const killDynamo = () => dynamo.process.kill('SIGKILL');
-    process.once('exit', killDynamo);
-    stoppers.push(() => {
-      process.off('exit', killDynamo);
-      return dynamo.stop();
-    });
+    stoppers.push(() => dynamo.stop());
     stoppers.push(() => ses.close());
     progress(`DynamoDB Local: ${dynamo.endpoint}`);
     progress(`SES: ${ses.url}`);
@@ -527,10 +534,15 @@ function notRunLocally(stacks: CloudStack[]): string[] {
  * Starts DynamoDB Local on `port`, or on another free port if something took that one while the JVM was
  * starting (it binds seconds after the port was found free).
  */
-async function startDynamoDb(port: number, dir: string, host: string): Promise<DynamoDbLocal> {
+async function startDynamoDb(
+  port: number,
+  dir: string,
+  host: string,
+  onSpawn: (child: ChildProcess) => void,
+): Promise<DynamoDbLocal> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startDynamoDbLocal({ port, dataDir: dir });
+      return await startDynamoDbLocal({ port, dataDir: dir, onSpawn });
     } catch (error) {
       if (attempt >= 3 || !/Address already in use|BindException/.test((error as Error).message)) throw error;
       port = await freePort(undefined, host);
