@@ -55,6 +55,8 @@ function start(dataDir: string): Promise<Run> {
     child.on('exit', (code) => {
       if (readyMs === undefined)
         reject(new Error(`pilotflow start exited with ${code} before it was ready:\n${output}`));
+      else if (code !== 0)
+        reject(new Error(`pilotflow start did not stop cleanly (exit ${code}):\n${output}`));
       else resolve({ readyMs, steps });
     });
   });
