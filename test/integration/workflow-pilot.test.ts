@@ -315,3 +315,64 @@ describe('a countersigned acceptance', () => {
     });
   });
 });
+
+describe('a stage that cannot go on', () => {
+  const launchMachine = () => wf.cloud.resources.stateMachines.find((m) => m.name.endsWith('-Launch'))!.arn;
+  const pilotInput = async (pilotId: string, executionName: string) => {
+    const programme = wf.cloud.resources.stateMachines.find((m) => m.name.endsWith('-Programme'))!;
+    const { executions } = await wf.cloud.runtime.listExecutions({ stateMachineArn: programme.arn });
+    const described = await wf.cloud.runtime.describeExecution({
+      executionArn: executions![0]!.executionArn,
+    });
+    const { pilots: _pilots, ...shared } = JSON.parse(described.input!) as Record<string, unknown>;
+    return JSON.stringify({ ...shared, pilotId, level: 'community', executionName });
+  };
+
+  it('stops in a stalled state when a task waits past its limit, and tells the lead unit', {
+    timeout: 300_000,
+  }, async () => {
+    const { executionArn } = await wf.cloud.runtime.startExecution({
+      stateMachineArn: launchMachine(),
+      name: 'stall-rehearsal',
+      input: await pilotInput('gucheng', 'stall-rehearsal'),
+    });
+    await wf.cloud.whenIdle();
+    const before = (await listTasksOfPilot(wf.store, PROGRAMME, 'gucheng')).filter(
+      (t) => t.executionArn === executionArn,
+    );
+    expect(before.map((t) => t.status)).toEqual(['open', 'open']);
+
+    await advanceTo(wf.cloud, new Date(wf.cloud.clock.now() + 121 * 86_400_000).toISOString());
+    const history = await wf.cloud.runtime.getExecutionHistory({
+      executionArn,
+      reverseOrder: true,
+      maxResults: 5,
+    });
+    expect((await wf.cloud.runtime.describeExecution({ executionArn })).status).toBe('FAILED');
+    expect(JSON.stringify(history.events)).toContain('PilotFlow.Stalled');
+    // Both acknowledgements time out at the same instant: the first to be reported closes the other.
+    const after = (await listTasksOfPilot(wf.store, PROGRAMME, 'gucheng')).filter(
+      (t) => t.executionArn === executionArn,
+    );
+    expect(after.map((t) => t.status)).not.toContain('open');
+    expect(after.map((t) => t.status)).toContain('timed-out');
+    const alert = await inbox.next(LEAD, '【停滞】XX镇古城社区');
+    expect(alert.subject).toContain('Acknowledge receipt');
+    expect(alert.text).toContain('确认收到试点任务');
+  });
+
+  it('tells the lead unit when a step fails, and stops', { timeout: 300_000 }, async () => {
+    const { executionArn } = await wf.cloud.runtime.startExecution({
+      stateMachineArn: launchMachine(),
+      name: 'failure-rehearsal',
+      input: await pilotInput('ghost', 'failure-rehearsal'),
+    });
+    await wf.cloud.whenIdle();
+    const described = await wf.cloud.runtime.describeExecution({ executionArn });
+    expect(described).toMatchObject({ status: 'FAILED', error: 'PilotFlow.Failed' });
+    expect(described.cause).toContain('Record the launch as started failed: ConflictError');
+    const alert = await inbox.next(LEAD, '【故障】');
+    expect(alert.text).toContain('Record the launch as started');
+    expect(alert.text).toContain('ConflictError');
+  });
+});
