@@ -1,14 +1,16 @@
 // Benchmark of the local Step Functions runtime (`npm run bench:stepfunctions`): state transitions per second
 // for (a) one execution looping through a 200-state Pass/Choice cycle and (b) 1,000 concurrent executions of a
 // 10-state machine with a Lambda task, durable on disk and in memory, against aws-local-stepfunctions (an
-// in-memory interpreter) on the same definitions in the same process. Prints medians of several runs.
+// in-memory interpreter) on the same definitions in the same process. Prints medians of `--runs N` runs (3).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { StepFunctionsRuntime } from '#local/stepfunctions/runtime.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const RUNS = Number(args.runs);
 const ROUNDS = 25;
 const EXECUTIONS = 1000;
 const ROLE = 'arn:aws:iam::123456789012:role/bench';
@@ -136,11 +138,17 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function measure(fn: () => Promise<number>): Promise<number> {
-  await fn(); // warm-up
-  const values: number[] = [];
-  for (let i = 0; i < RUNS; i++) values.push(await fn());
-  return median(values);
+/**
+ * Runs the three contenders in turns (durable, in memory, reference; again…) so that each meets the same load
+ * on a shared machine, after one warm-up round; returns the median of each.
+ */
+async function measure(contenders: Array<() => Promise<number>>): Promise<number[]> {
+  for (const run of contenders) await run();
+  const values: number[][] = contenders.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, run] of contenders.entries()) values[k]!.push(await run());
+  }
+  return values.map(median);
 }
 
 const scenarios = [
@@ -152,10 +160,12 @@ console.log(`Local Step Functions runtime: state transitions per second (median 
 for (const [label, scenario] of scenarios) {
   const dir = mkdtempSync(join(tmpdir(), 'pilotflow-bench-'));
   let n = 0;
-  const durable = await measure(() => ours(join(dir, String(n++)), scenario));
+  const [durable, memory, reference] = (await measure([
+    () => ours(join(dir, String(n++)), scenario),
+    () => ours(undefined, scenario),
+    () => theirs(scenario),
+  ])) as [number, number, number];
   rmSync(dir, { recursive: true, force: true });
-  const memory = await measure(() => ours(undefined, scenario));
-  const reference = await measure(() => theirs(scenario));
   console.log(label);
   console.log(`  durable (node:sqlite, WAL)      ${durable.toFixed(0).padStart(8)} /s`);
   console.log(`  in memory (:memory:)            ${memory.toFixed(0).padStart(8)} /s`);

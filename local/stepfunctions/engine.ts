@@ -4,9 +4,9 @@
 // a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { type QueryLanguage, queryLanguageOf } from './lang/index.ts';
+import { type QueryLanguage, queryLanguageOf, type RetryCounters } from './lang/index.ts';
 import * as P from './processing.ts';
-import { type Pattern, type ResolvedResource, resolveResource } from './resources.ts';
+import { type Pattern, resolveResource } from './resources.ts';
 import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
 import type {
   ExecutionStatus,
@@ -29,7 +29,6 @@ interface Block {
 export interface Compiled {
   def: Record<string, unknown>;
   blocks: Map<string, Block>;
-  queryLanguage: string;
 }
 
 const compiledCache = new Map<string, Compiled>();
@@ -61,7 +60,7 @@ function compileOnce(definition: string): Compiled {
     }
   };
   walk('', def as unknown as Block);
-  return { def, blocks, queryLanguage: (def.QueryLanguage as string | undefined) ?? 'JSONPath' };
+  return { def, blocks };
 }
 
 type TimerKind = 'wait' | 'retry' | 'timeout' | 'heartbeat';
@@ -81,6 +80,8 @@ interface TaskRun {
   child?: string;
   childName?: string;
   mocked?: { output?: Json; failure?: Failure };
+  /** HeartbeatSeconds as evaluated when the task started (a heartbeat re-arms this much). */
+  heartbeat?: number;
 }
 
 interface Fanout {
@@ -103,10 +104,10 @@ interface Thread {
   phase: 'enter' | 'task' | 'wait' | 'retry' | 'fanout';
   input: Json;
   entered: number;
-  retries: number[];
+  /** Retry counters of the current run of the state (lang/ nextRetry keeps them per Retrier and error). */
+  retries: RetryCounters;
   retryCount: number;
   variables: Record<string, Json>;
-  item?: { index: number; value: Json };
   timers: Partial<Record<TimerKind, number>>;
   task?: TaskRun;
   fanout?: Fanout;
@@ -187,18 +188,21 @@ export class TokenError extends Error {
 export class Engine {
   private readonly o: EngineOptions;
   private readonly running = new Map<string, Execution>();
-  private readonly bySeq = new Map<number, Execution>();
   private readonly tokens = new Map<string, { exec: Execution; thread: number }>();
   private queue: Array<{ exec: Execution; fn: () => unknown }> = [];
   private head = 0;
   private draining = false;
+  private drainPromise: Promise<void> | undefined;
   private drainScheduled = false;
   private readonly dirty = new Set<Execution>();
   private events: Batch['events'] = [];
   private tokenWrites: Batch['tokens'] = [];
   private effects: Array<() => void> = [];
   private notices: ExecutionStatusEvent[] = [];
-  private commitWaiters: Array<() => void> = [];
+  /** Callers waiting until the work they enqueued (up to `upTo`) is committed. */
+  private commitWaiters: Array<{ upTo: number; resolve: () => void }> = [];
+  private enqueued = 0;
+  private processed = 0;
   private idleWaiters: Array<() => void> = [];
   private inflight = 0;
   private nextEffect = 1;
@@ -223,6 +227,11 @@ export class Engine {
     return this.running.has(arn);
   }
 
+  /** The row of a running execution, including one started in this turn and not yet committed. */
+  runningRow(arn: string): ExecutionRow | undefined {
+    return this.running.get(arn)?.row;
+  }
+
   /** Starts an execution whose row the runtime has prepared; resolves once ExecutionStarted is committed. */
   start(row: ExecutionRow, parent?: ExecState['parent']): Promise<void> {
     const compiled = compile(row.definition);
@@ -236,7 +245,6 @@ export class Engine {
       cancels: new Map(),
     };
     this.running.set(row.arn, exec);
-    this.bySeq.set(row.seq, exec);
     this.dirty.add(exec);
     const started = this.emit(exec, undefined, 'ExecutionStarted', 'executionStartedEventDetails', {
       input: row.input,
@@ -270,7 +278,6 @@ export class Engine {
         cancels: new Map(),
       };
       this.running.set(row.arn, exec);
-      this.bySeq.set(row.seq, exec);
     }
     for (const exec of this.running.values()) this.rearm(exec);
     return rows.length;
@@ -316,7 +323,7 @@ export class Engine {
   sendTaskHeartbeat(token: string): Promise<void> {
     const { exec, thread } = this.takeToken(token, false);
     const t = exec.st.threads[thread];
-    const seconds = t && this.heartbeatOf(exec, t);
+    const seconds = t && this.heartbeatOf(t);
     if (t && seconds !== undefined) {
       this.arm(exec, t, 'heartbeat', this.o.clock.now() + seconds * 1000);
       this.dirty.add(exec);
@@ -331,8 +338,14 @@ export class Engine {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  close(): void {
+  /**
+   * Stops taking work: the turn in progress finishes and commits, anything decided outside a turn is committed,
+   * and no new call starts (calls not yet started are made after the next open, from the committed record).
+   */
+  async close(): Promise<void> {
     this.closed = true;
+    await this.drainPromise;
+    this.flush();
     for (const exec of this.running.values()) for (const cancel of exec.cancels.values()) cancel();
     for (const w of this.idleWaiters.splice(0)) w();
   }
@@ -340,6 +353,7 @@ export class Engine {
   // ---- the work queue and the commit -------------------------------------------------------------------
 
   private enqueue(exec: Execution, fn: () => unknown): void {
+    this.enqueued++;
     this.queue.push({ exec, fn });
     this.scheduleDrain();
   }
@@ -349,13 +363,14 @@ export class Engine {
     this.drainScheduled = true;
     setImmediate(() => {
       this.drainScheduled = false;
-      void this.drain();
+      this.drainPromise = this.drain();
     });
   }
 
   private afterCommit(): Promise<void> {
     this.scheduleDrain();
-    return new Promise((resolve) => this.commitWaiters.push(resolve));
+    const upTo = this.enqueued;
+    return new Promise((resolve) => this.commitWaiters.push({ upTo, resolve }));
   }
 
   private async drain(): Promise<void> {
@@ -366,6 +381,7 @@ export class Engine {
       while (this.head < this.queue.length && budget-- > 0) {
         const item = this.queue[this.head]!;
         this.queue[this.head++] = undefined as never;
+        this.processed++;
         if (item.exec.done) continue;
         try {
           const r = item.fn();
@@ -416,13 +432,16 @@ export class Engine {
     }
     const effects = this.effects;
     this.effects = [];
-    for (const run of effects) run();
+    if (!this.closed) for (const run of effects) run();
     const notices = this.notices;
     this.notices = [];
     for (const n of notices) for (const l of this.listeners) l(n);
     const waiters = this.commitWaiters;
     this.commitWaiters = [];
-    for (const w of waiters) w();
+    for (const w of waiters) {
+      if (w.upTo <= this.processed || this.closed) w.resolve();
+      else this.commitWaiters.push(w);
+    }
   }
 
   private isIdle(): boolean {
@@ -675,7 +694,7 @@ export class Engine {
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') {
       const retry = P.retryFor(state, failure, t.retries, this.env.random);
       if (retry) {
-        t.retries[retry.index] = (t.retries[retry.index] ?? 0) + 1;
+        t.retries = retry.counters;
         t.retryCount++;
         t.phase = 'retry';
         t.task = undefined;
@@ -818,7 +837,6 @@ export class Engine {
       }
     }
     this.running.delete(exec.row.arn);
-    this.bySeq.delete(exec.row.seq);
     this.dirty.add(exec);
     this.notices.push(this.notice(exec));
     const parent = exec.st.parent;
@@ -943,7 +961,7 @@ export class Engine {
   // ---- tasks -------------------------------------------------------------------------------------------
 
   private async startTask(exec: Execution, t: Thread, state: State): Promise<void> {
-    const resourceName = await P.taskResource(state, t.input, this.scope(exec, t));
+    const resourceName = String(state.Resource);
     const resolved = resolveResource(resourceName);
     if (!resolved) {
       throw new StatesFailure({
@@ -965,6 +983,7 @@ export class Engine {
       lambdaArn: resolved.lambdaArn,
       parameters,
       token,
+      ...(heartbeat !== undefined ? { heartbeat } : {}),
     };
     if (resolved.service === 'states' && resolved.action === 'startExecution') task.childName = randomUUID();
     const testCase = exec.row.testCase;
@@ -1014,12 +1033,8 @@ export class Engine {
     this.launch(exec, t, task);
   }
 
-  private heartbeatOf(exec: Execution, t: Thread): number | undefined {
-    const at = t.timers.heartbeat;
-    if (at === undefined) return undefined;
-    const state = this.stateOf(exec, t);
-    const seconds = state.HeartbeatSeconds;
-    return typeof seconds === 'number' ? seconds : undefined;
+  private heartbeatOf(t: Thread): number | undefined {
+    return t.timers.heartbeat === undefined ? undefined : t.task?.heartbeat;
   }
 
   /** Starts the task's call once the current batch is committed. */
@@ -1313,5 +1328,4 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return o;
 }
 
-export type { ResolvedResource };
 export { StatesFailure };

@@ -24,6 +24,8 @@ import {
   passResult,
   type QueryLanguage,
   type Retrier,
+  type RetryCounters,
+  type RetryDecision,
   StatesError,
   StatesErrorNames,
   timeoutSeconds,
@@ -114,10 +116,6 @@ export async function waitUntil(state: State, raw: Json, scope: Scope): Promise<
   return await langWaitUntil(state, input, c, scope.env.now());
 }
 
-export async function taskResource(state: State, _raw: Json, _scope: Scope): Promise<string> {
-  return String(state.Resource);
-}
-
 /** Parameters (JSONPath, after InputPath) or Arguments (JSONata) of a Task or Parallel state. */
 export async function taskParameters(state: State, raw: Json, scope: Scope): Promise<Json> {
   const c = ctx(scope);
@@ -143,13 +141,14 @@ export async function taskOutput(state: State, raw: Json, result: Json, scope: S
   return outcome(await completeState(state, raw, result, ctx(scope)));
 }
 
+/** The retry decision of the state's Retry field, with the counters to keep for its next error. */
 export function retryFor(
   state: State,
   failure: Failure,
-  attempts: number[],
+  counters: RetryCounters,
   random: () => number,
-): { index: number; delayMs: number } | undefined {
-  return nextRetry(state.Retry as Retrier[] | undefined, failure.error, attempts, random);
+): RetryDecision | undefined {
+  return nextRetry(state.Retry as Retrier[] | undefined, failure.error, counters, random);
 }
 
 export function catcherFor(state: State, failure: Failure): { catcher: Catcher; index: number } | undefined {

@@ -237,7 +237,7 @@ export class StepFunctionsRuntime {
         server.closeAllConnections();
       });
     }
-    this.engine.close();
+    await this.engine.close();
     this.store.close();
   }
 
@@ -434,7 +434,7 @@ export class StepFunctionsRuntime {
       );
     }
     const arn = `arn:aws:states:${this.region}:${this.accountId}:execution:${m.name}:${name}`;
-    const existing = this.store.getExecution(arn);
+    const existing = this.engine.runningRow(arn) ?? this.store.getExecution(arn);
     if (existing) {
       // StartExecution is idempotent for a name while the execution is open (RUNNING) and the input is the same
       // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).

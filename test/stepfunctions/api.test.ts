@@ -140,6 +140,16 @@ describe('executions', () => {
     );
   });
 
+  it('starts one execution for concurrent StartExecution calls with the same name and input', async () => {
+    const arn = await createMachine(h.sfn, hold);
+    const send = () =>
+      h.sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'twice', input: '{}' }));
+    const [a, b] = await Promise.all([send(), send()]);
+    expect(b.executionArn).toBe(a.executionArn);
+    const listed = await h.sfn.send(new ListExecutionsCommand({ stateMachineArn: arn }));
+    expect(listed.executions).toHaveLength(1);
+  });
+
   it('lists executions newest first, filtered by status and paged', async () => {
     const arn = await createMachine(h.sfn, hold);
     const arns = [];

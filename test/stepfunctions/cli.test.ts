@@ -1,21 +1,19 @@
 // `pilotflow stepfunctions` as a process: Step Functions Local's mocked service integrations chosen by
 // `<stateMachineArn>#<TestCase>`, Lambda tasks through --lambda-endpoint, and a clean stop on SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#local/ports.ts';
-import { createMachine, describe as describeExecution, eventTypes, sfnClient, start } from './harness.ts';
+import { createMachine, describe as describeExecution, eventTypes, start } from './harness.ts';
 import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
+import { type RuntimeProcess, spawnRuntime, until } from './process.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let dir: string;
 let lambda: LambdaServer;
-let child: ChildProcess;
+let runtime: RuntimeProcess;
 let sfn: SFNClient;
-let output = '';
 
 const MOCKS = {
   StateMachines: {
@@ -35,20 +33,6 @@ const MOCKS = {
   },
 };
 
-async function poll<T>(probe: () => Promise<T | false | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${String(error)}\n${output}`);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pilotflow-sfn-cli-'));
   writeFileSync(join(dir, 'mocks.json'), JSON.stringify(MOCKS));
@@ -58,43 +42,30 @@ beforeAll(async () => {
       throw Object.assign(new Error('not eligible'), { name: 'NotEligibleError' });
     },
   });
-  const port = await freePort();
-  child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin/pilotflow.js'),
-      'stepfunctions',
-      '--port',
-      String(port),
-      '--lambda-endpoint',
-      lambda.url,
-      '--mock-config',
-      join(dir, 'mocks.json'),
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  sfn = sfnClient(`http://127.0.0.1:${port}`);
-  await poll(async () => (await sfn.send(new ListStateMachinesCommand({}))).stateMachines);
-});
+  runtime = await spawnRuntime(await freePort(), [
+    '--lambda-endpoint',
+    lambda.url,
+    '--mock-config',
+    join(dir, 'mocks.json'),
+  ]);
+  sfn = runtime.sfn;
+}, 120_000);
 
 afterAll(async () => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  if (runtime.child.exitCode === null) runtime.child.kill('SIGKILL');
   sfn.destroy();
   await lambda.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const finished = (arn: string) =>
-  poll(async () => {
-    const d = await describeExecution(sfn, arn);
-    return d.status !== 'RUNNING' && d;
-  });
+  until(
+    async () => {
+      const d = await describeExecution(sfn, arn);
+      return d.status !== 'RUNNING' && d;
+    },
+    () => runtime.output(),
+  );
 
 describe('--mock-config', () => {
   const notify = {
@@ -177,9 +148,10 @@ describe('--lambda-endpoint', () => {
 
 describe('SIGTERM', () => {
   it('stops the process cleanly with exit code 0', async () => {
+    const { child } = runtime;
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).toContain('stopped');
+    expect(runtime.output()).toContain('stopped');
   });
 });

@@ -20,7 +20,10 @@ const FN = 'arn:aws:lambda:us-east-1:123456789012:function:';
 const calls = new Map<string, number>();
 const tokens: string[] = [];
 
-/** In-process functions: `flaky-N` fails N times then succeeds; `broken` always throws; `token` keeps its token. */
+/**
+ * In-process functions: `flaky-N` fails N times then succeeds; `sequence` fails with the errors of the guide's
+ * complex retry scenario; `broken` always throws; `token` keeps its token.
+ */
 const invokeLambda: InvokeLambda = async (arn, payload) => {
   const name = arn.slice(FN.length);
   const n = (calls.get(name) ?? 0) + 1;
@@ -30,6 +33,10 @@ const invokeLambda: InvokeLambda = async (arn, payload) => {
       functionError: 'Unhandled',
       payload: { errorType: 'TransientError', errorMessage: `call ${n}` },
     };
+  }
+  if (name === 'sequence') {
+    const error = ['ErrorA', 'ErrorB', 'ErrorC', 'ErrorB', 'ErrorB'][n - 1] ?? 'ErrorB';
+    return { functionError: 'Unhandled', payload: { errorType: error, errorMessage: `call ${n}` } };
   }
   if (name === 'broken')
     return { functionError: 'Unhandled', payload: { errorType: 'Broken', errorMessage: 'no' } };
@@ -111,6 +118,29 @@ describe('Retry', () => {
       .filter((e) => e.type === 'LambdaFunctionScheduled')
       .map((e) => e.timestamp!.getTime());
     expect(scheduled.map((t) => t - scheduled[0]!)).toEqual([0, 5_000, 12_500]);
+  });
+
+  it("follows the guide's complex retry scenario: the interval grows per Retrier, MaxAttempts counts per error", async () => {
+    // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html ("complex retry scenario"):
+    // ErrorA, ErrorB, ErrorC, ErrorB, ErrorB wait 1, 2, 5 and 4 seconds, and the last ErrorB fails the state.
+    const r = await run(h, {
+      StartAt: 'T',
+      States: {
+        T: task('sequence', {
+          Retry: [
+            { ErrorEquals: ['ErrorA', 'ErrorB'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 2 },
+            { ErrorEquals: ['ErrorC'], IntervalSeconds: 5 },
+          ],
+          End: true,
+        }),
+      },
+    });
+    expect([r.status, r.error]).toEqual(['FAILED', 'ErrorB']);
+    const events = await history(h.sfn, r.executionArn);
+    const scheduled = events
+      .filter((e) => e.type === 'LambdaFunctionScheduled')
+      .map((e) => e.timestamp!.getTime());
+    expect(scheduled.slice(1).map((t, i) => t - scheduled[i]!)).toEqual([1_000, 2_000, 5_000, 4_000]);
   });
 
   it('never retries States.Runtime, even with States.ALL', async () => {
@@ -228,8 +258,11 @@ describe('timeouts and heartbeats', () => {
   });
 
   it('fails with States.HeartbeatTimeout when no heartbeat arrives, and a heartbeat postpones it', async () => {
-    const machine = await createMachine(h.sfn, waitForToken({ HeartbeatSeconds: 100, TimeoutSeconds: 1000 }));
-    const executionArn = await start(h.sfn, machine);
+    const machine = await createMachine(
+      h.sfn,
+      waitForToken({ HeartbeatSecondsPath: '$.heartbeat', TimeoutSeconds: 1000 }),
+    );
+    const executionArn = await start(h.sfn, machine, { heartbeat: 100 });
     await h.runtime.whenIdle();
     const token = tokens.at(-1)!;
     await h.clock.advance(90_000);

@@ -1,67 +1,19 @@
 // Durability: `pilotflow stepfunctions --data-dir` killed with SIGKILL while one execution waits on a task
 // token and another sits in a 2-second Wait; started again on the same directory, both finish with complete,
 // ordered histories, and the token issued before the kill still works.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListStateMachinesCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '#local/ports.ts';
-import { createMachine, describe as describeExecution, history, sfnClient, start } from './harness.ts';
+import { createMachine, describe as describeExecution, history, start } from './harness.ts';
 import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
+import { type RuntimeProcess, spawnRuntime, until } from './process.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let dataDir: string;
 let lambda: LambdaServer;
-let child: ChildProcess | undefined;
-let sfn: SFNClient;
-let output = '';
-
-async function launch(port: number): Promise<void> {
-  child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'bin/pilotflow.js'),
-      'stepfunctions',
-      '--port',
-      String(port),
-      '--data-dir',
-      dataDir,
-      '--lambda-endpoint',
-      lambda.url,
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  // Ready when it answers ListStateMachines.
-  await until(async () => {
-    if (child?.exitCode !== null) throw new Error(`the runtime exited:\n${output}`);
-    await sfn.send(new ListStateMachinesCommand({}));
-    return true;
-  });
-}
-
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (error) {
-      last = error;
-      if (String(error).includes('the runtime exited')) throw error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`condition not met in ${timeoutMs} ms (${String(last)})\n${output}`);
-}
+let runtime: RuntimeProcess | undefined;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pilotflow-sfn-'));
@@ -69,16 +21,17 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  child?.kill('SIGKILL');
-  sfn?.destroy();
+  runtime?.child.kill('SIGKILL');
+  runtime?.sfn.destroy();
   await lambda.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 it('continues a token wait and a timed Wait after SIGKILL and a restart on the same data directory', async () => {
   const port = await freePort();
-  sfn = sfnClient(`http://127.0.0.1:${port}`);
-  await launch(port);
+  const args = ['--data-dir', dataDir, '--lambda-endpoint', lambda.url];
+  runtime = await spawnRuntime(port, args);
+  let sfn = runtime.sfn;
 
   const approval = await createMachine(sfn, {
     StartAt: 'Approve',
@@ -105,9 +58,12 @@ it('continues a token wait and a timed Wait after SIGKILL and a restart on the s
   const token = await until(async () => (lambda.calls[0]?.payload as { token?: string } | undefined)?.token);
   await until(async () => (await history(sfn, waitingOnTimer)).some((e) => e.type === 'WaitStateEntered'));
 
-  child!.kill('SIGKILL');
-  await new Promise((r) => child!.once('exit', r));
-  await launch(port);
+  const killed = runtime.child;
+  killed.kill('SIGKILL');
+  await new Promise((r) => killed.once('exit', r));
+  sfn.destroy();
+  runtime = await spawnRuntime(port, args);
+  sfn = runtime.sfn;
 
   await sfn.send(
     new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }),
@@ -154,4 +110,4 @@ it('continues a token wait and a timed Wait after SIGKILL and a restart on the s
   }
   // The Lambda ran once: the restart did not repeat a call whose result was already recorded.
   expect(lambda.calls).toHaveLength(1);
-});
+}, 180_000);

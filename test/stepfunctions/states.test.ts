@@ -407,6 +407,38 @@ describe('Map', () => {
     ]);
   });
 
+  it('fails as a whole when an iteration fails, recording MapIterationFailed and MapStateFailed', async () => {
+    const r = await run(
+      h,
+      {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemProcessor: {
+              StartAt: 'C',
+              States: {
+                C: {
+                  Type: 'Choice',
+                  Choices: [{ Variable: '$', NumericEquals: 2, Next: 'F' }],
+                  Default: 'Ok',
+                },
+                F: { Type: 'Fail', Error: 'BadItem' },
+                Ok: { Type: 'Succeed' },
+              },
+            },
+            End: true,
+          },
+        },
+      },
+      [1, 2, 3],
+    );
+    expect([r.status, r.error]).toEqual(['FAILED', 'BadItem']);
+    const types = await eventTypes(h.sfn, r.executionArn);
+    expect(types).toContain('MapIterationFailed');
+    expect(types.slice(-2)).toEqual(['MapStateFailed', 'ExecutionFailed']);
+  });
+
   it('outputs an empty array for no items', async () => {
     await agreed(
       {

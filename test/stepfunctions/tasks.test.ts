@@ -270,6 +270,22 @@ describe('nested executions', () => {
     expect(r.out.Output).toEqual({ stage: 'Launch', done: true });
   });
 
+  it('stops a nested .sync execution when its parent is stopped', async () => {
+    const executionArn = await start(
+      h.sfn,
+      await createMachine(
+        h.sfn,
+        parent('startExecution.sync:2', () => child),
+      ),
+    );
+    await h.runtime.whenIdle();
+    const submitted = (await history(h.sfn, executionArn)).find((e) => e.type === 'TaskSubmitted')!;
+    const nested = JSON.parse(submitted.taskSubmittedEventDetails!.output!).ExecutionArn as string;
+    expect((await describeExecution(h.sfn, nested)).status).toBe('RUNNING');
+    await h.sfn.send(new StopExecutionCommand({ executionArn }));
+    expect((await describeExecution(h.sfn, nested)).status).toBe('ABORTED');
+  });
+
   it('fails the parent task with States.TaskFailed when the nested execution fails', async () => {
     const r = await run(
       h,

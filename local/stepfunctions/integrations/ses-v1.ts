@@ -1,5 +1,6 @@
 // `aws-sdk:ses:sendEmail` (SES v1, a query-protocol API): the form-encoded request built from the task's
-// parameters, sent with fetch since the project carries only the SES v2 SDK client. Local emulators only.
+// parameters, sent with fetch since the project carries only the SES v2 SDK client. For local emulators only:
+// the request is not signed.
 import { StatesFailure } from '../engine.ts';
 import type { Json } from '../types.ts';
 
@@ -16,14 +17,18 @@ function flatten(prefix: string, value: unknown, out: URLSearchParams): void {
   }
 }
 
-export async function sesV1SendEmail(endpoint: string, _region: string, parameters: Json): Promise<Json> {
+export async function sesV1SendEmail(endpoint: string, region: string, parameters: Json): Promise<Json> {
   const body = new URLSearchParams({ Action: 'SendEmail', Version: '2010-12-01' });
   flatten('', parameters ?? {}, body);
   let res: Response;
   try {
     res = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        // Local emulators want an AWS-style Authorization header but do not check the signature.
+        authorization: `AWS4-HMAC-SHA256 Credential=local/20240101/${region}/ses/aws4_request, SignedHeaders=host, Signature=local`,
+      },
       body,
     });
   } catch (error) {
