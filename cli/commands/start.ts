@@ -63,12 +63,14 @@ While it runs, the clock answers at {api}/_local/clock (with the admin token):
   POST {"speed": 60}           one real second = one virtual minute
 The endpoints and the admin token are written to <data-dir>/endpoints.json.`,
     )
-    .action(async (options: StartOptions) => {
+    .action(async (options: StartOptions, command: Command) => {
+      // An explicit --port must be free; without one, 3000 is tried and another free port taken if it is busy.
+      const portGiven = command.getOptionValueSource('port') === 'cli';
       const started = performance.now();
       const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`.padStart(6);
       const cloud = await startLocalCloud({
         dataDir: options.dataDir,
-        port: options.port,
+        ...(portGiven ? { port: options.port } : {}),
         host: options.host,
         ...(options.clock !== undefined ? { clock: options.clock } : {}),
         speed: options.speed,

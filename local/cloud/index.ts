@@ -17,6 +17,7 @@ import { type HttpApiDefinition, HttpApiServer, httpApisOf } from './http-api.ts
 import { LOCAL_ACCOUNT, Resolver } from './intrinsics.ts';
 import { LocalIssuer } from './jwt.ts';
 import { functionsOf, type InvokeResult, LambdaService, type LocalFunction } from './lambda.ts';
+import { LambdaEndpoint } from './lambda-endpoint.ts';
 import { acquireLock } from './lock.ts';
 import { Mailbox } from './mailbox.ts';
 import { type LocalSchedule, Scheduler, schedulesOf } from './schedules.ts';
@@ -38,7 +39,10 @@ export interface LocalCloudOptions {
   assemblyDir?: string;
   /** Reuse the assembly when the app's inputs have not changed (default true). */
   reuseAssembly?: boolean;
-  /** The HTTP API's port (default 3000; 0 for any free port). The other services take the following free ports. */
+  /**
+   * The HTTP API's port: given, it must be free; 0 takes any free port; by default 3000, or any free port when
+   * 3000 is busy. The other services take the following free ports.
+   */
   port?: number;
   host?: string;
   /** Where the clock starts: an ISO date-time, `plan-start`, `now` or epoch ms (default: the stored time, else plan-start). */
@@ -68,6 +72,8 @@ export interface Endpoints {
   /** The web mailbox (and its store API, see Mailbox). */
   mailbox: string;
   secretsmanager: string;
+  /** The Lambda Invoke API of the local functions. */
+  lambda: string;
   /** The local administrator's token for JWT-protected routes and /_local/. */
   adminToken: string;
 }
@@ -150,20 +156,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     saveClock(clock, clockFile);
 
-    const apiPort = options.port === 0 ? await freePort() : await freePort(options.port ?? 3000, host);
+    const apiPort =
+      options.port === 0 ? await freePort(undefined, host) : await freePort(options.port ?? 3000, host);
     if (options.port && apiPort !== options.port) {
       throw new Error(`port ${options.port} is in use: choose another with --port`);
     }
-    const [dynamoPort, sesPort, secretsPort, sfnPort] = (await freePorts(4, apiPort + 1, host)) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [dynamoPort, sesPort, secretsPort, sfnPort, lambdaPort] = (await freePorts(
+      5,
+      apiPort + 1,
+      host,
+    )) as [number, number, number, number, number];
 
     // The slow parts run side by side: the synth (bundling), DynamoDB Local (a JVM) and SES.
     progress('DynamoDB Local: starting');
-    const dynamoStarting = startDynamoDbLocal({ port: dynamoPort, dataDir: join(dataDir, 'dynamodb') });
+    const dynamoStarting = startDynamoDb(dynamoPort, join(dataDir, 'dynamodb'), host);
     const synth = synthesize({
       ...(options.app ? { app: options.app } : {}),
       outdir: options.assemblyDir ?? join(dataDir, 'assembly'),
@@ -195,6 +201,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     progress(`SES: ${ses.url}`);
 
     const assembly = readAssembly(assemblyDir);
+    const elsewhere = notRunLocally(assembly.stacks);
+    if (elsewhere.length) progress(`not run locally: ${elsewhere.join(', ')}`);
     progress(
       `assembly: ${assembly.stacks.map((s) => s.stackName).join(', ')} (${relative(process.cwd(), assemblyDir) || assemblyDir})`,
     );
@@ -209,7 +217,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         const key = `${stack.stackName}/${logicalId}`;
         if (apiPorts.size === 0) apiPorts.set(key, apiPort);
         else {
-          const port = await freePort(Math.max(sfnPort, apiPort, ...extraPorts) + 1, host);
+          const port = await freePort(Math.max(lambdaPort, sfnPort, apiPort, ...extraPorts) + 1, host);
           extraPorts.push(port);
           apiPorts.set(key, port);
         }
@@ -267,6 +275,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_ENDPOINT_URL_SESV2: ses.url,
       AWS_ENDPOINT_URL_SES: ses.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.url,
+      AWS_ENDPOINT_URL_LAMBDA: `http://${host}:${lambdaPort}`,
       PILOTFLOW_LOCAL: '1',
       LOCAL_MAILBOX_URL: mailboxUrl,
     };
@@ -284,6 +293,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       `functions: ${runnable.length}${functions.length > runnable.length ? ` (${functions.length - runnable.length} not runnable here)` : ''}`,
     );
     const invoke = (nameOrArn: string, payload: unknown) => lambda.invoke(nameOrArn, payload);
+    const lambdaEndpoint = await LambdaEndpoint.listen({
+      port: lambdaPort,
+      host,
+      find: (name) => lambda.find(name),
+      invoke: (name, payload, invokeOptions) => lambda.invoke(name, payload, invokeOptions),
+    });
+    stoppers.push(() => lambdaEndpoint.close());
 
     // Step Functions.
     const machines = [...resolvers.values()].flatMap((resolver) => stateMachinesOf(resolver));
@@ -426,7 +442,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const apiUrl = (servers[0] as HttpApiServer).url;
     const dashboardRoute = apis
       .flatMap((api) => api.routes)
-      .find((r) => r.segments?.[0] === 'dashboard' || r.segments?.[0] === 'admin');
+      .find((r) => r.method === 'GET' && (r.segments?.[0] === 'dashboard' || r.segments?.[0] === 'admin'));
     const endpoints: Endpoints = {
       api: apiUrl,
       dashboard: dashboardRoute ? `${apiUrl}/${dashboardRoute.segments?.[0]}` : `${apiUrl}/`,
@@ -435,6 +451,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ses: ses.url,
       mailbox: mailboxUrl,
       secretsmanager: secretsServer.url,
+      lambda: lambdaEndpoint.url,
       adminToken,
     };
 
@@ -476,6 +493,39 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** What the local cloud runs, and what has no local meaning (permissions, log groups, identities…). */
+const RUN =
+  /^AWS::(DynamoDB::(Global)?Table|Lambda::Function|StepFunctions::StateMachine|SecretsManager::Secret|ApiGatewayV2::(Api|Route|Integration|Authorizer|Stage)|Scheduler::Schedule)$/;
+const NO_LOCAL_MEANING =
+  /^(AWS::IAM::|AWS::Logs::|AWS::KMS::|AWS::CloudWatch::|AWS::Lambda::(Permission|EventInvokeConfig)$|AWS::CDK::Metadata$|AWS::Scheduler::ScheduleGroup$|AWS::SES::(EmailIdentity|ConfigurationSet|ConfigurationSetEventDestination)$)/;
+
+/** The template's resource types the local cloud does not run, with their counts (shown while starting). */
+function notRunLocally(stacks: CloudStack[]): string[] {
+  const counts = new Map<string, number>();
+  for (const stack of stacks) {
+    for (const resource of Object.values(stack.template.Resources ?? {})) {
+      if (RUN.test(resource.Type) || NO_LOCAL_MEANING.test(resource.Type)) continue;
+      counts.set(resource.Type, (counts.get(resource.Type) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([type, n]) => (n > 1 ? `${type} ×${n}` : type));
+}
+
+/**
+ * Starts DynamoDB Local on `port`, or on another free port if something took that one while the JVM was
+ * starting (it binds seconds after the port was found free).
+ */
+async function startDynamoDb(port: number, dir: string, host: string): Promise<DynamoDbLocal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDynamoDbLocal({ port, dataDir: dir });
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use|BindException/.test((error as Error).message)) throw error;
+      port = await freePort(undefined, host);
+    }
   }
 }
 

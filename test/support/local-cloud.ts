@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '#local/cloud/index.ts';
+import { freePort } from '#local/ports.ts';
 
 export const FIXTURE_APP = fileURLToPath(new URL('../fixtures/cloud-app/app.ts', import.meta.url));
 export const FIXTURE_PLAN = fileURLToPath(new URL('../fixtures/cloud-app/plan.yaml', import.meta.url));
@@ -19,12 +20,23 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'pilotflow-cloud-'));
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux), so that the ports following it,
+ * which the other services take, are not handed out to outgoing connections in the meantime.
+ */
+async function basePort(): Promise<number> {
+  for (;;) {
+    const port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
+    if (port < 30_000) return port;
+  }
+}
+
 /** Starts the fixture app; `clock: undefined` continues from the data directory's stored time. */
-export function startFixtureCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+export async function startFixtureCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   return startLocalCloud({
     app: FIXTURE_APP,
     assemblyDir: ASSEMBLY_CACHE,
-    port: 0,
+    port: await basePort(),
     speed: 0,
     plan: FIXTURE_PLAN,
     launch: false,
