@@ -1,7 +1,8 @@
-import { ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
+import { stateMachineArnIn } from '#workflows/machine.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { PilotFlowTable } from './constructs/table.ts';
@@ -41,12 +42,7 @@ export class PilotFlowStack extends Stack {
         'the key never leaves Secrets Manager and the Lambda functions that sign and verify links.',
     });
     // The Programme machine's name is fixed so that functions it calls can be granted on it without a cycle.
-    const programmeArn = this.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: `${this.stackName}-Programme`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const programmeArn = stateMachineArnIn(this, 'Programme');
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
       table: this.table.table,
       mail,
