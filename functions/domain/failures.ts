@@ -7,6 +7,7 @@ import { ConflictError } from '#lib/errors.ts';
 import { STAGES, type StageName } from '#plan/kinds.ts';
 import { leadUnit } from '#plan/lookup.ts';
 import { recordStage } from '#store/pilots.ts';
+import { setProgrammeStatus } from '#store/programmes.ts';
 import { closeTask, getTask, listTasksOfPilot } from '#store/tasks.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
 
@@ -130,6 +131,13 @@ export async function notifyFailure(
       ? 0
       : await cancelOpenTasks(deps, input.programmeId, input.pilotId, input.executionArn, at);
   await markStage(deps, input, 'failed', input.step, at);
+  if (input.stage === 'programme') {
+    try {
+      await setProgrammeStatus(deps.store, input.programmeId, ['launched', 'running'], 'failed', at);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
   await auditOnce(deps, input.executionArn, {
     programmeId: input.programmeId,
     pilotId: input.pilotId,

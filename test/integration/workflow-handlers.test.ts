@@ -496,3 +496,23 @@ describe('compile-summary', () => {
     ]);
   });
 });
+
+describe('notify-failure', () => {
+  it('marks the programme failed when its own machine stops, and tells the lead unit', async () => {
+    const before = (await env.mail()).length;
+    await env.invoke('notify-failure', {
+      programmeId: PROGRAMME,
+      pilotId: '-',
+      stage: 'programme',
+      executionArn: `${EXECUTION}-programme`,
+      step: 'Were all pilots accepted?',
+      error: { Error: 'PilotFlow.NotAllAccepted', Cause: '1 of 2 pilots were accepted' },
+    });
+    expect((await getProgramme(env.store, PROGRAMME))!.status).toBe('failed');
+    const [mail] = (await env.mail()).slice(before);
+    expect(mail!.subject).toBe(
+      '【故障】关于城乡社区治理试点工作方案（Work plan for the urban–rural community governance pilot）：流程出错停止',
+    );
+    expect(mail!.text).toContain('1 of 2 pilots were accepted');
+  });
+});
