@@ -210,3 +210,34 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
     return true;
   });
 }
+
+/** The audit action of a step: what the task's history shows for it. */
+export function stepAction(step: LevelStep): string {
+  return step.skipped ? REMINDER_SKIPPED_ACTION : LEVEL_ACTION[step.level];
+}
+
+/** One line for the task's history, in the plan's language. */
+export function stepSummary(plan: Plan, step: LevelStep): string {
+  const zh = plan.programme.locale !== 'en';
+  const told = step.messages.flatMap((m) => (m.party ? [zh ? m.party.name : m.party.nameEn] : []));
+  const assignees = step.messages.filter((m) => m.audience === 'assignee').map((m) => m.to[0]?.name);
+  if (step.skipped === 'overdue') {
+    return zh
+      ? '未发到期前催办：任务已逾期，改发逾期提醒'
+      : 'No reminder before due: the task was already overdue, so the overdue notice went instead';
+  }
+  if (step.skipped === 'opened-in-window') {
+    return zh
+      ? '未发到期前催办：任务开办时已临近到期，任务通知即提醒'
+      : 'No reminder before due: the task was opened inside the reminder window, its own e-mail is the reminder';
+  }
+  if (step.level === 1) {
+    return zh ? `已催办：${assignees.join('、')}` : `Reminder sent to ${assignees.join(', ')}`;
+  }
+  if (step.level === 2) {
+    return zh
+      ? `逾期提醒：已告知${[...assignees, ...told].join('、')}`
+      : `Overdue: ${[...assignees, ...told].join(', ')} told`;
+  }
+  return zh ? `逾期上报：已报${told.join('、')}` : `Escalated to ${told.join(', ')}`;
+}

@@ -9,8 +9,23 @@ import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type NewAuditEvent } from './audit.ts';
 import { CONDITION, keys } from './keys.ts';
 import { isConditionFailure, type Store } from './store.ts';
+import { listOpenTasksDueBy, type TaskRecord } from './tasks.ts';
 
 export { raiseEscalation } from './tasks.ts';
+
+/** The index's pages of open tasks due up to `dueBy`, earliest due first. */
+export async function* openTasksDueBy(
+  store: Store,
+  dueBy: string,
+  pageSize: number,
+): AsyncGenerator<{ tasks: TaskRecord[]; scanned: number }> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await listOpenTasksDueBy(store, dueBy, { limit: pageSize, ...(start ? { start } : {}) });
+    yield page;
+    start = page.next;
+  } while (start);
+}
 
 async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
   try {
