@@ -1,6 +1,5 @@
 // `pilotflow validate <file>`: checks a plan file and prints a summary, or every problem with its path and line.
 import type { Command } from 'commander';
-import { formatProblem, loadPlanFile, PlanFileError } from '#plan/load.ts';
 
 export function registerValidate(cli: Command): void {
   cli
@@ -14,6 +13,8 @@ export function registerValidate(cli: Command): void {
 }
 
 async function validate(file: string, json: boolean): Promise<number> {
+  // Loaded on use, so that other commands do not pay for zod and yaml at start-up.
+  const { formatProblem, loadPlanFile, PlanFileError } = await import('#plan/load.ts');
   let result: Awaited<ReturnType<typeof loadPlanFile>>;
   try {
     result = await loadPlanFile(file);

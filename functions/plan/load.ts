@@ -41,6 +41,8 @@ export class InvalidPlanError extends Error {
   }
 }
 
+const MAX_YAML_ERRORS = 20;
+
 interface RawProblem {
   path: PropertyKey[];
   message: string;
@@ -68,14 +70,22 @@ export function parsePlan(text: string, source?: string): ParseResult {
       return withSource({ ok: false, problems: [{ path: '', message, line: 1 }] });
     }
     if (doc.errors.length > 0) {
-      const problems = doc.errors.map((error) => {
-        const path = pathAtOffset(doc.contents, error.pos[0], doc);
+      // Later syntax errors are mostly echoes of the first ones; a hostile file could have thousands.
+      const problems: Problem[] = doc.errors.slice(0, MAX_YAML_ERRORS).map((error) => {
+        const path = pathAtOffset(doc.contents, error.pos[0]);
         return {
           path: formatPath(path),
           message: yamlMessage(error.code, error.message),
           line: lineAt(error.pos[0]),
         };
       });
+      if (doc.errors.length > MAX_YAML_ERRORS) {
+        const more = doc.errors.length - MAX_YAML_ERRORS;
+        problems.push({
+          path: '',
+          message: `… and ${more} more YAML syntax errors: fix the ones above first`,
+        });
+      }
       return withSource({ ok: false, problems: sortByLine(problems) });
     }
     let data: unknown;
@@ -303,7 +313,9 @@ function lineOfPath(
 }
 
 /** The path of the deepest node at a source offset, to give a YAML error (a duplicate key) its path. */
-function pathAtOffset(node: unknown, offset: number, doc: Document, path: PropertyKey[] = []): PropertyKey[] {
+function pathAtOffset(node: unknown, offset: number, path: PropertyKey[] = []): PropertyKey[] {
+  // A plan is a few levels deep; a deeper path would only be noise (and deep recursion a risk on hostile input).
+  if (path.length >= 12) return path;
   const contains = (n: unknown): n is Node =>
     isNode(n) && !!n.range && n.range[0] <= offset && offset < n.range[2];
   if (isMap(node)) {
@@ -311,11 +323,11 @@ function pathAtOffset(node: unknown, offset: number, doc: Document, path: Proper
       const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
       if (name === undefined) continue;
       if (contains(pair.key)) return [...path, name];
-      if (contains(pair.value)) return pathAtOffset(pair.value, offset, doc, [...path, name]);
+      if (contains(pair.value)) return pathAtOffset(pair.value, offset, [...path, name]);
     }
   } else if (isSeq(node)) {
     const i = node.items.findIndex(contains);
-    if (i >= 0) return pathAtOffset(node.items[i], offset, doc, [...path, i]);
+    if (i >= 0) return pathAtOffset(node.items[i], offset, [...path, i]);
   }
   return path;
 }

@@ -1,0 +1,21 @@
+// The plan module's public API in one import: `import { parsePlan, stageWindow, type Plan } from '#plan/index.ts'`.
+export * from './generate.ts';
+export * from './kinds.ts';
+export * from './load.ts';
+export * from './lookup.ts';
+export * from './schedule.ts';
+export * from './schema.ts';
+export * from './score.ts';
+export {
+  addDuration,
+  compareDurations,
+  type Duration,
+  dateOf,
+  endOfDate,
+  isDuration,
+  isValidTimeZone,
+  localDateTimeToInstant,
+  parseDuration,
+  startOfDate,
+  TimeFormatError,
+} from './time.ts';
