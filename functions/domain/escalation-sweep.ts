@@ -6,9 +6,7 @@
 
 import { renderEscalationEmail } from '#email/escalation.tsx';
 import type { Email } from '#email/send.ts';
-import { validatePlan } from '#plan/load.ts';
-import type { Party, Plan } from '#plan/schema.ts';
-import { addDuration, compareDurations } from '#plan/time.ts';
+import { addDuration, compareDurations, type Party, type Plan, validatePlan } from '#plan/index.ts';
 import {
   completeEscalation,
   openTasksDueBy,

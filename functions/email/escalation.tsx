@@ -6,8 +6,8 @@
 // TODO(workflows): switch to the shared e-mail layout once the workflows branch lands it.
 import { renderToStaticMarkup } from 'preact-render-to-string';
 import { assigneeParty, type PlannedMessage } from '#domain/escalation.ts';
-import { findContactsByEmail, findPilot, leadUnit } from '#plan/lookup.ts';
-import type { Party, Plan } from '#plan/schema.ts';
+import { findContactsByEmail, findPilot, leadUnit, type Party, type Plan } from '#plan/index.ts';
+// toLocal is not part of the plan module's public API; the wall-clock reading is what a due line needs.
 import { toLocal } from '#plan/time.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
 import type { Email } from './send.ts';

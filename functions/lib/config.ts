@@ -2,7 +2,8 @@
 // is described here once; a handler states at load which ones it needs (`requireConfig`), so a function
 // deployed without one fails at start with the variable's name instead of at its first request.
 import { z } from 'zod';
-import { DURATION_PATTERN } from '#plan/time.ts';
+// time.ts alone, not the plan module's index: every function loads this module at start.
+import { isDuration } from '#plan/time.ts';
 
 const optionalUrl = z.url().optional();
 
@@ -31,7 +32,7 @@ const envSchema = z.object({
    */
   ESCALATION_READ_AHEAD: z
     .string()
-    .regex(DURATION_PATTERN, { error: 'not an ISO 8601 duration such as P7D' })
+    .refine(isDuration, { error: 'not an ISO 8601 duration such as P7D' })
     .default('P7D'),
   /** The Powertools service name. */
   POWERTOOLS_SERVICE_NAME: z.string().default('pilotflow'),

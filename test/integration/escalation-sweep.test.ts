@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { type SweepDeps, type SweepReport, sweepEscalations } from '#domain/escalation-sweep.ts';
 import { verifyLinkSignature } from '#domain/links.ts';
 import type { Email } from '#email/send.ts';
-import type { Plan } from '#plan/schema.ts';
+import type { Plan } from '#plan/index.ts';
 import { listAuditOfTask } from '#store/audit.ts';
 import { raiseEscalation } from '#store/escalation.ts';
 import { getLink, listLinksOfTask } from '#store/links.ts';

@@ -6,8 +6,7 @@ import {
   supervisingParties,
 } from '#domain/escalation.ts';
 import { type EscalationMailTask, formatInstant, renderEscalationEmail } from '#email/escalation.tsx';
-import { loadValidPlanFile, validatePlan } from '#plan/load.ts';
-import type { Plan } from '#plan/schema.ts';
+import { loadValidPlanFile, type Plan, validatePlan } from '#plan/index.ts';
 
 const DAY = 86_400_000;
 let plan: Plan;

@@ -7,8 +7,7 @@ import {
   supervisingParties,
   targetLevel,
 } from '#domain/escalation.ts';
-import { loadValidPlanFile, validatePlan } from '#plan/load.ts';
-import type { Plan } from '#plan/schema.ts';
+import { loadValidPlanFile, type Plan, validatePlan } from '#plan/index.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
