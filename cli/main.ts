@@ -1,5 +1,7 @@
 // The command-line interface: one commander program, one module per command under cli/commands/.
 import { Command, CommanderError } from 'commander';
+import { registerStart } from './commands/start.ts';
+import { registerStepFunctions } from './commands/stepfunctions.ts';
 import { registerValidate } from './commands/validate.ts';
 
 export function program(): Command {
@@ -8,6 +10,8 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerValidate(cli);
+  registerStart(cli);
+  registerStepFunctions(cli);
   return cli;
 }
 

@@ -1,0 +1,101 @@
+// The local cloud's clock across restarts and over HTTP: where it starts (`--clock <ISO|plan-start|now>`, or
+// the stored virtual time of the data directory), ISO 8601 durations for advancing it, and its state as JSON.
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { ControlledClock } from '../clock.ts';
+import { readJsonFile, writeJsonFile } from './files.ts';
+import { zonedToEpoch } from './schedule-expression.ts';
+
+export class ClockOptionError extends Error {
+  override name = 'ClockOptionError';
+}
+
+/** Milliseconds of an ISO 8601 duration with weeks, days, hours, minutes and seconds (`P3D`, `PT1H30M`, `P1W`). */
+export function parseDuration(text: string): number {
+  const match = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+    text.trim(),
+  );
+  if (!match || text.trim() === 'P' || text.trim().endsWith('T')) {
+    throw new ClockOptionError(
+      `'${text}' is not an ISO 8601 duration of weeks, days, hours, minutes or seconds (for example P3D or PT2H)`,
+    );
+  }
+  const [w, d, h, m, s] = match.slice(1).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return ((((w * 7 + d) * 24 + h) * 60 + m) * 60 + s) * 1000;
+}
+
+/** Midnight of the plan's `programme.start`, in its `programme.timezone`. */
+export function planStart(planFile: string): number {
+  if (!existsSync(planFile))
+    throw new ClockOptionError(`--clock plan-start needs the plan ${planFile}, which does not exist`);
+  const plan = parseYaml(readFileSync(planFile, 'utf8')) as {
+    programme?: { start?: unknown; timezone?: unknown };
+  };
+  const start = plan?.programme?.start;
+  const text = start instanceof Date ? start.toISOString().slice(0, 10) : String(start ?? '');
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!date) throw new ClockOptionError(`${planFile} has no programme.start date (YYYY-MM-DD)`);
+  const zone = typeof plan.programme?.timezone === 'string' ? plan.programme.timezone : 'UTC';
+  const wall = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
+  return zonedToEpoch(wall, zone) ?? wall;
+}
+
+interface StoredClock {
+  now: string;
+  epochMs: number;
+  speed: number;
+}
+
+/** Where the clock starts: the given option, else the stored time, else the plan's start (or now). */
+export function clockStart(options: {
+  clock?: string | number | Date;
+  stateFile: string;
+  planFile: string;
+}): { at: number; source: string } {
+  const { clock } = options;
+  if (clock instanceof Date) return { at: clock.getTime(), source: 'given' };
+  if (typeof clock === 'number') return { at: clock, source: 'given' };
+  if (clock === 'now') return { at: Date.now(), source: 'now' };
+  if (clock === 'plan-start')
+    return { at: planStart(options.planFile), source: `the start of ${options.planFile}` };
+  if (clock !== undefined) {
+    const at = Date.parse(clock);
+    if (Number.isNaN(at))
+      throw new ClockOptionError(`--clock must be an ISO date-time, plan-start or now; got '${clock}'`);
+    return { at, source: 'given' };
+  }
+  const stored = readJsonFile<StoredClock | undefined>(options.stateFile, undefined);
+  if (stored) return { at: stored.epochMs, source: 'the stored virtual time' };
+  if (existsSync(options.planFile))
+    return { at: planStart(options.planFile), source: `the start of ${options.planFile}` };
+  return { at: Date.now(), source: 'now (no plan to start from)' };
+}
+
+export interface ClockState {
+  now: string;
+  epochMs: number;
+  speed: number;
+  nextTimerAt: string | null;
+}
+
+export function clockState(clock: ControlledClock): ClockState {
+  const now = clock.now();
+  const next = clock.nextTimerAt();
+  return {
+    now: new Date(now).toISOString(),
+    epochMs: now,
+    speed: clock.speed,
+    nextTimerAt: next === undefined ? null : new Date(next).toISOString(),
+  };
+}
+
+export function saveClock(clock: ControlledClock, stateFile: string): void {
+  const { now, epochMs, speed } = clockState(clock);
+  writeJsonFile(stateFile, { now, epochMs, speed } satisfies StoredClock);
+}

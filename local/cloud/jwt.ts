@@ -1,0 +1,129 @@
+// The local identity provider behind the HTTP API's JWT authorizers. On AWS the authorizer trusts an issuer
+// (Cognito, an OIDC provider) by its JWKS; locally there is one key, generated into the data directory, that
+// signs the local administrator's token. Tokens are checked with the rules API Gateway applies: RS256
+// signature, `iss` equal to the authorizer's issuer, `aud` or `client_id` among its audiences, `exp`/`nbf`,
+// and the route's authorization scopes.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from './files.ts';
+
+export interface JwtRules {
+  issuer: string;
+  audiences: string[];
+}
+
+export type Claims = Record<string, unknown>;
+
+export class TokenRejectedError extends Error {
+  override name = 'TokenRejectedError';
+}
+
+const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+export class LocalIssuer {
+  private readonly privateKey: KeyObject;
+  private readonly publicKey: KeyObject;
+  readonly keyId: string;
+
+  private constructor(privateKey: KeyObject) {
+    this.privateKey = privateKey;
+    this.publicKey = createPublicKey(privateKey);
+    const der = this.publicKey.export({ format: 'der', type: 'spki' });
+    this.keyId = b64url(der.subarray(-16));
+  }
+
+  /** Loads the signing key from `file`, creating it (mode 0600) on first use. */
+  static open(file: string): LocalIssuer {
+    if (existsSync(file)) return new LocalIssuer(createPrivateKey(readFileSync(file)));
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileAtomic(file, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
+    return new LocalIssuer(privateKey);
+  }
+
+  /** Signs a token (RS256). `now` and `lifetimeSeconds` give `iat` and `exp`. */
+  issue(claims: Claims, options: { now?: number; lifetimeSeconds?: number } = {}): string {
+    const iat = Math.floor((options.now ?? Date.now()) / 1000);
+    const header = { alg: 'RS256', typ: 'JWT', kid: this.keyId };
+    const body = { iat, nbf: iat, exp: iat + (options.lifetimeSeconds ?? 365 * 24 * 3600), ...claims };
+    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(body))}`;
+    return `${input}.${b64url(sign('sha256', Buffer.from(input), this.privateKey))}`;
+  }
+
+  /** Checks the signature and the time claims; returns the claims. Throws TokenRejectedError. */
+  verifySignature(token: string, now = Date.now()): Claims {
+    const parts = token.split('.');
+    if (parts.length !== 3) throw new TokenRejectedError('not a JWT');
+    const [head, body, signature] = parts as [string, string, string];
+    let header: { alg?: string };
+    let claims: Claims;
+    try {
+      header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
+      claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      throw new TokenRejectedError('the token is not valid JSON');
+    }
+    if (header.alg !== 'RS256') throw new TokenRejectedError(`unsupported algorithm ${header.alg}`);
+    const valid = verify(
+      'sha256',
+      Buffer.from(`${head}.${body}`),
+      this.publicKey,
+      Buffer.from(signature, 'base64url'),
+    );
+    if (!valid) throw new TokenRejectedError('bad signature');
+    const seconds = now / 1000;
+    if (typeof claims.exp !== 'number' || claims.exp <= seconds) throw new TokenRejectedError('expired');
+    if (typeof claims.nbf === 'number' && claims.nbf > seconds + 60)
+      throw new TokenRejectedError('not yet valid');
+    return claims;
+  }
+
+  /** Verifies a token as an API Gateway JWT authorizer with `rules` would. */
+  verify(token: string, rules: JwtRules, now = Date.now()): Claims {
+    const claims = this.verifySignature(token, now);
+    if (claims.iss !== rules.issuer) throw new TokenRejectedError('wrong issuer');
+    const audiences = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
+    const matches = [...audiences, claims.client_id].some(
+      (a) => typeof a === 'string' && rules.audiences.includes(a),
+    );
+    if (!matches) throw new TokenRejectedError('wrong audience');
+    return claims;
+  }
+}
+
+/** The token an `Authorization` header carries, with or without the `Bearer` prefix. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^\s*(?:Bearer\s+)?(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/**
+ * Claims as API Gateway puts them into a payload 2.0 event: strings, arrays as `[a b]`, nested objects as
+ * JSON, null claims left out.
+ * https://github.com/floci-io/floci/pull/2011 (measured against a live HTTP API)
+ */
+export function eventClaims(claims: Claims): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(claims)) {
+    if (value === null || value === undefined) continue;
+    if (Array.isArray(value)) out[key] = `[${value.map(String).join(' ')}]`;
+    else if (typeof value === 'object') out[key] = JSON.stringify(value);
+    else out[key] = String(value);
+  }
+  return out;
+}
+
+/** The scopes a token grants (`scope` space-separated, or `scp`). */
+export function tokenScopes(claims: Claims): string[] {
+  if (typeof claims.scope === 'string') return claims.scope.split(/\s+/).filter(Boolean);
+  if (Array.isArray(claims.scp)) return claims.scp.map(String);
+  return [];
+}

@@ -1,0 +1,454 @@
+// Local Lambda: every AWS::Lambda::Function of the assembly, run from its bundled asset in worker threads
+// (lambda-worker.ts), each with its own environment, the template's timeout and memory, and the
+// Lambda-shaped results the Invoke API gives (FunctionError + `{errorType, errorMessage, trace}`), so that
+// Step Functions, the HTTP API and the scheduler see what they would see on AWS.
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ControlledClock } from '../clock.ts';
+import { assetDir, type CloudStack } from './assembly.ts';
+import type { Resolver } from './intrinsics.ts';
+import type { InvokeMessage, LambdaErrorPayload, WorkerMessage, WorkerSetup } from './lambda-worker.ts';
+
+export interface LocalFunction {
+  logicalId: string;
+  /** The construct path (`aws:cdk:path`), e.g. `PilotFlow/OpenTask/Function/Resource`. */
+  path: string;
+  name: string;
+  arn: string;
+  handler: string;
+  runtime: string;
+  /** The bundled code; absent for functions the local cloud cannot run (inline or non-Node.js code). */
+  codeDir?: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** The template's variables, resolved. */
+  environment: Record<string, string>;
+  reservedConcurrency?: number;
+}
+
+export interface InvokeResult {
+  statusCode: number;
+  /** The function's response, parsed; for a failed invocation, `{ errorType, errorMessage, trace }`. */
+  payload?: unknown;
+  /** `Unhandled` when the function failed, as the Lambda Invoke API reports it. */
+  functionError?: string;
+  executedVersion: string;
+}
+
+export class FunctionNotFoundError extends Error {
+  override name = 'ResourceNotFoundException';
+}
+
+export class RequestTooLargeError extends Error {
+  override name = 'RequestEntityTooLargeException';
+}
+
+/** Reads the template's Lambda functions. */
+export function functionsOf(stack: CloudStack, resolver: Resolver): LocalFunction[] {
+  return resolver.resourcesOfType('AWS::Lambda::Function').map(([logicalId, resource]) => {
+    const p = resource.Properties ?? {};
+    const identity = resolver.identity(logicalId);
+    const variables = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ??
+      {}) as Record<string, unknown>;
+    const environment: Record<string, string> = {};
+    for (const [key, value] of Object.entries(variables)) {
+      environment[key] = String(resolver.resolve(value, `the environment variable ${key} of ${logicalId}`));
+    }
+    const runtime = String(p.Runtime ?? '');
+    const codeDir = runtime.startsWith('nodejs') ? assetDir(stack, resource.Metadata) : undefined;
+    const reserved = p.ReservedConcurrentExecutions;
+    return {
+      logicalId,
+      path: String(resource.Metadata?.['aws:cdk:path'] ?? `${stack.stackName}/${logicalId}`),
+      name: identity.ref,
+      arn: identity.attributes.Arn as string,
+      handler: String(p.Handler ?? 'index.handler'),
+      runtime,
+      ...(codeDir ? { codeDir } : {}),
+      timeoutSeconds: Number(p.Timeout ?? 3),
+      memoryMb: Number(p.MemorySize ?? 128),
+      environment,
+      ...(typeof reserved === 'number' ? { reservedConcurrency: reserved } : {}),
+    };
+  });
+}
+
+/**
+ * Friendly names of a function from its construct path `Stack/OpenTask/Function/Resource`: the path with and
+ * without the stack, with and without `/Resource`, and without a trailing `/Function` (PilotFlowFunction's
+ * inner construct), so `OpenTask` finds it.
+ */
+function pathKeys(path: string): string[] {
+  const inner = path.split('/').slice(1);
+  const keys = [path, inner.join('/')];
+  if (inner.at(-1) === 'Resource') inner.pop();
+  keys.push(inner.join('/'));
+  if (inner.length > 1 && inner.at(-1) === 'Function') keys.push(inner.slice(0, -1).join('/'));
+  return keys.filter(Boolean);
+}
+
+export interface LambdaServiceOptions {
+  functions: LocalFunction[];
+  clock: ControlledClock;
+  /** Folder for `<function>.log`, where each function's stdout and stderr go. */
+  logDir: string;
+  region: string;
+  /** Variables every function gets besides its own: endpoints of the local services, credentials… */
+  baseEnvironment: Record<string, string>;
+  /** Concurrent executions per function when the template reserves none (default 4). */
+  concurrency?: number;
+}
+
+const MAX_PAYLOAD = 6 * 1024 * 1024;
+/** The Lambda init phase's limit, separate from the function's timeout. */
+const INIT_TIMEOUT_MS = 10_000;
+
+interface Outcome {
+  payload?: string;
+  error?: LambdaErrorPayload;
+}
+
+/** One execution environment: a worker thread with the function's code loaded. */
+class Sandbox {
+  readonly worker: Worker;
+  readonly ready: Promise<LambdaErrorPayload | undefined>;
+  private pending: { id: number; resolve: (outcome: Outcome) => void } | undefined;
+  private nextId = 1;
+  dead = false;
+
+  constructor(fn: LocalFunction, clock: ControlledClock, env: Record<string, string>, log: WriteStream) {
+    const setup: WorkerSetup = {
+      codeDir: fn.codeDir as string,
+      handler: fn.handler,
+      clockBuffer: clock.buffer,
+      sourceMaps: /--enable-source-maps/.test(env.NODE_OPTIONS ?? ''),
+    };
+    this.worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
+      workerData: setup,
+      env,
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(fn.memoryMb, 64) },
+      name: fn.name,
+    });
+    this.worker.unref();
+    this.worker.stdout.pipe(log, { end: false });
+    this.worker.stderr.pipe(log, { end: false });
+    this.ready = new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        resolve({
+          errorType: 'Runtime.InitTimeout',
+          errorMessage: `The function's init phase did not finish within ${INIT_TIMEOUT_MS / 1000} seconds`,
+        });
+        void this.kill();
+      }, INIT_TIMEOUT_MS);
+      const settle = (value: LambdaErrorPayload | undefined) => {
+        clearTimeout(timer);
+        resolve(value);
+      };
+      this.worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'ready') settle(undefined);
+        else if (message.type === 'init-error') settle(message.error);
+        else if (message.type === 'crash') {
+          this.dead = true;
+          this.finish({ error: message.error });
+        } else if (message.id === this.pending?.id) {
+          this.finish(message.type === 'result' ? { payload: message.payload } : { error: message.error });
+        }
+      });
+      this.worker.on('error', (error: Error & { code?: string }) => {
+        this.dead = true;
+        const payload: LambdaErrorPayload =
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? { errorType: 'Runtime.OutOfMemory', errorMessage: 'Runtime exited with error: out of memory' }
+            : { errorType: error.name, errorMessage: error.message, trace: error.stack?.split('\n') ?? [] };
+        settle(payload);
+        this.finish({ error: payload });
+      });
+      this.worker.on('exit', (code) => {
+        this.dead = true;
+        const payload = {
+          errorType: 'Runtime.ExitError',
+          errorMessage: `Runtime exited with error: exit status ${code}`,
+        };
+        settle(payload);
+        this.finish({ error: payload });
+      });
+    });
+  }
+
+  private finish(outcome: Outcome): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.resolve(outcome);
+  }
+
+  run(event: string, context: InvokeMessage['context']): Promise<Outcome> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending = { id, resolve };
+      this.worker.postMessage({ type: 'invoke', id, event, context } satisfies InvokeMessage);
+    });
+  }
+
+  async kill(): Promise<void> {
+    this.dead = true;
+    await this.worker.terminate();
+  }
+}
+
+/** The execution environments of one function: reused when idle, at most `limit` at once. */
+class FunctionHost {
+  private readonly idle: Sandbox[] = [];
+  private readonly all = new Set<Sandbox>();
+  private readonly waiting: Array<(sandbox: Sandbox) => void> = [];
+  readonly log: WriteStream;
+  readonly fn: LocalFunction;
+  private readonly clock: ControlledClock;
+  private readonly env: Record<string, string>;
+  private readonly limit: number;
+
+  constructor(
+    fn: LocalFunction,
+    clock: ControlledClock,
+    env: Record<string, string>,
+    logDir: string,
+    limit: number,
+  ) {
+    this.fn = fn;
+    this.clock = clock;
+    this.env = env;
+    this.limit = limit;
+    this.log = createWriteStream(join(logDir, `${fn.name}.log`), { flags: 'a' });
+  }
+
+  acquire(): Promise<Sandbox> {
+    const sandbox = this.idle.pop();
+    if (sandbox) return Promise.resolve(sandbox);
+    if (this.all.size < this.limit) {
+      const fresh = new Sandbox(this.fn, this.clock, this.env, this.log);
+      this.all.add(fresh);
+      return Promise.resolve(fresh);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(sandbox: Sandbox): void {
+    if (sandbox.dead) {
+      this.all.delete(sandbox);
+      const waiter = this.waiting.shift();
+      if (waiter) {
+        const fresh = new Sandbox(this.fn, this.clock, this.env, this.log);
+        this.all.add(fresh);
+        waiter(fresh);
+      }
+      return;
+    }
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(sandbox);
+    else this.idle.push(sandbox);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.all].map((sandbox) => sandbox.kill()));
+    this.all.clear();
+    this.idle.length = 0;
+    await new Promise<void>((resolve) => this.log.end(resolve));
+  }
+}
+
+export class LambdaService {
+  readonly functions: LocalFunction[];
+  private readonly hosts = new Map<string, FunctionHost>();
+  private readonly byKey = new Map<string, LocalFunction>();
+  private readonly options: LambdaServiceOptions;
+  private active = 0;
+  private idleWaiters: Array<() => void> = [];
+  /** Invocations started so far (the clock's settler uses it to see new work). */
+  invocations = 0;
+
+  constructor(options: LambdaServiceOptions) {
+    this.options = options;
+    this.functions = options.functions;
+    mkdirSync(options.logDir, { recursive: true });
+    for (const fn of options.functions) {
+      for (const key of [fn.name, fn.arn, fn.logicalId, ...pathKeys(fn.path)]) {
+        if (!this.byKey.has(key)) this.byKey.set(key, fn);
+      }
+    }
+  }
+
+  /** Finds a function by name, ARN (with or without a version qualifier), logical id or construct path. */
+  find(nameOrArn: string): LocalFunction | undefined {
+    const direct = this.byKey.get(nameOrArn);
+    if (direct) return direct;
+    const match = /^(arn:[^:]+:lambda:[^:]*:[^:]*:function:[^:]+)(?::[^:]+)?$/.exec(nameOrArn);
+    return match?.[1] ? this.byKey.get(match[1]) : undefined;
+  }
+
+  /** The environment a function runs with: its own variables over Lambda's and the local cloud's. */
+  environmentOf(fn: LocalFunction): Record<string, string> {
+    const { region, baseEnvironment } = this.options;
+    return {
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      LANG: 'en_US.UTF-8',
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+      AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${fn.logicalId}`,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      LAMBDA_TASK_ROOT: fn.codeDir ?? '',
+      LAMBDA_RUNTIME_DIR: '/var/runtime',
+      _HANDLER: fn.handler,
+      // There is no X-Ray daemon here; the tracer would only complain.
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+      ...baseEnvironment,
+      ...fn.environment,
+    };
+  }
+
+  private host(fn: LocalFunction): FunctionHost {
+    let host = this.hosts.get(fn.name);
+    if (!host) {
+      const limit = fn.reservedConcurrency || this.options.concurrency || 4;
+      host = new FunctionHost(fn, this.options.clock, this.environmentOf(fn), this.options.logDir, limit);
+      this.hosts.set(fn.name, host);
+    }
+    return host;
+  }
+
+  /** Invokes a function synchronously (RequestResponse), as the Lambda Invoke API does. */
+  async invoke(
+    nameOrArn: string,
+    payload: unknown,
+    options: { clientContext?: string } = {},
+  ): Promise<InvokeResult> {
+    const fn = this.find(nameOrArn);
+    if (!fn) throw new FunctionNotFoundError(`Function not found: ${nameOrArn}`);
+    const event = JSON.stringify(payload ?? {});
+    if (Buffer.byteLength(event) > MAX_PAYLOAD) {
+      throw new RequestTooLargeError(
+        `Request must be smaller than ${MAX_PAYLOAD} bytes for the InvokeFunction operation`,
+      );
+    }
+    this.invocations++;
+    this.active++;
+    try {
+      return await this.run(fn, event, options);
+    } finally {
+      this.active--;
+      if (this.active === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+  }
+
+  private async run(
+    fn: LocalFunction,
+    event: string,
+    options: { clientContext?: string },
+  ): Promise<InvokeResult> {
+    const failed = (error: LambdaErrorPayload): InvokeResult => ({
+      statusCode: 200,
+      payload: error,
+      functionError: 'Unhandled',
+      executedVersion: '$LATEST',
+    });
+    if (!fn.codeDir) {
+      return failed({
+        errorType: 'Runtime.InvalidRuntime',
+        errorMessage: `The local cloud cannot run ${fn.logicalId} (${fn.runtime || 'no runtime'}, no bundled asset)`,
+      });
+    }
+    const host = this.host(fn);
+    const sandbox = await host.acquire();
+    const requestId = randomUUID();
+    const log = host.log;
+    try {
+      const initError = await sandbox.ready;
+      if (initError) {
+        log.write(
+          `INIT_REPORT RequestId: ${requestId} Status: error ${initError.errorType}: ${initError.errorMessage}\n`,
+        );
+        await sandbox.kill();
+        return failed(initError);
+      }
+      const started = performance.now();
+      log.write(`START RequestId: ${requestId} Version: $LATEST\n`);
+      const timeoutMs = fn.timeoutSeconds * 1000;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const outcome = await Promise.race([
+        sandbox.run(event, {
+          awsRequestId: requestId,
+          functionName: fn.name,
+          functionVersion: '$LATEST',
+          invokedFunctionArn: fn.arn,
+          memoryLimitInMB: String(fn.memoryMb),
+          logGroupName: `/aws/lambda/${fn.name}`,
+          logStreamName: `local/[$LATEST]${fn.logicalId}`,
+          deadline: performance.timeOrigin + performance.now() + timeoutMs,
+          ...(options.clientContext
+            ? { clientContext: JSON.parse(Buffer.from(options.clientContext, 'base64').toString('utf8')) }
+            : {}),
+        }),
+        timedOut,
+      ]);
+      clearTimeout(timer);
+      const duration = (performance.now() - started).toFixed(2);
+      log.write(`END RequestId: ${requestId}\nREPORT RequestId: ${requestId} Duration: ${duration} ms\n`);
+      if (outcome === 'timeout') {
+        // As on AWS: the sandbox is torn down, and the next invocation gets a fresh one.
+        await sandbox.kill();
+        log.write(
+          `${new Date().toISOString()} ${requestId} Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds\n`,
+        );
+        return failed({
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+        });
+      }
+      if (outcome.error) {
+        log.write(`${JSON.stringify({ requestId, ...outcome.error })}\n`);
+        return failed(outcome.error);
+      }
+      const body = outcome.payload ?? 'null';
+      if (Buffer.byteLength(body) > MAX_PAYLOAD) {
+        return failed({
+          errorType: 'Function.ResponseSizeTooLarge',
+          errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_PAYLOAD} bytes).`,
+        });
+      }
+      return { statusCode: 200, payload: JSON.parse(body), executedVersion: '$LATEST' };
+    } finally {
+      host.release(sandbox);
+    }
+  }
+
+  /** Invocations in flight. */
+  get inFlight(): number {
+    return this.active;
+  }
+
+  /** Resolves when no invocation is in flight. */
+  whenIdle(): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.hosts.values()].map((host) => host.close()));
+    this.hosts.clear();
+  }
+}

@@ -1,0 +1,1330 @@
+// The execution engine: runs every RUNNING execution as a set of threads (the top level, each Parallel branch,
+// each Map iteration), writes AWS-shaped history events, and commits positions and events together once per
+// turn of work. Side effects (task calls) start only after the record that would repeat them is committed, so
+// a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import { type QueryLanguage, queryLanguageOf, type RetryCounters } from './lang/index.ts';
+import * as P from './processing.ts';
+import { type Pattern, resolveResource } from './resources.ts';
+import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
+import type {
+  ExecutionStatus,
+  ExecutionStatusEvent,
+  Failure,
+  Json,
+  RuntimeLog,
+  ServiceIntegration,
+  TaskCall,
+} from './types.ts';
+
+type State = Record<string, unknown> & { Type: string };
+interface Block {
+  StartAt: string;
+  States: Record<string, State>;
+  QueryLanguage?: string;
+}
+
+/** A parsed definition with every nested block (Parallel branch, Map processor) addressable by key. */
+export interface Compiled {
+  def: Record<string, unknown>;
+  blocks: Map<string, Block>;
+}
+
+const compiledCache = new Map<string, Compiled>();
+
+/** Compiled definitions are read-only, so executions of one definition share one. */
+export function compile(definition: string): Compiled {
+  let compiled = compiledCache.get(definition);
+  if (!compiled) {
+    compiled = compileOnce(definition);
+    if (compiledCache.size >= 200) compiledCache.delete(compiledCache.keys().next().value as string);
+    compiledCache.set(definition, compiled);
+  }
+  return compiled;
+}
+
+function compileOnce(definition: string): Compiled {
+  const def = JSON.parse(definition) as Record<string, unknown>;
+  const blocks = new Map<string, Block>();
+  const walk = (key: string, block: Block) => {
+    blocks.set(key, block);
+    for (const [name, state] of Object.entries(block.States)) {
+      if (state.Type === 'Parallel') {
+        (state.Branches as Block[]).forEach((b, i) => {
+          walk(`${key}/${name}#${i}`, b);
+        });
+      } else if (state.Type === 'Map') {
+        walk(`${key}/${name}`, (state.ItemProcessor ?? state.Iterator) as Block);
+      }
+    }
+  };
+  walk('', def as unknown as Block);
+  return { def, blocks };
+}
+
+type TimerKind = 'wait' | 'retry' | 'timeout' | 'heartbeat';
+
+interface TaskRun {
+  effect: number;
+  service: string;
+  resource: string;
+  action: string;
+  pattern: Pattern;
+  lambdaArn: boolean;
+  parameters: Json;
+  token?: string;
+  /** The call returned (for .waitForTaskToken and .sync: the job was submitted). */
+  submitted?: boolean;
+  /** Nested execution started by states:startExecution. */
+  child?: string;
+  childName?: string;
+  mocked?: { output?: Json; failure?: Failure };
+  /** HeartbeatSeconds as evaluated when the task started (a heartbeat re-arms this much). */
+  heartbeat?: number;
+}
+
+interface Fanout {
+  kind: 'parallel' | 'map';
+  results: Json[];
+  total: number;
+  started: number;
+  finished: number;
+  children: number[];
+  items?: Json[];
+  effective?: Json;
+  maxConcurrency: number;
+}
+
+interface Thread {
+  id: number;
+  parent?: { thread: number; index: number };
+  block: string;
+  state: string;
+  phase: 'enter' | 'task' | 'wait' | 'retry' | 'fanout';
+  input: Json;
+  entered: number;
+  /** Retry counters of the current run of the state (lang/ nextRetry keeps them per Retrier and error). */
+  retries: RetryCounters;
+  retryCount: number;
+  variables: Record<string, Json>;
+  timers: Partial<Record<TimerKind, number>>;
+  task?: TaskRun;
+  fanout?: Fanout;
+  last: number;
+}
+
+interface ExecState {
+  threads: Record<number, Thread>;
+  nextThread: number;
+  timeoutAt?: number;
+  /** Set on a nested execution started by a `.sync` task: who to tell when it stops. */
+  parent?: { arn: string; thread: number; effect: number };
+  mockCalls?: Record<string, number>;
+}
+
+interface Execution {
+  row: ExecutionRow;
+  compiled: Compiled;
+  st: ExecState;
+  parsedInput: Json;
+  /** $$.Execution of the context object, built once. */
+  executionContext?: Record<string, unknown>;
+  isNew: boolean;
+  done: boolean;
+  cancels: Map<string, () => void>;
+}
+
+export interface ChildStart {
+  stateMachineArn: string;
+  input: string;
+  name: string;
+  parent: { arn: string; thread: number; effect: number };
+}
+
+export interface EngineOptions {
+  store: Store;
+  clock: Clock;
+  region: string;
+  integrations: Map<string, ServiceIntegration>;
+  /** Lambda by function ARN, and lambda:invoke. */
+  invokeLambdaTask: (functionArn: string, parameters: Json, call: TaskCall) => Promise<Json>;
+  /** Starts a nested execution (states:startExecution); resolves to its ARN and start date. */
+  startChild: (start: ChildStart) => Promise<{ executionArn: string; startDate: number }>;
+  /** A child's DescribeExecution shape, for .sync outputs. */
+  describeForParent: (row: ExecutionRow) => Record<string, Json>;
+  /** Step Functions Local's mocked responses: the response for the `call`-th call (from 0) of a state. */
+  mockResponse?: (
+    stateMachineArn: string,
+    testCase: string,
+    stateName: string,
+    call: number,
+  ) => { output?: Json; failure?: Failure } | undefined;
+  log: RuntimeLog;
+  random?: () => number;
+}
+
+const MAX_TURN = 4000;
+
+class StatesFailure extends Error {
+  override name = 'StatesFailure';
+  readonly failure: Failure;
+  constructor(failure: Failure) {
+    super(`${failure.error}: ${failure.cause ?? ''}`);
+    this.failure = failure;
+  }
+}
+
+/** The error that the Step Functions API calls TaskTimedOut / InvalidToken. */
+export class TokenError extends Error {
+  override name = 'TokenError';
+  readonly code: 'InvalidToken' | 'TaskTimedOut';
+  constructor(code: 'InvalidToken' | 'TaskTimedOut', message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class Engine {
+  private readonly o: EngineOptions;
+  private readonly running = new Map<string, Execution>();
+  private readonly tokens = new Map<string, { exec: Execution; thread: number }>();
+  private queue: Array<{ exec: Execution; fn: () => unknown }> = [];
+  private head = 0;
+  private draining = false;
+  private drainPromise: Promise<void> | undefined;
+  private drainScheduled = false;
+  private readonly dirty = new Set<Execution>();
+  private events: Batch['events'] = [];
+  private tokenWrites: Batch['tokens'] = [];
+  private effects: Array<() => void> = [];
+  private notices: ExecutionStatusEvent[] = [];
+  /** Callers waiting until the work they enqueued (up to `upTo`) is committed. */
+  private commitWaiters: Array<{ upTo: number; resolve: () => void }> = [];
+  private enqueued = 0;
+  private processed = 0;
+  private idleWaiters: Array<() => void> = [];
+  private inflight = 0;
+  private nextEffect = 1;
+  private nextSeq: number;
+  private closed = false;
+  /** Every state entered since the engine opened, as AWS counts state transitions. */
+  transitions = 0;
+  readonly listeners: Array<(event: ExecutionStatusEvent) => void> = [];
+
+  constructor(options: EngineOptions) {
+    this.o = options;
+    this.nextSeq = options.store.maxExecutionSeq() + 1;
+  }
+
+  // ---- public surface used by the runtime ----------------------------------------------------------------
+
+  allocateSeq(): number {
+    return this.nextSeq++;
+  }
+
+  isRunning(arn: string): boolean {
+    return this.running.has(arn);
+  }
+
+  /** The row of a running execution, including one started in this turn and not yet committed. */
+  runningRow(arn: string): ExecutionRow | undefined {
+    return this.running.get(arn)?.row;
+  }
+
+  /** Starts an execution whose row the runtime has prepared; resolves once ExecutionStarted is committed. */
+  start(row: ExecutionRow, parent?: ExecState['parent']): Promise<void> {
+    const compiled = compile(row.definition);
+    const exec: Execution = {
+      row,
+      compiled,
+      st: { threads: {}, nextThread: 1, parent },
+      parsedInput: JSON.parse(row.input),
+      isNew: true,
+      done: false,
+      cancels: new Map(),
+    };
+    this.running.set(row.arn, exec);
+    this.dirty.add(exec);
+    const started = this.emit(exec, undefined, 'ExecutionStarted', 'executionStartedEventDetails', {
+      input: row.input,
+      inputDetails: { truncated: false },
+      roleArn: row.roleArn,
+    });
+    const timeout = compiled.def.TimeoutSeconds;
+    if (typeof timeout === 'number') {
+      exec.st.timeoutAt = row.start + timeout * 1000;
+      this.armExecutionTimeout(exec);
+    }
+    const t = this.newThread(exec, '', exec.parsedInput, undefined, {});
+    t.last = started;
+    this.enqueue(exec, () => this.enterState(exec, t));
+    this.notices.push(this.notice(exec));
+    return this.afterCommit();
+  }
+
+  /** Loads every RUNNING execution from the store and continues it: re-arms timers, repeats calls in flight. */
+  resume(): number {
+    const rows = this.o.store.runningExecutions();
+    for (const row of rows) {
+      if (!row.state) continue;
+      const exec: Execution = {
+        row,
+        compiled: compile(row.definition),
+        st: JSON.parse(row.state) as ExecState,
+        parsedInput: JSON.parse(row.input),
+        isNew: false,
+        done: false,
+        cancels: new Map(),
+      };
+      this.running.set(row.arn, exec);
+    }
+    for (const exec of this.running.values()) this.rearm(exec);
+    return rows.length;
+  }
+
+  stop(arn: string, error: string | undefined, cause: string | undefined): Promise<void> {
+    const exec = this.running.get(arn);
+    if (!exec) return Promise.resolve();
+    this.finish(
+      exec,
+      'ABORTED',
+      'ExecutionAborted',
+      'executionAbortedEventDetails',
+      { error, cause },
+      {
+        error: error ?? null,
+        cause: cause ?? null,
+      },
+    );
+    return this.afterCommit();
+  }
+
+  sendTaskSuccess(token: string, output: Json): Promise<void> {
+    const { exec, thread } = this.takeToken(token, true);
+    this.enqueue(exec, () => {
+      const t = exec.st.threads[thread];
+      if (t?.task?.token !== token) return;
+      return this.taskSucceeded(exec, t, output);
+    });
+    return this.afterCommit();
+  }
+
+  sendTaskFailure(token: string, failure: Failure): Promise<void> {
+    const { exec, thread } = this.takeToken(token, true);
+    this.enqueue(exec, () => {
+      const t = exec.st.threads[thread];
+      if (t?.task?.token !== token) return;
+      return this.taskFailed(exec, t, failure);
+    });
+    return this.afterCommit();
+  }
+
+  sendTaskHeartbeat(token: string): Promise<void> {
+    const { exec, thread } = this.takeToken(token, false);
+    const t = exec.st.threads[thread];
+    const seconds = t && this.heartbeatOf(t);
+    if (t && seconds !== undefined) {
+      this.arm(exec, t, 'heartbeat', this.o.clock.now() + seconds * 1000);
+      this.dirty.add(exec);
+      this.scheduleDrain();
+    }
+    return this.afterCommit();
+  }
+
+  /** Resolves when no execution has runnable work: each waits on a timer, a token or nothing. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops taking work: the turn in progress finishes and commits, anything decided outside a turn is committed,
+   * and no new call starts (calls not yet started are made after the next open, from the committed record).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drainPromise;
+    this.flush();
+    for (const exec of this.running.values()) for (const cancel of exec.cancels.values()) cancel();
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  // ---- the work queue and the commit -------------------------------------------------------------------
+
+  private enqueue(exec: Execution, fn: () => unknown): void {
+    this.enqueued++;
+    this.queue.push({ exec, fn });
+    this.scheduleDrain();
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled || this.draining || this.closed) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      this.drainPromise = this.drain();
+    });
+  }
+
+  private afterCommit(): Promise<void> {
+    this.scheduleDrain();
+    const upTo = this.enqueued;
+    return new Promise((resolve) => this.commitWaiters.push({ upTo, resolve }));
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining || this.closed) return;
+    this.draining = true;
+    try {
+      let budget = MAX_TURN;
+      while (this.head < this.queue.length && budget-- > 0) {
+        const item = this.queue[this.head]!;
+        this.queue[this.head++] = undefined as never;
+        this.processed++;
+        if (item.exec.done) continue;
+        try {
+          const r = item.fn();
+          if (r instanceof Promise) await r;
+        } catch (error) {
+          this.internalError(item.exec, error);
+        }
+      }
+      if (this.head === this.queue.length) {
+        this.queue = [];
+        this.head = 0;
+      }
+      this.flush();
+    } finally {
+      this.draining = false;
+    }
+    if (this.head < this.queue.length) this.scheduleDrain();
+    else this.checkIdle();
+  }
+
+  private flush(): void {
+    const batch: Batch = {
+      inserts: [],
+      positions: [],
+      finishes: [],
+      events: this.events,
+      tokens: this.tokenWrites,
+    };
+    for (const exec of this.dirty) {
+      exec.row.state = exec.done ? null : JSON.stringify(exec.st);
+      if (exec.isNew) {
+        batch.inserts.push(exec.row);
+        exec.isNew = false;
+      } else if (exec.done) batch.finishes.push(exec.row);
+      else batch.positions.push(exec.row);
+    }
+    this.dirty.clear();
+    this.events = [];
+    this.tokenWrites = [];
+    if (
+      batch.inserts.length ||
+      batch.positions.length ||
+      batch.finishes.length ||
+      batch.events.length ||
+      batch.tokens.length
+    ) {
+      this.o.store.commit(batch);
+    }
+    const effects = this.effects;
+    this.effects = [];
+    if (!this.closed) for (const run of effects) run();
+    const notices = this.notices;
+    this.notices = [];
+    for (const n of notices) for (const l of this.listeners) l(n);
+    const waiters = this.commitWaiters;
+    this.commitWaiters = [];
+    for (const w of waiters) {
+      if (w.upTo <= this.processed || this.closed) w.resolve();
+      else this.commitWaiters.push(w);
+    }
+  }
+
+  private isIdle(): boolean {
+    return (
+      !this.draining &&
+      !this.drainScheduled &&
+      this.head >= this.queue.length &&
+      this.inflight === 0 &&
+      this.effects.length === 0 &&
+      this.dirty.size === 0
+    );
+  }
+
+  private checkIdle(): void {
+    if (!this.isIdle()) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private internalError(exec: Execution, error: unknown): void {
+    const failure =
+      error instanceof StatesFailure
+        ? error.failure
+        : (P.asFailure(error) ?? {
+            error: 'States.Runtime',
+            cause: `Internal error of the local runtime: ${error instanceof Error ? error.stack : String(error)}`,
+          });
+    this.o.log.error(`execution ${exec.row.arn} failed: ${failure.error}: ${failure.cause}`);
+    this.failExecution(exec, undefined, failure);
+  }
+
+  // ---- history -----------------------------------------------------------------------------------------
+
+  /** Appends a history event; returns its id. */
+  private emit(
+    exec: Execution,
+    t: Thread | undefined,
+    type: string,
+    key: string | undefined,
+    details: Record<string, unknown> | undefined,
+  ): number {
+    const id = exec.row.nextEvent++;
+    const prev = t ? t.last : id - 1;
+    const row: EventRow = {
+      id,
+      type,
+      ts: this.o.clock.now(),
+      prev,
+      details: key ? JSON.stringify({ [key]: stripUndefined(details ?? {}) }) : null,
+    };
+    this.events.push({ exec: exec.row.seq, row });
+    if (t) t.last = id;
+    this.dirty.add(exec);
+    return id;
+  }
+
+  private notice(exec: Execution): ExecutionStatusEvent {
+    return {
+      executionArn: exec.row.arn,
+      stateMachineArn: exec.row.smArn,
+      name: exec.row.name,
+      status: exec.row.status as ExecutionStatus,
+      startDate: new Date(exec.row.start),
+      ...(exec.row.stop ? { stopDate: new Date(exec.row.stop) } : {}),
+    };
+  }
+
+  // ---- threads and states ------------------------------------------------------------------------------
+
+  private newThread(
+    exec: Execution,
+    block: string,
+    input: Json,
+    parent: Thread['parent'],
+    variables: Record<string, Json>,
+  ): Thread {
+    const b = exec.compiled.blocks.get(block)!;
+    const t: Thread = {
+      id: exec.st.nextThread++,
+      parent,
+      block,
+      state: b.StartAt,
+      phase: 'enter',
+      input,
+      entered: this.o.clock.now(),
+      retries: [],
+      retryCount: 0,
+      variables,
+      timers: {},
+      last: 0,
+    };
+    exec.st.threads[t.id] = t;
+    return t;
+  }
+
+  private stateOf(exec: Execution, t: Thread): State {
+    return exec.compiled.blocks.get(t.block)!.States[t.state]!;
+  }
+
+  private languageOf(exec: Execution, state: State): QueryLanguage {
+    return queryLanguageOf(state, exec.compiled.def);
+  }
+
+  private scope(exec: Execution, t: Thread, extra?: { token?: string }): P.Scope {
+    exec.executionContext ??= {
+      Execution: {
+        Id: exec.row.arn,
+        Input: exec.parsedInput,
+        Name: exec.row.name,
+        RoleArn: exec.row.roleArn,
+        StartTime: new Date(exec.row.start).toISOString(),
+        RedriveCount: 0,
+      },
+      StateMachine: { Id: exec.row.smArn, Name: exec.row.smArn.split(':').pop() },
+    };
+    const ctx: Record<string, unknown> = {
+      ...exec.executionContext,
+      State: { EnteredTime: new Date(t.entered).toISOString(), Name: t.state, RetryCount: t.retryCount },
+    };
+    if (extra?.token) ctx.Task = { Token: extra.token };
+    return {
+      context: ctx,
+      variables: t.variables,
+      language: this.languageOf(exec, this.stateOf(exec, t)),
+      env: this.env,
+    };
+  }
+
+  private readonly env: P.Env = {
+    random: () => (this.o.random ?? Math.random)(),
+    uuid: () => randomUUID(),
+    now: () => this.o.clock.now(),
+  };
+
+  private async enterState(exec: Execution, t: Thread): Promise<void> {
+    const state = this.stateOf(exec, t);
+    this.transitions++;
+    t.entered = this.o.clock.now();
+    t.phase = 'enter';
+    const type = state.Type === 'Fail' ? 'FailStateEntered' : `${state.Type}StateEntered`;
+    this.emit(exec, t, type, 'stateEnteredEventDetails', {
+      name: t.state,
+      input: JSON.stringify(t.input),
+      inputDetails: { truncated: false },
+    });
+    await this.act(exec, t, state);
+  }
+
+  /** What a state does after it is entered (and again on each retry). */
+  private async act(exec: Execution, t: Thread, state: State): Promise<void> {
+    try {
+      switch (state.Type) {
+        case 'Pass': {
+          const { output, variables } = await P.passOutput(state, t.input, this.scope(exec, t));
+          return await this.exitState(exec, t, state, output, variables);
+        }
+        case 'Succeed': {
+          const { output, variables } = await P.plainOutput(state, t.input, this.scope(exec, t));
+          return await this.exitState(exec, t, state, output, variables);
+        }
+        case 'Choice': {
+          const { next, output, variables } = await P.choose(state, t.input, this.scope(exec, t));
+          return await this.exitState(exec, t, state, output, variables, next);
+        }
+        case 'Fail': {
+          const failure = await P.failOf(state, t.input, this.scope(exec, t));
+          return await this.threadFailed(exec, t, failure);
+        }
+        case 'Wait': {
+          const until = await P.waitUntil(state, t.input, this.scope(exec, t));
+          if (until <= this.o.clock.now()) return await this.endWait(exec, t);
+          t.phase = 'wait';
+          this.arm(exec, t, 'wait', until);
+          return;
+        }
+        case 'Task':
+          return await this.startTask(exec, t, state);
+        case 'Parallel':
+        case 'Map':
+          return await this.startFanout(exec, t, state);
+        default:
+          throw new StatesFailure({ error: 'States.Runtime', cause: `Unknown state type ${state.Type}` });
+      }
+    } catch (error) {
+      const failure = P.asFailure(error) ?? (error instanceof StatesFailure ? error.failure : undefined);
+      if (!failure) throw error;
+      await this.stateFailed(exec, t, failure);
+    }
+  }
+
+  private async endWait(exec: Execution, t: Thread): Promise<void> {
+    const state = this.stateOf(exec, t);
+    try {
+      const { output, variables } = await P.plainOutput(state, t.input, this.scope(exec, t));
+      await this.exitState(exec, t, state, output, variables);
+    } catch (error) {
+      const failure = P.asFailure(error);
+      if (!failure) throw error;
+      await this.threadFailed(exec, t, failure);
+    }
+  }
+
+  private async exitState(
+    exec: Execution,
+    t: Thread,
+    state: State,
+    output: Json,
+    variables: Record<string, Json> | undefined,
+    next?: string,
+  ): Promise<void> {
+    P.checkSize(output, `the output of state ${t.state}`);
+    const assigned = variables && Object.keys(variables).length ? variables : undefined;
+    if (assigned) t.variables = { ...t.variables, ...assigned };
+    if (state.Type !== 'Fail') {
+      this.emit(exec, t, `${state.Type}StateExited`, 'stateExitedEventDetails', {
+        name: t.state,
+        output: JSON.stringify(output),
+        outputDetails: { truncated: false },
+        ...(assigned
+          ? {
+              assignedVariables: Object.fromEntries(
+                Object.entries(assigned).map(([k, v]) => [k, JSON.stringify(v)]),
+              ),
+              assignedVariablesDetails: { truncated: false },
+            }
+          : {}),
+      });
+    }
+    this.clearTimers(exec, t);
+    t.task = undefined;
+    t.fanout = undefined;
+    const target = next ?? (state.Next as string | undefined);
+    if (state.Type === 'Succeed' || state.End === true || target === undefined) {
+      return await this.threadSucceeded(exec, t, output);
+    }
+    t.state = target;
+    t.input = output;
+    t.retries = [];
+    t.retryCount = 0;
+    t.phase = 'enter';
+    this.dirty.add(exec);
+    this.enqueue(exec, () => this.enterState(exec, t));
+  }
+
+  /** A Task, Parallel or Map state failed: retry it, catch it, or fail its thread. */
+  private async stateFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
+    const state = this.stateOf(exec, t);
+    this.clearTimers(exec, t);
+    this.closeTaskToken(exec, t);
+    if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') {
+      const retry = P.retryFor(state, failure, t.retries, this.env.random);
+      if (retry) {
+        t.retries = retry.counters;
+        t.retryCount++;
+        t.phase = 'retry';
+        t.task = undefined;
+        t.fanout = undefined;
+        this.arm(exec, t, 'retry', this.o.clock.now() + retry.delayMs);
+        return;
+      }
+      const caught = P.catcherFor(state, failure);
+      if (caught) {
+        t.task = undefined;
+        t.fanout = undefined;
+        try {
+          const { output, variables } = await P.catchOutput(caught, t.input, failure, this.scope(exec, t));
+          return await this.exitState(exec, t, state, output, variables, caught.catcher.Next);
+        } catch (error) {
+          const f = P.asFailure(error);
+          if (!f) throw error;
+          return await this.threadFailed(exec, t, f);
+        }
+      }
+    }
+    await this.threadFailed(exec, t, failure);
+  }
+
+  private async threadSucceeded(exec: Execution, t: Thread, output: Json): Promise<void> {
+    delete exec.st.threads[t.id];
+    this.dirty.add(exec);
+    if (!t.parent) {
+      this.finish(
+        exec,
+        'SUCCEEDED',
+        'ExecutionSucceeded',
+        'executionSucceededEventDetails',
+        { output: JSON.stringify(output), outputDetails: { truncated: false } },
+        { output: JSON.stringify(output) },
+        t,
+      );
+      return;
+    }
+    const parent = exec.st.threads[t.parent.thread];
+    const fan = parent?.fanout;
+    if (!parent || !fan) return;
+    fan.results[t.parent.index] = output;
+    fan.finished++;
+    fan.children = fan.children.filter((c) => c !== t.id);
+    if (fan.kind === 'map') {
+      this.emit(exec, t, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', {
+        name: parent.state,
+        index: t.parent.index,
+      });
+      parent.last = t.last;
+      await this.startIterations(exec, parent);
+    } else parent.last = t.last;
+    if (fan.finished === fan.total) await this.fanoutSucceeded(exec, parent);
+  }
+
+  private async threadFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
+    this.clearTimers(exec, t);
+    this.closeTaskToken(exec, t);
+    delete exec.st.threads[t.id];
+    this.dirty.add(exec);
+    if (!t.parent) {
+      this.failExecution(exec, t, failure);
+      return;
+    }
+    const parent = exec.st.threads[t.parent.thread];
+    const fan = parent?.fanout;
+    if (!parent || !fan) return;
+    if (fan.kind === 'map') {
+      this.emit(exec, t, 'MapIterationFailed', 'mapIterationFailedEventDetails', {
+        name: parent.state,
+        index: t.parent.index,
+      });
+    }
+    parent.last = t.last;
+    // The other branches or iterations stop: their results can no longer matter.
+    for (const child of fan.children) if (child !== t.id) this.abortThread(exec, child);
+    parent.fanout = undefined;
+    const type = fan.kind === 'map' ? 'MapStateFailed' : 'ParallelStateFailed';
+    this.emit(exec, parent, type, undefined, undefined);
+    await this.stateFailed(exec, parent, failure);
+  }
+
+  private abortThread(exec: Execution, id: number): void {
+    const t = exec.st.threads[id];
+    if (!t) return;
+    this.clearTimers(exec, t);
+    this.closeTaskToken(exec, t);
+    if (t.fanout) for (const c of t.fanout.children) this.abortThread(exec, c);
+    delete exec.st.threads[id];
+  }
+
+  private failExecution(exec: Execution, t: Thread | undefined, failure: Failure): void {
+    if (exec.done) return;
+    this.finish(
+      exec,
+      'FAILED',
+      'ExecutionFailed',
+      'executionFailedEventDetails',
+      { error: failure.error, cause: failure.cause },
+      { error: failure.error, cause: failure.cause ?? null },
+      t,
+    );
+  }
+
+  private finish(
+    exec: Execution,
+    status: ExecutionStatus,
+    type: string,
+    key: string,
+    details: Record<string, unknown>,
+    fields: Partial<Pick<ExecutionRow, 'output' | 'error' | 'cause'>>,
+    t?: Thread,
+  ): void {
+    if (exec.done) return;
+    this.emit(exec, t, type, key, details);
+    exec.done = true;
+    exec.row.status = status;
+    exec.row.stop = this.o.clock.now();
+    Object.assign(exec.row, fields);
+    for (const cancel of exec.cancels.values()) cancel();
+    exec.cancels.clear();
+    for (const th of Object.values(exec.st.threads)) this.closeTaskToken(exec, th);
+    // A nested execution started with .sync stops with its parent (as on AWS).
+    for (const th of Object.values(exec.st.threads)) {
+      const child = th.task?.child;
+      if (child && this.running.has(child) && status === 'ABORTED') {
+        const c = this.running.get(child)!;
+        this.finish(
+          c,
+          'ABORTED',
+          'ExecutionAborted',
+          'executionAbortedEventDetails',
+          {
+            error: 'States.Aborted',
+            cause: `The parent execution ${exec.row.arn} was stopped`,
+          },
+          {},
+        );
+      }
+    }
+    this.running.delete(exec.row.arn);
+    this.dirty.add(exec);
+    this.notices.push(this.notice(exec));
+    const parent = exec.st.parent;
+    if (parent) {
+      const p = this.running.get(parent.arn);
+      if (p) this.enqueue(p, () => this.childFinished(p, parent.thread, parent.effect, exec.row));
+    }
+  }
+
+  // ---- timers ------------------------------------------------------------------------------------------
+
+  private arm(exec: Execution, t: Thread, kind: TimerKind, at: number): void {
+    t.timers[kind] = at;
+    this.dirty.add(exec);
+    this.armTimer(exec, t.id, kind, at);
+  }
+
+  private armTimer(exec: Execution, thread: number, kind: TimerKind, at: number): void {
+    const key = `${thread}:${kind}`;
+    exec.cancels.get(key)?.();
+    const cancel = this.o.clock.setTimer(at, () => {
+      exec.cancels.delete(key);
+      this.enqueue(exec, () => this.timerFired(exec, thread, kind, at));
+    });
+    exec.cancels.set(key, cancel);
+  }
+
+  private armExecutionTimeout(exec: Execution): void {
+    const at = exec.st.timeoutAt!;
+    const cancel = this.o.clock.setTimer(at, () => {
+      exec.cancels.delete('exec:timeout');
+      this.enqueue(exec, () =>
+        this.finish(
+          exec,
+          'TIMED_OUT',
+          'ExecutionTimedOut',
+          'executionTimedOutEventDetails',
+          { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' },
+          { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' },
+        ),
+      );
+    });
+    exec.cancels.set('exec:timeout', cancel);
+  }
+
+  private clearTimers(exec: Execution, t: Thread): void {
+    for (const kind of Object.keys(t.timers) as TimerKind[]) {
+      const key = `${t.id}:${kind}`;
+      exec.cancels.get(key)?.();
+      exec.cancels.delete(key);
+    }
+    t.timers = {};
+  }
+
+  private async timerFired(exec: Execution, thread: number, kind: TimerKind, at: number): Promise<void> {
+    const t = exec.st.threads[thread];
+    if (!t || t.timers[kind] !== at) return;
+    delete t.timers[kind];
+    this.dirty.add(exec);
+    const state = this.stateOf(exec, t);
+    switch (kind) {
+      case 'wait':
+        return await this.endWait(exec, t);
+      case 'retry':
+        t.phase = 'enter';
+        return await this.act(exec, t, state);
+      case 'timeout':
+      case 'heartbeat': {
+        const task = t.task;
+        if (!task) return;
+        const failure: Failure =
+          kind === 'timeout'
+            ? { error: 'States.Timeout', cause: 'The task did not finish within its TimeoutSeconds' }
+            : {
+                error: 'States.HeartbeatTimeout',
+                cause: 'No heartbeat was received within HeartbeatSeconds',
+              };
+        this.emit(
+          exec,
+          t,
+          task.lambdaArn ? 'LambdaFunctionTimedOut' : 'TaskTimedOut',
+          task.lambdaArn ? 'lambdaFunctionTimedOutEventDetails' : 'taskTimedOutEventDetails',
+          {
+            ...(task.lambdaArn ? {} : { resourceType: task.service, resource: task.resource }),
+            ...failure,
+          },
+        );
+        this.closeTaskToken(exec, t);
+        t.task = undefined;
+        return await this.stateFailed(exec, t, failure);
+      }
+    }
+  }
+
+  /** After a restart: timers armed again (a past-due one fires at once), calls in flight repeated. */
+  private rearm(exec: Execution): void {
+    if (exec.st.timeoutAt !== undefined) this.armExecutionTimeout(exec);
+    for (const t of Object.values(exec.st.threads)) {
+      for (const [kind, at] of Object.entries(t.timers) as Array<[TimerKind, number]>) {
+        this.armTimer(exec, t.id, kind, at);
+      }
+      if (t.phase === 'enter') {
+        this.enqueue(exec, () => this.enterState(exec, t));
+      } else if (t.phase === 'fanout' && t.fanout && t.fanout.finished === t.fanout.total) {
+        this.enqueue(exec, () => this.fanoutSucceeded(exec, t));
+      } else if (t.phase === 'task' && t.task) {
+        const task = t.task;
+        if (task.token) this.tokens.set(task.token, { exec, thread: t.id });
+        if (task.child) {
+          const child = this.o.store.getExecution(task.child);
+          if (child && child.status !== 'RUNNING') {
+            this.enqueue(exec, () => this.childFinished(exec, t.id, task.effect, child));
+          }
+        } else if (!task.submitted) {
+          this.launch(exec, t, task);
+        }
+      }
+    }
+    this.scheduleDrain();
+  }
+
+  // ---- tasks -------------------------------------------------------------------------------------------
+
+  private async startTask(exec: Execution, t: Thread, state: State): Promise<void> {
+    const resourceName = String(state.Resource);
+    const resolved = resolveResource(resourceName);
+    if (!resolved) {
+      throw new StatesFailure({
+        error: 'States.Runtime',
+        cause: `The resource ${resourceName} of state ${t.state} is not supported by the local Step Functions runtime`,
+      });
+    }
+    const token = resolved.pattern === 'token' ? newToken() : undefined;
+    const scope = this.scope(exec, t, { token });
+    const parameters = await P.taskParameters(state, t.input, scope);
+    const { timeout, heartbeat } = await P.taskTimeouts(state, t.input, scope);
+    const effect = this.nextEffect++;
+    const task: TaskRun = {
+      effect,
+      service: resolved.service,
+      resource: resolved.resource,
+      action: resolved.action,
+      pattern: resolved.pattern,
+      lambdaArn: resolved.lambdaArn,
+      parameters,
+      token,
+      ...(heartbeat !== undefined ? { heartbeat } : {}),
+    };
+    if (resolved.service === 'states' && resolved.action === 'startExecution') task.childName = randomUUID();
+    const testCase = exec.row.testCase;
+    if (testCase && this.o.mockResponse) {
+      exec.st.mockCalls ??= {};
+      const calls = exec.st.mockCalls;
+      const n = calls[t.state] ?? 0;
+      const mock = this.o.mockResponse(exec.row.smArn, testCase, t.state, n);
+      if (mock) {
+        calls[t.state] = n + 1;
+        task.mocked = mock;
+      }
+    }
+    t.task = task;
+    t.phase = 'task';
+    if (resolved.lambdaArn) {
+      this.emit(exec, t, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', {
+        resource: resourceName,
+        input: JSON.stringify(parameters),
+        inputDetails: { truncated: false },
+        timeoutInSeconds: timeout,
+      });
+      this.emit(exec, t, 'LambdaFunctionStarted', undefined, undefined);
+    } else {
+      this.emit(exec, t, 'TaskScheduled', 'taskScheduledEventDetails', {
+        resourceType: resolved.service,
+        resource: resolved.resource,
+        region: this.o.region,
+        parameters: JSON.stringify(parameters),
+        timeoutInSeconds: timeout,
+        heartbeatInSeconds: heartbeat,
+      });
+      this.emit(exec, t, 'TaskStarted', 'taskStartedEventDetails', {
+        resourceType: resolved.service,
+        resource: resolved.resource,
+      });
+    }
+    const now = this.o.clock.now();
+    if (timeout !== undefined) this.arm(exec, t, 'timeout', now + timeout * 1000);
+    if (heartbeat !== undefined && resolved.pattern !== 'request') {
+      this.arm(exec, t, 'heartbeat', now + heartbeat * 1000);
+    }
+    if (token) {
+      this.tokens.set(token, { exec, thread: t.id });
+      this.tokenWrites.push({ token, exec: exec.row.seq, open: true });
+    }
+    this.launch(exec, t, task);
+  }
+
+  private heartbeatOf(t: Thread): number | undefined {
+    return t.timers.heartbeat === undefined ? undefined : t.task?.heartbeat;
+  }
+
+  /** Starts the task's call once the current batch is committed. */
+  private launch(exec: Execution, t: Thread, task: TaskRun): void {
+    const thread = t.id;
+    const stateName = t.state;
+    this.effects.push(() => {
+      this.inflight++;
+      const call: TaskCall = { executionArn: exec.row.arn, stateName, token: task.token };
+      this.callResource(exec, thread, task, call).then(
+        (output) => this.completeEffect(exec, thread, task.effect, { output }),
+        (error) =>
+          this.completeEffect(exec, thread, task.effect, { failure: P.asFailure(error) ?? toFailure(error) }),
+      );
+    });
+  }
+
+  private completeEffect(
+    exec: Execution,
+    thread: number,
+    effect: number,
+    outcome: { output?: Json; failure?: Failure },
+  ): void {
+    this.inflight--;
+    this.enqueue(exec, async () => {
+      const t = exec.st.threads[thread];
+      const task = t?.task;
+      if (!t || !task || task.effect !== effect || task.submitted) return;
+      if (outcome.failure) return this.taskFailed(exec, t, outcome.failure);
+      if (task.pattern === 'request' || task.mocked) return this.taskSucceeded(exec, t, outcome.output);
+      task.submitted = true;
+      if (task.pattern !== 'token' && task.service === 'states') {
+        task.child = (outcome.output as { ExecutionArn: string }).ExecutionArn;
+      }
+      this.emit(exec, t, 'TaskSubmitted', 'taskSubmittedEventDetails', {
+        resourceType: task.service,
+        resource: task.resource,
+        output: JSON.stringify(outcome.output ?? null),
+        outputDetails: { truncated: false },
+      });
+      if (task.child && !this.running.has(task.child)) {
+        const row = this.o.store.getExecution(task.child);
+        if (row && row.status !== 'RUNNING') await this.childFinished(exec, t.id, task.effect, row);
+      }
+    });
+    this.checkIdle();
+  }
+
+  private async callResource(exec: Execution, thread: number, task: TaskRun, call: TaskCall): Promise<Json> {
+    if (task.mocked) {
+      if (task.mocked.failure) throw new StatesFailure(task.mocked.failure);
+      return task.mocked.output;
+    }
+    if (task.lambdaArn) return await this.o.invokeLambdaTask(task.resource, task.parameters, call);
+    if (task.service === 'states' && task.action === 'startExecution') {
+      const p = (task.parameters ?? {}) as Record<string, unknown>;
+      if (typeof p.StateMachineArn !== 'string') {
+        throw new StatesFailure({ error: 'States.Runtime', cause: 'startExecution needs StateMachineArn' });
+      }
+      const input =
+        p.Input === undefined ? '{}' : typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input);
+      const started = await this.o.startChild({
+        stateMachineArn: p.StateMachineArn,
+        input,
+        name: typeof p.Name === 'string' ? p.Name : task.childName!,
+        parent: { arn: exec.row.arn, thread, effect: task.effect },
+      });
+      return { ExecutionArn: started.executionArn, StartDate: started.startDate };
+    }
+    const integration = this.o.integrations.get(`${task.service}:${task.action}`);
+    if (!integration) {
+      throw new StatesFailure({
+        error: 'States.Runtime',
+        cause: `The resource arn:aws:states:::${task.service}:${task.resource} is not supported by the local Step Functions runtime`,
+      });
+    }
+    return await integration(task.parameters, call);
+  }
+
+  private async taskSucceeded(exec: Execution, t: Thread, output: Json): Promise<void> {
+    const task = t.task!;
+    this.closeTaskToken(exec, t);
+    if (task.lambdaArn) {
+      this.emit(exec, t, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', {
+        output: JSON.stringify(output ?? null),
+        outputDetails: { truncated: false },
+      });
+    } else {
+      this.emit(exec, t, 'TaskSucceeded', 'taskSucceededEventDetails', {
+        resourceType: task.service,
+        resource: task.resource,
+        output: JSON.stringify(output ?? null),
+        outputDetails: { truncated: false },
+      });
+    }
+    this.clearTimers(exec, t);
+    const state = this.stateOf(exec, t);
+    try {
+      const { output: out, variables } = await P.taskOutput(state, t.input, output, this.scope(exec, t));
+      await this.exitState(exec, t, state, out, variables);
+    } catch (error) {
+      const failure = P.asFailure(error);
+      if (!failure) throw error;
+      await this.stateFailed(exec, t, failure);
+    }
+  }
+
+  private async taskFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
+    const task = t.task!;
+    this.closeTaskToken(exec, t);
+    if (task.lambdaArn) {
+      this.emit(exec, t, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', { ...failure });
+    } else {
+      this.emit(exec, t, 'TaskFailed', 'taskFailedEventDetails', {
+        resourceType: task.service,
+        resource: task.resource,
+        ...failure,
+      });
+    }
+    t.task = undefined;
+    await this.stateFailed(exec, t, failure);
+  }
+
+  private async childFinished(
+    exec: Execution,
+    thread: number,
+    effect: number,
+    child: ExecutionRow,
+  ): Promise<void> {
+    const t = exec.st.threads[thread];
+    const task = t?.task;
+    if (!t || !task || task.effect !== effect) return;
+    if (task.pattern === 'request' || task.pattern === 'token') return;
+    const described = this.o.describeForParent(child);
+    if (child.status === 'SUCCEEDED') {
+      if (task.pattern === 'sync2')
+        described.Output = child.output === null ? null : JSON.parse(child.output);
+      return await this.taskSucceeded(exec, t, described);
+    }
+    await this.taskFailed(exec, t, {
+      error: child.status === 'TIMED_OUT' ? 'States.Timeout' : 'States.TaskFailed',
+      cause: JSON.stringify(described),
+    });
+  }
+
+  private takeToken(token: string, close: boolean): { exec: Execution; thread: number } {
+    const open = this.tokens.get(token);
+    if (!open) {
+      const stored = this.o.store.token(token);
+      if (stored) {
+        throw new TokenError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
+      }
+      throw new TokenError('InvalidToken', 'Invalid Token: the task token is not one this runtime issued');
+    }
+    // Closed in memory at once so a second call is refused; closed on disk with the work it causes.
+    if (close) this.tokens.delete(token);
+    return open;
+  }
+
+  private closeTaskToken(exec: Execution, t: Thread): void {
+    if (t.task?.token) this.closeToken(exec, t.task.token);
+  }
+
+  private closeToken(exec: Execution, token: string): void {
+    this.tokens.delete(token);
+    this.tokenWrites.push({ token, exec: exec.row.seq, open: false });
+    this.dirty.add(exec);
+  }
+
+  // ---- Parallel and Map --------------------------------------------------------------------------------
+
+  private async startFanout(exec: Execution, t: Thread, state: State): Promise<void> {
+    const scope = this.scope(exec, t);
+    if (state.Type === 'Parallel') {
+      const effective = await P.parallelInput(state, t.input, scope);
+      const branches = state.Branches as Block[];
+      t.phase = 'fanout';
+      t.fanout = {
+        kind: 'parallel',
+        results: new Array(branches.length).fill(null),
+        total: branches.length,
+        started: branches.length,
+        finished: 0,
+        children: [],
+        maxConcurrency: 0,
+      };
+      this.emit(exec, t, 'ParallelStateStarted', undefined, undefined);
+      const last = t.last;
+      branches.forEach((_, i) => {
+        const child = this.newThread(
+          exec,
+          `${t.block}/${t.state}#${i}`,
+          effective,
+          { thread: t.id, index: i },
+          {
+            ...t.variables,
+          },
+        );
+        child.last = last;
+        t.fanout!.children.push(child.id);
+        this.enqueue(exec, () => this.enterState(exec, child));
+      });
+      if (branches.length === 0) this.enqueue(exec, () => this.fanoutSucceeded(exec, t));
+      return;
+    }
+    const { items, maxConcurrency, effective } = await P.mapSetup(state, t.input, scope);
+    t.phase = 'fanout';
+    t.fanout = {
+      kind: 'map',
+      results: new Array(items.length).fill(null),
+      total: items.length,
+      started: 0,
+      finished: 0,
+      children: [],
+      items,
+      effective,
+      maxConcurrency,
+    };
+    this.emit(exec, t, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
+    if (items.length === 0) {
+      this.enqueue(exec, () => this.fanoutSucceeded(exec, t));
+      return;
+    }
+    await this.startIterations(exec, t);
+  }
+
+  private async startIterations(exec: Execution, t: Thread): Promise<void> {
+    const fan = t.fanout!;
+    const state = this.stateOf(exec, t);
+    const limit = fan.maxConcurrency > 0 ? fan.maxConcurrency : Number.POSITIVE_INFINITY;
+    while (fan.started < fan.total && fan.started - fan.finished < limit) {
+      const index = fan.started++;
+      const value = fan.items![index];
+      const scope = this.scope(exec, t);
+      const input = await P.mapItemInput(state, fan.effective, value, index, scope);
+      const child = this.newThread(
+        exec,
+        `${t.block}/${t.state}`,
+        input,
+        { thread: t.id, index },
+        {
+          ...t.variables,
+        },
+      );
+      child.last = t.last;
+      fan.children.push(child.id);
+      this.emit(exec, child, 'MapIterationStarted', 'mapIterationStartedEventDetails', {
+        name: t.state,
+        index,
+      });
+      this.enqueue(exec, () => this.enterState(exec, child));
+    }
+    // Items are kept only until their iteration starts.
+    if (fan.started === fan.total) fan.items = [];
+  }
+
+  private async fanoutSucceeded(exec: Execution, t: Thread): Promise<void> {
+    const fan = t.fanout;
+    if (!fan || !exec.st.threads[t.id]) return;
+    const state = this.stateOf(exec, t);
+    this.emit(
+      exec,
+      t,
+      fan.kind === 'map' ? 'MapStateSucceeded' : 'ParallelStateSucceeded',
+      undefined,
+      undefined,
+    );
+    try {
+      const { output, variables } = await P.taskOutput(state, t.input, fan.results, this.scope(exec, t));
+      await this.exitState(exec, t, state, output, variables);
+    } catch (error) {
+      const failure = P.asFailure(error);
+      if (!failure) throw error;
+      await this.stateFailed(exec, t, failure);
+    }
+  }
+}
+
+function newToken(): string {
+  // Opaque and unguessable: 48 random bytes.
+  return randomBytes(48).toString('base64url');
+}
+
+function toFailure(error: unknown): Failure {
+  if (error instanceof StatesFailure) return error.failure;
+  return { error: 'States.TaskFailed', cause: error instanceof Error ? error.message : String(error) };
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+export { StatesFailure };

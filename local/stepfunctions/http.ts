@@ -1,0 +1,121 @@
+// The Step Functions API over HTTP (AWS JSON 1.0: POST with `X-Amz-Target: AWSStepFunctions.<Operation>`),
+// so that @aws-sdk/client-sfn and the AWS CLI work against the runtime with only the endpoint changed.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { SfnApiError } from './api-errors.ts';
+import type { StepFunctionsRuntime } from './runtime.ts';
+
+const OPERATIONS = {
+  CreateStateMachine: 'createStateMachine',
+  UpdateStateMachine: 'updateStateMachine',
+  DescribeStateMachine: 'describeStateMachine',
+  ListStateMachines: 'listStateMachines',
+  DeleteStateMachine: 'deleteStateMachine',
+  ValidateStateMachineDefinition: 'validateStateMachineDefinition',
+  StartExecution: 'startExecution',
+  DescribeExecution: 'describeExecution',
+  ListExecutions: 'listExecutions',
+  GetExecutionHistory: 'getExecutionHistory',
+  DescribeStateMachineForExecution: 'describeStateMachineForExecution',
+  StopExecution: 'stopExecution',
+  SendTaskSuccess: 'sendTaskSuccess',
+  SendTaskFailure: 'sendTaskFailure',
+  SendTaskHeartbeat: 'sendTaskHeartbeat',
+} as const satisfies Record<string, keyof StepFunctionsRuntime>;
+
+const MAX_BODY = 4 * 1024 * 1024;
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+/** Dates travel as epoch seconds in AWS JSON 1.0. */
+function serialize(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
+    const raw = this[key];
+    return raw instanceof Date ? raw.getTime() / 1000 : v;
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = serialize(body);
+  res.writeHead(status, {
+    'content-type': CONTENT_TYPE,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': crypto.randomUUID(),
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, error: SfnApiError): void {
+  send(res, error.statusCode, {
+    __type: `com.amazonaws.swf.service.v2.model#${error.code}`,
+    message: error.message,
+  });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY)
+      throw new SfnApiError('ValidationException', `Request body larger than ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function handle(
+  runtime: StepFunctionsRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    if (req.method !== 'POST') {
+      throw new SfnApiError('UnknownOperationException', `Only POST is supported, got ${req.method}`);
+    }
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const [service, operation] = target.split('.');
+    const method =
+      service === 'AWSStepFunctions' ? OPERATIONS[operation as keyof typeof OPERATIONS] : undefined;
+    const text = await readBody(req);
+    if (!method) throw new SfnApiError('UnknownOperationException', `Unknown operation: '${target}'`);
+    let input: unknown;
+    try {
+      input = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new SfnApiError('SerializationException', 'The request body is not valid JSON');
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new SfnApiError('SerializationException', 'The request body must be a JSON object');
+    }
+    const output = await (runtime[method] as (i: unknown) => Promise<unknown>).call(runtime, input);
+    send(res, 200, output ?? {});
+  } catch (error) {
+    if (error instanceof SfnApiError) return sendError(res, error);
+    sendError(
+      res,
+      new SfnApiError(
+        'InternalFailure',
+        error instanceof Error ? error.message : 'Internal failure of the local runtime',
+      ),
+    );
+  }
+}
+
+export async function serve(
+  runtime: StepFunctionsRuntime,
+  port: number,
+  host: string,
+): Promise<{ server: Server; port: number; host: string }> {
+  const server = createServer((req, res) => {
+    void handle(runtime, req, res);
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : port, host };
+}

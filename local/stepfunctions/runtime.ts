@@ -1,0 +1,672 @@
+// The local Step Functions runtime: the API operations (same request and response shapes as the AWS API, dates
+// as Date), the durable engine behind them, and the wiring of task resources. Embedded by the local cloud;
+// served over HTTP by `pilotflow stepfunctions`.
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { z } from 'zod';
+import { type Clock, systemClock } from '../clock.ts';
+import { SfnApiError } from './api-errors.ts';
+import { type ChildStart, Engine, StatesFailure, TokenError } from './engine.ts';
+import { invokeLambdaTask, lambdaInvokeIntegration } from './lambda.ts';
+import { type MockConfig, mockResponder, parseMockConfig } from './mock-config.ts';
+import { type ExecutionRow, type StateMachineRow, Store } from './store.ts';
+import type {
+  ExecutionStatus,
+  ExecutionStatusEvent,
+  InvokeLambda,
+  Json,
+  RuntimeLog,
+  ServiceIntegration,
+} from './types.ts';
+import { validateDefinition } from './validate.ts';
+
+export interface RuntimeOptions {
+  /** Directory for the sqlite file; without it everything is kept in memory. */
+  dataDir?: string;
+  clock?: Clock;
+  region?: string;
+  accountId?: string;
+  /** Runs Lambda tasks in-process (the local cloud's bundled handlers). */
+  invokeLambda?: InvokeLambda;
+  /** Runs Lambda tasks through the Lambda Invoke API at this URL (like Step Functions Local's LAMBDA_ENDPOINT). */
+  lambdaEndpoint?: string;
+  dynamodbEndpoint?: string;
+  sesEndpoint?: string;
+  /** Step Functions Local's mocked service integrations: the parsed file, or its path. */
+  mockConfig?: MockConfig | string;
+  /** Extra or replacement integrations, keyed `service:action` (for example `aws-sdk:s3:getObject`). */
+  integrations?: Record<string, ServiceIntegration>;
+  log?: RuntimeLog;
+  /** Source of randomness for retry jitter (tests make it repeatable). */
+  random?: () => number;
+}
+
+const MAX_PAYLOAD = 262_144;
+const NAME_FORBIDDEN = new Set('<>{}[]?*"#%\\^|~`$&,;:/');
+
+/** Execution and state machine names: 1–80 characters, no whitespace, brackets, wildcards or control characters. */
+function validName(name: string): boolean {
+  if (name.length < 1 || name.length > 80) return false;
+  for (const ch of name) {
+    const code = ch.codePointAt(0)!;
+    if (/\s/.test(ch) || NAME_FORBIDDEN.has(ch) || code < 0x20 || (code >= 0x7f && code <= 0x9f))
+      return false;
+  }
+  return true;
+}
+
+const silentLog: RuntimeLog = { info() {}, warn() {}, error() {} };
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const r = schema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const issues = r.error.issues.map(
+    (i) => `Value at '${i.path.join('.')}' failed to satisfy constraint: ${i.message}`,
+  );
+  throw new SfnApiError(
+    'ValidationException',
+    `${issues.length} validation error${issues.length > 1 ? 's' : ''} detected: ${issues.join('; ')}`,
+  );
+}
+
+const arnString = z.string().min(1).max(2048);
+const S = {
+  create: z.object({
+    name: z.string().min(1).max(80),
+    definition: z.string().min(1).max(1_048_576),
+    roleArn: z.string().min(1).max(256),
+    type: z.enum(['STANDARD', 'EXPRESS']).optional(),
+  }),
+  update: z.object({
+    stateMachineArn: arnString,
+    definition: z.string().min(1).max(1_048_576).optional(),
+    roleArn: z.string().min(1).max(256).optional(),
+  }),
+  machineArn: z.object({ stateMachineArn: arnString }),
+  list: z.object({
+    maxResults: z.number().int().min(0).max(1000).optional(),
+    nextToken: z.string().min(1).max(1024).optional(),
+  }),
+  validate: z.object({ definition: z.string().min(1).max(1_048_576), type: z.string().optional() }),
+  start: z.object({
+    stateMachineArn: arnString,
+    name: z.string().optional(),
+    input: z.string().optional(),
+    traceHeader: z.string().optional(),
+  }),
+  executionArn: z.object({ executionArn: arnString }),
+  listExecutions: z.object({
+    stateMachineArn: arnString,
+    statusFilter: z
+      .enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'])
+      .optional(),
+    maxResults: z.number().int().min(0).max(1000).optional(),
+    nextToken: z.string().min(1).max(3096).optional(),
+  }),
+  history: z.object({
+    executionArn: arnString,
+    maxResults: z.number().int().min(0).max(1000).optional(),
+    reverseOrder: z.boolean().optional(),
+    nextToken: z.string().min(1).max(3096).optional(),
+    includeExecutionData: z.boolean().optional(),
+  }),
+  stop: z.object({
+    executionArn: arnString,
+    error: z.string().max(256).optional(),
+    cause: z.string().max(32_768).optional(),
+  }),
+  success: z.object({ taskToken: z.string().min(1).max(2048), output: z.string() }),
+  failure: z.object({
+    taskToken: z.string().min(1).max(2048),
+    error: z.string().max(256).optional(),
+    cause: z.string().max(32_768).optional(),
+  }),
+  heartbeat: z.object({ taskToken: z.string().min(1).max(2048) }),
+};
+
+function encodeToken(value: Json): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function decodeToken<T>(token: string | undefined, check: (v: unknown) => v is T): T | undefined {
+  if (token === undefined) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (check(v)) return v;
+  } catch {}
+  throw new SfnApiError('InvalidToken', `Invalid Token: '${token}'`);
+}
+
+const isNum =
+  (k: string) =>
+  (v: unknown): v is Record<string, number> =>
+    typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[k] === 'number';
+
+export class StepFunctionsRuntime {
+  readonly region: string;
+  readonly accountId: string;
+  readonly clock: Clock;
+  private readonly store: Store;
+  private readonly engine: Engine;
+  private readonly log: RuntimeLog;
+  private readonly mocks: MockConfig | undefined;
+  private server: Server | undefined;
+
+  private constructor(options: RuntimeOptions) {
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? silentLog;
+    this.store = new Store(options.dataDir);
+    this.mocks =
+      typeof options.mockConfig === 'string'
+        ? parseMockConfig(JSON.parse(readFileSync(options.mockConfig, 'utf8')))
+        : options.mockConfig && parseMockConfig(options.mockConfig);
+    const integrations = new Map<string, ServiceIntegration>();
+    const invoke = options.invokeLambda;
+    integrations.set(
+      'lambda:invoke',
+      lambdaInvokeIntegration(invoke, options.lambdaEndpoint, this.region, this.accountId),
+    );
+    this.engine = new Engine({
+      store: this.store,
+      clock: this.clock,
+      region: this.region,
+      integrations,
+      invokeLambdaTask: (arn, parameters, call) =>
+        invokeLambdaTask(invoke, options.lambdaEndpoint, arn, parameters, call),
+      startChild: (start) => this.startChild(start),
+      describeForParent: (row) => describeForParent(row),
+      mockResponse: this.mocks && mockResponder(this.mocks),
+      log: this.log,
+      random: options.random,
+    });
+    this.integrations = integrations;
+  }
+
+  private readonly integrations: Map<string, ServiceIntegration>;
+
+  /** Opens the store, wires the integrations and continues every RUNNING execution. */
+  static async open(options: RuntimeOptions = {}): Promise<StepFunctionsRuntime> {
+    const runtime = new StepFunctionsRuntime(options);
+    const { serviceIntegrations } = await import('./integrations/index.ts');
+    for (const [key, fn] of Object.entries(await serviceIntegrations(options)))
+      runtime.integrations.set(key, fn);
+    for (const [key, fn] of Object.entries(options.integrations ?? {})) runtime.integrations.set(key, fn);
+    const resumed = runtime.engine.resume();
+    if (resumed) runtime.log.info(`resumed ${resumed} running execution(s)`);
+    return runtime;
+  }
+
+  /** Total state transitions since the runtime opened (every state entered, as AWS counts them). */
+  get transitions(): number {
+    return this.engine.transitions;
+  }
+
+  /** Calls `listener` after each execution status change is committed (started, succeeded, failed…). */
+  onExecutionStatus(listener: (event: ExecutionStatusEvent) => void): () => void {
+    this.engine.listeners.push(listener);
+    return () => {
+      const i = this.engine.listeners.indexOf(listener);
+      if (i >= 0) this.engine.listeners.splice(i, 1);
+    };
+  }
+
+  /** Resolves when every RUNNING execution waits on a timer or a task token, and no call is in flight. */
+  whenIdle(): Promise<void> {
+    return this.engine.whenIdle();
+  }
+
+  /** Serves the Step Functions API over HTTP; resolves to the bound address. */
+  async listen(
+    options: { port?: number; host?: string } = {},
+  ): Promise<{ port: number; host: string; url: string }> {
+    const { serve } = await import('./http.ts');
+    const { server, port, host } = await serve(this, options.port ?? 8083, options.host ?? '127.0.0.1');
+    this.server = server;
+    return { port, host, url: `http://${host}:${port}` };
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+    await this.engine.close();
+    this.store.close();
+  }
+
+  // ---- ARNs -----------------------------------------------------------------------------------------------
+
+  private machineArn(name: string): string {
+    return `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
+  }
+
+  private checkArn(arn: string, kind: 'stateMachine' | 'execution'): void {
+    const parts = arn.split(':');
+    const ok =
+      parts.length >= 7 &&
+      parts[0] === 'arn' &&
+      parts[1]!.startsWith('aws') &&
+      parts[2] === 'states' &&
+      parts[5] === kind &&
+      parts.slice(6).every((p) => p.length > 0) &&
+      parts.length === (kind === 'stateMachine' ? 7 : 8);
+    if (!ok)
+      throw new SfnApiError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
+  }
+
+  private readonly machines = new Map<string, StateMachineRow>();
+
+  private machine(arn: string): StateMachineRow {
+    this.checkArn(arn, 'stateMachine');
+    let m = this.machines.get(arn);
+    if (!m) {
+      m = this.store.getStateMachine(arn);
+      if (m) this.machines.set(arn, m);
+    }
+    if (!m) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return m;
+  }
+
+  private execution(arn: string): ExecutionRow {
+    this.checkArn(arn, 'execution');
+    const e = this.store.getExecution(arn);
+    if (!e) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return e;
+  }
+
+  // ---- state machines ------------------------------------------------------------------------------------
+
+  async createStateMachine(input: unknown): Promise<{ stateMachineArn: string; creationDate: Date }> {
+    const req = parse(S.create, input);
+    if (!validName(req.name)) throw new SfnApiError('InvalidName', `Invalid Name: '${req.name}'`);
+    this.assertValid(req.definition);
+    const arn = this.machineArn(req.name);
+    const existing = this.store.getStateMachine(arn);
+    if (existing) {
+      // Creating the same machine again is idempotent on AWS; a different one is refused.
+      if (existing.definition === req.definition && existing.roleArn === req.roleArn) {
+        return { stateMachineArn: arn, creationDate: new Date(existing.created) };
+      }
+      throw new SfnApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+    }
+    const now = this.clock.now();
+    this.store.putStateMachine({
+      arn,
+      name: req.name,
+      definition: req.definition,
+      roleArn: req.roleArn,
+      type: req.type ?? 'STANDARD',
+      created: now,
+      updated: now,
+      revision: revisionOf(req.definition, req.roleArn),
+    });
+    return { stateMachineArn: arn, creationDate: new Date(now) };
+  }
+
+  async updateStateMachine(input: unknown): Promise<{ updateDate: Date; revisionId: string }> {
+    const req = parse(S.update, input);
+    const m = this.machine(req.stateMachineArn);
+    if (req.definition === undefined && req.roleArn === undefined) {
+      throw new SfnApiError('ValidationException', 'Either the definition or the roleArn must be specified');
+    }
+    if (req.definition !== undefined) this.assertValid(req.definition);
+    const definition = req.definition ?? m.definition;
+    const roleArn = req.roleArn ?? m.roleArn;
+    const now = this.clock.now();
+    const revision = revisionOf(definition, roleArn);
+    this.store.putStateMachine({ ...m, definition, roleArn, updated: now, revision });
+    this.machines.delete(m.arn);
+    return { updateDate: new Date(now), revisionId: revision };
+  }
+
+  async describeStateMachine(input: unknown) {
+    const req = parse(S.machineArn, input);
+    const m = this.machine(req.stateMachineArn);
+    return {
+      stateMachineArn: m.arn,
+      name: m.name,
+      status: 'ACTIVE',
+      definition: m.definition,
+      roleArn: m.roleArn,
+      type: m.type,
+      creationDate: new Date(m.created),
+      revisionId: m.revision,
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    };
+  }
+
+  async listStateMachines(input: unknown) {
+    const req = parse(S.list, input ?? {});
+    const limit = req.maxResults || 100;
+    const after = decodeToken(
+      req.nextToken,
+      (v): v is { arn: string } => typeof (v as { arn?: unknown })?.arn === 'string',
+    );
+    const rows = this.store.listStateMachines(after?.arn ?? '', limit + 1);
+    const page = rows.slice(0, limit);
+    return {
+      stateMachines: page.map((m) => ({
+        stateMachineArn: m.arn,
+        name: m.name,
+        type: m.type,
+        creationDate: new Date(m.created),
+      })),
+      ...(rows.length > limit ? { nextToken: encodeToken({ arn: page.at(-1)!.arn }) } : {}),
+    };
+  }
+
+  async deleteStateMachine(input: unknown): Promise<Record<string, never>> {
+    const req = parse(S.machineArn, input);
+    this.checkArn(req.stateMachineArn, 'stateMachine');
+    // Deleting is idempotent on AWS; running executions keep running on their own copy of the definition.
+    this.store.deleteStateMachine(req.stateMachineArn);
+    this.machines.delete(req.stateMachineArn);
+    return {};
+  }
+
+  async validateStateMachineDefinition(input: unknown) {
+    const req = parse(S.validate, input);
+    const problems = validateDefinition(req.definition);
+    return {
+      result: problems.length ? 'FAIL' : 'OK',
+      diagnostics: problems.map((p) => ({ severity: 'ERROR', code: p.code, message: p.message })),
+      truncated: false,
+    };
+  }
+
+  private assertValid(definition: string): void {
+    const problems = validateDefinition(definition);
+    if (problems.length) {
+      throw new SfnApiError(
+        'InvalidDefinition',
+        `Invalid State Machine Definition: '${problems.map((p) => `${p.code}: ${p.message}`).join(', ')}'`,
+      );
+    }
+  }
+
+  // ---- executions ----------------------------------------------------------------------------------------
+
+  async startExecution(input: unknown): Promise<{ executionArn: string; startDate: Date }> {
+    const req = parse(S.start, input);
+    const [machineArn, testCase] = splitTestCase(req.stateMachineArn);
+    const m = this.machine(machineArn);
+    if (testCase !== undefined) {
+      if (!this.mocks?.StateMachines[m.name]?.TestCases[testCase]) {
+        throw new SfnApiError(
+          'ValidationException',
+          `Test case '${testCase}' of state machine '${m.name}' is not in the mock configuration`,
+        );
+      }
+    }
+    const row = this.prepareExecution(m, req.name ?? randomUUID(), req.input ?? '{}', testCase ?? null);
+    if ('existing' in row) return { executionArn: row.existing.arn, startDate: new Date(row.existing.start) };
+    await this.engine.start(row.row);
+    return { executionArn: row.row.arn, startDate: new Date(row.row.start) };
+  }
+
+  private prepareExecution(
+    m: StateMachineRow,
+    name: string,
+    input: string,
+    testCase: string | null,
+  ): { row: ExecutionRow } | { existing: ExecutionRow } {
+    if (!validName(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
+    if (Buffer.byteLength(input, 'utf8') > MAX_PAYLOAD) {
+      throw new SfnApiError(
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD}`,
+      );
+    }
+    try {
+      JSON.parse(input);
+    } catch {
+      throw new SfnApiError(
+        'InvalidExecutionInput',
+        `Invalid State Machine Execution Input: '${input.slice(0, 100)}'`,
+      );
+    }
+    const arn = `arn:aws:states:${this.region}:${this.accountId}:execution:${m.name}:${name}`;
+    const existing = this.engine.runningRow(arn) ?? this.store.getExecution(arn);
+    if (existing) {
+      // StartExecution is idempotent for a name while the execution is open (RUNNING) and the input is the same
+      // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+      if (existing.input === input && existing.status === 'RUNNING') return { existing };
+      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    return {
+      row: {
+        seq: this.engine.allocateSeq(),
+        arn,
+        smArn: m.arn,
+        name,
+        status: 'RUNNING',
+        input,
+        output: null,
+        error: null,
+        cause: null,
+        start: this.clock.now(),
+        stop: null,
+        definition: m.definition,
+        roleArn: m.roleArn,
+        smUpdated: m.updated,
+        testCase,
+        state: null,
+        nextEvent: 1,
+      },
+    };
+  }
+
+  private async startChild(start: ChildStart): Promise<{ executionArn: string; startDate: number }> {
+    let m: StateMachineRow;
+    try {
+      m = this.machine(start.stateMachineArn);
+    } catch (error) {
+      throw asTaskError(error);
+    }
+    let prepared: ReturnType<StepFunctionsRuntime['prepareExecution']>;
+    try {
+      prepared = this.prepareExecution(m, start.name, start.input, null);
+    } catch (error) {
+      throw asTaskError(error);
+    }
+    if ('existing' in prepared)
+      return { executionArn: prepared.existing.arn, startDate: prepared.existing.start };
+    await this.engine.start(prepared.row, start.parent);
+    return { executionArn: prepared.row.arn, startDate: prepared.row.start };
+  }
+
+  async describeExecution(input: unknown) {
+    const req = parse(S.executionArn, input);
+    const e = this.execution(req.executionArn);
+    return {
+      executionArn: e.arn,
+      stateMachineArn: e.smArn,
+      name: e.name,
+      status: e.status as ExecutionStatus,
+      startDate: new Date(e.start),
+      ...(e.stop !== null ? { stopDate: new Date(e.stop) } : {}),
+      input: e.input,
+      inputDetails: { included: true },
+      ...(e.output !== null ? { output: e.output, outputDetails: { included: true } } : {}),
+      ...(e.error !== null ? { error: e.error } : {}),
+      ...(e.cause !== null ? { cause: e.cause } : {}),
+      redriveCount: 0,
+      redriveStatus: 'NOT_REDRIVABLE',
+    };
+  }
+
+  async listExecutions(input: unknown) {
+    const req = parse(S.listExecutions, input);
+    const [machineArn] = splitTestCase(req.stateMachineArn);
+    this.machine(machineArn);
+    const limit = req.maxResults || 100;
+    const from = decodeToken(req.nextToken, isNum('seq'));
+    const rows = this.store.listExecutions(
+      machineArn,
+      req.statusFilter,
+      from?.seq ?? Number.MAX_SAFE_INTEGER,
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    return {
+      executions: page.map((e) => ({
+        executionArn: e.arn,
+        stateMachineArn: e.smArn,
+        name: e.name,
+        status: e.status as ExecutionStatus,
+        startDate: new Date(e.start),
+        ...(e.stop !== null ? { stopDate: new Date(e.stop) } : {}),
+        redriveCount: 0,
+      })),
+      ...(rows.length > limit ? { nextToken: encodeToken({ seq: page.at(-1)!.seq }) } : {}),
+    };
+  }
+
+  async getExecutionHistory(input: unknown) {
+    const req = parse(S.history, input);
+    const e = this.execution(req.executionArn);
+    const limit = req.maxResults || 100;
+    const reverse = req.reverseOrder ?? false;
+    const from = decodeToken(req.nextToken, isNum('id'));
+    const start = from?.id ?? (reverse ? Number.MAX_SAFE_INTEGER : 0);
+    const rows = this.store.events(e.seq, reverse, start, limit + 1);
+    const page = rows.slice(0, limit);
+    const withData = req.includeExecutionData ?? true;
+    return {
+      events: page.map((r) => {
+        const details = r.details ? (JSON.parse(r.details) as Record<string, Record<string, unknown>>) : {};
+        if (!withData) {
+          for (const d of Object.values(details)) {
+            for (const k of ['input', 'output', 'parameters', 'inputDetails', 'outputDetails']) delete d[k];
+          }
+        }
+        return {
+          timestamp: new Date(r.ts),
+          type: r.type,
+          id: r.id,
+          previousEventId: r.prev,
+          ...details,
+        };
+      }),
+      ...(rows.length > limit ? { nextToken: encodeToken({ id: page.at(-1)!.id }) } : {}),
+    };
+  }
+
+  async describeStateMachineForExecution(input: unknown) {
+    const req = parse(S.executionArn, input);
+    const e = this.execution(req.executionArn);
+    return {
+      stateMachineArn: e.smArn,
+      name: e.smArn.split(':').pop()!,
+      definition: e.definition,
+      roleArn: e.roleArn,
+      updateDate: new Date(e.smUpdated),
+      revisionId: revisionOf(e.definition, e.roleArn),
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    };
+  }
+
+  async stopExecution(input: unknown): Promise<{ stopDate: Date }> {
+    const req = parse(S.stop, input);
+    const e = this.execution(req.executionArn);
+    if (e.status !== 'RUNNING' || !this.engine.isRunning(e.arn)) {
+      // Stopping a stopped execution changes nothing and reports when it stopped.
+      return { stopDate: new Date(e.stop ?? this.clock.now()) };
+    }
+    await this.engine.stop(e.arn, req.error, req.cause);
+    return { stopDate: new Date(this.store.getExecution(e.arn)?.stop ?? this.clock.now()) };
+  }
+
+  // ---- callbacks -----------------------------------------------------------------------------------------
+
+  async sendTaskSuccess(input: unknown): Promise<Record<string, never>> {
+    const req = parse(S.success, input);
+    if (Buffer.byteLength(req.output, 'utf8') > MAX_PAYLOAD) {
+      throw new SfnApiError(
+        'ValidationException',
+        `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD}`,
+      );
+    }
+    let output: Json;
+    try {
+      output = JSON.parse(req.output);
+    } catch {
+      throw new SfnApiError('InvalidOutput', `Invalid Output: '${req.output.slice(0, 100)}'`);
+    }
+    await this.withToken(() => this.engine.sendTaskSuccess(req.taskToken, output));
+    return {};
+  }
+
+  async sendTaskFailure(input: unknown): Promise<Record<string, never>> {
+    const req = parse(S.failure, input);
+    await this.withToken(() =>
+      this.engine.sendTaskFailure(req.taskToken, { error: req.error ?? '', cause: req.cause }),
+    );
+    return {};
+  }
+
+  async sendTaskHeartbeat(input: unknown): Promise<Record<string, never>> {
+    const req = parse(S.heartbeat, input);
+    await this.withToken(() => this.engine.sendTaskHeartbeat(req.taskToken));
+    return {};
+  }
+
+  private async withToken(fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      if (error instanceof TokenError) throw new SfnApiError(error.code, error.message);
+      throw error;
+    }
+  }
+}
+
+function revisionOf(definition: string, roleArn: string): string {
+  return createHash('sha256').update(definition).update('\0').update(roleArn).digest('hex').slice(0, 32);
+}
+
+/** `arn…:stateMachine:Name#TestCase` selects a test case of the mock configuration, as Step Functions Local does. */
+function splitTestCase(arn: string): [string, string | undefined] {
+  const i = arn.indexOf('#');
+  return i < 0 ? [arn, undefined] : [arn.slice(0, i), arn.slice(i + 1)];
+}
+
+/**
+ * The output of a `.sync` startExecution task: the nested execution as DescribeExecution describes it, with
+ * PascalCase keys, dates in epoch milliseconds and Output a JSON string (`.sync:2` parses it).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+ */
+function describeForParent(row: ExecutionRow): Record<string, Json> {
+  return {
+    ExecutionArn: row.arn,
+    Input: row.input,
+    InputDetails: { Included: true },
+    Name: row.name,
+    ...(row.output !== null ? { Output: row.output, OutputDetails: { Included: true } } : {}),
+    ...(row.error !== null ? { Error: row.error } : {}),
+    ...(row.cause !== null ? { Cause: row.cause } : {}),
+    RedriveCount: 0,
+    RedriveStatus: 'NOT_REDRIVABLE',
+    StartDate: row.start,
+    StateMachineArn: row.smArn,
+    Status: row.status,
+    ...(row.stop !== null ? { StopDate: row.stop } : {}),
+  };
+}
+
+/** An API error raised while a task starts a nested execution fails the task, named as the SDK names it. */
+function asTaskError(error: unknown): unknown {
+  if (error instanceof SfnApiError) {
+    return new StatesFailure({ error: `StepFunctions.${error.code}Exception`, cause: error.message });
+  }
+  return error;
+}

@@ -1,0 +1,314 @@
+// The runtime's durable record in node:sqlite: state machines, executions (with the position of every running
+// execution as JSON), their history events and task tokens. ':memory:' gives the same code without a disk.
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+
+export interface StateMachineRow {
+  arn: string;
+  name: string;
+  definition: string;
+  roleArn: string;
+  type: string;
+  created: number;
+  updated: number;
+  revision: string;
+}
+
+export interface ExecutionRow {
+  seq: number;
+  arn: string;
+  smArn: string;
+  name: string;
+  status: string;
+  input: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  start: number;
+  stop: number | null;
+  definition: string;
+  roleArn: string;
+  smUpdated: number;
+  testCase: string | null;
+  /** JSON of the engine's position; null once the execution has stopped. */
+  state: string | null;
+  nextEvent: number;
+}
+
+export interface EventRow {
+  id: number;
+  type: string;
+  ts: number;
+  prev: number;
+  details: string | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS state_machines (
+  arn TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, role_arn TEXT NOT NULL, type TEXT NOT NULL,
+  created REAL NOT NULL, updated REAL NOT NULL, revision TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS definitions (hash TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS executions (
+  seq INTEGER PRIMARY KEY, arn TEXT NOT NULL UNIQUE, sm_arn TEXT NOT NULL, name TEXT NOT NULL,
+  status TEXT NOT NULL, input TEXT NOT NULL, output TEXT, error TEXT, cause TEXT, start REAL NOT NULL, stop REAL,
+  def_hash TEXT NOT NULL, role_arn TEXT NOT NULL, sm_updated REAL NOT NULL, test_case TEXT,
+  next_event INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS executions_by_machine ON executions (sm_arn, seq);
+-- The position of each RUNNING execution, rewritten at every turn: kept apart from the execution row so that
+-- a turn rewrites only this small record.
+CREATE TABLE IF NOT EXISTS positions (seq INTEGER PRIMARY KEY, state TEXT NOT NULL, next_event INTEGER NOT NULL);
+-- History events in a rowid table (appended in commit order) with a small index for reads by execution:
+-- several times faster to write than a table clustered on (exec, id), whose large rows interleave.
+CREATE TABLE IF NOT EXISTS events (
+  exec INTEGER NOT NULL, id INTEGER NOT NULL, type TEXT NOT NULL, ts REAL NOT NULL, prev INTEGER NOT NULL,
+  details TEXT);
+CREATE UNIQUE INDEX IF NOT EXISTS events_by_execution ON events (exec, id);
+CREATE TABLE IF NOT EXISTS tokens (
+  token TEXT PRIMARY KEY, exec INTEGER NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;
+`;
+
+/** Everything written by one engine turn, committed in one transaction. */
+export interface Batch {
+  /** New executions (with their position when still running). */
+  inserts: ExecutionRow[];
+  /** Positions of running executions that moved. */
+  positions: ExecutionRow[];
+  /** Executions that stopped: status, output, error, stop date; their position is dropped. */
+  finishes: ExecutionRow[];
+  events: Array<{ exec: number; row: EventRow }>;
+  tokens: Array<{ token: string; exec: number; open: boolean }>;
+}
+
+export class Store {
+  private readonly db: DatabaseSync;
+  private readonly s: Record<string, StatementSync>;
+
+  constructor(dataDir?: string) {
+    let file = ':memory:';
+    if (dataDir) {
+      const dir = resolve(dataDir);
+      mkdirSync(dir, { recursive: true });
+      file = join(dir, 'stepfunctions.sqlite');
+    }
+    this.db = new DatabaseSync(file);
+    if (dataDir) {
+      this.db.exec('PRAGMA journal_mode = WAL');
+      // WAL with synchronous=NORMAL survives a process crash (the case we promise); a power cut may lose
+      // the last transactions, but never leaves the file corrupt.
+      this.db.exec('PRAGMA synchronous = NORMAL');
+    }
+    this.db.exec(SCHEMA);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.s = {
+      putMachine: p(
+        `INSERT OR REPLACE INTO state_machines (arn, name, definition, role_arn, type, created, updated, revision)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      getMachine: p('SELECT * FROM state_machines WHERE arn = ?'),
+      deleteMachine: p('DELETE FROM state_machines WHERE arn = ?'),
+      listMachines: p('SELECT * FROM state_machines WHERE arn > ? ORDER BY arn LIMIT ?'),
+      putDefinition: p('INSERT OR IGNORE INTO definitions (hash, text) VALUES (?, ?)'),
+      insertExec: p(
+        `INSERT INTO executions (seq, arn, sm_arn, name, status, input, output, error, cause, start, stop, def_hash,
+           role_arn, sm_updated, test_case, next_event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      finishExec: p(
+        `UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop = ?, next_event = ? WHERE seq = ?`,
+      ),
+      putPosition: p('INSERT OR REPLACE INTO positions (seq, state, next_event) VALUES (?, ?, ?)'),
+      dropPosition: p('DELETE FROM positions WHERE seq = ?'),
+      getExec: p(`${SELECT_EXEC} WHERE e.arn = ?`),
+      maxSeq: p('SELECT coalesce(max(seq), 0) AS seq FROM executions'),
+      running: p(
+        `SELECT e.*, d.text AS definition, p.state AS state, p.next_event AS position_next
+         FROM positions p JOIN executions e ON e.seq = p.seq JOIN definitions d ON d.hash = e.def_hash ORDER BY e.seq`,
+      ),
+      listExecs: p(`${SELECT_EXEC} WHERE e.sm_arn = ? AND e.seq < ? ORDER BY e.seq DESC LIMIT ?`),
+      listExecsByStatus: p(
+        `${SELECT_EXEC} WHERE e.sm_arn = ? AND e.status = ? AND e.seq < ? ORDER BY e.seq DESC LIMIT ?`,
+      ),
+      insertEvent: p('INSERT INTO events (exec, id, type, ts, prev, details) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertEvents: p(
+        `INSERT INTO events (exec, id, type, ts, prev, details) VALUES ${Array(EVENT_CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      ),
+      eventsAsc: p(
+        'SELECT id, type, ts, prev, details FROM events WHERE exec = ? AND id > ? ORDER BY id LIMIT ?',
+      ),
+      eventsDesc: p(
+        'SELECT id, type, ts, prev, details FROM events WHERE exec = ? AND id < ? ORDER BY id DESC LIMIT ?',
+      ),
+      putToken: p('INSERT OR REPLACE INTO tokens (token, exec, open) VALUES (?, ?, ?)'),
+      getToken: p('SELECT exec, open FROM tokens WHERE token = ?'),
+    };
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  putStateMachine(m: StateMachineRow): void {
+    this.s.putMachine!.run(m.arn, m.name, m.definition, m.roleArn, m.type, m.created, m.updated, m.revision);
+  }
+
+  getStateMachine(arn: string): StateMachineRow | undefined {
+    const r = this.s.getMachine!.get(arn) as Record<string, unknown> | undefined;
+    return r && machineRow(r);
+  }
+
+  deleteStateMachine(arn: string): void {
+    this.s.deleteMachine!.run(arn);
+  }
+
+  listStateMachines(after: string, limit: number): StateMachineRow[] {
+    return (this.s.listMachines!.all(after, limit) as Array<Record<string, unknown>>).map(machineRow);
+  }
+
+  maxExecutionSeq(): number {
+    return Number((this.s.maxSeq!.get() as { seq: number }).seq);
+  }
+
+  getExecution(arn: string): ExecutionRow | undefined {
+    const r = this.s.getExec!.get(arn) as Record<string, unknown> | undefined;
+    return r && executionRow(r);
+  }
+
+  runningExecutions(): ExecutionRow[] {
+    return (this.s.running!.all() as Array<Record<string, unknown>>).map(executionRow);
+  }
+
+  listExecutions(
+    smArn: string,
+    status: string | undefined,
+    beforeSeq: number,
+    limit: number,
+  ): ExecutionRow[] {
+    const rows = status
+      ? this.s.listExecsByStatus!.all(smArn, status, beforeSeq, limit)
+      : this.s.listExecs!.all(smArn, beforeSeq, limit);
+    return (rows as Array<Record<string, unknown>>).map(executionRow);
+  }
+
+  events(exec: number, reverse: boolean, from: number, limit: number): EventRow[] {
+    const rows = reverse
+      ? this.s.eventsDesc!.all(exec, from, limit)
+      : this.s.eventsAsc!.all(exec, from, limit);
+    return rows as unknown as EventRow[];
+  }
+
+  token(token: string): { exec: number; open: boolean } | undefined {
+    const r = this.s.getToken!.get(token) as { exec: number; open: number } | undefined;
+    return r && { exec: Number(r.exec), open: r.open === 1 };
+  }
+
+  /** Writes a batch atomically: history events and the execution positions they lead to land together. */
+  commit(batch: Batch): void {
+    this.db.exec('BEGIN');
+    try {
+      for (const e of batch.inserts) {
+        const hash = definitionHash(e.definition);
+        this.s.putDefinition!.run(hash, e.definition);
+        this.s.insertExec!.run(
+          e.seq,
+          e.arn,
+          e.smArn,
+          e.name,
+          e.status,
+          e.input,
+          e.output,
+          e.error,
+          e.cause,
+          e.start,
+          e.stop,
+          hash,
+          e.roleArn,
+          e.smUpdated,
+          e.testCase,
+          e.nextEvent,
+        );
+        if (e.state !== null) this.s.putPosition!.run(e.seq, e.state, e.nextEvent);
+      }
+      for (const e of batch.positions) this.s.putPosition!.run(e.seq, e.state, e.nextEvent);
+      for (const e of batch.finishes) {
+        this.s.finishExec!.run(e.status, e.output, e.error, e.cause, e.stop, e.nextEvent, e.seq);
+        this.s.dropPosition!.run(e.seq);
+      }
+      // Events go in by 32 rows a statement: the per-statement cost of node:sqlite dominates single-row inserts.
+      const events = batch.events;
+      let i = 0;
+      const values: Array<string | number | null> = [];
+      for (; i + EVENT_CHUNK <= events.length; i += EVENT_CHUNK) {
+        values.length = 0;
+        for (let k = i; k < i + EVENT_CHUNK; k++) {
+          const { exec, row } = events[k]!;
+          values.push(exec, row.id, row.type, row.ts, row.prev, row.details);
+        }
+        this.s.insertEvents!.run(...values);
+      }
+      for (; i < events.length; i++) {
+        const { exec, row } = events[i]!;
+        this.s.insertEvent!.run(exec, row.id, row.type, row.ts, row.prev, row.details);
+      }
+      for (const t of batch.tokens) this.s.putToken!.run(t.token, t.exec, t.open ? 1 : 0);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+}
+
+const EVENT_CHUNK = 32;
+
+const SELECT_EXEC =
+  'SELECT e.*, d.text AS definition FROM executions e JOIN definitions d ON d.hash = e.def_hash';
+
+const hashes = new Map<string, string>();
+
+/** Definitions are stored once per text, keyed by their SHA-256. */
+function definitionHash(text: string): string {
+  let hash = hashes.get(text);
+  if (!hash) {
+    hash = createHash('sha256').update(text).digest('hex');
+    if (hashes.size > 1000) hashes.clear();
+    hashes.set(text, hash);
+  }
+  return hash;
+}
+
+function machineRow(r: Record<string, unknown>): StateMachineRow {
+  return {
+    arn: String(r.arn),
+    name: String(r.name),
+    definition: String(r.definition),
+    roleArn: String(r.role_arn),
+    type: String(r.type),
+    created: Number(r.created),
+    updated: Number(r.updated),
+    revision: String(r.revision),
+  };
+}
+
+function executionRow(r: Record<string, unknown>): ExecutionRow {
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    seq: Number(r.seq),
+    arn: String(r.arn),
+    smArn: String(r.sm_arn),
+    name: String(r.name),
+    status: String(r.status),
+    input: String(r.input),
+    output: str(r.output),
+    error: str(r.error),
+    cause: str(r.cause),
+    start: Number(r.start),
+    stop: r.stop === null ? null : Number(r.stop),
+    definition: String(r.definition),
+    roleArn: String(r.role_arn),
+    smUpdated: Number(r.sm_updated),
+    testCase: str(r.test_case),
+    state: str(r.state),
+    nextEvent: Number(r.position_next ?? r.next_event),
+  };
+}

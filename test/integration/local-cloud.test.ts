@@ -1,0 +1,395 @@
+// The local cloud running the fixture CDK app: everything it runs comes from the synthesised template, and
+// each service behaves as its AWS counterpart does for a function, a browser or an SDK client.
+import { statSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readAssembly } from '#local/cloud/assembly.ts';
+import type { LocalCloud } from '#local/cloud/index.ts';
+import { LocalIssuer } from '#local/cloud/jwt.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { adminHeaders, FIXTURE_START, startFixtureCloud, tempDataDir } from '#test/support/local-cloud.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+let cloud: LocalCloud;
+
+beforeAll(async () => {
+  cloud = await startFixtureCloud({ dataDir: tempDataDir() });
+});
+
+afterAll(async () => {
+  await cloud?.stop();
+});
+
+function template() {
+  const [stack] = readAssembly(cloud.resources.assemblyDir).stacks;
+  const resources = Object.entries(stack?.template.Resources ?? {});
+  return (type: string) => resources.filter(([, r]) => r.Type === type).map(([id]) => id);
+}
+
+async function payloadOf(name: string, event: unknown): Promise<Record<string, unknown>> {
+  const result = await cloud.invoke(name, event);
+  expect(result.functionError).toBeUndefined();
+  return result.payload as Record<string, unknown>;
+}
+
+/** A raw HTTP request, so that repeated headers reach the server as separate lines. */
+function rawGet(
+  url: string,
+  headers: string[],
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers: ['Host', new URL(url).host, ...headers] }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('what the local cloud runs', () => {
+  test('every function, table, route, schedule, secret and state machine comes from the template, and nothing else', async () => {
+    const ofType = template();
+    expect(cloud.resources.functions.map((f) => f.logicalId).sort()).toEqual(
+      ofType('AWS::Lambda::Function').sort(),
+    );
+    expect(cloud.resources.schedules.map((s) => s.logicalId).sort()).toEqual(
+      ofType('AWS::Scheduler::Schedule').sort(),
+    );
+    expect(cloud.resources.secrets.map((s) => s.logicalId)).toEqual(ofType('AWS::SecretsManager::Secret'));
+    expect(cloud.resources.stateMachines.map((m) => m.logicalId)).toEqual(
+      ofType('AWS::StepFunctions::StateMachine'),
+    );
+    expect(cloud.resources.apis.flatMap((a) => a.routes.map((r) => r.logicalId)).sort()).toEqual(
+      ofType('AWS::ApiGatewayV2::Route').sort(),
+    );
+    const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+    const { TableNames } = await dynamodb.send(new ListTablesCommand({}));
+    dynamodb.destroy();
+    expect(TableNames).toEqual(cloud.resources.tables);
+    expect(cloud.resources.tables).toHaveLength(ofType('AWS::DynamoDB::Table').length);
+    const { stateMachines } = await cloud.runtime.listStateMachines({});
+    expect(stateMachines.map((m) => m.stateMachineArn)).toEqual(
+      cloud.resources.stateMachines.map((m) => m.arn),
+    );
+  });
+
+  test('the endpoints and the admin token are written to endpoints.json', async () => {
+    const file = join(cloud.dataDir, 'endpoints.json');
+    const { readFile } = await import('node:fs/promises');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(cloud.endpoints);
+    expect(Object.keys(cloud.endpoints)).toEqual(
+      expect.arrayContaining([
+        'api',
+        'dashboard',
+        'stepfunctions',
+        'dynamodb',
+        'ses',
+        'mailbox',
+        'adminToken',
+      ]),
+    );
+  });
+});
+
+describe('schedules', () => {
+  test('an hourly schedule fires once per hour of clock time, and a disabled one never', async () => {
+    await cloud.clock.advanceTo(FIXTURE_START + 2 * HOUR + 30 * 60_000);
+    const { ticks } = await payloadOf('Probe', { action: 'ticks' });
+    expect(ticks).toEqual(['2023-01-01T00:00:00Z', '2023-01-01T01:00:00Z', '2023-01-01T02:00:00Z']);
+  });
+
+  test('a cron schedule in the county’s time zone starts the state machine with its input', async () => {
+    const [machine] = cloud.resources.stateMachines;
+    const { executions } = await cloud.runtime.listExecutions({ stateMachineArn: machine?.arn });
+    expect(executions).toHaveLength(1);
+    const execution = await cloud.runtime.describeExecution({ executionArn: executions[0]?.executionArn });
+    expect(execution.startDate).toEqual(new Date('2023-01-01T01:00:00Z'));
+    expect(JSON.parse(execution.input ?? '{}')).toEqual({ from: 'schedule' });
+  });
+});
+
+describe('functions', () => {
+  test('each function sees its own environment from the template, plus the local endpoints', async () => {
+    const probe = (await payloadOf('Probe', { action: 'env' })).env as Record<string, string>;
+    const other = (await payloadOf('Other', { action: 'env' })).env as Record<string, string>;
+    const probeFn = cloud.lambda.find('Probe');
+    expect(probe.GREETING).toBe('hello');
+    expect(other.GREETING).toBe('bonjour');
+    expect(probe.AWS_LAMBDA_FUNCTION_NAME).toBe(probeFn?.name);
+    expect(other.AWS_LAMBDA_FUNCTION_NAME).toBe(cloud.lambda.find('Other')?.name);
+    expect(probe.TABLE_NAME).toBe(cloud.resources.tables[0]);
+    expect(probe.SECRET_ARN).toBe(cloud.resources.secrets[0]?.arn);
+    expect(probe.API_URL).toBe(cloud.endpoints.api);
+    expect(other.API_URL).toBeUndefined();
+    expect(probe).toMatchObject({
+      AWS_REGION: 'us-east-1',
+      PILOTFLOW_LOCAL: '1',
+      LOCAL_MAILBOX_URL: cloud.endpoints.mailbox,
+      AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SFN: cloud.endpoints.stepfunctions,
+      AWS_ENDPOINT_URL_SESV2: cloud.endpoints.ses,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.endpoints.secretsmanager,
+      AWS_ENDPOINT_URL_LAMBDA: cloud.endpoints.lambda,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    });
+  });
+
+  test('functions reach the embedded Step Functions runtime through the SFN client', async () => {
+    const { machines } = await payloadOf('Probe', { action: 'machines' });
+    expect(machines).toEqual(cloud.resources.stateMachines.map((m) => m.arn));
+  });
+
+  test('a function gets a Lambda-shaped context', async () => {
+    const time = await payloadOf('Probe', { action: 'time' });
+    const fn = cloud.lambda.find('Probe');
+    expect(time).toMatchObject({
+      functionName: fn?.name,
+      invokedFunctionArn: fn?.arn,
+      memoryLimitInMB: '256',
+    });
+    expect(time.awsRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(time.remaining).toBeGreaterThan(0);
+    expect(time.remaining).toBeLessThanOrEqual(10_000);
+  });
+
+  test('Date inside a function reads the local cloud’s clock', async () => {
+    const before = await payloadOf('Probe', { action: 'time' });
+    expect(before.now).toBe(cloud.clock.now());
+    expect(before.date).toBe(new Date(cloud.clock.now()).toISOString());
+    await cloud.clock.advance(3 * HOUR);
+    const after = await payloadOf('Probe', { action: 'time' });
+    expect(after.now).toBe((before.now as number) + 3 * HOUR);
+    expect(after.date).toBe(new Date(cloud.clock.now()).toISOString());
+    expect(after.dateCall).toContain(String(new Date(cloud.clock.now()).getUTCFullYear()));
+  });
+
+  test('a function error comes back in Lambda’s shape, with its error name', async () => {
+    const result = await cloud.invoke('Probe', { action: 'fail' });
+    expect(result.functionError).toBe('Unhandled');
+    expect(result.payload).toMatchObject({
+      errorType: 'ProbeRejectedError',
+      errorMessage: 'rejected on purpose',
+    });
+    expect((result.payload as { trace: string[] }).trace[0]).toContain('ProbeRejectedError');
+  });
+
+  test('the template’s timeout is enforced, and the next invocation gets a fresh sandbox', async () => {
+    const slow = await cloud.invoke('Slow', { action: 'sleep', ms: 5000 });
+    expect(slow.functionError).toBe('Unhandled');
+    expect(slow.payload).toMatchObject({ errorType: 'Sandbox.Timedout' });
+    expect((slow.payload as { errorMessage: string }).errorMessage).toMatch(
+      /Task timed out after 1\.00 seconds$/,
+    );
+    const next = await cloud.invoke('Slow', { action: 'sleep', ms: 1 });
+    expect(next).toMatchObject({ statusCode: 200, payload: { slept: 1 } });
+  });
+
+  test('the Lambda Invoke API serves the functions to SDK clients', async () => {
+    const client = new LambdaClient({ endpoint: cloud.endpoints.lambda, ...LOCAL_AWS });
+    const ok = await client.send(
+      new InvokeCommand({
+        FunctionName: cloud.lambda.find('Other')?.arn,
+        Payload: JSON.stringify({ action: 'env' }),
+      }),
+    );
+    const failed = await client.send(
+      new InvokeCommand({ FunctionName: 'Probe', Payload: '{"action":"fail"}' }),
+    );
+    client.destroy();
+    expect(JSON.parse(Buffer.from(ok.Payload ?? []).toString()).env.GREETING).toBe('bonjour');
+    expect(failed.FunctionError).toBe('Unhandled');
+    expect(JSON.parse(Buffer.from(failed.Payload ?? []).toString()).errorType).toBe('ProbeRejectedError');
+  });
+
+  test('a function unknown to the template cannot be invoked', async () => {
+    await expect(cloud.invoke('NoSuchFunction', {})).rejects.toThrow(/Function not found/);
+  });
+
+  test('functions read the template’s secrets through the Secrets Manager client', async () => {
+    const secret = await payloadOf('Probe', { action: 'secret' });
+    expect(secret).toEqual({
+      length: 40,
+      arn: cloud.resources.secrets[0]?.arn,
+      name: cloud.resources.secrets[0]?.name,
+    });
+    expect(statSync(join(cloud.dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+  });
+
+  test('mail a function sends arrives in the mailbox, with its links', async () => {
+    const sent = await payloadOf('Probe', {
+      action: 'mail',
+      to: 'minzheng@xx-county.example',
+      subject: 'Approve',
+    });
+    const mail = await cloud.mailbox.waitFor({ to: 'MinZheng@xx-county.example', subject: 'Approve' });
+    expect(mail.id).toBe(sent.messageId);
+    expect(mail.from).toContain('pilotflow@xx-county.example');
+    expect(mail.text).toContain('Please approve');
+    expect(mail.links).toEqual([sent.link]);
+  });
+});
+
+describe('HTTP API', () => {
+  test('a route gets an API Gateway payload 2.0 event, and its structured response is mapped back', async () => {
+    const response = await rawGet(`${cloud.endpoints.api}/items/42?a=1&a=2&b=x`, [
+      'X-Multi',
+      'one',
+      'X-Multi',
+      'two',
+      'Cookie',
+      'c1=v1; c2=v2',
+      'User-Agent',
+      'probe-test',
+    ]);
+    expect(response.status).toBe(201);
+    expect(response.headers['x-probe']).toBe('yes');
+    expect(response.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; HttpOnly']);
+    const { event } = JSON.parse(response.body) as { event: APIGatewayProxyEventV2 };
+    expect(event).toMatchObject({
+      version: '2.0',
+      routeKey: 'GET /items/{id}',
+      rawPath: '/items/42',
+      rawQueryString: 'a=1&a=2&b=x',
+      cookies: ['c1=v1', 'c2=v2'],
+      queryStringParameters: { a: '1,2', b: 'x' },
+      pathParameters: { id: '42' },
+      isBase64Encoded: false,
+    });
+    expect(event.headers['x-multi']).toBe('one,two');
+    expect(event.headers.cookie).toBeUndefined();
+    expect(event.body).toBeUndefined();
+    expect(event.requestContext).toMatchObject({
+      accountId: '123456789012',
+      routeKey: 'GET /items/{id}',
+      stage: '$default',
+      timeEpoch: cloud.clock.now(),
+      http: {
+        method: 'GET',
+        path: '/items/42',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'probe-test',
+      },
+    });
+    expect(event.requestContext.requestId).toBe(response.headers['apigw-requestid']);
+    expect(event.requestContext.time).toMatch(/^\d{2}\/\w{3}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+  });
+
+  test('a binary body reaches a greedy route base64-encoded, and a base64 response comes back as bytes', async () => {
+    const response = await fetch(`${cloud.endpoints.api}/files/a/b.bin`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([1, 2, 3]),
+    });
+    expect(response.status).toBe(200);
+    expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([0xff, 0x00, 1, 2, 3]);
+  });
+
+  test('a response without a statusCode is a 200 JSON body, and an unmatched path goes to $default', async () => {
+    const response = await fetch(`${cloud.endpoints.api}/no/such/route`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ route: '$default', greeting: 'bonjour' });
+  });
+
+  test('a JWT route refuses a missing or forged token with 401, without invoking the function', async () => {
+    const url = `${cloud.endpoints.api}/admin/report`;
+    const forger = LocalIssuer.open(join(tempDataDir(), 'forged.pem'));
+    const [, claims] = cloud.endpoints.adminToken.split('.');
+    const forged = forger.issue(JSON.parse(Buffer.from(claims as string, 'base64url').toString('utf8')));
+    const tampered = cloud.endpoints.adminToken.replace(
+      /\.([^.]+)\./,
+      `.${Buffer.from('{"iss":"x"}').toString('base64url')}.`,
+    );
+    const before = cloud.lambda.invocations;
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { authorization: `Bearer ${forged}` },
+      { authorization: `Bearer ${tampered}` },
+    ];
+    for (const headers of attempts) {
+      const response = await fetch(url, { method: 'POST', headers });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    }
+    expect(cloud.lambda.invocations).toBe(before);
+  });
+
+  test('a JWT route accepts the admin token, from the header or the browser cookie, and passes its claims', async () => {
+    const url = `${cloud.endpoints.api}/admin/report`;
+    const byHeader = await fetch(url, { method: 'POST', headers: adminHeaders(cloud) });
+    expect(byHeader.status).toBe(200);
+    const body = (await byHeader.json()) as { claims: Record<string, string>; name: string };
+    expect(body.name).toBe('report');
+    expect(body.claims).toMatchObject({
+      iss: 'https://auth.fixture.example',
+      aud: '[fixture-admin]',
+      sub: 'local-admin',
+    });
+    expect(body.claims.exp).toMatch(/^\d+$/);
+    const byCookie = await fetch(url, {
+      method: 'POST',
+      headers: { cookie: `pilotflow_admin=${cloud.endpoints.adminToken}` },
+    });
+    expect(byCookie.status).toBe(200);
+  });
+
+  test('the clock answers at /_local/clock to the admin token only', async () => {
+    const url = `${cloud.endpoints.api}/_local/clock`;
+    expect((await fetch(url)).status).toBe(401);
+    const post = async (body: unknown) =>
+      fetch(url, { method: 'POST', headers: adminHeaders(cloud), body: JSON.stringify(body) });
+    const start = cloud.clock.now();
+    const advanced = await post({ advance: 'PT1H30M' });
+    expect(advanced.status).toBe(200);
+    expect(await advanced.json()).toMatchObject({ epochMs: start + 90 * 60_000, speed: 0 });
+    // The hourly schedule's timers are on the hour: set the clock to an hour, in a UTC+8 offset.
+    const hour = Math.ceil(cloud.clock.now() / HOUR) * HOUR + HOUR;
+    const local = new Date(hour + 8 * HOUR).toISOString().replace('.000Z', '+08:00');
+    const set = await (await post({ set: local })).json();
+    expect(set).toMatchObject({ now: new Date(hour).toISOString() });
+    const next = (await (await post({ advance: 'next' })).json()) as { epochMs: number };
+    expect(next.epochMs).toBe(hour + HOUR);
+    expect(await (await post({ speed: 0 })).json()).toMatchObject({ speed: 0 });
+    expect((await post({ advance: 'P1M' })).status).toBe(400);
+    expect((await post({ rewind: true })).status).toBe(400);
+    const state = await (await fetch(url, { headers: adminHeaders(cloud) })).json();
+    expect(state).toMatchObject({
+      epochMs: cloud.clock.now(),
+      nextTimerAt: new Date(hour + 2 * HOUR).toISOString(),
+    });
+  });
+});
+
+describe('Step Functions', () => {
+  test('a state machine from the template runs end to end through a function, on the clock', async () => {
+    const [machine] = cloud.resources.stateMachines;
+    const startedAt = cloud.clock.now();
+    const { executionArn } = await cloud.runtime.startExecution({
+      stateMachineArn: machine?.arn,
+      input: '{}',
+    });
+    await cloud.whenIdle();
+    expect((await cloud.runtime.describeExecution({ executionArn })).status).toBe('RUNNING');
+    await cloud.clock.advance(DAY);
+    const done = await cloud.runtime.describeExecution({ executionArn });
+    expect(done.status).toBe('SUCCEEDED');
+    const output = JSON.parse(done.output ?? '{}');
+    expect(output.first.now).toBe(startedAt);
+    expect(output.second.now).toBe(startedAt + DAY);
+  });
+});

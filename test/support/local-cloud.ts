@@ -1,0 +1,51 @@
+// Starts the local cloud on the fixture CDK app (test/fixtures/cloud-app) for integration tests: a fresh data
+// directory, free ports, a paused clock at a known time, and assemblies cached across test files and runs.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '#local/cloud/index.ts';
+import { freePort } from '#local/ports.ts';
+
+export const FIXTURE_APP = fileURLToPath(new URL('../fixtures/cloud-app/app.ts', import.meta.url));
+export const FIXTURE_PLAN = fileURLToPath(new URL('../fixtures/cloud-app/plan.yaml', import.meta.url));
+const ASSEMBLY_CACHE = fileURLToPath(
+  new URL('../../node_modules/.cache/pilotflow/test-assemblies', import.meta.url),
+);
+
+/** 2023-01-01T00:00:00Z, where fixture clouds start unless told otherwise. */
+export const FIXTURE_START = Date.parse('2023-01-01T00:00:00Z');
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'pilotflow-cloud-'));
+}
+
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux), so that the ports following it,
+ * which the other services take, are not handed out to outgoing connections in the meantime.
+ */
+async function basePort(): Promise<number> {
+  for (;;) {
+    const port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
+    if (port < 30_000) return port;
+  }
+}
+
+/** Starts the fixture app; `clock: undefined` continues from the data directory's stored time. */
+export async function startFixtureCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  return startLocalCloud({
+    app: FIXTURE_APP,
+    assemblyDir: ASSEMBLY_CACHE,
+    port: await basePort(),
+    speed: 0,
+    plan: FIXTURE_PLAN,
+    launch: false,
+    log: () => {},
+    ...('clock' in options ? {} : { clock: FIXTURE_START }),
+    ...options,
+  });
+}
+
+export function adminHeaders(cloud: LocalCloud): Record<string, string> {
+  return { authorization: `Bearer ${cloud.endpoints.adminToken}` };
+}

@@ -1,0 +1,119 @@
+// The pure parts of the local HTTP API and clock control: route selection as API Gateway chooses, which
+// bodies stay text, request times, JWT checks and claims, and clock durations.
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parseDuration } from '#local/cloud/clock-state.ts';
+import { type HttpRoute, isTextContent, requestTime, selectRoute } from '#local/cloud/http-api.ts';
+import { eventClaims, LocalIssuer, TokenRejectedError } from '#local/cloud/jwt.ts';
+
+function route(routeKey: string): HttpRoute {
+  const [method, path] = routeKey.split(' ');
+  return {
+    logicalId: routeKey,
+    routeKey,
+    ...(path ? { method, segments: path.split('/').filter(Boolean) } : {}),
+    functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:F',
+    integrationTimeoutMs: 30_000,
+    scopes: [],
+  };
+}
+
+const routes = [
+  'GET /tasks/open',
+  'GET /tasks/{id}',
+  'ANY /tasks/{id}',
+  'ANY /{proxy+}',
+  'GET /tasks/{id}/{rest+}',
+  '$default',
+].map(route);
+const chosen = (method: string, path: string) => selectRoute(routes, method, path);
+
+describe('route selection', () => {
+  test('an exact path wins over a variable, and a method over ANY', () => {
+    expect(chosen('GET', '/tasks/open')?.route.routeKey).toBe('GET /tasks/open');
+    expect(chosen('GET', '/tasks/7')).toMatchObject({
+      route: { routeKey: 'GET /tasks/{id}' },
+      pathParameters: { id: '7' },
+    });
+    expect(chosen('POST', '/tasks/7')?.route.routeKey).toBe('ANY /tasks/{id}');
+  });
+
+  test('greedy variables take the rest of the path, decoded, and $default takes what nothing else does', () => {
+    expect(chosen('GET', '/tasks/7/links/a%20b')?.pathParameters).toEqual({ id: '7', rest: 'links/a b' });
+    expect(chosen('DELETE', '/anything/else')?.route.routeKey).toBe('ANY /{proxy+}');
+    expect(selectRoute([route('GET /a'), route('$default')], 'GET', '/b')?.route.routeKey).toBe('$default');
+    expect(selectRoute([route('GET /a')], 'GET', '/b')).toBeUndefined();
+  });
+});
+
+describe('event details', () => {
+  test('only text, JSON, XML and JavaScript bodies stay text; forms and binaries are base64', () => {
+    expect(isTextContent('text/html; charset=utf-8')).toBe(true);
+    expect(isTextContent('application/json')).toBe(true);
+    expect(isTextContent('application/x-www-form-urlencoded')).toBe(false);
+    expect(isTextContent('application/octet-stream')).toBe(false);
+    expect(isTextContent(undefined)).toBe(false);
+  });
+
+  test('requestContext.time reads like API Gateway’s', () => {
+    expect(requestTime(Date.parse('2020-03-12T19:03:58Z'))).toBe('12/Mar/2020:19:03:58 +0000');
+  });
+
+  test('claims become strings, arrays in brackets, and null claims are left out', () => {
+    expect(eventClaims({ exp: 1, groups: ['a', 'b'], nested: { x: 1 }, gone: null })).toEqual({
+      exp: '1',
+      groups: '[a b]',
+      nested: '{"x":1}',
+    });
+  });
+});
+
+describe('local JWTs', () => {
+  const issuer = LocalIssuer.open(join(mkdtempSync(join(tmpdir(), 'pilotflow-jwt-')), 'key.pem'));
+  const rules = { issuer: 'https://issuer.example', audiences: ['app'] };
+
+  test('a token with the authorizer’s issuer and audience is accepted', () => {
+    const token = issuer.issue({ iss: rules.issuer, aud: 'app', sub: 'u' });
+    expect(issuer.verify(token, rules)).toMatchObject({ sub: 'u' });
+    expect(issuer.verify(issuer.issue({ iss: rules.issuer, client_id: 'app' }), rules)).toBeDefined();
+  });
+
+  test('a wrong issuer, a wrong audience or an expired token is refused', () => {
+    expect(() => issuer.verify(issuer.issue({ iss: 'https://other', aud: 'app' }), rules)).toThrow(
+      TokenRejectedError,
+    );
+    expect(() => issuer.verify(issuer.issue({ iss: rules.issuer, aud: 'other' }), rules)).toThrow(
+      'wrong audience',
+    );
+    const expired = issuer.issue(
+      { iss: rules.issuer, aud: 'app' },
+      { now: Date.now() - 7200_000, lifetimeSeconds: 3600 },
+    );
+    expect(() => issuer.verify(expired, rules)).toThrow('expired');
+  });
+
+  test('the same key is used again from the data directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pilotflow-jwt-'));
+    const token = LocalIssuer.open(join(dir, 'key.pem')).issue({ iss: rules.issuer, aud: 'app' });
+    expect(LocalIssuer.open(join(dir, 'key.pem')).verify(token, rules)).toBeDefined();
+  });
+});
+
+describe('clock durations', () => {
+  test('weeks, days, hours, minutes and seconds are accepted', () => {
+    expect(parseDuration('P3D')).toBe(3 * 86_400_000);
+    expect(parseDuration('P1W')).toBe(7 * 86_400_000);
+    expect(parseDuration('PT1H30M')).toBe(5_400_000);
+    expect(parseDuration('P1DT0.5S')).toBe(86_400_500);
+  });
+
+  test('months, years and malformed durations are refused', () => {
+    expect(() => parseDuration('P1M')).toThrow(/ISO 8601 duration/);
+    expect(() => parseDuration('P')).toThrow();
+    expect(() => parseDuration('PT')).toThrow();
+    expect(() => parseDuration('3 days')).toThrow();
+  });
+});
