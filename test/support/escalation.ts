@@ -45,6 +45,7 @@ export async function openTask(
   plan: Plan,
   openedAt: number,
   overrides: Partial<NewTask> = {},
+  signingKey = SIGNING_KEY,
 ): Promise<{ task: TaskRecord; links: IssuedLink[] }> {
   seq += 1;
   const dueAt = new Date(openedAt + 3 * DAY).toISOString();
@@ -66,7 +67,7 @@ export async function openTask(
     ...overrides,
   };
   const { task: stored } = await createTask(store, task);
-  const links = await issueLinks(store, SIGNING_KEY, {
+  const links = await issueLinks(store, signingKey, {
     task: stored,
     assignees: stored.assignees,
     expiresAt: linkExpiresAt(plan, new Date(stored.dueAt)).toISOString(),
