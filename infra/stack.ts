@@ -1,54 +1,79 @@
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { PilotFlowWorkflows } from '#workflows/index.ts';
 import { Escalation } from './constructs/escalation.ts';
-import { Mail } from './constructs/mail.ts';
+import { PilotFlowFunction } from './constructs/function.ts';
+import { PilotFlowMail } from './constructs/mail.ts';
 import { PilotFlowTable } from './constructs/table.ts';
+import { WorkflowHandlers } from './constructs/workflow-functions.ts';
 
-/** CDK context values (`cdk deploy -c name=value` or cdk.json) and their defaults. */
-const CONTEXT_DEFAULTS = {
-  /** The sender of every e-mail; its domain must be a verified SES identity. */
-  mailFrom: 'PilotFlow <pilotflow@xx-county.example>',
-  /** The public base URL of the HTTP API, used in e-mailed links. */
-  apiBaseUrl: 'https://pilotflow.xx-county.example',
-  /** Time between escalation sweeps. */
-  escalationRate: '1 hour',
-} as const;
+/** Placeholder until the HTTP API exists in this stack; set `-c apiBaseUrl=…` to override. */
+const DEFAULT_API_BASE_URL = 'https://pilotflow.invalid';
 
 /** Everything PilotFlow deploys, in one stack. Environment-agnostic: no account or region lookups. */
 export class PilotFlowStack extends Stack {
   readonly table: PilotFlowTable;
-  readonly mail: Mail;
-  /** Signs approval links and form tokens (functions/domain/links.ts). */
-  readonly linkSigningKey: Secret;
+  readonly workflows: PilotFlowWorkflows;
+  readonly handlers: WorkflowHandlers;
+  readonly launchProgramme: PilotFlowFunction;
+  readonly linkSigningSecret: Secret;
   readonly escalation: Escalation;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
-    const context = (name: keyof typeof CONTEXT_DEFAULTS): string =>
-      (this.node.tryGetContext(name) as string | undefined) ?? CONTEXT_DEFAULTS[name];
-
+    const context = (key: string): string | undefined => {
+      const value = this.node.tryGetContext(key) as unknown;
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    };
     this.table = new PilotFlowTable(this, 'Data');
-    this.mail = new Mail(this, 'Mail', { from: context('mailFrom') });
-    this.linkSigningKey = new Secret(this, 'LinkSigningKey', {
-      description: 'Key that signs PilotFlow approval links and form tokens',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    const mail = new PilotFlowMail(this, 'Mail', {
+      from: context('mailFrom') ?? 'PilotFlow <pilotflow@xx-county.example>',
+      ...(context('sesIdentity') ? { identity: context('sesIdentity')! } : {}),
+      ...(context('sesConfigurationSet') ? { configurationSet: context('sesConfigurationSet')! } : {}),
     });
-    Validations.of(this.linkSigningKey).acknowledge({
+    this.linkSigningSecret = new Secret(this, 'LinkSigningKey', {
+      description: 'PilotFlow: the key that signs approval links and form tokens',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    Validations.of(this.linkSigningSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Rotating the key would invalidate every approval link already e-mailed; rotation needs verification with the previous key first.',
+        'Rotating the link-signing key would invalidate every approval link already e-mailed before its due date; ' +
+        'the key never leaves Secrets Manager and the Lambda functions that sign and verify links.',
     });
-
+    // The Programme machine's name is fixed so that functions it calls can be granted on it without a cycle.
+    const programmeArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: `${this.stackName}-Programme`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.handlers = new WorkflowHandlers(this, 'Workflow', {
+      table: this.table.table,
+      mail,
+      linkSigningSecret: this.linkSigningSecret,
+      apiBaseUrl: context('apiBaseUrl') ?? DEFAULT_API_BASE_URL,
+      programmeStateMachineArn: programmeArn,
+    });
+    const days = Number(context('humanTaskTimeoutDays'));
+    this.workflows = new PilotFlowWorkflows(this, 'Workflows', {
+      functions: this.handlers.lambdas,
+      ...(Number.isFinite(days) && days > 0 ? { humanTaskTimeout: Duration.days(days) } : {}),
+    });
+    this.launchProgramme = new PilotFlowFunction(this, 'LaunchProgramme', {
+      handler: 'launch-programme',
+      description: 'Validates a plan, stores it and starts its Programme execution (once)',
+      environment: { PROGRAMME_STATE_MACHINE_ARN: this.workflows.programme.machine.stateMachineArn },
+    }).bindTable(this.table.table, 'write');
+    this.workflows.programme.machine.grantStartExecution(this.launchProgramme.fn);
     this.escalation = new Escalation(this, 'Escalation', {
       table: this.table.table,
-      linkSigningKey: this.linkSigningKey,
-      mail: this.mail,
-      apiBaseUrl: context('apiBaseUrl'),
-      rate: context('escalationRate'),
-      ...(this.node.tryGetContext('escalationReadAhead')
-        ? { readAhead: this.node.tryGetContext('escalationReadAhead') as string }
-        : {}),
+      mail,
+      linkSigningSecret: this.linkSigningSecret,
+      apiBaseUrl: context('apiBaseUrl') ?? DEFAULT_API_BASE_URL,
+      rate: context('escalationRate') ?? '1 hour',
+      ...(context('escalationReadAhead') ? { readAhead: context('escalationReadAhead')! } : {}),
     });
   }
 }

@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { ValidationError } from './errors.ts';
+import { TransientError, ValidationError } from './errors.ts';
 import { logger, metrics } from './observability.ts';
 
 /** Parses `value` with `schema`, throwing ValidationError that lists every problem with its path. */
@@ -35,7 +35,48 @@ export function lambdaHandler<S extends z.ZodType, R>(
   return middy<unknown, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .handler(async (event, context) => fn(validate(schema, event), context));
+    .handler(async (event, context) => {
+      const input = validate(schema, event);
+      try {
+        return await fn(input, context);
+      } catch (error) {
+        throw asTransient(error);
+      }
+    });
+}
+
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TransactionConflictException',
+  'TimeoutError',
+]);
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+
+/**
+ * An AWS SDK or network error worth retrying becomes a TransientError (its name is what the workflows' Retry
+ * matches); anything else is returned unchanged, so a bad input or a conflict fails without retries.
+ */
+export function asTransient(error: unknown): unknown {
+  if (!(error instanceof Error) || error instanceof TransientError) return error;
+  const e = error as Error & { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
+  const status = e.$metadata?.httpStatusCode;
+  if (
+    e.$retryable !== undefined ||
+    TRANSIENT_NAMES.has(e.name) ||
+    (e.code !== undefined && TRANSIENT_CODES.has(e.code)) ||
+    (status !== undefined && status >= 500)
+  ) {
+    return new TransientError(`${e.name}: ${e.message}`, { cause: error });
+  }
+  return error;
 }
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2;

@@ -28,6 +28,8 @@ export interface PilotRecord {
   outcome?: 'accepted' | 'failed' | 'stopped';
   acceptanceScore?: number;
   executionArn?: string;
+  /** The pilot's summary report, compiled when its evaluation ends (functions/domain/summary.ts). */
+  summary?: Record<string, unknown>;
   updatedAt: string;
 }
 
@@ -62,11 +64,17 @@ export async function getPilot(
   return out.Item ? withoutKeys<PilotRecord>(out.Item) : undefined;
 }
 
-export async function listPilots(store: Store, programmeId: string): Promise<PilotRecord[]> {
+/** The pilots of a programme; `consistent` reads every write that finished before the call. */
+export async function listPilots(
+  store: Store,
+  programmeId: string,
+  options: { consistent?: boolean } = {},
+): Promise<PilotRecord[]> {
   const { pk, skPrefix } = keys.pilotsOf(programmeId);
   const { items } = await queryAll(
     store,
     {
+      ...(options.consistent ? { ConsistentRead: true } : {}),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
     },
@@ -123,6 +131,28 @@ export async function recordOutcome(
           ':at': at,
           ...(acceptanceScore === undefined ? {} : { ':score': acceptanceScore }),
         },
+      }),
+    ),
+  );
+}
+
+/** Stores the pilot's compiled summary report (a retry overwrites it with the same figures). */
+export async function recordPilotSummary(
+  store: Store,
+  programmeId: string,
+  pilotId: string,
+  summary: Record<string, unknown>,
+  at: string,
+): Promise<void> {
+  await conditional(`pilot ${pilotId} of ${programmeId} does not exist`, () =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.pilot(programmeId, pilotId),
+        UpdateExpression: 'SET #summary = :summary, #updatedAt = :at',
+        ConditionExpression: CONDITION.exists,
+        ExpressionAttributeNames: { '#summary': 'summary', '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':summary': summary, ':at': at },
       }),
     ),
   );

@@ -15,10 +15,14 @@ export interface ProgrammeRecord {
   updatedAt: string;
   executionArn?: string;
   summarySentAt?: string;
+  /** The programme's compiled summary (functions/domain/summary.ts), once every pilot finished. */
+  summary?: Record<string, unknown>;
 }
 
 interface StoredProgramme extends ProgrammeRecord {
   planGz: Uint8Array;
+  /** The token of the Programme execution's "wait for every pilot" task; never leaves the back end. */
+  pilotsDoneToken?: string;
 }
 
 /** Stores a programme and its plan unless it exists already. Resolves to false when it did. */
@@ -53,7 +57,7 @@ export async function getProgramme(store: Store, programmeId: string): Promise<P
     new GetCommand({ TableName: store.table, Key: keys.programme(programmeId) }),
   );
   if (!out.Item) return undefined;
-  const { planGz: _plan, ...record } = withoutKeys<StoredProgramme>(out.Item);
+  const { planGz: _plan, pilotsDoneToken: _token, ...record } = withoutKeys<StoredProgramme>(out.Item);
   return record;
 }
 
@@ -80,7 +84,7 @@ export async function setProgrammeStatus(
   from: ProgrammeStatus[],
   status: ProgrammeStatus,
   at: string,
-  extra: Partial<Pick<ProgrammeRecord, 'executionArn' | 'summarySentAt'>> = {},
+  extra: Partial<Pick<ProgrammeRecord, 'executionArn' | 'summarySentAt' | 'summary'>> = {},
 ): Promise<void> {
   const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':status': status, ':at': at };
@@ -106,4 +110,31 @@ export async function setProgrammeStatus(
       }),
     ),
   );
+}
+
+/** Stores the task token the Programme execution waits on until every pilot has finished. */
+export async function setPilotsDoneToken(store: Store, programmeId: string, token: string): Promise<void> {
+  await conditional(`programme ${programmeId} does not exist`, () =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.programme(programmeId),
+        UpdateExpression: 'SET pilotsDoneToken = :token',
+        ConditionExpression: CONDITION.exists,
+        ExpressionAttributeValues: { ':token': token },
+      }),
+    ),
+  );
+}
+
+export async function getPilotsDoneToken(store: Store, programmeId: string): Promise<string | undefined> {
+  const out = await store.db.send(
+    new GetCommand({
+      TableName: store.table,
+      Key: keys.programme(programmeId),
+      ProjectionExpression: 'pilotsDoneToken',
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item?.pilotsDoneToken as string | undefined;
 }

@@ -45,6 +45,8 @@ export interface TaskRecord {
   taskToken: string;
   /** What the page shows and asks for; the workflows and the approval pages agree on its shape. */
   form: Record<string, unknown>;
+  /** What the page shows besides the form: the previous round's comment, the problems to rectify, … */
+  context?: Record<string, unknown>;
   /** The highest reminder/escalation level claimed (0 none, 1 reminder, 2 supervisor, 3 leading group). */
   escalationLevel: number;
   /** When the current level was claimed. */

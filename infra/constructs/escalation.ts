@@ -9,12 +9,12 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PilotFlowFunction } from './function.ts';
-import type { Mail } from './mail.ts';
+import type { PilotFlowMail } from './mail.ts';
 
 export interface EscalationProps {
   table: ITable;
-  linkSigningKey: ISecret;
-  mail: Mail;
+  linkSigningSecret: ISecret;
+  mail: PilotFlowMail;
   /** The HTTP API's public base URL (assignees' links, dashboard pages). */
   apiBaseUrl: string;
   /** Time between sweeps, e.g. `1 hour` or `30 minutes` (CDK context `escalationRate`). */
@@ -39,12 +39,12 @@ export class Escalation extends Construct {
       timeout: ESCALATE_TIMEOUT,
       environment: {
         API_BASE_URL: props.apiBaseUrl,
-        LINK_SIGNING_SECRET_ARN: props.linkSigningKey.secretArn,
+        LINK_SIGNING_SECRET_ARN: props.linkSigningSecret.secretArn,
         ...(props.readAhead ? { ESCALATION_READ_AHEAD: props.readAhead } : {}),
       },
     }).bindTable(props.table, 'write');
-    props.linkSigningKey.grantRead(this.function.fn);
-    props.mail.grantSend(this.function);
+    props.linkSigningSecret.grantRead(this.function.fn);
+    props.mail.bind(this.function);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -1,31 +1,49 @@
-// The sender of every e-mail: its address (from CDK context `mailFrom`) and the SES identity it is sent as.
-// Functions that send get MAIL_FROM and ses:SendEmail on that identity only.
-import { EmailIdentity, type IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+// E-mail through SES: the sender, its verified identity and the configuration set come from CDK context
+// (`mailFrom`, `sesIdentity`, `sesConfigurationSet`), and functions get exactly ses:SendEmail on those.
+import { Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { PilotFlowFunction } from './function.ts';
 
 export interface MailProps {
-  /** `Name <address>` or a bare address, e.g. `PilotFlow <pilotflow@xx-county.example>`. */
+  /** The From of every e-mail, e.g. `PilotFlow <pilotflow@xx-county.example>`. */
   from: string;
+  /** The SES identity that may send it: a domain or an address (default: the sender's domain). */
+  identity?: string;
+  configurationSet?: string;
 }
 
-export class Mail extends Construct {
+export class PilotFlowMail extends Construct {
   readonly from: string;
-  /** The verified SES identity mail is sent as: the sender's domain. */
-  readonly identity: IEmailIdentity;
+  readonly identity: string;
+  readonly configurationSet: string | undefined;
 
   constructor(scope: Construct, id: string, props: MailProps) {
     super(scope, id);
-    const address = /<([^>]+)>/.exec(props.from)?.[1] ?? props.from;
-    const domain = address.split('@')[1];
-    if (!domain) throw new Error(`mailFrom "${props.from}" has no e-mail address with a domain`);
     this.from = props.from;
-    this.identity = EmailIdentity.fromEmailIdentityName(this, 'Identity', domain);
+    const address = /<([^>]+)>/.exec(props.from)?.[1] ?? props.from;
+    this.identity = props.identity ?? address.split('@')[1] ?? address;
+    this.configurationSet = props.configurationSet;
   }
 
-  /** Lets the function send as the sender identity, and tells it the sender. */
-  grantSend(fn: PilotFlowFunction): void {
-    this.identity.grantSendEmail(fn.fn);
+  /** Lets the function send e-mail from the sender (and through the configuration set), and nothing else. */
+  bind(fn: PilotFlowFunction): PilotFlowFunction {
+    const stack = Stack.of(this);
+    const resources = [
+      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: this.identity }),
+    ];
+    if (this.configurationSet) {
+      resources.push(
+        stack.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: this.configurationSet,
+        }),
+      );
+    }
+    fn.fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources }));
     fn.fn.addEnvironment('MAIL_FROM', this.from);
+    if (this.configurationSet) fn.fn.addEnvironment('SES_CONFIGURATION_SET', this.configurationSet);
+    return fn;
   }
 }

@@ -1,0 +1,84 @@
+// What the workflow handlers' domain code needs from the outside, passed in so that it is tested directly:
+// the store, the clock, e-mail. Helpers that every handler uses: the plan of a programme (cached: a launched
+// plan never changes), e-mail sent at most once per key, and audit events with deterministic ids.
+import { createHash } from 'node:crypto';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Email } from '#email/send.ts';
+import { NotFoundError } from '#lib/errors.ts';
+import { InvalidPlanError, validatePlan } from '#plan/load.ts';
+import type { Plan } from '#plan/schema.ts';
+import { auditItem, type NewAuditEvent } from '#store/audit.ts';
+import { CONDITION, keys } from '#store/keys.ts';
+import { claimOnce, hasClaim } from '#store/once.ts';
+import { getProgrammePlan } from '#store/programmes.ts';
+import { isConditionFailure, type Store } from '#store/store.ts';
+
+export interface Deps {
+  store: Store;
+  /** The time now: the local cloud's clock in its workers, real time on AWS. */
+  now: () => Date;
+  sendEmail: (email: Email) => Promise<string>;
+}
+
+const plans = new Map<string, Plan>();
+
+/** The plan a programme was launched with. */
+export async function loadPlan(store: Store, programmeId: string): Promise<Plan> {
+  const key = `${store.table}\n${programmeId}`;
+  const cached = plans.get(key);
+  if (cached) return cached;
+  const raw = await getProgrammePlan(store, programmeId);
+  if (raw === undefined) throw new NotFoundError(`programme ${programmeId} was never launched`);
+  const result = validatePlan(raw);
+  if (!result.ok) throw new InvalidPlanError(`programme ${programmeId}`, result.problems);
+  plans.set(key, result.plan);
+  return result.plan;
+}
+
+/** A short stable id from parts (audit event ids, claim ids): the same parts always give the same id. */
+export function stableId(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 22);
+}
+
+/**
+ * Sends an e-mail unless one was sent for (scope, id) already. The claim is written after the send, so a
+ * crash between the two sends it again on retry (a rare duplicate) rather than never.
+ */
+export async function sendOnce(deps: Deps, scope: string, id: string, email: Email): Promise<boolean> {
+  if (await hasClaim(deps.store, scope, id)) return false;
+  await deps.sendEmail(email);
+  await claimOnce(deps.store, scope, id, deps.now().toISOString());
+  return true;
+}
+
+/**
+ * Appends an audit event once per `key`: a retried handler has a later clock, so the event's own key would
+ * differ; a claim on the key is written in the same transaction and refuses the second event.
+ */
+export async function auditOnce(
+  deps: Deps,
+  key: string,
+  event: Omit<NewAuditEvent, 'eventId'>,
+): Promise<boolean> {
+  const eventId = stableId(event.action, key);
+  try {
+    await deps.store.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: deps.store.table,
+              Item: { ...keys.once('audit', eventId), claimedAt: event.at },
+              ConditionExpression: CONDITION.isNew,
+            },
+          },
+          { Put: { TableName: deps.store.table, Item: auditItem({ ...event, eventId }) } },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

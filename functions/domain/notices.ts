@@ -1,0 +1,59 @@
+// Notices sent by the workflows. The mobilisation notice goes to the lead unit and the launch stage's
+// participant units once per programme (whichever pilot's launch sends it first), and to each pilot's own
+// contacts once per pilot: a unit is not sent the same meeting six times for six pilots.
+import { z } from 'zod';
+import { renderMobilisationNotice } from '#email/notices.ts';
+import { getPilot, getUnit } from '#plan/lookup.ts';
+import type { Party } from '#plan/schema.ts';
+import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
+
+export const SendNoticeInputSchema = z.strictObject({
+  notice: z.literal('mobilisation'),
+  programmeId: z.string().min(1).max(64),
+  pilotId: z.string().min(1).max(64),
+  executionArn: z.string().min(1).max(2048),
+});
+export type SendNoticeInput = z.infer<typeof SendNoticeInputSchema>;
+
+export async function sendNotice(
+  deps: Deps,
+  input: SendNoticeInput,
+): Promise<{ sent: number; recipients: number }> {
+  const plan = await loadPlan(deps.store, input.programmeId);
+  const launch = plan.stages.launch;
+  const units = [...new Set([launch.leadUnit, ...launch.participantUnits])].map((id) => getUnit(plan, id));
+  const pilot = getPilot(plan, input.pilotId);
+  // Units once per programme; the pilot once for itself.
+  const recipients: Array<{ party: Party; scopeId: string }> = [
+    ...units.map((party) => ({ party, scopeId: `${input.programmeId}#unit#${party.id}` })),
+    { party: pilot, scopeId: `${input.programmeId}#pilot#${pilot.id}` },
+  ];
+  let sent = 0;
+  for (const { party, scopeId } of recipients) {
+    const email = renderMobilisationNotice(plan, party, plan.pilots.length);
+    for (const contact of party.contacts) {
+      const key = `${scopeId}#${contact.email.toLowerCase()}`;
+      if (
+        !(await sendOnce(deps, 'mobilisation', key, {
+          to: [contact.email],
+          ...email,
+          tags: { kind: 'notice' },
+        }))
+      ) {
+        continue;
+      }
+      sent++;
+      await auditOnce(deps, key, {
+        programmeId: input.programmeId,
+        pilotId: input.pilotId,
+        at: deps.now().toISOString(),
+        actor: 'system',
+        action: 'notice.sent',
+        executionArn: input.executionArn,
+        summary: `Mobilisation notice sent to ${contact.email} (${party.id})`,
+        details: { notice: input.notice, to: contact.email, party: party.id },
+      });
+    }
+  }
+  return { sent, recipients: recipients.reduce((n, r) => n + r.party.contacts.length, 0) };
+}

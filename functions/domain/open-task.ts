@@ -1,0 +1,154 @@
+// Opening a human task (the Lambda behind every `.waitForTaskToken` step): store the task with its assignees,
+// due date, form and token; issue one signed link per assignee; e-mail each assignee their own link; audit.
+// Idempotent: Step Functions may run it again with a fresh token (Retry), and the task id from the state
+// machine's Pass state keeps it one task, with one link and one e-mail per assignee.
+import { z } from 'zod';
+import { issueLinks } from '#domain/links.ts';
+import { renderTaskEmail, type TaskContext, taskTitle } from '#email/task-email.ts';
+import { STAGES, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
+import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
+import { endOfDate } from '#plan/time.ts';
+import { createTask } from '#store/tasks.ts';
+import { peopleOf, resolveParties } from './assignees.ts';
+import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
+import { formFor } from './task-forms.ts';
+
+export const TaskContextSchema = z.strictObject({
+  previousComment: z.string().max(8000).optional(),
+  problems: z.string().max(8000).optional(),
+  submittedSummary: z.string().max(20_000).optional(),
+  submittedDocument: z.string().max(2000).optional(),
+  score: z.number().nullable().optional(),
+  memberUnit: z.string().max(100).optional(),
+  /** A deadline set by a person (the inspector's "rectify by" date, YYYY-MM-DD), instead of the plan's duration. */
+  dueBy: z.iso.date().optional(),
+});
+
+export const OpenTaskInputSchema = z.strictObject({
+  taskToken: z.string().min(1).max(4096),
+  taskId: z.uuid(),
+  programmeId: z.string().min(1).max(64),
+  /** The pilot, or `-` for a task of the programme as a whole (the summary report). */
+  pilotId: z.string().min(1).max(64),
+  stage: z.enum(STAGES),
+  kind: z.enum(TASK_KINDS),
+  step: z.string().min(1).max(80),
+  executionArn: z.string().min(1).max(2048),
+  round: z.number().int().min(1).max(1000),
+  /** A role (pilot, stageLead, inspector, town, workingGroup, programmeLead) or a unit id. */
+  assignee: z.string().min(1).max(64),
+  context: TaskContextSchema.optional(),
+});
+export type OpenTaskInput = z.infer<typeof OpenTaskInputSchema>;
+
+export interface OpenTaskDeps extends Deps {
+  linkSigningKey: () => Promise<string>;
+  apiBaseUrl: string;
+}
+
+export interface OpenTaskResult {
+  taskId: string;
+  created: boolean;
+  dueAt: string;
+  emailsSent: number;
+}
+
+/** When a task is due: the plan's duration for its kind, or a person's deadline when one was set and is later. */
+function dueAtOf(
+  plan: Parameters<typeof taskDueAt>[0],
+  kind: TaskKind,
+  openedAt: Date,
+  dueBy?: string,
+): Date {
+  const byPlan = taskDueAt(plan, kind, openedAt);
+  if (!dueBy) return byPlan;
+  const byPerson = endOfDate(dueBy, plan.programme.timezone);
+  return byPerson.getTime() > openedAt.getTime() ? byPerson : byPlan;
+}
+
+export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promise<OpenTaskResult> {
+  const plan = await loadPlan(deps.store, input.programmeId);
+  const parties = resolveParties(plan, input.assignee, input.pilotId, input.stage);
+  const assignees = peopleOf(parties);
+  const now = deps.now();
+  const dueAt = dueAtOf(plan, input.kind, now, input.context?.dueBy);
+  const { task, created } = await createTask(deps.store, {
+    taskId: input.taskId,
+    programmeId: input.programmeId,
+    pilotId: input.pilotId,
+    stage: input.stage,
+    kind: input.kind,
+    step: input.step,
+    title: taskTitle(plan, input.kind, input.pilotId, input.round),
+    round: input.round,
+    assignees,
+    dueAt: dueAt.toISOString(),
+    createdAt: now.toISOString(),
+    executionArn: input.executionArn,
+    taskToken: input.taskToken,
+    form: formFor(plan, input.kind),
+    ...(input.context ? { context: input.context } : {}),
+  });
+  // A retry keeps the first attempt's due date, assignees and links.
+  const expiresAt = linkExpiresAt(plan, new Date(task.dueAt)).toISOString();
+  const links = await issueLinks(deps.store, await deps.linkSigningKey(), {
+    task,
+    assignees: task.assignees,
+    expiresAt,
+    now: now.toISOString(),
+    apiBaseUrl: deps.apiBaseUrl,
+  });
+  await auditOnce(deps, task.taskId, {
+    programmeId: task.programmeId,
+    pilotId: task.pilotId,
+    at: task.createdAt,
+    actor: 'system',
+    action: 'task.opened',
+    taskId: task.taskId,
+    executionArn: task.executionArn,
+    summary: `${task.step} (round ${task.round}) opened for ${task.assignees.map((a) => a.email).join(', ')}`,
+    details: {
+      kind: task.kind,
+      step: task.step,
+      round: task.round,
+      dueAt: task.dueAt,
+      assignees: task.assignees,
+    },
+  });
+  let emailsSent = 0;
+  for (const link of links) {
+    const email = renderTaskEmail({
+      plan,
+      task: {
+        kind: input.kind,
+        title: task.title,
+        round: task.round,
+        dueAt: task.dueAt,
+        pilotId: task.pilotId,
+      },
+      assignee: link.assignee,
+      url: link.url,
+      linkExpiresAt: expiresAt,
+      ...(task.context ? { context: task.context as TaskContext } : {}),
+    });
+    const sent = await sendOnce(deps, 'task-email', `${task.taskId}#${link.assignee.email.toLowerCase()}`, {
+      to: [link.assignee.email],
+      ...email,
+      tags: { kind: 'task', taskKind: input.kind },
+    });
+    if (!sent) continue;
+    emailsSent++;
+    await auditOnce(deps, `${task.taskId}#${link.assignee.email.toLowerCase()}`, {
+      programmeId: task.programmeId,
+      pilotId: task.pilotId,
+      at: deps.now().toISOString(),
+      actor: 'system',
+      action: 'email.sent',
+      taskId: task.taskId,
+      executionArn: task.executionArn,
+      summary: `Task e-mail sent to ${link.assignee.email}`,
+      details: { to: link.assignee.email, subject: email.subject },
+    });
+  }
+  return { taskId: task.taskId, created, dueAt: task.dueAt, emailsSent };
+}

@@ -1,0 +1,150 @@
+// The summary steps: a pilot's summary report when its evaluation ends (stored on the pilot, e-mailed to the
+// pilot and the lead unit); the programme's summary once every pilot finished; and, after the lead unit
+// confirmed it, the summary materials sent to the higher level (报送试点工作总结材料).
+import { z } from 'zod';
+import { renderPilotSummary, renderProgrammeSummary } from '#email/summaries.ts';
+import { NotFoundError } from '#lib/errors.ts';
+import { higherLevel, leadUnit, getPilot as planPilot } from '#plan/lookup.ts';
+import { getPilot, listPilots, recordPilotSummary } from '#store/pilots.ts';
+import { getProgramme, setProgrammeStatus } from '#store/programmes.ts';
+import { listTasksOfPilot } from '#store/tasks.ts';
+import { DecisionSchema } from './checks.ts';
+import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
+import {
+  compilePilotSummary,
+  compileProgrammeSummary,
+  type PilotSummary,
+  type ProgrammeSummary,
+} from './summary.ts';
+import { FIELD } from './task-forms.ts';
+
+const ids = { programmeId: z.string().min(1).max(64), executionArn: z.string().min(1).max(2048) };
+
+export const CompileSummaryInputSchema = z.discriminatedUnion('scope', [
+  z.strictObject({ scope: z.literal('pilot'), ...ids, pilotId: z.string().min(1).max(64) }),
+  z.strictObject({ scope: z.literal('programme'), ...ids }),
+]);
+export type CompileSummaryInput = z.infer<typeof CompileSummaryInputSchema>;
+
+export const SendSummaryInputSchema = z.strictObject({ ...ids, taskId: z.uuid(), decision: DecisionSchema });
+export type SendSummaryInput = z.infer<typeof SendSummaryInputSchema>;
+
+async function pilotSummary(deps: Deps, programmeId: string, pilotId: string): Promise<PilotSummary> {
+  const plan = await loadPlan(deps.store, programmeId);
+  const pilot = await getPilot(deps.store, programmeId, pilotId);
+  if (!pilot) throw new NotFoundError(`pilot ${pilotId} of ${programmeId} does not exist`);
+  return compilePilotSummary(plan, pilot, await listTasksOfPilot(deps.store, programmeId, pilotId));
+}
+
+export async function compileSummary(
+  deps: Deps,
+  input: CompileSummaryInput,
+): Promise<{ total: number; accepted: number; allAccepted: boolean; averageScore: number | null }> {
+  const plan = await loadPlan(deps.store, input.programmeId);
+  const at = deps.now().toISOString();
+  if (input.scope === 'pilot') {
+    const summary = await pilotSummary(deps, input.programmeId, input.pilotId);
+    await recordPilotSummary(
+      deps.store,
+      input.programmeId,
+      input.pilotId,
+      { ...summary, compiledAt: at },
+      at,
+    );
+    const pilot = planPilot(plan, input.pilotId);
+    const email = renderPilotSummary(plan, summary);
+    const to = [...pilot.contacts, ...leadUnit(plan).contacts].map((c) => c.email);
+    await sendOnce(deps, 'pilot-summary', `${input.programmeId}#${input.pilotId}`, {
+      to,
+      ...email,
+      tags: { kind: 'summary' },
+    });
+    await auditOnce(deps, `${input.programmeId}#${input.pilotId}`, {
+      programmeId: input.programmeId,
+      pilotId: input.pilotId,
+      at,
+      actor: 'system',
+      action: 'summary.compiled',
+      executionArn: input.executionArn,
+      summary: `Summary report compiled and sent to ${to.join(', ')}`,
+      details: { ...summary },
+    });
+    const accepted = summary.outcome === 'accepted' ? 1 : 0;
+    return { total: 1, accepted, allAccepted: accepted === 1, averageScore: summary.acceptanceScore };
+  }
+  const pilots = await listPilots(deps.store, input.programmeId, { consistent: true });
+  const summaries: PilotSummary[] = [];
+  for (const pilot of pilots) {
+    summaries.push(
+      (pilot.summary as unknown as PilotSummary | undefined)?.outcome === pilot.outcome && pilot.summary
+        ? (pilot.summary as unknown as PilotSummary)
+        : compilePilotSummary(
+            plan,
+            pilot,
+            await listTasksOfPilot(deps.store, input.programmeId, pilot.pilotId),
+          ),
+    );
+  }
+  const summary = compileProgrammeSummary(input.programmeId, summaries);
+  await setProgrammeStatus(deps.store, input.programmeId, ['running', 'launched'], 'running', at, {
+    summary: summary as unknown as Record<string, unknown>,
+  });
+  await auditOnce(deps, `${input.executionArn}#programme-summary`, {
+    programmeId: input.programmeId,
+    pilotId: '-',
+    at,
+    actor: 'system',
+    action: 'summary.compiled',
+    executionArn: input.executionArn,
+    summary: `Programme summary compiled: ${summary.accepted} of ${summary.pilots.length} pilots accepted`,
+    details: { accepted: summary.accepted, total: summary.pilots.length, averageScore: summary.averageScore },
+  });
+  return {
+    total: summary.pilots.length,
+    accepted: summary.accepted,
+    allAccepted: summary.accepted === summary.pilots.length,
+    averageScore: summary.averageScore,
+  };
+}
+
+/** Sends the confirmed summary materials to the higher level and completes the programme. */
+export async function sendSummary(deps: Deps, input: SendSummaryInput): Promise<{ sentTo: string[] }> {
+  const plan = await loadPlan(deps.store, input.programmeId);
+  const programme = await getProgramme(deps.store, input.programmeId);
+  if (!programme?.summary)
+    throw new NotFoundError(`programme ${input.programmeId} has no compiled summary yet`);
+  const form = input.decision.form;
+  const note = {
+    text: typeof form[FIELD.summary] === 'string' ? (form[FIELD.summary] as string) : input.decision.comment,
+    ...(typeof form[FIELD.document] === 'string' ? { document: form[FIELD.document] as string } : {}),
+  };
+  const to = higherLevel(plan).contacts.map((c) => c.email);
+  const cc = leadUnit(plan).contacts.map((c) => c.email);
+  const email = renderProgrammeSummary(plan, programme.summary as unknown as ProgrammeSummary, note);
+  await sendOnce(deps, 'programme-summary', input.programmeId, {
+    to,
+    cc,
+    ...email,
+    tags: { kind: 'summary' },
+  });
+  const at = deps.now().toISOString();
+  try {
+    await setProgrammeStatus(deps.store, input.programmeId, ['running'], 'completed', at, {
+      summarySentAt: at,
+    });
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ConflictError')) throw error;
+  }
+  await auditOnce(deps, `${input.programmeId}#summary-sent`, {
+    programmeId: input.programmeId,
+    pilotId: '-',
+    at,
+    actor: `email:${input.decision.decidedBy.email}`,
+    action: 'summary.sent',
+    taskId: input.taskId,
+    executionArn: input.executionArn,
+    summary: `Summary materials sent to ${to.join(', ')}`,
+    details: { to, cc, document: note.document },
+  });
+  return { sentTo: to };
+}

@@ -1,0 +1,202 @@
+// The e-mail that hands a task to one official: what to do, for which pilot, by when (in the programme's
+// time zone), their own link, and whom to contact. Each assignee gets a message with only their own link.
+import type { TaskKind } from '#plan/kinds.ts';
+import { findPilot, leadUnit } from '#plan/lookup.ts';
+import type { Plan } from '#plan/schema.ts';
+import type { Person } from '#store/tasks.ts';
+import { formatInstant, type Locale, nameIn, pick, shortName } from './i18n.ts';
+import { type Block, type RenderedEmail, renderMessage } from './message.tsx';
+
+export const KIND_TEXT: Record<TaskKind, { zh: string; en: string; whatZh: string; whatEn: string }> = {
+  acknowledgement: {
+    zh: '确认收到试点任务',
+    en: 'Acknowledge the pilot tasks',
+    whatZh: '请确认已收到试点工作动员部署的任务。',
+    whatEn: 'Please confirm that you have received the pilot tasks deployed at the mobilisation meeting.',
+  },
+  implementationPlan: {
+    zh: '提交实施方案',
+    en: 'Submit the implementation plan',
+    whatZh: '请提交本试点的实施方案（摘要和文件链接）。',
+    whatEn: "Please submit the pilot's implementation plan (a summary and a link to the document).",
+  },
+  planReview: {
+    zh: '审核实施方案',
+    en: 'Review the implementation plan',
+    whatZh: '请审核试点提交的实施方案：批准，或填写意见后退回修改。',
+    whatEn:
+      'Please review the implementation plan the pilot submitted: approve it, or return it with your comments.',
+  },
+  supervisionCheck: {
+    zh: '开展督查',
+    en: 'Carry out the supervision check',
+    whatZh: '请对试点开展督查，记录工作进展、资金使用和发现的问题。',
+    whatEn:
+      "Please carry out the supervision check and record the pilot's progress, use of funds and any problems.",
+  },
+  rectification: {
+    zh: '问题整改',
+    en: 'Rectify the problems',
+    whatZh: '请按要求整改发现的问题，并提交整改措施和结果。',
+    whatEn: 'Please rectify the problems found and report the measures taken and their results.',
+  },
+  verification: {
+    zh: '核查整改情况',
+    en: 'Verify the rectification',
+    whatZh: '请核查试点的整改情况：确认整改到位，或退回重新整改。',
+    whatEn: "Please verify the pilot's rectification: confirm it, or return it for more work.",
+  },
+  selfInspection: {
+    zh: '试点自查',
+    en: 'Self-inspection',
+    whatZh: '请按评价指标开展自查，逐项评分并提交佐证材料。',
+    whatEn: 'Please inspect the pilot against the indicators, score each one and submit the evidence.',
+  },
+  preliminaryEvaluation: {
+    zh: '乡镇初评',
+    en: 'Preliminary evaluation',
+    whatZh: '请对试点的自查结果进行初评：通过，或退回重新自查。',
+    whatEn: "Please evaluate the pilot's self-inspection: pass it, or return it to self-inspection.",
+  },
+  acceptance: {
+    zh: '县级验收',
+    en: 'County acceptance',
+    whatZh: '请作为验收工作组成员对试点逐项评分并签署验收意见。',
+    whatEn: 'As a member of the acceptance working group, please score the pilot on each indicator and sign.',
+  },
+  summary: {
+    zh: '报送试点工作总结材料',
+    en: 'Send the summary materials',
+    whatZh: '请确认试点工作总结材料，确认后系统将报送上级。',
+    whatEn: 'Please confirm the summary materials; once confirmed they are sent to the higher level.',
+  },
+};
+
+/** What the page and the e-mail show besides the form: set by the state machine for this round. */
+export interface TaskContext {
+  /** The comment of the decision that returned the previous round. */
+  previousComment?: string;
+  /** The problems a supervision check found (rectification, verification). */
+  problems?: string;
+  /** A submission to review: its summary and document link. */
+  submittedSummary?: string;
+  submittedDocument?: string;
+  /** The acceptance score of the previous round (rectification after acceptance). */
+  score?: number | null;
+  /** The member unit a countersign task is for. */
+  memberUnit?: string;
+}
+
+export interface TaskEmailInput {
+  plan: Plan;
+  task: { kind: TaskKind; title: string; round: number; dueAt: string; pilotId: string };
+  assignee: Person;
+  url: string;
+  linkExpiresAt: string;
+  context?: TaskContext;
+}
+
+/** The task's title as stored and shown: `XX镇古城社区：审核实施方案（第 2 轮）`. */
+export function taskTitle(plan: Plan, kind: TaskKind, pilotId: string, round: number): string {
+  const locale = plan.programme.locale;
+  const pilot = findPilot(plan, pilotId);
+  const what = pick(locale, KIND_TEXT[kind].zh, KIND_TEXT[kind].en);
+  const who = pilot
+    ? shortName(locale, pilot)
+    : shortName(locale, { name: plan.programme.title, nameEn: plan.programme.titleEn });
+  const roundText = round > 1 ? pick(locale, `（第 ${round} 轮）`, ` (round ${round})`) : '';
+  return pick(locale, `${who}：${what}${roundText}`, `${who}: ${what}${roundText}`);
+}
+
+export function contactOf(plan: Plan): { unit: string; person: Plan['units'][number]['contacts'][number] } {
+  const lead = leadUnit(plan);
+  return { unit: shortName(plan.programme.locale, lead), person: lead.contacts[0]! };
+}
+
+export function programmeLine(plan: Plan): string {
+  const p = plan.programme;
+  return pick(p.locale, `${p.county} · ${p.title}`, `${p.countyEn} · ${p.titleEn}`);
+}
+
+function contextBlocks(locale: Locale, context: TaskContext | undefined): Block[] {
+  if (!context) return [];
+  const blocks: Block[] = [];
+  if (context.submittedSummary || context.submittedDocument) {
+    if (context.submittedSummary) {
+      blocks.push({
+        kind: 'quote',
+        label: pick(locale, '提交的内容', 'What was submitted'),
+        text: context.submittedSummary,
+      });
+    }
+    if (context.submittedDocument) {
+      blocks.push({ kind: 'facts', rows: [[pick(locale, '文件', 'Document'), context.submittedDocument]] });
+    }
+  }
+  if (context.problems) {
+    blocks.push({
+      kind: 'quote',
+      label: pick(locale, '发现的问题', 'Problems found'),
+      text: context.problems,
+    });
+  }
+  if (context.previousComment) {
+    blocks.push({
+      kind: 'quote',
+      label: pick(locale, '上一轮的意见', 'Comments on the previous round'),
+      text: context.previousComment,
+    });
+  }
+  if (typeof context.score === 'number') {
+    blocks.push({
+      kind: 'p',
+      text: pick(
+        locale,
+        `上一轮验收得分：${context.score}`,
+        `Score at the previous acceptance: ${context.score}`,
+      ),
+    });
+  }
+  return blocks;
+}
+
+export function renderTaskEmail(input: TaskEmailInput): RenderedEmail {
+  const { plan, task, assignee, url } = input;
+  const locale = plan.programme.locale;
+  const tz = plan.programme.timezone;
+  const kind = KIND_TEXT[task.kind];
+  const pilot = findPilot(plan, task.pilotId);
+  const due = formatInstant(task.dueAt, tz, locale);
+  const rows: Array<[string, string]> = [];
+  if (pilot) rows.push([pick(locale, '试点', 'Pilot'), nameIn(locale, pilot)]);
+  rows.push([pick(locale, '任务', 'Task'), pick(locale, kind.zh, kind.en)]);
+  if (task.round > 1) rows.push([pick(locale, '轮次', 'Round'), String(task.round)]);
+  rows.push([pick(locale, '截止时间', 'Due'), due]);
+  return renderMessage({
+    locale,
+    subject: pick(
+      locale,
+      `【待办】${task.title}，请于 ${due} 前办理`,
+      `[Action needed] ${task.title}, due ${due}`,
+    ),
+    programme: programmeLine(plan),
+    heading: task.title,
+    greeting: pick(locale, `${assignee.name}，您好：`, `Dear ${assignee.name},`),
+    blocks: [
+      { kind: 'p', text: pick(locale, kind.whatZh, kind.whatEn) },
+      { kind: 'facts', rows },
+      ...contextBlocks(locale, input.context),
+      {
+        kind: 'link',
+        label: pick(locale, '打开任务并办理', 'Open the task'),
+        url,
+        note: pick(
+          locale,
+          `此链接仅供您本人使用，请勿转发；${formatInstant(input.linkExpiresAt, tz, locale)}后失效。`,
+          `This link is for you alone; please do not forward it. It stops working on ${formatInstant(input.linkExpiresAt, tz, locale)}.`,
+        ),
+      },
+    ],
+    contact: contactOf(plan),
+  });
+}

@@ -1,0 +1,11 @@
+// A human task timed out: marks it, cancels the execution's other open tasks and tells the lead unit.
+import { CloseTaskInputSchema, closeStalledTask } from '#domain/failures.ts';
+import { requireConfig } from '#lib/config.ts';
+import { workflowDeps } from '#lib/deps.ts';
+import { lambdaHandler } from '#lib/middleware.ts';
+
+requireConfig('TABLE_NAME', 'MAIL_FROM');
+
+export const handler = lambdaHandler(CloseTaskInputSchema, (input) =>
+  closeStalledTask(workflowDeps(), input),
+);

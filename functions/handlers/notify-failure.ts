@@ -1,0 +1,11 @@
+// A step failed after its retries: cancels the execution's open tasks and tells the lead unit.
+import { NotifyFailureInputSchema, notifyFailure } from '#domain/failures.ts';
+import { requireConfig } from '#lib/config.ts';
+import { workflowDeps } from '#lib/deps.ts';
+import { lambdaHandler } from '#lib/middleware.ts';
+
+requireConfig('TABLE_NAME', 'MAIL_FROM');
+
+export const handler = lambdaHandler(NotifyFailureInputSchema, (input) =>
+  notifyFailure(workflowDeps(), input),
+);
