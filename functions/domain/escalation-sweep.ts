@@ -4,7 +4,7 @@
 // write and delivered under a lease (functions/store/escalation.ts), so overlapping sweeps, retries and
 // restarts send each message once; a level whose sending failed is resumed by a later sweep.
 
-import { renderEscalationEmail } from '#email/escalation.tsx';
+import { renderEscalationEmail } from '#email/escalation.ts';
 import type { Email } from '#email/send.ts';
 import { addDuration, compareDurations, type Party, type Plan, validatePlan } from '#plan/index.ts';
 import {

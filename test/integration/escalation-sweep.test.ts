@@ -64,16 +64,16 @@ function deps(overrides: Partial<SweepDeps> = {}): SweepDeps {
 const sweep = (at: number, overrides: Partial<SweepDeps> = {}): Promise<SweepReport> =>
   sweepEscalations(deps(overrides), new Date(at));
 
-// Opened at the mobilisation meeting, 2023-01-10 09:30 in Asia/Shanghai, on an hour so hourly sweeps land on
-// the reminder and escalation instants exactly.
+// Opened at the mobilisation meeting, 2023-01-10 09:30 in Asia/Shanghai. Sweeps every three hours from then
+// land on the reminder and escalation instants exactly (the hourly schedule itself runs in escalation-cloud).
 const OPENED = Date.parse('2023-01-10T01:30:00.000Z');
 const DUE = OPENED + 3 * DAY;
 
-/** Runs a sweep every hour from `from` to `to` and returns, per sweep instant, the e-mails it sent. */
-async function sweepHourly(from: number, to: number): Promise<Map<number, MailboxEmail[]>> {
+/** Runs a sweep every three hours from `from` to `to` and returns, per sweep instant, the e-mails it sent. */
+async function sweepRegularly(from: number, to: number): Promise<Map<number, MailboxEmail[]>> {
   const sent = new Map<number, MailboxEmail[]>();
   let seen = 0;
-  for (let at = from; at <= to; at += HOUR) {
+  for (let at = from; at <= to; at += 3 * HOUR) {
     await sweep(at);
     const emails = await ses.emails();
     if (emails.length > seen) sent.set(at, emails.slice(seen));
@@ -84,11 +84,11 @@ async function sweepHourly(from: number, to: number): Promise<Map<number, Mailbo
 
 const recipients = (emails: MailboxEmail[] = []) => emails.map((e) => e.destination.to.join(',')).sort();
 
-describe('hourly sweeps over a task due in three days (sample plan)', () => {
+describe('regular sweeps over a task due in three days (sample plan)', () => {
   it('remind two days before, escalate at due and to the leading group three days after, and send nothing more', async () => {
     await openTask(store, plan, OPENED);
 
-    const sent = await sweepHourly(OPENED, DUE + 6 * DAY);
+    const sent = await sweepRegularly(OPENED, DUE + 6 * DAY);
 
     expect([...sent.keys()]).toEqual([DUE - 2 * DAY, DUE, DUE + 3 * DAY]);
     expect(recipients(sent.get(DUE - 2 * DAY))).toEqual(['gucheng@xx-town.example']);
@@ -103,7 +103,7 @@ describe('hourly sweeps over a task due in three days (sample plan)', () => {
   it('record each reminder and escalation as an event in the task’s history', async () => {
     const { task } = await openTask(store, plan, OPENED);
 
-    await sweepHourly(OPENED, DUE + 4 * DAY);
+    await sweepRegularly(OPENED, DUE + 4 * DAY);
 
     const history = await listAuditOfTask(store, task.taskId);
     expect(history.map((e) => [e.action, e.at])).toEqual([
@@ -159,7 +159,7 @@ describe('the assignee’s reminder', () => {
 describe('a closed task', () => {
   it('decided before its due date gets its reminder and no escalation', async () => {
     const { task, links } = await openTask(store, plan, OPENED);
-    await sweepHourly(OPENED, DUE - DAY);
+    await sweepRegularly(OPENED, DUE - DAY);
     await decideTask(store, task.taskId, {
       outcome: 'approve',
       comment: '已确认',
@@ -170,7 +170,7 @@ describe('a closed task', () => {
     });
     await ses.clear();
 
-    const sent = await sweepHourly(DUE - DAY + HOUR, DUE + 6 * DAY);
+    const sent = await sweepRegularly(DUE - DAY + 3 * HOUR, DUE + 6 * DAY);
 
     expect(sent.size).toBe(0);
     expect(await listOpenTasks(store)).toEqual([]);

@@ -56,7 +56,7 @@ export async function openTask(
     stage: 'launch',
     kind: 'acknowledgement',
     step: 'Acknowledge the pilot tasks',
-    title: '确认试点任务',
+    title: 'XX镇古城社区：确认收到试点任务',
     round: 1,
     assignees: [{ name: '郑凯', email: 'gucheng@xx-town.example', unitId: 'gucheng' }],
     dueAt,
