@@ -57,15 +57,25 @@ export class Escalation extends Construct {
     });
 
     // Our own role for the schedule (rather than the stack-wide one the target would create), assumable only
-    // by EventBridge Scheduler on behalf of this account.
+    // by EventBridge Scheduler for schedules of this account's default group (no confused deputy).
+    const stack = Stack.of(this);
     const scheduleRole = new Role(this, 'ScheduleRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
       }),
     });
     const cfnFunction = this.function.fn.node.defaultChild as CfnElement;
     Validations.of(scheduleRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(cfnFunction)}.Arn>:*]`,
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(cfnFunction)}.Arn>:*]`,
       reason:
         'The Lambda target grants invoke on the escalate function and its versions (ARN:*), nothing else.',
     });

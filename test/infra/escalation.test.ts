@@ -70,7 +70,7 @@ describe('the escalation schedule', () => {
     });
   });
 
-  it('assumes a role only EventBridge Scheduler of this account can take, allowed to invoke the function and dead-letter', () => {
+  it('assumes a role only EventBridge Scheduler can take for this account’s schedules, allowed to invoke the function and dead-letter', () => {
     const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0];
     const roleArn = schedule?.Properties.Target.RoleArn as { 'Fn::GetAtt': [string, string] };
     const roleId = roleArn['Fn::GetAtt'][0];
@@ -78,7 +78,25 @@ describe('the escalation schedule', () => {
     expect(role?.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       expect.objectContaining({
         Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':scheduler:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':schedule-group/default',
+                ],
+              ],
+            },
+          },
+        },
       }),
     ]);
     const actions = statementsOfRole({ Ref: roleId }).flatMap((s) => s.Action);
