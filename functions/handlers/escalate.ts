@@ -12,7 +12,7 @@ import { linkSigningKey } from '#lib/secrets.ts';
 
 const env = requireConfig('TABLE_NAME', 'MAIL_FROM', 'API_BASE_URL', 'LINK_SIGNING_SECRET_ARN');
 
-/** Some messages could not be sent, or some tasks failed: failing the run lets the Scheduler retry it. */
+/** Some messages could not be sent, or some tasks failed: failing the run makes Lambda retry it (async invoke). */
 export class EscalationIncompleteError extends Error {
   override name = 'EscalationIncompleteError';
 }

@@ -1,8 +1,9 @@
 // Reminders and escalation (催办): an EventBridge Scheduler schedule that runs the escalate function at a fixed
-// rate, with retries and a dead-letter queue for runs that keep failing.
+// rate, with retries and one dead-letter queue for runs that could not be delivered or kept failing.
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -51,6 +52,15 @@ export class Escalation extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    // The Scheduler invokes Lambda asynchronously: its retry policy and dead-letter queue cover delivery to
+    // Lambda; a run that fails (some message could not be sent) is retried by Lambda's asynchronous
+    // invocation and, when it keeps failing, recorded in the same queue.
+    // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+    this.function.fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the escalation schedule.',
@@ -86,7 +96,7 @@ export class Escalation extends Construct {
       target: new LambdaInvoke(this.function.fn, {
         role: scheduleRole,
         input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
-        // A failed run is retried within the hour; sweeps are idempotent, so a retry only finishes the work.
+        // Delivery to Lambda is retried within the hour (function errors: see configureAsyncInvoke above).
         retryAttempts: 2,
         maxEventAge: Duration.hours(1),
         deadLetterQueue: this.deadLetterQueue,

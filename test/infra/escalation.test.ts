@@ -57,6 +57,17 @@ describe('the escalation schedule', () => {
     });
   });
 
+  it('retries a run that failed (a message could not be sent) twice, then records it in the same queue', () => {
+    const { id } = escalateFunction();
+    const queueId = Object.keys(template.findResources('AWS::SQS::Queue'))[0];
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: id },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+  });
+
   it('has a dead-letter queue that refuses requests without TLS', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
