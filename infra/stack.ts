@@ -3,6 +3,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
 import { stateMachineArnIn } from '#workflows/machine.ts';
+import { Escalation } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { PilotFlowTable } from './constructs/table.ts';
@@ -18,6 +19,7 @@ export class PilotFlowStack extends Stack {
   readonly handlers: WorkflowHandlers;
   readonly launchProgramme: PilotFlowFunction;
   readonly linkSigningSecret: Secret;
+  readonly escalation: Escalation;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -61,5 +63,13 @@ export class PilotFlowStack extends Stack {
       environment: { PROGRAMME_STATE_MACHINE_ARN: this.workflows.programme.machine.stateMachineArn },
     }).bindTable(this.table.table, 'write');
     this.workflows.programme.machine.grantStartExecution(this.launchProgramme.fn);
+    this.escalation = new Escalation(this, 'Escalation', {
+      table: this.table.table,
+      mail,
+      linkSigningSecret: this.linkSigningSecret,
+      apiBaseUrl: context('apiBaseUrl') ?? DEFAULT_API_BASE_URL,
+      rate: context('escalationRate') ?? '1 hour',
+      ...(context('escalationReadAhead') ? { readAhead: context('escalationReadAhead')! } : {}),
+    });
   }
 }
