@@ -673,8 +673,8 @@ export class Engine {
     t.task = undefined;
     t.fanout = undefined;
     const target = next ?? (state.Next as string | undefined);
-    // A Catch's Next wins over the state's own End: a caught error in a last state goes to the handler.
-    if (target === undefined || (next === undefined && (state.Type === 'Succeed' || state.End === true))) {
+    // A catcher's Next wins over the state's own End: a caught error in the last state goes to the handler.
+    if (state.Type === 'Succeed' || (next === undefined && state.End === true) || target === undefined) {
       return await this.threadSucceeded(exec, t, output);
     }
     t.state = target;

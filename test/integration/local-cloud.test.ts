@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readAssembly } from '#local/cloud/assembly.ts';
@@ -142,6 +143,7 @@ describe('functions', () => {
       AWS_ENDPOINT_URL_SFN: cloud.endpoints.stepfunctions,
       AWS_ENDPOINT_URL_SESV2: cloud.endpoints.ses,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.endpoints.secretsmanager,
+      AWS_ENDPOINT_URL_LAMBDA: cloud.endpoints.lambda,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
     });
   });
@@ -194,6 +196,23 @@ describe('functions', () => {
     );
     const next = await cloud.invoke('Slow', { action: 'sleep', ms: 1 });
     expect(next).toMatchObject({ statusCode: 200, payload: { slept: 1 } });
+  });
+
+  test('the Lambda Invoke API serves the functions to SDK clients', async () => {
+    const client = new LambdaClient({ endpoint: cloud.endpoints.lambda, ...LOCAL_AWS });
+    const ok = await client.send(
+      new InvokeCommand({
+        FunctionName: cloud.lambda.find('Other')?.arn,
+        Payload: JSON.stringify({ action: 'env' }),
+      }),
+    );
+    const failed = await client.send(
+      new InvokeCommand({ FunctionName: 'Probe', Payload: '{"action":"fail"}' }),
+    );
+    client.destroy();
+    expect(JSON.parse(Buffer.from(ok.Payload ?? []).toString()).env.GREETING).toBe('bonjour');
+    expect(failed.FunctionError).toBe('Unhandled');
+    expect(JSON.parse(Buffer.from(failed.Payload ?? []).toString()).errorType).toBe('ProbeRejectedError');
   });
 
   test('a function unknown to the template cannot be invoked', async () => {

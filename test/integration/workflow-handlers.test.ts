@@ -2,6 +2,7 @@
 // Local and the local SES: what each stores and sends, that a retry changes nothing, and that malformed input
 // is refused with a clear error before anything is written.
 import { randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLinkSignature } from '#domain/links.ts';
 import { formFor } from '#domain/task-forms.ts';
@@ -402,5 +403,116 @@ describe('launch-programme', () => {
       name: 'ValidationError',
       message: expect.stringContaining('planYaml'),
     });
+  });
+});
+
+describe('every workflow handler', () => {
+  const count = async () => {
+    const out = await env.store.db.send(new ScanCommand({ TableName: env.store.table, Select: 'COUNT' }));
+    return out.Count ?? 0;
+  };
+  const HANDLERS: Array<[string, Record<string, unknown>, string]> = [
+    ['launch-programme', { planYaml: 42 }, 'planYaml'],
+    ['open-task', { ...openTaskEvent(), taskId: 'not-a-uuid' }, 'taskId'],
+    [
+      'close-task',
+      { programmeId: PROGRAMME, pilotId: 'gucheng', stage: 'launch', executionArn: EXECUTION, step: 'x' },
+      'taskId',
+    ],
+    [
+      'notify-failure',
+      { programmeId: PROGRAMME, pilotId: 'gucheng', stage: 'launch', executionArn: EXECUTION },
+      'error',
+    ],
+    ['send-notice', { notice: 'mobilisation', programmeId: PROGRAMME, executionArn: EXECUTION }, 'pilotId'],
+    [
+      'record-progress',
+      {
+        event: 'outcome',
+        programmeId: PROGRAMME,
+        pilotId: 'gucheng',
+        outcome: 'great',
+        executionArn: EXECUTION,
+      },
+      'outcome',
+    ],
+    ['await-pilots', { programmeId: PROGRAMME, executionArn: EXECUTION }, 'taskToken'],
+    [
+      'record-check',
+      {
+        programmeId: PROGRAMME,
+        pilotId: 'gucheng',
+        executionArn: EXECUTION,
+        checkNumber: 0,
+        taskId: randomUUID(),
+        decision: decision({}),
+      },
+      'checkNumber',
+    ],
+    [
+      'score-acceptance',
+      {
+        programmeId: PROGRAMME,
+        pilotId: 'gucheng',
+        executionArn: EXECUTION,
+        round: 1,
+        decisions: [{ outcome: 'maybe' }],
+      },
+      'decisions',
+    ],
+    ['compile-summary', { scope: 'county', programmeId: PROGRAMME, executionArn: EXECUTION }, 'scope'],
+    ['send-summary', { programmeId: PROGRAMME, executionArn: EXECUTION, taskId: randomUUID() }, 'decision'],
+  ];
+
+  it.each(HANDLERS)(
+    '%s refuses malformed input, naming the field, and writes and sends nothing',
+    async (name, event, field) => {
+      const [items, mails] = [await count(), (await env.mail()).length];
+      const error = await env.invoke(name, event).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'ValidationError' });
+      expect((error as Error).message).toMatch(new RegExp(`^invalid input: .*${field}`));
+      expect(await count()).toBe(items);
+      expect((await env.mail()).length).toBe(mails);
+    },
+  );
+});
+
+describe('compile-summary', () => {
+  it("stores the pilot's summary report and e-mails it once, however often it runs", async () => {
+    const before = (await env.mail()).length;
+    const event = { scope: 'pilot', programmeId: PROGRAMME, pilotId: 'caotang', executionArn: EXECUTION };
+    await env.invoke('compile-summary', event);
+    await env.invoke('compile-summary', event);
+    expect((await getPilot(env.store, PROGRAMME, 'caotang'))!.summary).toMatchObject({
+      pilotId: 'caotang',
+      outcome: 'in-progress',
+    });
+    const mail = (await env.mail()).slice(before);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.to).toEqual([
+      'caotang@xx-town.example',
+      'minzheng@xx-county.example',
+      'minzheng-office@xx-county.example',
+    ]);
+  });
+});
+
+describe('notify-failure', () => {
+  it('marks the programme failed when its own machine stops, and tells the lead unit', async () => {
+    const before = (await env.mail()).length;
+    await env.invoke('notify-failure', {
+      programmeId: PROGRAMME,
+      pilotId: '-',
+      stage: 'programme',
+      executionArn: `${EXECUTION}-programme`,
+      step: 'Were all pilots accepted?',
+      error: { Error: 'PilotFlow.NotAllAccepted', Cause: '1 of 2 pilots were accepted' },
+    });
+    expect((await getProgramme(env.store, PROGRAMME))!.status).toBe('failed');
+    const [mail] = (await env.mail()).slice(before);
+    expect(mail!.subject).toBe(
+      '【故障】关于城乡社区治理试点工作方案（Work plan for the urban–rural community governance pilot）：流程出错停止',
+    );
+    expect(mail!.text).toContain('1 of 2 pilots were accepted');
   });
 });

@@ -186,22 +186,6 @@ describe('Catch', () => {
     expect((theirs.output as { failure: { Error: string } }).failure.Error).toBe('Broken');
   });
 
-  it('follows the Catch of a state that also has End, instead of ending the execution', async () => {
-    const definition = {
-      StartAt: 'T',
-      States: {
-        T: { ...task('broken'), Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Stalled' }], End: true },
-        Stalled: { Type: 'Fail', Error: 'PilotFlow.Stalled', Cause: 'caught' },
-      },
-    };
-    const r = await run(h, definition, {});
-    expect(r.status).toBe('FAILED');
-    expect((await eventTypes(h.sfn, r.executionArn)).slice(-2)).toEqual([
-      'FailStateEntered',
-      'ExecutionFailed',
-    ]);
-  });
-
   it('lets States.ALL catch a custom error but not States.Runtime', async () => {
     const caught = await run(h, {
       StartAt: 'F',
