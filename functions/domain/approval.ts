@@ -567,11 +567,13 @@ export async function submitDecision(
 
   const form = taskForm(r.task);
   const values: Record<string, string> = {};
+  // Browsers submit a textarea's line breaks as CRLF (HTML form submission); one kind of line break is stored.
+  const text = (value: string) => value.replace(/\r\n?/g, '\n');
   for (const [name, value] of req.fields) {
-    if (name.startsWith(FIELD_PREFIX)) values[name.slice(FIELD_PREFIX.length)] = value;
+    if (name.startsWith(FIELD_PREFIX)) values[name.slice(FIELD_PREFIX.length)] = text(value);
   }
   const decisionValue = req.fields.get('decision');
-  const comment = req.fields.get('comment') ?? '';
+  const comment = text(req.fields.get('comment') ?? '');
   const checked = validateSubmission(form, { decision: decisionValue, comment, values });
   if (!checked.ok) {
     const input: FormInput = { comment, values, ...(decisionValue ? { decision: decisionValue } : {}) };

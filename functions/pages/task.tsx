@@ -324,7 +324,7 @@ export function TaskPage(props: {
         <div class={errors.comment ? 'field invalid' : 'field'}>
           <label for="comment">
             {tr(locale, T.comment)}
-            {commentHelp ? null : <span class="req">{tr(locale, T.commentOptional)}</span>}
+            {commentHelp ? null : <span class="opt">{tr(locale, T.commentOptional)}</span>}
           </label>
           {commentHelp ? (
             <span class="help" id="comment-help">

@@ -156,7 +156,7 @@ describe('the task page', () => {
         }),
       }),
     );
-    expect(acknowledgement).toContain('<label for="comment">意见<span class="req">（可选）</span></label>');
+    expect(acknowledgement).toContain('<label for="comment">意见<span class="opt">（可选）</span></label>');
     expect(acknowledgement).not.toContain('必填');
   });
 
