@@ -1,8 +1,10 @@
-import { ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
+import { stateMachineArnIn } from '#workflows/machine.ts';
 import { ApprovalApi } from './constructs/approval-api.ts';
+import { Escalation } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { PilotFlowTable } from './constructs/table.ts';
@@ -16,6 +18,7 @@ export class PilotFlowStack extends Stack {
   readonly launchProgramme: PilotFlowFunction;
   readonly linkSigningSecret: Secret;
   readonly approval: ApprovalApi;
+  readonly escalation: Escalation;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -45,12 +48,7 @@ export class PilotFlowStack extends Stack {
       ...(context('helpContact') ? { helpContact: context('helpContact')! } : {}),
     });
     // The Programme machine's name is fixed so that functions it calls can be granted on it without a cycle.
-    const programmeArn = this.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: `${this.stackName}-Programme`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const programmeArn = stateMachineArnIn(this, 'Programme');
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
       table: this.table.table,
       mail,
@@ -70,5 +68,13 @@ export class PilotFlowStack extends Stack {
       environment: { PROGRAMME_STATE_MACHINE_ARN: this.workflows.programme.machine.stateMachineArn },
     }).bindTable(this.table.table, 'write');
     this.workflows.programme.machine.grantStartExecution(this.launchProgramme.fn);
+    this.escalation = new Escalation(this, 'Escalation', {
+      table: this.table.table,
+      mail,
+      linkSigningSecret: this.linkSigningSecret,
+      apiBaseUrl: context('apiBaseUrl') ?? this.approval.url,
+      rate: context('escalationRate') ?? '1 hour',
+      ...(context('escalationReadAhead') ? { readAhead: context('escalationReadAhead')! } : {}),
+    });
   }
 }

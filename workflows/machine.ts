@@ -17,6 +17,24 @@ export interface WorkflowStateMachineProps {
   definition: (scope: Construct) => sfn.IChainable;
 }
 
+/** A state machine's name in a stack: `<stack>-<name>`, known before deployment. */
+export function stateMachineNameIn(scope: Construct, name: string): string {
+  return `${Stack.of(scope).stackName}-${name}`;
+}
+
+/**
+ * The ARN of the stack's state machine `name`, built from its name: functions that the machine invokes can be
+ * granted on it without a reference cycle (machine → function → role policy → machine).
+ */
+export function stateMachineArnIn(scope: Construct, name: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: stateMachineNameIn(scope, name),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
 export class WorkflowStateMachine extends Construct {
   readonly machine: sfn.StateMachine;
   /** The state machine's name, known before deployment (to grant on its ARN without a reference cycle). */
@@ -24,7 +42,7 @@ export class WorkflowStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkflowStateMachineProps) {
     super(scope, id);
-    this.stateMachineName = `${Stack.of(this).stackName}-${props.name}`;
+    this.stateMachineName = stateMachineNameIn(this, props.name);
     const logs = new LogGroup(this, 'Logs', {
       retention: RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -62,15 +80,5 @@ export class WorkflowStateMachine extends Construct {
           'whose names are only known at run time.',
       });
     }
-  }
-
-  /** The ARN of this state machine, built from its name (no reference to the resource). */
-  arnByName(): string {
-    return Stack.of(this).formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: this.stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
   }
 }

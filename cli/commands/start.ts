@@ -1,7 +1,7 @@
 // `pilotflow start`: runs the CDK app's assembly as the local cloud until Ctrl-C.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { startLocalCloud } from '#local/cloud/index.ts';
+import { type LocalCloud, startLocalCloud } from '#local/cloud/index.ts';
 
 interface StartOptions {
   dataDir: string;
@@ -63,24 +63,49 @@ While it runs, the clock answers at {api}/_local/clock (with the admin token):
   POST {"speed": 60}           one real second = one virtual minute
 The endpoints and the admin token are written to <data-dir>/endpoints.json.`,
     )
-    .action(async (options: StartOptions) => {
+    .action(async (options: StartOptions, command: Command) => {
+      // An explicit --port must be free; without one, 3000 is tried and another free port taken if it is busy.
+      const portGiven = command.getOptionValueSource('port') === 'cli';
       const started = performance.now();
       const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`.padStart(6);
-      const cloud = await startLocalCloud({
-        dataDir: options.dataDir,
-        port: options.port,
-        host: options.host,
-        ...(options.clock !== undefined ? { clock: options.clock } : {}),
-        speed: options.speed,
-        ...(options.plan !== undefined ? { plan: options.plan } : {}),
-        launch: options.launch,
-        ...(options.app !== undefined ? { app: options.app } : {}),
-        reuseAssembly: !options.resynth,
-        onProgress: (line) => console.log(`${elapsed()}  ${line}`),
-        log: (line) => console.warn(`${new Date().toISOString()}  ${line}`),
+      // Signals are handled from the first moment: while starting, Ctrl-C exits at once (the exit handlers
+      // kill DynamoDB Local and release the data directory); once running, it stops everything cleanly; a
+      // second Ctrl-C while stopping exits at once.
+      let cloud: LocalCloud | undefined;
+      let stopping = false;
+      let onSignal: (signal: NodeJS.Signals) => void = () => {};
+      const stopped = new Promise<void>((resolve) => {
+        onSignal = (signal) => {
+          if (!cloud || stopping) {
+            console.log(`\n${signal}: exiting now.`);
+            process.exit(130);
+          }
+          stopping = true;
+          console.log(`\n${signal}: stopping…`);
+          cloud.stop().then(resolve, (error: Error) => {
+            console.error(`could not stop cleanly: ${error.message}`);
+            resolve();
+          });
+        };
       });
-      const e = cloud.endpoints;
-      console.log(`
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        cloud = await startLocalCloud({
+          dataDir: options.dataDir,
+          ...(portGiven ? { port: options.port } : {}),
+          host: options.host,
+          ...(options.clock !== undefined ? { clock: options.clock } : {}),
+          speed: options.speed,
+          ...(options.plan !== undefined ? { plan: options.plan } : {}),
+          launch: options.launch,
+          ...(options.app !== undefined ? { app: options.app } : {}),
+          reuseAssembly: !options.resynth,
+          onProgress: (line) => console.log(`${elapsed()}  ${line}`),
+          log: (line) => console.warn(`${new Date().toISOString()}  ${line}`),
+        });
+        const e = cloud.endpoints;
+        console.log(`
 PilotFlow is running locally (ready in ${elapsed().trim()}).
   Dashboard       ${e.dashboard}
   Mailbox         ${e.mailbox}
@@ -91,21 +116,11 @@ PilotFlow is running locally (ready in ${elapsed().trim()}).
   Clock           ${new Date(cloud.clock.now()).toISOString()} at speed ${cloud.clock.speed}
 Endpoints as JSON: ${cloud.dataDir}/endpoints.json
 Press Ctrl-C to stop.`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          process.off('SIGINT', onInt);
-          process.off('SIGTERM', onTerm);
-          console.log(`\n${signal}: stopping…`);
-          cloud.stop().then(resolve, (error: Error) => {
-            console.error(`could not stop cleanly: ${error.message}`);
-            resolve();
-          });
-        };
-        const onInt = () => stop('SIGINT');
-        const onTerm = () => stop('SIGTERM');
-        process.on('SIGINT', onInt);
-        process.on('SIGTERM', onTerm);
-      });
+        await stopped;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       console.log('stopped.');
     });
 }

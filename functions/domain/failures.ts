@@ -3,9 +3,11 @@
 // stage is marked on the pilot, the lead unit is told by e-mail, and the audit trail says what happened.
 import { z } from 'zod';
 import { renderFailureNotice, renderStalledNotice } from '#email/notices.ts';
+import { ConflictError } from '#lib/errors.ts';
 import { STAGES, type StageName } from '#plan/kinds.ts';
 import { leadUnit } from '#plan/lookup.ts';
 import { recordStage } from '#store/pilots.ts';
+import { setProgrammeStatus } from '#store/programmes.ts';
 import { closeTask, getTask, listTasksOfPilot } from '#store/tasks.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
 
@@ -67,12 +69,17 @@ async function markStage(
   at: string,
 ) {
   if (!(STAGES as readonly string[]).includes(input.stage) || input.pilotId === '-') return;
-  await recordStage(deps.store, input.programmeId, input.pilotId, input.stage as StageName, {
-    status,
-    executionArn: input.executionArn,
-    ...(step ? { step } : {}),
-    updatedAt: at,
-  });
+  try {
+    await recordStage(deps.store, input.programmeId, input.pilotId, input.stage as StageName, {
+      status,
+      executionArn: input.executionArn,
+      ...(step ? { step } : {}),
+      updatedAt: at,
+    });
+  } catch (error) {
+    // A pilot the programme does not have (the very failure being reported): the lead unit is still told.
+    if (!(error instanceof ConflictError)) throw error;
+  }
 }
 
 /** A human task timed out: mark it, stop the rest of the execution's tasks, tell the lead unit. */
@@ -81,6 +88,9 @@ export async function closeStalledTask(deps: Deps, input: CloseTaskInput): Promi
   const at = deps.now().toISOString();
   const task = await getTask(deps.store, input.taskId);
   const closed = task ? await closeTask(deps.store, input.taskId, 'timed-out', at) : false;
+  // Decided or cancelled meanwhile (a countersign member whose sibling stalled first): nothing to report.
+  const status = closed ? 'timed-out' : (await getTask(deps.store, input.taskId))?.status;
+  if (status !== 'timed-out') return { closed: false };
   await auditOnce(deps, input.taskId, {
     programmeId: input.programmeId,
     pilotId: input.pilotId,
@@ -121,6 +131,13 @@ export async function notifyFailure(
       ? 0
       : await cancelOpenTasks(deps, input.programmeId, input.pilotId, input.executionArn, at);
   await markStage(deps, input, 'failed', input.step, at);
+  if (input.stage === 'programme') {
+    try {
+      await setProgrammeStatus(deps.store, input.programmeId, ['launched', 'running'], 'failed', at);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
   await auditOnce(deps, input.executionArn, {
     programmeId: input.programmeId,
     pilotId: input.pilotId,

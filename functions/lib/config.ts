@@ -2,6 +2,8 @@
 // is described here once; a handler states at load which ones it needs (`requireConfig`), so a function
 // deployed without one fails at start with the variable's name instead of at its first request.
 import { z } from 'zod';
+// time.ts alone, not the plan module's index: every function loads this module at start.
+import { isDuration } from '#plan/time.ts';
 
 const optionalUrl = z.url().optional();
 
@@ -29,6 +31,14 @@ const envSchema = z.object({
   PROGRAMME_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** Hours between escalation sweeps, for the reminder e-mails' wording. */
   ESCALATION_RATE_HOURS: z.coerce.number().positive().optional(),
+  /**
+   * How far past now the escalation sweep reads open tasks (ISO 8601 duration): at least the longest reminder
+   * lead time (remindBeforeDue) of any plan, or that plan's early reminders go out late.
+   */
+  ESCALATION_READ_AHEAD: z
+    .string()
+    .refine(isDuration, { error: 'not an ISO 8601 duration such as P7D' })
+    .default('P7D'),
   /** The Powertools service name. */
   POWERTOOLS_SERVICE_NAME: z.string().default('pilotflow'),
   /** Set by the local cloud: the dashboard shows its clock and mailbox controls. */

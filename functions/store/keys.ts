@@ -95,4 +95,12 @@ export const CONDITION = {
   linkIsActive: '#status = :active',
   /** Sending the same reminder or escalation level twice (overlapping sweeps, retries, restarts). */
   escalationLevelIs: 'escalationLevel = :expectedLevel',
+  /** Recording a level's delivery twice (two sweeps finishing the same level). */
+  escalationUndelivered: '(attribute_not_exists(escalationDelivered) OR escalationDelivered < :level)',
+  /** Resuming a level that the sweep which claimed it may still be delivering. */
+  escalationLeaseExpired: '(attribute_not_exists(escalationLeaseUntil) OR escalationLeaseUntil <= :now)',
+  /** Releasing a lease that another sweep has taken over since. */
+  escalationLeaseIs: 'escalationLeaseUntil = :lease',
+  /** Recording a sent message twice. */
+  escalationMessageNew: 'NOT contains(escalationSent, :messageId)',
 } as const;

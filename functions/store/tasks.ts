@@ -47,8 +47,16 @@ export interface TaskRecord {
   form: Record<string, unknown>;
   /** What the page shows besides the form: the previous round's comment, the problems to rectify, … */
   context?: Record<string, unknown>;
+  /** The highest reminder/escalation level claimed (0 none, 1 reminder, 2 supervisor, 3 leading group). */
   escalationLevel: number;
+  /** When the current level was claimed. */
   escalatedAt?: string;
+  /** The highest level whose messages all went out and whose audit event is written (absent: none). */
+  escalationDelivered?: number;
+  /** Ids of the reminder/escalation messages sent so far, so a resumed delivery sends only the rest. */
+  escalationSent?: string[];
+  /** Until when the sweep that claimed a level may still be delivering it (functions/store/escalation.ts). */
+  escalationLeaseUntil?: string;
   decision?: Decision;
   closedAt?: string;
   /** Set when the decision is stored and cleared once Step Functions has it: a crash between the two is retried. */
@@ -300,6 +308,7 @@ export async function closeTask(
 /**
  * Raises an open task's escalation level from `from` to `to`. Resolves to false, changing nothing, when the
  * level is no longer `from` or the task closed: so overlapping sweeps, retries and restarts act once.
+ * With `leaseUntil`, the caller also holds the level's delivery until then (functions/store/escalation.ts).
  */
 export async function raiseEscalation(
   store: Store,
@@ -307,16 +316,23 @@ export async function raiseEscalation(
   from: number,
   to: number,
   at: string,
+  leaseUntil?: string,
 ): Promise<boolean> {
   try {
     await store.db.send(
       new UpdateCommand({
         TableName: store.table,
         Key: keys.task(taskId),
-        UpdateExpression: 'SET escalationLevel = :to, escalatedAt = :at',
+        UpdateExpression: `SET escalationLevel = :to, escalatedAt = :at${leaseUntil ? ', escalationLeaseUntil = :lease' : ''}`,
         ConditionExpression: `${CONDITION.taskIsOpen} AND ${CONDITION.escalationLevelIs}`,
         ExpressionAttributeNames: STATUS_NAME,
-        ExpressionAttributeValues: { ...OPEN_VALUES, ':expectedLevel': from, ':to': to, ':at': at },
+        ExpressionAttributeValues: {
+          ...OPEN_VALUES,
+          ':expectedLevel': from,
+          ':to': to,
+          ':at': at,
+          ...(leaseUntil ? { ':lease': leaseUntil } : {}),
+        },
       }),
     );
     return true;

@@ -2,6 +2,7 @@
 // SES, a local Secrets Manager, the Step Functions runtime, the functions in worker threads, the HTTP APIs and
 // the schedules — all on one controllable clock. It has no list of resources of its own: whatever the
 // assembly contains runs, and nothing else (ARCHITECTURE.md).
+import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,11 +18,12 @@ import { type HttpApiDefinition, HttpApiServer, httpApisOf } from './http-api.ts
 import { LOCAL_ACCOUNT, Resolver } from './intrinsics.ts';
 import { LocalIssuer } from './jwt.ts';
 import { functionsOf, type InvokeResult, LambdaService, type LocalFunction } from './lambda.ts';
+import { LambdaEndpoint } from './lambda-endpoint.ts';
 import { acquireLock } from './lock.ts';
 import { Mailbox } from './mailbox.ts';
 import { type LocalSchedule, Scheduler, schedulesOf } from './schedules.ts';
 import { type LocalSecret, loadSecrets, SecretsServer } from './secrets.ts';
-import { type LocalSes, startSes } from './ses.ts';
+import { startSes } from './ses.ts';
 import { deployStateMachines, type LocalStateMachine, stateMachinesOf } from './state-machines.ts';
 import { ensureTable } from './tables.ts';
 
@@ -38,7 +40,10 @@ export interface LocalCloudOptions {
   assemblyDir?: string;
   /** Reuse the assembly when the app's inputs have not changed (default true). */
   reuseAssembly?: boolean;
-  /** The HTTP API's port (default 3000; 0 for any free port). The other services take the following free ports. */
+  /**
+   * The HTTP API's port: given, it must be free; 0 takes any free port; by default 3000, or any free port when
+   * 3000 is busy. The other services take the following free ports.
+   */
   port?: number;
   host?: string;
   /** Where the clock starts: an ISO date-time, `plan-start`, `now` or epoch ms (default: the stored time, else plan-start). */
@@ -68,6 +73,8 @@ export interface Endpoints {
   /** The web mailbox (and its store API, see Mailbox). */
   mailbox: string;
   secretsmanager: string;
+  /** The Lambda Invoke API of the local functions. */
+  lambda: string;
   /** The local administrator's token for JWT-protected routes and /_local/. */
   adminToken: string;
 }
@@ -119,7 +126,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   // Before anything slow: without Java there is no DynamoDB Local, and the error says how to fix it.
   assertJava();
   mkdirSync(dataDir, { recursive: true });
-  const releaseLock = acquireLock(dataDir);
+  const lock = acquireLock(dataDir);
+  // Released on a normal stop, and also when the process exits without one.
+  process.once('exit', lock);
+  const releaseLock = () => {
+    lock();
+    process.off('exit', lock);
+  };
   const stoppers: Array<() => Promise<void> | void> = [releaseLock];
   const stopAll = async () => {
     for (const stopper of stoppers.splice(0).reverse()) {
@@ -150,20 +163,26 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     saveClock(clock, clockFile);
 
-    const apiPort = options.port === 0 ? await freePort() : await freePort(options.port ?? 3000, host);
+    const apiPort =
+      options.port === 0 ? await freePort(undefined, host) : await freePort(options.port ?? 3000, host);
     if (options.port && apiPort !== options.port) {
       throw new Error(`port ${options.port} is in use: choose another with --port`);
     }
-    const [dynamoPort, sesPort, secretsPort, sfnPort] = (await freePorts(4, apiPort + 1, host)) as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [dynamoPort, sesPort, secretsPort, sfnPort, lambdaPort] = (await freePorts(
+      5,
+      apiPort + 1,
+      host,
+    )) as [number, number, number, number, number];
 
     // The slow parts run side by side: the synth (bundling), DynamoDB Local (a JVM) and SES.
     progress('DynamoDB Local: starting');
-    const dynamoStarting = startDynamoDb(dynamoPort, join(dataDir, 'dynamodb'), host);
+    const dynamoStarting = startDynamoDb(dynamoPort, join(dataDir, 'dynamodb'), host, (child) => {
+      // If this process dies without stopping (a signal while starting, a crash, process.exit), the JVM must
+      // not outlive it.
+      const kill = () => child.kill('SIGKILL');
+      process.once('exit', kill);
+      child.once('exit', () => process.off('exit', kill));
+    });
     const synth = synthesize({
       ...(options.app ? { app: options.app } : {}),
       outdir: options.assemblyDir ?? join(dataDir, 'assembly'),
@@ -172,29 +191,34 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       prune: options.assemblyDir === undefined,
       onProgress: progress,
     });
-    let dynamo: DynamoDbLocal;
-    let ses: LocalSes;
-    let assemblyDir: string;
-    try {
-      const sesStarting = startSes({ port: sesPort, host, dataDir });
-      [dynamo, ses, { dir: assemblyDir }] = await Promise.all([dynamoStarting, sesStarting, synth]);
-    } catch (error) {
-      // Stop whichever of them did start.
-      await Promise.allSettled([dynamoStarting.then((d) => d.stop())]);
-      throw error;
+    const sesStarting = startSes({ port: sesPort, host, dataDir });
+    const [dynamoResult, sesResult, synthResult] = await Promise.allSettled([
+      dynamoStarting,
+      sesStarting,
+      synth,
+    ]);
+    if (
+      dynamoResult.status === 'rejected' ||
+      sesResult.status === 'rejected' ||
+      synthResult.status === 'rejected'
+    ) {
+      // Stop whichever of them did start, and report the first failure.
+      if (dynamoResult.status === 'fulfilled') await dynamoResult.value.stop();
+      if (sesResult.status === 'fulfilled') await sesResult.value.close();
+      const failed = [dynamoResult, sesResult, synthResult].find((r) => r.status === 'rejected');
+      throw (failed as PromiseRejectedResult).reason;
     }
-    // If this process dies without stopping (a crash, process.exit), the JVM must not outlive it.
-    const killDynamo = () => dynamo.process.kill('SIGKILL');
-    process.once('exit', killDynamo);
-    stoppers.push(() => {
-      process.off('exit', killDynamo);
-      return dynamo.stop();
-    });
+    const dynamo = dynamoResult.value;
+    const ses = sesResult.value;
+    const assemblyDir = synthResult.value.dir;
+    stoppers.push(() => dynamo.stop());
     stoppers.push(() => ses.close());
     progress(`DynamoDB Local: ${dynamo.endpoint}`);
     progress(`SES: ${ses.url}`);
 
     const assembly = readAssembly(assemblyDir);
+    const elsewhere = notRunLocally(assembly.stacks);
+    if (elsewhere.length) progress(`not run locally: ${elsewhere.join(', ')}`);
     progress(
       `assembly: ${assembly.stacks.map((s) => s.stackName).join(', ')} (${relative(process.cwd(), assemblyDir) || assemblyDir})`,
     );
@@ -209,7 +233,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         const key = `${stack.stackName}/${logicalId}`;
         if (apiPorts.size === 0) apiPorts.set(key, apiPort);
         else {
-          const port = await freePort(Math.max(sfnPort, apiPort, ...extraPorts) + 1, host);
+          const port = await freePort(Math.max(lambdaPort, sfnPort, apiPort, ...extraPorts) + 1, host);
           extraPorts.push(port);
           apiPorts.set(key, port);
         }
@@ -267,6 +291,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_ENDPOINT_URL_SESV2: ses.url,
       AWS_ENDPOINT_URL_SES: ses.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsServer.url,
+      AWS_ENDPOINT_URL_LAMBDA: `http://${host}:${lambdaPort}`,
       PILOTFLOW_LOCAL: '1',
       LOCAL_MAILBOX_URL: mailboxUrl,
     };
@@ -284,6 +309,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       `functions: ${runnable.length}${functions.length > runnable.length ? ` (${functions.length - runnable.length} not runnable here)` : ''}`,
     );
     const invoke = (nameOrArn: string, payload: unknown) => lambda.invoke(nameOrArn, payload);
+    const lambdaEndpoint = await LambdaEndpoint.listen({
+      port: lambdaPort,
+      host,
+      find: (name) => lambda.find(name),
+      invoke: (name, payload, invokeOptions) => lambda.invoke(name, payload, invokeOptions),
+    });
+    stoppers.push(() => lambdaEndpoint.close());
 
     // Step Functions.
     const machines = [...resolvers.values()].flatMap((resolver) => stateMachinesOf(resolver));
@@ -426,7 +458,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const apiUrl = (servers[0] as HttpApiServer).url;
     const dashboardRoute = apis
       .flatMap((api) => api.routes)
-      .find((r) => r.segments?.[0] === 'dashboard' || r.segments?.[0] === 'admin');
+      .find((r) => r.method === 'GET' && (r.segments?.[0] === 'dashboard' || r.segments?.[0] === 'admin'));
     const endpoints: Endpoints = {
       api: apiUrl,
       dashboard: dashboardRoute ? `${apiUrl}/${dashboardRoute.segments?.[0]}` : `${apiUrl}/`,
@@ -435,6 +467,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ses: ses.url,
       mailbox: mailboxUrl,
       secretsmanager: secretsServer.url,
+      lambda: lambdaEndpoint.url,
       adminToken,
     };
 
@@ -479,14 +512,37 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
 }
 
+/** What the local cloud runs, and what has no local meaning (permissions, log groups, identities…). */
+const RUN =
+  /^AWS::(DynamoDB::(Global)?Table|Lambda::Function|StepFunctions::StateMachine|SecretsManager::Secret|ApiGatewayV2::(Api|Route|Integration|Authorizer|Stage)|Scheduler::Schedule)$/;
+const NO_LOCAL_MEANING =
+  /^(AWS::IAM::|AWS::Logs::|AWS::KMS::|AWS::CloudWatch::|AWS::Lambda::(Permission|EventInvokeConfig)$|AWS::CDK::Metadata$|AWS::Scheduler::ScheduleGroup$|AWS::SES::(EmailIdentity|ConfigurationSet|ConfigurationSetEventDestination)$)/;
+
+/** The template's resource types the local cloud does not run, with their counts (shown while starting). */
+function notRunLocally(stacks: CloudStack[]): string[] {
+  const counts = new Map<string, number>();
+  for (const stack of stacks) {
+    for (const resource of Object.values(stack.template.Resources ?? {})) {
+      if (RUN.test(resource.Type) || NO_LOCAL_MEANING.test(resource.Type)) continue;
+      counts.set(resource.Type, (counts.get(resource.Type) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([type, n]) => (n > 1 ? `${type} ×${n}` : type));
+}
+
 /**
  * Starts DynamoDB Local on `port`, or on another free port if something took that one while the JVM was
  * starting (it binds seconds after the port was found free).
  */
-async function startDynamoDb(port: number, dir: string, host: string): Promise<DynamoDbLocal> {
+async function startDynamoDb(
+  port: number,
+  dir: string,
+  host: string,
+  onSpawn: (child: ChildProcess) => void,
+): Promise<DynamoDbLocal> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startDynamoDbLocal({ port, dataDir: dir });
+      return await startDynamoDbLocal({ port, dataDir: dir, onSpawn });
     } catch (error) {
       if (attempt >= 3 || !/Address already in use|BindException/.test((error as Error).message)) throw error;
       port = await freePort(undefined, host);

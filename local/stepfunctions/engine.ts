@@ -673,7 +673,8 @@ export class Engine {
     t.task = undefined;
     t.fanout = undefined;
     const target = next ?? (state.Next as string | undefined);
-    if (state.Type === 'Succeed' || state.End === true || target === undefined) {
+    // A catcher's Next wins over the state's own End: a caught error in the last state goes to the handler.
+    if (state.Type === 'Succeed' || (next === undefined && state.End === true) || target === undefined) {
       return await this.threadSucceeded(exec, t, output);
     }
     t.state = target;

@@ -42,13 +42,19 @@ describe('one data directory, several starts', () => {
     await expect(startFixtureCloud({ dataDir })).rejects.toThrow(`already in use by pid ${process.pid}`);
   });
 
-  test('after a restart, over a stale lock, the clock continues and no schedule fire is repeated or skipped', async () => {
+  test('after a restart, over a stale lock, the clock continues, no schedule fire is repeated or skipped, and executions go on', async () => {
     await cloud.clock.advanceTo(FIXTURE_START + 2 * HOUR + 30 * 60_000);
     expect(await sortKeys('ticks')).toEqual([
       '2023-01-01T00:00:00Z',
       '2023-01-01T01:00:00Z',
       '2023-01-01T02:00:00Z',
     ]);
+    const [machine] = cloud.resources.stateMachines;
+    const { executionArn } = await cloud.runtime.startExecution({
+      stateMachineArn: machine?.arn,
+      input: '{}',
+    });
+    await cloud.whenIdle();
     await cloud.stop();
     writeFileSync(join(dataDir, 'pilotflow.lock'), JSON.stringify({ pid: deadPid() }));
 
@@ -62,6 +68,11 @@ describe('one data directory, several starts', () => {
       '2023-01-01T03:00:00Z',
     ]);
     expect(await sortKeys('items', 'LAUNCH')).toHaveLength(1);
+
+    // The execution that was waiting for a day when the cloud stopped finishes on the restarted clock.
+    expect((await cloud.runtime.describeExecution({ executionArn })).status).toBe('RUNNING');
+    await cloud.clock.advance(24 * HOUR);
+    expect((await cloud.runtime.describeExecution({ executionArn })).status).toBe('SUCCEEDED');
   });
 
   test('a function removed from the CDK app is gone from the local cloud', async () => {

@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readAssembly } from '#local/cloud/assembly.ts';
@@ -110,6 +111,15 @@ describe('schedules', () => {
     const { ticks } = await payloadOf('Probe', { action: 'ticks' });
     expect(ticks).toEqual(['2023-01-01T00:00:00Z', '2023-01-01T01:00:00Z', '2023-01-01T02:00:00Z']);
   });
+
+  test('a cron schedule in the county’s time zone starts the state machine with its input', async () => {
+    const [machine] = cloud.resources.stateMachines;
+    const { executions } = await cloud.runtime.listExecutions({ stateMachineArn: machine?.arn });
+    expect(executions).toHaveLength(1);
+    const execution = await cloud.runtime.describeExecution({ executionArn: executions[0]?.executionArn });
+    expect(execution.startDate).toEqual(new Date('2023-01-01T01:00:00Z'));
+    expect(JSON.parse(execution.input ?? '{}')).toEqual({ from: 'schedule' });
+  });
 });
 
 describe('functions', () => {
@@ -133,8 +143,14 @@ describe('functions', () => {
       AWS_ENDPOINT_URL_SFN: cloud.endpoints.stepfunctions,
       AWS_ENDPOINT_URL_SESV2: cloud.endpoints.ses,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: cloud.endpoints.secretsmanager,
+      AWS_ENDPOINT_URL_LAMBDA: cloud.endpoints.lambda,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
     });
+  });
+
+  test('functions reach the embedded Step Functions runtime through the SFN client', async () => {
+    const { machines } = await payloadOf('Probe', { action: 'machines' });
+    expect(machines).toEqual(cloud.resources.stateMachines.map((m) => m.arn));
   });
 
   test('a function gets a Lambda-shaped context', async () => {
@@ -180,6 +196,23 @@ describe('functions', () => {
     );
     const next = await cloud.invoke('Slow', { action: 'sleep', ms: 1 });
     expect(next).toMatchObject({ statusCode: 200, payload: { slept: 1 } });
+  });
+
+  test('the Lambda Invoke API serves the functions to SDK clients', async () => {
+    const client = new LambdaClient({ endpoint: cloud.endpoints.lambda, ...LOCAL_AWS });
+    const ok = await client.send(
+      new InvokeCommand({
+        FunctionName: cloud.lambda.find('Other')?.arn,
+        Payload: JSON.stringify({ action: 'env' }),
+      }),
+    );
+    const failed = await client.send(
+      new InvokeCommand({ FunctionName: 'Probe', Payload: '{"action":"fail"}' }),
+    );
+    client.destroy();
+    expect(JSON.parse(Buffer.from(ok.Payload ?? []).toString()).env.GREETING).toBe('bonjour');
+    expect(failed.FunctionError).toBe('Unhandled');
+    expect(JSON.parse(Buffer.from(failed.Payload ?? []).toString()).errorType).toBe('ProbeRejectedError');
   });
 
   test('a function unknown to the template cannot be invoked', async () => {

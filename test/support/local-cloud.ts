@@ -9,7 +9,7 @@ import { freePort } from '#local/ports.ts';
 
 export const FIXTURE_APP = fileURLToPath(new URL('../fixtures/cloud-app/app.ts', import.meta.url));
 export const FIXTURE_PLAN = fileURLToPath(new URL('../fixtures/cloud-app/plan.yaml', import.meta.url));
-const ASSEMBLY_CACHE = fileURLToPath(
+export const ASSEMBLY_CACHE = fileURLToPath(
   new URL('../../node_modules/.cache/pilotflow/test-assemblies', import.meta.url),
 );
 
@@ -24,7 +24,7 @@ export function tempDataDir(): string {
  * A free port below the kernel's ephemeral range (32768 and up on Linux), so that the ports following it,
  * which the other services take, are not handed out to outgoing connections in the meantime.
  */
-async function basePort(): Promise<number> {
+export async function basePort(): Promise<number> {
   for (;;) {
     const port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
     if (port < 30_000) return port;

@@ -7,10 +7,10 @@ import { buildApp } from '#infra/build.ts';
 
 type CfnTemplate = { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
 
-export function synthApp() {
+export function synthApp(context: Record<string, unknown> = {}) {
   return buildApp({
     outdir: mkdtempSync(join(tmpdir(), 'pilotflow-cdk-')),
-    context: { 'aws:cdk:bundling-stacks': [] },
+    context: { 'aws:cdk:bundling-stacks': [], ...context },
   });
 }
 

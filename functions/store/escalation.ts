@@ -1,0 +1,146 @@
+// The delivery of a task's reminder or escalation level, at least once and each message once:
+//   claim   raiseEscalation(from, to, at, leaseUntil) — one sweep wins the level and holds it until leaseUntil;
+//   send    each message, recording its id on the task right after the provider accepted it;
+//   finish  completeEscalation — the level is marked delivered and its audit event written, in one transaction.
+// A sweep that fails to send releases its lease at once; one that crashes keeps it until it expires. Then a
+// later sweep resumes the level (resumeEscalation) and sends only the messages not yet recorded. A message is
+// sent twice only if the process dies between the provider accepting it and the record of it.
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditItem, type NewAuditEvent } from './audit.ts';
+import { CONDITION, keys } from './keys.ts';
+import { isConditionFailure, type Store } from './store.ts';
+import { listOpenTasksDueBy, type TaskRecord } from './tasks.ts';
+
+export { raiseEscalation } from './tasks.ts';
+
+/** The index's pages of open tasks due up to `dueBy`, earliest due first. */
+export async function* openTasksDueBy(
+  store: Store,
+  dueBy: string,
+  pageSize: number,
+): AsyncGenerator<{ tasks: TaskRecord[]; scanned: number }> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await listOpenTasksDueBy(store, dueBy, { limit: pageSize, ...(start ? { start } : {}) });
+    yield page;
+    start = page.next;
+  } while (start);
+}
+
+async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Takes over a claimed but undelivered level whose lease has expired (the sweep that claimed it crashed or
+ * gave up). Resolves to false when the task closed, moved on, was delivered or is still leased.
+ */
+export function resumeEscalation(
+  store: Store,
+  taskId: string,
+  level: number,
+  now: string,
+  leaseUntil: string,
+): Promise<boolean> {
+  return conditionally(() =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET escalationLeaseUntil = :lease',
+        ConditionExpression: [
+          CONDITION.taskIsOpen,
+          CONDITION.escalationLevelIs,
+          CONDITION.escalationUndelivered,
+          CONDITION.escalationLeaseExpired,
+        ].join(' AND '),
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':open': 'open',
+          ':expectedLevel': level,
+          ':level': level,
+          ':now': now,
+          ':lease': leaseUntil,
+        },
+      }),
+    ),
+  );
+}
+
+/** Ends a lease early (sending failed) so a retry need not wait for it; no-op if another sweep holds it now. */
+export function releaseEscalation(
+  store: Store,
+  taskId: string,
+  leaseUntil: string,
+  now: string,
+): Promise<boolean> {
+  return conditionally(() =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET escalationLeaseUntil = :now',
+        ConditionExpression: CONDITION.escalationLeaseIs,
+        ExpressionAttributeValues: { ':lease': leaseUntil, ':now': now },
+      }),
+    ),
+  );
+}
+
+/** Records that a message went out (idempotent: a recorded id stays recorded once). */
+export async function recordEscalationMessage(
+  store: Store,
+  taskId: string,
+  messageId: string,
+): Promise<void> {
+  await conditionally(() =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET escalationSent = list_append(if_not_exists(escalationSent, :none), :ids)',
+        ConditionExpression: `${CONDITION.exists} AND ${CONDITION.escalationMessageNew}`,
+        ExpressionAttributeValues: { ':none': [], ':ids': [messageId], ':messageId': messageId },
+      }),
+    ),
+  );
+}
+
+/**
+ * Marks `level` delivered and appends its audit event, in one transaction, so the event exists exactly when
+ * the level is done. Resolves to false when the level was delivered already (by another sweep). The task
+ * need not be open: a task decided while its level was going out still gets the event for what was sent.
+ */
+export function completeEscalation(
+  store: Store,
+  taskId: string,
+  level: number,
+  event: NewAuditEvent,
+): Promise<boolean> {
+  return conditionally(() =>
+    store.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: store.table,
+              Key: keys.task(taskId),
+              UpdateExpression: 'SET escalationDelivered = :level REMOVE escalationLeaseUntil',
+              ConditionExpression: `${CONDITION.escalationLevelIs} AND ${CONDITION.escalationUndelivered}`,
+              ExpressionAttributeValues: { ':expectedLevel': level, ':level': level },
+            },
+          },
+          {
+            Put: { TableName: store.table, Item: auditItem(event), ConditionExpression: CONDITION.isNew },
+          },
+        ],
+      }),
+    ),
+  );
+}

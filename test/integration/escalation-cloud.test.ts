@@ -1,0 +1,176 @@
+// Reminders and escalation end to end on the local cloud: the project's own CDK app, its EventBridge Scheduler
+// schedule firing the escalate function on the cloud's clock, DynamoDB Local, the local Secrets Manager and
+// the local SES. Tasks are stored as the open-task function stores them; then the clock moves.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkSignature } from '#domain/links.ts';
+import type { LocalCloud, Mail } from '#local/cloud/index.ts';
+import { startLocalCloud } from '#local/cloud/index.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import type { Plan } from '#plan/index.ts';
+import { listAuditOfTask } from '#store/audit.ts';
+import { getLink } from '#store/links.ts';
+import { createStore, type Store } from '#store/store.ts';
+import { decideTask, getTask } from '#store/tasks.ts';
+import { DAY, HOUR, openTask, samplePlan, storeProgramme } from '#test/support/escalation.ts';
+import { ASSEMBLY_CACHE, basePort, tempDataDir } from '#test/support/local-cloud.ts';
+
+// The cloud starts an hour before the mobilisation meeting (2023-01-10 09:30 in Asia/Shanghai); the hourly
+// schedule then fires on the meeting's hour and every hour after it.
+const OPENED = Date.parse('2023-01-10T01:30:00.000Z');
+const DUE = OPENED + 3 * DAY;
+
+let cloud: LocalCloud;
+let store: Store;
+let plan: Plan;
+let signingKey: string;
+let escalate: string;
+let apiBaseUrl: string;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({
+    dataDir: tempDataDir(),
+    assemblyDir: ASSEMBLY_CACHE,
+    port: await basePort(),
+    clock: OPENED - HOUR,
+    speed: 0,
+    launch: false,
+    log: () => {},
+  });
+  const fn = cloud.resources.functions.find((f) => f.environment.POWERTOOLS_SERVICE_NAME === 'escalate');
+  if (!fn) throw new Error('the app has no escalate function');
+  escalate = fn.name;
+  apiBaseUrl = fn.environment.API_BASE_URL ?? '';
+  store = createStore(fn.environment.TABLE_NAME ?? '', { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+  const secrets = new SecretsManagerClient({ endpoint: cloud.endpoints.secretsmanager, ...LOCAL_AWS });
+  signingKey =
+    (await secrets.send(new GetSecretValueCommand({ SecretId: fn.environment.LINK_SIGNING_SECRET_ARN })))
+      .SecretString ?? '';
+  secrets.destroy();
+  plan = await samplePlan();
+  await storeProgramme(store, plan);
+}, 300_000);
+
+afterAll(async () => {
+  store?.db.destroy();
+  await cloud?.stop();
+});
+
+/** The mail about one task: its assignees' links or its dashboard page. */
+async function mailAbout(taskId: string, linkIds: string[]): Promise<Mail[]> {
+  const dashboard = `${apiBaseUrl}/admin/tasks/${taskId}`;
+  return (await cloud.mailbox.list()).filter((m) =>
+    m.links.some((l) => l === dashboard || linkIds.some((id) => l.includes(`/a/${id}?`))),
+  );
+}
+
+const recipients = (mails: Mail[]) => mails.map((m) => m.to.join(',')).sort();
+
+async function advanceTo(at: number): Promise<void> {
+  await cloud.clock.advanceTo(at);
+  await cloud.whenIdle();
+}
+
+describe('the escalation schedule on the local cloud’s clock (sample plan)', () => {
+  let ack: Awaited<ReturnType<typeof openTask>>;
+  let decided: Awaited<ReturnType<typeof openTask>>;
+
+  it('runs the escalate function every hour from the cloud’s start', () => {
+    const schedule = cloud.resources.schedules.find((s) => s.expression === 'rate(1 hour)');
+    expect(schedule?.targetArn).toContain(escalate);
+  });
+
+  it('sends nothing before the reminder is due', async () => {
+    ack = await openTask(store, plan, OPENED, {}, signingKey);
+    decided = await openTask(
+      store,
+      plan,
+      OPENED,
+      {
+        pilotId: 'caotang',
+        assignees: [{ name: '吴倩', email: 'caotang@xx-town.example', unitId: 'caotang' }],
+      },
+      signingKey,
+    );
+
+    await advanceTo(DUE - 2 * DAY - 1);
+
+    expect(await cloud.mailbox.list()).toEqual([]);
+  });
+
+  it('reminds the assignee two days before the due time, with their original link', async () => {
+    await advanceTo(DUE - 2 * DAY);
+
+    const mails = await mailAbout(ack.task.taskId, [ack.links[0]?.linkId ?? '']);
+    expect(recipients(mails)).toEqual(['gucheng@xx-town.example']);
+    const link = await getLink(store, ack.links[0]?.linkId ?? '');
+    const original = `${apiBaseUrl}/a/${link?.linkId}?sig=${link ? linkSignature(signingKey, link) : ''}`;
+    expect(mails[0]?.links).toContain(original);
+    expect(mails[0]?.subject).toContain('【催办】');
+  });
+
+  it('sends no escalation for a task decided before its due date', async () => {
+    await decideTask(store, decided.task.taskId, {
+      outcome: 'approve',
+      comment: '已确认',
+      form: {},
+      decidedBy: decided.task.assignees[0] ?? { name: '', email: '' },
+      decidedAt: new Date(DUE - DAY).toISOString(),
+      linkId: decided.links[0]?.linkId ?? '',
+    });
+
+    await advanceTo(DUE + 6 * DAY);
+
+    const mails = await mailAbout(decided.task.taskId, [decided.links[0]?.linkId ?? '']);
+    expect(recipients(mails)).toEqual(['caotang@xx-town.example']);
+    expect((await listAuditOfTask(store, decided.task.taskId)).map((e) => e.action)).toEqual([
+      'reminder.sent',
+    ]);
+  });
+
+  it('escalated the open task at its due time and to the leading group three days later, and nothing more', async () => {
+    const mails = await mailAbout(ack.task.taskId, [ack.links[0]?.linkId ?? '']);
+    expect(recipients(mails)).toEqual([
+      'gucheng@xx-town.example',
+      'gucheng@xx-town.example',
+      'lingdaoxiaozu@xx-county.example',
+      'shehuishiwu@xx-town.example',
+    ]);
+    const history = await listAuditOfTask(store, ack.task.taskId);
+    expect(history.map((e) => [e.action, e.at])).toEqual([
+      ['reminder.sent', new Date(DUE - 2 * DAY).toISOString()],
+      ['escalation.supervisor-notified', new Date(DUE).toISOString()],
+      ['escalation.leading-group-notified', new Date(DUE + 3 * DAY).toISOString()],
+    ]);
+  });
+
+  it('sends each message once when two runs overlap', async () => {
+    const now = cloud.clock.now();
+    const late = await openTask(
+      store,
+      plan,
+      now - 7 * DAY,
+      {
+        pilotId: 'donghelu',
+        assignees: [{ name: '孙丽', email: 'donghelu@xx-town.example', unitId: 'donghelu' }],
+      },
+      signingKey,
+    );
+
+    const runs = await Promise.all([
+      cloud.invoke(escalate, { trigger: 'manual' }),
+      cloud.invoke(escalate, { trigger: 'manual' }),
+    ]);
+
+    expect(runs.map((r) => r.functionError)).toEqual([undefined, undefined]);
+    const sent = runs.map((r) => (r.payload as { messagesSent: number }).messagesSent);
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(3);
+    const mails = await mailAbout(late.task.taskId, [late.links[0]?.linkId ?? '']);
+    expect(recipients(mails)).toEqual([
+      'donghelu@xx-town.example',
+      'lingdaoxiaozu@xx-county.example',
+      'shehuishiwu@xx-town.example',
+    ]);
+    expect((await getTask(store, late.task.taskId))?.escalationLevel).toBe(3);
+  });
+});

@@ -1,0 +1,57 @@
+// Template tables in DynamoDB Local across template changes, as CloudFormation updates them: indexes added
+// and removed on the existing table (its items kept), and a changed key schema refused rather than replaced.
+import { randomUUID } from 'node:crypto';
+import { DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, inject, test } from 'vitest';
+import { ensureTable, type TemplateResource } from '#local/cloud/tables.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+
+const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), ...LOCAL_AWS });
+afterAll(() => client.destroy());
+
+const S = (name: string) => ({ AttributeName: name, AttributeType: 'S' });
+const keys = (pk: string, sk: string) => [
+  { AttributeName: pk, KeyType: 'HASH' },
+  { AttributeName: sk, KeyType: 'RANGE' },
+];
+
+function table(indexes: string[], pk = 'pk'): TemplateResource {
+  return {
+    Type: 'AWS::DynamoDB::Table',
+    Properties: {
+      KeySchema: keys(pk, 'sk'),
+      AttributeDefinitions: [S(pk), S('sk'), ...indexes.flatMap((i) => [S(`${i}pk`), S(`${i}sk`)])],
+      GlobalSecondaryIndexes: indexes.map((i) => ({
+        IndexName: i,
+        KeySchema: keys(`${i}pk`, `${i}sk`),
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    },
+  };
+}
+
+describe('a template table that already exists', () => {
+  test('gains the indexes the template added and loses the ones it dropped, keeping its items', async () => {
+    const name = `tables-${randomUUID()}`;
+    await ensureTable(client, table(['byParent', 'byDue']), name);
+    await client.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'a' }, sk: { S: 'b' } } }));
+
+    await ensureTable(client, table(['byParent', 'byAssignee']), name);
+
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual([
+      'byAssignee',
+      'byParent',
+    ]);
+    expect((await client.send(new ScanCommand({ TableName: name }))).Count).toBe(1);
+  });
+
+  test('is not replaced when the template changes its key schema: the error says what to do', async () => {
+    const name = `tables-${randomUUID()}`;
+    await ensureTable(client, table([]), name);
+    await expect(ensureTable(client, table([], 'id'), name)).rejects.toThrow(
+      /key schema.*remove the data directory/,
+    );
+  });
+});

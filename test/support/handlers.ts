@@ -1,0 +1,146 @@
+// Runs the workflow handlers in this process, as Lambda would: configuration through the environment (set
+// before a handler module is first imported: functions/lib/config.ts reads it once), AWS clients pointed at
+// DynamoDB Local, aws-ses-v2-local and a Secrets Manager that serves the link-signing key. One per test file
+// (vitest gives every file its own modules and environment).
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+import { inject } from 'vitest';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import type { Store } from '#store/store.ts';
+import { freshStore } from './store.ts';
+
+export const LINK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:link-signing-key-AbCdEf';
+export const PROGRAMME_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:PilotFlow-Programme';
+export const API_BASE_URL = 'https://api.xx-county.example';
+
+export interface SentMail {
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface HandlerEnv {
+  store: Store;
+  linkKey: string;
+  /** Invokes `functions/handlers/<name>.ts` with `event`. */
+  invoke: <T = unknown>(name: string, event: unknown) => Promise<T>;
+  /** The mail the local SES received, oldest first. */
+  mail: () => Promise<SentMail[]>;
+  close: () => Promise<void>;
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    );
+  });
+}
+
+/** A Secrets Manager endpoint that knows one secret (GetSecretValue only: all open-task asks for). */
+async function startSecrets(arn: string, value: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const { SecretId } = JSON.parse(body || '{}') as { SecretId?: string };
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue' || SecretId !== arn) {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such secret' }));
+        return;
+      }
+      res.end(JSON.stringify({ ARN: arn, Name: 'link-signing-key', SecretString: value, VersionId: 'v1' }));
+    });
+  });
+  await listen(server);
+  return server;
+}
+
+async function startSes(): Promise<{ server: Server; url: string }> {
+  type Start = (config: { host: string; port: number }) => Promise<Server>;
+  // CommonJS with `exports.default`: Node gives the exports object as default, vitest may unwrap it once.
+  const mod = (await import('aws-ses-v2-local')) as unknown as { default: Start | { default: Start } };
+  const start = typeof mod.default === 'function' ? mod.default : mod.default.default;
+  const server = await start({ host: '127.0.0.1', port: 0 });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const context = (name: string): Context =>
+  ({
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomBytes(8).toString('hex'),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  }) as Context;
+
+export async function startHandlerEnv(): Promise<HandlerEnv> {
+  const store = await freshStore();
+  const linkKey = randomBytes(48).toString('base64url');
+  const secrets = await startSecrets(LINK_SECRET_ARN, linkKey);
+  const ses = await startSes();
+  const secretsUrl = `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`;
+  Object.assign(process.env, {
+    TABLE_NAME: store.table,
+    MAIL_FROM: 'PilotFlow <pilotflow@xx-county.example>',
+    API_BASE_URL,
+    LINK_SIGNING_SECRET_ARN: LINK_SECRET_ARN,
+    PROGRAMME_STATE_MACHINE_ARN: PROGRAMME_MACHINE_ARN,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
+    AWS_ENDPOINT_URL_SESV2: ses.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  return {
+    store,
+    linkKey,
+    async invoke<T>(name: string, event: unknown): Promise<T> {
+      const mod = (await import(`../../functions/handlers/${name}.ts`)) as {
+        handler: (event: unknown, context: Context) => Promise<T>;
+      };
+      return mod.handler(event, context(name));
+    },
+    async mail() {
+      const res = await fetch(`${ses.url}/store`);
+      const { emails } = (await res.json()) as {
+        emails: Array<{
+          from: string;
+          destination: { to?: string[]; cc?: string[] };
+          subject: string;
+          body: { text?: string; html?: string };
+        }>;
+      };
+      return emails.map((e) => ({
+        from: e.from,
+        to: e.destination.to ?? [],
+        cc: e.destination.cc ?? [],
+        subject: e.subject,
+        text: e.body.text ?? '',
+        html: e.body.html ?? '',
+      }));
+    },
+    async close() {
+      await new Promise<void>((resolve) => ses.server.close(() => resolve()));
+      await new Promise<void>((resolve) => secrets.close(() => resolve()));
+    },
+  };
+}

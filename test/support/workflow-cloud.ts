@@ -1,0 +1,132 @@
+// The local cloud running PilotFlow's own CDK app for the workflow tests, with the workflow test plan
+// (test/fixtures/workflow-plan.yaml), a paused clock, and the way an official acts: read the task e-mail from
+// the mailbox, take its link, decide.
+//
+// Deciding goes through `decideThroughLink`, a STAND-IN FOR THE APPROVAL PAGE until that page is on main:
+// it resolves the e-mailed link as the page does (link id → link → task), records the decision once with
+// decideTask, and reports `{ outcome, comment, form, decidedBy, decidedAt }` with SendTaskSuccess.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { getLink } from '#store/links.ts';
+import { createStore, type Store } from '#store/store.ts';
+import { clearCallbackPending, decideTask, getTask, type TaskRecord } from '#store/tasks.ts';
+
+export const WORKFLOW_PLAN = fileURLToPath(new URL('../fixtures/workflow-plan.yaml', import.meta.url));
+const ASSEMBLY_CACHE = fileURLToPath(
+  new URL('../../node_modules/.cache/pilotflow/test-assemblies', import.meta.url),
+);
+
+/** Midnight of 1 January 2023 in Asia/Shanghai, where the workflow tests start. */
+export const START = Date.parse('2022-12-31T16:00:00.000Z');
+
+export interface WorkflowCloud {
+  cloud: LocalCloud;
+  store: Store;
+  stop: () => Promise<void>;
+}
+
+export async function startWorkflowCloud(): Promise<WorkflowCloud> {
+  const cloud = await startLocalCloud({
+    dataDir: mkdtempSync(join(tmpdir(), 'pilotflow-workflow-')),
+    assemblyDir: ASSEMBLY_CACHE,
+    port: 0,
+    speed: 0,
+    clock: START,
+    plan: WORKFLOW_PLAN,
+    log: () => {},
+  });
+  const table = cloud.resources.tables[0];
+  if (!table) throw new Error('the assembly has no table');
+  const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+  return { cloud, store, stop: () => cloud.stop() };
+}
+
+/** Moves the clock to an instant and waits until every function and execution it woke has settled. */
+export async function advanceTo(cloud: LocalCloud, iso: string): Promise<void> {
+  await cloud.clock.advanceTo(Date.parse(iso));
+  await cloud.whenIdle();
+}
+
+/** The approval link in a task e-mail: `<api>/a/<linkId>?sig=…`. */
+export function approvalLink(mail: Mail): { url: string; linkId: string } {
+  const url = mail.links.find((l) => /\/a\/[A-Za-z0-9_-]{24}\?sig=/.test(l));
+  if (!url) throw new Error(`no approval link in "${mail.subject}"`);
+  return { url, linkId: new URL(url).pathname.split('/').pop()! };
+}
+
+/** Reads task e-mails the way an official works through an inbox: each one once, oldest first. */
+export class Inbox {
+  private readonly seen = new Set<string>();
+  private readonly cloud: LocalCloud;
+  constructor(cloud: LocalCloud) {
+    this.cloud = cloud;
+  }
+
+  /** The next unread e-mail to `to` whose subject contains `subject` (waits a little for it to arrive). */
+  async next(to: string, subject: string): Promise<Mail> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const mail = (await this.cloud.mailbox.list({ to, subject })).find((m) => !this.seen.has(m.id));
+      if (mail) {
+        this.seen.add(mail.id);
+        return mail;
+      }
+      if (Date.now() > deadline) {
+        const all = (await this.cloud.mailbox.list({ to })).map((m) => m.subject);
+        throw new Error(`no unread mail to ${to} about "${subject}"; their mail: ${JSON.stringify(all)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+export interface OfficialDecision {
+  outcome: 'approve' | 'return' | 'reject';
+  comment?: string;
+  form?: Record<string, unknown>;
+}
+
+/**
+ * STAND-IN FOR THE APPROVAL PAGE: decides the task behind an e-mailed link as its assignee, once, and lets
+ * the execution go on. Resolves to the task as it was decided.
+ */
+export async function decideThroughLink(
+  wf: WorkflowCloud,
+  mail: Mail,
+  decision: OfficialDecision,
+): Promise<TaskRecord> {
+  const { linkId } = approvalLink(mail);
+  const link = await getLink(wf.store, linkId);
+  if (!link) throw new Error(`link ${linkId} is unknown`);
+  const decided = {
+    outcome: decision.outcome,
+    comment: decision.comment ?? '',
+    form: decision.form ?? {},
+    decidedBy: link.assignee,
+    decidedAt: new Date(wf.cloud.clock.now()).toISOString(),
+  };
+  const result = await decideTask(wf.store, link.taskId, { ...decided, linkId });
+  expect(result.kind, `deciding "${mail.subject}"`).toBe('decided');
+  const task = (await getTask(wf.store, link.taskId))!;
+  await wf.cloud.runtime.sendTaskSuccess({ taskToken: task.taskToken, output: JSON.stringify(decided) });
+  await clearCallbackPending(wf.store, link.taskId);
+  await wf.cloud.whenIdle();
+  return task;
+}
+
+/** The status of the execution named `name` of the state machine whose name ends with `machine`. */
+export async function executionStatus(
+  cloud: LocalCloud,
+  machine: string,
+  name: string,
+): Promise<string | undefined> {
+  const sm = cloud.resources.stateMachines.find((m) => m.name.endsWith(`-${machine}`));
+  if (!sm) throw new Error(`no state machine ${machine}`);
+  const { executions } = await cloud.runtime.listExecutions({ stateMachineArn: sm.arn });
+  return executions?.find((e: { name?: string }) => e.name === name)?.status;
+}
