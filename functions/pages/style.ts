@@ -34,6 +34,7 @@ form{margin-top:1.5rem}
 .field{margin:0 0 1.25rem;padding:0;border:0;min-width:0}
 label,legend{display:block;font-weight:600;margin-bottom:.25rem;padding:0}
 .req{color:#b91c1c;font-weight:400}
+.opt{color:#4b5563;font-weight:400}
 .help{display:block;color:#4b5563;font-size:.875rem;margin:0 0 .375rem}
 input[type=text],input[type=url],input[type=date],textarea{display:block;width:100%;min-height:44px;padding:.5rem .625rem;font:inherit;color:inherit;background:#fff;border:1px solid #6b7280;border-radius:6px}
 textarea{min-height:7rem;resize:vertical}

@@ -27,7 +27,7 @@ const T = {
   documents: lt('相关材料', 'Documents'),
   history: lt('此前的办理记录', 'Earlier rounds'),
   comment: lt('意见', 'Comment'),
-  commentHelp: lt('退回或不同意时请写明原因。', 'When you return or reject, please say why.'),
+  commentOptional: lt('（可选）', ' (optional)'),
   required: lt('（必填）', ' (required)'),
   errorsTitle: lt('请修改以下内容后再提交', 'Please correct the following and submit again'),
   decide: lt('请选择', 'Your decision'),
@@ -270,6 +270,16 @@ export function TaskPage(props: {
       : key === 'comment'
         ? T.comment
         : (form.fields.find((f) => f.name === key)?.label ?? lt(key, key));
+  // Which offered decisions need a comment (return and reject unless the form says otherwise).
+  const commentFor = (form.commentRequiredFor ?? ['return', 'reject']).filter((o) =>
+    form.decisions.includes(o),
+  );
+  const commentHelp =
+    commentFor.length === 0
+      ? undefined
+      : locale === 'en'
+        ? `Required to ${commentFor.map((o) => tr(locale, decisionLabel(form, o)).toLowerCase()).join(' or ')}: please say why.`
+        : `选择“${commentFor.map((o) => tr(locale, decisionLabel(form, o))).join('”或“')}”时必填，请写明原因。`;
   const anchorOf = (key: string) =>
     key === 'decision' ? 'decision' : key === 'comment' ? 'comment' : fieldId(key);
 
@@ -312,10 +322,15 @@ export function TaskPage(props: {
           />
         ))}
         <div class={errors.comment ? 'field invalid' : 'field'}>
-          <label for="comment">{tr(locale, T.comment)}</label>
-          <span class="help" id="comment-help">
-            {tr(locale, T.commentHelp)}
-          </span>
+          <label for="comment">
+            {tr(locale, T.comment)}
+            {commentHelp ? null : <span class="opt">{tr(locale, T.commentOptional)}</span>}
+          </label>
+          {commentHelp ? (
+            <span class="help" id="comment-help">
+              {commentHelp}
+            </span>
+          ) : null}
           {errors.comment ? (
             <span class="error" id="comment-error">
               {tr(locale, errors.comment)}
@@ -325,7 +340,11 @@ export function TaskPage(props: {
             id="comment"
             name="comment"
             rows={4}
-            aria-describedby={errors.comment ? 'comment-error comment-help' : 'comment-help'}
+            aria-describedby={
+              [errors.comment ? 'comment-error' : '', commentHelp ? 'comment-help' : '']
+                .filter(Boolean)
+                .join(' ') || undefined
+            }
             aria-invalid={errors.comment ? 'true' : undefined}
             autofocus={firstError === 'comment'}
           >

@@ -199,6 +199,18 @@ describe('POST of a link', () => {
     expect(audit.map((e) => [e.action, e.details?.reason])).toEqual([['link.refused', 'bad-form-token']]);
   });
 
+  it('stores line breaks as the browser typed them, but as LF only', async () => {
+    const opened = await bed.openTask({
+      form: {
+        decisions: ['approve'],
+        fields: [{ name: 'summary', kind: 'textarea', label: { zh: '摘要', en: 'Summary' }, required: true }],
+      },
+    });
+    await post(firstLink(opened), { decision: 'approve', comment: '一\r\n二', 'f.summary': '甲\r\n乙\r丙' });
+    const decision = (await getTask(bed.store, opened.task.taskId))?.decision;
+    expect(decision).toMatchObject({ comment: '一\n二', form: { summary: '甲\n乙\n丙' } });
+  });
+
   it('takes who decided from the link, never from the form', async () => {
     const opened = await bed.openTask();
     await post(firstLink(opened), { ...approve, decidedBy: 'someone@else.example', 'f.decidedBy': 'x' });
@@ -292,7 +304,10 @@ describe('refused links', () => {
     const opened = await bed.openTask();
     await closeTask(bed.store, opened.task.taskId, 'cancelled', new Date(T0).toISOString());
     const page = await openLink(bed.deps(), firstLink(opened));
-    expect(page).toMatchObject({ status: 200, view: { page: 'closed', status: 'cancelled' } });
+    expect(page).toMatchObject({
+      status: 200,
+      view: { page: 'closed', status: 'cancelled', task: { pilot: { zh: 'XX镇古城社区' } } },
+    });
     expect(await post(firstLink(opened), approve)).toMatchObject({ status: 409, view: { page: 'closed' } });
   });
 });

@@ -143,6 +143,23 @@ describe('the task page', () => {
     expect(html).toContain('我的意见 &lt;i>');
   });
 
+  it('asks for a comment only where a decision offered needs one', () => {
+    const review = renderPage(taskView());
+    expect(review).toContain('选择“退回修改”或“不同意”时必填，请写明原因。');
+    const acknowledgement = renderPage(
+      taskView({
+        form: FormSpecSchema.parse({
+          decisions: ['approve'],
+          decisionLabels: { approve: { zh: '确认收到', en: 'Acknowledge receipt' } },
+          commentRequiredFor: [],
+          fields: [],
+        }),
+      }),
+    );
+    expect(acknowledgement).toContain('<label for="comment">意见<span class="opt">（可选）</span></label>');
+    expect(acknowledgement).not.toContain('必填');
+  });
+
   it('speaks English when the locale is en, and offers the other language', () => {
     const html = renderPage(taskView({ frame: { ...frame, locale: 'en' } }));
     expect(html).toMatch(/^<!DOCTYPE html><html lang="en">/);
