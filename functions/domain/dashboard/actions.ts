@@ -9,7 +9,7 @@ import { type ProgressDeps, recordProgress } from '#domain/progress.ts';
 import type { Email } from '#email/send.ts';
 import { renderTaskEmail, type TaskContext } from '#email/task-email.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#lib/errors.ts';
-import { findParty, linkExpiresAt, type Plan, STAGES, type StageName } from '#plan/index.ts';
+import { findParty, linkExpiresAt, type Plan, STAGES, type StageName, type TaskKind } from '#plan/index.ts';
 import { appendAudit } from '#store/audit.ts';
 import { listLinksOfTask, revokeLink } from '#store/links.ts';
 import { getPilot, recordStage } from '#store/pilots.ts';
@@ -104,7 +104,7 @@ async function mailLinks(
     const email = renderTaskEmail({
       plan,
       task: {
-        kind: task.kind as never,
+        kind: task.kind as TaskKind,
         title: task.title,
         round: task.round,
         dueAt: task.dueAt,
@@ -181,6 +181,8 @@ export async function reassignTask(
   if (replaced.length === 0 && task.assignees.some((a) => a.email.toLowerCase() === to)) {
     throw new ConflictError(`the task is assigned to ${input.to} alone already`);
   }
+  // Every link of the unit's assignees goes, the newcomer's own included: after a reassignment exactly one
+  // link works for the unit, and it is the one just sent.
   const at = deps.now().toISOString();
   // The assignees change first, conditionally on the task being open: a task decided meanwhile is refused
   // before any link is touched.
@@ -188,7 +190,8 @@ export async function reassignTask(
   let revoked = 0;
   for (const link of await listLinksOfTask(deps.store, taskId)) {
     if (link.status !== 'active') continue;
-    if (!replaced.some((a) => a.email.toLowerCase() === link.assignee.email.toLowerCase())) continue;
+    const email = link.assignee.email.toLowerCase();
+    if (!replaced.some((a) => a.email.toLowerCase() === email) && email !== to) continue;
     try {
       await revokeLink(deps.store, link.linkId, at, `reassigned to ${newcomer.email}: ${input.reason}`);
       revoked++;
@@ -207,7 +210,7 @@ export async function reassignTask(
     action: 'task.reassigned',
     taskId,
     executionArn: task.executionArn,
-    summary: `"${task.title}" reassigned from ${replaced.map((a) => a.email).join(', ') || '(nobody)'} to ${newcomer.email}`,
+    summary: `"${task.title}" reassigned from ${replaced.map((a) => a.email).join(', ') || newcomer.email} to ${newcomer.email}`,
     details: { reason: input.reason, from: replaced, to: newcomer, revokedLinks: revoked, by: by(admin) },
   });
   return { assignee: newcomer, revoked };
