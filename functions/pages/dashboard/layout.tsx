@@ -92,7 +92,7 @@ export function AdminLayout(props: { frame: AdminFrame; title: LocalText; childr
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${tr(locale, props.title)} · PilotFlow`}</title>
         <style dangerouslySetInnerHTML={{ __html: DASHBOARD_CSS }} />
@@ -156,7 +156,7 @@ export function PlainLayout(props: {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${tr(locale, props.title)} · PilotFlow`}</title>
         <style dangerouslySetInnerHTML={{ __html: DASHBOARD_CSS }} />

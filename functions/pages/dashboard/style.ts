@@ -10,6 +10,7 @@ import { CSS, SECURITY_HEADERS } from '../style.ts';
 // 4.5:1 (WCAG 2.2 AA).
 const ADMIN_CSS = `
 .page.wide{max-width:84rem}
+.page.wide main{overflow-wrap:break-word}
 header.top.admin{flex-wrap:wrap;align-items:center}
 header.top.admin nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
 header.top.admin .brand{font-weight:700;color:#1f2328;text-decoration:none}
@@ -120,5 +121,9 @@ export const LIVE_SCRIPT_HASH = sha256(LIVE_SCRIPT);
  */
 export const DASHBOARD_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   ...SECURITY_HEADERS,
+  // Not the approval pages' no-referrer: under it a browser sends `Origin: null` with a form's POST, and the
+  // dashboard's forms are checked by their Origin. Its URLs carry no secret, and other sites still get none.
+  // https://fetch.spec.whatwg.org/#serializing-a-request-origin
+  'Referrer-Policy': 'same-origin',
   'Content-Security-Policy': `default-src 'none'; style-src ${DASHBOARD_CSS_HASH}; script-src ${LIVE_SCRIPT_HASH}; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
 });
