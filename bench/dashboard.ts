@@ -3,9 +3,10 @@
 // (programme and plan, the pilots, the open tasks: three reads, the pilots paged) and (b) building the view
 // model and rendering it to HTML in memory. Mid-programme (mid-June 2023): every launch done, implementation
 // running, one open task in three pilots, some overdue, a few escalated or failed. Prints medians of
-// `--runs N` runs (10) after one warm-up, the page's size, and the machine's load (figures on a busy machine
-// are slower).
+// `--runs N` runs (10) after one warm-up, wall clock and CPU time (the Node process's and DynamoDB Local's),
+// the page's size, and the machine's load (wall-clock figures on a busy machine are slower).
 
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -54,6 +55,7 @@ const RUNS = Number(args.runs);
 const PILOTS = Number(args.pilots);
 const NOW = new Date('2023-06-15T02:00:00.000Z');
 const LAUNCHED = '2022-12-31T16:00:00.000Z';
+const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution';
 
 /** Pilot items and open tasks for `plan` in mid-June 2023, the same every run (a fixed pattern by index). */
 function programmeData(plan: Plan): { pilots: PilotRecord[]; tasks: TaskRecord[] } {
@@ -70,13 +72,16 @@ function programmeData(plan: Plan): { pilots: PilotRecord[]; tasks: TaskRecord[]
       type: p.type,
       ...(p.town ? { town: p.town } : {}),
       stages: {
+        // Each stage that ran names its execution, as the workflows record it (the matrix links to it).
         launch: {
           status: 'done',
           updatedAt: `2023-02-${String(1 + (i % 14)).padStart(2, '0')}T02:00:00.000Z`,
+          executionArn: `${EXECUTION}:PilotFlow-Launch:${plan.programme.id}-${p.id}-launch`,
         },
         implementation: {
           status: failed ? 'stalled' : 'running',
           updatedAt: failed ? '2023-05-20T02:00:00.000Z' : '2023-02-14T16:00:00.000Z',
+          executionArn: `${EXECUTION}:PilotFlow-Implementation:${plan.programme.id}-${p.id}-implementation`,
         },
       },
       ...(failed ? { outcome: 'stopped' as const } : {}),
@@ -98,7 +103,7 @@ function programmeData(plan: Plan): { pilots: PilotRecord[]; tasks: TaskRecord[]
       dueAt: overdue ? '2023-06-01T16:00:00.000Z' : '2023-06-30T16:00:00.000Z',
       createdAt: '2023-05-25T02:00:00.000Z',
       status: 'open',
-      executionArn: `arn:aws:states:us-east-1:123456789012:execution:PilotFlow-Implementation:${p.id}-implementation`,
+      executionArn: `${EXECUTION}:PilotFlow-Implementation:${plan.programme.id}-${p.id}-implementation`,
       taskToken: 'token',
       form: { decisions: ['approve', 'return'], fields: [] },
       escalationLevel: i % 27 === 0 ? 2 : 0,
@@ -113,19 +118,30 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+const timing = (r: { median: number; cpu: number }) => `${ms(r.median).padStart(9)}  (cpu ${ms(r.cpu)})`;
 
+/**
+ * Wall-clock and CPU time per run. On a shared machine the wall clock includes waiting for a core; the CPU
+ * time is the work itself: this process's, plus `otherCpu`'s (DynamoDB Local's JVM, read from /proc).
+ */
 async function time<T>(
   runs: number,
   fn: () => Promise<T> | T,
-): Promise<{ median: number; all: number[]; last: T }> {
+  otherCpu: () => number = () => 0,
+): Promise<{ median: number; cpu: number; all: number[]; last: T }> {
   let last = await fn(); // warm-up: JIT, the plan cache, connections
   const all: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const o0 = otherCpu();
     const t0 = performance.now();
     last = await fn();
     all.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000 + otherCpu() - o0);
   }
-  return { median: median(all), all, last };
+  return { median: median(all), cpu: median(cpus), all, last };
 }
 
 const plan = generatePlan({ pilots: PILOTS });
@@ -166,11 +182,11 @@ const both = await time(RUNS, () =>
     view: buildOverview({ plan, programme: ref, programmes: [ref], pilots, openTasks: tasks, now: NOW }),
   }),
 );
-console.log(`  view model (in memory)         ${ms(build.median)}`);
+console.log(`  view model (in memory)         ${timing(build)}`);
 console.log(
-  `  HTML render                    ${ms(render.median)}  (${(render.last.length / 1024).toFixed(0)} KB)`,
+  `  HTML render                    ${timing(render)}  ${(render.last.length / 1024).toFixed(0)} KB`,
 );
-console.log(`  view model + render            ${ms(both.median)}`);
+console.log(`  view model + render            ${timing(both)}`);
 
 // (a) From DynamoDB Local, through the dashboard's loader.
 const dynamo = await startDynamoDbLocal();
@@ -221,6 +237,11 @@ try {
       stopExecution: async () => {},
     },
   };
+  // utime + stime of the JVM, all its threads, in clock ticks (100 a second on Linux: 10 ms resolution).
+  const jvmCpu = () => {
+    const fields = readFileSync(`/proc/${dynamo.process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
   const parts: Record<string, () => Promise<unknown>> = {
     listProgrammes: () => listProgrammes(store),
     getProgramme: () => getProgramme(store, plan.programme.id),
@@ -228,14 +249,17 @@ try {
     listOpenTasks: () => listOpenTasks(store),
   };
   for (const [name, fn] of Object.entries(parts)) {
-    console.log(`    ${name.padEnd(28)} ${ms((await time(RUNS, fn)).median)}`);
+    console.log(`    ${name.padEnd(28)} ${timing(await time(RUNS, fn, jvmCpu))}`);
   }
-  const load = await time(RUNS, () => loadOverview(deps, plan.programme.id));
-  const page = await time(RUNS, async () =>
-    renderDashboard({ kind: 'overview', frame, view: await loadOverview(deps, plan.programme.id) }),
+  const load = await time(RUNS, () => loadOverview(deps, plan.programme.id), jvmCpu);
+  const page = await time(
+    RUNS,
+    async () =>
+      renderDashboard({ kind: 'overview', frame, view: await loadOverview(deps, plan.programme.id) }),
+    jvmCpu,
   );
-  console.log(`  load + view model (DynamoDB Local)   ${ms(load.median)}`);
-  console.log(`  load + view model + render           ${ms(page.median)}`);
+  console.log(`  load + view model (DynamoDB Local)   ${timing(load)}`);
+  console.log(`  load + view model + render           ${timing(page)}`);
   store.db.destroy();
 } finally {
   await dynamo.stop();
