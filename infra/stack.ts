@@ -3,7 +3,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
 import { stateMachineArnIn } from '#workflows/machine.ts';
+import { AdminAuth } from './constructs/admin-auth.ts';
 import { ApprovalApi } from './constructs/approval-api.ts';
+import { Dashboard } from './constructs/dashboard.ts';
 import { Escalation } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
@@ -18,6 +20,8 @@ export class PilotFlowStack extends Stack {
   readonly launchProgramme: PilotFlowFunction;
   readonly linkSigningSecret: Secret;
   readonly approval: ApprovalApi;
+  readonly adminAuth: AdminAuth;
+  readonly dashboard: Dashboard;
   readonly escalation: Escalation;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -75,6 +79,23 @@ export class PilotFlowStack extends Stack {
       apiBaseUrl: context('apiBaseUrl') ?? this.approval.url,
       rate: context('escalationRate') ?? '1 hour',
       ...(context('escalationReadAhead') ? { readAhead: context('escalationReadAhead')! } : {}),
+    });
+
+    this.adminAuth = new AdminAuth(this, 'AdminAuth');
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      api: this.approval.api,
+      authorizer: this.adminAuth.authorizer,
+      table: this.table.table,
+      mail,
+      linkSigningSecret: this.linkSigningSecret,
+      apiBaseUrl: context('apiBaseUrl') ?? this.approval.url,
+      machines: {
+        programme: this.workflows.programme.machine,
+        pilot: this.workflows.pilot.machine,
+        launch: this.workflows.launch.machine,
+        implementation: this.workflows.implementation.machine,
+        evaluation: this.workflows.evaluation.machine,
+      },
     });
   }
 }
