@@ -3,14 +3,12 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
 import { stateMachineArnIn } from '#workflows/machine.ts';
+import { ApprovalApi } from './constructs/approval-api.ts';
 import { Escalation } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { PilotFlowTable } from './constructs/table.ts';
 import { WorkflowHandlers } from './constructs/workflow-functions.ts';
-
-/** Placeholder until the HTTP API exists in this stack; set `-c apiBaseUrl=…` to override. */
-const DEFAULT_API_BASE_URL = 'https://pilotflow.invalid';
 
 /** Everything PilotFlow deploys, in one stack. Environment-agnostic: no account or region lookups. */
 export class PilotFlowStack extends Stack {
@@ -20,6 +18,7 @@ export class PilotFlowStack extends Stack {
   readonly launchProgramme: PilotFlowFunction;
   readonly linkSigningSecret: Secret;
   readonly escalation: Escalation;
+  readonly approval: ApprovalApi;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -43,13 +42,21 @@ export class PilotFlowStack extends Stack {
         'Rotating the link-signing key would invalidate every approval link already e-mailed before its due date; ' +
         'the key never leaves Secrets Manager and the Lambda functions that sign and verify links.',
     });
+    this.approval = new ApprovalApi(this, 'Approval', {
+      table: this.table.table,
+      signingKey: this.linkSigningSecret,
+      ...(context('helpContact') ? { helpContact: context('helpContact')! } : {}),
+    });
+    // Links in e-mails (approval links, the escalation's task pages) start with the HTTP API's URL, unless a
+    // custom domain is given (`-c apiBaseUrl=…`).
+    const apiBaseUrl = context('apiBaseUrl') ?? this.approval.url;
     // The Programme machine's name is fixed so that functions it calls can be granted on it without a cycle.
     const programmeArn = stateMachineArnIn(this, 'Programme');
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
-      apiBaseUrl: context('apiBaseUrl') ?? DEFAULT_API_BASE_URL,
+      apiBaseUrl,
       programmeStateMachineArn: programmeArn,
     });
     const days = Number(context('humanTaskTimeoutDays'));
@@ -67,7 +74,7 @@ export class PilotFlowStack extends Stack {
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
-      apiBaseUrl: context('apiBaseUrl') ?? DEFAULT_API_BASE_URL,
+      apiBaseUrl,
       rate: context('escalationRate') ?? '1 hour',
       ...(context('escalationReadAhead') ? { readAhead: context('escalationReadAhead')! } : {}),
     });
