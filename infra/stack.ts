@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
 import { stateMachineArnIn } from '#workflows/machine.ts';
 import { ApprovalApi } from './constructs/approval-api.ts';
-import { Escalation } from './constructs/escalation.ts';
+import { Escalation, parseRate } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { PilotFlowTable } from './constructs/table.ts';
@@ -46,6 +46,9 @@ export class PilotFlowStack extends Stack {
       table: this.table.table,
       signingKey: this.linkSigningSecret,
       ...(context('helpContact') ? { helpContact: context('helpContact')! } : {}),
+      ...(context('callbackRetryRate')
+        ? { callbackRetryRate: parseRate(context('callbackRetryRate')!, 'callbackRetryRate') }
+        : {}),
     });
     // Links in e-mails (approval links, the escalation's task pages) start with the HTTP API's URL, unless a
     // custom domain is given (`-c apiBaseUrl=…`).
