@@ -199,8 +199,15 @@ type Resolution =
       link?: LinkRecord;
       task?: TaskRecord;
     }
-  | { kind: 'decided'; frame: PageFrame; link: LinkRecord; task: TaskRecord; decision: Decision }
-  | { kind: 'closed'; frame: PageFrame; link: LinkRecord; task: TaskRecord }
+  | {
+      kind: 'decided';
+      frame: PageFrame;
+      link: LinkRecord;
+      task: TaskRecord;
+      plan: Plan | undefined;
+      decision: Decision;
+    }
+  | { kind: 'closed'; frame: PageFrame; link: LinkRecord; task: TaskRecord; plan: Plan | undefined }
   | { kind: 'open'; frame: PageFrame; link: LinkRecord; task: TaskRecord; plan: Plan | undefined };
 
 const STATUS: Record<RefusalReason, number> = {
@@ -275,10 +282,10 @@ function classify(
 ): Resolution {
   // A decision explains itself even on an expired or replaced link: the calmest answer is what happened.
   if (task.status === 'decided' && task.decision) {
-    return { kind: 'decided', frame, link, task, decision: task.decision };
+    return { kind: 'decided', frame, link, task, plan, decision: task.decision };
   }
   if (task.status === 'cancelled' || task.status === 'timed-out')
-    return { kind: 'closed', frame, link, task };
+    return { kind: 'closed', frame, link, task, plan };
   if (link.status === 'revoked') {
     return {
       kind: 'refused',
@@ -459,7 +466,7 @@ function statusPage(
         view: {
           page: 'decided',
           frame: r.frame,
-          task: summaryOf(deps, r.task, r.link, undefined, form.success ? form.data : undefined, []),
+          task: summaryOf(deps, r.task, r.link, r.plan, form.success ? form.data : undefined, []),
           decision: decisionView(r.task, r.link, r.decision),
         },
       };
@@ -471,7 +478,7 @@ function statusPage(
         view: {
           page: 'closed',
           frame: r.frame,
-          task: summaryOf(deps, r.task, r.link, undefined, form.success ? form.data : undefined, []),
+          task: summaryOf(deps, r.task, r.link, r.plan, form.success ? form.data : undefined, []),
           status: r.task.status as 'cancelled' | 'timed-out',
           ...(r.task.closedAt ? { closedAt: r.task.closedAt } : {}),
         },

@@ -124,13 +124,24 @@ export class ApprovalApi extends Construct {
     this.url = this.api.apiEndpoint;
 
     // Its own role rather than the stack's shared scheduler role, so its one acknowledged finding is its own.
+    // Assumable only by EventBridge Scheduler for this account's default schedule group (no confused deputy).
+    const stack = Stack.of(this);
     const schedulerRole = new Role(this, 'CallbackRetrySchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
       description: 'Lets EventBridge Scheduler invoke the callback-retry function',
     });
-    const retryLogicalId = Stack.of(this).getLogicalId(
-      this.callbackRetry.fn.node.defaultChild as CfnFunction,
-    );
+    const retryLogicalId = stack.getLogicalId(this.callbackRetry.fn.node.defaultChild as CfnFunction);
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${retryLogicalId}.Arn>:*]`,
       reason:

@@ -96,5 +96,19 @@ describe('the approval HTTP API', () => {
     );
     expect(schedules).toHaveLength(1);
     expect(schedules[0]?.[1].Properties.ScheduleExpression).toBe('rate(1 hour)');
+    const [, schedule] = schedules[0] as [string, Resource];
+    const target = schedule.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } };
+    const roleId = target.RoleArn['Fn::GetAtt'][0];
+    const [, role] = ofType('AWS::IAM::Role').find(([id]) => id === roleId) ?? [];
+    if (!role) throw new Error('the schedule has no role of its own');
+    const trust = (role.Properties.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement;
+    expect(trust).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: {
+          StringEquals: expect.objectContaining({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }),
+        },
+      }),
+    ]);
   });
 });

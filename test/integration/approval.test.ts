@@ -304,7 +304,10 @@ describe('refused links', () => {
     const opened = await bed.openTask();
     await closeTask(bed.store, opened.task.taskId, 'cancelled', new Date(T0).toISOString());
     const page = await openLink(bed.deps(), firstLink(opened));
-    expect(page).toMatchObject({ status: 200, view: { page: 'closed', status: 'cancelled' } });
+    expect(page).toMatchObject({
+      status: 200,
+      view: { page: 'closed', status: 'cancelled', task: { pilot: { zh: 'XX镇古城社区' } } },
+    });
     expect(await post(firstLink(opened), approve)).toMatchObject({ status: 409, view: { page: 'closed' } });
   });
 });
