@@ -4,12 +4,13 @@
 // cloud is idle, until the programme's execution ends. Everything it decides comes from the system (the
 // mailbox, the pages, the store), so a rehearsal stopped at any moment and started again on the same data
 // directory carries on and ends the same way.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KIND_TEXT } from '#email/kind-text.ts';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { freePort } from '#local/ports.ts';
 import { STAGES, type StageName, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { loadValidPlanFile } from '#plan/load.ts';
 import type { Plan } from '#plan/schema.ts';
@@ -107,6 +108,27 @@ function valuesFor(form: PageForm, act: Extract<Act, { decision: string }>): Rec
   return values;
 }
 
+/** The API port an interrupted rehearsal on this data directory used. */
+function readStoredPort(file: string): number | undefined {
+  try {
+    const port = (JSON.parse(readFileSync(file, 'utf8')) as { apiPort?: unknown }).apiPort;
+    return typeof port === 'number' && Number.isInteger(port) && port > 0 ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux), so that neither the ports after it,
+ * which the other services take, nor it on a resume are handed out to outgoing connections meanwhile.
+ */
+async function quietPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
+    if (port < 30_000) return port;
+  }
+}
+
 export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
   const started = performance.now();
   const progress = options.progress ?? (() => {});
@@ -128,18 +150,34 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   );
   progress(`data directory: ${dataDir}`);
 
-  const cloud = await startLocalCloud({
-    dataDir,
-    plan: options.plan,
-    speed: 0,
-    port: 0,
-    context: { ...REHEARSAL_CONTEXT },
-    meter: true,
-    concurrency: options.concurrency ?? 2,
-    ...(options.assemblyDir ? { assemblyDir: options.assemblyDir } : {}),
-    onProgress: (line) => progress(`  local cloud: ${line}`),
-    log: (line) => progress(`  note: ${line}`),
-  });
+  // The HTTP API keeps its port across a resume: the e-mails already sent carry links to it, as links on AWS
+  // keep pointing at the same API.
+  const portFile = join(dataDir, 'rehearsal.json');
+  const storedPort = readStoredPort(portFile);
+  const start = (port: number) =>
+    startLocalCloud({
+      dataDir,
+      plan: options.plan,
+      speed: 0,
+      port,
+      context: { ...REHEARSAL_CONTEXT },
+      meter: true,
+      concurrency: options.concurrency ?? 2,
+      ...(options.assemblyDir ? { assemblyDir: options.assemblyDir } : {}),
+      onProgress: (line) => progress(`  local cloud: ${line}`),
+      log: (line) => progress(`  note: ${line}`),
+    });
+  let cloud: LocalCloud;
+  try {
+    cloud = await start(storedPort ?? (await quietPort()));
+  } catch (error) {
+    if (storedPort === undefined || !/port \d+ is in use/.test((error as Error).message)) throw error;
+    progress(
+      `  note: port ${storedPort} of the interrupted run is taken; its links are followed at the new port`,
+    );
+    cloud = await start(await quietPort());
+  }
+  writeFileSync(portFile, `${JSON.stringify({ apiPort: Number(new URL(cloud.endpoints.api).port) })}\n`);
   let report: RehearsalReport | undefined;
   try {
     const [table] = cloud.resources.tables;
@@ -264,12 +302,22 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     };
   };
 
+  // Links sent before a resume that could not have its old port back point at the old local address.
+  const api = new URL(cloud.endpoints.api);
+  const atCurrentApi = (link: string): string => {
+    const url = new URL(link);
+    if (url.origin === api.origin || !/^(127\.0\.0\.1|localhost)$/.test(url.hostname)) return link;
+    url.host = api.host;
+    return url.toString();
+  };
+
   /** Opens each unsettled link once, oldest e-mail first, and acts on it; true if anything was decided. */
   const actOnMail = async (): Promise<boolean> => {
     let decided = false;
     const opened = new Set<string>();
     for (const mail of mails) {
-      for (const url of mail.links.filter((l) => APPROVAL_LINK.test(l))) {
+      for (const link of mail.links.filter((l) => APPROVAL_LINK.test(l))) {
+        const url = atCurrentApi(link);
         const key = new URL(url).pathname;
         if (settled.has(key) || opened.has(key)) continue;
         opened.add(key);
