@@ -154,6 +154,11 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   // keep pointing at the same API.
   const portFile = join(dataDir, 'rehearsal.json');
   const storedPort = readStoredPort(portFile);
+  if (storedPort !== undefined) {
+    progress(
+      'resuming an interrupted rehearsal: what it already did is read back from the mailbox and the store',
+    );
+  }
   const start = (port: number) =>
     startLocalCloud({
       dataDir,
