@@ -6,7 +6,7 @@ import { stateMachineArnIn } from '#workflows/machine.ts';
 import { AdminAuth } from './constructs/admin-auth.ts';
 import { ApprovalApi } from './constructs/approval-api.ts';
 import { Dashboard } from './constructs/dashboard.ts';
-import { Escalation } from './constructs/escalation.ts';
+import { Escalation, parseRate } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { PilotFlowTable } from './constructs/table.ts';
@@ -50,15 +50,20 @@ export class PilotFlowStack extends Stack {
       table: this.table.table,
       signingKey: this.linkSigningSecret,
       ...(context('helpContact') ? { helpContact: context('helpContact')! } : {}),
+      ...(context('callbackRetryRate')
+        ? { callbackRetryRate: parseRate(context('callbackRetryRate')!, 'callbackRetryRate') }
+        : {}),
     });
+    // Links in e-mails (approval links, the escalation's task pages) start with the HTTP API's URL, unless a
+    // custom domain is given (`-c apiBaseUrl=…`).
+    const apiBaseUrl = context('apiBaseUrl') ?? this.approval.url;
     // The Programme machine's name is fixed so that functions it calls can be granted on it without a cycle.
     const programmeArn = stateMachineArnIn(this, 'Programme');
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
-      // The approval links' base URL: the HTTP API's, unless a custom domain is given (`-c apiBaseUrl=…`).
-      apiBaseUrl: context('apiBaseUrl') ?? this.approval.url,
+      apiBaseUrl,
       programmeStateMachineArn: programmeArn,
     });
     const days = Number(context('humanTaskTimeoutDays'));
@@ -76,7 +81,7 @@ export class PilotFlowStack extends Stack {
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
-      apiBaseUrl: context('apiBaseUrl') ?? this.approval.url,
+      apiBaseUrl,
       rate: context('escalationRate') ?? '1 hour',
       ...(context('escalationReadAhead') ? { readAhead: context('escalationReadAhead')! } : {}),
     });
