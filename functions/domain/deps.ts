@@ -4,12 +4,12 @@
 import { createHash } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Email } from '#email/send.ts';
-import { NotFoundError } from '#lib/errors.ts';
+import { NotFoundError, TransientError } from '#lib/errors.ts';
 import { InvalidPlanError, validatePlan } from '#plan/load.ts';
 import type { Plan } from '#plan/schema.ts';
 import { auditItem, type NewAuditEvent } from '#store/audit.ts';
 import { CONDITION, keys } from '#store/keys.ts';
-import { claimOnce, hasClaim } from '#store/once.ts';
+import { finishLease, releaseLease, takeLease } from '#store/once.ts';
 import { getProgrammePlan } from '#store/programmes.ts';
 import { isConditionFailure, type Store } from '#store/store.ts';
 
@@ -41,13 +41,27 @@ export function stableId(...parts: string[]): string {
 }
 
 /**
- * Sends an e-mail unless one was sent for (scope, id) already. The claim is written after the send, so a
- * crash between the two sends it again on retry (a rare duplicate) rather than never.
+ * Sends an e-mail unless one was sent for (scope, id) already. A lease on the key is taken before the send
+ * and marked done after it (functions/store/once.ts): two concurrent runs for one key (two pilots' notices to
+ * one unit contact) send once, and a crash between send and done sends again on retry once the lease runs
+ * out (a rare duplicate) rather than never. While another run holds the lease this throws TransientError,
+ * which the workflows retry (workflows/flow.ts); by then the other run has sent it or given the lease back.
  */
 export async function sendOnce(deps: Deps, scope: string, id: string, email: Email): Promise<boolean> {
-  if (await hasClaim(deps.store, scope, id)) return false;
-  await deps.sendEmail(email);
-  await claimOnce(deps.store, scope, id, deps.now().toISOString());
+  const lease = await takeLease(deps.store, scope, id, deps.now());
+  if (lease.kind === 'done') return false;
+  if (lease.kind === 'busy') {
+    throw new TransientError(
+      `another run is sending ${scope} e-mail ${id} (its lease runs until ${lease.until})`,
+    );
+  }
+  try {
+    await deps.sendEmail(email);
+  } catch (error) {
+    await releaseLease(deps.store, scope, id, lease.leaseId);
+    throw error;
+  }
+  await finishLease(deps.store, scope, id, lease.leaseId, deps.now().toISOString());
   return true;
 }
 

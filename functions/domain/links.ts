@@ -41,10 +41,17 @@ export function verifyLinkSignature(
   link: Pick<LinkRecord, 'linkId' | 'assignee' | 'expiresAt'>,
   sig: string,
 ): boolean {
-  if (!SIG_PATTERN.test(sig)) return false;
-  const expected = Buffer.from(linkSignature(key, link), 'base64url');
-  const given = Buffer.from(sig, 'base64url');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return SIG_PATTERN.test(sig) && sameText(sig, linkSignature(key, link));
+}
+
+/**
+ * Constant-time comparison of two encodings as text, not as decoded bytes: the last of 43 base64url characters
+ * carries 2 unused bits, so four spellings decode to the same 32 bytes, and only the canonical one may pass.
+ */
+function sameText(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -56,10 +63,7 @@ export function formToken(key: string, linkId: string): string {
 }
 
 export function verifyFormToken(key: string, linkId: string, token: string): boolean {
-  if (!SIG_PATTERN.test(token)) return false;
-  const expected = Buffer.from(formToken(key, linkId), 'base64url');
-  const given = Buffer.from(token, 'base64url');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return SIG_PATTERN.test(token) && sameText(token, formToken(key, linkId));
 }
 
 export function linkUrl(apiBaseUrl: string, linkId: string, sig: string): string {

@@ -1,5 +1,6 @@
 // Claim-once records: make a side effect (a notice, an e-mail) happen once across Lambda retries.
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, keys } from './keys.ts';
 import { isConditionFailure, type Store } from './store.ts';
 
@@ -20,10 +21,76 @@ export async function claimOnce(store: Store, scope: string, id: string, at: str
   }
 }
 
-/** True when (scope, id) was claimed already: lets a caller do the work first and claim after it succeeded. */
-export async function hasClaim(store: Store, scope: string, id: string): Promise<boolean> {
+/**
+ * A side effect that cannot be undone or made conditional (an e-mail) is guarded by a lease rather than a
+ * plain claim: claiming after the effect lets two concurrent runs both do it (two pilots' notices to one
+ * unit), claiming before it loses the effect when the run dies in between. The lease is taken before the
+ * effect and marked done after it; a lease left by a run that died runs out after `LEASE_MS`, and the next
+ * run takes it over. So the effect happens at least once and, but for that crash window, exactly once.
+ * A record without `lease` (written by claimOnce) counts as done.
+ */
+export const LEASE_MS = 60_000;
+
+export type Lease = { kind: 'taken'; leaseId: string } | { kind: 'done' } | { kind: 'busy'; until: string };
+
+/** Takes the lease of (scope, id) at `now`, unless it is done or another run's lease has not run out. */
+export async function takeLease(store: Store, scope: string, id: string, now: Date): Promise<Lease> {
+  const leaseId = randomUUID();
+  try {
+    await store.db.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: {
+          ...keys.once(scope, id),
+          lease: leaseId,
+          leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+        },
+        ConditionExpression: `${CONDITION.isNew} OR (attribute_exists(lease) AND leaseUntil <= :now)`,
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
+    return { kind: 'taken', leaseId };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
   const out = await store.db.send(
     new GetCommand({ TableName: store.table, Key: keys.once(scope, id), ConsistentRead: true }),
   );
-  return out.Item !== undefined;
+  const item = out.Item as { lease?: string; leaseUntil?: string } | undefined;
+  // Gone between the two reads: a failed run released it; the caller's retry takes it.
+  if (!item) return { kind: 'busy', until: now.toISOString() };
+  return item.lease === undefined ? { kind: 'done' } : { kind: 'busy', until: item.leaseUntil ?? '' };
+}
+
+/** Marks the effect done, if the lease is still this run's (a run slower than LEASE_MS may have lost it). */
+export async function finishLease(store: Store, scope: string, id: string, leaseId: string, at: string) {
+  try {
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.once(scope, id),
+        UpdateExpression: 'SET claimedAt = :at REMOVE lease, leaseUntil',
+        ConditionExpression: 'lease = :lease',
+        ExpressionAttributeValues: { ':at': at, ':lease': leaseId },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Gives the lease back after the effect failed, so that the retry need not wait for it to run out. */
+export async function releaseLease(store: Store, scope: string, id: string, leaseId: string) {
+  try {
+    await store.db.send(
+      new DeleteCommand({
+        TableName: store.table,
+        Key: keys.once(scope, id),
+        ConditionExpression: 'lease = :lease',
+        ExpressionAttributeValues: { ':lease': leaseId },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }

@@ -2,9 +2,12 @@
 // (test/fixtures/workflow-plan.yaml), a paused clock, and the way an official acts: read the task e-mail from
 // the mailbox, take its link, decide.
 //
-// Deciding goes through `decideThroughLink`, a STAND-IN FOR THE APPROVAL PAGE until that page is on main:
-// it resolves the e-mailed link as the page does (link id → link → task), records the decision once with
-// decideTask, and reports `{ outcome, comment, form, decidedBy, decidedAt }` with SendTaskSuccess.
+// Deciding goes through `decideThroughLink`, which does what the approval page does after its checks: it
+// resolves the e-mailed link (link id → link → task), records the decision once with decideTask, and reports
+// `{ outcome, comment, form, decidedBy, decidedAt }` with SendTaskSuccess. It skips the page on purpose: these
+// tests jump the clock a year ahead while the town pilot's launch links wait, and the page would refuse them
+// as expired. The page itself, over HTTP, is what test/integration/rehearsal.test.ts (every stage of six
+// pilots) and test/integration/approval*.test.ts use.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,8 +95,8 @@ export interface OfficialDecision {
 }
 
 /**
- * STAND-IN FOR THE APPROVAL PAGE: decides the task behind an e-mailed link as its assignee, once, and lets
- * the execution go on. Resolves to the task as it was decided.
+ * Decides the task behind an e-mailed link as its assignee, once, as the approval page does, and lets the
+ * execution go on. Resolves to the task as it was decided.
  */
 export async function decideThroughLink(
   wf: WorkflowCloud,

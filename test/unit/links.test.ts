@@ -48,6 +48,24 @@ describe('approval links', () => {
     expect(verifyLinkSignature(KEY, link, `${sig}x`)).toBe(false);
   });
 
+  it('refuse every other spelling of their signature and form token, though it decodes to the same bytes', () => {
+    // 43 base64url characters hold 258 bits for a 256-bit HMAC: the last character's 2 low bits are unused.
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respellings = (text: string) => {
+      const last = ALPHABET.indexOf(text.at(-1) ?? '');
+      return [0, 1, 2, 3]
+        .map((low) => `${text.slice(0, -1)}${ALPHABET[(last & ~3) | low]}`)
+        .filter((other) => other !== text);
+    };
+    const sig = linkSignature(KEY, link);
+    const token = formToken(KEY, link.linkId);
+    for (const other of respellings(sig)) {
+      expect(Buffer.from(other, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
+      expect(verifyLinkSignature(KEY, link, other)).toBe(false);
+    }
+    for (const other of respellings(token)) expect(verifyFormToken(KEY, link.linkId, other)).toBe(false);
+  });
+
   it('put no token and nothing but the id and signature in the URL', () => {
     const url = linkUrl('https://api.example/', link.linkId, linkSignature(KEY, link));
     expect(url).toMatch(/^https:\/\/api\.example\/a\/[A-Za-z0-9_-]{24}\?sig=[A-Za-z0-9_-]{43}$/);

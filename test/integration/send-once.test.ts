@@ -1,0 +1,92 @@
+// sendOnce against DynamoDB Local: one e-mail per key however many runs race for it, and none lost when a run
+// fails or dies between taking the key and finishing (functions/domain/deps.ts, functions/store/once.ts).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Deps, sendOnce } from '#domain/deps.ts';
+import type { Email } from '#email/send.ts';
+import { TransientError } from '#lib/errors.ts';
+import { claimOnce, LEASE_MS, takeLease } from '#store/once.ts';
+import type { Store } from '#store/store.ts';
+import { freshStore } from '#test/support/store.ts';
+
+let store: Store;
+beforeAll(async () => {
+  store = await freshStore();
+});
+
+const T0 = new Date('2023-03-01T01:00:00.000Z');
+const notice: Email = {
+  to: ['caizheng@xx-county.example'],
+  subject: '动员部署会议通知',
+  text: '请参会。',
+  html: '<p>请参会。</p>',
+};
+
+/** Deps whose mailbox is an array; `fail` makes the next send throw as SES would. */
+function depsAt(now: Date, outbox: Email[], options: { fail?: boolean; slowMs?: number } = {}): Deps {
+  return {
+    store,
+    now: () => now,
+    async sendEmail(email) {
+      if (options.slowMs) await new Promise((resolve) => setTimeout(resolve, options.slowMs));
+      if (options.fail) throw new TransientError('SES throttled the send');
+      outbox.push(email);
+      return `message-${outbox.length}`;
+    },
+  };
+}
+
+describe('sendOnce', () => {
+  it('sends once for a key and skips every later call', async () => {
+    const outbox: Email[] = [];
+    expect(await sendOnce(depsAt(T0, outbox), 'mobilisation', 'k1', notice)).toBe(true);
+    expect(await sendOnce(depsAt(T0, outbox), 'mobilisation', 'k1', notice)).toBe(false);
+    expect(outbox).toHaveLength(1);
+  });
+
+  it('sends one e-mail when ten runs race for one key; the others are told to retry or that it is sent', async () => {
+    const outbox: Email[] = [];
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () =>
+        sendOnce(depsAt(T0, outbox, { slowMs: 50 }), 'mobilisation', 'k2', notice),
+      ),
+    );
+    expect(outbox).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'fulfilled' && r.value === true)).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TransientError);
+    }
+    // The retries the workflows make afterwards send nothing more.
+    expect(await sendOnce(depsAt(T0, outbox), 'mobilisation', 'k2', notice)).toBe(false);
+    expect(outbox).toHaveLength(1);
+  });
+
+  it('gives the key back when the send fails, so the retry sends at once', async () => {
+    const outbox: Email[] = [];
+    await expect(sendOnce(depsAt(T0, outbox, { fail: true }), 'mobilisation', 'k3', notice)).rejects.toThrow(
+      'SES throttled',
+    );
+    expect(await sendOnce(depsAt(T0, outbox), 'mobilisation', 'k3', notice)).toBe(true);
+    expect(outbox).toHaveLength(1);
+  });
+
+  it('sends again after a run died holding the key, once its lease ran out, and not before', async () => {
+    const outbox: Email[] = [];
+    // A run took the lease and died before sending (or before marking the send done).
+    expect((await takeLease(store, 'mobilisation', 'k4', T0)).kind).toBe('taken');
+    const early = new Date(T0.getTime() + LEASE_MS - 1);
+    await expect(sendOnce(depsAt(early, outbox), 'mobilisation', 'k4', notice)).rejects.toBeInstanceOf(
+      TransientError,
+    );
+    expect(outbox).toHaveLength(0);
+    const late = new Date(T0.getTime() + LEASE_MS);
+    expect(await sendOnce(depsAt(late, outbox), 'mobilisation', 'k4', notice)).toBe(true);
+    expect(outbox).toHaveLength(1);
+  });
+
+  it('treats a key claimed before leases existed as sent', async () => {
+    const outbox: Email[] = [];
+    await claimOnce(store, 'mobilisation', 'k5', T0.toISOString());
+    expect(await sendOnce(depsAt(T0, outbox), 'mobilisation', 'k5', notice)).toBe(false);
+    expect(outbox).toHaveLength(0);
+  });
+});
