@@ -9,13 +9,21 @@ import { z } from 'zod';
 export const DEFAULT_MAIL_FROM = 'PilotFlow <pilotflow@xx-county.example>';
 
 /** Retention periods CloudWatch Logs accepts, in days. */
-const RETENTION_DAYS = Object.values(RetentionDays).filter((d): d is number => typeof d === 'number' && d > 0);
+const RETENTION_DAYS = Object.values(RetentionDays).filter(
+  (d): d is number => typeof d === 'number' && d > 0,
+);
 
 const text = z.string().trim().min(1);
 /** A list from cdk.json (an array) or the command line (comma-separated). */
 const list = <T extends z.ZodType>(item: T) =>
   z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
     z.array(item),
   );
 const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
@@ -91,7 +99,9 @@ export function deployConfig(scope: Construct): DeployConfig {
     throw new ConfigurationError(`invalid CDK context:\n  ${problems.join('\n  ')}`);
   }
   if (parsed.data.mailTransport === 'ses' && parsed.data.smtpSecretName) {
-    throw new ConfigurationError('invalid CDK context: smtpSecretName is only used with -c mailTransport=smtp');
+    throw new ConfigurationError(
+      'invalid CDK context: smtpSecretName is only used with -c mailTransport=smtp',
+    );
   }
   return Object.freeze(parsed.data);
 }
