@@ -3,14 +3,12 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
 import { stateMachineArnIn } from '#workflows/machine.ts';
+import { ApprovalApi } from './constructs/approval-api.ts';
 import { Escalation } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { PilotFlowTable } from './constructs/table.ts';
 import { WorkflowHandlers } from './constructs/workflow-functions.ts';
-
-/** Placeholder until the HTTP API exists in this stack; set `-c apiBaseUrl=…` to override. */
-const DEFAULT_API_BASE_URL = 'https://pilotflow.invalid';
 
 /** Everything PilotFlow deploys, in one stack. Environment-agnostic: no account or region lookups. */
 export class PilotFlowStack extends Stack {
@@ -19,6 +17,7 @@ export class PilotFlowStack extends Stack {
   readonly handlers: WorkflowHandlers;
   readonly launchProgramme: PilotFlowFunction;
   readonly linkSigningSecret: Secret;
+  readonly approval: ApprovalApi;
   readonly escalation: Escalation;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -43,13 +42,19 @@ export class PilotFlowStack extends Stack {
         'Rotating the link-signing key would invalidate every approval link already e-mailed before its due date; ' +
         'the key never leaves Secrets Manager and the Lambda functions that sign and verify links.',
     });
+    this.approval = new ApprovalApi(this, 'Approval', {
+      table: this.table.table,
+      signingKey: this.linkSigningSecret,
+      ...(context('helpContact') ? { helpContact: context('helpContact')! } : {}),
+    });
     // The Programme machine's name is fixed so that functions it calls can be granted on it without a cycle.
     const programmeArn = stateMachineArnIn(this, 'Programme');
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
-      apiBaseUrl: context('apiBaseUrl') ?? DEFAULT_API_BASE_URL,
+      // The approval links' base URL: the HTTP API's, unless a custom domain is given (`-c apiBaseUrl=…`).
+      apiBaseUrl: context('apiBaseUrl') ?? this.approval.url,
       programmeStateMachineArn: programmeArn,
     });
     const days = Number(context('humanTaskTimeoutDays'));
@@ -67,7 +72,7 @@ export class PilotFlowStack extends Stack {
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
-      apiBaseUrl: context('apiBaseUrl') ?? DEFAULT_API_BASE_URL,
+      apiBaseUrl: context('apiBaseUrl') ?? this.approval.url,
       rate: context('escalationRate') ?? '1 hour',
       ...(context('escalationReadAhead') ? { readAhead: context('escalationReadAhead')! } : {}),
     });

@@ -39,6 +39,11 @@ export const DEFAULT_DECISION_LABELS: Record<Outcome, LocalText> = {
   reject: { zh: '不同意', en: 'Reject' },
 };
 
+/** The label of a decision on this form (its own label, or the default). */
+export function decisionLabel(spec: FormSpec, outcome: Outcome): LocalText {
+  return spec.decisionLabels?.[outcome] ?? DEFAULT_DECISION_LABELS[outcome];
+}
+
 export const MAX_COMMENT = 4000;
 const DEFAULT_MAX_TEXT = 200;
 const DEFAULT_MAX_TEXTAREA = 8000;

@@ -22,6 +22,11 @@ const envSchema = z.object({
   API_BASE_URL: optionalUrl,
   /** Secrets Manager secret holding the key that signs approval links. */
   LINK_SIGNING_SECRET_ARN: z.string().min(1).optional(),
+  /**
+   * Whom officials should contact about a link the system does not know (no plan to name the lead unit),
+   * e.g. `县民政局 0000-0000000`; shown on the approval pages' refusal page.
+   */
+  HELP_CONTACT: z.string().min(1).max(200).optional(),
   /** State machine ARNs. */
   PROGRAMME_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** Hours between escalation sweeps, for the reminder e-mails' wording. */

@@ -1,10 +1,10 @@
 // The audit trail: an append-only event for every state change (who, what, when, which execution), per pilot
 // in time order, and per task through the byParent index.
 import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, INDEX, keys } from './keys.ts';
 import { queryAll } from './query.ts';
-import { isConditionFailure, type Store, withoutKeys } from './store.ts';
+import { isConditionFailure, isTransactionConflict, type Store, withoutKeys } from './store.ts';
 
 export interface AuditEvent {
   eventId: string;
@@ -12,7 +12,10 @@ export interface AuditEvent {
   /** `-` for events of the programme as a whole. */
   pilotId: string;
   at: string;
-  /** Who acted: `system`, `email:<address>` for an official through a link, `admin:<id>` for an administrator. */
+  /**
+   * Who acted: `system`, `email:<address>` for an official through a link, `admin:<id>` for an administrator,
+   * `anonymous` for a request that proved no identity (an unknown or tampered link).
+   */
   actor: string;
   /** What happened, as a dotted verb: task.opened, decision.recorded, email.sent, reminder.sent, … */
   action: string;
@@ -52,6 +55,44 @@ export async function appendAudit(store: Store, event: NewAuditEvent): Promise<b
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Appends `event` unless an event with the same claim was appended before: the claim (a claim-once record
+ * that DynamoDB's TTL removes after `claimExpiresAt`) and the event are written in one transaction, so both
+ * or neither exist. Used where a request an outsider can repeat writes an event (a refused link): one
+ * event per claim id and window, however often the request comes. Resolves to false when already claimed.
+ */
+export async function appendAuditOnce(
+  store: Store,
+  event: NewAuditEvent,
+  claim: { scope: string; id: string; expiresAt: string },
+): Promise<boolean> {
+  try {
+    await store.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: store.table,
+              Item: {
+                ...keys.once(claim.scope, claim.id),
+                claimedAt: event.at,
+                ttl: Math.floor(Date.parse(claim.expiresAt) / 1000),
+              },
+              ConditionExpression: CONDITION.isNew,
+            },
+          },
+          { Put: { TableName: store.table, Item: auditItem(event), ConditionExpression: CONDITION.isNew } },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    // A concurrent request is claiming the same window: it writes the event, this one need not.
+    if (isConditionFailure(error) || isTransactionConflict(error)) return false;
     throw error;
   }
 }

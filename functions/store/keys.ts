@@ -26,6 +26,9 @@ export const INDEX = {
 /** The partition of the open-tasks index. One partition keeps "everything due before T" a single Query. */
 export const OPEN_TASKS = 'OPEN';
 
+/** The partition of undelivered decisions (see keys.pendingCallback). */
+export const PENDING_CALLBACKS = 'CALLBACK#PENDING';
+
 export const keys = {
   programme: (programmeId: string) => ({ pk: `PROGRAMME#${programmeId}`, sk: 'PROGRAMME' }),
   pilot: (programmeId: string, pilotId: string) => ({
@@ -73,6 +76,16 @@ export const keys = {
   /** Flagged addresses (byParent index, only while flagged), so the dashboard lists them with one Query. */
   contactFlag: (email: string) => ({ gsi1pk: 'CONTACTS', gsi1sk: `CONTACT#${email.toLowerCase()}` }),
   flaggedContacts: () => ({ gsi1pk: 'CONTACTS', skPrefix: 'CONTACT#' }),
+  /**
+   * A decision whose callback to Step Functions is not confirmed yet, in decision order. Written in the
+   * decision's transaction and deleted once Step Functions has it, so the retry sweep reads exactly the
+   * undelivered decisions (one small partition) instead of scanning for `callbackPending`.
+   */
+  pendingCallback: (decidedAt: string, taskId: string) => ({
+    pk: PENDING_CALLBACKS,
+    sk: `${decidedAt}#${taskId}`,
+  }),
+  pendingCallbacks: () => ({ pk: PENDING_CALLBACKS }),
 };
 
 /** Condition expressions, each named for what it prevents. */

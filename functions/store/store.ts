@@ -29,6 +29,17 @@ export function isConditionFailure(error: unknown): boolean {
   return false;
 }
 
+/**
+ * True when a transaction was cancelled because another transaction was writing the same item at that
+ * moment (cancellation reason `TransactionConflict`): nothing was written, and trying again is safe.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.some((reason) => reason.Code === 'TransactionConflict');
+}
+
 /** Runs a conditional write and turns its refusal into ConflictError with `message`. */
 export async function conditional<T>(message: string, write: () => Promise<T>): Promise<T> {
   try {

@@ -61,11 +61,23 @@ export interface TaskRecord {
   closedAt?: string;
   /** Set when the decision is stored and cleared once Step Functions has it: a crash between the two is retried. */
   callbackPending?: boolean;
+  /**
+   * Why Step Functions could not take the decision (TaskTimedOut, InvalidToken, TaskDoesNotExist: the
+   * execution had moved on, stopped or timed out). The decision stays recorded; nothing retries it.
+   */
+  callbackError?: string;
+  callbackFailedAt?: string;
 }
 
 export type NewTask = Omit<
   TaskRecord,
-  'status' | 'escalationLevel' | 'decision' | 'closedAt' | 'callbackPending'
+  | 'status'
+  | 'escalationLevel'
+  | 'decision'
+  | 'closedAt'
+  | 'callbackPending'
+  | 'callbackError'
+  | 'callbackFailedAt'
 >;
 
 const OPEN_VALUES = { ':open': 'open' } as const;

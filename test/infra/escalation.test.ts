@@ -82,7 +82,10 @@ describe('the escalation schedule', () => {
   });
 
   it('assumes a role only EventBridge Scheduler can take for this account’s schedules, allowed to invoke the function and dead-letter', () => {
-    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule'))[0];
+    // The escalation's schedule, among the stack's (the callback retry has one too).
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((s) =>
+      JSON.stringify(s.Properties.Target.Arn).includes(escalateFunction().id),
+    );
     const roleArn = schedule?.Properties.Target.RoleArn as { 'Fn::GetAtt': [string, string] };
     const roleId = roleArn['Fn::GetAtt'][0];
     const role = template.findResources('AWS::IAM::Role')[roleId];

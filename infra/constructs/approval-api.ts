@@ -1,0 +1,161 @@
+// The officials' front door: an HTTP API with the approval link routes (`/a/{linkId}`: GET and HEAD show the
+// task page, POST decides, OPTIONS answers) on the approval function, throttled at the stage and access-
+// logged without paths or query strings (the link id and its signature never reach a log). Also the
+// callback retry: a schedule that re-sends decisions whose SendTaskSuccess failed for a transient reason.
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { PilotFlowFunction } from './function.ts';
+
+export interface ApprovalApiProps {
+  table: ITable;
+  /** The secret with the key that signs approval links and form tokens. */
+  signingKey: ISecret;
+  /** Shown on the refusal page for links the system does not know (HELP_CONTACT), e.g. `县民政局 0000-0000000`. */
+  helpContact?: string;
+  /** Requests per second the stage accepts on average, and in a burst. */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+/** The link route (functions/domain/links.ts builds `${url}/a/${linkId}?sig=…`). */
+export const APPROVAL_ROUTE_PATH = '/a/{linkId}';
+export const APPROVAL_ROUTE_METHODS = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.OPTIONS];
+
+/** How often undelivered decisions are sent again (the escalation sweep's cadence, light for the local cloud). */
+export const CALLBACK_RETRY_RATE = Duration.hours(1);
+
+export class ApprovalApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly approval: PilotFlowFunction;
+  readonly callbackRetry: PilotFlowFunction;
+  /** The API's base URL (no trailing slash): links are `${url}/a/{linkId}?sig=…`. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ApprovalApiProps) {
+    super(scope, id);
+
+    this.approval = new PilotFlowFunction(this, 'Approval', {
+      handler: 'approval',
+      description: 'Approval links: shows the task page (GET) and records a decision once (POST)',
+      timeout: Duration.seconds(15),
+      environment: props.helpContact ? { HELP_CONTACT: props.helpContact } : {},
+    }).bindTable(props.table, 'write');
+    props.signingKey.grantRead(this.approval.fn);
+    this.approval.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.signingKey.secretArn);
+
+    this.callbackRetry = new PilotFlowFunction(this, 'CallbackRetry', {
+      handler: 'callback-retry',
+      description: 'Sends decisions whose SendTaskSuccess failed for a transient reason again',
+      timeout: Duration.minutes(2),
+    }).bindTable(props.table, 'write');
+
+    for (const fn of [this.approval, this.callbackRetry]) {
+      fn.fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+          resources: ['*'],
+        }),
+      );
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'states:SendTaskSuccess/SendTaskFailure support no resource-level permissions (the task token names the ' +
+          'task), so they cannot be scoped to a state machine ' +
+          '(https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html); the ' +
+          'same holds for xray:PutTraceSegments/PutTelemetryRecords of active tracing.',
+      });
+    }
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'PilotFlow approval links',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // routeKey (`GET /a/{linkId}`), not path: the link id and signature are credentials.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            method: '$context.httpMethod',
+            route: '$context.routeKey',
+            status: '$context.status',
+            bytes: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            error: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    const integration = new HttpLambdaIntegration('Approval', this.approval.fn);
+    this.api.addRoutes({ path: APPROVAL_ROUTE_PATH, methods: APPROVAL_ROUTE_METHODS, integration });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Officials have no accounts: each link carries its own authorisation (an unguessable 144-bit id and an HMAC ' +
+        'signature bound to the assignee and the expiry, checked by the function), and a POST also needs a form ' +
+        'token derived from the link.',
+    });
+    this.url = this.api.apiEndpoint;
+
+    // Its own role rather than the stack's shared scheduler role, so its one acknowledged finding is its own.
+    // Assumable only by EventBridge Scheduler for this account's default schedule group (no confused deputy).
+    const stack = Stack.of(this);
+    const schedulerRole = new Role(this, 'CallbackRetrySchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
+      description: 'Lets EventBridge Scheduler invoke the callback-retry function',
+    });
+    const retryLogicalId = stack.getLogicalId(this.callbackRetry.fn.node.defaultChild as CfnFunction);
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${retryLogicalId}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on this one function and its versions (grantInvoke adds the `:*` qualifier form).',
+    });
+    new Schedule(this, 'CallbackRetrySchedule', {
+      description: 'PilotFlow: re-send decisions that Step Functions has not confirmed',
+      schedule: ScheduleExpression.rate(CALLBACK_RETRY_RATE),
+      target: new LambdaInvoke(this.callbackRetry.fn, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ source: 'pilotflow.callback-retry' }),
+        // The next run retries anyway; a failed run need not be repeated within the hour.
+        retryAttempts: 0,
+      }),
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.url,
+      description: 'Base URL of the approval links (e-mails link to {ApiUrl}/a/{linkId}?sig=…)',
+    });
+  }
+}

@@ -1,0 +1,185 @@
+// An official's path through an approval link in a real browser (Debian's headless Chromium): the link
+// from the local mailbox, the task page on a desktop and a phone, a mistake the server refuses, the
+// correction, and the confirmation. The local cloud runs the real app with the sample plan.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { getLink } from '#store/links.ts';
+import { getTask } from '#store/tasks.ts';
+import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+
+let env: SampleCloud;
+let browser: BrowserContext;
+let profile: string;
+/** The pilot's "submit the implementation plan" link, opened once the acknowledgements are in. */
+let planLink: TaskLink;
+
+beforeAll(async () => {
+  env = await startSampleCloud({ concurrency: 1 });
+  // The launch stage asks every recipient to acknowledge first; then the pilot gets the plan task.
+  for (const link of await env.links({ subject: /古城社区：确认收到试点任务/ })) {
+    expect((await decide(link, { decision: 'approve', comment: '' })).status).toBe(200);
+  }
+  await env.cloud.whenIdle();
+  const [link] = await env.links({ subject: /古城社区：提交实施方案/ });
+  if (!link) throw new Error('the implementation plan task was not e-mailed');
+  planLink = link;
+
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+  });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await env?.stop();
+});
+
+/** A new tab that records what the Content-Security-Policy refused (Chromium reports it on the console). */
+async function open(url: string, width = 1280): Promise<{ page: Page; consoleErrors: string[] }> {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    // (The 422 of a refused form is reported there too, as "Failed to load resource": that one is expected.)
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) {
+      consoleErrors.push(message.text());
+    }
+  });
+  await page.setViewportSize({ width, height: 900 });
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(200);
+  return { page, consoleErrors };
+}
+
+describe('the task page in a browser', () => {
+  test('is readable at desktop and phone width, with its style allowed by the CSP and nothing else loaded', async () => {
+    const requests: string[] = [];
+    const { page, consoleErrors } = await open(planLink.url);
+    page.on('request', (request) => requests.push(request.url()));
+    await page.reload();
+    expect(await page.locator('h1').textContent()).toBe('提交实施方案');
+    // The inline stylesheet applied (the CSP allows it by hash): the decision button is styled.
+    const buttonColour = await page
+      .getByRole('button', { name: '提交实施方案' })
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(buttonColour).toBe('rgb(29, 78, 216)');
+    await page.screenshot({ path: join(SCREENSHOTS, 'task-desktop.png'), fullPage: true });
+
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'task-phone.png'), fullPage: true });
+    // 320 px, the narrowest phone: nothing wider than the screen, so no sideways scrolling.
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+
+    expect(consoleErrors).toEqual([]);
+    expect(requests.every((url) => url.startsWith(new URL(planLink.url).origin))).toBe(true);
+    await page.close();
+  });
+
+  test('labels every control, so each can be found by its label', async () => {
+    const { page } = await open(planLink.url);
+    await expect(page.getByLabel('实施方案摘要').count()).resolves.toBe(1);
+    await expect(page.getByLabel('实施方案文件链接').count()).resolves.toBe(1);
+    await expect(page.getByLabel('意见').count()).resolves.toBe(1);
+    const unlabelled = await page.evaluate(
+      () =>
+        Array.from(document.querySelectorAll('input:not([type=hidden]), textarea')).filter(
+          (el) => (el as HTMLInputElement).labels?.length === 0,
+        ).length,
+    );
+    expect(unlabelled).toBe(0);
+    await page.close();
+  });
+
+  test('decides nothing when Enter is pressed in a text box', async () => {
+    const { page } = await open(planLink.url);
+    await page.getByLabel('实施方案文件链接').fill('https://docs.xx-county.example/plan.pdf');
+    await page.getByLabel('实施方案文件链接').press('Enter');
+    await page.waitForTimeout(500);
+    expect(page.url()).toBe(planLink.url);
+    const record = await getLink(env.store, planLink.linkId);
+    expect(record?.status).toBe('active');
+    await page.close();
+  });
+
+  test('keyboard users see where the focus is', async () => {
+    const { page } = await open(planLink.url);
+    await page.getByLabel('实施方案摘要').focus();
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const style = getComputedStyle(el);
+      return { id: el.id, outline: `${style.outlineStyle} ${style.outlineWidth}` };
+    });
+    expect(outline).toEqual({ id: 'f-document', outline: 'solid 3px' });
+    await page.close();
+  });
+});
+
+describe('an official submitting the form', () => {
+  test('sees the mistake explained beside the field with their input kept, corrects it, and sees the confirmation', async () => {
+    const { page, consoleErrors } = await open(planLink.url, 375);
+    await page
+      .getByLabel('实施方案摘要')
+      .fill('一、主要任务：建设便民服务站。\n二、时间安排：2023年2月至10月。');
+    await page.getByLabel('实施方案文件链接').fill('古城社区实施方案.docx');
+    await page.getByRole('button', { name: '提交实施方案' }).click();
+    await page.waitForLoadState();
+
+    const summary = page.getByRole('alert');
+    expect(await summary.textContent()).toContain('请修改以下内容后再提交');
+    expect(await summary.textContent()).toContain('实施方案文件链接：请填写以 https:// 开头的完整链接。');
+    const field = page.getByLabel('实施方案文件链接');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.inputValue()).toBe('古城社区实施方案.docx');
+    expect(await page.getByLabel('实施方案摘要').inputValue()).toContain('建设便民服务站');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-document');
+    await page.screenshot({ path: join(SCREENSHOTS, 'task-error-phone.png'), fullPage: true });
+    expect((await getLink(env.store, planLink.linkId))?.status).toBe('active');
+
+    await field.fill('https://docs.xx-county.example/gucheng/implementation-plan.pdf');
+    await page.getByRole('button', { name: '提交实施方案' }).click();
+    await page.waitForLoadState();
+
+    expect(await page.getByRole('status').textContent()).toContain('您的意见已提交，谢谢。');
+    await page.screenshot({ path: join(SCREENSHOTS, 'task-confirmation-phone.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+
+    await env.cloud.whenIdle();
+    const record = await getLink(env.store, planLink.linkId);
+    expect(record?.status).toBe('used');
+    const task = await getTask(env.store, record?.taskId ?? '');
+    expect(task?.decision?.form).toEqual({
+      summary: '一、主要任务：建设便民服务站。\n二、时间安排：2023年2月至10月。',
+      document: 'https://docs.xx-county.example/gucheng/implementation-plan.pdf',
+    });
+    // The workflow moved on: the civil affairs bureau is asked to review the plan.
+    expect((await env.links({ subject: /古城社区：审核实施方案/ })).length).toBeGreaterThan(0);
+
+    // Reloading the link later shows calmly that it was done, not the form again.
+    await page.goto(planLink.url);
+    expect(await page.getByRole('status').textContent()).toContain('提交过意见');
+    await page.close();
+  });
+});

@@ -1,0 +1,114 @@
+// The approval HTTP API as synthesised: its routes, stage, grants, output and the callback-retry schedule.
+import { describe, expect, it } from 'vitest';
+import { stackTemplate } from '#test/support/template.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const resources = () =>
+  Object.entries((stackTemplate() as { Resources: Record<string, Resource> }).Resources);
+const ofType = (type: string) => resources().filter(([, r]) => r.Type === type);
+
+function functionNamed(handler: string): [string, Resource] {
+  const found = ofType('AWS::Lambda::Function').find(
+    ([, r]) =>
+      (r.Properties.Environment as { Variables?: Record<string, unknown> })?.Variables
+        ?.POWERTOOLS_SERVICE_NAME === handler,
+  );
+  if (!found) throw new Error(`no function for handler ${handler}`);
+  return found;
+}
+
+function policyStatementsOf(handler: string) {
+  const [, fn] = functionNamed(handler);
+  const role = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === role))
+    .flatMap(
+      ([, p]) => (p.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
+    );
+}
+
+describe('the approval HTTP API', () => {
+  it('routes GET, HEAD, POST and OPTIONS of /a/{linkId} to the approval function with payload 2.0', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(routes.sort()).toEqual([
+      'GET /a/{linkId}',
+      'HEAD /a/{linkId}',
+      'OPTIONS /a/{linkId}',
+      'POST /a/{linkId}',
+    ]);
+    const [approvalId] = functionNamed('approval');
+    const integrations = ofType('AWS::ApiGatewayV2::Integration');
+    expect(integrations).toHaveLength(1);
+    expect(integrations[0]?.[1].Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [approvalId, 'Arn'] },
+    });
+  });
+
+  it('throttles its stage and logs access by route, never by path or query string', () => {
+    const stages = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]?.[1].Properties as {
+      StageName: string;
+      DefaultRouteSettings: unknown;
+      AccessLogSettings: { Format: string };
+    };
+    expect(stage.StageName).toBe('$default');
+    expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    const format = String(stage.AccessLogSettings.Format);
+    expect(format).toContain('$context.routeKey');
+    expect(format).not.toMatch(/\$context\.(path|resourcePath)|querystring/i);
+  });
+
+  it('lets the approval function read the link-signing key and send task success, and tells it where they are', () => {
+    const [, fn] = functionNamed('approval');
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables)).toEqual(expect.arrayContaining(['TABLE_NAME', 'LINK_SIGNING_SECRET_ARN']));
+    const [secretId] = ofType('AWS::SecretsManager::Secret')[0] ?? [];
+    expect(variables.LINK_SIGNING_SECRET_ARN).toEqual({ Ref: secretId });
+    const statements = policyStatementsOf('approval');
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining(['states:SendTaskSuccess', 'secretsmanager:GetSecretValue']),
+    );
+    expect(actions).not.toContain('states:StartExecution');
+  });
+
+  it('is the one place links point to: its URL is an output and open-task builds links on it', () => {
+    const [apiId] = ofType('AWS::ApiGatewayV2::Api')[0] ?? [];
+    const outputs = (stackTemplate() as { Outputs?: Record<string, { Value: unknown }> }).Outputs ?? {};
+    const apiUrl = Object.entries(outputs).find(([name]) => name.includes('ApiUrl'));
+    expect(apiUrl?.[1].Value).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+    const [, openTask] = functionNamed('open-task');
+    expect(
+      (openTask.Properties.Environment as { Variables: Record<string, unknown> }).Variables.API_BASE_URL,
+    ).toEqual({
+      'Fn::GetAtt': [apiId, 'ApiEndpoint'],
+    });
+    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(1);
+  });
+
+  it('re-sends undelivered decisions every hour through the callback-retry function', () => {
+    const [retryId] = functionNamed('callback-retry');
+    const schedules = ofType('AWS::Scheduler::Schedule').filter(([, s]) =>
+      JSON.stringify(s.Properties.Target).includes(retryId),
+    );
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]?.[1].Properties.ScheduleExpression).toBe('rate(1 hour)');
+    const [, schedule] = schedules[0] as [string, Resource];
+    const target = schedule.Properties.Target as { RoleArn: { 'Fn::GetAtt': [string, string] } };
+    const roleId = target.RoleArn['Fn::GetAtt'][0];
+    const [, role] = ofType('AWS::IAM::Role').find(([id]) => id === roleId) ?? [];
+    if (!role) throw new Error('the schedule has no role of its own');
+    const trust = (role.Properties.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement;
+    expect(trust).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: {
+          StringEquals: expect.objectContaining({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }),
+        },
+      }),
+    ]);
+  });
+});

@@ -1,0 +1,184 @@
+// The real PilotFlow app on the local cloud with the sample plan launched, for the approval's HTTP and
+// browser tests: the clock paused at 2023-01-01T00:00Z, when every pilot's launch stage has opened its
+// acknowledgement tasks and e-mailed one signed link per assignee to the local mailbox.
+
+import { fileURLToPath } from 'node:url';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { LocalCloud, Mail } from '#local/cloud/index.ts';
+import { startLocalCloud } from '#local/cloud/index.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { freePort } from '#local/ports.ts';
+import { getLink } from '#store/links.ts';
+import { createStore, type Store } from '#store/store.ts';
+import { getTask, type TaskRecord } from '#store/tasks.ts';
+import { tempDataDir } from './local-cloud.ts';
+
+const ASSEMBLY_CACHE = fileURLToPath(
+  new URL('../../node_modules/.cache/pilotflow/test-assemblies', import.meta.url),
+);
+
+export const SAMPLE_START = Date.parse('2023-01-01T00:00:00Z');
+
+export interface TaskLink {
+  to: string;
+  subject: string;
+  url: string;
+  linkId: string;
+  sig: string;
+}
+
+export interface SampleCloud {
+  cloud: LocalCloud;
+  store: Store;
+  /** The task links e-mailed so far, matching the subject (and recipient). */
+  links(filter: { subject?: RegExp; to?: string }): Promise<TaskLink[]>;
+  taskOf(link: TaskLink): Promise<TaskRecord>;
+  /** Every item of the table, sorted, for "nothing changed" assertions. */
+  items(): Promise<Array<Record<string, unknown>>>;
+  stop(): Promise<void>;
+}
+
+function linksOfMail(mail: Mail): TaskLink[] {
+  return mail.links
+    .filter((url) => /\/a\/[A-Za-z0-9_-]{24}\?sig=/.test(url))
+    .map((url) => {
+      const parsed = new URL(url);
+      return {
+        to: mail.to[0] ?? '',
+        subject: mail.subject,
+        url,
+        linkId: parsed.pathname.split('/').pop() ?? '',
+        sig: parsed.searchParams.get('sig') ?? '',
+      };
+    });
+}
+
+/** Every execution that did not run cleanly, with its error, cause and last events (for a useful failure). */
+export async function failedExecutions(cloud: LocalCloud): Promise<string[]> {
+  const out: string[] = [];
+  for (const machine of cloud.resources.stateMachines) {
+    const { executions } = await cloud.runtime.listExecutions({ stateMachineArn: machine.arn });
+    for (const e of executions) {
+      if (e.status === 'RUNNING' || e.status === 'SUCCEEDED') continue;
+      const d = await cloud.runtime.describeExecution({ executionArn: e.executionArn });
+      const h = await cloud.runtime.getExecutionHistory({
+        executionArn: e.executionArn,
+        reverseOrder: true,
+        maxResults: 6,
+      });
+      out.push(`${machine.name}/${e.name} ${e.status}: ${d.error} ${String(d.cause).slice(0, 800)}`);
+      for (const ev of h.events) out.push(`    ${JSON.stringify(ev).slice(0, 500)}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Starts the sample cloud. On a loaded machine the launch's many concurrent cold starts can exceed the local
+ * Lambda's 10-second init limit (Runtime.InitTimeout) and fail a pilot before any approval code runs; such
+ * a start is thrown away and made once more. Any other failure fails the test with the executions' causes.
+ */
+export async function startSampleCloud(options: { concurrency?: number } = {}): Promise<SampleCloud> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startSampleCloudOnce(options.concurrency ?? 2);
+    } catch (error) {
+      const initTimeout =
+        error instanceof SampleStartError && error.failures.some((f) => /InitTimeout/.test(f));
+      if (!initTimeout || attempt >= 3) throw error;
+    }
+  }
+}
+
+class SampleStartError extends Error {
+  override name = 'SampleStartError';
+  readonly failures: string[];
+  constructor(failures: string[]) {
+    super(`the sample programme did not start cleanly:\n${failures.join('\n')}`);
+    this.failures = failures;
+  }
+}
+
+/**
+ * `concurrency`: instances per function. Fewer instances mean fewer cold starts at once during the launch,
+ * which is what a loaded machine cannot take.
+ */
+async function startSampleCloudOnce(concurrency: number): Promise<SampleCloud> {
+  // A port below the ephemeral range, so the ports after it (the other services) stay free meanwhile.
+  let port = 0;
+  while (port === 0 || port >= 30_000) port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
+  const cloud = await startLocalCloud({
+    dataDir: tempDataDir(),
+    assemblyDir: ASSEMBLY_CACHE,
+    port,
+    speed: 0,
+    clock: SAMPLE_START,
+    concurrency,
+    log: () => {},
+  });
+  await cloud.whenIdle();
+  const failures = await failedExecutions(cloud);
+  if (failures.length > 0) {
+    await cloud.stop();
+    throw new SampleStartError(failures);
+  }
+  const [table] = cloud.resources.tables;
+  if (!table) throw new Error('the app has no table');
+  const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+  return {
+    cloud,
+    store,
+    async links(filter) {
+      const mails = await cloud.mailbox.list({
+        ...(filter.to ? { to: filter.to } : {}),
+        ...(filter.subject ? { subject: filter.subject } : {}),
+      });
+      return mails.flatMap(linksOfMail);
+    },
+    async taskOf(link) {
+      const record = await getLink(store, link.linkId);
+      const task = record && (await getTask(store, record.taskId));
+      if (!task) throw new Error(`no task for link ${link.linkId}`);
+      return task;
+    },
+    async items() {
+      const out: Array<Record<string, unknown>> = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await store.db.send(
+          new ScanCommand({ TableName: store.table, ConsistentRead: true, ExclusiveStartKey: start }),
+        );
+        out.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return out.sort((a, b) => `${a.pk}\n${a.sk}`.localeCompare(`${b.pk}\n${b.sk}`));
+    },
+    async stop() {
+      store.db.destroy();
+      await cloud.stop();
+    },
+  };
+}
+
+/** The form token of a task page (what a browser would post back). */
+export function formTokenOf(html: string): string {
+  const token = html.match(/name="token" value="([A-Za-z0-9_-]+)"/)?.[1];
+  if (!token) throw new Error('the page has no form token');
+  return token;
+}
+
+/** POSTs an urlencoded form as a browser does. */
+export function postForm(url: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+}
+
+/** Opens the link's page and submits its form with `fields` (the token taken from the page). */
+export async function decide(link: TaskLink, fields: Record<string, string>): Promise<Response> {
+  const page = await fetch(link.url);
+  return postForm(link.url, { token: formTokenOf(await page.text()), ...fields });
+}

@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { type FormSpec, FormSpecSchema } from '#domain/forms.ts';
+import type { PageFrame, PageView, TaskSummary } from '../../functions/pages/model.ts';
+import { renderPage } from '../../functions/pages/render.tsx';
+import { CSS_HASH, SECURITY_HEADERS } from '../../functions/pages/style.ts';
+
+const frame: PageFrame = {
+  locale: 'zh-CN',
+  timeZone: 'Asia/Shanghai',
+  programme: { zh: '关于城乡社区治理试点工作方案', en: 'Community governance pilot programme' },
+  contact: {
+    unit: { zh: '县民政局', en: 'County Civil Affairs Bureau' },
+    name: '王科长',
+    phone: '0000-1234567',
+  },
+  sig: 'S'.repeat(43),
+};
+
+const task: TaskSummary = {
+  title: { zh: '审核实施方案 <script>alert(1)</script>', en: 'Review the implementation plan' },
+  instructions: { zh: '请审核古城社区的实施方案。', en: 'Please review the plan.' },
+  pilot: { zh: 'XX镇古城社区', en: 'Gucheng Community' },
+  stage: { zh: '组织实施', en: 'Implementation' },
+  round: 2,
+  dueAt: '2023-02-10T16:00:00.000Z',
+  overdue: false,
+  assignee: '王科长 (minzheng@xx-county.example)',
+  facts: [],
+  documents: [
+    { label: { zh: '实施方案', en: 'Plan' }, url: 'https://docs.example/plan.pdf' },
+    { label: { zh: '坏链接', en: 'Bad' }, url: 'javascript:alert(1)' },
+  ],
+  quotes: [{ label: { zh: '提交的内容', en: 'What was submitted' }, text: '第一行\n<第二行>' }],
+  history: [
+    {
+      round: 1,
+      title: { zh: '审核实施方案', en: 'Review' },
+      outcome: { zh: '退回修改', en: 'Return for revision' },
+      comment: '请补充 "<b>经费</b>" 部分',
+      by: '王科长',
+      at: '2023-02-03T02:00:00.000Z',
+    },
+  ],
+};
+
+const form: FormSpec = FormSpecSchema.parse({
+  decisions: ['approve', 'return', 'reject'],
+  fields: [
+    { name: 'score.party', kind: 'score', label: { zh: '党组织作用', en: 'Party role' }, required: true },
+    { name: 'document', kind: 'url', label: { zh: '文件链接', en: 'Document link' }, required: false },
+    { name: 'problems', kind: 'yesno', label: { zh: '发现问题', en: 'Problems found' }, required: true },
+  ],
+});
+
+const taskView = (overrides: Partial<Extract<PageView, { page: 'task' }>> = {}): PageView => ({
+  page: 'task',
+  frame,
+  task,
+  form,
+  formToken: 'T'.repeat(43),
+  ...overrides,
+});
+
+describe('the task page', () => {
+  it('escapes task data, so a title or comment can never become markup', () => {
+    const html = renderPage(taskView());
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('&lt;script>alert(1)&lt;/script>');
+  });
+
+  it('carries only the stylesheet the Content-Security-Policy allows by hash, and no script or asset', () => {
+    const html = renderPage(taskView());
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1] ?? '');
+    expect(styles).toHaveLength(1);
+    const hash = `'sha256-${createHash('sha256')
+      .update(styles[0] ?? '')
+      .digest('base64')}'`;
+    expect(hash).toBe(CSS_HASH);
+    expect(SECURITY_HEADERS['Content-Security-Policy']).toContain(`style-src ${hash}`);
+    expect(html).not.toMatch(/<script|<img|<link|<iframe| style=/);
+  });
+
+  it('posts a form with a form token, a comment and one submit button per decision', () => {
+    const html = renderPage(taskView());
+    expect(html).toMatch(/<form method="post" action="\?sig=S{43}&amp;lang=zh-CN" novalidate>/);
+    expect(html).toContain(`<input type="hidden" name="token" value="${'T'.repeat(43)}"/>`);
+    expect(html).toMatch(/<textarea id="comment" name="comment"/);
+    for (const value of ['approve', 'return', 'reject']) {
+      expect(html).toMatch(new RegExp(`<button type="submit" name="decision" value="${value}"`));
+    }
+  });
+
+  it('makes its first submit button a disabled one, so Enter in a text box decides nothing', () => {
+    const html = renderPage(taskView());
+    const firstButton = html.match(/<button[^>]*>/)?.[0] ?? '';
+    expect(firstButton).toContain('disabled');
+    expect(firstButton).not.toContain('name="decision"');
+  });
+
+  it('labels every control', () => {
+    const html = renderPage(taskView());
+    const ids = [...html.matchAll(/<(?:input|textarea)[^>]*\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(html).toContain(`<label for="${id}"`);
+    // Radio buttons are labelled by wrapping, in a fieldset with a legend.
+    expect(html).toMatch(/<fieldset[^>]*id="f-problems"[^>]*><legend>发现问题/);
+    expect(html).toMatch(/<label class="choice"><input type="radio" name="f.problems" value="yes"/);
+  });
+
+  it('links only web documents, never a javascript: URL', () => {
+    const html = renderPage(taskView());
+    expect(html).toContain('href="https://docs.example/plan.pdf"');
+    expect(html).not.toContain('javascript:');
+    expect(html).not.toContain('坏链接');
+  });
+
+  it('shows the due date as the end of the day it names, and the earlier rounds', () => {
+    const html = renderPage(taskView());
+    expect(html).toContain('2023年2月10日（当天结束前）');
+    expect(html).toContain('第 1 轮 · 审核实施方案：退回修改');
+  });
+
+  it('re-renders what the official typed, with a message beside each wrong field and a summary', () => {
+    const html = renderPage(
+      taskView({
+        input: {
+          decision: 'approve',
+          comment: '我的意见 <i>',
+          values: { 'score.party': '120', problems: 'no' },
+        },
+        errors: { 'score.party': { zh: '请填写 0 到 100 之间的分数。', en: 'Enter a score from 0 to 100.' } },
+      }),
+    );
+    expect(html).toMatch(/<div class="summary" role="alert"/);
+    expect(html).toContain('<a href="#f-score.party">党组织作用：请填写 0 到 100 之间的分数。</a>');
+    expect(html).toMatch(
+      /id="f-score.party" name="f.score.party" aria-describedby="f-score.party-error" aria-invalid="true" autofocus/,
+    );
+    expect(html).toContain('value="120"');
+    expect(html).toMatch(/value="no" checked/);
+    expect(html).toContain('我的意见 &lt;i>');
+  });
+
+  it('asks for a comment only where a decision offered needs one', () => {
+    const review = renderPage(taskView());
+    expect(review).toContain('选择“退回修改”或“不同意”时必填，请写明原因。');
+    const acknowledgement = renderPage(
+      taskView({
+        form: FormSpecSchema.parse({
+          decisions: ['approve'],
+          decisionLabels: { approve: { zh: '确认收到', en: 'Acknowledge receipt' } },
+          commentRequiredFor: [],
+          fields: [],
+        }),
+      }),
+    );
+    expect(acknowledgement).toContain('<label for="comment">意见<span class="opt">（可选）</span></label>');
+    expect(acknowledgement).not.toContain('必填');
+  });
+
+  it('speaks English when the locale is en, and offers the other language', () => {
+    const html = renderPage(taskView({ frame: { ...frame, locale: 'en' } }));
+    expect(html).toMatch(/^<!DOCTYPE html><html lang="en">/);
+    expect(html).toContain('10 February 2023, end of day');
+    expect(html).toContain('>Approve</button>');
+    expect(html).toContain(
+      `href="?sig=${'S'.repeat(43)}&amp;lang=zh-CN" hreflang="zh-CN" lang="zh-CN">中文</a>`,
+    );
+  });
+});
+
+describe('the pages after a decision or a refusal', () => {
+  const decision = {
+    outcome: { zh: '同意', en: 'Approve' },
+    comment: '同意',
+    by: '王科长',
+    at: '2023-02-03T02:00:00.000Z',
+    byYou: false,
+  };
+
+  it('say calmly who decided and when', () => {
+    const html = renderPage({ page: 'decided', frame, task, decision });
+    expect(html).toContain('此事项已由 王科长 于 2023年2月3日 10:00 办理（同意），无需您再操作。');
+    expect(html).not.toContain('<form');
+  });
+
+  it('say the decision was recorded even when the workflow had moved on', () => {
+    const html = renderPage({
+      page: 'recorded',
+      frame,
+      task,
+      decision: { ...decision, byYou: true },
+      delivery: 'workflow-gone',
+    });
+    expect(html).toContain('您的意见已记录。');
+    expect(html).toContain('流程在您提交之前已经结束');
+  });
+
+  it('tell whom to contact when a link is refused', () => {
+    const html = renderPage({ page: 'refused', frame, reason: 'expired', at: '2023-02-17T16:00:00.000Z' });
+    expect(html).toContain('链接已过期');
+    expect(html).toContain('已于 2023年2月18日 00:00 结束');
+    expect(html).toContain('县民政局 王科长');
+    expect(html).toContain('href="tel:00001234567"');
+  });
+});
