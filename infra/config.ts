@@ -66,14 +66,17 @@ export const contextSchema = z.strictObject({
       error: `one of ${RETENTION_DAYS.join(', ')}`,
     })
     .default(180),
-  /** Log the state machines' execution data (inputs and outputs hold officials' names and addresses). */
-  stateMachineExecutionData: flag.default(false),
   /** Days a human task waits before its stage is reported stalled. */
   humanTaskTimeoutDays: count(1, 365).optional(),
   /** Public base URL of approval links (a custom domain); default the HTTP API's own URL. */
   apiBaseUrl: z.url().optional(),
   /** Shown on the refusal page for unknown links, e.g. `县民政局 0000-0000000`. */
   helpContact: text.optional(),
+  /**
+   * Reserve concurrency for the functions that must not crowd out others (escalation sweep, mail events,
+   * callback retry). False for an account still at Lambda's initial concurrency quota, which allows none.
+   */
+  reserveConcurrency: flag.default(true),
   /** The HTTP API stage's steady request rate and burst (requests per second). */
   apiRateLimit: count(1, 10_000).default(50),
   apiBurstLimit: count(1, 5_000).default(100),

@@ -38,6 +38,9 @@ export class Escalation extends Construct {
       handler: 'escalate',
       description: 'Reminds and escalates open tasks that are due, by the plan of their programme',
       timeout: ESCALATE_TIMEOUT,
+      // One sweep at a time: overlapping sweeps would only contend for the same leases and double the SES
+      // send rate. A run that finds the one slot taken is retried by Lambda's asynchronous invocation.
+      reservedConcurrentExecutions: 1,
       environment: {
         API_BASE_URL: props.apiBaseUrl,
         LINK_SIGNING_SECRET_ARN: props.linkSigningSecret.secretArn,
