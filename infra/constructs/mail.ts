@@ -21,6 +21,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PLACEHOLDER_HOST } from '#email/smtp.ts';
 import type { DeployConfig } from '../config.ts';
 import { PilotFlowFunction } from './function.ts';
 
@@ -77,9 +78,15 @@ export class PilotFlowMail extends Construct {
         ? Secret.fromSecretNameV2(this, 'SmtpSettings', config.smtpSecretName)
         : new Secret(this, 'SmtpSettings', {
             description:
-              'PilotFlow: the SMTP server (JSON: host, port, user, password, optional secure and ca); fill in after deploy',
+              'PilotFlow: the SMTP server (JSON: host, port, secure, user, password, optional ca and servername); fill in after deploy',
             generateSecretString: {
-              secretStringTemplate: JSON.stringify({ host: 'smtp.invalid', port: 465, user: 'pilotflow' }),
+              // The placeholder host (functions/email/smtp.ts) makes a send fail saying the settings are missing.
+              secretStringTemplate: JSON.stringify({
+                host: PLACEHOLDER_HOST,
+                port: 465,
+                secure: true,
+                user: 'pilotflow',
+              }),
               generateStringKey: 'password',
               excludePunctuation: true,
             },
