@@ -218,7 +218,7 @@ export class Monitoring extends Construct {
         width: 12,
       }),
     );
-    const bottom = [];
+    const bottom: GraphWidget[] = [];
     if (props.api) {
       bottom.push(
         new GraphWidget({
@@ -248,7 +248,24 @@ export class Monitoring extends Construct {
         }),
       );
     }
-    if (bottom.length) this.dashboard.addWidgets(...bottom);
+    // PilotFlow's own metrics (Powertools, namespace PilotFlow, dimension `service` = the handler's name).
+    const own = (metricName: string, service: string, label: string) =>
+      new Metric({ namespace: 'PilotFlow', metricName, dimensionsMap: { service }, ...sum, label });
+    bottom.push(
+      new GraphWidget({
+        title: 'Reminders and escalations',
+        left: [
+          own('EscalationMessagesSent', 'escalate', 'messages sent'),
+          own('EscalationMessagesFailed', 'escalate', 'messages failed'),
+        ],
+        right: [
+          own('EscalationTasksRead', 'escalate', 'tasks read'),
+          ...(props.ses ? [own('MailEventsRecorded', 'mail-events', 'bounces/complaints recorded')] : []),
+        ],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(...bottom);
 
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.topic.topicArn,
