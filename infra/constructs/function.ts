@@ -24,6 +24,16 @@ export interface PilotFlowFunctionProps {
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
+/** DynamoDB actions behind GetCommand, BatchGetCommand and QueryCommand. */
+export const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** Behind PutCommand, UpdateCommand, DeleteCommand and TransactWriteCommand (with its condition checks). */
+export const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
 export class PilotFlowFunction extends Construct {
   readonly fn: NodejsFunction;
 
@@ -80,10 +90,12 @@ export class PilotFlowFunction extends Construct {
     });
   }
 
-  /** Grants the least the function needs on the table, and tells it the table's name. */
+  /**
+   * Grants the least the function needs on the table, and tells it the table's name: the item operations
+   * functions/store uses (TransactWrite needs the per-item actions), never Scan, batch writes or streams.
+   */
   bindTable(table: ITable, access: 'read' | 'write'): this {
-    if (access === 'read') table.grantReadData(this.fn);
-    else table.grantReadWriteData(this.fn);
+    table.grant(this.fn, ...(access === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE]));
     const cfn = table.node.defaultChild;
     if (cfn instanceof CfnTable) {
       Validations.of(this).acknowledge({

@@ -106,6 +106,17 @@ describe('IAM', () => {
     expect(onStar).toEqual([]);
   });
 
+  it('lets no one scan the table, write to it in batches or read its stream', () => {
+    const dynamodb = identityStatements().flatMap(({ statement }) =>
+      list(statement.Action).filter((a) => a.startsWith('dynamodb:')),
+    );
+
+    expect(dynamodb.length).toBeGreaterThan(0);
+    for (const forbidden of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:GetRecords']) {
+      expect(dynamodb).not.toContain(forbidden);
+    }
+  });
+
   it('gives no role an AWS managed policy', () => {
     const managed = ofType('AWS::IAM::Role').filter(([, r]) => r.Properties.ManagedPolicyArns !== undefined);
 
