@@ -53,7 +53,7 @@ export class ApprovalApi extends Construct {
       timeout: Duration.seconds(15),
       environment: props.helpContact ? { HELP_CONTACT: props.helpContact } : {},
     }).bindTable(props.table, 'write');
-    props.signingKey.grantRead(this.approval.fn);
+    this.approval.readSecret(props.signingKey);
     this.approval.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.signingKey.secretArn);
 
     this.callbackRetry = new PilotFlowFunction(this, 'CallbackRetry', {

@@ -47,7 +47,7 @@ export class Escalation extends Construct {
         ...(props.readAhead ? { ESCALATION_READ_AHEAD: props.readAhead } : {}),
       },
     }).bindTable(props.table, 'write');
-    props.linkSigningSecret.grantRead(this.function.fn);
+    this.function.readSecret(props.linkSigningSecret);
     props.mail.bind(this.function);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {

@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnTable, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface PilotFlowFunctionProps {
@@ -88,6 +89,21 @@ export class PilotFlowFunction extends Construct {
         'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions ' +
         '(https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).',
     });
+  }
+
+  /**
+   * Lets the function read the secret's value, and only that (GetSecretValue is the one call Powertools'
+   * getSecret makes; grantRead would add DescribeSecret). A secret known by name only is matched with the
+   * six characters Secrets Manager appends to its ARN.
+   */
+  readSecret(secret: ISecret): this {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+      }),
+    );
+    return this;
   }
 
   /**

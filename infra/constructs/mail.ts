@@ -168,7 +168,7 @@ export class PilotFlowMail extends Construct {
   bind(fn: PilotFlowFunction): PilotFlowFunction {
     fn.fn.addEnvironment('MAIL_FROM', this.from);
     if (this.smtpSecret) {
-      this.smtpSecret.grantRead(fn.fn);
+      fn.readSecret(this.smtpSecret);
       fn.fn.addEnvironment('MAIL_TRANSPORT', 'smtp');
       // A secret named in context is known by name only (its ARN ends in six characters AWS chose).
       fn.fn.addEnvironment('SMTP_SECRET_ARN', this.smtpSecretName ?? this.smtpSecret.secretArn);
