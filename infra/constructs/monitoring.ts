@@ -2,7 +2,7 @@
 // timed out, Lambda errors and throttles, messages in a dead-letter queue, the SES bounce and complaint rates,
 // approval-page server errors), sent to one encrypted SNS topic with the e-mail subscriptions from context
 // (`alarmEmails`), and one dashboard with the same metrics.
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -46,16 +46,27 @@ export function notificationsKey(scope: Construct, id: string): Key {
     pendingWindow: Duration.days(7),
   });
   const stack = Stack.of(scope);
-  for (const service of ['cloudwatch.amazonaws.com', 'ses.amazonaws.com']) {
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(service)],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    );
-  }
+  // Only for topics of this account and region: SNS names the topic in the encryption context of every
+  // call it makes for the service (a pattern, since naming the topics here would be a cycle: topic → key).
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      principals: [
+        new ServicePrincipal('cloudwatch.amazonaws.com'),
+        new ServicePrincipal('ses.amazonaws.com'),
+      ],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        StringLike: {
+          'kms:EncryptionContext:aws:sns:topicArn': stack.formatArn({
+            service: 'sns',
+            resource: '*',
+            arnFormat: ArnFormat.NO_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
   return key;
 }
 
@@ -82,6 +93,26 @@ export class Monitoring extends Construct {
       masterKey: props.topicKey,
       enforceSSL: true,
     });
+    // The topic's policy (TLS only) replaces SNS's default one, so CloudWatch is allowed to publish explicitly,
+    // for this account's alarms only.
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
     for (const email of props.alarmEmails) this.topic.addSubscription(new EmailSubscription(email));
     const action = new SnsAction(this.topic);
     const stack = Stack.of(this);
