@@ -1,5 +1,6 @@
 // The command-line interface: one commander program, one module per command under cli/commands/.
 import { Command, CommanderError } from 'commander';
+import { registerRehearse } from './commands/rehearse.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStepFunctions } from './commands/stepfunctions.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -11,6 +12,7 @@ export function program(): Command {
     .exitOverride();
   registerValidate(cli);
   registerStart(cli);
+  registerRehearse(cli);
   registerStepFunctions(cli);
   return cli;
 }

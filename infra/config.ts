@@ -51,12 +51,17 @@ export const contextSchema = z.strictObject({
   mailTransport: z.enum(['ses', 'smtp']).default('ses'),
   /** With smtp: the name of an existing Secrets Manager secret with host, port, user, password; else one is created. */
   smtpSecretName: text.optional(),
-  /** Administrators: a Cognito user is created for each and invited by e-mail. */
+  /** Administrators of the dashboard: a Cognito user is created for each and invited by e-mail. */
   adminEmails: list(email).default([]),
   /** Who receives alarms (SNS e-mail subscriptions, each confirmed from the e-mail). */
   alarmEmails: list(email).default([]),
   /** Time between escalation sweeps (`1 hour`, `30 minutes`, `1 day`). */
   escalationRate: text.default('1 hour'),
+  /**
+   * Time between runs of the callback retry (decisions Step Functions has not confirmed); `1 hour` otherwise
+   * (CALLBACK_RETRY_RATE). A rehearsal sets `1 day`.
+   */
+  callbackRetryRate: text.optional(),
   /** How far past now a sweep reads open tasks (ISO duration); the function's default (P7D) otherwise. */
   escalationReadAhead: text.optional(),
   /** Retention of every PilotFlow log group, in days (a value CloudWatch Logs offers). */

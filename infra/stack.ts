@@ -8,8 +8,10 @@ import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
 import { stateMachineArnIn } from '#workflows/machine.ts';
 import { type DeployConfig, deployConfig } from './config.ts';
+import { AdminAuth } from './constructs/admin-auth.ts';
 import { ApprovalApi } from './constructs/approval-api.ts';
-import { Escalation } from './constructs/escalation.ts';
+import { Dashboard } from './constructs/dashboard.ts';
+import { Escalation, parseRate } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { Monitoring, notificationsKey } from './constructs/monitoring.ts';
@@ -24,6 +26,8 @@ export class PilotFlowStack extends Stack {
   readonly launchProgramme: PilotFlowFunction;
   readonly linkSigningSecret: Secret;
   readonly approval: ApprovalApi;
+  readonly adminAuth: AdminAuth;
+  readonly dashboard: Dashboard;
   readonly escalation: Escalation;
   readonly mail: PilotFlowMail;
   readonly monitoring: Monitoring;
@@ -52,15 +56,20 @@ export class PilotFlowStack extends Stack {
       signingKey: this.linkSigningSecret,
       ...(config.helpContact ? { helpContact: config.helpContact } : {}),
       throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      ...(config.callbackRetryRate
+        ? { callbackRetryRate: parseRate(config.callbackRetryRate, 'callbackRetryRate') }
+        : {}),
     });
+    // Links in e-mails (approval links, the escalation's task pages, the dashboard's resent links) start with
+    // the HTTP API's URL, unless a custom domain is given (`-c apiBaseUrl=…`).
+    const apiBaseUrl = config.apiBaseUrl ?? this.approval.url;
     // The Programme machine's name is fixed so that functions it calls can be granted on it without a cycle.
     const programmeArn = stateMachineArnIn(this, 'Programme');
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
-      // The approval links' base URL: the HTTP API's, unless a custom domain is given (`-c apiBaseUrl=…`).
-      apiBaseUrl: config.apiBaseUrl ?? this.approval.url,
+      apiBaseUrl,
       programmeStateMachineArn: programmeArn,
     });
     this.workflows = new PilotFlowWorkflows(this, 'Workflows', {
@@ -79,9 +88,25 @@ export class PilotFlowStack extends Stack {
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
-      apiBaseUrl: config.apiBaseUrl ?? this.approval.url,
+      apiBaseUrl,
       rate: config.escalationRate,
       ...(config.escalationReadAhead ? { readAhead: config.escalationReadAhead } : {}),
+    });
+    this.adminAuth = new AdminAuth(this, 'AdminAuth', { adminEmails: config.adminEmails });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      api: this.approval.api,
+      authorizer: this.adminAuth.authorizer,
+      table: this.table.table,
+      mail,
+      linkSigningSecret: this.linkSigningSecret,
+      apiBaseUrl,
+      machines: {
+        programme: this.workflows.programme.machine,
+        pilot: this.workflows.pilot.machine,
+        launch: this.workflows.launch.machine,
+        implementation: this.workflows.implementation.machine,
+        evaluation: this.workflows.evaluation.machine,
+      },
     });
 
     // Built last, from what the stack holds, so that a function or machine added above is watched too.

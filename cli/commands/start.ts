@@ -13,6 +13,7 @@ interface StartOptions {
   launch: boolean;
   app?: string;
   resynth?: boolean;
+  assemblyDir?: string;
 }
 
 function number(label: string, min: number) {
@@ -52,6 +53,10 @@ export function registerStart(cli: Command): void {
     .option('--no-launch', 'do not launch the plan')
     .option('--app <file>', "the CDK app's entry file (default: cdk.json's app)")
     .option('--resynth', 'synthesise the app even if its inputs have not changed')
+    .option(
+      '--assembly-dir <dir>',
+      'where synthesised assemblies are kept (default <data-dir>/assembly); one folder can serve many data directories',
+    )
     .addHelpText(
       'after',
       `
@@ -101,6 +106,7 @@ The endpoints and the admin token are written to <data-dir>/endpoints.json.`,
           launch: options.launch,
           ...(options.app !== undefined ? { app: options.app } : {}),
           reuseAssembly: !options.resynth,
+          ...(options.assemblyDir !== undefined ? { assemblyDir: options.assemblyDir } : {}),
           onProgress: (line) => console.log(`${elapsed()}  ${line}`),
           log: (line) => console.warn(`${new Date().toISOString()}  ${line}`),
         });

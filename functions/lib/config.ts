@@ -29,6 +29,11 @@ const envSchema = z.object({
   HELP_CONTACT: z.string().min(1).max(200).optional(),
   /** State machine ARNs. */
   PROGRAMME_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** The Pilot and stage machines, for the dashboard to find and draw a pilot's executions. */
+  PILOT_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  LAUNCH_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  IMPLEMENTATION_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  EVALUATION_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** Hours between escalation sweeps, for the reminder e-mails' wording. */
   ESCALATION_RATE_HOURS: z.coerce.number().positive().optional(),
   /**

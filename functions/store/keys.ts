@@ -23,6 +23,9 @@ export const INDEX = {
   byAssignee: 'byAssignee',
 } as const;
 
+/** The byParent partition that lists every programme (a handful per table: one item each). */
+export const PROGRAMMES = 'PROGRAMMES';
+
 /** The partition of the open-tasks index. One partition keeps "everything due before T" a single Query. */
 export const OPEN_TASKS = 'OPEN';
 
@@ -31,6 +34,12 @@ export const PENDING_CALLBACKS = 'CALLBACK#PENDING';
 
 export const keys = {
   programme: (programmeId: string) => ({ pk: `PROGRAMME#${programmeId}`, sk: 'PROGRAMME' }),
+  /** Programme → the list of programmes (byParent index), newest launch last, for the dashboard. */
+  programmeListEntry: (launchedAt: string, programmeId: string) => ({
+    gsi1pk: PROGRAMMES,
+    gsi1sk: `PROGRAMME#${launchedAt}#${programmeId}`,
+  }),
+  programmeList: () => ({ gsi1pk: PROGRAMMES, skPrefix: 'PROGRAMME#' }),
   pilot: (programmeId: string, pilotId: string) => ({
     pk: `PROGRAMME#${programmeId}`,
     sk: `PILOT#${pilotId}`,

@@ -2,7 +2,8 @@
 // 1,000-pilot plan stays far below DynamoDB's 400 KB item limit) and the programme's status.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CONDITION, keys } from './keys.ts';
+import { CONDITION, INDEX, keys } from './keys.ts';
+import { queryAll } from './query.ts';
 import { ConflictError, conditional, type Store, withoutKeys } from './store.ts';
 
 export type ProgrammeStatus = 'launched' | 'running' | 'completed' | 'failed';
@@ -38,6 +39,7 @@ export async function putProgrammeOnce(
           TableName: store.table,
           Item: {
             ...keys.programme(programme.programmeId),
+            ...keys.programmeListEntry(programme.launchedAt, programme.programmeId),
             ...programme,
             planGz: gzipSync(JSON.stringify(plan)),
           },
@@ -137,4 +139,24 @@ export async function getPilotsDoneToken(store: Store, programmeId: string): Pro
     }),
   );
   return out.Item?.pilotsDoneToken as string | undefined;
+}
+
+/**
+ * Every programme, oldest launch first (the plans are left out). The byParent index holds the whole item, so
+ * each programme costs its plan's size in read capacity: fine for the few programmes a county runs.
+ */
+export async function listProgrammes(store: Store): Promise<ProgrammeRecord[]> {
+  const { gsi1pk, skPrefix } = keys.programmeList();
+  const { items } = await queryAll(
+    store,
+    {
+      IndexName: INDEX.byParent,
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': gsi1pk, ':prefix': skPrefix },
+      ProjectionExpression: 'programmeId, title, #status, launchedAt, updatedAt, executionArn, summarySentAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+    },
+    (item) => withoutKeys<ProgrammeRecord>(item),
+  );
+  return items;
 }

@@ -26,13 +26,18 @@ export interface ApprovalApiProps {
   helpContact?: string;
   /** Requests per second the stage accepts on average, and in a burst. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /** How often undelivered decisions are sent again (default CALLBACK_RETRY_RATE). */
+  callbackRetryRate?: Duration;
 }
 
 /** The link route (functions/domain/links.ts builds `${url}/a/${linkId}?sig=…`). */
 export const APPROVAL_ROUTE_PATH = '/a/{linkId}';
 export const APPROVAL_ROUTE_METHODS = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.OPTIONS];
 
-/** How often undelivered decisions are sent again (the escalation sweep's cadence, light for the local cloud). */
+/**
+ * How often undelivered decisions are sent again by default (the escalation sweep's cadence); CDK context
+ * `callbackRetryRate` overrides it, e.g. `1 day` for a rehearsal that runs a year on the local cloud.
+ */
 export const CALLBACK_RETRY_RATE = Duration.hours(1);
 
 export class ApprovalApi extends Construct {
@@ -164,7 +169,7 @@ export class ApprovalApi extends Construct {
     });
     new Schedule(this, 'CallbackRetrySchedule', {
       description: 'PilotFlow: re-send decisions that Step Functions has not confirmed',
-      schedule: ScheduleExpression.rate(CALLBACK_RETRY_RATE),
+      schedule: ScheduleExpression.rate(props.callbackRetryRate ?? CALLBACK_RETRY_RATE),
       target: new LambdaInvoke(this.callbackRetry.fn, {
         role: schedulerRole,
         input: ScheduleTargetInput.fromObject({ source: 'pilotflow.callback-retry' }),

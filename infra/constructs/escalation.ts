@@ -109,10 +109,10 @@ export class Escalation extends Construct {
 }
 
 /** `1 hour`, `30 minutes`, `2 days` → a Duration (EventBridge Scheduler's rate units). */
-export function parseRate(rate: string): Duration {
+export function parseRate(rate: string, name = 'escalationRate'): Duration {
   const m = /^\s*(\d+)\s*(minute|minutes|hour|hours|day|days)\s*$/.exec(rate);
   if (!m || Number(m[1]) < 1) {
-    throw new Error(`escalationRate "${rate}" is not a rate such as "1 hour", "30 minutes" or "1 day"`);
+    throw new Error(`${name} "${rate}" is not a rate such as "1 hour", "30 minutes" or "1 day"`);
   }
   const n = Number(m[1]);
   const unit = m[2] as string;

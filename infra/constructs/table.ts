@@ -2,7 +2,7 @@
 // functions/store/keys.ts, the only place that knows them):
 //
 //   item              pk                         sk                 indexes
-//   programme         PROGRAMME#<programme>      PROGRAMME          –
+//   programme         PROGRAMME#<programme>      PROGRAMME          byParent (programme list): PROGRAMMES / PROGRAMME#<launched>#<programme>
 //   pilot             PROGRAMME#<programme>      PILOT#<pilot>      –
 //   task              TASK#<task>                TASK               byParent: PILOT#<programme>#<pilot> / TASK#<created>#<task>
 //                                                                   openTasksByDue (only while open): OPEN / <due>#<task>
@@ -14,7 +14,7 @@
 //   undelivered       CALLBACK#PENDING           <decided>#<task>   – (decisions Step Functions has not confirmed)
 //   contact status    CONTACT#<email>            STATUS             byParent (hard bounce, complaint): CONTACTS / CONTACT#<email>
 //
-// Access patterns: programme → pilots (Query pk); pilot → tasks (byParent); task → links, audit (byParent);
+// Access patterns: every programme (byParent PROGRAMMES); programme → pilots (Query pk); pilot → tasks (byParent); task → links, audit (byParent);
 // pilot → audit trail (Query pk); link id → task (GetItem, then the task); open tasks due by T, earliest
 // first (openTasksByDue: a sparse index, so the escalation sweep reads only what is due, never scans);
 // tasks by assignee (byAssignee). Expired links are removed by TTL on `ttl`.

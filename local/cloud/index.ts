@@ -13,6 +13,7 @@ import { freePort, freePorts } from '../ports.ts';
 import { StepFunctionsRuntime } from '../stepfunctions/runtime.ts';
 import { type CloudStack, PROJECT_ROOT, readAssembly, synthesize } from './assembly.ts';
 import { ClockOptionError, clockStart, clockState, parseDuration, saveClock } from './clock-state.ts';
+import { startDynamoDbMeter } from './dynamodb-meter.ts';
 import { readJsonFile, writeJsonFile } from './files.ts';
 import { type HttpApiDefinition, HttpApiServer, httpApisOf } from './http-api.ts';
 import { LOCAL_ACCOUNT, Resolver } from './intrinsics.ts';
@@ -56,6 +57,11 @@ export interface LocalCloudOptions {
   launch?: boolean;
   /** Concurrent executions per function when the template reserves none (default 4). */
   concurrency?: number;
+  /**
+   * Count the functions' and the runtime's DynamoDB requests by operation (through a small proxy in front of
+   * DynamoDB Local), for `usage()`. Off by default: it adds a hop to every request.
+   */
+  meter?: boolean;
   /** Progress while starting (one line each). */
   onProgress?: (line: string) => void;
   /** Notes and warnings while running (schedule failures, skipped launch…). */
@@ -102,8 +108,22 @@ export interface LocalCloud {
   };
   /** Resolves when no function, execution or schedule delivery is in flight. */
   whenIdle(): Promise<void>;
+  /** What ran since this local cloud started: the figures a cost estimate needs. */
+  usage(): LocalUsage;
   /** Stops everything it started; safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** Counted since the local cloud started (a restart starts again from zero). */
+export interface LocalUsage {
+  /** Invocations by function name. */
+  lambdaInvocations: Record<string, number>;
+  /** States entered by every execution. */
+  stateTransitions: number;
+  /** Schedule fires. */
+  scheduleFires: number;
+  /** DynamoDB requests of the functions and the runtime by operation (only with the `meter` option). */
+  dynamodbRequests?: Record<string, number>;
 }
 
 export { JavaMissingError } from '../dynamodb-local.ts';
@@ -213,6 +233,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const assemblyDir = synthResult.value.dir;
     stoppers.push(() => dynamo.stop());
     stoppers.push(() => ses.close());
+    // What the functions and the runtime use: DynamoDB Local itself, or the counting proxy in front of it.
+    const meter = options.meter ? await startDynamoDbMeter({ target: dynamo.endpoint, host }) : undefined;
+    if (meter) stoppers.push(() => meter.close());
+    const dynamoForWork = meter?.url ?? dynamo.endpoint;
     progress(`DynamoDB Local: ${dynamo.endpoint}`);
     progress(`SES: ${ses.url}`);
 
@@ -286,7 +310,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
       AWS_SESSION_TOKEN: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoForWork,
       AWS_ENDPOINT_URL_SFN: `http://${host}:${sfnPort}`,
       AWS_ENDPOINT_URL_SESV2: ses.url,
       AWS_ENDPOINT_URL_SES: ses.url,
@@ -326,7 +350,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       accountId: LOCAL_ACCOUNT.accountId,
       invokeLambda: (arn, payload, meta) =>
         lambda.invoke(arn, payload, meta.clientContext ? { clientContext: meta.clientContext } : {}),
-      dynamodbEndpoint: dynamo.endpoint,
+      dynamodbEndpoint: dynamoForWork,
       sesEndpoint: ses.url,
       log: fileLog(join(dataDir, 'logs', 'stepfunctions.log')),
     });
@@ -501,6 +525,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         secrets: secrets.map(({ value: _value, ...rest }) => rest),
       },
       whenIdle,
+      usage: () => ({
+        lambdaInvocations: { ...lambda.invocationsByFunction },
+        stateTransitions: runtime.transitions,
+        scheduleFires: scheduler.fires,
+        ...(meter ? { dynamodbRequests: { ...meter.counts } } : {}),
+      }),
       stop() {
         stopping ??= stopAll();
         return stopping;

@@ -268,6 +268,8 @@ export class LambdaService {
   private idleWaiters: Array<() => void> = [];
   /** Invocations started so far (the clock's settler uses it to see new work). */
   invocations = 0;
+  /** Invocations started so far, by function name. */
+  readonly invocationsByFunction: Record<string, number> = {};
 
   constructor(options: LambdaServiceOptions) {
     this.options = options;
@@ -339,6 +341,7 @@ export class LambdaService {
       );
     }
     this.invocations++;
+    this.invocationsByFunction[fn.name] = (this.invocationsByFunction[fn.name] ?? 0) + 1;
     this.active++;
     try {
       return await this.run(fn, event, options);

@@ -106,7 +106,9 @@ export class Mailbox {
 
   /** Received mail matching `filter`, oldest first. */
   async list(filter: MailFilter = {}): Promise<Mail[]> {
-    const response = await fetch(`${this.url}/store`);
+    // The store filters by time itself (whole seconds), so polling for new mail does not fetch all of it.
+    const since = filter.since ? `?since=${Math.floor(filter.since.getTime() / 1000)}` : '';
+    const response = await fetch(`${this.url}/store${since}`);
     if (!response.ok) throw new Error(`the local mailbox answered ${response.status}`);
     const store = (await response.json()) as { emails: StoredEmail[] };
     return store.emails.map(toMail).filter((mail) => matches(mail, filter));

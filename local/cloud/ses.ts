@@ -1,23 +1,40 @@
 // The local SES: aws-ses-v2-local (SES v1 and v2 APIs and a web mailbox) running in this process on its own
-// port. Its mail store lives in memory in the package, so the local cloud copies it to
-// `<data-dir>/ses/emails.json` and loads it back on start: mail survives a restart like everything else.
-// The store is one per process, so one local cloud per process uses SES at a time.
+// port. Its mail store lives in memory in the package, so the local cloud appends each e-mail to
+// `<data-dir>/ses/emails.jsonl` as the store receives it, before SES answers the send: mail that SES accepted
+// survives a restart, even one after a SIGKILL, like everything else (a sender never re-sends an accepted
+// message, so mail written later could be lost for good). The store is one per process, so one local cloud
+// per process uses SES at a time.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { readJsonFile, writeJsonFile } from './files.ts';
+import { readJsonFile } from './files.ts';
 
 interface StoreModule {
   getStoreReadonly(): { emails: unknown[] };
   clearStore(): void;
+  saveEmail(email: unknown): void;
 }
 
 export interface LocalSes {
   /** The SES API endpoint (both v1 and v2) and the web mailbox. */
   url: string;
-  /** Writes the mail store to the data directory now. */
-  flush(): void;
   close(): Promise<void>;
+}
+
+/** The e-mails kept in `file` (one JSON object a line); a line cut short by a crash is skipped. */
+function readMail(file: string): unknown[] {
+  if (!existsSync(file)) return [];
+  const emails: unknown[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      emails.push(JSON.parse(line));
+    } catch {
+      // The last line of a process killed while appending it; everything before it is whole.
+    }
+  }
+  return emails;
 }
 
 /** Starts aws-ses-v2-local on `port`, with the mail kept in `dataDir/ses`. */
@@ -31,32 +48,38 @@ export async function startSes(options: { port: number; host?: string; dataDir: 
   const store = (await import('aws-ses-v2-local/dist/store.js')) as unknown as {
     default: StoreModule;
   } & StoreModule;
+  // The CommonJS exports object itself: the package's handlers call `store_1.saveEmail(…)` through it.
   const storeModule: StoreModule = store.default ?? store;
-  const file = join(options.dataDir, 'ses', 'emails.json');
+  const dir = join(options.dataDir, 'ses');
+  const file = join(dir, 'emails.jsonl');
+  mkdirSync(dir, { recursive: true });
+  // Data directories from before the append-only file kept the mail as one JSON array.
+  const legacy = join(dir, 'emails.json');
+  if (existsSync(legacy)) {
+    const old = readJsonFile<unknown[]>(legacy, []);
+    writeFileSync(file, [...old, ...readMail(file)].map((e) => `${JSON.stringify(e)}\n`).join(''));
+    rmSync(legacy);
+  }
   storeModule.clearStore();
-  const saved = readJsonFile<unknown[]>(file, []);
-  storeModule.getStoreReadonly().emails.push(...saved);
+  storeModule.getStoreReadonly().emails.push(...readMail(file));
+
+  const original = { saveEmail: storeModule.saveEmail, clearStore: storeModule.clearStore };
+  storeModule.saveEmail = (email: unknown) => {
+    appendFileSync(file, `${JSON.stringify(email)}\n`);
+    original.saveEmail(email);
+  };
+  storeModule.clearStore = () => {
+    writeFileSync(file, '');
+    original.clearStore();
+  };
 
   const server = await serve({ host, port: options.port });
   const { port } = server.address() as AddressInfo;
-  const signature = (emails: unknown[]) =>
-    `${emails.length}:${(emails.at(-1) as { messageId?: string } | undefined)?.messageId ?? ''}`;
-  let written = signature(saved);
-  const flush = () => {
-    const emails = storeModule.getStoreReadonly().emails;
-    if (signature(emails) === written) return;
-    writeJsonFile(file, emails);
-    written = signature(emails);
-  };
-  // Polling is enough: mail arrives at human pace, and flush() also runs when the cloud stops.
-  const timer = setInterval(flush, 1000);
-  timer.unref();
   return {
     url: `http://${host}:${port}`,
-    flush,
     async close() {
-      clearInterval(timer);
-      flush();
+      storeModule.saveEmail = original.saveEmail;
+      storeModule.clearStore = original.clearStore;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -90,9 +90,10 @@ describe('the escalation schedule', () => {
   });
 
   it('assumes a role only EventBridge Scheduler can take for this account’s schedules, allowed to invoke the function and dead-letter', () => {
-    // The escalation's schedule, among the stack's (the callback retry has one too).
-    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find((s) =>
-      JSON.stringify(s.Properties.Target.Arn).includes(escalateFunction().id),
+    // The stack has other schedules (the approval's callback retry): take the one that runs escalate.
+    const { id } = escalateFunction();
+    const schedule = Object.values(template.findResources('AWS::Scheduler::Schedule')).find(
+      (s) => JSON.stringify(s.Properties.Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
     );
     const roleArn = schedule?.Properties.Target.RoleArn as { 'Fn::GetAtt': [string, string] };
     const roleId = roleArn['Fn::GetAtt'][0];

@@ -49,6 +49,7 @@ beforeAll(() => {
       mailTransport: 'smtp',
       smtpSecretName: 'pilotflow/smtp',
       alarmEmails: 'ops@xx-county.example,duty@xx-county.example',
+      adminEmails: 'chief@xx-county.example,deputy@xx-county.example',
       logRetentionDays: '365',
       reserveConcurrency: 'false',
     }).stack,
@@ -328,7 +329,11 @@ describe('e-mail through SMTP', () => {
   });
 
   it('passes cdk-nag with no unacknowledged finding', () => {
-    const { app } = synthApp({ mailTransport: 'smtp', smtpSecretName: 'pilotflow/smtp' });
+    const { app } = synthApp({
+      mailTransport: 'smtp',
+      smtpSecretName: 'pilotflow/smtp',
+      adminEmails: 'chief@xx-county.example',
+    });
     let error: unknown;
     try {
       app.synth();
@@ -391,6 +396,39 @@ describe('alarms and the dashboard', () => {
 
   it('have a dashboard', () => {
     expect(ofType('AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+});
+
+describe('the administrators', () => {
+  it('creates each address in adminEmails in the user pool, invited by e-mail, and no one by default', () => {
+    const [[poolId] = []] = Object.entries(smtp.findResources('AWS::Cognito::UserPool'));
+    const users = Object.values(smtp.findResources('AWS::Cognito::UserPoolUser')).map((u) => u.Properties);
+
+    expect(users.map((u) => u.Username).sort()).toEqual([
+      'chief@xx-county.example',
+      'deputy@xx-county.example',
+    ]);
+    for (const user of users) {
+      expect(user).toMatchObject({
+        UserPoolId: { Ref: poolId },
+        DesiredDeliveryMediums: ['EMAIL'],
+        UserAttributes: [
+          { Name: 'email', Value: user.Username },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      });
+    }
+    expect(ofType('AWS::Cognito::UserPoolUser')).toEqual([]);
+  });
+
+  it('gives the user pool’s and the app client’s ids as stack outputs (README step 7)', () => {
+    const [[poolId] = []] = ofType('AWS::Cognito::UserPool');
+    const [[clientId] = []] = ofType('AWS::Cognito::UserPoolClient');
+    const outputs = Object.entries(template.findOutputs('*'));
+    const output = (prefix: string) => outputs.find(([key]) => key.startsWith(prefix))?.[1].Value;
+
+    expect(output('AdminAuthUserPoolId')).toEqual({ Ref: poolId });
+    expect(output('AdminAuthUserPoolClientId')).toEqual({ Ref: clientId });
   });
 });
 

@@ -75,8 +75,12 @@ describe('one data directory, several starts', () => {
     expect((await cloud.runtime.describeExecution({ executionArn })).status).toBe('SUCCEEDED');
   });
 
-  test('a function removed from the CDK app is gone from the local cloud', async () => {
+  test('a function and its route removed from the CDK app are gone from the local cloud', async () => {
     expect(cloud.lambda.find('Extra')).toBeDefined();
+    expect(await (await fetch(`${cloud.endpoints.api}/extra`)).json()).toEqual({
+      route: 'GET /extra',
+      greeting: 'extra',
+    });
     await cloud.stop();
 
     cloud = await startFixtureCloud({
@@ -87,5 +91,11 @@ describe('one data directory, several starts', () => {
     expect(cloud.resources.functions.map((f) => f.path)).not.toContain('Fixture/Extra/Resource');
     expect(cloud.resources.functions.map((f) => f.path)).toContain('Fixture/Probe/Resource');
     await expect(cloud.invoke('Extra', {})).rejects.toThrow(/Function not found/);
+    // The path is no route any more: it goes to the API's $default route, like any unknown path.
+    expect(cloud.resources.apis.flatMap((a) => a.routes.map((r) => r.routeKey))).not.toContain('GET /extra');
+    expect(await (await fetch(`${cloud.endpoints.api}/extra`)).json()).toEqual({
+      route: '$default',
+      greeting: 'bonjour',
+    });
   });
 });

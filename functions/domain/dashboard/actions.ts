@@ -1,0 +1,320 @@
+// What an administrator may do from the dashboard, each audited with who and why: resend a task's link,
+// reassign a task to another contact of its unit (转办: the old link stops working at once, the new assignee
+// gets a link of their own), stop an execution. Each checks the state it acts on with a conditional write or
+// a fresh read, so a double submit or a task decided meanwhile changes nothing.
+import { z } from 'zod';
+import { loadPlan } from '#domain/deps.ts';
+import { issueLinks } from '#domain/links.ts';
+import { type ProgressDeps, recordProgress } from '#domain/progress.ts';
+import type { Email } from '#email/send.ts';
+import { renderTaskEmail, type TaskContext } from '#email/task-email.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#lib/errors.ts';
+import { findParty, linkExpiresAt, type Plan, STAGES, type StageName, type TaskKind } from '#plan/index.ts';
+import { appendAudit } from '#store/audit.ts';
+import { listLinksOfTask, revokeLink } from '#store/links.ts';
+import { getPilot, recordStage } from '#store/pilots.ts';
+import {
+  closeTask,
+  getTask,
+  listTasksOfPilot,
+  type Person,
+  setAssignees,
+  type TaskRecord,
+} from '#store/tasks.ts';
+import { type DashboardDeps, machineOf } from './load.ts';
+
+/** The administrator acting, from the JWT's claims. */
+export interface Admin {
+  /** The token's subject. */
+  sub: string;
+  email?: string;
+  name?: string;
+}
+
+export interface ActionDeps extends DashboardDeps {
+  sendEmail: (email: Email) => Promise<string>;
+  linkSigningKey: () => Promise<string>;
+  /** The base URL of the approval links. */
+  apiBaseUrl: string;
+  /** SendTaskSuccess, for the Programme execution that waits for its last pilot (a stopped pilot can be it). */
+  sendTaskSuccess: ProgressDeps['sendTaskSuccess'];
+}
+
+const reason = z
+  .string()
+  .trim()
+  .min(2, 'say why (at least 2 characters)')
+  .max(1000, 'at most 1,000 characters');
+
+export const ResendInputSchema = z.strictObject({ reason });
+export const ReassignInputSchema = z.strictObject({
+  reason,
+  /** The contact who takes the task over: one of its unit's contacts in the plan. */
+  to: z.email().max(254),
+});
+export const StopInputSchema = z.strictObject({ reason });
+
+export type ResendInput = z.infer<typeof ResendInputSchema>;
+export type ReassignInput = z.infer<typeof ReassignInputSchema>;
+export type StopInput = z.infer<typeof StopInputSchema>;
+
+export const actorOf = (admin: Admin) => `admin:${admin.email ?? admin.sub}`;
+const by = (admin: Admin) => ({
+  sub: admin.sub,
+  ...(admin.email ? { email: admin.email } : {}),
+  ...(admin.name ? { name: admin.name } : {}),
+});
+
+async function openTaskOf(deps: ActionDeps, taskId: string): Promise<TaskRecord> {
+  const task = await getTask(deps.store, taskId);
+  if (!task) throw new NotFoundError(`task ${taskId} does not exist`);
+  if (task.status !== 'open') throw new ConflictError(`task ${taskId} is ${task.status}: nothing to do`);
+  return task;
+}
+
+/** Sends each assignee their link again, issuing a fresh one where theirs expired. */
+async function mailLinks(
+  deps: ActionDeps,
+  plan: Plan,
+  task: TaskRecord,
+  assignees: Person[],
+): Promise<string[]> {
+  const now = deps.now();
+  const key = await deps.linkSigningKey();
+  // A link lives until the due date plus the plan's grace; for a task already past due, from now on.
+  const base = new Date(Math.max(Date.parse(task.dueAt), now.getTime()));
+  const expiresAt = linkExpiresAt(plan, base).toISOString();
+  const existing = await listLinksOfTask(deps.store, task.taskId);
+  for (const link of existing) {
+    const mine = assignees.some((a) => a.email.toLowerCase() === link.assignee.email.toLowerCase());
+    if (mine && link.status === 'active' && Date.parse(link.expiresAt) <= now.getTime()) {
+      await revokeLink(deps.store, link.linkId, now.toISOString(), 'expired; a new link was sent');
+    }
+  }
+  const links = await issueLinks(deps.store, key, {
+    task,
+    assignees,
+    expiresAt,
+    now: now.toISOString(),
+    apiBaseUrl: deps.apiBaseUrl,
+  });
+  const sent: string[] = [];
+  for (const link of links) {
+    const current = (await listLinksOfTask(deps.store, task.taskId)).find((l) => l.linkId === link.linkId);
+    const email = renderTaskEmail({
+      plan,
+      task: {
+        kind: task.kind as TaskKind,
+        title: task.title,
+        round: task.round,
+        dueAt: task.dueAt,
+        pilotId: task.pilotId,
+      },
+      assignee: link.assignee,
+      url: link.url,
+      linkExpiresAt: current?.expiresAt ?? expiresAt,
+      ...(task.context ? { context: task.context as TaskContext } : {}),
+    });
+    await deps.sendEmail({
+      to: [link.assignee.email],
+      ...email,
+      tags: { kind: 'task', taskKind: task.kind },
+    });
+    sent.push(link.assignee.email);
+  }
+  return sent;
+}
+
+export async function resendLink(
+  deps: ActionDeps,
+  admin: Admin,
+  taskId: string,
+  input: ResendInput,
+): Promise<{ sentTo: string[] }> {
+  const task = await openTaskOf(deps, taskId);
+  const plan = await loadPlan(deps.store, task.programmeId);
+  const sentTo = await mailLinks(deps, plan, task, task.assignees);
+  await appendAudit(deps.store, {
+    programmeId: task.programmeId,
+    pilotId: task.pilotId,
+    at: deps.now().toISOString(),
+    actor: actorOf(admin),
+    action: 'task.link-resent',
+    taskId,
+    executionArn: task.executionArn,
+    summary: `Link of "${task.title}" sent again to ${sentTo.join(', ')}`,
+    details: { reason: input.reason, sentTo, by: by(admin) },
+  });
+  return { sentTo };
+}
+
+/**
+ * 转办: the task goes to `to`, a contact of the unit of its current assignees; the assignees of that unit
+ * are replaced by `to` alone (assignees of other units stay), their links are revoked at once, and `to` is
+ * e-mailed a link of their own.
+ */
+export async function reassignTask(
+  deps: ActionDeps,
+  admin: Admin,
+  taskId: string,
+  input: ReassignInput,
+): Promise<{ assignee: Person; revoked: number }> {
+  const task = await openTaskOf(deps, taskId);
+  const plan = await loadPlan(deps.store, task.programmeId);
+  const to = input.to.toLowerCase();
+  let newcomer: Person | undefined;
+  for (const unitId of new Set(task.assignees.flatMap((a) => (a.unitId ? [a.unitId] : [])))) {
+    const contact = findParty(plan, unitId)?.contacts.find((c) => c.email.toLowerCase() === to);
+    if (contact) {
+      newcomer = { name: contact.name, email: contact.email, unitId };
+      break;
+    }
+  }
+  if (!newcomer) {
+    throw new ValidationError(`${input.to} is not a contact of the unit this task is assigned to`, [
+      { path: 'to', message: 'not a contact of the unit this task is assigned to' },
+    ]);
+  }
+  const unit = newcomer.unitId;
+  const kept = task.assignees.filter((a) => a.unitId !== unit);
+  const replaced = task.assignees.filter((a) => a.unitId === unit && a.email.toLowerCase() !== to);
+  if (replaced.length === 0 && task.assignees.some((a) => a.email.toLowerCase() === to)) {
+    throw new ConflictError(`the task is assigned to ${input.to} alone already`);
+  }
+  // Every link of the unit's assignees goes, the newcomer's own included: after a reassignment exactly one
+  // link works for the unit, and it is the one just sent.
+  const at = deps.now().toISOString();
+  // The assignees change first, conditionally on the task being open: a task decided meanwhile is refused
+  // before any link is touched.
+  await setAssignees(deps.store, taskId, [...kept, newcomer]);
+  let revoked = 0;
+  for (const link of await listLinksOfTask(deps.store, taskId)) {
+    if (link.status !== 'active') continue;
+    const email = link.assignee.email.toLowerCase();
+    if (!replaced.some((a) => a.email.toLowerCase() === email) && email !== to) continue;
+    try {
+      await revokeLink(deps.store, link.linkId, at, `reassigned to ${newcomer.email}: ${input.reason}`);
+      revoked++;
+    } catch (error) {
+      // Used or revoked meanwhile: it works no more either way.
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
+  const current = await getTask(deps.store, taskId);
+  await mailLinks(deps, plan, current ?? { ...task, assignees: [...kept, newcomer] }, [newcomer]);
+  await appendAudit(deps.store, {
+    programmeId: task.programmeId,
+    pilotId: task.pilotId,
+    at,
+    actor: actorOf(admin),
+    action: 'task.reassigned',
+    taskId,
+    executionArn: task.executionArn,
+    summary: `"${task.title}" reassigned from ${replaced.map((a) => a.email).join(', ') || newcomer.email} to ${newcomer.email}`,
+    details: { reason: input.reason, from: replaced, to: newcomer, revokedLinks: revoked, by: by(admin) },
+  });
+  return { assignee: newcomer, revoked };
+}
+
+/** Closes the open tasks an execution left behind, so their links stop working and nobody is chased. */
+async function cancelTasksOf(
+  deps: ActionDeps,
+  programmeId: string,
+  pilotId: string,
+  executionArn: string,
+  at: string,
+  admin: Admin,
+) {
+  const tasks = await listTasksOfPilot(deps.store, programmeId, pilotId);
+  for (const task of tasks.filter((t) => t.status === 'open' && t.executionArn === executionArn)) {
+    if (await closeTask(deps.store, task.taskId, 'cancelled', at)) {
+      await appendAudit(deps.store, {
+        programmeId,
+        pilotId,
+        at,
+        actor: actorOf(admin),
+        action: 'task.cancelled',
+        taskId: task.taskId,
+        executionArn,
+        summary: `${task.step} cancelled: its execution was stopped`,
+      });
+    }
+  }
+}
+
+export const STOPPED_BY_ADMIN = 'PilotFlow.StoppedByAdministrator';
+
+/**
+ * Stops a running execution with the reason as its cause. A stage's execution: its open tasks are cancelled
+ * and the stage is marked failed (the Pilot execution then records the pilot as stopped). A pilot's
+ * execution: the running stage's execution is stopped too, and the pilot is recorded as stopped (which lets
+ * the Programme go on once every other pilot is done).
+ */
+export async function stopExecution(
+  deps: ActionDeps,
+  admin: Admin,
+  executionArn: string,
+  input: StopInput,
+): Promise<{ stopped: string[] }> {
+  const described = await deps.sfn.describeExecution(executionArn);
+  if (!described) throw new NotFoundError(`execution ${executionArn} does not exist`);
+  if (described.status !== 'RUNNING')
+    throw new ConflictError(`the execution is ${described.status}, not running`);
+  let parsed: { programmeId?: unknown; pilotId?: unknown } = {};
+  try {
+    parsed = JSON.parse(described.input ?? '{}');
+  } catch {
+    // Not one of PilotFlow's inputs: stopped all the same, audited on no pilot.
+  }
+  const programmeId = typeof parsed.programmeId === 'string' ? parsed.programmeId : '-';
+  const pilotId = typeof parsed.pilotId === 'string' ? parsed.pilotId : '-';
+  const machine = machineOf(deps, described.stateMachineArn);
+  const cause = `Stopped by ${admin.email ?? admin.sub}: ${input.reason}`.slice(0, 32_768);
+  const at = deps.now().toISOString();
+  const stopped = [executionArn];
+
+  await deps.sfn.stopExecution(executionArn, STOPPED_BY_ADMIN, cause);
+  const markStage = async (stage: StageName, arn: string) => {
+    await cancelTasksOf(deps, programmeId, pilotId, arn, at, admin);
+    await recordStage(deps.store, programmeId, pilotId, stage, {
+      status: 'failed',
+      executionArn: arn,
+      step: 'Stopped by an administrator',
+      updatedAt: at,
+    }).catch((error: unknown) => {
+      if (!(error instanceof ConflictError)) throw error;
+    });
+  };
+  if (machine && (STAGES as readonly string[]).includes(machine) && pilotId !== '-') {
+    await markStage(machine as StageName, executionArn);
+  } else if (machine === 'pilot' && pilotId !== '-') {
+    const pilot = await getPilot(deps.store, programmeId, pilotId);
+    for (const stage of STAGES) {
+      const progress = pilot?.stages[stage];
+      if (progress?.status !== 'running' || !progress.executionArn) continue;
+      // Step Functions stops a .sync child with its parent on a best-effort basis; here it is certain.
+      // https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync
+      const child = await deps.sfn.describeExecution(progress.executionArn);
+      if (child?.status === 'RUNNING') {
+        await deps.sfn.stopExecution(progress.executionArn, STOPPED_BY_ADMIN, cause);
+        stopped.push(progress.executionArn);
+      }
+      await markStage(stage, progress.executionArn);
+    }
+    await recordProgress(
+      { store: deps.store, now: deps.now, sendEmail: deps.sendEmail, sendTaskSuccess: deps.sendTaskSuccess },
+      { event: 'outcome', programmeId, pilotId, executionArn, outcome: 'stopped', reason: cause },
+    );
+  }
+  await appendAudit(deps.store, {
+    programmeId,
+    pilotId,
+    at,
+    actor: actorOf(admin),
+    action: 'execution.stopped',
+    executionArn,
+    summary: `${described.name} stopped by an administrator`,
+    details: { reason: input.reason, stopped, by: by(admin) },
+  });
+  return { stopped };
+}

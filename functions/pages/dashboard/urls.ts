@@ -1,0 +1,36 @@
+// The dashboard's routes as URLs (paths from the API's root; query values encoded). The route list itself is
+// in infra/constructs/dashboard.ts; these build the links between pages.
+const enc = encodeURIComponent;
+
+function query(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) q.set(key, value);
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+export const urls = {
+  home: () => '/admin',
+  signIn: () => '/admin/sign-in',
+  signOut: () => '/admin/sign-out',
+  clock: () => '/admin/clock',
+  overview: (programmeId: string) => `/admin/programmes/${enc(programmeId)}`,
+  pilot: (programmeId: string, pilotId: string, full?: boolean) =>
+    `/admin/programmes/${enc(programmeId)}/pilots/${enc(pilotId)}${full ? '?graph=full' : ''}`,
+  tasks: (params: Record<string, string | undefined> = {}) => `/admin/tasks${query(params)}`,
+  task: (taskId: string) => `/admin/tasks/${enc(taskId)}`,
+  resend: (taskId: string) => `/admin/tasks/${enc(taskId)}/resend`,
+  reassign: (taskId: string) => `/admin/tasks/${enc(taskId)}/reassign`,
+  execution: (arn: string, full?: boolean) => `/admin/executions/${enc(arn)}${full ? '?graph=full' : ''}`,
+  stop: (arn: string) => `/admin/executions/${enc(arn)}/stop`,
+  withQuery: (path: string, params: Record<string, string | undefined>) => {
+    const [base, existing] = path.split('?', 2) as [string, string | undefined];
+    const q = new URLSearchParams(existing ?? '');
+    for (const [key, value] of Object.entries(params)) {
+      if (value === undefined) q.delete(key);
+      else q.set(key, value);
+    }
+    const text = q.toString();
+    return text ? `${base}?${text}` : base;
+  },
+};

@@ -1,0 +1,115 @@
+// The administrators' dashboard on the approval pages' HTTP API: one function for every `/admin…` route, each
+// route behind the JWT authorizer except the sign-in page (which only sets a cookie from a pasted token) and
+// sign-out. The function reads the table, the executions and their histories, and may stop executions, send
+// task e-mails with fresh links, and resume the Programme when a stopped pilot was its last.
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { PilotFlowFunction } from './function.ts';
+import type { PilotFlowMail } from './mail.ts';
+
+/** The admin routes behind the authorizer (functions/handlers/dashboard.ts answers each by its route key). */
+export const DASHBOARD_ROUTES: Array<[HttpMethod, string]> = [
+  [HttpMethod.GET, '/admin'],
+  [HttpMethod.GET, '/admin/programmes/{programmeId}'],
+  [HttpMethod.GET, '/admin/programmes/{programmeId}/pilots/{pilotId}'],
+  [HttpMethod.GET, '/admin/tasks'],
+  [HttpMethod.GET, '/admin/tasks/{taskId}'],
+  [HttpMethod.POST, '/admin/tasks/{taskId}/resend'],
+  [HttpMethod.POST, '/admin/tasks/{taskId}/reassign'],
+  [HttpMethod.GET, '/admin/executions/{executionArn}'],
+  [HttpMethod.POST, '/admin/executions/{executionArn}/stop'],
+  [HttpMethod.POST, '/admin/clock'],
+];
+
+/** Routes without the authorizer: the sign-in page sets the cookie, sign-out clears it. */
+export const DASHBOARD_PUBLIC_ROUTES: Array<[HttpMethod, string]> = [
+  [HttpMethod.GET, '/admin/sign-in'],
+  [HttpMethod.POST, '/admin/sign-in'],
+  [HttpMethod.POST, '/admin/sign-out'],
+];
+
+export interface DashboardProps {
+  api: HttpApi;
+  authorizer: IHttpRouteAuthorizer;
+  table: ITable;
+  mail: PilotFlowMail;
+  linkSigningSecret: ISecret;
+  /** The approval links' base URL (also the local cloud's clock endpoint's). */
+  apiBaseUrl: string;
+  machines: {
+    programme: StateMachine;
+    pilot: StateMachine;
+    launch: StateMachine;
+    implementation: StateMachine;
+    evaluation: StateMachine;
+  };
+}
+
+export class Dashboard extends Construct {
+  readonly fn: PilotFlowFunction;
+
+  constructor(scope: Construct, id: string, props: DashboardProps) {
+    super(scope, id);
+    const { machines } = props;
+    this.fn = new PilotFlowFunction(this, 'Dashboard', {
+      handler: 'dashboard',
+      description: 'The administrators’ dashboard: programme, pilots, executions, tasks and their actions',
+      timeout: Duration.seconds(29),
+      memorySize: 1024,
+      environment: {
+        API_BASE_URL: props.apiBaseUrl,
+        PROGRAMME_STATE_MACHINE_ARN: machines.programme.stateMachineArn,
+        PILOT_STATE_MACHINE_ARN: machines.pilot.stateMachineArn,
+        LAUNCH_STATE_MACHINE_ARN: machines.launch.stateMachineArn,
+        IMPLEMENTATION_STATE_MACHINE_ARN: machines.implementation.stateMachineArn,
+        EVALUATION_STATE_MACHINE_ARN: machines.evaluation.stateMachineArn,
+      },
+    }).bindTable(props.table, 'write');
+    props.mail.bind(this.fn);
+    this.fn.readSecret(props.linkSigningSecret);
+    this.fn.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.linkSigningSecret.secretArn);
+    // Exactly the calls of functions/lib/sfn-api.ts, on these machines and their executions; not grantRead,
+    // which adds ListActivities, DescribeActivity and DescribeStateMachine on every resource (`*`).
+    for (const machine of Object.values(machines)) {
+      machine.grant(this.fn.fn, 'states:DescribeStateMachine');
+      machine.grantExecution(
+        this.fn.fn,
+        'states:DescribeExecution',
+        'states:DescribeStateMachineForExecution',
+        'states:GetExecutionHistory',
+        'states:StopExecution',
+      );
+    }
+    // A stopped pilot may be the last one the Programme execution waits for (functions/domain/progress.ts).
+    this.fn.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:SendTaskSuccess'],
+        resources: [machines.programme.stateMachineArn],
+      }),
+    );
+    const stack = Stack.of(this);
+    for (const machine of Object.values(machines)) {
+      const ref = stack.getLogicalId(machine.node.defaultChild as CfnStateMachine);
+      Validations.of(this.fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${ref}"}]}]}:*]`,
+        reason:
+          'Reading (DescribeExecution, GetExecutionHistory) and stopping executions of this one state machine, ' +
+          'whose names are only known at run time.',
+      });
+    }
+
+    const integration = new HttpLambdaIntegration('Dashboard', this.fn.fn);
+    for (const [method, path] of DASHBOARD_ROUTES) {
+      props.api.addRoutes({ path, methods: [method], integration, authorizer: props.authorizer });
+    }
+    for (const [method, path] of DASHBOARD_PUBLIC_ROUTES) {
+      props.api.addRoutes({ path, methods: [method], integration });
+    }
+  }
+}

@@ -1,0 +1,449 @@
+// The rehearsal: a fresh (or resumed) local cloud runs the plan on a paused clock, and the driver plays every
+// official as a person would — read the mailbox, open each task e-mail's link, fill the page's form as the
+// scenario says, submit — and moves the clock to the next timer whenever nothing is left to act on and the
+// cloud is idle, until the programme's execution ends. Everything it decides comes from the system (the
+// mailbox, the pages, the store), so a rehearsal stopped at any moment and started again on the same data
+// directory carries on and ends the same way.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { KIND_TEXT } from '#email/kind-text.ts';
+import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { freePort } from '#local/ports.ts';
+import { STAGES, type StageName, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
+import { loadValidPlanFile } from '#plan/load.ts';
+import type { Plan } from '#plan/schema.ts';
+import { listPilots, type PilotRecord } from '#store/pilots.ts';
+import { createStore, type Store } from '#store/store.ts';
+import { listTasksOfPilot } from '#store/tasks.ts';
+import { Browser } from './browser.ts';
+import type { PageForm, TaskPage } from './page.ts';
+import {
+  pad,
+  type RehearsalReport,
+  type RehearsalUsage,
+  readExecutions,
+  readOutcome,
+  simulatedDays,
+} from './report.ts';
+import type { Act, Scenario, TaskInView } from './scenario.ts';
+
+/**
+ * The CDK context a rehearsal synthesises the app with: the escalation sweep and the callback retry run once a
+ * day instead of every hour (a configuration the AWS deployment accepts as well), so that a year of schedule
+ * runs takes 2 × 365 fires rather than 2 × 8,760. Reminders and escalations are then sent within a day of
+ * their time instead of within the hour.
+ */
+export const REHEARSAL_CONTEXT = { escalationRate: '1 day', callbackRetryRate: '1 day' } as const;
+
+export class RehearsalError extends Error {
+  override name = 'RehearsalError';
+}
+
+export interface RehearseOptions {
+  /** The plan file. */
+  plan: string;
+  scenario: Scenario;
+  /** Where the local cloud keeps its state; a temporary folder by default (removed after a run as expected). */
+  dataDir?: string;
+  /** Where synthesised assemblies are kept (default `<dataDir>/assembly`). */
+  assemblyDir?: string;
+  /** Sandboxes per function (default 2: fewer cold starts at once on a small machine). */
+  concurrency?: number;
+  /** One line of progress at a time. */
+  progress?: (line: string) => void;
+  /** Every decision in the progress, not only the returns, problems and escalations. */
+  verbose?: boolean;
+  /** Give up this many simulated days after the plan's end (default 120). */
+  graceDays?: number;
+}
+
+const DAY = 86_400_000;
+const APPROVAL_LINK = /\/a\/[A-Za-z0-9_-]{24}\?sig=/;
+const CHASE = /^(【催办】|【逾期催办】|【逾期提醒】|【逾期上报】|\[Reminder\]|\[Overdue)/;
+
+const KIND_BY_TITLE = new Map<string, TaskKind>(
+  TASK_KINDS.flatMap((kind) => [
+    [KIND_TEXT[kind].zh, kind],
+    [KIND_TEXT[kind].en, kind],
+  ]),
+);
+const STAGE_BY_NAME = new Map<string, StageName>([
+  ['工作启动', 'launch'],
+  ['Launch', 'launch'],
+  ['组织实施', 'implementation'],
+  ['Implementation', 'implementation'],
+  ['评估验收', 'evaluation'],
+  ['Evaluation and acceptance', 'evaluation'],
+]);
+const fact = (page: TaskPage, ...labels: string[]) =>
+  labels.map((l) => page.facts[l]).find((v) => v !== undefined);
+
+/** The day in the plan's time zone, `2023-02-15`. */
+function dayOf(plan: Plan, at: number): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: plan.programme.timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+}
+
+/** The form values a browser posts for `act`: by control name, scores spread over every score field. */
+function valuesFor(form: PageForm, act: Extract<Act, { decision: string }>): Record<string, string> {
+  const values: Record<string, string> = {};
+  const given = act.values ?? {};
+  for (const field of form.fields) {
+    if (field.name === 'comment') {
+      if (act.comment) values.comment = act.comment;
+      continue;
+    }
+    const name = field.name.replace(/^f\./, '');
+    const value =
+      given[name] ?? (field.kind === 'score' && name.startsWith('score.') ? given.score : undefined);
+    if (value === undefined) continue;
+    values[field.name] = typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
+  }
+  return values;
+}
+
+/** The API port an interrupted rehearsal on this data directory used. */
+function readStoredPort(file: string): number | undefined {
+  try {
+    const port = (JSON.parse(readFileSync(file, 'utf8')) as { apiPort?: unknown }).apiPort;
+    return typeof port === 'number' && Number.isInteger(port) && port > 0 ? port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux), so that neither the ports after it,
+ * which the other services take, nor it on a resume are handed out to outgoing connections meanwhile.
+ */
+async function quietPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
+    if (port < 30_000) return port;
+  }
+}
+
+export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
+  const started = performance.now();
+  const progress = options.progress ?? (() => {});
+  const plan = await loadValidPlanFile(options.plan);
+  const temporary = !options.dataDir;
+  const dataDir = options.dataDir
+    ? resolve(options.dataDir)
+    : mkdtempSync(join(tmpdir(), 'pilotflow-rehearsal-'));
+  progress(
+    `rehearsal of ${plan.programme.title} (${plan.programme.id}), scenario "${options.scenario.name}":`,
+  );
+  for (const line of options.scenario.describe(plan)) progress(`  - ${line}`);
+  progress(
+    `  (schedules: escalation sweep and callback retry once a day — CDK context ${Object.entries(
+      REHEARSAL_CONTEXT,
+    )
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(', ')})`,
+  );
+  progress(`data directory: ${dataDir}`);
+
+  // The HTTP API keeps its port across a resume: the e-mails already sent carry links to it, as links on AWS
+  // keep pointing at the same API.
+  const portFile = join(dataDir, 'rehearsal.json');
+  const storedPort = readStoredPort(portFile);
+  if (storedPort !== undefined) {
+    progress(
+      'resuming an interrupted rehearsal: what it already did is read back from the mailbox and the store',
+    );
+  }
+  const start = (port: number) =>
+    startLocalCloud({
+      dataDir,
+      plan: options.plan,
+      speed: 0,
+      port,
+      context: { ...REHEARSAL_CONTEXT },
+      meter: true,
+      concurrency: options.concurrency ?? 2,
+      ...(options.assemblyDir ? { assemblyDir: options.assemblyDir } : {}),
+      onProgress: (line) => progress(`  local cloud: ${line}`),
+      log: (line) => progress(`  note: ${line}`),
+    });
+  let cloud: LocalCloud;
+  try {
+    cloud = await start(storedPort ?? (await quietPort()));
+  } catch (error) {
+    if (storedPort === undefined || !/port \d+ is in use/.test((error as Error).message)) throw error;
+    progress(
+      `  note: port ${storedPort} of the interrupted run is taken; its links are followed at the new port`,
+    );
+    cloud = await start(await quietPort());
+  }
+  writeFileSync(portFile, `${JSON.stringify({ apiPort: Number(new URL(cloud.endpoints.api).port) })}\n`);
+  let report: RehearsalReport | undefined;
+  try {
+    const [table] = cloud.resources.tables;
+    if (!table) throw new RehearsalError('the CDK app has no table');
+    const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+    try {
+      report = await play({ cloud, store, plan, options, progress, started, dataDir });
+    } finally {
+      store.db.destroy();
+    }
+    return report;
+  } finally {
+    await cloud.stop();
+    if (temporary && report?.expected) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface PlayContext {
+  cloud: LocalCloud;
+  store: Store;
+  plan: Plan;
+  options: RehearseOptions;
+  progress: (line: string) => void;
+  started: number;
+  dataDir: string;
+}
+
+async function play(ctx: PlayContext): Promise<RehearsalReport> {
+  const { cloud, store, plan, options } = ctx;
+  const programmeId = plan.programme.id;
+  const browser = new Browser();
+  const scenario = options.scenario;
+  const graceDays = options.graceDays ?? 120;
+  const giveUpAt = Date.parse(`${plan.programme.end}T00:00:00Z`) + (graceDays + 1) * DAY;
+  const pilotNames = new Map<string, string>();
+  for (const p of plan.pilots) {
+    pilotNames.set(p.name, p.id);
+    pilotNames.set(p.nameEn, p.id);
+  }
+  const nameOf = (pilotId: string) => plan.pilots.find((p) => p.id === pilotId)?.name ?? pilotId;
+  const say = (pilotId: string, stage: string, text: string) =>
+    ctx.progress(`${dayOf(plan, cloud.clock.now())}  ${pad(nameOf(pilotId), 18)} ${pad(stage, 15)} ${text}`);
+
+  // The mailbox as read so far (oldest first), and the links whose pages no longer offer a form.
+  const mails: Mail[] = [];
+  const mailIds = new Set<string>();
+  let lastReceived: Date | undefined;
+  const settled = new Set<string>();
+  const waiting = new Map<string, string>();
+  const readMail = async (): Promise<Mail[]> => {
+    const fresh = (await cloud.mailbox.list(lastReceived ? { since: lastReceived } : {})).filter(
+      (m) => !mailIds.has(m.id),
+    );
+    for (const m of fresh) {
+      mails.push(m);
+      mailIds.add(m.id);
+      if (!lastReceived || m.receivedAt > lastReceived) lastReceived = m.receivedAt;
+    }
+    return fresh;
+  };
+
+  const programmeMachine = cloud.resources.stateMachines.find((m) => m.name.endsWith('-Programme'));
+  if (!programmeMachine) throw new RehearsalError('the CDK app has no Programme state machine');
+  const programmeStatus = async (): Promise<string | undefined> => {
+    const { executions } = await cloud.runtime.listExecutions({ stateMachineArn: programmeMachine.arn });
+    return executions?.find((e) => e.name === programmeId)?.status;
+  };
+
+  const seenStages = new Map<string, string>();
+  let transitionsSeen = -1;
+  const reportPilots = async () => {
+    if (cloud.runtime.transitions === transitionsSeen) return;
+    transitionsSeen = cloud.runtime.transitions;
+    const pilots: PilotRecord[] = await listPilots(store, programmeId);
+    for (const pilot of pilots) {
+      for (const stage of STAGES) {
+        const status = pilot.stages[stage]?.status;
+        const key = `${pilot.pilotId}/${stage}`;
+        if (!status || seenStages.get(key) === status) continue;
+        seenStages.set(key, status);
+        say(pilot.pilotId, stage, status === 'running' ? 'started' : status);
+      }
+      const key = `${pilot.pilotId}/outcome`;
+      if (pilot.outcome && !seenStages.has(key)) {
+        seenStages.set(key, pilot.outcome);
+        say(
+          pilot.pilotId,
+          'outcome',
+          `${pilot.outcome}${pilot.acceptanceScore !== undefined ? `, score ${pilot.acceptanceScore}` : ''}`,
+        );
+      }
+    }
+  };
+
+  /** What the page and the system say about the task behind a link. */
+  const viewOf = async (page: TaskPage, mail: Mail): Promise<TaskInView> => {
+    const kind = KIND_BY_TITLE.get(page.title);
+    if (!kind) throw new RehearsalError(`"${mail.subject}": no task kind is titled "${page.title}"`);
+    const pilotName = fact(page, '试点', 'Pilot') ?? '-';
+    const pilotId = pilotNames.get(pilotName) ?? (pilotName === '-' ? '-' : undefined);
+    if (!pilotId) throw new RehearsalError(`"${mail.subject}": the plan has no pilot named ${pilotName}`);
+    const round = Number(/\d+/.exec(fact(page, '轮次', 'Round') ?? '')?.[0] ?? 1);
+    const stage = STAGE_BY_NAME.get(fact(page, '阶段', 'Stage') ?? '');
+    const earlier =
+      pilotId === '-'
+        ? []
+        : (await listTasksOfPilot(store, programmeId, pilotId))
+            .filter((t) => t.status === 'decided' && t.decision)
+            .sort((a, b) => (a.decision?.decidedAt ?? '').localeCompare(b.decision?.decidedAt ?? ''))
+            .map((t) => ({ kind: t.kind, round: t.round, outcome: t.decision?.outcome ?? '' }));
+    return {
+      plan,
+      kind,
+      pilotId,
+      round,
+      stage,
+      assignee: mail.to[0] ?? '',
+      mail,
+      page,
+      earlier,
+      mailbox: mails,
+    };
+  };
+
+  // Links sent before a resume that could not have its old port back point at the old local address.
+  const api = new URL(cloud.endpoints.api);
+  const atCurrentApi = (link: string): string => {
+    const url = new URL(link);
+    if (url.origin === api.origin || !/^(127\.0\.0\.1|localhost)$/.test(url.hostname)) return link;
+    url.host = api.host;
+    return url.toString();
+  };
+
+  /** Opens each unsettled link once, oldest e-mail first, and acts on it; true if anything was decided. */
+  const actOnMail = async (): Promise<boolean> => {
+    let decided = false;
+    const opened = new Set<string>();
+    for (const mail of mails) {
+      for (const link of mail.links.filter((l) => APPROVAL_LINK.test(l))) {
+        const url = atCurrentApi(link);
+        const key = new URL(url).pathname;
+        if (settled.has(key) || opened.has(key)) continue;
+        opened.add(key);
+        const page = await browser.open(url);
+        if (!page.form) {
+          settled.add(key);
+          continue;
+        }
+        const view = await viewOf(page, mail);
+        const act = scenario.act(view);
+        if ('wait' in act) {
+          if (waiting.get(key) !== act.wait) {
+            waiting.set(key, act.wait);
+            say(view.pilotId, view.stage ?? '', `${page.title}: left unanswered ${act.wait}`);
+          }
+          continue;
+        }
+        waiting.delete(key);
+        const button = page.form.buttons.find((b) => b.value === act.decision);
+        if (!button) {
+          throw new RehearsalError(
+            `"${mail.subject}": the page offers ${page.form.buttons.map((b) => b.value).join(', ')}, not ${act.decision}`,
+          );
+        }
+        const answer = await browser.submit(page, page.form, valuesFor(page.form, act), button);
+        if (answer.status === 409) {
+          // Someone else with a link to the same task was first (或签), or it closed meanwhile.
+          settled.add(key);
+          continue;
+        }
+        if (answer.status !== 200) {
+          throw new RehearsalError(
+            `"${mail.subject}": submitting "${act.decision}" was answered ${answer.status}: ${answer.errors || answer.notice || answer.title}`,
+          );
+        }
+        settled.add(key);
+        decided = true;
+        const notable =
+          act.decision !== 'approve' ||
+          act.values?.problemsFound === 'yes' ||
+          (view.kind === 'acceptance' &&
+            typeof act.values?.score === 'number' &&
+            act.values.score < plan.indicators.passScore);
+        if (notable || options.verbose) {
+          const problems =
+            act.values?.problemsFound === 'yes' ? `, problems: ${act.values.problems ?? ''}` : '';
+          const what = `${page.title}${view.round > 1 ? ` (round ${view.round})` : ''}: ${button.label}${problems}`;
+          say(
+            view.pilotId,
+            view.stage ?? '',
+            `${what}${act.comment ? ` — ${act.comment}` : ''} (${view.assignee})`,
+          );
+        }
+      }
+    }
+    return decided;
+  };
+
+  for (;;) {
+    await cloud.whenIdle();
+    for (const mail of await readMail()) {
+      if (CHASE.test(mail.subject))
+        ctx.progress(
+          `${dayOf(plan, cloud.clock.now())}  ${pad('(mail)', 18)} ${pad('escalation', 15)} ${mail.subject} → ${mail.to.join(', ')}`,
+        );
+    }
+    if (await actOnMail()) continue;
+    await reportPilots();
+    const status = await programmeStatus();
+    if (status && status !== 'RUNNING') break;
+    if (cloud.clock.now() > giveUpAt) {
+      throw new RehearsalError(
+        `the programme had not finished ${graceDays} days after the plan's end (${plan.programme.end}); ` +
+          `its execution is ${status ?? 'not started'}${waiting.size ? `; waiting: ${[...waiting.values()].join('; ')}` : ''}`,
+      );
+    }
+    if (!(await cloud.clock.advanceToNextTimer())) {
+      throw new RehearsalError(
+        `nothing left to act on and no timer to wait for, but the programme's execution is ${status ?? 'not started'}`,
+      );
+    }
+  }
+  await readMail();
+  await reportPilots();
+
+  const outcome = await readOutcome(store, plan, mails);
+  const executions = await readExecutions(cloud, programmeId);
+  const usage = cloud.usage();
+  const names = new Map(
+    cloud.resources.functions.map((f) => [f.name, f.environment.POWERTOOLS_SERVICE_NAME ?? f.logicalId]),
+  );
+  const lambdaInvocations: Record<string, number> = {};
+  for (const [name, n] of Object.entries(usage.lambdaInvocations).sort()) {
+    const key = names.get(name) ?? name;
+    lambdaInvocations[key] = (lambdaInvocations[key] ?? 0) + n;
+  }
+  const dynamodbRequests = Object.fromEntries(Object.entries(usage.dynamodbRequests ?? {}).sort());
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  const runUsage: RehearsalUsage = {
+    scope: 'this run',
+    lambdaInvocations,
+    lambdaInvocationsTotal: sum(lambdaInvocations),
+    stateTransitions: usage.stateTransitions,
+    scheduleFires: usage.scheduleFires,
+    emails: mails.length,
+    dynamodbRequests,
+    dynamodbRequestsTotal: sum(dynamodbRequests),
+    httpRequests: { ...browser.requests },
+  };
+  const differences = scenario.check(plan, outcome);
+  return {
+    ...outcome,
+    scenario: scenario.name,
+    emails: mails.length,
+    transitions: executions.transitions,
+    simulatedDays: simulatedDays(executions.startedAt, executions.stoppedAt ?? cloud.clock.now()),
+    wallSeconds: Math.round((performance.now() - ctx.started) / 100) / 10,
+    context: { ...REHEARSAL_CONTEXT },
+    usage: runUsage,
+    expected: differences.length === 0,
+    differences,
+    dataDir: ctx.dataDir,
+  };
+}

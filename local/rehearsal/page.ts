@@ -1,0 +1,249 @@
+// Reads an approval page the way the rehearsal's officials see it: the title, the facts (pilot, stage, round…),
+// the quoted texts (problems found, earlier comments), and the form — its action, hidden inputs (the form
+// token), the fields with their kinds and the decision buttons. A small tokenizer for the HTML the pages
+// render, not a general HTML parser: it reads tags, attributes and text, which is all a form needs.
+
+export interface PageField {
+  /** The control's name as posted (`f.summary`, `f.score.party-leadership`). */
+  name: string;
+  kind: 'text' | 'textarea' | 'url' | 'date' | 'score' | 'yesno';
+  /** The visible label, without the required/optional note. */
+  label: string;
+  /** The values a radio group offers (`yes`, `no`). */
+  options?: string[];
+}
+
+export interface PageButton {
+  name: string;
+  value: string;
+  label: string;
+}
+
+export interface PageForm {
+  /** The form's `action`, resolved against the page's URL. */
+  action: string;
+  method: string;
+  /** Hidden inputs, posted as they are (the form token). */
+  hidden: Record<string, string>;
+  fields: PageField[];
+  /** The enabled submit buttons (the decisions). */
+  buttons: PageButton[];
+}
+
+export interface TaskPage {
+  url: string;
+  status: number;
+  /** `<html lang>`. */
+  lang: string;
+  /** The first heading. */
+  title: string;
+  /** The definition list of facts (`试点` → the pilot's name, `轮次` → `第 2 轮`…), first list only. */
+  facts: Record<string, string>;
+  /** Each quoted text under its heading (`发现的问题` → the problems). */
+  quotes: Record<string, string>;
+  /** The status box's text on a page without a form (already decided, closed, refused). */
+  notice: string;
+  /** The error summary of a form sent back for corrections. */
+  errors: string;
+  /** The form, when the page offers one. */
+  form?: PageForm;
+}
+
+interface Tag {
+  kind: 'open' | 'close';
+  name: string;
+  attrs: Record<string, string>;
+}
+type Token = Tag | { kind: 'text'; text: string };
+
+const VOID = new Set(['meta', 'link', 'input', 'br', 'hr', 'img', 'source', 'area', 'base', 'col', 'wbr']);
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
+    if (entity[0] === '#') {
+      const code =
+        entity[1] === 'x' || entity[1] === 'X'
+          ? Number.parseInt(entity.slice(2), 16)
+          : Number(entity.slice(1));
+      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED[entity.toLowerCase()] ?? whole;
+  });
+}
+
+function tokenize(html: string): Token[] {
+  const tokens: Token[] = [];
+  const tag =
+    /<!--[\s\S]*?-->|<!doctype[^>]*>|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*\/?>/gi;
+  let last = 0;
+  for (const match of html.matchAll(tag)) {
+    if (match.index > last)
+      tokens.push({ kind: 'text', text: decodeEntities(html.slice(last, match.index)) });
+    last = match.index + match[0].length;
+    if (!match[2]) continue;
+    const name = match[2].toLowerCase();
+    const attrs: Record<string, string> = {};
+    for (const a of (match[3] ?? '').matchAll(
+      /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g,
+    )) {
+      attrs[(a[1] as string).toLowerCase()] = decodeEntities(a[2] ?? a[3] ?? a[4] ?? '');
+    }
+    tokens.push({ kind: match[1] ? 'close' : 'open', name, attrs });
+    // Raw text elements: their content is not markup.
+    if (!match[1] && (name === 'style' || name === 'script')) {
+      const end = html.toLowerCase().indexOf(`</${name}`, last);
+      last = end < 0 ? html.length : end;
+    }
+  }
+  if (last < html.length) tokens.push({ kind: 'text', text: decodeEntities(html.slice(last)) });
+  return tokens;
+}
+
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** The text from token `start` (an open tag) to its matching close tag, and the index after it. */
+function textOf(tokens: Token[], start: number, skip?: (tag: Tag) => boolean): { text: string; end: number } {
+  const open = tokens[start] as Tag;
+  let depth = 0;
+  let text = '';
+  let skipping = 0;
+  for (let i = start; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind === 'text') {
+      if (skipping === 0) text += t.text;
+      continue;
+    }
+    if (VOID.has(t.name)) continue;
+    if (t.kind === 'open') {
+      if (skipping > 0 || (i > start && skip?.(t))) skipping++;
+      if (t.name === open.name) depth++;
+    } else {
+      if (skipping > 0) skipping--;
+      if (t.name === open.name && --depth === 0) return { text, end: i + 1 };
+    }
+  }
+  return { text, end: tokens.length };
+}
+
+const hasClass = (tag: Tag, name: string) => (tag.attrs.class ?? '').split(/\s+/).includes(name);
+
+/** Parses a page of the approval link (any of them: the form, or what happened instead). */
+export function parseTaskPage(html: string, url: string, status: number): TaskPage {
+  const tokens = tokenize(html);
+  const page: TaskPage = { url, status, lang: '', title: '', facts: {}, quotes: {}, notice: '', errors: '' };
+  const labels = new Map<string, string>();
+  const fields: PageField[] = [];
+  let form: PageForm | undefined;
+  let heading = '';
+  let factsRead = false;
+  // A label's visible text, without its required/optional note.
+  const labelText = (i: number) =>
+    squash(textOf(tokens, i, (t) => hasClass(t, 'req') || hasClass(t, 'opt') || t.name === 'input').text);
+
+  // The fieldset being read: its id labels a radio group (its legend is the label).
+  let fieldset: Tag | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind === 'close' && t.name === 'fieldset') fieldset = undefined;
+    if (t.kind !== 'open') continue;
+    switch (t.name) {
+      case 'fieldset':
+        fieldset = t;
+        break;
+      case 'html':
+        page.lang = t.attrs.lang ?? '';
+        break;
+      case 'h1':
+        if (!page.title) page.title = squash(textOf(tokens, i).text);
+        break;
+      case 'h2':
+        heading = squash(textOf(tokens, i).text);
+        break;
+      case 'blockquote':
+        if (heading && !(heading in page.quotes)) page.quotes[heading] = textOf(tokens, i).text.trim();
+        break;
+      case 'dl': {
+        if (factsRead) break;
+        factsRead = true;
+        const { end } = textOf(tokens, i);
+        let term = '';
+        for (let j = i + 1; j < end; j++) {
+          const d = tokens[j] as Token;
+          if (d.kind !== 'open') continue;
+          if (d.name === 'dt') term = squash(textOf(tokens, j).text);
+          else if (d.name === 'dd' && term) page.facts[term] = squash(textOf(tokens, j).text);
+        }
+        break;
+      }
+      case 'div':
+        if (hasClass(t, 'status') && !page.notice) page.notice = squash(textOf(tokens, i).text);
+        if (hasClass(t, 'summary') && !page.errors) page.errors = squash(textOf(tokens, i).text);
+        break;
+      case 'form':
+        if (!form && (t.attrs.method ?? 'get').toLowerCase() === 'post') {
+          form = {
+            action: new URL(t.attrs.action ?? '', url).toString(),
+            method: 'POST',
+            hidden: {},
+            fields,
+            buttons: [],
+          };
+        }
+        break;
+      case 'label':
+        if (t.attrs.for) labels.set(t.attrs.for, labelText(i));
+        break;
+      case 'legend':
+        if (fieldset?.attrs.id) labels.set(fieldset.attrs.id, labelText(i));
+        break;
+      case 'input': {
+        if (!form || !t.attrs.name || 'disabled' in t.attrs) break;
+        const type = (t.attrs.type ?? 'text').toLowerCase();
+        if (type === 'hidden') form.hidden[t.attrs.name] = t.attrs.value ?? '';
+        else if (type === 'radio') {
+          const group = fields.find((f) => f.name === t.attrs.name);
+          if (group) group.options?.push(t.attrs.value ?? '');
+          else {
+            fields.push({
+              name: t.attrs.name,
+              kind: 'yesno',
+              label: fieldset?.attrs.id ?? '',
+              options: [t.attrs.value ?? ''],
+            });
+          }
+        } else if (type === 'submit') {
+          form.buttons.push({ name: t.attrs.name, value: t.attrs.value ?? '', label: t.attrs.value ?? '' });
+        } else {
+          const kind = hasClass(t, 'score')
+            ? 'score'
+            : type === 'url'
+              ? 'url'
+              : type === 'date'
+                ? 'date'
+                : 'text';
+          fields.push({ name: t.attrs.name, kind, label: t.attrs.id ?? '' });
+        }
+        break;
+      }
+      case 'textarea':
+        if (form && t.attrs.name && !('disabled' in t.attrs)) {
+          fields.push({ name: t.attrs.name, kind: 'textarea', label: t.attrs.id ?? '' });
+        }
+        break;
+      case 'button':
+        if (form && (t.attrs.type ?? 'submit') === 'submit' && t.attrs.name && !('disabled' in t.attrs)) {
+          form.buttons.push({
+            name: t.attrs.name,
+            value: t.attrs.value ?? '',
+            label: squash(textOf(tokens, i).text),
+          });
+        }
+        break;
+    }
+  }
+  // Labels were keyed by the control's id, which each field carries until here.
+  for (const field of fields) field.label = labels.get(field.label) ?? field.label;
+  if (form) page.form = form;
+  return page;
+}

@@ -1,0 +1,302 @@
+// The dashboard over HTTP on the local cloud, with the real app and the sample plan launched (every pilot's
+// launch waiting on its acknowledgements): the JWT authorizer refuses requests without a valid token before
+// the function runs; the JSON API answers the pages' view models; each action is audited with who and why,
+// and refused from another site.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecutionView, OverviewView, PilotView, TasksView, TaskView } from '#domain/dashboard/views.ts';
+import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
+import { getTask, listTasksOfPilot } from '#store/tasks.ts';
+import {
+  bearer,
+  cookie,
+  csrfOf,
+  forgedTokens,
+  getJson,
+  newestLink,
+  postForm,
+  postJson,
+  toPlanReview,
+} from '#test/support/dashboard.ts';
+import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
+
+let env: SampleCloud;
+let api: string;
+const PROGRAMME = 'xx-county-community-governance-2023';
+
+beforeAll(async () => {
+  env = await startSampleCloud({ concurrency: 1 });
+  api = env.cloud.endpoints.api;
+}, 900_000);
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+/** Every admin route, with a real id or ARN where it takes one. */
+async function adminRoutes(): Promise<Array<[string, string]>> {
+  const tasks = await getJson<TasksView>(env, `/admin/tasks?programme=${PROGRAMME}`);
+  const task = tasks.tasks[0]!;
+  const arn = encodeURIComponent(task.executionArn);
+  return [
+    ['GET', '/admin'],
+    ['GET', `/admin/programmes/${PROGRAMME}`],
+    ['GET', `/admin/programmes/${PROGRAMME}/pilots/gucheng`],
+    ['GET', '/admin/tasks'],
+    ['GET', `/admin/tasks/${task.taskId}`],
+    ['POST', `/admin/tasks/${task.taskId}/resend`],
+    ['POST', `/admin/tasks/${task.taskId}/reassign`],
+    ['GET', `/admin/executions/${arn}`],
+    ['POST', `/admin/executions/${arn}/stop`],
+    ['POST', '/admin/clock'],
+  ];
+}
+
+describe('signing in', () => {
+  it('answers 401 on every admin route without a token, rendering nothing and running no function', async () => {
+    const routes = await adminRoutes();
+    const before = env.cloud.lambda.invocations;
+    for (const [method, path] of routes) {
+      const res = await fetch(`${api}${path}`, {
+        method,
+        headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        ...(method === 'POST' ? { body: 'reason=test' } : {}),
+      });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.text()).toBe('{"message":"Unauthorized"}');
+    }
+    expect(env.cloud.lambda.invocations).toBe(before);
+  });
+
+  it('answers 401 to forged, tampered, expired and foreign tokens, in the header or the cookie', async () => {
+    const before = env.cloud.lambda.invocations;
+    for (const [what, token] of Object.entries(forgedTokens(env))) {
+      const ways: Array<Record<string, string>> = [
+        { authorization: `Bearer ${token}` },
+        { cookie: `pilotflow_admin=${token}` },
+      ];
+      for (const headers of ways) {
+        const res = await fetch(`${api}/admin`, { headers });
+        expect(res.status, what).toBe(401);
+        expect(await res.text(), what).not.toContain('<html');
+      }
+    }
+    expect(env.cloud.lambda.invocations).toBe(before);
+  });
+
+  it('lets the local administrator in with the token in the header or the cookie', async () => {
+    for (const headers of [bearer(env), cookie(env)]) {
+      const res = await fetch(`${api}/admin`, { headers });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    }
+  });
+
+  it('keeps a pasted token in an HttpOnly, SameSite=Strict cookie, and refuses a sign-in from another site', async () => {
+    const token = env.cloud.endpoints.adminToken;
+    const page = await fetch(`${api}/admin/sign-in`);
+    expect(page.status).toBe(200);
+    const ok = await fetch(`${api}/admin/sign-in`, {
+      method: 'POST',
+      headers: { origin: api, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+      redirect: 'manual',
+    });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('/admin');
+    expect(ok.headers.get('set-cookie')).toBe(`pilotflow_admin=${token}; Path=/; HttpOnly; SameSite=Strict`);
+    const foreign = await fetch(`${api}/admin/sign-in`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+      redirect: 'manual',
+    });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('the JSON API', () => {
+  it('answers the overview: six pilots, each with its launch waiting on whom, and the counts', async () => {
+    const view = await getJson<OverviewView>(env, '/admin');
+    expect(view.page).toBe('overview');
+    expect(view.programme.programmeId).toBe(PROGRAMME);
+    expect(view.pilots.map((p) => p.pilotId)).toEqual([
+      'xx-town',
+      'caotang',
+      'gucheng',
+      'donghelu',
+      'zhangshu',
+      'jiefangjie',
+    ]);
+    for (const pilot of view.pilots) {
+      expect(pilot.cells.map((c) => c.state)).toEqual(['waiting', 'not-started', 'not-started']);
+      expect(pilot.cells[0]?.waitingOn.length).toBeGreaterThan(0);
+      expect(pilot.cells[0]?.executionArn).toMatch(/:execution:PilotFlow-Launch:/);
+    }
+    expect(view.counts.pilots).toBe(6);
+    expect(view.counts.open).toBeGreaterThan(6);
+    expect(view.windows.map((w) => w.stage)).toEqual(['launch', 'implementation', 'evaluation']);
+  });
+
+  it('answers a pilot: its executions with graphs and what is current, its tasks and its trail', async () => {
+    const view = await getJson<PilotView>(env, `/admin/programmes/${PROGRAMME}/pilots/gucheng`);
+    expect(view.executions.map((e) => [e.stage, e.execution?.status ?? 'not started'])).toEqual([
+      ['pilot', 'RUNNING'],
+      ['launch', 'RUNNING'],
+      ['implementation', 'not started'],
+      ['evaluation', 'not started'],
+    ]);
+    const launch = view.executions[1]!;
+    expect(launch.current).toEqual(expect.arrayContaining(['Acknowledge the pilot tasks']));
+    expect(launch.graph?.statuses['Acknowledge the pilot tasks']).toBe('current');
+    expect(launch.graph?.statuses['Wait for the launch window']).toBe('done');
+    expect(Object.values(view.executions[2]!.graph!.statuses).every((s) => s === 'not-reached')).toBe(true);
+    expect(view.tasks.length).toBeGreaterThan(1);
+    expect(view.trail.map((e) => e.action)).toEqual(expect.arrayContaining(['stage.started', 'task.opened']));
+    expect(JSON.stringify(view)).not.toMatch(/taskToken"\s*:\s*"[^…]/);
+  });
+
+  it('answers an execution: its graph and its history in words, tokens redacted', async () => {
+    const pilot = await getJson<PilotView>(env, `/admin/programmes/${PROGRAMME}/pilots/gucheng`);
+    const arn = pilot.executions[1]!.executionArn;
+    const view = await getJson<ExecutionView>(env, `/admin/executions/${encodeURIComponent(arn)}`);
+    expect(view.execution).toMatchObject({ executionArn: arn, machine: 'Launch', status: 'RUNNING' });
+    expect(view.canStop).toBe(true);
+    expect(view.parentArn).toMatch(/:execution:PilotFlow-Pilot:/);
+    const wait = view.history.find((h) => h.state === 'Wait for the launch window');
+    expect(wait?.detail?.en).toMatch(/^Waits until 2022-12-31T16:00:00.000Z/);
+    expect(view.history.some((h) => h.title.en === 'Human task sent; waiting for the decision')).toBe(true);
+    expect(JSON.stringify(view.history)).not.toMatch(/"taskToken":\s*"[^…]/);
+  });
+
+  it('refuses an ARN that is not an execution’s, and answers 404 for one that does not exist', async () => {
+    const bad = await fetch(`${api}/admin/executions/not-an-arn`, {
+      headers: { ...bearer(env), accept: 'application/json' },
+    });
+    expect(bad.status).toBe(400);
+    const missing = encodeURIComponent(
+      'arn:aws:states:us-east-1:123456789012:execution:PilotFlow-Launch:nobody',
+    );
+    const gone = await fetch(`${api}/admin/executions/${missing}`, {
+      headers: { ...bearer(env), accept: 'application/json' },
+    });
+    expect(gone.status).toBe(404);
+  });
+
+  it('answers the tasks, filtered and latest first, and one task with its links', async () => {
+    const all = await getJson<TasksView>(env, '/admin/tasks');
+    expect(all.tasks.length).toBe(all.counts.open);
+    const finance = await getJson<TasksView>(env, '/admin/tasks?unit=finance');
+    expect(finance.tasks.length).toBeGreaterThan(0);
+    expect(finance.tasks.every((t) => t.units.some((u) => u.unitId === 'finance'))).toBe(true);
+    const gucheng = await getJson<TasksView>(env, '/admin/tasks?pilot=gucheng&stage=launch');
+    expect(gucheng.tasks.every((t) => t.pilotId === 'gucheng' && t.stage === 'launch')).toBe(true);
+    const dues = all.tasks.map((t) => t.dueAt);
+    expect(dues).toEqual([...dues].sort());
+    const task = await getJson<TaskView>(env, `/admin/tasks/${all.tasks[0]!.taskId}`);
+    expect(task.task.taskId).toBe(all.tasks[0]!.taskId);
+    expect(task.links.length).toBeGreaterThan(0);
+    expect(task.links[0]?.linkHint).toMatch(/^…[A-Za-z0-9_-]{4}$/);
+    expect(task.canAct).toBe(true);
+  });
+});
+
+describe('actions', () => {
+  it('resends a task’s link, audited with who and why', async () => {
+    const [task] = (await getJson<TasksView>(env, '/admin/tasks?pilot=donghelu&unit=finance')).tasks;
+    const before = (await env.cloud.mailbox.list({ to: 'caizheng@xx-county.example', subject: /东河路社区/ }))
+      .length;
+    const res = await postJson(env, `/admin/tasks/${task!.taskId}/resend`, { reason: '对方说没有收到邮件' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ sentTo: ['caizheng@xx-county.example'] });
+    const mails = await env.cloud.mailbox.list({ to: 'caizheng@xx-county.example', subject: /东河路社区/ });
+    expect(mails.length).toBe(before + 1);
+    const audit = await listAuditOfTask(env.store, task!.taskId);
+    expect(audit.find((e) => e.action === 'task.link-resent')).toMatchObject({
+      actor: 'admin:admin@pilotflow.local',
+      details: { reason: '对方说没有收到邮件', sentTo: ['caizheng@xx-county.example'] },
+    });
+  });
+
+  it('refuses a reason that is missing, changing nothing', async () => {
+    const [task] = (await getJson<TasksView>(env, '/admin/tasks?pilot=donghelu&unit=finance')).tasks;
+    const res = await postJson(env, `/admin/tasks/${task!.taskId}/resend`, { reason: ' ' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { issues: Array<{ path: string }> }).issues[0]?.path).toBe('reason');
+  });
+
+  it('reassigns a review to another contact of the unit: the old links are refused, the new one works', async () => {
+    await toPlanReview(env, '古城社区');
+    const old = await Promise.all(
+      ['minzheng@xx-county.example', 'minzheng-office@xx-county.example'].map((to) =>
+        newestLink(env, /古城社区：审核实施方案/, to),
+      ),
+    );
+    const task = await env.taskOf(old[0]!);
+    // As a browser: the task page gives the form its CSRF token.
+    const page = await fetch(`${api}/admin/tasks/${task.taskId}`, { headers: cookie(env) });
+    const csrf = csrfOf(await page.text());
+    const res = await postForm(env, `/admin/tasks/${task.taskId}/reassign`, {
+      csrf,
+      to: 'minzheng-office@xx-county.example',
+      reason: '李华股长出差，由王芳办理',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/admin/tasks/${task.taskId}?done=reassigned`);
+    expect((await getTask(env.store, task.taskId))?.assignees.map((a) => a.email)).toEqual([
+      'minzheng-office@xx-county.example',
+    ]);
+    for (const link of old) expect((await fetch(link.url)).status, link.to).toBe(410);
+    const fresh = await newestLink(env, /古城社区：审核实施方案/, 'minzheng-office@xx-county.example');
+    expect(fresh.linkId).not.toBe(old[1]!.linkId);
+    expect((await fetch(fresh.url)).status).toBe(200);
+    const audit = await listAuditOfTask(env.store, task.taskId);
+    expect(audit.find((e) => e.action === 'task.reassigned')).toMatchObject({
+      actor: 'admin:admin@pilotflow.local',
+      details: { reason: '李华股长出差，由王芳办理', to: { email: 'minzheng-office@xx-county.example' } },
+    });
+  });
+
+  it('refuses a form post from another site or without the CSRF token, changing nothing', async () => {
+    const [task] = (await getJson<TasksView>(env, '/admin/tasks?pilot=zhangshu&unit=finance')).tasks;
+    const page = await fetch(`${api}/admin/tasks/${task!.taskId}`, { headers: cookie(env) });
+    const csrf = csrfOf(await page.text());
+    const path = `/admin/tasks/${task!.taskId}/resend`;
+    const foreign = await postForm(env, path, { csrf, reason: '测试' }, { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    const tokenless = await postForm(env, path, { reason: '测试' });
+    expect(tokenless.status).toBe(403);
+    const audit = await listAuditOfTask(env.store, task!.taskId);
+    expect(audit.some((e) => e.action === 'task.link-resent')).toBe(false);
+  });
+
+  it('stops a stage’s execution with a reason: its tasks are cancelled and the pilot is recorded as stopped', async () => {
+    const pilot = await getJson<PilotView>(env, `/admin/programmes/${PROGRAMME}/pilots/caotang`);
+    const arn = pilot.executions[1]!.executionArn;
+    const res = await postJson(env, `/admin/executions/${encodeURIComponent(arn)}/stop`, {
+      reason: '试点单位调整，暂停试点',
+    });
+    expect(res.status).toBe(200);
+    await env.cloud.whenIdle();
+    const view = await getJson<ExecutionView>(env, `/admin/executions/${encodeURIComponent(arn)}`);
+    expect(view.execution.status).toBe('ABORTED');
+    expect(view.canStop).toBe(false);
+    const tasks = await listTasksOfPilot(env.store, PROGRAMME, 'caotang');
+    expect(tasks.filter((t) => t.status === 'open')).toEqual([]);
+    const overview = await getJson<OverviewView>(env, '/admin');
+    const caotang = overview.pilots.find((p) => p.pilotId === 'caotang');
+    expect(caotang?.cells[0]?.state).toBe('failed');
+    expect(caotang?.outcome).toBe('stopped');
+    const audit = await listAuditOfPilot(env.store, PROGRAMME, 'caotang');
+    expect(audit.find((e) => e.action === 'execution.stopped')).toMatchObject({
+      actor: 'admin:admin@pilotflow.local',
+      details: { reason: '试点单位调整，暂停试点' },
+    });
+    const again = await postJson(env, `/admin/executions/${encodeURIComponent(arn)}/stop`, {
+      reason: '再次停止',
+    });
+    expect(again.status).toBe(409);
+  });
+});

@@ -1,0 +1,101 @@
+// The local SES keeps what it accepted: each e-mail is on disk before SES answers the send, so a process
+// killed right after a send loses nothing; older data directories keep their mail.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { Mailbox } from '#local/cloud/mailbox.ts';
+import { startSes } from '#local/cloud/ses.ts';
+import { freePort } from '#local/ports.ts';
+import { tempDataDir } from '#test/support/local-cloud.ts';
+
+const SENDER = fileURLToPath(new URL('../fixtures/ses/send-and-wait.ts', import.meta.url));
+
+/** Runs the sender on `dataDir`, SIGKILLs it the moment it reports the send, and returns the message id. */
+function sendAndKill(dataDir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SENDER, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const id = /sent (\S+)/.exec(output)?.[1];
+      if (id) {
+        child.kill('SIGKILL');
+        child.once('exit', () => resolve(id));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`the sender exited (${code}) before sending:\n${output}`));
+    });
+  });
+}
+
+describe('the local SES', () => {
+  test('keeps an e-mail it accepted when its process is killed right after the send', async () => {
+    const dataDir = tempDataDir();
+    const messageId = await sendAndKill(dataDir);
+
+    const ses = await startSes({ port: await freePort(), dataDir });
+    try {
+      const mail = await new Mailbox(ses.url).list();
+      expect(mail.map((m) => m.id)).toEqual([messageId]);
+      expect(mail[0]?.subject).toBe('试点自查');
+    } finally {
+      await ses.close();
+    }
+  }, 60_000);
+
+  test('takes over the mail of a data directory written before the append-only file, once', async () => {
+    const dataDir = tempDataDir();
+    mkdirSync(join(dataDir, 'ses'), { recursive: true });
+    const stored = {
+      messageId: 'legacy-1',
+      from: 'pilotflow@xx-county.example',
+      destination: { to: ['minzheng@xx-county.example'] },
+      subject: '动员大会',
+      body: { text: 'notice' },
+      at: 1_700_000_000,
+    };
+    writeFileSync(join(dataDir, 'ses', 'emails.json'), JSON.stringify([stored]));
+
+    for (let start = 1; start <= 2; start++) {
+      const ses = await startSes({ port: await freePort(), dataDir });
+      try {
+        expect((await new Mailbox(ses.url).list()).map((m) => m.id)).toEqual(['legacy-1']);
+      } finally {
+        await ses.close();
+      }
+    }
+    expect(existsSync(join(dataDir, 'ses', 'emails.json'))).toBe(false);
+  });
+
+  test('answers a mailbox poll with only the mail received since the time asked for', async () => {
+    const dataDir = tempDataDir();
+    mkdirSync(join(dataDir, 'ses'), { recursive: true });
+    const mail = (id: string, at: number) =>
+      JSON.stringify({
+        messageId: id,
+        from: 'a@x.example',
+        destination: { to: ['b@x.example'] },
+        subject: id,
+        body: { text: id },
+        at,
+      });
+    writeFileSync(
+      join(dataDir, 'ses', 'emails.jsonl'),
+      `${mail('old', 1_700_000_000)}\n${mail('new', 1_700_000_100)}\n`,
+    );
+    const ses = await startSes({ port: await freePort(), dataDir });
+    try {
+      const fresh = await new Mailbox(ses.url).list({ since: new Date(1_700_000_050_000) });
+      expect(fresh.map((m) => m.id)).toEqual(['new']);
+    } finally {
+      await ses.close();
+    }
+  });
+});

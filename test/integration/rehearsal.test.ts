@@ -1,0 +1,168 @@
+// `pilotflow rehearse` on the sample plan, end to end: the real CDK app on the local cloud, every official played
+// through the e-mailed links. Once without interruption, and once SIGKILLed in the middle of the implementation
+// stage and continued on the same data directory, which must end the same way with no decision lost.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { type Mail, Mailbox } from '#local/cloud/mailbox.ts';
+import { startSes } from '#local/cloud/ses.ts';
+import { freePort } from '#local/ports.ts';
+import { rehearse } from '#local/rehearsal/driver.ts';
+import type { RehearsalReport } from '#local/rehearsal/report.ts';
+import { defaultScenario } from '#local/rehearsal/scenarios/default.ts';
+import { tempDataDir } from '#test/support/local-cloud.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SAMPLE_PLAN = `${ROOT}plans/sample.yaml`;
+const CLI = `${ROOT}bin/pilotflow.js`;
+/** The assembly cache the CLI uses too, so the app is bundled once for both. */
+const ASSEMBLY_CACHE = `${ROOT}node_modules/.cache/pilotflow/rehearsal-assemblies`;
+const SIX_PILOTS = ['xx-town', 'caotang', 'gucheng', 'donghelu', 'zhangshu', 'jiefangjie'];
+
+async function rehearseSample(dataDir: string): Promise<RehearsalReport> {
+  return rehearse({ plan: SAMPLE_PLAN, scenario: defaultScenario, dataDir, assemblyDir: ASSEMBLY_CACHE });
+}
+
+/** The mail a data directory's local SES holds (the cloud itself is stopped). */
+async function mailOf(dataDir: string): Promise<Mail[]> {
+  const ses = await startSes({ port: await freePort(), dataDir });
+  try {
+    return await new Mailbox(ses.url).list();
+  } finally {
+    await ses.close();
+  }
+}
+
+/** What must be the same however the rehearsal ran: each pilot's result and the decisions taken. */
+const outcomes = (report: RehearsalReport) => ({
+  programme: report.programme,
+  decisions: report.decisions,
+  pilots: report.pilots.map(({ id, outcome, acceptanceScore, rounds, returns, checks, escalations }) => ({
+    id,
+    outcome,
+    acceptanceScore,
+    rounds,
+    returns,
+    checks,
+    escalations,
+  })),
+});
+
+let uninterrupted: { report: RehearsalReport; mail: Mail[] };
+
+beforeAll(async () => {
+  const dataDir = tempDataDir();
+  const report = await rehearseSample(dataDir);
+  uninterrupted = { report, mail: await mailOf(dataDir) };
+}, 1_200_000);
+
+describe('a rehearsal of the sample plan', () => {
+  test('ends with the programme completed, as the default scenario expects', () => {
+    expect(uninterrupted.report.differences).toEqual([]);
+    expect(uninterrupted.report.expected).toBe(true);
+    expect(uninterrupted.report.programme.status).toBe('completed');
+  });
+
+  test('ends with all six pilots accepted by the county', () => {
+    const { pilots } = uninterrupted.report;
+    expect(pilots.map((p) => p.id)).toEqual(SIX_PILOTS);
+    for (const pilot of pilots) {
+      expect(pilot.outcome).toBe('accepted');
+      expect(pilot.acceptanceScore).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  test('escalates the late self-inspection to the town after reminding its community', () => {
+    const gucheng = uninterrupted.report.pilots.find((p) => p.id === 'gucheng');
+    expect(gucheng).toMatchObject({ reminders: 1, escalations: 1 });
+    const subjects = uninterrupted.mail.map((m) => `${m.subject} → ${m.to.join(',')}`);
+    expect(subjects).toContainEqual(expect.stringMatching(/^【催办】XX镇古城社区：试点自查.*→ gucheng@/));
+    expect(subjects).toContainEqual(
+      expect.stringMatching(/^【逾期提醒】XX镇古城社区：试点自查 → shehuishiwu@xx-town\.example$/),
+    );
+    for (const other of uninterrupted.report.pilots.filter((p) => p.id !== 'gucheng')) {
+      expect(other.escalations).toBe(0);
+    }
+  });
+
+  test('plays the returns, the problems found and the failed acceptance the scenario describes', () => {
+    const byId = new Map(uninterrupted.report.pilots.map((p) => [p.id, p]));
+    expect(byId.get('xx-town')?.returns).toEqual({ planReview: 1 });
+    expect(byId.get('caotang')?.checks.withProblems).toBe(1);
+    expect(byId.get('caotang')?.returns).toEqual({ verification: 1 });
+    expect(byId.get('donghelu')?.returns).toEqual({ preliminaryEvaluation: 1 });
+    expect(byId.get('zhangshu')?.rounds.acceptance).toBe(2);
+  });
+
+  test('sends the programme summary to the higher level by e-mail', () => {
+    const summaries = uninterrupted.mail.filter((m) => m.subject.startsWith('【报送】'));
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]?.to).toEqual(expect.arrayContaining([expect.stringMatching(/@/)]));
+    expect(uninterrupted.report.programme.summarySent).toBe(true);
+  });
+});
+
+/** Runs the CLI on `dataDir` in its own process group and SIGKILLs the group at the first `stopAt` line. */
+function rehearseAndKill(dataDir: string, stopAt: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [CLI, 'rehearse', SAMPLE_PLAN, '--json', '--data-dir', dataDir, '--assembly-dir', ASSEMBLY_CACHE],
+      // Its own group, so the kill takes DynamoDB Local's JVM with it, as a machine that dies would.
+      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    let killed = false;
+    child.stdout?.on('data', () => {});
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!killed && stopAt.test(output)) {
+        killed = true;
+        process.kill(-(child.pid as number), 'SIGKILL');
+      }
+    });
+    child.once('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(output);
+      else reject(new Error(`the rehearsal exited (${code}) before it was killed:\n${output}`));
+    });
+  });
+}
+
+describe('a rehearsal killed in the middle', () => {
+  let resumed: RehearsalReport;
+  let killedOutput: string;
+  const dataDir = tempDataDir();
+
+  beforeAll(async () => {
+    // Once the supervision checks are under way: decisions taken, executions waiting, mail unread.
+    killedOutput = await rehearseAndKill(dataDir, /^2023-0[4-9]-\d\d .*开展督查/m);
+    resumed = await rehearseSample(dataDir);
+  }, 1_200_000);
+
+  test('was killed after deciding some tasks and before the programme ended', () => {
+    expect(killedOutput).toMatch(/审核实施方案: 退回修改/);
+    expect(killedOutput).not.toMatch(/"programme"/);
+  });
+
+  test('continued on the same data directory to the same outcomes, with no decision lost or repeated', () => {
+    expect(resumed.differences).toEqual([]);
+    expect(outcomes(resumed)).toEqual(outcomes(uninterrupted.report));
+  });
+
+  test('leaves no process of either run behind', () => {
+    // DynamoDB Local's JVM names the data directory on its command line.
+    const left = spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim();
+    expect(left).toBe('');
+  });
+});
+
+describe('pilotflow rehearse', () => {
+  test('refuses an unknown scenario naming the ones there are, and exits 1', () => {
+    const result = spawnSync(process.execPath, [CLI, 'rehearse', '--scenario', 'nonesuch'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('no scenario "nonesuch"; there is: default');
+  });
+});
