@@ -1,14 +1,20 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
 import { stateMachineArnIn } from '#workflows/machine.ts';
+import { type DeployConfig, deployConfig } from './config.ts';
 import { AdminAuth } from './constructs/admin-auth.ts';
 import { ApprovalApi } from './constructs/approval-api.ts';
 import { Dashboard } from './constructs/dashboard.ts';
 import { Escalation, parseRate } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
+import { Monitoring, notificationsKey } from './constructs/monitoring.ts';
 import { PilotFlowTable } from './constructs/table.ts';
 import { WorkflowHandlers } from './constructs/workflow-functions.ts';
 
@@ -23,19 +29,18 @@ export class PilotFlowStack extends Stack {
   readonly adminAuth: AdminAuth;
   readonly dashboard: Dashboard;
   readonly escalation: Escalation;
+  readonly mail: PilotFlowMail;
+  readonly monitoring: Monitoring;
+  readonly config: DeployConfig;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
-    const context = (key: string): string | undefined => {
-      const value = this.node.tryGetContext(key) as unknown;
-      return typeof value === 'string' && value !== '' ? value : undefined;
-    };
+    const config = deployConfig(this);
+    this.config = config;
     this.table = new PilotFlowTable(this, 'Data');
-    const mail = new PilotFlowMail(this, 'Mail', {
-      from: context('mailFrom') ?? 'PilotFlow <pilotflow@xx-county.example>',
-      ...(context('sesIdentity') ? { identity: context('sesIdentity')! } : {}),
-      ...(context('sesConfigurationSet') ? { configurationSet: context('sesConfigurationSet')! } : {}),
-    });
+    const topicKey = notificationsKey(this, 'NotificationsKey');
+    const mail = new PilotFlowMail(this, 'Mail', { config, table: this.table.table, topicKey });
+    this.mail = mail;
     this.linkSigningSecret = new Secret(this, 'LinkSigningKey', {
       description: 'PilotFlow: the key that signs approval links and form tokens',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
@@ -49,14 +54,15 @@ export class PilotFlowStack extends Stack {
     this.approval = new ApprovalApi(this, 'Approval', {
       table: this.table.table,
       signingKey: this.linkSigningSecret,
-      ...(context('helpContact') ? { helpContact: context('helpContact')! } : {}),
-      ...(context('callbackRetryRate')
-        ? { callbackRetryRate: parseRate(context('callbackRetryRate')!, 'callbackRetryRate') }
+      ...(config.helpContact ? { helpContact: config.helpContact } : {}),
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      ...(config.callbackRetryRate
+        ? { callbackRetryRate: parseRate(config.callbackRetryRate, 'callbackRetryRate') }
         : {}),
     });
-    // Links in e-mails (approval links, the escalation's task pages) start with the HTTP API's URL, unless a
-    // custom domain is given (`-c apiBaseUrl=…`).
-    const apiBaseUrl = context('apiBaseUrl') ?? this.approval.url;
+    // Links in e-mails (approval links, the escalation's task pages, the dashboard's resent links) start with
+    // the HTTP API's URL, unless a custom domain is given (`-c apiBaseUrl=…`).
+    const apiBaseUrl = config.apiBaseUrl ?? this.approval.url;
     // The Programme machine's name is fixed so that functions it calls can be granted on it without a cycle.
     const programmeArn = stateMachineArnIn(this, 'Programme');
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
@@ -66,10 +72,11 @@ export class PilotFlowStack extends Stack {
       apiBaseUrl,
       programmeStateMachineArn: programmeArn,
     });
-    const days = Number(context('humanTaskTimeoutDays'));
     this.workflows = new PilotFlowWorkflows(this, 'Workflows', {
       functions: this.handlers.lambdas,
-      ...(Number.isFinite(days) && days > 0 ? { humanTaskTimeout: Duration.days(days) } : {}),
+      ...(config.humanTaskTimeoutDays
+        ? { humanTaskTimeout: Duration.days(config.humanTaskTimeoutDays) }
+        : {}),
     });
     this.launchProgramme = new PilotFlowFunction(this, 'LaunchProgramme', {
       handler: 'launch-programme',
@@ -82,18 +89,17 @@ export class PilotFlowStack extends Stack {
       mail,
       linkSigningSecret: this.linkSigningSecret,
       apiBaseUrl,
-      rate: context('escalationRate') ?? '1 hour',
-      ...(context('escalationReadAhead') ? { readAhead: context('escalationReadAhead')! } : {}),
+      rate: config.escalationRate,
+      ...(config.escalationReadAhead ? { readAhead: config.escalationReadAhead } : {}),
     });
-
-    this.adminAuth = new AdminAuth(this, 'AdminAuth');
+    this.adminAuth = new AdminAuth(this, 'AdminAuth', { adminEmails: config.adminEmails });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       api: this.approval.api,
       authorizer: this.adminAuth.authorizer,
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
-      apiBaseUrl: context('apiBaseUrl') ?? this.approval.url,
+      apiBaseUrl,
       machines: {
         programme: this.workflows.programme.machine,
         pilot: this.workflows.pilot.machine,
@@ -102,5 +108,28 @@ export class PilotFlowStack extends Stack {
         evaluation: this.workflows.evaluation.machine,
       },
     });
+
+    // Built last, from what the stack holds, so that a function or machine added above is watched too.
+    const all = this.node.findAll();
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: all.filter((c): c is PilotFlowFunction => c instanceof PilotFlowFunction),
+      stateMachines: all.filter((c): c is StateMachine => c instanceof StateMachine),
+      deadLetterQueues: all.filter((c): c is Queue => c instanceof Queue),
+      api: this.approval.api,
+      ses: mail.transport === 'ses',
+      alarmEmails: config.alarmEmails,
+      topicKey,
+    });
+    applyStackWide(this, config);
+  }
+}
+
+/** Settings that hold for every resource of a kind, whichever construct made it. */
+function applyStackWide(stack: Stack, config: DeployConfig): void {
+  for (const c of stack.node.findAll()) {
+    // One retention for every log group: functions', state machines', the API's access logs.
+    if (c instanceof CfnLogGroup) c.retentionInDays = config.logRetentionDays;
+    // Accounts still at the initial concurrency quota (10) cannot reserve any: `-c reserveConcurrency=false`.
+    if (c instanceof CfnFunction && !config.reserveConcurrency) c.reservedConcurrentExecutions = undefined;
   }
 }

@@ -1,4 +1,4 @@
-// One construct for every PilotFlow state machine: JSONata, X-Ray tracing, and logs of every event without
+// One construct for every PilotFlow state machine: JSONata, X-Ray tracing, and logs of errors without
 // execution data (task tokens and officials' names stay out of the logs).
 import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -53,7 +53,15 @@ export class WorkflowStateMachine extends Construct {
       queryLanguage: sfn.QueryLanguage.JSONATA,
       definitionBody: sfn.DefinitionBody.fromChainable(props.definition(this)),
       tracingEnabled: true,
-      logs: { destination: logs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      // Errors only: the execution history already has every event (90 days), and logs are kept longer.
+      logs: { destination: logs, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason:
+        'Logs errors (failed states, executions that failed, timed out or were aborted), not every event: each ' +
+        "execution's full event history stays in Step Functions for 90 days after it closes, and logging every " +
+        'event of year-long executions would only cost more.',
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

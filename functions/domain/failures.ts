@@ -3,6 +3,7 @@
 // stage is marked on the pilot, the lead unit is told by e-mail, and the audit trail says what happened.
 import { z } from 'zod';
 import { renderFailureNotice, renderStalledNotice } from '#email/notices.ts';
+import { sourceTags } from '#email/tags.ts';
 import { ConflictError } from '#lib/errors.ts';
 import { STAGES, type StageName } from '#plan/kinds.ts';
 import { leadUnit } from '#plan/lookup.ts';
@@ -113,7 +114,7 @@ export async function closeStalledTask(deps: Deps, input: CloseTaskInput): Promi
       assignees: task?.assignees.map((a) => `${a.name} <${a.email}>`) ?? [],
       executionArn: input.executionArn,
     }),
-    tags: { kind: 'stalled' },
+    tags: { kind: 'stalled', ...sourceTags(input) },
   });
   return { closed };
 }
@@ -158,7 +159,7 @@ export async function notifyFailure(
       ...(input.error.Cause ? { cause: input.error.Cause } : {}),
       executionArn: input.executionArn,
     }),
-    tags: { kind: 'failure' },
+    tags: { kind: 'failure', ...sourceTags(input) },
   });
   return { cancelledTasks: cancelled };
 }

@@ -3,6 +3,7 @@
 // contacts once per pilot: a unit is not sent the same meeting six times for six pilots.
 import { z } from 'zod';
 import { renderMobilisationNotice } from '#email/notices.ts';
+import { sourceTags } from '#email/tags.ts';
 import { getPilot, getUnit } from '#plan/lookup.ts';
 import type { Party } from '#plan/schema.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
@@ -37,7 +38,7 @@ export async function sendNotice(
         !(await sendOnce(deps, 'mobilisation', key, {
           to: [contact.email],
           ...email,
-          tags: { kind: 'notice' },
+          tags: { kind: 'notice', ...sourceTags(input) },
         }))
       ) {
         continue;

@@ -4,6 +4,7 @@
 // machine's Pass state keeps it one task, with one link and one e-mail per assignee.
 import { z } from 'zod';
 import { issueLinks } from '#domain/links.ts';
+import { sourceTags } from '#email/tags.ts';
 import { renderTaskEmail, type TaskContext, taskTitle } from '#email/task-email.ts';
 import { STAGES, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
@@ -134,7 +135,7 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
     const sent = await sendOnce(deps, 'task-email', `${task.taskId}#${link.assignee.email.toLowerCase()}`, {
       to: [link.assignee.email],
       ...email,
-      tags: { kind: 'task', taskKind: input.kind },
+      tags: { kind: 'task', taskKind: input.kind, ...sourceTags(task) },
     });
     if (!sent) continue;
     emailsSent++;

@@ -3,6 +3,7 @@
 // confirmed it, the summary materials sent to the higher level (报送试点工作总结材料).
 import { z } from 'zod';
 import { renderPilotSummary, renderProgrammeSummary } from '#email/summaries.ts';
+import { sourceTags } from '#email/tags.ts';
 import { NotFoundError } from '#lib/errors.ts';
 import { higherLevel, leadUnit, getPilot as planPilot } from '#plan/lookup.ts';
 import { getPilot, listPilots, recordPilotSummary } from '#store/pilots.ts';
@@ -57,7 +58,7 @@ export async function compileSummary(
     await sendOnce(deps, 'pilot-summary', `${input.programmeId}#${input.pilotId}`, {
       to,
       ...email,
-      tags: { kind: 'summary' },
+      tags: { kind: 'summary', ...sourceTags(input) },
     });
     await auditOnce(deps, `${input.programmeId}#${input.pilotId}`, {
       programmeId: input.programmeId,
@@ -125,7 +126,7 @@ export async function sendSummary(deps: Deps, input: SendSummaryInput): Promise<
     to,
     cc,
     ...email,
-    tags: { kind: 'summary' },
+    tags: { kind: 'summary', ...sourceTags(input) },
   });
   const at = deps.now().toISOString();
   try {

@@ -14,6 +14,7 @@ import type { Person, TaskRecord } from '#store/tasks.ts';
 import { formatInstant, type Locale, nameIn, pick, shortName } from './i18n.ts';
 import { type Block, renderMessage } from './message.tsx';
 import type { Email } from './send.ts';
+import { sourceTags } from './tags.ts';
 import { contactOf, KIND_TEXT, programmeLine } from './task-email.ts';
 
 export type EscalationMailTask = Pick<
@@ -69,7 +70,7 @@ export function renderEscalationEmail(input: EscalationMailInput): Email {
   const envelope = {
     to: message.to.map((r) => r.email),
     ...(message.cc.length ? { cc: message.cc.map((r) => r.email) } : {}),
-    tags: { kind: `escalation-${message.level}`, audience: message.audience },
+    tags: { kind: `escalation-${message.level}`, audience: message.audience, ...sourceTags(task) },
   };
 
   if (message.audience === 'assignee') {

@@ -1,9 +1,12 @@
-// Sends an e-mail through SES (API v2), with the sender and configuration set from configuration.
+// Sends an e-mail through SES (API v2), with the sender and configuration set from configuration, or through
+// an SMTP server where SES is not offered (MAIL_TRANSPORT=smtp, functions/email/smtp.ts).
 // Every message has a plain-text and an HTML part. Delivery is at-least-once: callers that must not send
 // twice claim the message first (functions/store/once.ts) or accept a rare duplicate.
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { getSes } from '#lib/aws.ts';
-import { requireConfig } from '#lib/config.ts';
+import { config, requireConfig } from '#lib/config.ts';
+import { smtpSecret } from '#lib/secrets.ts';
+import { parseSmtpSettings, sendSmtp } from './smtp.ts';
 
 export interface Email {
   to: string[];
@@ -19,11 +22,19 @@ const TAG_VALUE = /[^A-Za-z0-9_.@-]/g;
 
 /** Sends `email` and resolves to the provider's message id. */
 export async function sendEmail(email: Email): Promise<string> {
-  const { MAIL_FROM, SES_CONFIGURATION_SET } = requireConfig('MAIL_FROM');
+  const { MAIL_FROM } = requireConfig('MAIL_FROM');
   if (email.to.length === 0) throw new Error(`e-mail "${email.subject}" has no recipient`);
+  if (config.MAIL_TRANSPORT === 'smtp') {
+    return sendSmtp(email, MAIL_FROM, parseSmtpSettings(await smtpSecret()));
+  }
+  return sendSes(email, MAIL_FROM);
+}
+
+async function sendSes(email: Email, from: string): Promise<string> {
+  const { SES_CONFIGURATION_SET } = config;
   const out = await getSes().send(
     new SendEmailCommand({
-      FromEmailAddress: MAIL_FROM,
+      FromEmailAddress: from,
       Destination: { ToAddresses: email.to, ...(email.cc?.length ? { CcAddresses: email.cc } : {}) },
       Content: {
         Simple: {

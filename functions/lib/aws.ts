@@ -1,10 +1,12 @@
-// AWS clients, created once per function instance (STYLE.md §2). Endpoints come from the standard
-// AWS_ENDPOINT_URL_<SERVICE> variables, which the local cloud sets; on AWS they are absent.
+// AWS clients, created once per function instance (STYLE.md §2), each traced by X-Ray (a subsegment per
+// call). Endpoints come from the standard AWS_ENDPOINT_URL_<SERVICE> variables, which the local cloud sets; on
+// AWS they are absent.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createStore, type Store } from '#store/store.ts';
 import { requireConfig } from './config.ts';
+import { tracer } from './observability.ts';
 
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -14,7 +16,12 @@ function once<T>(make: () => T): () => T {
   };
 }
 
-export const getStore: () => Store = once(() => createStore(requireConfig('TABLE_NAME').TABLE_NAME));
-export const getSfn = once(() => new SFNClient({}));
-export const getSes = once(() => new SESv2Client({}));
-export const getSecrets = once(() => new SecretsManagerClient({}));
+export const getStore: () => Store = once(() => {
+  const store = createStore(requireConfig('TABLE_NAME').TABLE_NAME);
+  // The document client shares its middleware stack with the DynamoDB client it wraps.
+  tracer.captureAWSv3Client(store.db);
+  return store;
+});
+export const getSfn = once(() => tracer.captureAWSv3Client(new SFNClient({})));
+export const getSes = once(() => tracer.captureAWSv3Client(new SESv2Client({})));
+export const getSecrets = once(() => tracer.captureAWSv3Client(new SecretsManagerClient({})));

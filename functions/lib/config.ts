@@ -34,8 +34,6 @@ const envSchema = z.object({
   LAUNCH_STATE_MACHINE_ARN: z.string().min(1).optional(),
   IMPLEMENTATION_STATE_MACHINE_ARN: z.string().min(1).optional(),
   EVALUATION_STATE_MACHINE_ARN: z.string().min(1).optional(),
-  /** Hours between escalation sweeps, for the reminder e-mails' wording. */
-  ESCALATION_RATE_HOURS: z.coerce.number().positive().optional(),
   /**
    * How far past now the escalation sweep reads open tasks (ISO 8601 duration): at least the longest reminder
    * lead time (remindBeforeDue) of any plan, or that plan's early reminders go out late.

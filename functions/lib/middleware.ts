@@ -1,12 +1,19 @@
-// The middleware every handler is wrapped in: Powertools logging context and metrics, input validation
-// with a zod schema, and, for HTTP handlers, one mapping from typed errors to responses.
+// The middleware every handler is wrapped in: Powertools logging context, metrics and tracing, input
+// validation with a zod schema, and, for HTTP handlers, one mapping from typed errors to responses.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { TransientError, ValidationError } from './errors.ts';
-import { logger, metrics } from './observability.ts';
+import { logger, metrics, tracer } from './observability.ts';
+
+/**
+ * The handler's segment records that it ran and whether it failed, never what it returned: responses carry
+ * officials' names and addresses, which stay out of X-Ray.
+ */
+const TRACE_OPTIONS = { captureResponse: false } as const;
 
 /** Parses `value` with `schema`, throwing ValidationError that lists every problem with its path. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, what = 'input'): z.infer<S> {
@@ -33,6 +40,7 @@ export function lambdaHandler<S extends z.ZodType, R>(
   fn: (input: z.infer<S>, context: Context) => Promise<R>,
 ) {
   return middy<unknown, R>()
+    .use(captureLambdaHandler(tracer, TRACE_OPTIONS))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {
@@ -87,6 +95,7 @@ export function httpHandler(
   onError: (error: unknown, event: APIGatewayProxyEventV2) => HttpResponse,
 ) {
   return middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(captureLambdaHandler(tracer, TRACE_OPTIONS))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {

@@ -12,3 +12,9 @@ export async function linkSigningKey(): Promise<string> {
   }
   return value;
 }
+
+/** The SMTP server's settings as stored (JSON text), for the SMTP transport (functions/email/smtp.ts). */
+export async function smtpSecret(): Promise<unknown> {
+  const { SMTP_SECRET_ARN } = requireConfig('SMTP_SECRET_ARN');
+  return getSecret(SMTP_SECRET_ARN, { maxAge: 300, sdkClient: getSecrets() });
+}

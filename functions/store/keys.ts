@@ -80,6 +80,11 @@ export const keys = {
   auditOfTask: (taskId: string) => ({ gsi1pk: `TASK#${taskId}`, skPrefix: 'AUDIT#' }),
   /** An idempotency record: a key that may be claimed once (e.g. "this notice was sent"). */
   once: (scope: string, id: string) => ({ pk: `ONCE#${scope}`, sk: id }),
+  /** What the mail service reported about an address (bounces, complaints), one item per address. */
+  contact: (email: string) => ({ pk: `CONTACT#${email.toLowerCase()}`, sk: 'STATUS' }),
+  /** Flagged addresses (byParent index, only while flagged), so the dashboard lists them with one Query. */
+  contactFlag: (email: string) => ({ gsi1pk: 'CONTACTS', gsi1sk: `CONTACT#${email.toLowerCase()}` }),
+  flaggedContacts: () => ({ gsi1pk: 'CONTACTS', skPrefix: 'CONTACT#' }),
   /**
    * A decision whose callback to Step Functions is not confirmed yet, in decision order. Written in the
    * decision's transaction and deleted once Step Functions has it, so the retry sweep reads exactly the
@@ -112,4 +117,12 @@ export const CONDITION = {
   escalationLeaseIs: 'escalationLeaseUntil = :lease',
   /** Recording a sent message twice. */
   escalationMessageNew: 'NOT contains(escalationSent, :messageId)',
+  /**
+   * An older mail event (SNS does not keep order) overwriting a newer one about the same address, or the same
+   * report counted twice (SNS delivers at least once).
+   */
+  contactEventNewer:
+    'attribute_not_exists(lastEventAt) OR (lastEventAt <= :at AND feedbackId <> :feedbackId)',
+  /** A temporary failure (soft bounce) hiding a permanent one (hard bounce, complaint) recorded before. */
+  contactNotHardFlagged: 'attribute_not_exists(#status) OR #status = :soft',
 } as const;

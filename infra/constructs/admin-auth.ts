@@ -1,20 +1,31 @@
 // Sign-in for administrators: a Cognito user pool (administrators are created by an administrator, never
 // sign themselves up; MFA by authenticator app is required; long passwords) with an app client, and the HTTP
 // API's JWT authorizer that trusts its tokens. The local cloud emulates the authorizer from the template
-// (issuer and audience) with a locally signed token. Kept minimal on purpose: the AWS-hardening issue adds
-// the hosted sign-in, domains and threat protection.
+// (issuer and audience) with a locally signed token. The administrators named in the CDK context
+// `adminEmails` are created in the pool and invited by e-mail; the pool's and client's ids are stack outputs.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  CfnUserPoolUser,
+  Mfa,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+
+export interface AdminAuthProps {
+  /** Addresses of the first administrators (CDK context `adminEmails`); more are added with the AWS CLI. */
+  adminEmails?: readonly string[];
+}
 
 export class AdminAuth extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
   readonly authorizer: HttpJwtAuthorizer;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: AdminAuthProps = {}) {
     super(scope, id);
     this.userPool = new UserPool(this, 'Administrators', {
       selfSignUpEnabled: false,
@@ -52,6 +63,31 @@ export class AdminAuth extends Construct {
     // ID tokens carry the client id as `aud`, access tokens as `client_id`: API Gateway accepts either.
     this.authorizer = new HttpJwtAuthorizer('AdminAuthorizer', this.userPool.userPoolProviderUrl, {
       jwtAudience: [this.client.userPoolClientId],
+    });
+
+    // The pool signs in by e-mail address, so the address is the user name. Cognito mails each a temporary
+    // password (valid tempPasswordValidity); the address counts as verified since the county named it.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpooluser.html
+    // Named by the address, so that removing one from the list deletes that user only.
+    for (const email of new Set(props.adminEmails ?? [])) {
+      new CfnUserPoolUser(this, `Administrator-${email}`, {
+        userPoolId: this.userPool.userPoolId,
+        username: email,
+        userAttributes: [
+          { name: 'email', value: email },
+          { name: 'email_verified', value: 'true' },
+        ],
+        desiredDeliveryMediums: ['EMAIL'],
+      });
+    }
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.userPool.userPoolId,
+      description:
+        'The administrators’ Cognito user pool (aws cognito-idp admin-create-user --user-pool-id …)',
+    });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.client.userPoolClientId,
+      description: 'The dashboard’s app client: the audience of the admin routes’ JWT authorizer',
     });
   }
 }

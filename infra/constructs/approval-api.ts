@@ -9,10 +9,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PilotFlowFunction } from './function.ts';
 
@@ -43,6 +45,7 @@ export class ApprovalApi extends Construct {
   readonly stage: HttpStage;
   readonly approval: PilotFlowFunction;
   readonly callbackRetry: PilotFlowFunction;
+  readonly deadLetterQueue: Queue;
   /** The API's base URL (no trailing slash): links are `${url}/a/{linkId}?sig=…`. */
   readonly url: string;
 
@@ -55,14 +58,31 @@ export class ApprovalApi extends Construct {
       timeout: Duration.seconds(15),
       environment: props.helpContact ? { HELP_CONTACT: props.helpContact } : {},
     }).bindTable(props.table, 'write');
-    props.signingKey.grantRead(this.approval.fn);
+    this.approval.readSecret(props.signingKey);
     this.approval.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.signingKey.secretArn);
 
     this.callbackRetry = new PilotFlowFunction(this, 'CallbackRetry', {
       handler: 'callback-retry',
       description: 'Sends decisions whose SendTaskSuccess failed for a transient reason again',
       timeout: Duration.minutes(2),
+      // One run at a time: two would send the same undelivered decisions to Step Functions twice.
+      reservedConcurrentExecutions: 1,
     }).bindTable(props.table, 'write');
+    // Runs that could not be delivered, or kept failing, are kept for an operator (and alarmed on).
+    this.deadLetterQueue = new Queue(this, 'CallbackRetryDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the callback-retry schedule and function.',
+    });
+    this.callbackRetry.fn.configureAsyncInvoke({
+      retryAttempts: 1,
+      maxEventAge: Duration.minutes(30),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
 
     for (const fn of [this.approval, this.callbackRetry]) {
       fn.fn.addToRolePolicy(
@@ -153,8 +173,11 @@ export class ApprovalApi extends Construct {
       target: new LambdaInvoke(this.callbackRetry.fn, {
         role: schedulerRole,
         input: ScheduleTargetInput.fromObject({ source: 'pilotflow.callback-retry' }),
-        // The next run retries anyway; a failed run need not be repeated within the hour.
-        retryAttempts: 0,
+        // Delivery to Lambda is retried for half an hour (the next run retries the decisions anyway); what
+        // cannot be delivered lands in the dead-letter queue.
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(30),
+        deadLetterQueue: this.deadLetterQueue,
       }),
     });
 

@@ -72,11 +72,19 @@ export class Dashboard extends Construct {
       },
     }).bindTable(props.table, 'write');
     props.mail.bind(this.fn);
-    props.linkSigningSecret.grantRead(this.fn.fn);
+    this.fn.readSecret(props.linkSigningSecret);
     this.fn.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.linkSigningSecret.secretArn);
+    // Exactly the calls of functions/lib/sfn-api.ts, on these machines and their executions; not grantRead,
+    // which adds ListActivities, DescribeActivity and DescribeStateMachine on every resource (`*`).
     for (const machine of Object.values(machines)) {
-      machine.grantRead(this.fn.fn);
-      machine.grantExecution(this.fn.fn, 'states:StopExecution');
+      machine.grant(this.fn.fn, 'states:DescribeStateMachine');
+      machine.grantExecution(
+        this.fn.fn,
+        'states:DescribeExecution',
+        'states:DescribeStateMachineForExecution',
+        'states:GetExecutionHistory',
+        'states:StopExecution',
+      );
     }
     // A stopped pilot may be the last one the Programme execution waits for (functions/domain/progress.ts).
     this.fn.fn.addToRolePolicy(

@@ -38,13 +38,16 @@ export class Escalation extends Construct {
       handler: 'escalate',
       description: 'Reminds and escalates open tasks that are due, by the plan of their programme',
       timeout: ESCALATE_TIMEOUT,
+      // One sweep at a time: overlapping sweeps would only contend for the same leases and double the SES
+      // send rate. A run that finds the one slot taken is retried by Lambda's asynchronous invocation.
+      reservedConcurrentExecutions: 1,
       environment: {
         API_BASE_URL: props.apiBaseUrl,
         LINK_SIGNING_SECRET_ARN: props.linkSigningSecret.secretArn,
         ...(props.readAhead ? { ESCALATION_READ_AHEAD: props.readAhead } : {}),
       },
     }).bindTable(props.table, 'write');
-    props.linkSigningSecret.grantRead(this.function.fn);
+    this.function.readSecret(props.linkSigningSecret);
     props.mail.bind(this.function);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {

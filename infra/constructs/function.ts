@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnTable, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 export interface PilotFlowFunctionProps {
@@ -23,6 +24,16 @@ export interface PilotFlowFunctionProps {
 }
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** DynamoDB actions behind GetCommand, BatchGetCommand and QueryCommand. */
+export const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** Behind PutCommand, UpdateCommand, DeleteCommand and TransactWriteCommand (with its condition checks). */
+export const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
 
 export class PilotFlowFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -80,10 +91,27 @@ export class PilotFlowFunction extends Construct {
     });
   }
 
-  /** Grants the least the function needs on the table, and tells it the table's name. */
+  /**
+   * Lets the function read the secret's value, and only that (GetSecretValue is the one call Powertools'
+   * getSecret makes; grantRead would add DescribeSecret). A secret known by name only is matched with the
+   * six characters Secrets Manager appends to its ARN.
+   */
+  readSecret(secret: ISecret): this {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * Grants the least the function needs on the table, and tells it the table's name: the item operations
+   * functions/store uses (TransactWrite needs the per-item actions), never Scan, batch writes or streams.
+   */
   bindTable(table: ITable, access: 'read' | 'write'): this {
-    if (access === 'read') table.grantReadData(this.fn);
-    else table.grantReadWriteData(this.fn);
+    table.grant(this.fn, ...(access === 'read' ? TABLE_READ : [...TABLE_READ, ...TABLE_WRITE]));
     const cfn = table.node.defaultChild;
     if (cfn instanceof CfnTable) {
       Validations.of(this).acknowledge({

@@ -12,6 +12,7 @@
 //   audit event       AUDIT#<programme>#<pilot>  <at>#<event>       byParent (task events): TASK#<task> / AUDIT#<at>#<event>
 //   claim-once        ONCE#<scope>               <id>               – (optional ttl)
 //   undelivered       CALLBACK#PENDING           <decided>#<task>   – (decisions Step Functions has not confirmed)
+//   contact status    CONTACT#<email>            STATUS             byParent (hard bounce, complaint): CONTACTS / CONTACT#<email>
 //
 // Access patterns: every programme (byParent PROGRAMMES); programme → pilots (Query pk); pilot → tasks (byParent); task → links, audit (byParent);
 // pilot → audit trail (Query pk); link id → task (GetItem, then the task); open tasks due by T, earliest

@@ -47,7 +47,7 @@ export class WorkflowHandlers extends Construct {
         mail: true,
       },
     );
-    props.linkSigningSecret.grantRead(openTask.fn);
+    openTask.readSecret(props.linkSigningSecret);
     openTask.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.linkSigningSecret.secretArn);
     openTask.fn.addEnvironment('API_BASE_URL', props.apiBaseUrl);
 

@@ -1,7 +1,8 @@
 // Runs the workflow handlers in this process, as Lambda would: configuration through the environment (set
 // before a handler module is first imported: functions/lib/config.ts reads it once), AWS clients pointed at
-// DynamoDB Local, aws-ses-v2-local and a Secrets Manager that serves the link-signing key. One per test file
-// (vitest gives every file its own modules and environment).
+// DynamoDB Local, aws-ses-v2-local (or, with `transport: 'smtp'`, a local SMTP capture) and a Secrets Manager
+// that serves the link-signing key and the SMTP settings. One per test file (vitest gives every file its own
+// modules and environment).
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,10 +10,12 @@ import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import type { Store } from '#store/store.ts';
+import { type SmtpCapture, type SmtpCaptureOptions, startSmtpCapture } from './smtp-capture.ts';
 import { freshStore } from './store.ts';
 
 export const LINK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:link-signing-key-AbCdEf';
 export const PROGRAMME_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:PilotFlow-Programme';
+export const SMTP_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:smtp-settings-GhIjKl';
 export const API_BASE_URL = 'https://api.xx-county.example';
 
 export interface SentMail {
@@ -29,8 +32,10 @@ export interface HandlerEnv {
   linkKey: string;
   /** Invokes `functions/handlers/<name>.ts` with `event`. */
   invoke: <T = unknown>(name: string, event: unknown) => Promise<T>;
-  /** The mail the local SES received, oldest first. */
+  /** The mail the local SES (or the SMTP capture) received, oldest first. */
   mail: () => Promise<SentMail[]>;
+  /** With `transport: 'smtp'`: the SMTP capture. */
+  smtp?: SmtpCapture;
   close: () => Promise<void>;
 }
 
@@ -42,8 +47,8 @@ function listen(server: Server): Promise<string> {
   });
 }
 
-/** A Secrets Manager endpoint that knows one secret (GetSecretValue only: all open-task asks for). */
-async function startSecrets(arn: string, value: string): Promise<Server> {
+/** A Secrets Manager endpoint that knows these secrets by ARN (GetSecretValue only: all handlers ask for). */
+async function startSecrets(secrets: Record<string, string>): Promise<Server> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => {
@@ -52,12 +57,13 @@ async function startSecrets(arn: string, value: string): Promise<Server> {
     req.on('end', () => {
       const { SecretId } = JSON.parse(body || '{}') as { SecretId?: string };
       res.setHeader('content-type', 'application/x-amz-json-1.1');
-      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue' || SecretId !== arn) {
+      const value = SecretId === undefined ? undefined : secrets[SecretId];
+      if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue' || value === undefined) {
         res.statusCode = 400;
         res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such secret' }));
         return;
       }
-      res.end(JSON.stringify({ ARN: arn, Name: 'link-signing-key', SecretString: value, VersionId: 'v1' }));
+      res.end(JSON.stringify({ ARN: SecretId, Name: SecretId, SecretString: value, VersionId: 'v1' }));
     });
   });
   await listen(server);
@@ -89,10 +95,20 @@ const context = (name: string): Context =>
     succeed: () => undefined,
   }) as Context;
 
-export async function startHandlerEnv(): Promise<HandlerEnv> {
+export interface HandlerEnvOptions {
+  /** How e-mail leaves: the local SES (default) or a local SMTP capture through the SMTP transport. */
+  transport?: 'ses' | 'smtp';
+  smtp?: SmtpCaptureOptions;
+}
+
+export async function startHandlerEnv(options: HandlerEnvOptions = {}): Promise<HandlerEnv> {
   const store = await freshStore();
   const linkKey = randomBytes(48).toString('base64url');
-  const secrets = await startSecrets(LINK_SECRET_ARN, linkKey);
+  const smtp = options.transport === 'smtp' ? await startSmtpCapture(options.smtp) : undefined;
+  const secrets = await startSecrets({
+    [LINK_SECRET_ARN]: linkKey,
+    ...(smtp ? { [SMTP_SECRET_ARN]: JSON.stringify(smtp.settings) } : {}),
+  });
   const ses = await startSes();
   const secretsUrl = `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`;
   Object.assign(process.env, {
@@ -109,10 +125,12 @@ export async function startHandlerEnv(): Promise<HandlerEnv> {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    ...(smtp ? { MAIL_TRANSPORT: 'smtp', SMTP_SECRET_ARN } : {}),
   });
   return {
     store,
     linkKey,
+    ...(smtp ? { smtp } : {}),
     async invoke<T>(name: string, event: unknown): Promise<T> {
       const mod = (await import(`../../functions/handlers/${name}.ts`)) as {
         handler: (event: unknown, context: Context) => Promise<T>;
@@ -120,6 +138,16 @@ export async function startHandlerEnv(): Promise<HandlerEnv> {
       return mod.handler(event, context(name));
     },
     async mail() {
+      if (smtp) {
+        return smtp.received.map((m) => ({
+          from: m.from,
+          to: m.to,
+          cc: m.cc,
+          subject: m.subject,
+          text: m.text,
+          html: m.html,
+        }));
+      }
       const res = await fetch(`${ses.url}/store`);
       const { emails } = (await res.json()) as {
         emails: Array<{
@@ -141,6 +169,7 @@ export async function startHandlerEnv(): Promise<HandlerEnv> {
     async close() {
       await new Promise<void>((resolve) => ses.server.close(() => resolve()));
       await new Promise<void>((resolve) => secrets.close(() => resolve()));
+      await smtp?.close();
     },
   };
 }

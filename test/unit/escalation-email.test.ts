@@ -63,6 +63,16 @@ describe('the assignee’s reminder', () => {
     expect(email.html).toContain(`href="${ACTION}"`);
   });
 
+  it('is tagged with its programme, pilot and task, which SES returns with a bounce or complaint', () => {
+    expect(reminder().tags).toEqual({
+      kind: 'escalation-1',
+      audience: 'assignee',
+      programme: 'xx-county-community-governance-2023',
+      pilot: 'gucheng',
+      task: 'ack-gucheng',
+    });
+  });
+
   it('is in Chinese for a zh-CN plan, says when the task is due and names the pilot in both languages', () => {
     const email = reminder();
     expect(email.subject).toBe(`【催办】XX镇古城社区：确认收到试点任务，将于 ${dueZh()} 到期`);
