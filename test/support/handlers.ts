@@ -89,9 +89,15 @@ const context = (name: string): Context =>
     succeed: () => undefined,
   }) as Context;
 
-export async function startHandlerEnv(): Promise<HandlerEnv> {
-  const store = await freshStore();
-  const linkKey = randomBytes(48).toString('base64url');
+/**
+ * `store` and `linkKey` let a test share a table and a signing key with another test bed (the approval bed's
+ * links are signed with its own key); `env` adds variables (e.g. AWS_ENDPOINT_URL_SFN).
+ */
+export async function startHandlerEnv(
+  options: { store?: Store; linkKey?: string; env?: Record<string, string> } = {},
+): Promise<HandlerEnv> {
+  const store = options.store ?? (await freshStore());
+  const linkKey = options.linkKey ?? randomBytes(48).toString('base64url');
   const secrets = await startSecrets(LINK_SECRET_ARN, linkKey);
   const ses = await startSes();
   const secretsUrl = `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`;
@@ -109,6 +115,7 @@ export async function startHandlerEnv(): Promise<HandlerEnv> {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    ...options.env,
   });
   return {
     store,
