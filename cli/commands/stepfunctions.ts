@@ -1,7 +1,7 @@
 // `pilotflow stepfunctions`: the local Step Functions runtime on its own, a durable drop-in for Step Functions
 // Local. Ready when it answers ListStateMachines; stops cleanly on SIGTERM or SIGINT.
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Options = z.object({
   port: z.coerce.number().int().min(0).max(65_535),

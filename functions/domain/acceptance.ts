@@ -1,7 +1,7 @@
 // The outcome of a county acceptance (验收) from the working group's decisions: any member returning, or a
 // score below the plan's pass threshold, sends the pilot to rectification and re-acceptance. The score is the
 // weighted mean of the indicator scores, each indicator's score being the mean of the members' scores.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IndicatorSystem } from '#plan/schema.ts';
 import { type Grade, gradeOf, weightedScore } from '#plan/score.ts';
 import { DecisionSchema } from './checks.ts';

@@ -3,7 +3,7 @@
 // a POST decides once. Refused links write one audit event per link, reason and hour, however often they
 // are requested. The decision reaches Step Functions through `deliverDecision`; one that could not be
 // delivered for a transient reason is retried by `retryPendingCallbacks` (the callback-retry schedule).
-import { z } from 'zod';
+import * as z from 'zod';
 import { KIND_TEXT } from '#email/task-email.ts';
 import { findPilot, findUnit, leadUnit } from '#plan/lookup.ts';
 import type { Plan } from '#plan/schema.ts';

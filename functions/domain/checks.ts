@@ -1,7 +1,7 @@
 // A supervision check (督查) as the inspector recorded it: the facts the Implementation machine branches on
 // (were problems found, what must be rectified, by when), and an audit event with the whole record, including
 // any study tour (外出学习考察) the pilot made since the last check.
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditOnce, type Deps } from './deps.ts';
 import { FIELD } from './task-forms.ts';
 

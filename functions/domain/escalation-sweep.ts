@@ -6,7 +6,10 @@
 
 import { renderEscalationEmail } from '#email/escalation.ts';
 import type { Email } from '#email/send.ts';
-import { addDuration, compareDurations, type Party, type Plan, validatePlan } from '#plan/index.ts';
+// The plan's parts one by one, not its index: the index brings the YAML parser, which a sweep never needs.
+import type { Party, Plan } from '#plan/schema.ts';
+import { addDuration, compareDurations } from '#plan/time.ts';
+import { validatePlan } from '#plan/validate.ts';
 import {
   completeEscalation,
   openTasksDueBy,

@@ -12,19 +12,11 @@
 // goes to the same assignees; nor when the task was opened after its remind time, because the task's own
 // e-mail is fresher than any reminder. Level 2 is always sent, even when level 3 is due too: the supervisor is
 // not among level 3's recipients and is the one expected to chase.
-import {
-  compareDurations,
-  escalationChain,
-  escalationTimes,
-  escalationTiming,
-  findParty,
-  leadingGroup,
-  leadUnit,
-  type Party,
-  type Plan,
-  TASK_KINDS,
-  type TaskKind,
-} from '#plan/index.ts';
+import { TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
+import { escalationChain, findParty, leadingGroup, leadUnit } from '#plan/lookup.ts';
+import { escalationTimes, escalationTiming } from '#plan/schedule.ts';
+import type { Party, Plan } from '#plan/schema.ts';
+import { compareDurations } from '#plan/time.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
 
 export type Level = 1 | 2 | 3;

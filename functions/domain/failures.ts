@@ -1,7 +1,7 @@
 // When a workflow cannot go on: a human task that waited past its limit (stalled), or a step that failed after
 // its retries. The open tasks of the execution are closed (their links stop working, escalation stops), the
 // stage is marked on the pilot, the lead unit is told by e-mail, and the audit trail says what happened.
-import { z } from 'zod';
+import * as z from 'zod';
 import { renderFailureNotice, renderStalledNotice } from '#email/notices.ts';
 import { sourceTags } from '#email/tags.ts';
 import { ConflictError } from '#lib/errors.ts';

@@ -1,7 +1,7 @@
 // The form of a human task: what an official is asked to fill in and which decisions they may take. The
 // workflows (open-task) choose a form per task kind; the approval page renders it and validates a
 // submission with `validateSubmission`, on the server, in the plan's language.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const OUTCOMES = ['approve', 'return', 'reject'] as const;
 export type Outcome = (typeof OUTCOMES)[number];

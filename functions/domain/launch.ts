@@ -3,7 +3,7 @@
 // refuses a second programme item, and StartExecution with the same name and input returns the running
 // execution (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError, ValidationError } from '#lib/errors.ts';
 import { formatProblem, parsePlan } from '#plan/load.ts';
 import { putPilots } from '#store/pilots.ts';

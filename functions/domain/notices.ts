@@ -1,7 +1,7 @@
 // Notices sent by the workflows. The mobilisation notice goes to the lead unit and the launch stage's
 // participant units once per programme (whichever pilot's launch sends it first), and to each pilot's own
 // contacts once per pilot: a unit is not sent the same meeting six times for six pilots.
-import { z } from 'zod';
+import * as z from 'zod';
 import { renderMobilisationNotice } from '#email/notices.ts';
 import { sourceTags } from '#email/tags.ts';
 import { getPilot, getUnit } from '#plan/lookup.ts';

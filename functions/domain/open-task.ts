@@ -2,7 +2,7 @@
 // due date, form and token; issue one signed link per assignee; e-mail each assignee their own link; audit.
 // Idempotent: Step Functions may run it again with a fresh token (Retry), and the task id from the state
 // machine's Pass state keeps it one task, with one link and one e-mail per assignee.
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueLinks } from '#domain/links.ts';
 import { sourceTags } from '#email/tags.ts';
 import { renderTaskEmail, type TaskContext, taskTitle } from '#email/task-email.ts';

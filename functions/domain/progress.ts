@@ -2,7 +2,7 @@
 // stages matrix is one Query), each pilot's outcome, and the Programme execution's wait for every pilot: it
 // parks a task token on the programme item, and whichever comes last — the token or the last pilot's
 // outcome — resumes it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from '#lib/errors.ts';
 import { STAGES } from '#plan/kinds.ts';
 import { listPilots, recordOutcome, recordStage } from '#store/pilots.ts';

@@ -1,7 +1,7 @@
 // The summary steps: a pilot's summary report when its evaluation ends (stored on the pilot, e-mailed to the
 // pilot and the lead unit); the programme's summary once every pilot finished; and, after the lead unit
 // confirmed it, the summary materials sent to the higher level (报送试点工作总结材料).
-import { z } from 'zod';
+import * as z from 'zod';
 import { renderPilotSummary, renderProgrammeSummary } from '#email/summaries.ts';
 import { sourceTags } from '#email/tags.ts';
 import { NotFoundError } from '#lib/errors.ts';

@@ -2,7 +2,7 @@
 // once by launch-programme from the plan (in the programme's time zone). Kept small on purpose: a 1,000-pilot
 // programme must fit Step Functions' 256 KiB input limit, so handlers load names and contacts from the table.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SIGN_MODES } from '#plan/kinds.ts';
 import {
   mobilisationMeetingTime,

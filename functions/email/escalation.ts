@@ -2,14 +2,9 @@
 // assignee's message carries their own original link; a supervisor's or the leading group's says who is late
 // with what since when, and links to the task's dashboard page — never to an assignee's action link.
 import { assigneeParty, type PlannedMessage } from '#domain/escalation.ts';
-import {
-  findContactsByEmail,
-  findPilot,
-  type Party,
-  type Plan,
-  TASK_KINDS,
-  type TaskKind,
-} from '#plan/index.ts';
+import { TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
+import { findContactsByEmail, findPilot } from '#plan/lookup.ts';
+import type { Party, Plan } from '#plan/schema.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
 import { formatInstant, type Locale, nameIn, pick, shortName } from './i18n.ts';
 import { type Block, renderMessage } from './message.tsx';

@@ -1,6 +1,6 @@
 // The callback retry, on a schedule: decisions that are recorded but whose SendTaskSuccess failed for a
 // transient reason (throttling, a network error, a Step Functions outage) are sent again.
-import { z } from 'zod';
+import * as z from 'zod';
 import { retryPendingCallbacks } from '#domain/approval.ts';
 import { getStore } from '#lib/aws.ts';
 import { requireConfig } from '#lib/config.ts';

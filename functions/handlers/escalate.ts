@@ -1,7 +1,7 @@
 // The escalate function, run by the EventBridge Scheduler schedule (hourly by default): one sweep of the
 // open tasks due, reminding and escalating by each programme's plan (functions/domain/escalation-sweep.ts).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sweepEscalations } from '#domain/escalation-sweep.ts';
 import { sendEmail } from '#email/send.ts';
 import { getStore } from '#lib/aws.ts';

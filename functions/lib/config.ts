@@ -1,7 +1,7 @@
 // Configuration: the only module that reads process.env (STYLE.md §3). Every variable any function may use
 // is described here once; a handler states at load which ones it needs (`requireConfig`), so a function
 // deployed without one fails at start with the variable's name instead of at its first request.
-import { z } from 'zod';
+import * as z from 'zod';
 // time.ts alone, not the plan module's index: every function loads this module at start.
 import { isDuration } from '#plan/time.ts';
 

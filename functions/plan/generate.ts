@@ -1,7 +1,8 @@
 // Generates large valid plans of the sample's shape (towns, each with its communities) to rehearse and benchmark
 // many pilots. Deterministic for a seed, so a benchmark can be repeated.
-import { InvalidPlanError, validatePlan } from './load.ts';
+
 import type { Pilot, Plan } from './schema.ts';
+import { InvalidPlanError, validatePlan } from './validate.ts';
 
 export interface GenerateOptions {
   /** How many pilots in all, towns and communities together (at least 1). */

@@ -1,5 +1,5 @@
 // The JSON Schema that editors use to check and complete plan files, generated from the zod schema.
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlanSchema } from './schema.ts';
 
 /** Where the generated schema is committed, relative to the project root (sample.yaml refers to it). */

@@ -1,6 +1,6 @@
 // The one schema of a programme plan (plans/*.yaml). Types are inferred from it; the JSON Schema for editors
 // (plans/plan.schema.json) is generated from it; the cross-field rules live in rules.ts and run as its refinement.
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOCALES, PILOT_LEVELS, SIGN_MODES, TASK_KINDS, type TaskKind, UNIT_KINDS } from './kinds.ts';
 import { checkPlanRules } from './rules.ts';
 import { DURATION_PATTERN, isLocalDateTime, isValidTimeZone } from './time.ts';

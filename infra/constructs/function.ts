@@ -7,7 +7,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnTable, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -34,6 +34,20 @@ export const TABLE_WRITE = [
   'dynamodb:DeleteItem',
   'dynamodb:ConditionCheckItem',
 ];
+/** How every function is bundled (esbuild through NodejsFunction); bench/scale.ts bundles with the same. */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  // Bundle the AWS SDK too: versions pinned by our lockfile, and the local cloud runs the same bytes.
+  externalModules: [] as string[],
+  mainFields: ['module', 'main'],
+  // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
+  banner:
+    "import { createRequire as __pfRequire } from 'node:module'; const require = __pfRequire(import.meta.url);",
+  tsconfig: `${root}tsconfig.json`,
+} satisfies BundlingOptions;
 
 export class PilotFlowFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -69,19 +83,7 @@ export class PilotFlowFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Bundle the AWS SDK too: versions pinned by our lockfile, and the local cloud runs the same bytes.
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
-        banner:
-          "import { createRequire as __pfRequire } from 'node:module'; const require = __pfRequire(import.meta.url);",
-        tsconfig: `${root}tsconfig.json`,
-      },
+      bundling: BUNDLING,
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -125,7 +127,8 @@ export class PilotFlowFunction extends Construct {
   }
 }
 
-function entryOf(handler: string): string {
+/** The entry file of a handler: `functions/handlers/<name>.tsx` or `.ts`. */
+export function entryOf(handler: string): string {
   const tsx = `${root}functions/handlers/${handler}.tsx`;
   return existsSync(tsx) ? tsx : `${root}functions/handlers/${handler}.ts`;
 }

@@ -2,7 +2,7 @@
 // (https://docs.aws.amazon.com/step-functions/latest/dg/sfn-local-mock-cfg-file.html): per state machine,
 // test cases map state names to mocked responses; a response lists, per call ("0", "1-2"…), a Return value
 // or a Throw { Error, Cause }. An execution uses a test case when started on `<stateMachineArn>#<TestCase>`.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Failure, Json } from './types.ts';
 
 const Attempt = z.union([

@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import { SfnApiError } from './api-errors.ts';
 import { type ChildStart, Engine, StatesFailure, TokenError } from './engine.ts';

@@ -72,6 +72,8 @@ export interface OpenedTask {
 export interface ApprovalBed {
   store: Store;
   sfn: SFNClient;
+  /** The runtime's SFN API endpoint (for handlers that make their own SFN client). */
+  sfnEndpoint: string;
   /** The test's clock for the domain (the runtime itself runs on real time). */
   clock: { now: number };
   /** SendTaskSuccess calls that reached the runtime, by task token. */
@@ -80,6 +82,8 @@ export interface ApprovalBed {
   failNextCallbacks(n: number, error: Error): void;
   deps(overrides?: Partial<ApprovalDeps>): ApprovalDeps;
   openTask(options?: {
+    /** A task id of the caller's choosing (the workflow handlers' inputs want a UUID). */
+    taskId?: string;
     assignees?: Person[];
     form?: Record<string, unknown>;
     round?: number;
@@ -165,6 +169,7 @@ export async function startApprovalBed(): Promise<ApprovalBed> {
   return {
     store,
     sfn,
+    sfnEndpoint: url,
     clock,
     callbacks,
     failNextCallbacks(n, error) {
@@ -179,7 +184,7 @@ export async function startApprovalBed(): Promise<ApprovalBed> {
     }),
     async openTask(options = {}) {
       seq += 1;
-      const taskId = `task-${seq}-${Math.random().toString(36).slice(2, 8)}`;
+      const taskId = options.taskId ?? `task-${seq}-${Math.random().toString(36).slice(2, 8)}`;
       const token = new Promise<string>((resolve) => tokens.set(taskId, resolve));
       const started = await sfn.send(
         new StartExecutionCommand({

@@ -99,11 +99,16 @@ export interface HandlerEnvOptions {
   /** How e-mail leaves: the local SES (default) or a local SMTP capture through the SMTP transport. */
   transport?: 'ses' | 'smtp';
   smtp?: SmtpCaptureOptions;
+  /** Share a table and a signing key with another test bed (the approval bed signs with its own key). */
+  store?: Store;
+  linkKey?: string;
+  /** More environment variables (e.g. AWS_ENDPOINT_URL_SFN). */
+  env?: Record<string, string>;
 }
 
 export async function startHandlerEnv(options: HandlerEnvOptions = {}): Promise<HandlerEnv> {
-  const store = await freshStore();
-  const linkKey = randomBytes(48).toString('base64url');
+  const store = options.store ?? (await freshStore());
+  const linkKey = options.linkKey ?? randomBytes(48).toString('base64url');
   const smtp = options.transport === 'smtp' ? await startSmtpCapture(options.smtp) : undefined;
   const secrets = await startSecrets({
     [LINK_SECRET_ARN]: linkKey,
@@ -126,6 +131,7 @@ export async function startHandlerEnv(options: HandlerEnvOptions = {}): Promise<
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
     ...(smtp ? { MAIL_TRANSPORT: 'smtp', SMTP_SECRET_ARN } : {}),
+    ...options.env,
   });
   return {
     store,

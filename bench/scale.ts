@@ -1,0 +1,262 @@
+// Per-function bundle size and cold-start init time (`npm run bench:scale`). Each Lambda entry is bundled with
+// esbuild using the very options the CDK construct gives NodejsFunction (infra/constructs/function.ts
+// BUNDLING); init is the time a fresh Node process takes to import the bundle, with the function's
+// NODE_OPTIONS, median of `--runs` (5). Targets: < 1 MB per bundle, < 150 ms init.
+// `--baseline <git rev>` bundles that revision's functions/ too (same options, same run, runs interleaved) and
+// prints both with their ratios. `--top N` lists each bundle's N largest packages (from esbuild's metafile).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+import { BUNDLING } from '#infra/constructs/function.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    baseline: { type: 'string' },
+    top: { type: 'string', default: '0' },
+  },
+});
+const RUNS = Number(args.runs);
+const TOP = Number(args.top);
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const MAX_BYTES = 1024 * 1024;
+const MAX_INIT_MS = 150;
+
+interface Variant {
+  name: string;
+  /** A checkout of functions/ with package.json (its `imports`) and tsconfig.json. */
+  root: string;
+  out: string;
+}
+
+interface Bundle {
+  fn: string;
+  file: string;
+  bytes: number;
+  /** Bytes in the output by package (or first-party folder), largest first. */
+  parts: Array<[string, number]>;
+  initMs: number[];
+  cpuMs: number[];
+}
+
+function handlersOf(root: string): string[] {
+  return readdirSync(join(root, 'functions/handlers'))
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => f.replace(/\.tsx?$/, ''))
+    .sort();
+}
+
+/** The revision's sources in a temporary folder, resolving packages from this checkout's node_modules. */
+function checkout(rev: string, into: string): string {
+  const dir = join(into, 'src');
+  mkdirSync(dir, { recursive: true });
+  const archive = spawnSync('git', ['archive', rev, 'functions', 'package.json', 'tsconfig.json'], {
+    cwd: ROOT,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (archive.status !== 0) throw new Error(`git archive ${rev}: ${archive.stderr.toString()}`);
+  const tar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+  if (tar.status !== 0) throw new Error(`tar: ${tar.stderr.toString()}`);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+function partOf(input: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  return pkg?.[1] ?? input.split('/').slice(0, 2).join('/');
+}
+
+async function bundle(variant: Variant, fn: string): Promise<Bundle> {
+  const entry = ['.tsx', '.ts']
+    .map((ext) => join(variant.root, 'functions/handlers', `${fn}${ext}`))
+    .find((file) => readdirSync(join(variant.root, 'functions/handlers')).includes(basename(file)));
+  if (!entry) throw new Error(`no entry for ${fn}`);
+  const file = join(variant.out, fn, 'index.mjs');
+  // NodejsFunction's esbuild call, option by option (aws-cdk-lib/aws-lambda-nodejs bundling).
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: BUNDLING.format === 'esm' ? 'esm' : 'cjs',
+    target: BUNDLING.target,
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    external: BUNDLING.externalModules,
+    mainFields: BUNDLING.mainFields,
+    banner: { js: BUNDLING.banner },
+    tsconfig: join(variant.root, 'tsconfig.json'),
+    absWorkingDir: variant.root,
+    outfile: file,
+    metafile: true,
+    logLevel: 'error',
+  });
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
+  if (!output) throw new Error(`esbuild wrote no bundle for ${fn}`);
+  const parts = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    parts.set(partOf(input), (parts.get(partOf(input)) ?? 0) + bytesInOutput);
+  }
+  return {
+    fn,
+    file,
+    bytes: output.bytes,
+    parts: [...parts].sort((a, b) => b[1] - a[1]),
+    initMs: [],
+    cpuMs: [],
+  };
+}
+
+// Every variable any function requires at load (functions/lib/config.ts), with placeholder values: init only
+// constructs clients, it calls nothing.
+const FUNCTION_ENV = {
+  TABLE_NAME: 'PilotFlow-Table',
+  MAIL_FROM: 'PilotFlow <pilotflow@xx-county.example>',
+  API_BASE_URL: 'https://api.xx-county.example',
+  LINK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:link-signing-key-AbCdEf',
+  PROGRAMME_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:PilotFlow-Programme',
+  AWS_REGION: 'us-east-1',
+  POWERTOOLS_SERVICE_NAME: 'bench',
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
+// Wall time is what a cold start costs; CPU time (user + system) is printed beside it because on a shared,
+// loaded machine the wall time mostly measures the wait for a core.
+const IMPORT_TIMED =
+  'const t = performance.now(); const c = process.cpuUsage(); await import(process.env.BENCH_BUNDLE); ' +
+  'const d = process.cpuUsage(c); ' +
+  'process.stdout.write(JSON.stringify({ wall: performance.now() - t, cpu: (d.user + d.system) / 1000 }));';
+
+/** A fresh Node process imports the bundle, as a new Lambda execution environment does at init. */
+function initOnce(b: Bundle): void {
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', IMPORT_TIMED], {
+    env: { PATH: process.env.PATH ?? '', ...FUNCTION_ENV, BENCH_BUNDLE: pathToFileURL(b.file).href },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`importing ${b.fn} failed: ${run.stderr}`);
+  const { wall, cpu } = JSON.parse(run.stdout) as { wall: number; cpu: number };
+  b.initMs.push(wall);
+  b.cpuMs.push(cpu);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const mark = (ok: boolean) => (ok ? 'ok' : 'OVER');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
+}
+
+const work = mkdtempSync(join(tmpdir(), 'pilotflow-bench-scale-'));
+try {
+  const variants: Variant[] = [{ name: 'working tree', root: ROOT, out: join(work, 'current') }];
+  if (args.baseline) {
+    variants.unshift({
+      name: `baseline ${args.baseline}`,
+      root: checkout(args.baseline, join(work, 'baseline')),
+      out: join(work, 'baseline', 'out'),
+    });
+  }
+  const bundles = new Map<string, Map<string, Bundle>>();
+  for (const variant of variants) {
+    const byFn = new Map<string, Bundle>();
+    for (const fn of handlersOf(variant.root)) byFn.set(fn, await bundle(variant, fn));
+    bundles.set(variant.name, byFn);
+  }
+  // Interleaved, so a burst of load on a shared machine falls on every variant and function alike.
+  for (let run = 0; run < RUNS; run++) {
+    for (const byFn of bundles.values()) for (const b of byFn.values()) initOnce(b);
+  }
+
+  console.log(
+    `bench:scale — ${RUNS} cold imports per bundle, Node ${process.version}, targets < ${kb(MAX_BYTES)} and < ${MAX_INIT_MS} ms init\n`,
+  );
+  const current = bundles.get('working tree') as Map<string, Bundle>;
+  const base = args.baseline ? bundles.get(`baseline ${args.baseline}`) : undefined;
+  const header = base
+    ? [
+        'function',
+        'size before',
+        'size now',
+        'ratio',
+        'init before',
+        'init now',
+        'ratio',
+        'cpu before',
+        'cpu now',
+      ]
+    : ['function', 'size', 'init (median)', 'init (min–max)', 'cpu (median)'];
+  const rows = [[...header, 'size', 'init']];
+  for (const [fn, b] of current) {
+    const init = median(b.initMs);
+    const checks = [mark(b.bytes < MAX_BYTES), mark(init < MAX_INIT_MS)];
+    const before = base?.get(fn);
+    if (base) {
+      const initBefore = before ? median(before.initMs) : Number.NaN;
+      rows.push([
+        fn,
+        before ? kb(before.bytes) : '-',
+        kb(b.bytes),
+        before ? (b.bytes / before.bytes).toFixed(2) : '-',
+        before ? ms(initBefore) : '-',
+        ms(init),
+        before ? (init / initBefore).toFixed(2) : '-',
+        before ? ms(median(before.cpuMs)) : '-',
+        ms(median(b.cpuMs)),
+        ...checks,
+      ]);
+    } else {
+      rows.push([
+        fn,
+        kb(b.bytes),
+        ms(init),
+        `${ms(Math.min(...b.initMs))}–${ms(Math.max(...b.initMs))}`,
+        ms(median(b.cpuMs)),
+        ...checks,
+      ]);
+    }
+  }
+  const all = [...current.values()];
+  const totals = (pick: (b: Bundle) => number, from: Bundle[]) => median(from.map(pick));
+  if (base) {
+    const olds = [...base.values()];
+    const sizeRatio = totals((b) => b.bytes, all) / totals((b) => b.bytes, olds);
+    const initRatio = totals((b) => median(b.initMs), all) / totals((b) => median(b.initMs), olds);
+    rows.push([
+      'median',
+      kb(totals((b) => b.bytes, olds)),
+      kb(totals((b) => b.bytes, all)),
+      sizeRatio.toFixed(2),
+      ms(totals((b) => median(b.initMs), olds)),
+      ms(totals((b) => median(b.initMs), all)),
+      initRatio.toFixed(2),
+      ms(totals((b) => median(b.cpuMs), olds)),
+      ms(totals((b) => median(b.cpuMs), all)),
+    ]);
+  }
+  console.log(table(rows));
+  if (TOP > 0) {
+    for (const [name, byFn] of bundles) {
+      console.log(`\nlargest parts (${name}):`);
+      for (const b of byFn.values()) {
+        console.log(
+          `  ${b.fn}: ${b.parts
+            .slice(0, TOP)
+            .map(([part, bytes]) => `${part} ${kb(bytes)}`)
+            .join(', ')}`,
+        );
+      }
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

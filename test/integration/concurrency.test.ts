@@ -1,0 +1,196 @@
+// Things that happen at once, through the real entry points: the approval handler with API Gateway v2
+// events, the escalation sweep's function and the close-task function, against DynamoDB Local, the local SES
+// and the local Step Functions runtime. Each asserts that exactly one effect came out, however many tried.
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formToken } from '#domain/links.ts';
+import { listAuditOfTask } from '#store/audit.ts';
+import { getLink } from '#store/links.ts';
+import { getTask } from '#store/tasks.ts';
+import { approvalEvent } from '#test/support/api-gateway.ts';
+import {
+  type ApprovalBed,
+  LI,
+  PROGRAMME,
+  SIGNING_KEY,
+  startApprovalBed,
+  WANG,
+} from '#test/support/approval.ts';
+import { DAY, HOUR, openTask, samplePlan } from '#test/support/escalation.ts';
+import { type HandlerEnv, startHandlerEnv } from '#test/support/handlers.ts';
+import { type CountingProxy, countingProxy } from '#test/support/sfn-proxy.ts';
+
+let bed: ApprovalBed;
+let proxy: CountingProxy;
+let env: HandlerEnv;
+
+beforeAll(async () => {
+  bed = await startApprovalBed();
+  proxy = await countingProxy(bed.sfnEndpoint);
+  // The handlers share the bed's table and signing key, and reach its runtime through the counting proxy.
+  env = await startHandlerEnv({
+    store: bed.store,
+    linkKey: SIGNING_KEY,
+    env: { AWS_ENDPOINT_URL_SFN: proxy.url },
+  });
+});
+
+afterAll(async () => {
+  await env?.close();
+  await proxy?.close();
+  await bed?.close();
+});
+
+type Response = APIGatewayProxyStructuredResultV2;
+
+// The handlers read the real clock: links and due dates are set in the future of now.
+const inAMonth = () => new Date(Date.now() + 30 * DAY).toISOString();
+const approve = (linkId: string, comment: string) => ({
+  token: formToken(SIGNING_KEY, linkId),
+  decision: 'approve',
+  comment,
+  'f.score.party-leadership': '88',
+});
+
+describe('fifty POSTs through one approval link at once', () => {
+  it('record one decision, send one callback and refuse the other 49 cleanly', async () => {
+    const opened = await bed.openTask({ dueAt: inAMonth(), expiresAt: inAMonth() });
+    const link = opened.links[0] as (typeof opened.links)[number];
+    const sentBefore = proxy.calls('SendTaskSuccess');
+
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        env.invoke<Response>(
+          'approval',
+          approvalEvent('POST', link, approve(link.linkId, `第 ${i + 1} 次点击`)),
+        ),
+      ),
+    );
+
+    const statuses = responses.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    expect(proxy.calls('SendTaskSuccess') - sentBefore).toBe(1);
+    const task = await getTask(bed.store, opened.task.taskId);
+    expect(task).toMatchObject({ status: 'decided', decision: { outcome: 'approve', decidedBy: WANG } });
+    expect(task?.callbackPending).toBeUndefined();
+    const winner = responses.findIndex((r) => r.statusCode === 200);
+    expect(task?.decision?.comment).toBe(`第 ${winner + 1} 次点击`);
+    expect((await getLink(bed.store, link.linkId))?.status).toBe('used');
+    const audit = await listAuditOfTask(bed.store, opened.task.taskId);
+    expect(audit.filter((e) => e.action === 'decision.recorded')).toHaveLength(1);
+    const execution = await bed.describe(opened.executionArn);
+    expect(execution).toMatchObject({ status: 'SUCCEEDED', output: { comment: `第 ${winner + 1} 次点击` } });
+  });
+
+  it('from two assignees of an any-one-signs task (或签) record only the first decision', async () => {
+    const opened = await bed.openTask({ assignees: [WANG, LI], dueAt: inAMonth(), expiresAt: inAMonth() });
+    const sentBefore = proxy.calls('SendTaskSuccess');
+
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => {
+        const link = opened.links[i % 2] as (typeof opened.links)[number];
+        return env.invoke<Response>('approval', approvalEvent('POST', link, approve(link.linkId, `${i}`)));
+      }),
+    );
+
+    expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(1);
+    expect(responses.filter((r) => r.statusCode === 409)).toHaveLength(49);
+    expect(proxy.calls('SendTaskSuccess') - sentBefore).toBe(1);
+    const links = await Promise.all(opened.links.map((l) => getLink(bed.store, l.linkId)));
+    expect(links.map((l) => l?.status).sort()).toEqual(['active', 'used']);
+    const audit = await listAuditOfTask(bed.store, opened.task.taskId);
+    expect(audit.filter((e) => e.action === 'decision.recorded')).toHaveLength(1);
+  });
+});
+
+describe('a decision arriving as the task times out', () => {
+  it('has exactly one effect each time: decided and delivered, or closed with its notice, never both', async () => {
+    const outcomes: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const taskId = randomUUID();
+      const opened = await bed.openTask({ taskId, dueAt: inAMonth(), expiresAt: inAMonth() });
+      const link = opened.links[0] as (typeof opened.links)[number];
+      const sentBefore = proxy.calls('SendTaskSuccess');
+      const mailBefore = (await env.mail()).length;
+
+      const [post, close] = await Promise.all([
+        env.invoke<Response>('approval', approvalEvent('POST', link, approve(link.linkId, '同意。'))),
+        env.invoke<{ closed: boolean }>('close-task', {
+          programmeId: PROGRAMME,
+          pilotId: 'gucheng',
+          stage: 'implementation',
+          executionArn: opened.executionArn,
+          taskId,
+          step: 'Review the implementation plan',
+        }),
+      ]);
+
+      const task = await getTask(bed.store, taskId);
+      const actions = (await listAuditOfTask(bed.store, taskId)).map((e) => e.action).sort();
+      const callbacks = proxy.calls('SendTaskSuccess') - sentBefore;
+      const notices = (await env.mail())
+        .slice(mailBefore)
+        .filter((m) => m.text.includes(opened.executionArn));
+      if (post.statusCode === 200) {
+        expect(close.closed).toBe(false);
+        expect(task?.status).toBe('decided');
+        expect(actions).toEqual(['decision.recorded']);
+        expect(callbacks).toBe(1);
+        expect(notices).toHaveLength(0);
+        outcomes.push('decided');
+      } else {
+        expect(post.statusCode).toBe(409);
+        expect(close.closed).toBe(true);
+        expect(task?.status).toBe('timed-out');
+        expect(task?.decision).toBeUndefined();
+        expect(actions).toEqual(['link.refused', 'task.timed-out']);
+        expect(callbacks).toBe(0);
+        expect(notices).toHaveLength(1);
+        outcomes.push('closed');
+      }
+    }
+    // Either order may win; the assertions above hold for each round whichever it was.
+    expect(outcomes).toHaveLength(8);
+  });
+});
+
+describe('two escalation sweeps at once', () => {
+  it('remind or escalate each overdue task exactly once: one e-mail per recipient and one audit event', async () => {
+    const plan = await samplePlan();
+    const now = Date.now();
+    // Reminder due an hour ago (due in two days less an hour) and overdue by an hour (supervisor level).
+    const reminded = await Promise.all(
+      Array.from({ length: 6 }, () => openTask(bed.store, plan, now - DAY - HOUR, {}, SIGNING_KEY)),
+    );
+    const overdue = await Promise.all(
+      Array.from({ length: 6 }, () => openTask(bed.store, plan, now - 3 * DAY - HOUR, {}, SIGNING_KEY)),
+    );
+    const mailBefore = (await env.mail()).length;
+
+    await Promise.all([
+      env.invoke('escalate', { trigger: 'schedule' }),
+      env.invoke('escalate', { trigger: 'schedule' }),
+    ]);
+
+    const mail = (await env.mail()).slice(mailBefore);
+    const about = (taskLinkIds: string[]) =>
+      mail.filter((m) => taskLinkIds.some((id) => m.text.includes(id))).map((m) => m.to.join(','));
+    for (const { task, links } of reminded) {
+      expect(about(links.map((l) => l.linkId))).toEqual(['gucheng@xx-town.example']);
+      const actions = (await listAuditOfTask(bed.store, task.taskId)).map((e) => e.action);
+      expect(actions).toEqual(['reminder.sent']);
+    }
+    for (const { task, links } of overdue) {
+      expect(about(links.map((l) => l.linkId))).toEqual(['gucheng@xx-town.example']);
+      const actions = (await listAuditOfTask(bed.store, task.taskId)).map((e) => e.action);
+      expect(actions).toEqual(['reminder.skipped', 'escalation.supervisor-notified']);
+      expect(mail.filter((m) => m.text.includes(task.taskId)).map((m) => m.to.join(','))).toEqual([
+        'shehuishiwu@xx-town.example',
+      ]);
+    }
+    // Six reminders, and per overdue task the assignee's and the supervisor's e-mail.
+    expect(mail).toHaveLength(6 + 6 * 2);
+  });
+});
