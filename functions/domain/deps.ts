@@ -40,15 +40,25 @@ export function stableId(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 22);
 }
 
+/** How long (real time) a run waits for another run that holds an e-mail's lease before it gives up. */
+const BUSY_WAIT_MS = 5_000;
+const BUSY_POLL_MS = 100;
+
 /**
  * Sends an e-mail unless one was sent for (scope, id) already. A lease on the key is taken before the send
  * and marked done after it (functions/store/once.ts): two concurrent runs for one key (two pilots' notices to
  * one unit contact) send once, and a crash between send and done sends again on retry once the lease runs
- * out (a rare duplicate) rather than never. While another run holds the lease this throws TransientError,
- * which the workflows retry (workflows/flow.ts); by then the other run has sent it or given the lease back.
+ * out (a rare duplicate) rather than never. While another run holds the lease, this one waits a few seconds
+ * of real time for it to finish (a send takes milliseconds), and only then throws TransientError, which the
+ * workflows retry (workflows/flow.ts). Real time, not `deps.now()`: the local cloud's clock may stand still.
  */
 export async function sendOnce(deps: Deps, scope: string, id: string, email: Email): Promise<boolean> {
-  const lease = await takeLease(deps.store, scope, id, deps.now());
+  const giveUpAt = Date.now() + BUSY_WAIT_MS;
+  let lease = await takeLease(deps.store, scope, id, deps.now());
+  while (lease.kind === 'busy' && Date.now() < giveUpAt) {
+    await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+    lease = await takeLease(deps.store, scope, id, deps.now());
+  }
   if (lease.kind === 'done') return false;
   if (lease.kind === 'busy') {
     throw new TransientError(
