@@ -2,6 +2,7 @@
 // acknowledgement, submission and check), its decision, and its place in the open-tasks-by-due index.
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Outcome } from '#domain/forms.ts';
+import { pendingCallbackItem } from './callbacks.ts';
 import { CONDITION, INDEX, keys, OPEN_TASKS } from './keys.ts';
 import { queryAll, queryPage } from './query.ts';
 import { conditional, isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
@@ -123,9 +124,42 @@ export async function createTask(
     .catch((error: unknown) => {
       if (!isConditionFailure(error)) throw error;
     });
-  const existing = await getTask(store, task.taskId);
+  let existing = await getTask(store, task.taskId);
   if (!existing) throw new NotFoundError(`task ${task.taskId} vanished while it was being created`);
+  if (existing.status === 'decided' && existing.decision && existing.taskToken !== task.taskToken) {
+    await redirectDecision(store, existing, task.taskToken);
+    existing = (await getTask(store, task.taskId)) ?? existing;
+  }
   return { task: existing, created: false };
+}
+
+/**
+ * A retried open-task (its first attempt died after e-mailing the links) arrives with a new token after the
+ * official already decided. Step Functions closed the old token when it retried, so the decision could not
+ * reach it, and nothing would ever answer the new one: the decision goes to the new token instead, marked
+ * pending so that the callback retry (functions/domain/approval.ts retryPendingCallbacks) delivers it.
+ * Found by the crash test (test/integration/crash.test.ts).
+ */
+async function redirectDecision(store: Store, task: TaskRecord, taskToken: string): Promise<void> {
+  const decidedAt = task.decision?.decidedAt ?? task.createdAt;
+  await store.db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: store.table,
+            Key: keys.task(task.taskId),
+            UpdateExpression:
+              'SET taskToken = :token, callbackPending = :true REMOVE callbackError, callbackFailedAt',
+            ConditionExpression: '#status = :decided',
+            ExpressionAttributeNames: STATUS_NAME,
+            ExpressionAttributeValues: { ':token': taskToken, ':true': true, ':decided': 'decided' },
+          },
+        },
+        { Put: { TableName: store.table, Item: pendingCallbackItem(task.taskId, decidedAt) } },
+      ],
+    }),
+  );
 }
 
 export async function getTask(store: Store, taskId: string): Promise<TaskRecord | undefined> {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
+import { abandonCallback, listPendingCallbacks } from '#store/callbacks.ts';
 import { createLink, getLink, listLinksOfAssignee, listLinksOfTask, revokeLink } from '#store/links.ts';
 import { claimOnce } from '#store/once.ts';
 import { listPilots, putPilots, recordOutcome, recordStage } from '#store/pilots.ts';
@@ -133,6 +134,25 @@ describe('tasks', () => {
     expect(again.created).toBe(false);
     expect(again.task.title).toBe(task.title);
     expect(again.task.taskToken).toBe('token-2');
+  });
+
+  it("sends a decision taken before a retried open-task to the retry's token, through the callback retry", async () => {
+    // The first attempt e-mailed the links and died; the official decided; Step Functions retried open-task
+    // with a new token (closing the old one), which alone can still move the execution on.
+    const task = newTask();
+    await createTask(store, task);
+    await decideTask(store, task.taskId, decision());
+    await abandonCallback(
+      store,
+      { taskId: task.taskId, decidedAt: decision().decidedAt },
+      'TaskTimedOut',
+      'x',
+    );
+    const retried = await createTask(store, { ...task, taskToken: 'token-2' });
+    expect(retried.task).toMatchObject({ status: 'decided', taskToken: 'token-2', callbackPending: true });
+    expect(retried.task.callbackError).toBeUndefined();
+    const pending = await listPendingCallbacks(store, '9999');
+    expect(pending).toContainEqual(expect.objectContaining({ taskId: task.taskId }));
   });
 
   it('records a decision once and refuses a second one', async () => {
