@@ -32,7 +32,10 @@ function table(indexes: string[], pk = 'pk'): TemplateResource {
 }
 
 describe('a template table that already exists', () => {
-  test('gains the indexes the template added and loses the ones it dropped, keeping its items', async () => {
+  // Creating and deleting indexes in DynamoDB Local takes tens of seconds on a busy machine.
+  test('gains the indexes the template added and loses the ones it dropped, keeping its items', {
+    timeout: 240_000,
+  }, async () => {
     const name = `tables-${randomUUID()}`;
     await ensureTable(client, table(['byParent', 'byDue']), name);
     await client.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'a' }, sk: { S: 'b' } } }));
