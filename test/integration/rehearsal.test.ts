@@ -1,52 +1,27 @@
 // `pilotflow rehearse` on the sample plan, end to end: the real CDK app on the local cloud, every official played
 // through the e-mailed links. Once without interruption, and once SIGKILLed in the middle of the implementation
 // stage and continued on the same data directory, which must end the same way with no decision lost.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { type Mail, Mailbox } from '#local/cloud/mailbox.ts';
-import { startSes } from '#local/cloud/ses.ts';
-import { freePort } from '#local/ports.ts';
+import type { Mail } from '#local/cloud/mailbox.ts';
 import { rehearse } from '#local/rehearsal/driver.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { defaultScenario } from '#local/rehearsal/scenarios/default.ts';
 import { tempDataDir } from '#test/support/local-cloud.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SAMPLE_PLAN = `${ROOT}plans/sample.yaml`;
-const CLI = `${ROOT}bin/pilotflow.js`;
-/** The assembly cache the CLI uses too, so the app is bundled once for both. */
-const ASSEMBLY_CACHE = `${ROOT}node_modules/.cache/pilotflow/rehearsal-assemblies`;
-const SIX_PILOTS = ['xx-town', 'caotang', 'gucheng', 'donghelu', 'zhangshu', 'jiefangjie'];
+import {
+  ASSEMBLY_CACHE,
+  CLI,
+  mailOf,
+  outcomes,
+  ROOT,
+  rehearseCli,
+  SAMPLE_PLAN,
+  SIX_PILOTS,
+} from '#test/support/rehearsal.ts';
 
 async function rehearseSample(dataDir: string): Promise<RehearsalReport> {
   return rehearse({ plan: SAMPLE_PLAN, scenario: defaultScenario, dataDir, assemblyDir: ASSEMBLY_CACHE });
 }
-
-/** The mail a data directory's local SES holds (the cloud itself is stopped). */
-async function mailOf(dataDir: string): Promise<Mail[]> {
-  const ses = await startSes({ port: await freePort(), dataDir });
-  try {
-    return await new Mailbox(ses.url).list();
-  } finally {
-    await ses.close();
-  }
-}
-
-/** What must be the same however the rehearsal ran: each pilot's result and the decisions taken. */
-const outcomes = (report: RehearsalReport) => ({
-  programme: report.programme,
-  decisions: report.decisions,
-  pilots: report.pilots.map(({ id, outcome, acceptanceScore, rounds, returns, checks, escalations }) => ({
-    id,
-    outcome,
-    acceptanceScore,
-    rounds,
-    returns,
-    checks,
-    escalations,
-  })),
-});
 
 let uninterrupted: { report: RehearsalReport; mail: Mail[] };
 
@@ -102,30 +77,11 @@ describe('a rehearsal of the sample plan', () => {
   });
 });
 
-/** Runs the CLI on `dataDir` in its own process group and SIGKILLs the group at the first `stopAt` line. */
-function rehearseAndKill(dataDir: string, stopAt: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [CLI, 'rehearse', SAMPLE_PLAN, '--json', '--data-dir', dataDir, '--assembly-dir', ASSEMBLY_CACHE],
-      // Its own group, so the kill takes DynamoDB Local's JVM with it, as a machine that dies would.
-      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    let killed = false;
-    child.stdout?.on('data', () => {});
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!killed && stopAt.test(output)) {
-        killed = true;
-        process.kill(-(child.pid as number), 'SIGKILL');
-      }
-    });
-    child.once('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(output);
-      else reject(new Error(`the rehearsal exited (${code}) before it was killed:\n${output}`));
-    });
-  });
+/** Runs the CLI on `dataDir` and SIGKILLs its process group at the first `stopAt` line. */
+async function rehearseAndKill(dataDir: string, stopAt: RegExp): Promise<string> {
+  const run = await rehearseCli(dataDir, { at: stopAt });
+  if (!run.killed) throw new Error(`the rehearsal ended before it was killed:\n${run.stderr}`);
+  return run.stderr;
 }
 
 describe('a rehearsal killed in the middle', () => {

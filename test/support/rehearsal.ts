@@ -1,0 +1,93 @@
+// What the rehearsal tests share: the sample plan and the CLI, running it in its own process group and killing
+// that group as a machine that dies would, the mail a data directory's SES holds, and what must not depend on
+// how a rehearsal ran.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type Mail, Mailbox } from '#local/cloud/mailbox.ts';
+import { startSes } from '#local/cloud/ses.ts';
+import { freePort } from '#local/ports.ts';
+import type { RehearsalReport } from '#local/rehearsal/report.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SAMPLE_PLAN = `${ROOT}plans/sample.yaml`;
+export const CLI = `${ROOT}bin/pilotflow.js`;
+/** The assembly cache the CLI uses too, so the app is bundled once for both. */
+export const ASSEMBLY_CACHE = `${ROOT}node_modules/.cache/pilotflow/rehearsal-assemblies`;
+export const SIX_PILOTS = ['xx-town', 'caotang', 'gucheng', 'donghelu', 'zhangshu', 'jiefangjie'];
+
+/** The mail a data directory's local SES holds (the cloud itself is stopped). */
+export async function mailOf(dataDir: string): Promise<Mail[]> {
+  const ses = await startSes({ port: await freePort(), dataDir });
+  try {
+    return await new Mailbox(ses.url).list();
+  } finally {
+    await ses.close();
+  }
+}
+
+/** What must be the same however the rehearsal ran: each pilot's result and the decisions taken. */
+export const outcomes = (report: RehearsalReport) => ({
+  programme: report.programme,
+  decisions: report.decisions,
+  pilots: report.pilots.map(({ id, outcome, acceptanceScore, rounds, returns, checks, escalations }) => ({
+    id,
+    outcome,
+    acceptanceScore,
+    rounds,
+    returns,
+    checks,
+    escalations,
+  })),
+});
+
+export interface CliRun {
+  /** True when the group was killed; false when the rehearsal exited by itself (with status 0). */
+  killed: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `pilotflow rehearse --json` on `dataDir` in its own process group and SIGKILLs the group at the first
+ * progress line matching `kill.at`, or `kill.afterMs` after the first line matching `kill.after`. Without a
+ * kill, or when the rehearsal ends first, it resolves with its output; a non-zero exit rejects.
+ */
+export function rehearseCli(
+  dataDir: string,
+  kill: { at?: RegExp; after?: RegExp; afterMs?: number } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [CLI, 'rehearse', SAMPLE_PLAN, '--json', '--data-dir', dataDir, '--assembly-dir', ASSEMBLY_CACHE],
+      // Its own group, so the kill takes DynamoDB Local's JVM and the Lambda workers with it, as a machine
+      // that dies would.
+      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    let timer: NodeJS.Timeout | undefined;
+    const killGroup = () => {
+      if (killed || child.exitCode !== null) return;
+      killed = true;
+      process.kill(-(child.pid as number), 'SIGKILL');
+    };
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (kill.at?.test(stderr)) killGroup();
+      if (kill.after && kill.afterMs !== undefined && !timer && kill.after.test(stderr)) {
+        timer = setTimeout(killGroup, kill.afterMs);
+      }
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (killed && signal === 'SIGKILL') resolve({ killed, stdout, stderr });
+      else if (code === 0) resolve({ killed: false, stdout, stderr });
+      else reject(new Error(`the rehearsal exited (${code ?? signal}) unexpectedly:\n${stderr}`));
+    });
+  });
+}
