@@ -690,6 +690,10 @@ export async function deliverDecision(deps: CallbackDeps, task: TaskRecord): Pro
       });
       return 'pending';
     }
+    // A retried open-task may have moved the decision to its new token meanwhile (functions/store/tasks.ts
+    // redirectDecision): then the old token's refusal says nothing about the new one.
+    const fresh = await getTask(deps.store, task.taskId);
+    if (fresh?.decision && fresh.taskToken !== task.taskToken) return deliverDecision(deps, fresh);
     const at = deps.now().toISOString();
     await abandonCallback(deps.store, pending, name, at);
     await appendAudit(deps.store, {

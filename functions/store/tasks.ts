@@ -138,7 +138,7 @@ export async function createTask(
  * official already decided. Step Functions closed the old token when it retried, so the decision could not
  * reach it, and nothing would ever answer the new one: the decision goes to the new token instead, marked
  * pending so that the callback retry (functions/domain/approval.ts retryPendingCallbacks) delivers it.
- * Found by the crash test (test/integration/crash.test.ts).
+ * Found by a crash test of the rehearsal (docs/reliability.md).
  */
 async function redirectDecision(store: Store, task: TaskRecord, taskToken: string): Promise<void> {
   const decidedAt = task.decision?.decidedAt ?? task.createdAt;
