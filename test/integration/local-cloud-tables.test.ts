@@ -43,7 +43,7 @@ function table(indexes: string[], pk = 'pk'): TemplateResource {
 
 describe('a template table that already exists', () => {
   test('gains the indexes the template added and loses the ones it dropped, keeping its items', {
-    timeout: 240_000,
+    timeout: 120_000,
   }, async () => {
     const name = `tables-${randomUUID()}`;
     await ensureTable(client, table(['byParent', 'byDue']), name);
