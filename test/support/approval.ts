@@ -11,7 +11,6 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalDeps, TaskCallback } from '#domain/approval.ts';
 import type { FormSpec } from '#domain/forms.ts';
 import { issueLinks } from '#domain/links.ts';
@@ -22,7 +21,7 @@ import type { Plan } from '#plan/schema.ts';
 import { putProgrammeOnce } from '#store/programmes.ts';
 import type { Store } from '#store/store.ts';
 import { createTask, type NewTask, type Person, type TaskRecord } from '#store/tasks.ts';
-import { freshStore } from './store.ts';
+import { allItems, freshStore } from './store.ts';
 
 export const SIGNING_KEY = 'test-signing-key-'.padEnd(64, 'k');
 export const PROGRAMME = 'xx-county-community-governance-2023';
@@ -241,18 +240,7 @@ export async function startApprovalBed(): Promise<ApprovalBed> {
       await sfn.send(new StopExecutionCommand({ executionArn, error: 'Stopped', cause: 'by the test' }));
       await runtime.whenIdle();
     },
-    async items() {
-      const out: Array<Record<string, unknown>> = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await store.db.send(
-          new ScanCommand({ TableName: store.table, ConsistentRead: true, ExclusiveStartKey: start }),
-        );
-        out.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out.sort((a, b) => `${a.pk}\n${a.sk}`.localeCompare(`${b.pk}\n${b.sk}`));
-    },
+    items: () => allItems(store),
     async close() {
       sfn.destroy();
       await runtime.close();

@@ -3,7 +3,6 @@
 // acknowledgement tasks and e-mailed one signed link per assignee to the local mailbox.
 
 import { fileURLToPath } from 'node:url';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalCloud, Mail } from '#local/cloud/index.ts';
 import { startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
@@ -12,6 +11,7 @@ import { getLink } from '#store/links.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { getTask, type TaskRecord } from '#store/tasks.ts';
 import { tempDataDir } from './local-cloud.ts';
+import { allItems } from './store.ts';
 
 const ASSEMBLY_CACHE = fileURLToPath(
   new URL('../../node_modules/.cache/pilotflow/test-assemblies', import.meta.url),
@@ -141,18 +141,7 @@ async function startSampleCloudOnce(concurrency: number): Promise<SampleCloud> {
       if (!task) throw new Error(`no task for link ${link.linkId}`);
       return task;
     },
-    async items() {
-      const out: Array<Record<string, unknown>> = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await store.db.send(
-          new ScanCommand({ TableName: store.table, ConsistentRead: true, ExclusiveStartKey: start }),
-        );
-        out.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out.sort((a, b) => `${a.pk}\n${a.sk}`.localeCompare(`${b.pk}\n${b.sk}`));
-    },
+    items: () => allItems(store),
     async stop() {
       store.db.destroy();
       await cloud.stop();
