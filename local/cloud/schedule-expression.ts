@@ -5,6 +5,8 @@
 // https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
 // https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst
 
+import { toLocal } from '#plan/time.ts';
+
 export class ScheduleExpressionError extends Error {
   override name = 'ScheduleExpressionError';
 }
@@ -167,39 +169,10 @@ export function parseScheduleExpression(expression: string): ScheduleExpression 
 
 // ---- time zones ------------------------------------------------------------------------------------------
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall-clock reading of `epoch` in `timeZone`, as if it were UTC (ms). */
+/** The wall-clock reading of `epoch` in `timeZone`, as if it were UTC (ms, whole seconds). */
 function wallClock(epoch: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(epoch))
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return Date.UTC(
-    parts.year as number,
-    (parts.month as number) - 1,
-    parts.day as number,
-    parts.hour as number,
-    parts.minute as number,
-    parts.second as number,
-  );
+  const l = toLocal(new Date(epoch), timeZone);
+  return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
 }
 
 /**
