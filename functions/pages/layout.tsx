@@ -1,6 +1,7 @@
 // The frame of every approval page: the document head with the inline stylesheet, a header with the
 // programme and the language switch, the content, and a footer saying whom to contact.
 import type { ComponentChildren } from 'preact';
+import { DocumentHead } from './head.tsx';
 import { type Locale, type LocalText, lt, tr } from './i18n.ts';
 import type { ContactView, PageFrame } from './model.ts';
 import { CSS } from './style.ts';
@@ -24,14 +25,7 @@ export function Layout(props: { frame: PageFrame; title: LocalText; children: Co
   const other = OTHER[locale];
   return (
     <html lang={locale}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <meta name="robots" content="noindex, nofollow" />
-        <title>{`${tr(locale, props.title)} · PilotFlow`}</title>
-        <style dangerouslySetInnerHTML={{ __html: CSS }} />
-      </head>
+      <DocumentHead title={tr(locale, props.title)} css={CSS} referrer="no-referrer" />
       <body>
         <div class="page">
           <header class="top">

@@ -2,6 +2,7 @@
 // with the navigation, the language switch and sign-out, the local cloud's clock controls and mailbox link
 // when there is one, and the content.
 import type { ComponentChildren } from 'preact';
+import { DocumentHead } from '../head.tsx';
 import { formatDateTime, type Locale, type LocalText, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { DASHBOARD_CSS, LIVE_SCRIPT } from './style.ts';
@@ -89,14 +90,7 @@ export function AdminLayout(props: { frame: AdminFrame; title: LocalText; childr
   const overview = frame.programmeId ? urls.overview(frame.programmeId) : urls.home();
   return (
     <html lang={locale}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="same-origin" />
-        <meta name="robots" content="noindex, nofollow" />
-        <title>{`${tr(locale, props.title)} · PilotFlow`}</title>
-        <style dangerouslySetInnerHTML={{ __html: DASHBOARD_CSS }} />
-      </head>
+      <DocumentHead title={tr(locale, props.title)} css={DASHBOARD_CSS} referrer="same-origin" />
       <body data-live-ms={frame.liveMs > 0 ? String(frame.liveMs) : undefined}>
         <div class="page wide">
           <header class="top admin">
@@ -153,14 +147,7 @@ export function PlainLayout(props: {
   const other = OTHER[locale];
   return (
     <html lang={locale}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="same-origin" />
-        <meta name="robots" content="noindex, nofollow" />
-        <title>{`${tr(locale, props.title)} · PilotFlow`}</title>
-        <style dangerouslySetInnerHTML={{ __html: DASHBOARD_CSS }} />
-      </head>
+      <DocumentHead title={tr(locale, props.title)} css={DASHBOARD_CSS} referrer="same-origin" />
       <body>
         <div class="page">
           <header class="top">
