@@ -50,12 +50,14 @@ const BUSY_POLL_MS = 100;
  * one unit contact) send once, and a crash between send and done sends again on retry once the lease runs
  * out (a rare duplicate) rather than never. While another run holds the lease, this one waits a few seconds
  * of real time for it to finish (a send takes milliseconds), and only then throws TransientError, which the
- * workflows retry (workflows/flow.ts). Real time, not `deps.now()`: the local cloud's clock may stand still.
+ * workflows retry (workflows/flow.ts). Real time is `performance.now()`: neither `deps.now()` nor `Date.now()`,
+ * which in a local cloud's sandbox read its clock (local/cloud/lambda-worker.ts), and that clock stands still
+ * in a rehearsal while anything runs, so a wait measured by it never ended (the handler timed out instead).
  */
 export async function sendOnce(deps: Deps, scope: string, id: string, email: Email): Promise<boolean> {
-  const giveUpAt = Date.now() + BUSY_WAIT_MS;
+  const giveUpAt = performance.now() + BUSY_WAIT_MS;
   let lease = await takeLease(deps.store, scope, id, deps.now());
-  while (lease.kind === 'busy' && Date.now() < giveUpAt) {
+  while (lease.kind === 'busy' && performance.now() < giveUpAt) {
     await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
     lease = await takeLease(deps.store, scope, id, deps.now());
   }

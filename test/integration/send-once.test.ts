@@ -1,6 +1,6 @@
 // sendOnce against DynamoDB Local: one e-mail per key however many runs race for it, and none lost when a run
 // fails or dies between taking the key and finishing (functions/domain/deps.ts, functions/store/once.ts).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Deps, sendOnce } from '#domain/deps.ts';
 import type { Email } from '#email/send.ts';
 import { TransientError } from '#lib/errors.ts';
@@ -36,6 +36,10 @@ function depsAt(now: Date, outbox: Email[], options: { fail?: boolean; slowMs?: 
 }
 
 describe('sendOnce', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('sends once for a key and skips every later call', async () => {
     const outbox: Email[] = [];
     expect(await sendOnce(depsAt(T0, outbox), 'mobilisation', 'k1', notice)).toBe(true);
@@ -80,6 +84,18 @@ describe('sendOnce', () => {
     expect(await sendOnce(depsAt(late, outbox), 'mobilisation', 'k4', notice)).toBe(true);
     expect(outbox).toHaveLength(1);
   });
+
+  it('stops waiting for a busy key after a few seconds of real time while the Date clock stands still', async () => {
+    // In a rehearsal the local cloud's clock, which `Date` reads inside its sandboxes, is paused while work
+    // runs: a wait measured with Date.now() never ended, and open-task ran into its 30 s timeout instead.
+    vi.useFakeTimers({ toFake: ['Date'], now: T0 });
+    const outbox: Email[] = [];
+    expect((await takeLease(store, 'mobilisation', 'k6', T0)).kind).toBe('taken');
+    await expect(sendOnce(depsAt(T0, outbox), 'mobilisation', 'k6', notice)).rejects.toBeInstanceOf(
+      TransientError,
+    );
+    expect(outbox).toHaveLength(0);
+  }, 20_000);
 
   it('treats a key claimed before leases existed as sent', async () => {
     const outbox: Email[] = [];
