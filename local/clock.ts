@@ -180,6 +180,11 @@ export class ControlledClock implements Clock {
 
   private fireDue(): void {
     const now = this.now();
+    // Listeners (the data directory's clock.json) hear of the new time before the timers' work starts: that
+    // work commits its effects at this time (the runtime's events, leases in the table), and a crash during
+    // it must not restart the clock earlier than them. Before this, a rehearsal killed while a day's sweep ran
+    // resumed a day earlier, and a lease taken at the later time held out past every retry.
+    if (this.timers[0] && this.timers[0].at <= now) this.changed();
     while (this.timers[0] && this.timers[0].at <= now) {
       const timer = this.timers.shift() as Timer;
       try {

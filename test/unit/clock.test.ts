@@ -59,6 +59,23 @@ describe('ControlledClock', () => {
     expect(order).toEqual(['first fired', 'work of first done', 'second fired']);
   });
 
+  it('tells its listeners the time of each timer it fires before the timer runs', async () => {
+    // The local cloud persists the clock from onChange; work a timer starts must never be newer than it.
+    const clock = new ControlledClock({ start: T0, speed: 0 });
+    let heard = T0;
+    clock.onChange((now) => {
+      heard = now;
+    });
+    const seen: Array<[number, number]> = [];
+    clock.setTimer(T0 + DAY, () => seen.push([clock.now(), heard]));
+    clock.setTimer(T0 + 2 * DAY, () => seen.push([clock.now(), heard]));
+    await clock.advance(3 * DAY);
+    expect(seen).toEqual([
+      [T0 + DAY, T0 + DAY],
+      [T0 + 2 * DAY, T0 + 2 * DAY],
+    ]);
+  });
+
   it('does not fire a cancelled timer', async () => {
     const clock = new ControlledClock({ start: T0, speed: 0 });
     let fired = false;
