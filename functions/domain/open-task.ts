@@ -90,6 +90,11 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
     form: formFor(plan, input.kind),
     ...(input.context ? { context: input.context } : {}),
   });
+  // A retry that finds the task answered or closed has nothing left to ask of anyone: its first attempt
+  // e-mailed a link and died, and an official used it meanwhile (createTask handed the decision to this
+  // attempt's token). Issuing links now would send "please act by …" mail, with a fresh link, about a task
+  // already done: a crash test found exactly that (docs/reliability.md).
+  if (task.status !== 'open') return { taskId: task.taskId, created, dueAt: task.dueAt, emailsSent: 0 };
   // A retry keeps the first attempt's due date, assignees and links.
   const expiresAt = linkExpiresAt(plan, new Date(task.dueAt)).toISOString();
   const links = await issueLinks(deps.store, await deps.linkSigningKey(), {

@@ -2,15 +2,16 @@
 // Local and the local SES: what each stores and sends, that a retry changes nothing, and that malformed input
 // is refused with a clear error before anything is written.
 import { randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLinkSignature } from '#domain/links.ts';
 import { formFor } from '#domain/task-forms.ts';
 import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
+import { keys } from '#store/keys.ts';
 import { listLinksOfTask } from '#store/links.ts';
 import { getPilot, putPilots } from '#store/pilots.ts';
 import { getProgramme, putProgrammeOnce } from '#store/programmes.ts';
-import { getTask, listTasksOfPilot } from '#store/tasks.ts';
+import { decideTask, getTask, listTasksOfPilot } from '#store/tasks.ts';
 import { readProjectFile, samplePlan } from '#test/fixtures/plans.ts';
 import { API_BASE_URL, type HandlerEnv, startHandlerEnv } from '#test/support/handlers.ts';
 
@@ -134,6 +135,41 @@ describe('open-task', () => {
     expect(
       (await listAuditOfTask(env.store, event.taskId)).filter((a) => a.action === 'task.opened'),
     ).toHaveLength(1);
+  });
+
+  it('e-mails no one and issues no link when a retry finds the task already decided', async () => {
+    // The first attempt e-mailed the first assignee and died before the second's e-mail; the first assignee
+    // decided through their link; Step Functions then retried open-task with a new token.
+    const event = openTaskEvent();
+    await env.invoke('open-task', event);
+    const [first, second] = await listLinksOfTask(env.store, event.taskId);
+    await env.store.db.send(
+      new DeleteCommand({
+        TableName: env.store.table,
+        Key: keys.once('task-email', `${event.taskId}#${second!.assignee.email}`),
+      }),
+    );
+    await decideTask(env.store, event.taskId, {
+      outcome: 'approve',
+      comment: '',
+      form: {},
+      decidedAt: new Date().toISOString(),
+      decidedBy: { name: first!.assignee.name, email: first!.assignee.email },
+      linkId: first!.linkId,
+    });
+    const before = (await env.mail()).length;
+    const retried = await env.invoke<{ created: boolean; emailsSent: number }>('open-task', {
+      ...event,
+      taskToken: 'token-after-decision',
+    });
+    expect(retried).toMatchObject({ created: false, emailsSent: 0 });
+    expect((await env.mail()).length).toBe(before);
+    expect(await listLinksOfTask(env.store, event.taskId)).toHaveLength(2);
+    expect(await getTask(env.store, event.taskId)).toMatchObject({
+      status: 'decided',
+      taskToken: 'token-after-decision',
+      callbackPending: true,
+    });
   });
 
   it('uses the deadline the inspector set for a rectification', async () => {
