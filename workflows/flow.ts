@@ -24,13 +24,19 @@ export interface WorkflowFunctions {
   awaitPilots: IFunction;
 }
 
-/** Errors worth retrying: Lambda's own transient failures and our TransientError (functions/lib/errors.ts). */
+/**
+ * Errors worth retrying: Lambda's own transient failures
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), a handler that ran
+ * past its timeout (`Sandbox.Timedout`: a slow dependency, a sandbox starved of CPU; every handler is
+ * idempotent, so running it again is safe), and our TransientError (functions/lib/errors.ts).
+ */
 export const TRANSIENT_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
   'Lambda.ClientExecutionTimeoutException',
+  'Sandbox.Timedout',
   'TransientError',
 ];
 
