@@ -2,6 +2,8 @@
 // that group as a machine that dies would, the mail a data directory's SES holds, and what must not depend on
 // how a rehearsal ran.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Mail, Mailbox } from '#local/cloud/mailbox.ts';
 import { startSes } from '#local/cloud/ses.ts';
@@ -47,15 +49,32 @@ export interface CliRun {
   stderr: string;
 }
 
+/** When to kill a rehearsal's process group. */
+export interface KillAt {
+  /** At the first progress line matching this. */
+  at?: RegExp;
+  /**
+   * `afterMs` after the local SES holds this many e-mails (sent by any run on the data directory): the count
+   * grows from the first notice to the summary, so a kill drawn by it falls within the programme however
+   * fast the machine plays it.
+   */
+  mails?: number;
+  afterMs?: number;
+}
+
+/** How many e-mails the local SES of a data directory holds (one line each in its file, ses.ts). */
+export function mailCount(dataDir: string): number {
+  const file = join(dataDir, 'ses', 'emails.jsonl');
+  if (!existsSync(file)) return 0;
+  const text = readFileSync(file, 'utf8');
+  return text.split('\n').length - 1;
+}
+
 /**
- * Runs `pilotflow rehearse --json` on `dataDir` in its own process group and SIGKILLs the group at the first
- * progress line matching `kill.at`, or `kill.afterMs` after the first line matching `kill.after`. Without a
- * kill, or when the rehearsal ends first, it resolves with its output; a non-zero exit rejects.
+ * Runs `pilotflow rehearse --json` on `dataDir` in its own process group and SIGKILLs the group as `kill`
+ * says. Without a kill, or when the rehearsal ends first, it resolves with its output; a non-zero exit rejects.
  */
-export function rehearseCli(
-  dataDir: string,
-  kill: { at?: RegExp; after?: RegExp; afterMs?: number } = {},
-): Promise<CliRun> {
+export function rehearseCli(dataDir: string, kill: KillAt = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(
       process.execPath,
@@ -73,17 +92,24 @@ export function rehearseCli(
       killed = true;
       process.kill(-(child.pid as number), 'SIGKILL');
     };
+    const { mails } = kill;
+    const watch =
+      mails === undefined
+        ? undefined
+        : setInterval(() => {
+            if (timer || mailCount(dataDir) < mails) return;
+            clearInterval(watch);
+            timer = setTimeout(killGroup, kill.afterMs ?? 0);
+          }, 25);
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       if (kill.at?.test(stderr)) killGroup();
-      if (kill.after && kill.afterMs !== undefined && !timer && kill.after.test(stderr)) {
-        timer = setTimeout(killGroup, kill.afterMs);
-      }
     });
     child.once('close', (code, signal) => {
+      clearInterval(watch);
       clearTimeout(timer);
       if (killed && signal === 'SIGKILL') resolve({ killed, stdout, stderr });
       else if (code === 0) resolve({ killed: false, stdout, stderr });
