@@ -3,10 +3,11 @@
 // again on the same data directory each time, until it finishes. The end must be the undisturbed one, with no
 // decision lost or recorded twice; e-mail is at least once, so its duplicates are counted and bounded.
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Mail } from '#local/cloud/mailbox.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
@@ -125,6 +126,11 @@ describe(`a rehearsal killed ${KILLS} times at random moments (seed ${SEED})`, (
     },
     (KILLS + 2) * 600_000,
   );
+
+  afterAll(() => {
+    // Kept when the rehearsal did not end as expected, for the logs and the table (the path is printed above).
+    if (report?.expected) rmSync(dataDir, { recursive: true, force: true });
+  });
 
   test(`was killed ${KILLS} times and restarted each time before it finished`, () => {
     expect(runs.map((r) => r.killed)).toEqual([...Array(KILLS).fill(true), false]);
