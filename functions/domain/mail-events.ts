@@ -3,7 +3,7 @@
 // task, an audit event is written there, so the task's history says that its e-mail did not arrive.
 // Event format: https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html
 // (examples: https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-examples.html).
-import { z } from 'zod';
+import * as z from 'zod';
 import { appendAudit } from '#store/audit.ts';
 import { type ContactEvent, recordContactEvent } from '#store/contacts.ts';
 import type { Store } from '#store/store.ts';

@@ -3,7 +3,7 @@
 // SmtpSettingsSchema). TLS is always required: implicit TLS (`secure`, port 465) or STARTTLS, never plain text.
 // nodemailer is imported on first use only: with the SES transport the CDK app leaves it out of the bundles.
 import type { Transporter } from 'nodemailer';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TransientError } from '#lib/errors.ts';
 import type { Email } from './send.ts';
 

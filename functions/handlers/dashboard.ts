@@ -4,7 +4,7 @@
 // authorizer; the function refuses requests that arrive without its claims, checks that state-changing
 // requests come from its own pages, and leaves the work to functions/domain/dashboard/.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type ActionDeps,
   type Admin,

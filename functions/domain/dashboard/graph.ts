@@ -2,7 +2,7 @@
 // Parallel states as groups holding their inner states, edges for Next, Choice rules, Default and Catch.
 // Pure: no layout here (layout.ts), no execution data (status.ts).
 // https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The part of a state the graph reads; everything else of the definition is ignored. */
 export interface AslState {
