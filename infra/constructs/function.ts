@@ -11,6 +11,7 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { deployConfig } from '../config.ts';
 
 export interface PilotFlowFunctionProps {
   /** The handler file under functions/handlers/, without extension, e.g. `open-task`. */
@@ -40,8 +41,10 @@ export const BUNDLING = {
   target: 'node24',
   minify: true,
   sourceMap: true,
-  // Bundle the AWS SDK too: versions pinned by our lockfile, and the local cloud runs the same bytes.
-  externalModules: [] as string[],
+  // Bundle the AWS SDK too: versions pinned by our lockfile, and the local cloud runs the same bytes. Only
+  // nodemailer stays out (240 KB): functions/email/smtp.ts imports it on first use, which happens only with
+  // -c mailTransport=smtp, and then PilotFlowFunction bundles it.
+  externalModules: ['nodemailer'] as string[],
   mainFields: ['module', 'main'],
   // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
   banner:
@@ -83,7 +86,8 @@ export class PilotFlowFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: BUNDLING,
+      bundling:
+        deployConfig(this).mailTransport === 'smtp' ? { ...BUNDLING, externalModules: [] } : BUNDLING,
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
