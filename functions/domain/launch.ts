@@ -9,7 +9,7 @@ import { formatProblem, parsePlan } from '#plan/load.ts';
 import { putPilots } from '#store/pilots.ts';
 import { getProgrammePlan, putProgrammeOnce, setProgrammeStatus } from '#store/programmes.ts';
 import { auditOnce, type Deps } from './deps.ts';
-import { programmeInput } from './workflow-input.ts';
+import { executionArnOf, programmeInput } from './workflow-input.ts';
 
 export const LaunchInputSchema = z.strictObject({
   planYaml: z.string().min(1, 'the plan is empty').max(2_000_000, 'the plan is larger than 2 MB'),
@@ -32,11 +32,6 @@ export interface LaunchResult {
   /** false when the programme had been launched before (nothing new was stored or started). */
   launched: boolean;
   pilots: number;
-}
-
-/** The ARN an execution of `stateMachineArn` named `name` has. */
-export function executionArnOf(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
 export async function launchProgramme(deps: LaunchDeps, input: LaunchInput): Promise<LaunchResult> {

@@ -54,6 +54,11 @@ export type PilotInput = z.infer<typeof PilotInputSchema>;
 export const MAX_EXECUTION_BASE = 64;
 const NAME_UNSAFE = /[^A-Za-z0-9_-]/g;
 
+/** The ARN an execution of `stateMachineArn` named `name` has. */
+export function executionArnOf(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
 /**
  * A deterministic execution name for a pilot: `<programme>-<pilot>` when it fits, otherwise a prefix and a
  * hash of both ids, so the same pilot always gets the same name (a retried start finds its execution).

@@ -2,14 +2,17 @@
 // reassign a task to another contact of its unit (转办: the old link stops working at once, the new assignee
 // gets a link of their own), stop an execution. Each checks the state it acts on with a conditional write or
 // a fresh read, so a double submit or a task decided meanwhile changes nothing.
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadPlan } from '#domain/deps.ts';
 import { issueLinks } from '#domain/links.ts';
 import { type ProgressDeps, recordProgress } from '#domain/progress.ts';
 import type { Email } from '#email/send.ts';
 import { renderTaskEmail, type TaskContext } from '#email/task-email.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#lib/errors.ts';
-import { findParty, linkExpiresAt, type Plan, STAGES, type StageName, type TaskKind } from '#plan/index.ts';
+import { STAGES, type StageName, type TaskKind } from '#plan/kinds.ts';
+import { findParty } from '#plan/lookup.ts';
+import { linkExpiresAt } from '#plan/schedule.ts';
+import type { Plan } from '#plan/schema.ts';
 import { appendAudit } from '#store/audit.ts';
 import { listLinksOfTask, revokeLink } from '#store/links.ts';
 import { getPilot, recordStage } from '#store/pilots.ts';

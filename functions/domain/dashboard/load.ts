@@ -3,10 +3,11 @@
 // through DashboardDeps, so these are tested against DynamoDB Local and the local Step Functions runtime.
 
 import { loadPlan } from '#domain/deps.ts';
-import { executionArnOf } from '#domain/launch.ts';
-import { pilotExecutionName } from '#domain/workflow-input.ts';
+import { executionArnOf, pilotExecutionName } from '#domain/workflow-input.ts';
 import { NotFoundError, ValidationError } from '#lib/errors.ts';
-import { findParty, type Plan, STAGES, type StageName } from '#plan/index.ts';
+import { STAGES, type StageName } from '#plan/kinds.ts';
+import { findParty } from '#plan/lookup.ts';
+import type { Plan } from '#plan/schema.ts';
 import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
 import { listLinksOfTask } from '#store/links.ts';
 import { getPilot, listPilots } from '#store/pilots.ts';

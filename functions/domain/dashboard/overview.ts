@@ -1,7 +1,10 @@
 // The programme overview from the pilot items and the open tasks: each pilot's state per stage (not started,
 // running, waiting on whom, overdue, done, failed), when each stage actually ran (the timeline's bars), and
 // the counts. Pure: the caller loads the data (load.ts).
-import { findParty, findPilotType, type Plan, STAGES, stageWindow } from '#plan/index.ts';
+import { STAGES } from '#plan/kinds.ts';
+import { findParty, findPilotType } from '#plan/lookup.ts';
+import { stageWindow } from '#plan/schedule.ts';
+import type { Plan } from '#plan/schema.ts';
 import type { PilotRecord } from '#store/pilots.ts';
 import type { TaskRecord } from '#store/tasks.ts';
 import { type LocalText, lt } from '../../pages/i18n.ts';

@@ -1,7 +1,9 @@
 // Tasks as the dashboard lists them: a row per task with its pilot, stage, step and units in the programme's
 // words and how late it is; the tasks page's filters (unit, pilot, stage, assignee; open, overdue,
 // escalated), sorted by how late. Pure.
-import { findPilot, type Plan, STAGES } from '#plan/index.ts';
+import { STAGES } from '#plan/kinds.ts';
+import { findPilot } from '#plan/lookup.ts';
+import type { Plan } from '#plan/schema.ts';
 import type { TaskRecord } from '#store/tasks.ts';
 import { lt } from '../../pages/i18n.ts';
 import { unitRef } from './overview.ts';

@@ -2,7 +2,7 @@
 // actual stages as bars coloured by their state (running, waiting, overdue, done, failed), and today's line.
 // Fixed width in a horizontally scrolling box, so text stays legible on a phone.
 import type { PilotRow, StageWindowView } from '#domain/dashboard/views.ts';
-import { dateOf, startOfDate } from '#plan/index.ts';
+import { dateOf, startOfDate } from '#plan/time.ts';
 import { formatDateTime, type Locale, lt, tr } from '../i18n.ts';
 import { urls } from './urls.ts';
 
