@@ -1,29 +1,37 @@
-// Per-function bundle size and cold-start init time (`npm run bench:scale`). Each Lambda entry is bundled with
-// esbuild using the very options the CDK construct gives NodejsFunction (infra/constructs/function.ts
-// BUNDLING); init is the time a fresh Node process takes to import the bundle, with the function's
-// NODE_OPTIONS, median of `--runs` (5). Targets: < 1 MB per bundle, < 150 ms init.
-// `--baseline <git rev>` bundles that revision's functions/ too (same options, same run, runs interleaved) and
-// prints both with their ratios. `--top N` lists each bundle's N largest packages (from esbuild's metafile).
+// `npm run bench:scale`, in two parts (`--part bundles|rehearsal`, both by default).
+// Bundles: each Lambda entry is bundled with esbuild using the very options the CDK construct gives
+// NodejsFunction (infra/constructs/function.ts BUNDLING); init is the time a fresh Node process takes to import
+// the bundle, with the function's NODE_OPTIONS, median of `--runs` (5). Targets: < 1 MB per bundle, < 150 ms
+// init. `--baseline <git rev>` bundles that revision's functions/ too (same options, same run, runs interleaved)
+// and prints both with their ratios. `--top N` lists each bundle's N largest packages (esbuild's metafile).
+// Rehearsal: a generated programme of `--pilots` (1,000) pilots rehearsed end to end on the local cloud
+// (bench/scale-rehearsal.ts): wall time, state transitions per second, peak memory.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
-import { BUNDLING } from '#infra/constructs/function.ts';
+import { bundleOptions, MAX_BUNDLE_BYTES } from '#infra/bundle.ts';
+import { rehearseAtScale } from './scale-rehearsal.ts';
 
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     baseline: { type: 'string' },
     top: { type: 'string', default: '0' },
+    part: { type: 'string', default: 'all' },
+    pilots: { type: 'string', default: '1000' },
   },
 });
+if (!['all', 'bundles', 'rehearsal'].includes(args.part)) {
+  throw new Error(`--part must be bundles, rehearsal or all, not "${args.part}"`);
+}
 const RUNS = Number(args.runs);
 const TOP = Number(args.top);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const MAX_BYTES = 1024 * 1024;
+const MAX_BYTES = MAX_BUNDLE_BYTES;
 const MAX_INIT_MS = 150;
 
 interface Variant {
@@ -71,29 +79,9 @@ function partOf(input: string): string {
 }
 
 async function bundle(variant: Variant, fn: string): Promise<Bundle> {
-  const entry = ['.tsx', '.ts']
-    .map((ext) => join(variant.root, 'functions/handlers', `${fn}${ext}`))
-    .find((file) => readdirSync(join(variant.root, 'functions/handlers')).includes(basename(file)));
-  if (!entry) throw new Error(`no entry for ${fn}`);
   const file = join(variant.out, fn, 'index.mjs');
-  // NodejsFunction's esbuild call, option by option (aws-cdk-lib/aws-lambda-nodejs bundling).
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: BUNDLING.format === 'esm' ? 'esm' : 'cjs',
-    target: BUNDLING.target,
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourceMap,
-    external: BUNDLING.externalModules,
-    mainFields: BUNDLING.mainFields,
-    banner: { js: BUNDLING.banner },
-    tsconfig: join(variant.root, 'tsconfig.json'),
-    absWorkingDir: variant.root,
-    outfile: file,
-    metafile: true,
-    logLevel: 'error',
-  });
+  const result = await esbuild.build(bundleOptions(variant.root, fn, file));
+  if (!result.metafile) throw new Error(`esbuild wrote no metafile for ${fn}`);
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
   if (!output) throw new Error(`esbuild wrote no bundle for ${fn}`);
   const parts = new Map<string, number>();
@@ -156,107 +144,149 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
 }
 
-const work = mkdtempSync(join(tmpdir(), 'pilotflow-bench-scale-'));
-try {
-  const variants: Variant[] = [{ name: 'working tree', root: ROOT, out: join(work, 'current') }];
-  if (args.baseline) {
-    variants.unshift({
-      name: `baseline ${args.baseline}`,
-      root: checkout(args.baseline, join(work, 'baseline')),
-      out: join(work, 'baseline', 'out'),
-    });
-  }
-  const bundles = new Map<string, Map<string, Bundle>>();
-  for (const variant of variants) {
-    const byFn = new Map<string, Bundle>();
-    for (const fn of handlersOf(variant.root)) byFn.set(fn, await bundle(variant, fn));
-    bundles.set(variant.name, byFn);
-  }
-  // Interleaved, so a burst of load on a shared machine falls on every variant and function alike.
-  for (let run = 0; run < RUNS; run++) {
-    for (const byFn of bundles.values()) for (const b of byFn.values()) initOnce(b);
-  }
-
-  console.log(
-    `bench:scale — ${RUNS} cold imports per bundle, Node ${process.version}, targets < ${kb(MAX_BYTES)} and < ${MAX_INIT_MS} ms init\n`,
-  );
-  const current = bundles.get('working tree') as Map<string, Bundle>;
-  const base = args.baseline ? bundles.get(`baseline ${args.baseline}`) : undefined;
-  const header = base
-    ? [
-        'function',
-        'size before',
-        'size now',
-        'ratio',
-        'init before',
-        'init now',
-        'ratio',
-        'cpu before',
-        'cpu now',
-      ]
-    : ['function', 'size', 'init (median)', 'init (min–max)', 'cpu (median)'];
-  const rows = [[...header, 'size', 'init']];
-  for (const [fn, b] of current) {
-    const init = median(b.initMs);
-    const checks = [mark(b.bytes < MAX_BYTES), mark(init < MAX_INIT_MS)];
-    const before = base?.get(fn);
-    if (base) {
-      const initBefore = before ? median(before.initMs) : Number.NaN;
-      rows.push([
-        fn,
-        before ? kb(before.bytes) : '-',
-        kb(b.bytes),
-        before ? (b.bytes / before.bytes).toFixed(2) : '-',
-        before ? ms(initBefore) : '-',
-        ms(init),
-        before ? (init / initBefore).toFixed(2) : '-',
-        before ? ms(median(before.cpuMs)) : '-',
-        ms(median(b.cpuMs)),
-        ...checks,
-      ]);
-    } else {
-      rows.push([
-        fn,
-        kb(b.bytes),
-        ms(init),
-        `${ms(Math.min(...b.initMs))}–${ms(Math.max(...b.initMs))}`,
-        ms(median(b.cpuMs)),
-        ...checks,
-      ]);
+if (args.part !== 'rehearsal') {
+  const work = mkdtempSync(join(tmpdir(), 'pilotflow-bench-scale-'));
+  try {
+    const variants: Variant[] = [{ name: 'working tree', root: ROOT, out: join(work, 'current') }];
+    if (args.baseline) {
+      variants.unshift({
+        name: `baseline ${args.baseline}`,
+        root: checkout(args.baseline, join(work, 'baseline')),
+        out: join(work, 'baseline', 'out'),
+      });
     }
-  }
-  const all = [...current.values()];
-  const totals = (pick: (b: Bundle) => number, from: Bundle[]) => median(from.map(pick));
-  if (base) {
-    const olds = [...base.values()];
-    const sizeRatio = totals((b) => b.bytes, all) / totals((b) => b.bytes, olds);
-    const initRatio = totals((b) => median(b.initMs), all) / totals((b) => median(b.initMs), olds);
-    rows.push([
-      'median',
-      kb(totals((b) => b.bytes, olds)),
-      kb(totals((b) => b.bytes, all)),
-      sizeRatio.toFixed(2),
-      ms(totals((b) => median(b.initMs), olds)),
-      ms(totals((b) => median(b.initMs), all)),
-      initRatio.toFixed(2),
-      ms(totals((b) => median(b.cpuMs), olds)),
-      ms(totals((b) => median(b.cpuMs), all)),
-    ]);
-  }
-  console.log(table(rows));
-  if (TOP > 0) {
-    for (const [name, byFn] of bundles) {
-      console.log(`\nlargest parts (${name}):`);
-      for (const b of byFn.values()) {
-        console.log(
-          `  ${b.fn}: ${b.parts
-            .slice(0, TOP)
-            .map(([part, bytes]) => `${part} ${kb(bytes)}`)
-            .join(', ')}`,
-        );
+    const bundles = new Map<string, Map<string, Bundle>>();
+    for (const variant of variants) {
+      const byFn = new Map<string, Bundle>();
+      for (const fn of handlersOf(variant.root)) byFn.set(fn, await bundle(variant, fn));
+      bundles.set(variant.name, byFn);
+    }
+    // Interleaved, so a burst of load on a shared machine falls on every variant and function alike.
+    for (let run = 0; run < RUNS; run++) {
+      for (const byFn of bundles.values()) for (const b of byFn.values()) initOnce(b);
+    }
+
+    console.log(
+      `bench:scale — ${RUNS} cold imports per bundle, Node ${process.version}, targets < ${kb(MAX_BYTES)} and < ${MAX_INIT_MS} ms init\n`,
+    );
+    const current = bundles.get('working tree') as Map<string, Bundle>;
+    const base = args.baseline ? bundles.get(`baseline ${args.baseline}`) : undefined;
+    const header = base
+      ? [
+          'function',
+          'size before',
+          'size now',
+          'ratio',
+          'init before',
+          'init now',
+          'ratio',
+          'cpu before',
+          'cpu now',
+        ]
+      : ['function', 'size', 'init (median)', 'init (min–max)', 'cpu (median)'];
+    const rows = [[...header, 'size', 'init']];
+    for (const [fn, b] of current) {
+      const init = median(b.initMs);
+      const checks = [mark(b.bytes < MAX_BYTES), mark(init < MAX_INIT_MS)];
+      const before = base?.get(fn);
+      if (base) {
+        const initBefore = before ? median(before.initMs) : Number.NaN;
+        rows.push([
+          fn,
+          before ? kb(before.bytes) : '-',
+          kb(b.bytes),
+          before ? (b.bytes / before.bytes).toFixed(2) : '-',
+          before ? ms(initBefore) : '-',
+          ms(init),
+          before ? (init / initBefore).toFixed(2) : '-',
+          before ? ms(median(before.cpuMs)) : '-',
+          ms(median(b.cpuMs)),
+          ...checks,
+        ]);
+      } else {
+        rows.push([
+          fn,
+          kb(b.bytes),
+          ms(init),
+          `${ms(Math.min(...b.initMs))}–${ms(Math.max(...b.initMs))}`,
+          ms(median(b.cpuMs)),
+          ...checks,
+        ]);
       }
     }
+    const all = [...current.values()];
+    const totals = (pick: (b: Bundle) => number, from: Bundle[]) => median(from.map(pick));
+    if (base) {
+      const olds = [...base.values()];
+      const sizeRatio = totals((b) => b.bytes, all) / totals((b) => b.bytes, olds);
+      const initRatio = totals((b) => median(b.initMs), all) / totals((b) => median(b.initMs), olds);
+      rows.push([
+        'median',
+        kb(totals((b) => b.bytes, olds)),
+        kb(totals((b) => b.bytes, all)),
+        sizeRatio.toFixed(2),
+        ms(totals((b) => median(b.initMs), olds)),
+        ms(totals((b) => median(b.initMs), all)),
+        initRatio.toFixed(2),
+        ms(totals((b) => median(b.cpuMs), olds)),
+        ms(totals((b) => median(b.cpuMs), all)),
+      ]);
+    }
+    console.log(table(rows));
+    if (TOP > 0) {
+      for (const [name, byFn] of bundles) {
+        console.log(`\nlargest parts (${name}):`);
+        for (const b of byFn.values()) {
+          console.log(
+            `  ${b.fn}: ${b.parts
+              .slice(0, TOP)
+              .map(([part, bytes]) => `${part} ${kb(bytes)}`)
+              .join(', ')}`,
+          );
+        }
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-} finally {
-  rmSync(work, { recursive: true, force: true });
+}
+
+if (args.part !== 'bundles') {
+  const pilots = Number(args.pilots);
+  console.log(
+    `\nbench:scale — a generated programme of ${pilots} pilots rehearsed end to end (load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
+  const run = await rehearseAtScale(pilots);
+  const { report } = run;
+  const accepted = report.pilots.filter((p) => p.outcome === 'accepted').length;
+  console.log(
+    table([
+      ['pilots', String(pilots)],
+      [
+        'as the scenario expects',
+        `${report.expected ? 'yes' : 'NO'} (${accepted}/${report.pilots.length} accepted)`,
+      ],
+      [
+        'wall time',
+        `${run.processSeconds.toFixed(0)} s (${report.wallSeconds.toFixed(0)} s reported by the rehearsal)`,
+      ],
+      ['state transitions', String(report.transitions)],
+      ['transitions per second', (report.transitions / run.processSeconds).toFixed(1)],
+      ['Lambda invocations', String(report.usage.lambdaInvocationsTotal)],
+      ['DynamoDB requests', String(report.usage.dynamodbRequestsTotal)],
+      ['decisions (through links)', String(report.decisions)],
+      ['e-mails', String(report.emails)],
+      ['simulated days', String(report.simulatedDays)],
+      ['peak memory (sum of the group)', `${run.peakRssMb.toFixed(0)} MB`],
+      ...Object.entries(run.peakRssMbByProcess).map(([name, mb]) => [
+        // Node names its main thread's process MainThread; the Lambda sandboxes are worker threads inside it.
+        `  peak of ${name === 'java' ? 'java (DynamoDB Local)' : name === 'MainThread' || name === 'node' ? 'node (the CLI, runtime and Lambda workers)' : name}`,
+        `${mb.toFixed(0)} MB`,
+      ]),
+      ['load average at the end', run.load],
+    ]),
+  );
+  if (!report.expected) process.exitCode = 1;
 }

@@ -1,0 +1,133 @@
+// The end-to-end half of `npm run bench:scale`: a generated programme of `pilots` pilots (functions/plan/
+// generate.ts) rehearsed on a fresh local cloud by `pilotflow rehearse --json`, in its own process group, with
+// the resident memory of every process in the group (the CLI with its Lambda worker threads, DynamoDB Local's
+// JVM) sampled from /proc. Prints a status line every 30 s while it runs, and returns the figures.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { RehearsalReport } from '#local/rehearsal/report.ts';
+import { generatePlan } from '#plan/generate.ts';
+
+const BIN = fileURLToPath(new URL('../bin/pilotflow.js', import.meta.url));
+const ASSEMBLY_CACHE = fileURLToPath(
+  new URL('../node_modules/.cache/pilotflow/rehearsal-assemblies', import.meta.url),
+);
+const SAMPLE_EVERY_MS = 250;
+const STATUS_EVERY_MS = 30_000;
+
+export interface ScaleRehearsal {
+  pilots: number;
+  /** The command's own wall time, start-up included. */
+  processSeconds: number;
+  report: RehearsalReport;
+  /** Peak of the group's summed resident memory, and each kind of process's own peak. */
+  peakRssMb: number;
+  peakRssMbByProcess: Record<string, number>;
+  load: string;
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+/** Resident memory (MB) of every live process whose process group is `group`, by command name. */
+function groupRss(group: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp …: comm may hold spaces, so the fields are read after its last ')'.
+      const close = stat.lastIndexOf(')');
+      const fields = stat.slice(close + 2).split(' ');
+      if (Number(fields[2]) !== group) continue;
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
+      if (rss) byName.set(name, (byName.get(name) ?? 0) + Number(rss[1]) / 1024);
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return byName;
+}
+
+export async function rehearseAtScale(
+  pilots: number,
+  log: (line: string) => void = console.log,
+): Promise<ScaleRehearsal> {
+  const work = mkdtempSync(join(tmpdir(), 'pilotflow-bench-rehearse-'));
+  const planFile = join(work, 'plan.yaml');
+  writeFileSync(planFile, stringify(generatePlan({ pilots })));
+  const dataDir = join(work, 'data');
+  const mailFile = join(dataDir, 'ses', 'emails.jsonl');
+  const began = performance.now();
+  const child = spawn(
+    process.execPath,
+    [BIN, 'rehearse', planFile, '--json', '--data-dir', dataDir, '--assembly-dir', ASSEMBLY_CACHE],
+    // Its own process group, so that the sampler finds DynamoDB Local's JVM with the CLI.
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const group = child.pid as number;
+  let stdout = '';
+  let stderrTail = '';
+  let lastDay = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    stderrTail = (stderrTail + text).slice(-8_000);
+    const days = text.match(/^\d{4}-\d{2}-\d{2}(?= )/gm);
+    if (days) lastDay = days.at(-1) ?? lastDay;
+  });
+  let peak = 0;
+  const peakBy: Record<string, number> = {};
+  const sampler = setInterval(() => {
+    const byName = groupRss(group);
+    let total = 0;
+    for (const [name, mb] of byName) {
+      total += mb;
+      peakBy[name] = Math.max(peakBy[name] ?? 0, mb);
+    }
+    peak = Math.max(peak, total);
+  }, SAMPLE_EVERY_MS);
+  const status = setInterval(() => {
+    const mails = existsSync(mailFile) ? readFileSync(mailFile, 'utf8').split('\n').length - 1 : 0;
+    log(
+      `  ${((performance.now() - began) / 1000).toFixed(0)} s: simulated day ${lastDay || '(starting)'}, ` +
+        `${mails} e-mails, peak memory ${peak.toFixed(0)} MB, load ${load()}`,
+    );
+  }, STATUS_EVERY_MS);
+  try {
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    const processSeconds = (performance.now() - began) / 1000;
+    if (code !== 0) {
+      throw new Error(
+        `pilotflow rehearse exited ${code} after ${processSeconds.toFixed(0)} s (data kept in ${dataDir}):\n${stderrTail}`,
+      );
+    }
+    const report = JSON.parse(stdout) as RehearsalReport;
+    rmSync(work, { recursive: true, force: true });
+    return {
+      pilots,
+      processSeconds,
+      report,
+      peakRssMb: peak,
+      peakRssMbByProcess: peakBy,
+      load: load(),
+    };
+  } finally {
+    clearInterval(sampler);
+    clearInterval(status);
+    // Never leave the group behind, whatever happened to the bench itself.
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
