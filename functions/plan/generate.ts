@@ -228,8 +228,8 @@ function unit(id: string, name: string, nameEn: string, email: string): Plan['un
   };
 }
 
-/** A small seeded pseudo-random generator (mulberry32): numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
+/** A small seeded pseudo-random generator (mulberry32): numbers in [0, 1). Also draws the crash test's kills. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Mail } from '#local/cloud/mailbox.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
+import { mulberry32 } from '#plan/generate.ts';
 import { SOAK } from '#test/support/fuzz.ts';
 import { tempDataDir } from '#test/support/local-cloud.ts';
 import { mailOf, rehearseCli, SIX_PILOTS } from '#test/support/rehearsal.ts';
@@ -26,18 +27,6 @@ const SEED = Number(process.env.PILOTFLOW_CRASH_SEED ?? Math.floor(Math.random()
 const UNDISTURBED_DECISIONS = 132;
 const UNDISTURBED_EMAILS = 219;
 
-/** mulberry32: a small seeded generator, so a failing run's kill moments can be drawn again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * The moments to kill at: after the local SES holds `mails` e-mails (distinct counts, increasing, from the
  * first notice to well before the summary), plus up to a second. The mail count grows through the whole
@@ -47,7 +36,7 @@ function random(seed: number): () => number {
  * the process group dies as a machine would.
  */
 function killMoments(seed: number, kills: number): { mails: number; afterMs: number }[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const counts = new Set<number>();
   while (counts.size < kills) counts.add(1 + Math.floor(next() * (UNDISTURBED_EMAILS - 20)));
   return [...counts].sort((a, b) => a - b).map((mails) => ({ mails, afterMs: Math.floor(next() * 1_000) }));
