@@ -72,6 +72,16 @@ export async function rehearseAtScale(
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const group = child.pid as number;
+  // The rehearsal has its own process group, which Ctrl-C at the terminal does not reach: pass it on.
+  const stop = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } finally {
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   let stdout = '';
   let stderrTail = '';
   let lastDay = '';
@@ -121,6 +131,8 @@ export async function rehearseAtScale(
       load: load(),
     };
   } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     clearInterval(sampler);
     clearInterval(status);
     // Never leave the group behind, whatever happened to the bench itself.
