@@ -22,6 +22,8 @@ export interface ScaleRehearsal {
   pilots: number;
   /** The command's own wall time, start-up included. */
   processSeconds: number;
+  /** Of which synthesising and bundling the app (0 when the assembly cache had it). */
+  synthSeconds: number;
   report: RehearsalReport;
   /** Peak of the group's summed resident memory, and each kind of process's own peak. */
   peakRssMb: number;
@@ -55,11 +57,16 @@ function groupRss(group: number): Map<string, number> {
   return byName;
 }
 
+/**
+ * Rehearses a generated programme of `pilots` pilots; its plan and data directory go in a new folder under
+ * `under` (the system's temporary folder by default; `/dev/shm` keeps DynamoDB Local's and the runtime's
+ * disk flushes out of the figure).
+ */
 export async function rehearseAtScale(
   pilots: number,
-  log: (line: string) => void = console.log,
+  { under = tmpdir(), log = console.log }: { under?: string; log?: (line: string) => void } = {},
 ): Promise<ScaleRehearsal> {
-  const work = mkdtempSync(join(tmpdir(), 'pilotflow-bench-rehearse-'));
+  const work = mkdtempSync(join(under, 'pilotflow-bench-rehearse-'));
   const planFile = join(work, 'plan.yaml');
   writeFileSync(planFile, stringify(generatePlan({ pilots })));
   const dataDir = join(work, 'data');
@@ -84,6 +91,7 @@ export async function rehearseAtScale(
   process.once('SIGTERM', stop);
   let stdout = '';
   let stderrTail = '';
+  let synthSeconds = 0;
   let lastDay = '';
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
@@ -93,6 +101,8 @@ export async function rehearseAtScale(
     stderrTail = (stderrTail + text).slice(-8_000);
     const days = text.match(/^\d{4}-\d{2}-\d{2}(?= )/gm);
     if (days) lastDay = days.at(-1) ?? lastDay;
+    const synth = /synth: done in ([\d.]+)s/.exec(text);
+    if (synth) synthSeconds = Number(synth[1]);
   });
   let peak = 0;
   const peakBy: Record<string, number> = {};
@@ -125,6 +135,7 @@ export async function rehearseAtScale(
     return {
       pilots,
       processSeconds,
+      synthSeconds,
       report,
       peakRssMb: peak,
       peakRssMbByProcess: peakBy,
