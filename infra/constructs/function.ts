@@ -86,8 +86,7 @@ export class PilotFlowFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling:
-        deployConfig(this).mailTransport === 'smtp' ? { ...BUNDLING, externalModules: [] } : BUNDLING,
+      bundling: deployConfig(this).mailTransport === 'smtp' ? { ...BUNDLING, externalModules: [] } : BUNDLING,
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
