@@ -23,6 +23,7 @@ export function bundleOptions(root: string, fn: string, outfile: string): BuildO
     target: BUNDLING.target,
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourceMap,
+    sourcesContent: BUNDLING.sourcesContent,
     external: BUNDLING.externalModules,
     mainFields: BUNDLING.mainFields,
     banner: { js: BUNDLING.banner },
