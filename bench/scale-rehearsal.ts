@@ -3,11 +3,12 @@
 // the resident memory of every process in the group (the CLI with its Lambda worker threads, DynamoDB Local's
 // JVM) sampled from /proc. Prints a status line every 30 s while it runs, and returns the figures.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { mailCount } from '#local/cloud/ses.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { generatePlan } from '#plan/generate.ts';
 
@@ -70,7 +71,6 @@ export async function rehearseAtScale(
   const planFile = join(work, 'plan.yaml');
   writeFileSync(planFile, stringify(generatePlan({ pilots })));
   const dataDir = join(work, 'data');
-  const mailFile = join(dataDir, 'ses', 'emails.jsonl');
   const began = performance.now();
   const child = spawn(
     process.execPath,
@@ -116,7 +116,7 @@ export async function rehearseAtScale(
     peak = Math.max(peak, total);
   }, SAMPLE_EVERY_MS);
   const status = setInterval(() => {
-    const mails = existsSync(mailFile) ? readFileSync(mailFile, 'utf8').split('\n').length - 1 : 0;
+    const mails = mailCount(dataDir);
     log(
       `  ${((performance.now() - began) / 1000).toFixed(0)} s: simulated day ${lastDay || '(starting)'}, ` +
         `${mails} e-mails, peak memory ${peak.toFixed(0)} MB, load ${load()}`,

@@ -7,7 +7,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readJsonFile } from './files.ts';
 
 interface StoreModule {
@@ -37,6 +37,17 @@ function readMail(file: string): unknown[] {
   return emails;
 }
 
+/** The file a data directory's local SES keeps its mail in: one JSON message per line, appended as sent. */
+export function mailFileOf(dataDir: string): string {
+  return join(dataDir, 'ses', 'emails.jsonl');
+}
+
+/** How many e-mails a data directory's local SES holds, read from its file (the cloud may be running). */
+export function mailCount(dataDir: string): number {
+  const file = mailFileOf(dataDir);
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0;
+}
+
 /** Starts aws-ses-v2-local on `port`, with the mail kept in `dataDir/ses`. */
 export async function startSes(options: { port: number; host?: string; dataDir: string }): Promise<LocalSes> {
   const host = options.host ?? '127.0.0.1';
@@ -50,8 +61,8 @@ export async function startSes(options: { port: number; host?: string; dataDir: 
   } & StoreModule;
   // The CommonJS exports object itself: the package's handlers call `store_1.saveEmail(…)` through it.
   const storeModule: StoreModule = store.default ?? store;
-  const dir = join(options.dataDir, 'ses');
-  const file = join(dir, 'emails.jsonl');
+  const file = mailFileOf(options.dataDir);
+  const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   // Data directories from before the append-only file kept the mail as one JSON array.
   const legacy = join(dir, 'emails.json');

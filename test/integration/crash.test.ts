@@ -6,15 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Mail } from '#local/cloud/mailbox.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { mulberry32 } from '#plan/generate.ts';
+import { createStore } from '#store/store.ts';
 import { SOAK } from '#test/support/fuzz.ts';
 import { tempDataDir } from '#test/support/local-cloud.ts';
 import { mailOf, rehearseCli, SIX_PILOTS } from '#test/support/rehearsal.ts';
+import { allItems } from '#test/support/store.ts';
 
 /** Kills per test: 3 in `npm test` (each restart of the local cloud costs 15–40 s here), 10 under soak. */
 const KILLS = SOAK ? 10 : 3;
@@ -50,17 +51,14 @@ async function tableOf(dataDir: string): Promise<Item[]> {
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, ...LOCAL_AWS });
   try {
     const { TableNames = [] } = await client.send(new ListTablesCommand({}));
-    if (TableNames.length !== 1)
+    if (TableNames.length !== 1 || !TableNames[0])
       throw new Error(`expected the app's one table, found ${TableNames.join(', ')}`);
-    const items: Item[] = [];
-    const doc = DynamoDBDocumentClient.from(client);
-    for await (const page of paginateScan(
-      { client: doc },
-      { TableName: TableNames[0], ConsistentRead: true },
-    )) {
-      items.push(...(page.Items ?? []));
+    const store = createStore(TableNames[0], { endpoint: dynamo.endpoint, ...LOCAL_AWS });
+    try {
+      return await allItems(store);
+    } finally {
+      store.db.destroy();
     }
-    return items;
   } finally {
     client.destroy();
     await dynamo.stop();

@@ -2,11 +2,9 @@
 // that group as a machine that dies would, the mail a data directory's SES holds, and what must not depend on
 // how a rehearsal ran.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Mail, Mailbox } from '#local/cloud/mailbox.ts';
-import { startSes } from '#local/cloud/ses.ts';
+import { mailCount, startSes } from '#local/cloud/ses.ts';
 import { freePort } from '#local/ports.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 
@@ -60,14 +58,6 @@ export interface KillAt {
    */
   mails?: number;
   afterMs?: number;
-}
-
-/** How many e-mails the local SES of a data directory holds (one line each in its file, ses.ts). */
-export function mailCount(dataDir: string): number {
-  const file = join(dataDir, 'ses', 'emails.jsonl');
-  if (!existsSync(file)) return 0;
-  const text = readFileSync(file, 'utf8');
-  return text.split('\n').length - 1;
 }
 
 /**
