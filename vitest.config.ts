@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/setup/tmpdir.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'] } },
       {
@@ -14,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.{ts,tsx}'],
-          globalSetup: ['test/setup/dynamodb.ts'],
+          globalSetup: ['test/setup/tmpdir.ts', 'test/setup/dynamodb.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -25,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/setup/dynamodb.ts'],
+          globalSetup: ['test/setup/tmpdir.ts', 'test/setup/dynamodb.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
