@@ -60,6 +60,8 @@ export interface RehearseOptions {
 }
 
 const DAY = 86_400_000;
+/** How many pilots' officials act at once (each pilot's own links are still taken one at a time). */
+const PILOTS_AT_ONCE = 4;
 const APPROVAL_LINK = /\/a\/[A-Za-z0-9_-]{24}\?sig=/;
 const CHASE = /^(【催办】|【逾期催办】|【逾期提醒】|【逾期上报】|\[Reminder\]|\[Overdue)/;
 
@@ -106,6 +108,20 @@ function valuesFor(form: PageForm, act: Extract<Act, { decision: string }>): Rec
     values[field.name] = typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
   }
   return values;
+}
+
+/** `work` applied to every item, at most `limit` at a time; the results in the items' order. */
+async function mapAtMost<T, R>(limit: number, items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** The API port an interrupted rehearsal on this data directory used. */
@@ -316,69 +332,98 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     return url.toString();
   };
 
-  /** Opens each unsettled link once, oldest e-mail first, and acts on it; true if anything was decided. */
+  /** Acts on the link `url` of `mail` whose page reads `page`; true if it decided the task. */
+  const actOn = async (mail: Mail, url: string, page: TaskPage): Promise<boolean> => {
+    const key = new URL(url).pathname;
+    if (!page.form) {
+      settled.add(key);
+      return false;
+    }
+    const view = await viewOf(page, mail);
+    const act = scenario.act(view);
+    if ('wait' in act) {
+      if (waiting.get(key) !== act.wait) {
+        waiting.set(key, act.wait);
+        say(view.pilotId, view.stage ?? '', `${page.title}: left unanswered ${act.wait}`);
+      }
+      return false;
+    }
+    waiting.delete(key);
+    const button = page.form.buttons.find((b) => b.value === act.decision);
+    if (!button) {
+      throw new RehearsalError(
+        `"${mail.subject}": the page offers ${page.form.buttons.map((b) => b.value).join(', ')}, not ${act.decision}`,
+      );
+    }
+    const answer = await browser.submit(page, page.form, valuesFor(page.form, act), button);
+    if (answer.status === 409) {
+      // Someone else with a link to the same task was first (或签), or it closed meanwhile.
+      settled.add(key);
+      return false;
+    }
+    if (answer.status !== 200) {
+      throw new RehearsalError(
+        `"${mail.subject}": submitting "${act.decision}" was answered ${answer.status}: ${answer.errors || answer.notice || answer.title}`,
+      );
+    }
+    settled.add(key);
+    const notable =
+      act.decision !== 'approve' ||
+      act.values?.problemsFound === 'yes' ||
+      (view.kind === 'acceptance' &&
+        typeof act.values?.score === 'number' &&
+        act.values.score < plan.indicators.passScore);
+    if (notable || options.verbose) {
+      const problems = act.values?.problemsFound === 'yes' ? `, problems: ${act.values.problems ?? ''}` : '';
+      const what = `${page.title}${view.round > 1 ? ` (round ${view.round})` : ''}: ${button.label}${problems}`;
+      say(
+        view.pilotId,
+        view.stage ?? '',
+        `${what}${act.comment ? ` — ${act.comment}` : ''} (${view.assignee})`,
+      );
+    }
+    return true;
+  };
+
+  /**
+   * Opens each unsettled link once and acts on it; true if anything was decided. Each pilot's links are taken
+   * one after another, oldest e-mail first, as its officials would (which of two 或签 members is first, and
+   * what a later page shows, depends on it); different pilots' officials act side by side, PILOTS_AT_ONCE at a
+   * time. The pages are first opened side by side to learn whose they are (GET changes nothing); a page is
+   * opened again before acting when its pilot has had a decision since.
+   */
   const actOnMail = async (): Promise<boolean> => {
-    let decided = false;
-    const opened = new Set<string>();
+    const links: Array<{ mail: Mail; url: string }> = [];
+    const listed = new Set<string>();
     for (const mail of mails) {
       for (const link of mail.links.filter((l) => APPROVAL_LINK.test(l))) {
         const url = atCurrentApi(link);
         const key = new URL(url).pathname;
-        if (settled.has(key) || opened.has(key)) continue;
-        opened.add(key);
-        const page = await browser.open(url);
-        if (!page.form) {
-          settled.add(key);
-          continue;
-        }
-        const view = await viewOf(page, mail);
-        const act = scenario.act(view);
-        if ('wait' in act) {
-          if (waiting.get(key) !== act.wait) {
-            waiting.set(key, act.wait);
-            say(view.pilotId, view.stage ?? '', `${page.title}: left unanswered ${act.wait}`);
-          }
-          continue;
-        }
-        waiting.delete(key);
-        const button = page.form.buttons.find((b) => b.value === act.decision);
-        if (!button) {
-          throw new RehearsalError(
-            `"${mail.subject}": the page offers ${page.form.buttons.map((b) => b.value).join(', ')}, not ${act.decision}`,
-          );
-        }
-        const answer = await browser.submit(page, page.form, valuesFor(page.form, act), button);
-        if (answer.status === 409) {
-          // Someone else with a link to the same task was first (或签), or it closed meanwhile.
-          settled.add(key);
-          continue;
-        }
-        if (answer.status !== 200) {
-          throw new RehearsalError(
-            `"${mail.subject}": submitting "${act.decision}" was answered ${answer.status}: ${answer.errors || answer.notice || answer.title}`,
-          );
-        }
-        settled.add(key);
-        decided = true;
-        const notable =
-          act.decision !== 'approve' ||
-          act.values?.problemsFound === 'yes' ||
-          (view.kind === 'acceptance' &&
-            typeof act.values?.score === 'number' &&
-            act.values.score < plan.indicators.passScore);
-        if (notable || options.verbose) {
-          const problems =
-            act.values?.problemsFound === 'yes' ? `, problems: ${act.values.problems ?? ''}` : '';
-          const what = `${page.title}${view.round > 1 ? ` (round ${view.round})` : ''}: ${button.label}${problems}`;
-          say(
-            view.pilotId,
-            view.stage ?? '',
-            `${what}${act.comment ? ` — ${act.comment}` : ''} (${view.assignee})`,
-          );
-        }
+        if (settled.has(key) || listed.has(key)) continue;
+        listed.add(key);
+        links.push({ mail, url });
       }
     }
-    return decided;
+    const pages = await mapAtMost(PILOTS_AT_ONCE, links, ({ url }) => browser.open(url));
+    const byPilot = new Map<string, Array<{ mail: Mail; url: string; page: TaskPage }>>();
+    links.forEach(({ mail, url }, i) => {
+      const page = pages[i] as TaskPage;
+      if (!page.form) {
+        settled.add(new URL(url).pathname);
+        return;
+      }
+      const pilot = fact(page, '试点', 'Pilot') ?? '-';
+      byPilot.set(pilot, [...(byPilot.get(pilot) ?? []), { mail, url, page }]);
+    });
+    const decided = await mapAtMost(PILOTS_AT_ONCE, [...byPilot.values()], async (queue) => {
+      let decidedHere = false;
+      for (const { mail, url, page } of queue) {
+        const current = decidedHere ? await browser.open(url) : page;
+        if (await actOn(mail, url, current)) decidedHere = true;
+      }
+      return decidedHere;
+    });
+    return decided.some(Boolean);
   };
 
   for (;;) {
