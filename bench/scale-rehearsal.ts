@@ -8,6 +8,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { storedClockTime } from '#local/cloud/clock-state.ts';
 import { mailCount } from '#local/cloud/ses.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { generatePlan } from '#plan/generate.ts';
@@ -92,15 +93,12 @@ export async function rehearseAtScale(
   let stdout = '';
   let stderrTail = '';
   let synthSeconds = 0;
-  let lastDay = '';
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
   child.stderr.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     stderrTail = (stderrTail + text).slice(-8_000);
-    const days = text.match(/^\d{4}-\d{2}-\d{2}(?= )/gm);
-    if (days) lastDay = days.at(-1) ?? lastDay;
     const synth = /synth: done in ([\d.]+)s/.exec(text);
     if (synth) synthSeconds = Number(synth[1]);
   });
@@ -117,8 +115,10 @@ export async function rehearseAtScale(
   }, SAMPLE_EVERY_MS);
   const status = setInterval(() => {
     const mails = mailCount(dataDir);
+    // The local cloud's clock as it last stored it (every change, and every 5 s).
+    const simulated = storedClockTime(dataDir);
     log(
-      `  ${((performance.now() - began) / 1000).toFixed(0)} s: simulated day ${lastDay || '(starting)'}, ` +
+      `  ${((performance.now() - began) / 1000).toFixed(0)} s: simulated ${simulated === undefined ? '(starting)' : new Date(simulated).toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
         `${mails} e-mails, peak memory ${peak.toFixed(0)} MB, load ${load()}`,
     );
   }, STATUS_EVERY_MS);

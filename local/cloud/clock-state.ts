@@ -1,6 +1,7 @@
 // The local cloud's clock across restarts and over HTTP: where it starts (`--clock <ISO|plan-start|now>`, or
 // the stored virtual time of the data directory), ISO 8601 durations for advancing it, and its state as JSON.
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ControlledClock } from '../clock.ts';
 import { readJsonFile, writeJsonFile } from './files.ts';
@@ -50,6 +51,16 @@ interface StoredClock {
   now: string;
   epochMs: number;
   speed: number;
+}
+
+/** The file where a data directory keeps its clock's virtual time. */
+export function clockFileOf(dataDir: string): string {
+  return join(dataDir, 'clock.json');
+}
+
+/** The virtual time a data directory's clock last stored (the cloud may be running), if any. */
+export function storedClockTime(dataDir: string): number | undefined {
+  return readJsonFile<StoredClock | undefined>(clockFileOf(dataDir), undefined)?.epochMs;
 }
 
 /** Where the clock starts: the given option, else the stored time, else the plan's start (or now). */

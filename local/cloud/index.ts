@@ -12,7 +12,14 @@ import { assertJava, type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '.
 import { freePort, freePorts } from '../ports.ts';
 import { StepFunctionsRuntime } from '../stepfunctions/runtime.ts';
 import { type CloudStack, PROJECT_ROOT, readAssembly, synthesize } from './assembly.ts';
-import { ClockOptionError, clockStart, clockState, parseDuration, saveClock } from './clock-state.ts';
+import {
+  ClockOptionError,
+  clockFileOf,
+  clockStart,
+  clockState,
+  parseDuration,
+  saveClock,
+} from './clock-state.ts';
 import { startDynamoDbMeter } from './dynamodb-meter.ts';
 import { readJsonFile, writeJsonFile } from './files.ts';
 import { type HttpApiDefinition, HttpApiServer, httpApisOf } from './http-api.ts';
@@ -166,7 +173,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
 
   try {
     // The clock first: everything started later reads it.
-    const clockFile = join(dataDir, 'clock.json');
+    const clockFile = clockFileOf(dataDir);
     const start = clockStart({
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
       stateFile: clockFile,

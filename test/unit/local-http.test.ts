@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseDuration } from '#local/cloud/clock-state.ts';
+import { ControlledClock } from '#local/clock.ts';
+import { clockFileOf, parseDuration, saveClock, storedClockTime } from '#local/cloud/clock-state.ts';
 import { type HttpRoute, isTextContent, requestTime, selectRoute } from '#local/cloud/http-api.ts';
 import { eventClaims, LocalIssuer, TokenRejectedError } from '#local/cloud/jwt.ts';
 
@@ -115,5 +116,15 @@ describe('clock durations', () => {
     expect(() => parseDuration('P')).toThrow();
     expect(() => parseDuration('PT')).toThrow();
     expect(() => parseDuration('3 days')).toThrow();
+  });
+});
+
+describe('the stored clock', () => {
+  test('reads back the virtual time a clock saved in a data directory, and nothing before it saved one', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pilotflow-clock-'));
+    expect(storedClockTime(dataDir)).toBeUndefined();
+    const at = Date.parse('2023-08-14T16:00:00Z');
+    saveClock(new ControlledClock({ start: at, speed: 0 }), clockFileOf(dataDir));
+    expect(storedClockTime(dataDir)).toBe(at);
   });
 });
