@@ -413,7 +413,9 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
         return;
       }
       const pilot = fact(page, '试点', 'Pilot') ?? '-';
-      byPilot.set(pilot, [...(byPilot.get(pilot) ?? []), { mail, url, page }]);
+      const queue = byPilot.get(pilot) ?? [];
+      queue.push({ mail, url, page });
+      byPilot.set(pilot, queue);
     });
     const decided = await mapAtMost(PILOTS_AT_ONCE, [...byPilot.values()], async (queue) => {
       let decidedHere = false;

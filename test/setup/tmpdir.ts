@@ -1,6 +1,6 @@
 // Vitest global setup: every temporary file or folder the tests make (synth outdirs, data directories, keys,
 // the processes they start) goes under one folder for the run, removed when the run ends, instead of
-// accumulating in the system's temporary directory (a full `npm test` used to leave about a hundred there).
+// accumulating in the system's temporary directory (960 had piled up on the development machine).
 // Workers and the processes they spawn inherit TMPDIR, which os.tmpdir() reads on every call.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
