@@ -15,6 +15,8 @@ export default function setup() {
   process.env[RUN_TMP] = dir;
   process.env.TMPDIR = dir;
   return () => {
-    rmSync(dir, { recursive: true, force: true });
+    // PILOTFLOW_KEEP_TEST_TMP=1 keeps them, to look into a failed test's data directory.
+    if (process.env.PILOTFLOW_KEEP_TEST_TMP === '1') console.log(`test files kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   };
 }
