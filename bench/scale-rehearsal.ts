@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { storedClockTime } from '#local/cloud/clock-state.ts';
-import { mailCount } from '#local/cloud/ses.ts';
+import { mailCounter } from '#local/cloud/ses.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { generatePlan } from '#plan/generate.ts';
 
@@ -113,8 +113,9 @@ export async function rehearseAtScale(
     }
     peak = Math.max(peak, total);
   }, SAMPLE_EVERY_MS);
+  const mailsSent = mailCounter(dataDir);
   const status = setInterval(() => {
-    const mails = mailCount(dataDir);
+    const mails = mailsSent();
     // The local cloud's clock as it last stored it (every change, and every 5 s).
     const simulated = storedClockTime(dataDir);
     log(

@@ -4,7 +4,18 @@
 // survives a restart, even one after a SIGKILL, like everything else (a sender never re-sends an accepted
 // message, so mail written later could be lost for good). The store is one per process, so one local cloud
 // per process uses SES at a time.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -42,10 +53,29 @@ export function mailFileOf(dataDir: string): string {
   return join(dataDir, 'ses', 'emails.jsonl');
 }
 
-/** How many e-mails a data directory's local SES holds, read from its file (the cloud may be running). */
-export function mailCount(dataDir: string): number {
+/**
+ * Counts the e-mails a data directory's local SES holds (the cloud may be running), for callers that ask again
+ * and again: each call reads only what was appended since the last (one line per e-mail).
+ */
+export function mailCounter(dataDir: string): () => number {
   const file = mailFileOf(dataDir);
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0;
+  let offset = 0;
+  let count = 0;
+  return () => {
+    const size = existsSync(file) ? statSync(file).size : 0;
+    if (size < offset) [offset, count] = [0, 0];
+    if (size === offset) return count;
+    const fd = openSync(file, 'r');
+    try {
+      const bytes = Buffer.alloc(size - offset);
+      readSync(fd, bytes, 0, bytes.length, offset);
+      for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) count++;
+    } finally {
+      closeSync(fd);
+    }
+    offset = size;
+    return count;
+  };
 }
 
 /** Starts aws-ses-v2-local on `port`, with the mail kept in `dataDir/ses`. */

@@ -60,8 +60,12 @@ export interface RehearseOptions {
 }
 
 const DAY = 86_400_000;
-/** How many pilots' officials act at once (each pilot's own links are still taken one at a time). */
-const PILOTS_AT_ONCE = 4;
+/**
+ * How many pilots' officials act at once (each pilot's own links are still taken one at a time). 4 made a
+ * 1,000-pilot rehearsal 0.82 of the time, but the crash test with PILOTFLOW_CRASH_SEED=1443856269 then missed
+ * one of the 219 e-mails (218 distinct), and passes with 1: set back to 1 until that is understood.
+ */
+const PILOTS_AT_ONCE = 1;
 const APPROVAL_LINK = /\/a\/[A-Za-z0-9_-]{24}\?sig=/;
 const CHASE = /^(【催办】|【逾期催办】|【逾期提醒】|【逾期上报】|\[Reminder\]|\[Overdue)/;
 

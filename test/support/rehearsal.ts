@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Mail, Mailbox } from '#local/cloud/mailbox.ts';
-import { mailCount, startSes } from '#local/cloud/ses.ts';
+import { mailCounter, startSes } from '#local/cloud/ses.ts';
 import { freePort } from '#local/ports.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 
@@ -83,11 +83,12 @@ export function rehearseCli(dataDir: string, kill: KillAt = {}): Promise<CliRun>
       process.kill(-(child.pid as number), 'SIGKILL');
     };
     const { mails } = kill;
+    const mailsSent = mailCounter(dataDir);
     const watch =
       mails === undefined
         ? undefined
         : setInterval(() => {
-            if (timer || mailCount(dataDir) < mails) return;
+            if (timer || mailsSent() < mails) return;
             clearInterval(watch);
             timer = setTimeout(killGroup, kill.afterMs ?? 0);
           }, 25);

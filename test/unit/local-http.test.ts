@@ -1,7 +1,7 @@
 // The pure parts of the local HTTP API and clock control: route selection as API Gateway chooses, which
 // bodies stay text, request times, JWT checks and claims, and clock durations.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -9,6 +9,7 @@ import { ControlledClock } from '#local/clock.ts';
 import { clockFileOf, parseDuration, saveClock, storedClockTime } from '#local/cloud/clock-state.ts';
 import { type HttpRoute, isTextContent, requestTime, selectRoute } from '#local/cloud/http-api.ts';
 import { eventClaims, LocalIssuer, TokenRejectedError } from '#local/cloud/jwt.ts';
+import { mailCounter, mailFileOf } from '#local/cloud/ses.ts';
 
 function route(routeKey: string): HttpRoute {
   const [method, path] = routeKey.split(' ');
@@ -126,5 +127,21 @@ describe('the stored clock', () => {
     const at = Date.parse('2023-08-14T16:00:00Z');
     saveClock(new ControlledClock({ start: at, speed: 0 }), clockFileOf(dataDir));
     expect(storedClockTime(dataDir)).toBe(at);
+  });
+});
+
+describe('the mail counter', () => {
+  test('counts complete lines of the mail file, reading only what was appended since it last asked', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pilotflow-mail-'));
+    const count = mailCounter(dataDir);
+    expect(count()).toBe(0);
+    mkdirSync(join(dataDir, 'ses'));
+    writeFileSync(mailFileOf(dataDir), '{"a":1}\n{"b":2}\n');
+    expect(count()).toBe(2);
+    appendFileSync(mailFileOf(dataDir), '{"c":3}\n{"d":');
+    expect(count()).toBe(3);
+    appendFileSync(mailFileOf(dataDir), '4}\n');
+    expect(count()).toBe(4);
+    expect(mailCounter(dataDir)()).toBe(4);
   });
 });
