@@ -121,7 +121,12 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
       assignees: task.assignees,
     },
   });
+  // Every assignee's e-mail is tried before a failure is reported: one that cannot go now (another run holds
+  // its lease, SES throttles) must not hold back the others' notices until Step Functions' retry. A crash test
+  // found a co-assignee never mailed: a run killed right after the first assignee's send left that e-mail's
+  // lease to run out, every retry stopped at it, and meanwhile the first assignee decided (docs/reliability.md).
   let emailsSent = 0;
+  const failures: unknown[] = [];
   for (const link of links) {
     const email = renderTaskEmail({
       plan,
@@ -137,11 +142,17 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
       linkExpiresAt: expiresAt,
       ...(task.context ? { context: task.context as TaskContext } : {}),
     });
-    const sent = await sendOnce(deps, 'task-email', `${task.taskId}#${link.assignee.email.toLowerCase()}`, {
-      to: [link.assignee.email],
-      ...email,
-      tags: { kind: 'task', taskKind: input.kind, ...sourceTags(task) },
-    });
+    let sent: boolean;
+    try {
+      sent = await sendOnce(deps, 'task-email', `${task.taskId}#${link.assignee.email.toLowerCase()}`, {
+        to: [link.assignee.email],
+        ...email,
+        tags: { kind: 'task', taskKind: input.kind, ...sourceTags(task) },
+      });
+    } catch (error) {
+      failures.push(error);
+      continue;
+    }
     if (!sent) continue;
     emailsSent++;
     await auditOnce(deps, `${task.taskId}#${link.assignee.email.toLowerCase()}`, {
@@ -156,5 +167,6 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
       details: { to: link.assignee.email, subject: email.subject },
     });
   }
+  if (failures.length > 0) throw failures[0];
   return { taskId: task.taskId, created, dueAt: task.dueAt, emailsSent };
 }

@@ -2,7 +2,7 @@
 // Local and the local SES: what each stores and sends, that a retry changes nothing, and that malformed input
 // is refused with a clear error before anything is written.
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLinkSignature } from '#domain/links.ts';
 import { formFor } from '#domain/task-forms.ts';
@@ -170,6 +170,35 @@ describe('open-task', () => {
       taskToken: 'token-after-decision',
       callbackPending: true,
     });
+  });
+
+  it("e-mails the other assignees while one's e-mail is held by a dead run's lease, then asks to be retried", async () => {
+    // The first attempt e-mailed the first assignee and was killed before it marked that send done and before
+    // the second's e-mail: the first e-mail's lease is left to run out, the second was never taken.
+    const event = openTaskEvent({ kind: 'supervisionCheck', step: 'Carry out the supervision check' });
+    await env.invoke('open-task', event);
+    const [first, second] = await listLinksOfTask(env.store, event.taskId);
+    const onceOf = (email: string) => keys.once('task-email', `${event.taskId}#${email.toLowerCase()}`);
+    await env.store.db.send(
+      new PutCommand({
+        TableName: env.store.table,
+        Item: {
+          ...onceOf(first!.assignee.email),
+          lease: 'a-killed-run',
+          leaseUntil: '2999-01-01T00:00:00.000Z',
+        },
+      }),
+    );
+    await env.store.db.send(
+      new DeleteCommand({ TableName: env.store.table, Key: onceOf(second!.assignee.email) }),
+    );
+    const before = (await env.mail()).length;
+    await expect(
+      env.invoke('open-task', { ...event, taskToken: 'token-while-a-lease-is-held' }),
+    ).rejects.toMatchObject({ name: 'TransientError' });
+    const sent = (await env.mail()).slice(before);
+    expect(sent.map((m) => m.to)).toEqual([[second!.assignee.email]]);
+    expect(sent[0]!.text).toContain(`/a/${second!.linkId}?sig=`);
   });
 
   it('uses the deadline the inspector set for a rectification', async () => {
