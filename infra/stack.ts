@@ -6,7 +6,6 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PilotFlowWorkflows } from '#workflows/index.ts';
-import { stateMachineArnIn } from '#workflows/machine.ts';
 import { type DeployConfig, deployConfig } from './config.ts';
 import { AdminAuth } from './constructs/admin-auth.ts';
 import { ApprovalApi } from './constructs/approval-api.ts';
@@ -63,14 +62,11 @@ export class PilotFlowStack extends Stack {
     // Links in e-mails (approval links, the escalation's task pages, the dashboard's resent links) start with
     // the HTTP API's URL, unless a custom domain is given (`-c apiBaseUrl=…`).
     const apiBaseUrl = config.apiBaseUrl ?? this.approval.url;
-    // The Programme machine's name is fixed so that functions it calls can be granted on it without a cycle.
-    const programmeArn = stateMachineArnIn(this, 'Programme');
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,
       apiBaseUrl,
-      programmeStateMachineArn: programmeArn,
     });
     this.workflows = new PilotFlowWorkflows(this, 'Workflows', {
       functions: this.handlers.lambdas,

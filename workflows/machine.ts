@@ -1,6 +1,6 @@
 // One construct for every PilotFlow state machine: JSONata, X-Ray tracing, and logs of errors without
 // execution data (task tokens and officials' names stay out of the logs).
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CfnFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -22,22 +22,9 @@ export function stateMachineNameIn(scope: Construct, name: string): string {
   return `${Stack.of(scope).stackName}-${name}`;
 }
 
-/**
- * The ARN of the stack's state machine `name`, built from its name: functions that the machine invokes can be
- * granted on it without a reference cycle (machine → function → role policy → machine).
- */
-export function stateMachineArnIn(scope: Construct, name: string): string {
-  return Stack.of(scope).formatArn({
-    service: 'states',
-    resource: 'stateMachine',
-    resourceName: stateMachineNameIn(scope, name),
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-}
-
 export class WorkflowStateMachine extends Construct {
   readonly machine: sfn.StateMachine;
-  /** The state machine's name, known before deployment (to grant on its ARN without a reference cycle). */
+  /** The state machine's name, `<stack>-<name>`, known before deployment. */
   readonly stateMachineName: string;
 
   constructor(scope: Construct, id: string, props: WorkflowStateMachineProps) {

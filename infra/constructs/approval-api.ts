@@ -7,7 +7,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -84,22 +84,9 @@ export class ApprovalApi extends Construct {
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
 
-    for (const fn of [this.approval, this.callbackRetry]) {
-      fn.fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-          resources: ['*'],
-        }),
-      );
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'states:SendTaskSuccess/SendTaskFailure support no resource-level permissions (the task token names the ' +
-          'task), so they cannot be scoped to a state machine ' +
-          '(https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html); the ' +
-          'same holds for xray:PutTraceSegments/PutTelemetryRecords of active tracing.',
-      });
-    }
+    // Both report decisions to Step Functions (the approval at once, the retry when that failed).
+    this.approval.grantTaskSuccess();
+    this.callbackRetry.grantTaskSuccess();
 
     this.api = new HttpApi(this, 'Api', {
       description: 'PilotFlow approval links',

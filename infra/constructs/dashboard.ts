@@ -6,7 +6,6 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { type HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -87,12 +86,7 @@ export class Dashboard extends Construct {
       );
     }
     // A stopped pilot may be the last one the Programme execution waits for (functions/domain/progress.ts).
-    this.fn.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:SendTaskSuccess'],
-        resources: [machines.programme.stateMachineArn],
-      }),
-    );
+    this.fn.grantTaskSuccess();
     const stack = Stack.of(this);
     for (const machine of Object.values(machines)) {
       const ref = stack.getLogicalId(machine.node.defaultChild as CfnStateMachine);

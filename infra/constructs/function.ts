@@ -115,6 +115,26 @@ export class PilotFlowFunction extends Construct {
   }
 
   /**
+   * Lets the function report a task's success to Step Functions: SendTaskSuccess, the one callback PilotFlow
+   * makes (functions/lib/task-callback.ts, functions/lib/deps.ts); never SendTaskFailure or SendTaskHeartbeat.
+   * On `*`, because the Service Authorization Reference lists no resource type for states:SendTaskSuccess
+   * (nor for SendTaskFailure and SendTaskHeartbeat), and for such an action "you must specify all resources
+   * ("*")" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
+   * CDK's grantTaskResponse names the state machine instead, which the reference does not document. The task
+   * token is what names the task: a function can complete only the tasks whose tokens it reads from the table.
+   */
+  grantTaskSuccess(): this {
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'states:SendTaskSuccess supports no resource-level permission: the Service Authorization Reference lists no ' +
+        'resource type for it (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).',
+    });
+    return this;
+  }
+
+  /**
    * Grants the least the function needs on the table, and tells it the table's name: the item operations
    * functions/store uses (TransactWrite needs the per-item actions), never Scan, batch writes or streams.
    */

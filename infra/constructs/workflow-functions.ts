@@ -1,9 +1,8 @@
 // The workflows' Lambda functions (functions/handlers/*), each with only the grants it needs: the table, the
-// sender's SES identity, the link-signing secret (open-task), SendTaskSuccess on the Programme machine
-// (record-progress, await-pilots).
+// sender's SES identity, the link-signing secret (open-task), SendTaskSuccess to resume the Programme
+// execution (record-progress, await-pilots).
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { WorkflowFunctions } from '#workflows/flow.ts';
@@ -16,8 +15,6 @@ export interface WorkflowFunctionsProps {
   linkSigningSecret: ISecret;
   /** The public base URL of the HTTP API, for links in e-mails. */
   apiBaseUrl: string;
-  /** The Programme machine's ARN, built from its name (the machine refers to these functions). */
-  programmeStateMachineArn: string;
 }
 
 export class WorkflowHandlers extends Construct {
@@ -51,22 +48,17 @@ export class WorkflowHandlers extends Construct {
     openTask.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.linkSigningSecret.secretArn);
     openTask.fn.addEnvironment('API_BASE_URL', props.apiBaseUrl);
 
-    const resumeProgramme = new PolicyStatement({
-      actions: ['states:SendTaskSuccess'],
-      resources: [props.programmeStateMachineArn],
-    });
+    // Both resume the Programme execution parked on await-pilots' task token.
     const recordProgress = make(
       'RecordProgress',
       'record-progress',
       'Records stage progress and pilot outcomes',
-    );
-    recordProgress.fn.addToRolePolicy(resumeProgramme);
+    ).grantTaskSuccess();
     const awaitPilots = make(
       'AwaitPilots',
       'await-pilots',
       'Parks the Programme execution until every pilot finished',
-    );
-    awaitPilots.fn.addToRolePolicy(resumeProgramme);
+    ).grantTaskSuccess();
 
     this.functions = {
       openTask,

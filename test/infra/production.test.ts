@@ -32,10 +32,12 @@ const STAR_RESOURCE_ACTIONS = new Set([
   'logs:PutResourcePolicy',
   'logs:DescribeResourcePolicies',
   'logs:DescribeLogGroups',
-  // The approval decision: the task token names the task, not a resource.
+  // Reporting a task's success: the task token names the task (list_awsstepfunctions.html).
   'states:SendTaskSuccess',
-  'states:SendTaskFailure',
 ]);
+
+/** The functions that call SendTaskSuccess (functions/lib/task-callback.ts, functions/lib/deps.ts). */
+const REPORTS_TASK_SUCCESS = ['approval', 'callback-retry', 'record-progress', 'await-pilots', 'dashboard'];
 
 let template: Template;
 let resources: Array<[string, Resource]>;
@@ -105,6 +107,30 @@ describe('IAM', () => {
     );
 
     expect(onStar).toEqual([]);
+  });
+
+  it('grants states:SendTaskSuccess on `*` as the Service Authorization Reference requires, to exactly the functions that call it, and no other task callback', () => {
+    // The reference lists no resource type for SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat: a
+    // statement for them names all resources (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).
+    const roleOf = (handler: string) =>
+      (functionOf(handler)[1].Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const rolesOf = (policy: string) =>
+      ((resources.find(([id]) => id === policy)?.[1].Properties.Roles ?? []) as Array<{ Ref: string }>).map(
+        (r) => r.Ref,
+      );
+    const callbacks = identityStatements().filter(({ statement }) =>
+      list(statement.Action).some((a) => a.startsWith('states:SendTask')),
+    );
+
+    // (With minimizePolicies, a statement on `*` also holds the function's X-Ray actions.)
+    for (const { statement } of callbacks) {
+      expect(statement).toMatchObject({ Effect: 'Allow', Resource: '*' });
+      expect(list(statement.Action).filter((a) => a.startsWith('states:'))).toEqual([
+        'states:SendTaskSuccess',
+      ]);
+    }
+    const granted = callbacks.flatMap(({ policy }) => rolesOf(policy));
+    expect(granted.sort()).toEqual(REPORTS_TASK_SUCCESS.map(roleOf).sort());
   });
 
   it('lets no one scan the table, write to it in batches or read its stream', () => {
