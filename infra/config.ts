@@ -82,9 +82,15 @@ export const contextSchema = z.strictObject({
    * callback retry). False for an account still at Lambda's initial concurrency quota, which allows none.
    */
   reserveConcurrency: flag.default(true),
-  /** The HTTP API stage's steady request rate and burst (requests per second). */
+  /** Each approval link route's steady request rate and burst (requests per second), on its own. */
   apiRateLimit: count(1, 10_000).default(50),
   apiBurstLimit: count(1, 5_000).default(100),
+  /**
+   * Each dashboard (/admin) route's steady rate and burst, apart from the links': a handful of administrators,
+   * and each request is a 1,024 MB invocation that reads the table and the Step Functions API.
+   */
+  adminRateLimit: count(1, 10_000).default(10),
+  adminBurstLimit: count(1, 5_000).default(20),
 });
 
 export type DeployConfig = Readonly<z.infer<typeof contextSchema>>;

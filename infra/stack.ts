@@ -104,6 +104,11 @@ export class PilotFlowStack extends Stack {
         evaluation: this.workflows.evaluation.machine,
       },
     });
+    // The administrators' routes have their own throttles, so that traffic on the links does not lock them out.
+    this.approval.throttleRoutes(this.dashboard.routes, {
+      rateLimit: config.adminRateLimit,
+      burstLimit: config.adminBurstLimit,
+    });
 
     // Built last, from what the stack holds, so that a function or machine added above is watched too.
     const all = this.node.findAll();

@@ -1,10 +1,19 @@
 // The officials' front door: an HTTP API with the approval link routes (`/a/{linkId}`: GET and HEAD show the
-// task page, POST decides, OPTIONS answers) on the approval function, throttled at the stage and access-
-// logged without paths or query strings (the link id and its signature never reach a log). Also the
-// callback retry: a schedule that re-sends decisions whose SendTaskSuccess failed for a transient reason.
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+// task page, POST decides, OPTIONS answers) on the approval function, each route throttled on its own (so a
+// flood of link requests does not throttle the dashboard's /admin routes on the same API, nor the reverse)
+// and access-logged without paths or query strings (the link id and its signature never reach a log). Also
+// the callback retry: a schedule that re-sends decisions whose SendTaskSuccess failed for a transient reason.
+import { CfnOutput, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CfnRoute,
+  type CfnStage,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -24,10 +33,16 @@ export interface ApprovalApiProps {
   signingKey: ISecret;
   /** Shown on the refusal page for links the system does not know (HELP_CONTACT), e.g. `县民政局 0000-0000000`. */
   helpContact?: string;
-  /** Requests per second the stage accepts on average, and in a burst. */
-  throttle?: { rateLimit: number; burstLimit: number };
+  /** The approval link routes' throttle (each route its own), also the stage's default. */
+  throttle: Throttle;
   /** How often undelivered decisions are sent again (default CALLBACK_RETRY_RATE). */
   callbackRetryRate?: Duration;
+}
+
+/** Requests per second a route accepts on average, and in a burst (API Gateway's token bucket). */
+export interface Throttle {
+  rateLimit: number;
+  burstLimit: number;
 }
 
 /** The link route (functions/domain/links.ts builds `${url}/a/${linkId}?sig=…`). */
@@ -48,6 +63,8 @@ export class ApprovalApi extends Construct {
   readonly deadLetterQueue: Queue;
   /** The API's base URL (no trailing slash): links are `${url}/a/{linkId}?sig=…`. */
   readonly url: string;
+  /** Each route's own throttle, by route key (`GET /a/{linkId}`): the stage's RouteSettings. */
+  private readonly routeThrottles = new Map<string, Throttle>();
 
   constructor(scope: Construct, id: string, props: ApprovalApiProps) {
     super(scope, id);
@@ -99,7 +116,8 @@ export class ApprovalApi extends Construct {
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      // The default for a route without its own throttle; throttleRoutes gives every route one (checked below).
+      throttle: props.throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // routeKey (`GET /a/{linkId}`), not path: the link id and signature are credentials.
@@ -120,7 +138,31 @@ export class ApprovalApi extends Construct {
       },
     });
     const integration = new HttpLambdaIntegration('Approval', this.approval.fn);
-    this.api.addRoutes({ path: APPROVAL_ROUTE_PATH, methods: APPROVAL_ROUTE_METHODS, integration });
+    this.throttleRoutes(
+      this.api.addRoutes({ path: APPROVAL_ROUTE_PATH, methods: APPROVAL_ROUTE_METHODS, integration }),
+      props.throttle,
+    );
+    // Route-level throttling: RouteSettings keyed by route key, each overriding the stage's default
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html). The L2 stage
+    // offers only the default, so the L1 property is set, from the routes given to throttleRoutes.
+    (this.stage.node.defaultChild as CfnStage).routeSettings = Lazy.any({
+      produce: () =>
+        Object.fromEntries(
+          [...this.routeThrottles].map(([key, t]) => [
+            key,
+            { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit },
+          ]),
+        ),
+    });
+    // A route added to the API without its own throttle would share the stage default: refuse to synthesise.
+    this.node.addValidation({
+      validate: () =>
+        this.api.node
+          .findAll()
+          .filter((c): c is CfnRoute => c instanceof CfnRoute)
+          .filter((route) => !this.routeThrottles.has(route.routeKey))
+          .map((route) => `route ${route.routeKey} has no throttle of its own (ApprovalApi.throttleRoutes)`),
+    });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
@@ -172,5 +214,18 @@ export class ApprovalApi extends Construct {
       value: this.url,
       description: 'Base URL of the approval links (e-mails link to {ApiUrl}/a/{linkId}?sig=…)',
     });
+  }
+
+  /**
+   * Gives these routes of the API their own throttle: each route key its own token bucket, so that traffic on
+   * one route (a flood of unknown links) does not use up another's (the administrators' pages).
+   */
+  throttleRoutes(routes: HttpRoute[], throttle: Throttle): void {
+    for (const route of routes) {
+      this.routeThrottles.set((route.node.defaultChild as CfnRoute).routeKey, throttle);
+      // CloudFormation refuses a stage whose RouteSettings name a route that does not exist yet ("Unable to
+      // find Route by key … within the provided RouteSettings"): the stage is created after its routes.
+      this.stage.node.addDependency(route);
+    }
   }
 }

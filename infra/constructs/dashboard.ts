@@ -3,7 +3,12 @@
 // sign-out. The function reads the table, the executions and their histories, and may stop executions, send
 // task e-mails with fresh links, and resume the Programme when a stopped pilot was its last.
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -52,6 +57,8 @@ export interface DashboardProps {
 
 export class Dashboard extends Construct {
   readonly fn: PilotFlowFunction;
+  /** Every /admin route, to be throttled apart from the approval links (ApprovalApi.throttleRoutes). */
+  readonly routes: HttpRoute[] = [];
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
@@ -100,10 +107,12 @@ export class Dashboard extends Construct {
 
     const integration = new HttpLambdaIntegration('Dashboard', this.fn.fn);
     for (const [method, path] of DASHBOARD_ROUTES) {
-      props.api.addRoutes({ path, methods: [method], integration, authorizer: props.authorizer });
+      this.routes.push(
+        ...props.api.addRoutes({ path, methods: [method], integration, authorizer: props.authorizer }),
+      );
     }
     for (const [method, path] of DASHBOARD_PUBLIC_ROUTES) {
-      props.api.addRoutes({ path, methods: [method], integration });
+      this.routes.push(...props.api.addRoutes({ path, methods: [method], integration }));
     }
   }
 }

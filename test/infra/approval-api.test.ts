@@ -1,6 +1,11 @@
-// The approval HTTP API as synthesised: its routes, stage, grants, output and the callback-retry schedule.
+// The approval HTTP API as synthesised: its routes, stage, route throttles, grants, output and the callback-retry
+// schedule.
+
+import { Template } from 'aws-cdk-lib/assertions';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { describe, expect, it } from 'vitest';
-import { stackTemplate } from '#test/support/template.ts';
+import { stackTemplate, synthApp } from '#test/support/template.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 const resources = () =>
@@ -52,19 +57,65 @@ describe('the approval HTTP API', () => {
     });
   });
 
-  it('throttles its stage and logs access by route, never by path or query string', () => {
+  it('logs access by route, never by path or query string', () => {
     const stages = ofType('AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);
-    const stage = stages[0]?.[1].Properties as {
-      StageName: string;
-      DefaultRouteSettings: unknown;
-      AccessLogSettings: { Format: string };
-    };
+    const stage = stages[0]?.[1].Properties as { StageName: string; AccessLogSettings: { Format: string } };
     expect(stage.StageName).toBe('$default');
-    expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
     const format = String(stage.AccessLogSettings.Format);
     expect(format).toContain('$context.routeKey');
     expect(format).not.toMatch(/\$context\.(path|resourcePath)|querystring/i);
+  });
+
+  it('throttles every route on its own: each approval link route at 50/s (100 in a burst), each /admin route at 10/s (20)', () => {
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0] as [string, Resource];
+    const settings = stage.Properties.RouteSettings as Record<string, unknown>;
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+
+    expect(Object.keys(settings).sort()).toEqual(routeKeys.sort());
+    for (const key of routeKeys) {
+      expect(settings[key], key).toEqual(
+        key.includes(' /admin')
+          ? { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }
+          : { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      );
+    }
+    expect(routeKeys.filter((k) => k.includes(' /admin')).length).toBeGreaterThanOrEqual(10);
+    // A route without a setting of its own (none, above) would fall to the stage's default.
+    expect(stage.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 50,
+      ThrottlingBurstLimit: 100,
+    });
+  });
+
+  it('creates the stage after its routes, as CloudFormation needs to accept their route settings', () => {
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0] as [string, Resource & { DependsOn?: string[] }];
+    const routeIds = ofType('AWS::ApiGatewayV2::Route').map(([id]) => id);
+
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('takes the links’ and the administrators’ limits from CDK context', () => {
+    const template = Template.fromStack(
+      synthApp({ apiRateLimit: '30', apiBurstLimit: '60', adminRateLimit: '5', adminBurstLimit: '8' }).stack,
+    );
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    const settings = stage?.Properties.RouteSettings as Record<string, unknown>;
+
+    expect(settings['POST /a/{linkId}']).toEqual({ ThrottlingRateLimit: 30, ThrottlingBurstLimit: 60 });
+    expect(settings['GET /admin']).toEqual({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 8 });
+    expect(() => synthApp({ adminRateLimit: '0' })).toThrow(/-c adminRateLimit/);
+  });
+
+  it('refuses to synthesise a route added without a throttle of its own', () => {
+    const { app, stack } = synthApp();
+    stack.approval.api.addRoutes({
+      path: '/extra',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('Extra', stack.approval.approval.fn),
+    });
+
+    expect(() => app.synth()).toThrow(/route GET \/extra has no throttle of its own/);
   });
 
   it('lets the approval function read the link-signing key and send task success, and tells it where they are', () => {
