@@ -43,9 +43,9 @@ import { sendEmail } from '#email/send.ts';
 import { getSfn, getStore } from '#lib/aws.ts';
 import { requireConfig } from '#lib/config.ts';
 import { sendTaskSuccess } from '#lib/deps.ts';
-import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '#lib/errors.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '#lib/errors.ts';
 import { parseFormBody } from '#lib/form-body.ts';
-import { type HttpResponse, httpHandler, validate } from '#lib/middleware.ts';
+import { type HttpResponse, httpHandler, httpStatusOf, validate } from '#lib/middleware.ts';
 import { linkSigningKey } from '#lib/secrets.ts';
 import { sfnApi } from '#lib/sfn-api.ts';
 import type { AdminFrame, LocalCloudFrame } from '../pages/dashboard/frame.ts';
@@ -198,10 +198,6 @@ function readBody(req: Request): Record<string, string> {
   });
   if (!form.ok) throw new ValidationError(`the form could not be read: ${form.problem}`);
   return Object.fromEntries(form.fields);
-}
-
-class ForbiddenError extends Error {
-  override name = 'ForbiddenError';
 }
 
 /**
@@ -402,17 +398,9 @@ async function handleAdmin(req: Request, admin: Admin): Promise<HttpResponse> {
         throw new NotFoundError(`no page for ${req.route}`);
     }
   } catch (error) {
-    const status =
-      error instanceof ValidationError
-        ? 400
-        : error instanceof ForbiddenError
-          ? 403
-          : error instanceof NotFoundError
-            ? 404
-            : error instanceof ConflictError
-              ? 409
-              : undefined;
+    const status = httpStatusOf(error);
     if (status === undefined) throw error;
+    if (status === 401) return unauthorized();
     if (req.json) {
       return json(req, status, {
         message: (error as Error).message,
@@ -479,7 +467,8 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   return handleAdmin(req, admin);
 }
 
-export const handler = httpHandler(handle, (_error, event) => {
+export const handler = httpHandler(handle, (error, event) => {
+  if (httpStatusOf(error) === 401) return unauthorized();
   const req = readRequest(event);
   if (req.json) return json(req, 500, { message: 'Internal Server Error' });
   return {

@@ -26,6 +26,11 @@ export class UnauthorizedError extends Error {
   override name = 'UnauthorizedError';
 }
 
+/** The caller is signed in but the request is refused (a form posted from another site, …). */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
 /** A dependency failed in a way worth retrying (the workflows retry on this name). */
 export class TransientError extends Error {
   override name = 'TransientError';

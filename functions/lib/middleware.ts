@@ -89,7 +89,23 @@ export function asTransient(error: unknown): unknown {
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
 
-/** An HTTP API (payload 2.0) handler; `onError` renders typed errors, unexpected ones are logged and hidden. */
+/** The one mapping from the typed errors (./errors.ts) to HTTP status codes; undefined for any other error. */
+const HTTP_STATUS: Readonly<Record<string, number>> = {
+  ValidationError: 400,
+  UnauthorizedError: 401,
+  ForbiddenError: 403,
+  NotFoundError: 404,
+  ConflictError: 409,
+};
+
+export function httpStatusOf(error: unknown): number | undefined {
+  return error instanceof Error ? HTTP_STATUS[error.name] : undefined;
+}
+
+/**
+ * An HTTP API (payload 2.0) handler; `onError` renders what `fn` threw: a typed error with its status
+ * (httpStatusOf), anything else as a 500 after it is logged.
+ */
 export function httpHandler(
   fn: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>,
   onError: (error: unknown, event: APIGatewayProxyEventV2) => HttpResponse,
@@ -102,10 +118,7 @@ export function httpHandler(
       try {
         return await fn(event, context);
       } catch (error) {
-        if (
-          !(error instanceof Error) ||
-          !['ValidationError', 'NotFoundError', 'ConflictError', 'UnauthorizedError'].includes(error.name)
-        ) {
+        if (httpStatusOf(error) === undefined) {
           logger.error('request failed', { error: error as Error, routeKey: event.routeKey });
         }
         return onError(error, event);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionView, OverviewView, PilotView, TasksView, TaskView } from '#domain/dashboard/views.ts';
 import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
 import { getTask, listTasksOfPilot } from '#store/tasks.ts';
+import { httpEvent } from '#test/support/api-gateway.ts';
 import {
   bearer,
   cookie,
@@ -91,6 +92,44 @@ describe('signing in', () => {
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     }
+  });
+
+  it('reads a token sent without `Bearer ` as the authorizer does, so an API client’s POST acts', async () => {
+    const [task] = (await getJson<TasksView>(env, '/admin/tasks?pilot=jiefangjie&unit=finance')).tasks;
+    const res = await fetch(`${api}/admin/tasks/${task!.taskId}/resend`, {
+      method: 'POST',
+      headers: {
+        authorization: env.cloud.endpoints.adminToken,
+        accept: 'application/json',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ reason: '令牌未带 Bearer 前缀' }),
+    });
+    expect(res.status).toBe(200);
+    const audit = await listAuditOfTask(env.store, task!.taskId);
+    expect(audit.find((e) => e.action === 'task.link-resent')?.details).toMatchObject({
+      reason: '令牌未带 Bearer 前缀',
+    });
+  });
+
+  it('answers 401, not 500, to a request that reaches the function with claims but no session', async () => {
+    const [task] = (await getJson<TasksView>(env, '/admin/tasks?pilot=jiefangjie&unit=finance')).tasks;
+    const dashboard = env.cloud.resources.functions.find((f) => /Dashboard/.test(f.path));
+    // As a route deployed with an authorizer that takes its token from elsewhere: claims, no header, no cookie.
+    const event = httpEvent({
+      method: 'POST',
+      route: '/admin/tasks/{taskId}/resend',
+      pathParameters: { taskId: task!.taskId },
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ reason: '无会话' }),
+    });
+    const withClaims = {
+      ...event,
+      requestContext: { ...event.requestContext, authorizer: { jwt: { claims: { sub: 'someone' } } } },
+    };
+    const result = await env.cloud.invoke(dashboard!.arn, withClaims);
+    expect(result.functionError).toBeUndefined();
+    expect(result.payload).toMatchObject({ statusCode: 401, body: '{"message":"Unauthorized"}' });
   });
 
   it('keeps a pasted token in an HttpOnly, SameSite=Strict cookie, and refuses a sign-in from another site', async () => {

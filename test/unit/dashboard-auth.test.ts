@@ -43,6 +43,15 @@ describe('the session token', () => {
     expect(sessionToken({}, ['other=1'])).toBeUndefined();
   });
 
+  it('is read from the header as the JWT authorizer reads it: the token alone or after `Bearer `', () => {
+    expect(sessionToken({ authorization: 'a.b.c' }, ['pilotflow_admin=x.y.z'])).toEqual({
+      token: 'a.b.c',
+      from: 'header',
+    });
+    expect(sessionToken({ authorization: ' bearer  a.b.c ' }, undefined)?.token).toBe('a.b.c');
+    expect(sessionToken({ authorization: 'Basic dXNlcjpwdw==' }, undefined)).toBeUndefined();
+  });
+
   it('is kept in an HttpOnly, SameSite=Strict cookie, Secure over https', () => {
     expect(adminCookie('a.b.c', true)).toBe(
       'pilotflow_admin=a.b.c; Path=/; HttpOnly; SameSite=Strict; Secure',

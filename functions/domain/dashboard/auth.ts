@@ -27,12 +27,16 @@ export function adminFromClaims(claims: Record<string, unknown> | undefined): Ad
   return { sub, ...(email ? { email } : {}), ...(name ? { name } : {}) };
 }
 
-/** The session token: the `Authorization: Bearer` header's, else the cookie's. */
+/**
+ * The session token: the `Authorization` header's, else the cookie's. The header is read as API Gateway's JWT
+ * authorizer reads it, "only the token, or the token prefixed with Bearer" (the page above), so that a token
+ * the authorizer let in is never missing here.
+ */
 export function sessionToken(
   headers: Record<string, string | undefined>,
   cookies: string[] | undefined,
 ): { token: string; from: 'header' | 'cookie' } | undefined {
-  const bearer = /^\s*Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
+  const bearer = /^\s*(?:Bearer\s+)?(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
   if (bearer) return { token: bearer, from: 'header' };
   for (const cookie of cookies ?? []) {
     const eq = cookie.indexOf('=');
