@@ -65,8 +65,9 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
         contentType: event.headers?.['content-type'],
       });
       if (!body.ok) {
+        // In the page's language: the form posts to its page's URL, which names it (`lang`).
         return respond(method, {
-          status: 400,
+          status: body.problem === 'too-large' ? 413 : 400,
           view: { page: 'bad-request', frame: bareFrame(event), reason: body.problem },
         });
       }

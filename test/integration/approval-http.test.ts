@@ -73,6 +73,17 @@ describe('GET, HEAD and OPTIONS', () => {
     expect(options.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
     expect(await env.items()).toEqual(before);
   });
+
+  test('other methods have no route: API Gateway answers 404 before any function runs', async () => {
+    const [link] = (await acknowledgements('草堂社区')) as [TaskLink];
+    const before = env.cloud.lambda.invocations;
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      const res = await fetch(link.url, { method });
+      expect(res.status, method).toBe(404);
+      expect(await res.json()).toEqual({ message: 'Not Found' });
+    }
+    expect(env.cloud.lambda.invocations).toBe(before);
+  });
 });
 
 describe('POST', () => {
@@ -181,12 +192,35 @@ describe('refusals', () => {
     expect((await getLink(env.store, b.linkId))?.status).toBe('active');
   });
 
-  test('an oversized, non-form or malformed body is refused with 400 and changes nothing', async () => {
+  test('an oversized body is refused with 413 and a page in the page’s language, changing nothing', async () => {
+    const [link] = (await acknowledgements('东河路社区')) as [TaskLink];
+    const token = formTokenOf(await (await fetch(link.url)).text());
+    const before = await env.items();
+    // Over the form's 64 KB, up to what reaches the function: a form post of 4 MB is 5.3 MB base64-encoded.
+    for (const [size, lang, text] of [
+      [70_000, 'zh-CN', '提交的内容太多，未作任何更改'],
+      [4 * 1024 * 1024, 'zh-CN', '提交的内容太多，未作任何更改'],
+      [70_000, 'en', 'The submission was too large; nothing was changed'],
+    ] as const) {
+      // The page's form posts to its own URL, which names its language.
+      const res = await fetch(`${link.url}&lang=${lang}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${token}&decision=approve&comment=${'x'.repeat(size)}`,
+      });
+      expect(res.status, `${size} ${lang}`).toBe(413);
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(await res.text()).toContain(text);
+    }
+    await env.cloud.whenIdle();
+    expect(await env.items()).toEqual(before);
+  });
+
+  test('a non-form or malformed body is refused with 400 and changes nothing', async () => {
     const [link] = (await acknowledgements('东河路社区')) as [TaskLink];
     const token = formTokenOf(await (await fetch(link.url)).text());
     const before = await env.items();
     const bodies: Array<[string, string]> = [
-      ['application/x-www-form-urlencoded', `token=${token}&decision=approve&comment=${'x'.repeat(70_000)}`],
       ['application/json', JSON.stringify({ token, decision: 'approve' })],
       ['application/x-www-form-urlencoded', `token=${token}&decision=approve&comment=100%`],
       ['application/x-www-form-urlencoded', `token=${token}&decision=approve&decision=reject`],
