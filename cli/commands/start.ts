@@ -38,7 +38,11 @@ export function registerStart(cli: Command): void {
       number('--port', 0),
       3000,
     )
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option(
+      '--host <host>',
+      'interface to listen on; on a loopback address only loopback Host names are answered',
+      '127.0.0.1',
+    )
     .option(
       '--clock <time>',
       'where the clock starts: an ISO date-time, plan-start or now (default: the stored time, else plan-start)',
@@ -60,7 +64,7 @@ export function registerStart(cli: Command): void {
     .addHelpText(
       'after',
       `
-While it runs, the clock answers at {api}/_local/clock (with the admin token):
+While it runs, the clock answers at {api}/_local/clock (Authorization: Bearer <admin token>):
   GET                          the clock's state
   POST {"set": "2023-03-01T09:00:00+08:00"}   jump to a time (forward fires every timer due, in order)
   POST {"advance": "P3D"}      move forward by an ISO 8601 duration (weeks, days, hours, minutes, seconds)
@@ -69,6 +73,9 @@ While it runs, the clock answers at {api}/_local/clock (with the admin token):
 The endpoints and the admin token are written to <data-dir>/endpoints.json.`,
     )
     .action(async (options: StartOptions, command: Command) => {
+      // Everything this process and its children (DynamoDB Local's JVM, the bundler) create is this user's
+      // only: the data directory holds every signed link and the task tokens.
+      process.umask(0o077);
       // An explicit --port must be free; without one, 3000 is tried and another free port taken if it is busy.
       const portGiven = command.getOptionValueSource('port') === 'cli';
       const started = performance.now();

@@ -2,6 +2,7 @@
 // Local. Ready when it answers ListStateMachines; stops cleanly on SIGTERM or SIGINT.
 import type { Command } from 'commander';
 import * as z from 'zod';
+import { isLoopbackName } from '#local/host-check.ts';
 
 const Options = z.object({
   port: z.coerce.number().int().min(0).max(65_535),
@@ -36,6 +37,11 @@ export function registerStepFunctions(cli: Command): void {
         );
       }
       const o = parsed.data;
+      if (!isLoopbackName(o.host)) {
+        console.warn(
+          `warning: --host ${o.host} is not a loopback address: other machines can reach the Step Functions API (start, stop and answer executions), and it answers any Host name`,
+        );
+      }
       const { StepFunctionsRuntime } = await import('#local/stepfunctions/runtime.ts');
       const runtime = await StepFunctionsRuntime.open({
         dataDir: o.dataDir,

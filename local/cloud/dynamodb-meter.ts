@@ -3,6 +3,7 @@
 // `Query`), then forwarded unchanged. What a rehearsal measures for the cost model: requests, not capacity.
 import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardHost } from '../host-check.ts';
 
 export interface DynamoDbMeter {
   /** The proxy's endpoint, to use instead of DynamoDB Local's. */
@@ -45,6 +46,7 @@ export async function startDynamoDbMeter(options: {
     req.pipe(upstream);
   });
   const host = options.host ?? '127.0.0.1';
+  guardHost(server, host);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -1,17 +1,28 @@
 // Small files of the data directory (clock, schedules, secrets, endpoints…), written atomically so that a
-// crash never leaves half a file behind.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// crash never leaves half a file behind, and readable by this user only: the data directory holds every
+// signed link, the task tokens and the keys.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+/**
+ * Creates `dir` (and its missing parents) with mode 0700, and sets 0700 on it if it already existed (a data
+ * directory made by an older version): a folder other users cannot enter keeps everything under it private,
+ * the files other processes write there included (DynamoDB Local's, SQLite's, the bundler's).
+ */
+export function makePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
 /** Writes `file` through a temporary file and a rename, with `mode`. */
-export function writeFileAtomic(file: string, content: string, mode = 0o644): void {
-  mkdirSync(dirname(file), { recursive: true });
+export function writeFileAtomic(file: string, content: string, mode = 0o600): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, content, { mode });
   renameSync(temp, file);
 }
 
-export function writeJsonFile(file: string, value: unknown, mode = 0o644): void {
+export function writeJsonFile(file: string, value: unknown, mode = 0o600): void {
   writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, mode);
 }
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../clock.ts';
+import { guardHost } from '../host-check.ts';
 import { type Resolver, UnsupportedIntrinsicError } from './intrinsics.ts';
 import {
   bearerToken,
@@ -16,7 +17,7 @@ import {
   type LocalIssuer,
   tokenScopes,
 } from './jwt.ts';
-import type { InvokeResult } from './lambda.ts';
+import { type InvokeResult, RequestTooLargeError } from './lambda.ts';
 
 export interface HttpRoute {
   logicalId: string;
@@ -222,10 +223,18 @@ export interface HttpApiServerOptions {
   clock: Clock;
   issuer: LocalIssuer;
   invoke: (functionArn: string, event: unknown) => Promise<InvokeResult>;
-  /** Local-only routes under `/_local/` (the admin token is checked before they are called). */
+  /**
+   * Local-only routes under `/_local/` (the admin token is checked before they are called). They take the
+   * token from the Authorization header; the cookie's only for a request `pageRequest` accepts.
+   */
   local?: (request: LocalRequest) => Promise<{ status: number; body: unknown }>;
   /** The cookie that may hold the admin token, for browsers. */
   adminCookie?: string;
+  /**
+   * Whether a request carried by the cookie comes from one of the site's own pages (its origin, its CSRF
+   * token): a browser sends the cookie with any site's form post, so the cookie alone proves nothing.
+   */
+  pageRequest?: (headers: Record<string, string | undefined>, token: string, origin: string) => boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -290,6 +299,7 @@ export class HttpApiServer {
         else res.end();
       });
     });
+    guardHost(server, host);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, host, () => resolve());
@@ -300,12 +310,38 @@ export class HttpApiServer {
   }
 
   private token(req: IncomingMessage): string | undefined {
-    const fromHeader = bearerToken(req.headers.authorization);
-    if (fromHeader) return fromHeader;
+    return bearerToken(req.headers.authorization) ?? this.cookieToken(req);
+  }
+
+  private cookieToken(req: IncomingMessage): string | undefined {
     const name = this.options.adminCookie;
     if (!name) return undefined;
     const cookie = cookiesOf(req).find((c) => c.startsWith(`${name}=`));
-    return cookie ? decodeURIComponent(cookie.slice(name.length + 1)) : undefined;
+    if (!cookie) return undefined;
+    try {
+      return decodeURIComponent(cookie.slice(name.length + 1));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The admin token of a `/_local/` request: the Authorization header's, or the cookie's when the request
+   * comes from one of the site's own pages. Anything else moving the clock would be a cross-site request
+   * riding on the browser's cookie (a `text/plain` form post from any page needs no preflight).
+   */
+  private localToken(req: IncomingMessage): { token?: string; refused?: true } {
+    const fromHeader = bearerToken(req.headers.authorization);
+    if (fromHeader) return { token: fromHeader };
+    const fromCookie = this.cookieToken(req);
+    if (!fromCookie) return {};
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
+    }
+    const origin = `http://${req.headers.host ?? ''}`.toLowerCase();
+    if (this.options.pageRequest?.(headers, fromCookie, origin)) return { token: fromCookie };
+    return { refused: true };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -322,7 +358,8 @@ export class HttpApiServer {
     const path = rawPath.slice(api.stagePrefix.length) || '/';
 
     if (path.startsWith('/_local/') && this.options.local) {
-      const token = this.token(req);
+      const { token, refused } = this.localToken(req);
+      if (refused) return send(res, 403, { message: 'Forbidden' });
       let claims: Claims;
       try {
         if (!token) throw new Error('no token');
@@ -357,6 +394,7 @@ export class HttpApiServer {
     }
 
     const event = this.event(req, { requestId, rawPath, url, method, body, match, authorizer });
+    const gatewayHeaders = { 'apigw-requestid': requestId };
     let result: InvokeResult | 'timeout';
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -366,10 +404,19 @@ export class HttpApiServer {
           timer = setTimeout(() => resolve('timeout'), route.integrationTimeoutMs);
         }),
       ]);
+    } catch (error) {
+      // An event over Lambda's 6 MB synchronous limit (a body over about 4.5 MB once base64-encoded, yet under
+      // the HTTP API's 10 MB) is refused by the Lambda API before any function runs, and "if the Lambda API
+      // rejects the invocation request, API Gateway returns a 500 error code". HTTP APIs have no request-size
+      // setting, no request validation and no customisable gateway responses, so this is AWS's answer too:
+      // https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html
+      if (error instanceof RequestTooLargeError) {
+        return send(res, 500, { message: 'Internal Server Error' }, gatewayHeaders);
+      }
+      throw error;
     } finally {
       clearTimeout(timer);
     }
-    const gatewayHeaders = { 'apigw-requestid': requestId };
     if (result === 'timeout') return send(res, 503, { message: 'Service Unavailable' }, gatewayHeaders);
     if (result.functionError) return send(res, 500, { message: 'Internal Server Error' }, gatewayHeaders);
     this.respond(res, result.payload, gatewayHeaders);

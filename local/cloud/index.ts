@@ -7,8 +7,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'nod
 import { join, relative, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
+import { sameOrigin, verifyCsrf } from '#domain/dashboard/auth.ts';
 import { ControlledClock } from '../clock.ts';
 import { assertJava, type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../dynamodb-local.ts';
+import { guardHost, isLoopbackName } from '../host-check.ts';
 import { freePort, freePorts } from '../ports.ts';
 import { StepFunctionsRuntime } from '../stepfunctions/runtime.ts';
 import { type CloudStack, PROJECT_ROOT, readAssembly, synthesize } from './assembly.ts';
@@ -21,7 +23,7 @@ import {
   saveClock,
 } from './clock-state.ts';
 import { startDynamoDbMeter } from './dynamodb-meter.ts';
-import { readJsonFile, writeJsonFile } from './files.ts';
+import { makePrivateDir, readJsonFile, writeJsonFile } from './files.ts';
 import { type HttpApiDefinition, HttpApiServer, httpApisOf } from './http-api.ts';
 import { LOCAL_ACCOUNT, Resolver } from './intrinsics.ts';
 import { LocalIssuer } from './jwt.ts';
@@ -138,6 +140,19 @@ export { DataDirInUseError } from './lock.ts';
 
 const ADMIN_COOKIE = 'pilotflow_admin';
 
+/**
+ * A cookie-carried `/_local/` request is the dashboard page's own (its clock forms' script) when it comes from
+ * this origin with the page's CSRF token in `X-CSRF-Token`: the dashboard's own rules (its sign-in cookie is
+ * the one named above), so that the clock moves for nothing a page of another site can send.
+ */
+function dashboardPageRequest(
+  headers: Record<string, string | undefined>,
+  token: string,
+  origin: string,
+): boolean {
+  return sameOrigin(headers, origin) && verifyCsrf(token, headers['x-csrf-token']);
+}
+
 const clockRequest = z.union([
   z.object({ set: z.iso.datetime({ offset: true }) }).strict(),
   z.object({ advance: z.union([z.literal('next'), z.string().regex(/^P/)]) }).strict(),
@@ -150,9 +165,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const dataDir = resolve(options.dataDir ?? '.pilotflow');
   const host = options.host ?? '127.0.0.1';
   const planFile = resolve(options.plan ?? join(PROJECT_ROOT, 'plans', 'sample.yaml'));
+  // Only loopback servers check the Host header (local/host-check.ts): say so when they are not loopback.
+  if (!isLoopbackName(host)) {
+    log(
+      `warning: --host ${host} is not a loopback address: other machines can reach the HTTP API, the mailbox with every signed link, the secrets and the Step Functions API, and they answer any Host name`,
+    );
+  }
   // Before anything slow: without Java there is no DynamoDB Local, and the error says how to fix it.
   assertJava();
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const lock = acquireLock(dataDir);
   // Released on a normal stop, and also when the process exits without one.
   process.once('exit', lock);
@@ -346,6 +367,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       find: (name) => lambda.find(name),
       invoke: (name, payload, invokeOptions) => lambda.invoke(name, payload, invokeOptions),
     });
+    guardHost(lambdaEndpoint.server, host);
     stoppers.push(() => lambdaEndpoint.close());
 
     // Step Functions.
@@ -449,6 +471,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         invoke,
         local,
         adminCookie: ADMIN_COOKIE,
+        pageRequest: dashboardPageRequest,
         onError: (error) => log(`HTTP API: ${(error as Error).message}`),
       });
       servers.push(server);
@@ -473,6 +496,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         invoke,
         local,
         adminCookie: ADMIN_COOKIE,
+        pageRequest: dashboardPageRequest,
       });
       servers.push(server);
       stoppers.push(() => server.close());
@@ -615,11 +639,11 @@ async function launchOnce(context: {
 }
 
 function fileLog(file: string) {
-  mkdirSync(join(file, '..'), { recursive: true });
+  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
   const write = (level: string) => (message: string) => {
     try {
       // Appends synchronously: the runtime logs rarely, and a crash must not lose the last lines.
-      appendFileSync(file, `${new Date().toISOString()} ${level} ${message}\n`);
+      appendFileSync(file, `${new Date().toISOString()} ${level} ${message}\n`, { mode: 0o600 });
     } catch {
       // Logging must never break the runtime.
     }

@@ -29,7 +29,7 @@ export function acquireLock(dataDir: string): () => void {
   const file = join(dataDir, 'pilotflow.lock');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(file, 'wx', 0o644);
+      const fd = openSync(file, 'wx', 0o600);
       writeSync(fd, `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() })}\n`);
       closeSync(fd);
       let released = false;

@@ -6,6 +6,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardHost } from '../host-check.ts';
 import { readJsonFile, writeJsonFile } from './files.ts';
 import type { Resolver } from './intrinsics.ts';
 
@@ -183,6 +184,7 @@ export class SecretsServer {
         });
       });
     });
+    guardHost(server, host);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());

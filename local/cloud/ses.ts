@@ -19,6 +19,7 @@ import {
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { guardHost } from '../host-check.ts';
 import { readJsonFile } from './files.ts';
 
 interface StoreModule {
@@ -93,12 +94,14 @@ export async function startSes(options: { port: number; host?: string; dataDir: 
   const storeModule: StoreModule = store.default ?? store;
   const file = mailFileOf(options.dataDir);
   const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Data directories from before the append-only file kept the mail as one JSON array.
   const legacy = join(dir, 'emails.json');
   if (existsSync(legacy)) {
     const old = readJsonFile<unknown[]>(legacy, []);
-    writeFileSync(file, [...old, ...readMail(file)].map((e) => `${JSON.stringify(e)}\n`).join(''));
+    writeFileSync(file, [...old, ...readMail(file)].map((e) => `${JSON.stringify(e)}\n`).join(''), {
+      mode: 0o600,
+    });
     rmSync(legacy);
   }
   storeModule.clearStore();
@@ -106,15 +109,17 @@ export async function startSes(options: { port: number; host?: string; dataDir: 
 
   const original = { saveEmail: storeModule.saveEmail, clearStore: storeModule.clearStore };
   storeModule.saveEmail = (email: unknown) => {
-    appendFileSync(file, `${JSON.stringify(email)}\n`);
+    appendFileSync(file, `${JSON.stringify(email)}\n`, { mode: 0o600 });
     original.saveEmail(email);
   };
   storeModule.clearStore = () => {
-    writeFileSync(file, '');
+    writeFileSync(file, '', { mode: 0o600 });
     original.clearStore();
   };
 
   const server = await serve({ host, port: options.port });
+  // The web mailbox shows every signed link: no page of another site may read it through a rebound name.
+  guardHost(server, host);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,

@@ -1,6 +1,7 @@
 // The Step Functions API over HTTP (AWS JSON 1.0: POST with `X-Amz-Target: AWSStepFunctions.<Operation>`),
 // so that @aws-sdk/client-sfn and the AWS CLI work against the runtime with only the endpoint changed.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { guardHost } from '../host-check.ts';
 import { SfnApiError } from './api-errors.ts';
 import type { StepFunctionsRuntime } from './runtime.ts';
 
@@ -109,6 +110,7 @@ export async function serve(
     void handle(runtime, req, res);
   });
   server.keepAliveTimeout = 5_000;
+  guardHost(server, host);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -1,12 +1,19 @@
-// `pilotflow start` as a user meets it: its help, the one sentence it prints when Java is missing, and what
-// happens when the app cannot be synthesised.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+// `pilotflow start` as a user meets it: its help, the one sentence it prints when Java is missing, the warning
+// for a --host other machines can reach, what it leaves in its data directory, and what happens when the app
+// cannot be synthesised.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { startLocalCloud } from '#local/cloud/index.ts';
-import { tempDataDir } from '#test/support/local-cloud.ts';
+import {
+  ASSEMBLY_CACHE,
+  basePort,
+  FIXTURE_APP,
+  FIXTURE_PLAN,
+  tempDataDir,
+} from '#test/support/local-cloud.ts';
 
 const BROKEN_APP = fileURLToPath(new URL('../fixtures/broken-app/app.ts', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/pilotflow.js', import.meta.url));
@@ -37,6 +44,55 @@ describe('pilotflow start', () => {
     expect(message).toMatch(/needs Java 17 or newer.*install.*openjdk-17-jre-headless/);
     expect(readdirSync(dataDir)).toEqual([]);
   });
+
+  test('warns that a --host other than a loopback address is reachable from other machines', () => {
+    const dataDir = tempDataDir();
+    const result = pilotflow(['start', '--data-dir', dataDir, '--port', '0', '--host', '0.0.0.0'], {
+      ...process.env,
+      PATH: dataDir,
+    });
+    expect(result.stderr).toMatch(/warning: --host 0\.0\.0\.0 is not a loopback address: other machines/);
+    const quiet = pilotflow(['start', '--data-dir', dataDir, '--port', '0', '--host', 'localhost'], {
+      ...process.env,
+      PATH: dataDir,
+    });
+    expect(quiet.stderr).not.toContain('warning');
+  });
+
+  test('keeps everything it and its children write private to this user, DynamoDB Local’s files included', async () => {
+    const dataDir = join(tempDataDir(), 'data');
+    const args = ['start', '--data-dir', dataDir, '--port', String(await basePort()), '--speed', '0'];
+    args.push('--app', FIXTURE_APP, '--assembly-dir', ASSEMBLY_CACHE, '--plan', FIXTURE_PLAN, '--no-launch');
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Press Ctrl-C')) resolve();
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.once('exit', () => reject(new Error(`pilotflow start exited:\n${output}`)));
+    });
+    try {
+      const open: string[] = [];
+      const walk = (dir: string) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const path = join(dir, entry.name);
+          if ((statSync(path).mode & 0o077) !== 0) open.push(path);
+          if (entry.isDirectory()) walk(path);
+        }
+      };
+      walk(dataDir);
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(readdirSync(join(dataDir, 'dynamodb'))).toContain('shared-local-instance.db');
+      expect(open).toEqual([]);
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
+  }, 120_000);
 });
 
 describe('startLocalCloud', () => {

@@ -1,12 +1,13 @@
 // The local cloud running the fixture CDK app: everything it runs comes from the synthesised template, and
 // each service behaves as its AWS counterpart does for a function, a browser or an SDK client.
-import { statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { csrfToken } from '#domain/dashboard/auth.ts';
 import { readAssembly } from '#local/cloud/assembly.ts';
 import type { LocalCloud } from '#local/cloud/index.ts';
 import { LocalIssuer } from '#local/cloud/jwt.ts';
@@ -19,7 +20,11 @@ const DAY = 24 * HOUR;
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  cloud = await startFixtureCloud({ dataDir: tempDataDir() });
+  // A data directory as an older version left it, open to everyone: the local cloud makes it private.
+  const dataDir = join(tempDataDir(), 'data');
+  mkdirSync(dataDir, { mode: 0o755 });
+  chmodSync(dataDir, 0o755);
+  cloud = await startFixtureCloud({ dataDir });
 });
 
 afterAll(async () => {
@@ -36,6 +41,33 @@ async function payloadOf(name: string, event: unknown): Promise<Record<string, u
   const result = await cloud.invoke(name, event);
   expect(result.functionError).toBeUndefined();
   return result.payload as Record<string, unknown>;
+}
+
+/** A GET with the Host header a page of another site sends after rebinding its name to 127.0.0.1. */
+function getWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers: ['Host', host] }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Paths under `top` that a user other than the owner could read: every folder on the way enterable. */
+function readableByOthers(top: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, enterable: boolean) => {
+    const here = enterable && (statSync(dir).mode & 0o011) !== 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path, here);
+      else if (here && (statSync(path).mode & 0o044) !== 0) out.push(path);
+    }
+  };
+  walk(top, true);
+  return out;
 }
 
 /** A raw HTTP request, so that repeated headers reach the server as separate lines. */
@@ -299,6 +331,26 @@ describe('HTTP API', () => {
     expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([0xff, 0x00, 1, 2, 3]);
   });
 
+  test('a body over Lambda’s 6 MB invoke limit gets API Gateway’s 500, and one over 10 MB its 413, with no function run', async () => {
+    const before = cloud.lambda.invocations;
+    const put = (bytes: number) =>
+      fetch(`${cloud.endpoints.api}/files/big.bin`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(bytes),
+      });
+    // 5 MB of binary is 6.7 MB of base64 in the event: the Lambda API refuses it and API Gateway answers 500,
+    // as an answer of the gateway (its request id), not as a failure of the local cloud.
+    const overLambda = await put(5 * 1024 * 1024);
+    expect(overLambda.status).toBe(500);
+    expect(overLambda.headers.get('apigw-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await overLambda.json()).toEqual({ message: 'Internal Server Error' });
+    const overGateway = await put(10 * 1024 * 1024 + 1);
+    expect(overGateway.status).toBe(413);
+    expect(await overGateway.json()).toEqual({ message: 'Request Entity Too Large' });
+    expect(cloud.lambda.invocations).toBe(before);
+  });
+
   test('a response without a statusCode is a 200 JSON body, and an unmatched path goes to $default', async () => {
     const response = await fetch(`${cloud.endpoints.api}/no/such/route`);
     expect(response.status).toBe(200);
@@ -373,6 +425,51 @@ describe('HTTP API', () => {
       nextTimerAt: new Date(hour + 2 * HOUR).toISOString(),
     });
   });
+
+  test('the clock takes the admin cookie only from the site’s own page: same origin and the CSRF token', async () => {
+    const url = `${cloud.endpoints.api}/_local/clock`;
+    const token = cloud.endpoints.adminToken;
+    const cookie = `pilotflow_admin=${token}`;
+    const start = cloud.clock.now();
+    const post = (headers: Record<string, string>, body = '{"advance":"PT1H"}') =>
+      fetch(url, { method: 'POST', headers: { cookie, ...headers }, body });
+    // What any page of another site can send without a preflight: a text/plain form post, carrying the cookie.
+    const refused: Array<Record<string, string>> = [
+      { 'content-type': 'text/plain', origin: 'http://127.0.0.1:9' },
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/json', origin: cloud.endpoints.api },
+      { 'content-type': 'application/json', origin: cloud.endpoints.api, 'x-csrf-token': csrfToken('a.b.c') },
+      { 'content-type': 'application/json', origin: 'http://127.0.0.1:9', 'x-csrf-token': csrfToken(token) },
+      { 'content-type': 'application/json', 'sec-fetch-site': 'same-site', 'x-csrf-token': csrfToken(token) },
+    ];
+    for (const headers of refused) {
+      const res = await post(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(cloud.clock.now()).toBe(start);
+    }
+    const page = await post({
+      'content-type': 'application/json',
+      origin: cloud.endpoints.api,
+      'sec-fetch-site': 'same-origin',
+      'x-csrf-token': csrfToken(token),
+    });
+    expect(page.status).toBe(200);
+    expect(cloud.clock.now()).toBe(start + HOUR);
+  });
+});
+
+describe('the local servers', () => {
+  test('refuse a Host that is not a loopback name (a rebound DNS name), and answer loopback names', async () => {
+    const e = cloud.endpoints;
+    for (const url of [`${e.api}/items/1`, e.stepfunctions, e.mailbox, e.secretsmanager, e.lambda]) {
+      const { port } = new URL(url);
+      expect(await getWithHost(url, `rebind.example:${port}`), url).toBe(403);
+      expect(await getWithHost(url, `127.0.0.1.rebind.example:${port}`), url).toBe(403);
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) {
+        expect(await getWithHost(url, host), `${url} ${host}`).not.toBe(403);
+      }
+    }
+  });
 });
 
 describe('Step Functions', () => {
@@ -391,5 +488,24 @@ describe('Step Functions', () => {
     const output = JSON.parse(done.output ?? '{}');
     expect(output.first.now).toBe(startedAt);
     expect(output.second.now).toBe(startedAt + DAY);
+  });
+});
+
+describe('the data directory', () => {
+  test('is private: its folder 0700, the files the local cloud writes 0600, nothing readable by another user', async () => {
+    const dir = cloud.dataDir;
+    // A sent e-mail (its signed link) lands in ses/emails.jsonl.
+    await payloadOf('Probe', { action: 'mail', to: 'privacy@xx-county.example', subject: 'Private' });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const own = [
+      'endpoints.json',
+      'clock.json',
+      'secrets.json',
+      'admin-key.pem',
+      'pilotflow.lock',
+      'ses/emails.jsonl',
+    ];
+    for (const file of own) expect(statSync(join(dir, file)).mode & 0o777, file).toBe(0o600);
+    expect(readableByOthers(dir)).toEqual([]);
   });
 });

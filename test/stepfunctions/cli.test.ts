@@ -1,6 +1,8 @@
 // `pilotflow stepfunctions` as a process: Step Functions Local's mocked service integrations chosen by
-// `<stateMachineArn>#<TestCase>`, Lambda tasks through --lambda-endpoint, and a clean stop on SIGTERM.
+// `<stateMachineArn>#<TestCase>`, Lambda tasks through --lambda-endpoint, the Host check and the --host
+// warning, and a clean stop on SIGTERM.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SFNClient } from '@aws-sdk/client-sfn';
@@ -143,6 +145,45 @@ describe('--lambda-endpoint', () => {
     });
     const d = await finished(await start(sfn, machine));
     expect(d.error).toBe('Lambda.ResourceNotFoundException');
+  });
+});
+
+describe('--host', () => {
+  it('on the default loopback address, refuses a Host that is not a loopback name (DNS rebinding)', async () => {
+    const port = (await runtime.sfn.config.endpoint?.())?.port;
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/',
+            headers: { host, 'x-amz-target': 'AWSStepFunctions.ListStateMachines' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      });
+    expect(await status(`rebind.example:${port}`)).toBe(403);
+    expect(await status(`localhost:${port}`)).toBe(200);
+  });
+
+  it('warns when it is not a loopback address, which other machines can reach', async () => {
+    const other = await spawnRuntime(await freePort(), ['--host', '0.0.0.0']);
+    try {
+      expect(other.output()).toMatch(/warning: --host 0\.0\.0\.0 is not a loopback address/);
+      expect(runtime.output()).not.toContain('warning');
+    } finally {
+      const exited = new Promise((resolve) => other.child.once('exit', resolve));
+      other.child.kill('SIGTERM');
+      await exited;
+      other.sfn.destroy();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 // The pure parts of the local HTTP API and clock control: route selection as API Gateway chooses, which
-// bodies stay text, request times, JWT checks and claims, and clock durations.
+// bodies stay text, request times, JWT checks and claims, clock durations, and which Host names a local server
+// answers.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { clockFileOf, parseDuration, saveClock, storedClockTime } from '#local/c
 import { type HttpRoute, isTextContent, requestTime, selectRoute } from '#local/cloud/http-api.ts';
 import { eventClaims, LocalIssuer, TokenRejectedError } from '#local/cloud/jwt.ts';
 import { mailCounter, mailFileOf } from '#local/cloud/ses.ts';
+import { hostAllowed, isLoopbackName } from '#local/host-check.ts';
 
 function route(routeKey: string): HttpRoute {
   const [method, path] = routeKey.split(' ');
@@ -143,5 +145,35 @@ describe('the mail counter', () => {
     appendFileSync(mailFileOf(dataDir), '4}\n');
     expect(count()).toBe(4);
     expect(mailCounter(dataDir)()).toBe(4);
+  });
+});
+
+describe('the Host check', () => {
+  test('loopback names are localhost, *.localhost, 127.0.0.0/8 and ::1, bracketed or not', () => {
+    for (const name of [
+      'localhost',
+      'LOCALHOST.',
+      'app.localhost',
+      '127.0.0.1',
+      '127.1.2.3',
+      '::1',
+      '[::1]',
+    ]) {
+      expect(isLoopbackName(name), name).toBe(true);
+    }
+    for (const name of ['0.0.0.0', '192.168.1.5', 'rebind.example', 'localhost.example', '128.0.0.1', '::']) {
+      expect(isLoopbackName(name), name).toBe(false);
+    }
+  });
+
+  test('a loopback server answers loopback Host names only; a server bound elsewhere answers any', () => {
+    expect(hostAllowed('127.0.0.1', '127.0.0.1:3000')).toBe(true);
+    expect(hostAllowed('127.0.0.1', 'localhost:3000')).toBe(true);
+    expect(hostAllowed('127.0.0.1', '[::1]:3000')).toBe(true);
+    expect(hostAllowed('127.0.0.1', 'rebind.example:3000')).toBe(false);
+    expect(hostAllowed('127.0.0.1', '127.0.0.1.rebind.example')).toBe(false);
+    expect(hostAllowed('localhost', 'evil.example')).toBe(false);
+    expect(hostAllowed('0.0.0.0', 'pilotflow.county.example:3000')).toBe(true);
+    expect(hostAllowed('192.168.1.5', 'rebind.example')).toBe(true);
   });
 });
