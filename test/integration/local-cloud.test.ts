@@ -230,6 +230,16 @@ describe('functions', () => {
     expect(next).toMatchObject({ statusCode: 200, payload: { slept: 1 } });
   });
 
+  test('an init past 10 s goes on within the invocation, up to the function’s timeout, as on AWS', async () => {
+    const [slow, stuck] = await Promise.all([
+      cloud.invoke('SlowInit', { action: 'sleep', ms: 1 }),
+      cloud.invoke('StuckInit', { action: 'sleep', ms: 1 }),
+    ]);
+    expect(slow).toMatchObject({ statusCode: 200, payload: { slept: 1 } });
+    expect(stuck.functionError).toBe('Unhandled');
+    expect(stuck.payload).toMatchObject({ errorType: 'Sandbox.Timedout' });
+  });
+
   test('the Lambda Invoke API serves the functions to SDK clients', async () => {
     const client = new LambdaClient({ endpoint: cloud.endpoints.lambda, ...LOCAL_AWS });
     const ok = await client.send(

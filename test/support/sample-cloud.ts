@@ -74,36 +74,11 @@ export async function failedExecutions(cloud: LocalCloud): Promise<string[]> {
 }
 
 /**
- * Starts the sample cloud. On a loaded machine the launch's many concurrent cold starts can exceed the local
- * Lambda's 10-second init limit (Runtime.InitTimeout) and fail a pilot before any approval code runs; such
- * a start is thrown away and made once more. Any other failure fails the test with the executions' causes.
+ * Starts the sample cloud; an execution that failed during the launch fails the test with its cause.
+ * `concurrency`: instances per function (fewer cold starts at once during the launch on a small machine).
  */
 export async function startSampleCloud(options: { concurrency?: number } = {}): Promise<SampleCloud> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startSampleCloudOnce(options.concurrency ?? 2);
-    } catch (error) {
-      const initTimeout =
-        error instanceof SampleStartError && error.failures.some((f) => /InitTimeout/.test(f));
-      if (!initTimeout || attempt >= 3) throw error;
-    }
-  }
-}
-
-class SampleStartError extends Error {
-  override name = 'SampleStartError';
-  readonly failures: string[];
-  constructor(failures: string[]) {
-    super(`the sample programme did not start cleanly:\n${failures.join('\n')}`);
-    this.failures = failures;
-  }
-}
-
-/**
- * `concurrency`: instances per function. Fewer instances mean fewer cold starts at once during the launch,
- * which is what a loaded machine cannot take.
- */
-async function startSampleCloudOnce(concurrency: number): Promise<SampleCloud> {
+  const concurrency = options.concurrency ?? 2;
   // A port below the ephemeral range, so the ports after it (the other services) stay free meanwhile.
   let port = 0;
   while (port === 0 || port >= 30_000) port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
@@ -120,7 +95,7 @@ async function startSampleCloudOnce(concurrency: number): Promise<SampleCloud> {
   const failures = await failedExecutions(cloud);
   if (failures.length > 0) {
     await cloud.stop();
-    throw new SampleStartError(failures);
+    throw new Error(`the sample programme did not start cleanly:\n${failures.join('\n')}`);
   }
   const [table] = cloud.resources.tables;
   if (!table) throw new Error('the app has no table');
