@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 
 const { values: args } = parseArgs({
   options: {
@@ -79,6 +79,10 @@ function runOnce(index: number): Promise<Outcome> {
           .filter((a) => a.status === 'failed')
           .map((a) => `${a.title}: ${(a.failureMessages[0] ?? '').split('\n')[0]}`)
           .join('; ');
+        // A failed beforeAll (the rehearsal exited with an error) skips every test: its error is in the output.
+        if (!detail && code !== 0) {
+          detail = /(?:Error|error): .*/.exec(stripVTControlCharacters(output))?.[0] ?? `exit ${code}`;
+        }
       } catch {
         detail = `no report (exit ${code})`;
       }
