@@ -105,8 +105,13 @@ export const CONDITION = {
   exists: 'attribute_exists(pk)',
   /** Deciding, cancelling or reassigning a task that is no longer open (double click, concurrent decision). */
   taskIsOpen: '#status = :open',
-  /** Using a link twice, or a link that was revoked by a reassignment. */
+  /**
+   * Using a link twice, or a link that was revoked by a reassignment; and revoking a link that a decision
+   * used meanwhile (a reassignment racing a decision: whichever transaction commits first wins).
+   */
   linkIsActive: '#status = :active',
+  /** Reassigning from assignees that another reassignment replaced meanwhile (two administrators at once). */
+  assigneesAre: 'assignees = :previousAssignees',
   /** Sending the same reminder or escalation level twice (overlapping sweeps, retries, restarts). */
   escalationLevelIs: 'escalationLevel = :expectedLevel',
   /** Recording a level's delivery twice (two sweeps finishing the same level). */

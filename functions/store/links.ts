@@ -78,24 +78,25 @@ export async function listLinksOfAssignee(store: Store, email: string): Promise<
   return items;
 }
 
-/** Revokes an active link (reassignment): it stops working at once. Refused once it was used. */
+/**
+ * The write that revokes an active link: alone (revokeLink) or inside reassignment's transaction
+ * (functions/store/tasks.ts reassignAssignees). Refused once the link was used or revoked.
+ */
+export function revokeLinkUpdate(store: Store, linkId: string, at: string, reason: string) {
+  return {
+    TableName: store.table,
+    Key: keys.link(linkId),
+    UpdateExpression:
+      'SET #status = :revoked, revokedAt = :at, revokedReason = :reason REMOVE assigneePk, assigneeSk',
+    ConditionExpression: CONDITION.linkIsActive,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': at, ':reason': reason },
+  };
+}
+
+/** Revokes an active link (a resent link replacing an expired one): it stops working at once. */
 export async function revokeLink(store: Store, linkId: string, at: string, reason: string): Promise<void> {
   await conditional(`link ${linkId} is not active`, () =>
-    store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.link(linkId),
-        UpdateExpression:
-          'SET #status = :revoked, revokedAt = :at, revokedReason = :reason REMOVE assigneePk, assigneeSk',
-        ConditionExpression: CONDITION.linkIsActive,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':revoked': 'revoked',
-          ':active': 'active',
-          ':at': at,
-          ':reason': reason,
-        },
-      }),
-    ),
+    store.db.send(new UpdateCommand(revokeLinkUpdate(store, linkId, at, reason))),
   );
 }

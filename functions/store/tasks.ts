@@ -4,8 +4,9 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aw
 import type { Outcome } from '#domain/forms.ts';
 import { pendingCallbackItem } from './callbacks.ts';
 import { CONDITION, INDEX, keys, OPEN_TASKS } from './keys.ts';
+import { revokeLinkUpdate } from './links.ts';
 import { queryAll, queryPage } from './query.ts';
-import { conditional, isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
+import { isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
 
 export type TaskStatus = 'open' | 'decided' | 'cancelled' | 'timed-out';
 
@@ -376,18 +377,71 @@ export async function raiseEscalation(
   }
 }
 
-/** Replaces an open task's assignees (reassignment). Refused with ConflictError once the task closed. */
-export async function setAssignees(store: Store, taskId: string, assignees: Person[]): Promise<void> {
-  await conditional(`task ${taskId} is no longer open`, () =>
-    store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.task(taskId),
-        UpdateExpression: 'SET assignees = :assignees',
-        ConditionExpression: CONDITION.taskIsOpen,
-        ExpressionAttributeNames: STATUS_NAME,
-        ExpressionAttributeValues: { ...OPEN_VALUES, ':assignees': assignees },
+/**
+ * DynamoDB's bound on the actions of one TransactWriteItems call (and no two on the same item).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
+ */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+export type ReassignResult = 'reassigned' | 'task-changed' | 'link-changed';
+
+/**
+ * Reassignment (转办) in one transaction: the open task's assignees go from `from` to `to`, every link in
+ * `revoke` is marked revoked, and the audit event is written. A decision writes the same task and link
+ * under `taskIsOpen` and `linkIsActive`, so whichever transaction commits first wins and the other changes
+ * nothing: a decision after it finds its link revoked, a reassignment after a decision finds the task
+ * closed. Resolves to what refused it: 'task-changed' (no longer open, or its assignees are no longer
+ * `from`), 'link-changed' (a link was used or revoked meanwhile). A TransactionConflict is thrown unchanged
+ * (nothing was written; the caller tries again). At most MAX_TRANSACTION_ITEMS - 2 links.
+ */
+export async function reassignAssignees(
+  store: Store,
+  change: {
+    taskId: string;
+    from: Person[];
+    to: Person[];
+    revoke: string[];
+    at: string;
+    reason: string;
+    event: Record<string, unknown>;
+  },
+): Promise<ReassignResult> {
+  const items = change.revoke.length + 2;
+  if (items > MAX_TRANSACTION_ITEMS) {
+    throw new RangeError(
+      `a reassignment of ${items} items exceeds one transaction (${MAX_TRANSACTION_ITEMS})`,
+    );
+  }
+  try {
+    await store.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: store.table,
+              Key: keys.task(change.taskId),
+              UpdateExpression: 'SET assignees = :assignees',
+              ConditionExpression: `${CONDITION.taskIsOpen} AND ${CONDITION.assigneesAre}`,
+              ExpressionAttributeNames: STATUS_NAME,
+              ExpressionAttributeValues: {
+                ...OPEN_VALUES,
+                ':assignees': change.to,
+                ':previousAssignees': change.from,
+              },
+            },
+          },
+          ...change.revoke.map((linkId) => ({
+            Update: revokeLinkUpdate(store, linkId, change.at, change.reason),
+          })),
+          { Put: { TableName: store.table, Item: change.event, ConditionExpression: CONDITION.isNew } },
+        ],
       }),
-    ),
-  );
+    );
+    return 'reassigned';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // The reasons come in the order of TransactItems: the task's first.
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    return reasons[0]?.Code === 'ConditionalCheckFailed' ? 'task-changed' : 'link-changed';
+  }
 }

@@ -4,9 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formToken } from '#domain/links.ts';
+import type { ActionDeps } from '#domain/dashboard/actions.ts';
+import { formToken, newLinkId } from '#domain/links.ts';
 import { listAuditOfTask } from '#store/audit.ts';
-import { getLink } from '#store/links.ts';
+import { createLink, getLink, listLinksOfTask } from '#store/links.ts';
 import { getTask } from '#store/tasks.ts';
 import { approvalEvent } from '#test/support/api-gateway.ts';
 import {
@@ -43,6 +44,32 @@ afterAll(async () => {
 });
 
 type Response = APIGatewayProxyStructuredResultV2;
+
+/** The dashboard's reassign (its domain function, with the dependencies the dashboard handler gives it). */
+async function reassign(taskId: string, to: string): Promise<{ ok: true } | { error: Error }> {
+  // Imported here: the handlers' configuration is read from the environment startHandlerEnv sets.
+  const { reassignTask } = await import('#domain/dashboard/actions.ts');
+  const { sendEmail } = await import('#email/send.ts');
+  const deps: ActionDeps = {
+    store: bed.store,
+    sfn: { describeExecution: async () => undefined } as unknown as ActionDeps['sfn'],
+    now: () => new Date(),
+    machines: {},
+    sendEmail,
+    linkSigningKey: async () => SIGNING_KEY,
+    apiBaseUrl: 'https://api.xx-county.example',
+    sendTaskSuccess: async () => {},
+  };
+  try {
+    await reassignTask(deps, { sub: 'admin', email: 'admin@xx-county.example' }, taskId, {
+      reason: '李华出差，由王芳办理',
+      to,
+    });
+    return { ok: true };
+  } catch (error) {
+    return { error: error as Error };
+  }
+}
 
 // The handlers read the real clock: links and due dates are set in the future of now.
 const inAMonth = () => new Date(Date.now() + 30 * DAY).toISOString();
@@ -153,6 +180,105 @@ describe('a decision arriving as the task times out', () => {
     }
     // Either order may win; the assertions above hold for each round whichever it was.
     expect(outcomes).toHaveLength(8);
+  });
+});
+
+describe('a decision arriving as the task is reassigned', () => {
+  it('has exactly one effect each time: decided through the old link, or handed over with the old link refused', async () => {
+    const outcomes: string[] = [];
+    for (let round = 0; round < 16; round++) {
+      const taskId = randomUUID();
+      const opened = await bed.openTask({
+        taskId,
+        assignees: [LI],
+        dueAt: inAMonth(),
+        expiresAt: inAMonth(),
+      });
+      const link = opened.links[0] as (typeof opened.links)[number];
+      const sentBefore = proxy.calls('SendTaskSuccess');
+      const mailBefore = (await env.mail()).length;
+
+      const [post, handOver] = await Promise.all([
+        env.invoke<Response>('approval', approvalEvent('POST', link, approve(link.linkId, '同意。'))),
+        reassign(taskId, WANG.email),
+      ]);
+
+      const task = await getTask(bed.store, taskId);
+      const actions = (await listAuditOfTask(bed.store, taskId)).map((e) => e.action).sort();
+      const callbacks = proxy.calls('SendTaskSuccess') - sentBefore;
+      const toWang = (await env.mail()).slice(mailBefore).filter((m) => m.to.includes(WANG.email));
+      if (post.statusCode === 200) {
+        expect(handOver).toMatchObject({ error: { name: 'ConflictError' } });
+        expect('error' in handOver && handOver.error.message).toMatch(/decided/);
+        expect(task).toMatchObject({ status: 'decided', assignees: [LI] });
+        expect((await getLink(bed.store, link.linkId))?.status).toBe('used');
+        expect(actions).toEqual(['decision.recorded']);
+        expect(callbacks).toBe(1);
+        expect(toWang).toHaveLength(0);
+        outcomes.push('decided');
+      } else {
+        expect(handOver).toEqual({ ok: true });
+        // A revoked link answers 410 Gone, with the page saying the task went to someone else.
+        expect(post.statusCode).toBe(410);
+        expect(post.body).toContain('此事项已改由他人办理');
+        expect(task).toMatchObject({ status: 'open', assignees: [WANG] });
+        expect((await getLink(bed.store, link.linkId))?.status).toBe('revoked');
+        expect(actions).toEqual(['link.refused', 'task.reassigned']);
+        expect(callbacks).toBe(0);
+        expect(toWang).toHaveLength(1);
+        // The old link decides nothing afterwards either.
+        const late = await env.invoke<Response>(
+          'approval',
+          approvalEvent('POST', link, approve(link.linkId, '再次提交。')),
+        );
+        expect(late.statusCode).toBe(410);
+        expect((await getTask(bed.store, taskId))?.status).toBe('open');
+        outcomes.push('reassigned');
+      }
+    }
+    // Either order may win; the assertions above hold for each round whichever it was.
+    expect(outcomes).toHaveLength(16);
+  });
+});
+
+describe('a reassignment with more links than one transaction holds', () => {
+  /** A task of 李华's with `links` active links of his (a stand-in for many assignees of one unit). */
+  async function taskWithLinks(links: number) {
+    const opened = await bed.openTask({ assignees: [LI], dueAt: inAMonth(), expiresAt: inAMonth() });
+    for (let i = 1; i < links; i++) {
+      await createLink(
+        bed.store,
+        {
+          linkId: newLinkId(),
+          taskId: opened.task.taskId,
+          assignee: LI,
+          status: 'active',
+          createdAt: new Date().toISOString(),
+          expiresAt: inAMonth(),
+        },
+        opened.task.dueAt,
+      );
+    }
+    return opened.task.taskId;
+  }
+
+  it('is refused with the reason and changes nothing; at the bound it goes through', async () => {
+    // The task's update and the audit event are two of DynamoDB's 100 items: 98 links fit, 99 do not.
+    const over = await taskWithLinks(99);
+    const within = await taskWithLinks(98);
+
+    const refused = await reassign(over, WANG.email);
+    const done = await reassign(within, WANG.email);
+
+    expect(refused).toMatchObject({ error: { name: 'ConflictError' } });
+    expect('error' in refused && refused.error.message).toBe(
+      'the task has 99 active links to retire, more than one transaction holds (98): nothing was reassigned',
+    );
+    expect((await getTask(bed.store, over))?.assignees).toEqual([LI]);
+    expect((await listLinksOfTask(bed.store, over)).filter((l) => l.status === 'active')).toHaveLength(99);
+    expect(await listAuditOfTask(bed.store, over)).toEqual([]);
+    expect(done).toEqual({ ok: true });
+    expect((await listLinksOfTask(bed.store, within)).filter((l) => l.status === 'revoked')).toHaveLength(98);
   });
 });
 

@@ -13,15 +13,17 @@ import { STAGES, type StageName, type TaskKind } from '#plan/kinds.ts';
 import { findParty } from '#plan/lookup.ts';
 import { linkExpiresAt } from '#plan/schedule.ts';
 import type { Plan } from '#plan/schema.ts';
-import { appendAudit } from '#store/audit.ts';
+import { appendAudit, auditItem } from '#store/audit.ts';
 import { listLinksOfTask, revokeLink } from '#store/links.ts';
 import { getPilot, recordStage } from '#store/pilots.ts';
+import { isTransactionConflict } from '#store/store.ts';
 import {
   closeTask,
   getTask,
   listTasksOfPilot,
+  MAX_TRANSACTION_ITEMS,
   type Person,
-  setAssignees,
+  reassignAssignees,
   type TaskRecord,
 } from '#store/tasks.ts';
 import { type DashboardDeps, machineOf } from './load.ts';
@@ -153,8 +155,10 @@ export async function resendLink(
 
 /**
  * 转办: the task goes to `to`, a contact of the unit of its current assignees; the assignees of that unit
- * are replaced by `to` alone (assignees of other units stay), their links are revoked at once, and `to` is
- * e-mailed a link of their own.
+ * are replaced by `to` alone (assignees of other units stay), and `to` is e-mailed a link of their own. The
+ * new assignees, the revocation of every active link of the unit's assignees and the audit event are one
+ * transaction (reassignAssignees): an official deciding through an old link at the same moment either
+ * decides first, and the reassignment is refused (409), or finds the link revoked (410).
  */
 export async function reassignTask(
   deps: ActionDeps,
@@ -187,25 +191,18 @@ export async function reassignTask(
   // Every link of the unit's assignees goes, the newcomer's own included: after a reassignment exactly one
   // link works for the unit, and it is the one just sent.
   const at = deps.now().toISOString();
-  // The assignees change first, conditionally on the task being open: a task decided meanwhile is refused
-  // before any link is touched.
-  await setAssignees(deps.store, taskId, [...kept, newcomer]);
-  let revoked = 0;
-  for (const link of await listLinksOfTask(deps.store, taskId)) {
-    if (link.status !== 'active') continue;
-    const email = link.assignee.email.toLowerCase();
-    if (!replaced.some((a) => a.email.toLowerCase() === email) && email !== to) continue;
-    try {
-      await revokeLink(deps.store, link.linkId, at, `reassigned to ${newcomer.email}: ${input.reason}`);
-      revoked++;
-    } catch (error) {
-      // Used or revoked meanwhile: it works no more either way.
-      if (!(error instanceof ConflictError)) throw error;
-    }
+  const leaving = new Set([...replaced.map((a) => a.email.toLowerCase()), to]);
+  const revoke = (await listLinksOfTask(deps.store, taskId))
+    .filter((l) => l.status === 'active' && leaving.has(l.assignee.email.toLowerCase()))
+    .map((l) => l.linkId);
+  // The task's update and the audit event take two of the transaction's items.
+  if (revoke.length > MAX_TRANSACTION_ITEMS - 2) {
+    throw new ConflictError(
+      `the task has ${revoke.length} active links to retire, more than one transaction holds (${MAX_TRANSACTION_ITEMS - 2}): nothing was reassigned`,
+    );
   }
-  const current = await getTask(deps.store, taskId);
-  await mailLinks(deps, plan, current ?? { ...task, assignees: [...kept, newcomer] }, [newcomer]);
-  await appendAudit(deps.store, {
+  const assignees = [...kept, newcomer];
+  const event = auditItem({
     programmeId: task.programmeId,
     pilotId: task.pilotId,
     at,
@@ -214,9 +211,58 @@ export async function reassignTask(
     taskId,
     executionArn: task.executionArn,
     summary: `"${task.title}" reassigned from ${replaced.map((a) => a.email).join(', ') || newcomer.email} to ${newcomer.email}`,
-    details: { reason: input.reason, from: replaced, to: newcomer, revokedLinks: revoked, by: by(admin) },
+    details: {
+      reason: input.reason,
+      from: replaced,
+      to: newcomer,
+      revokedLinks: revoke.length,
+      by: by(admin),
+    },
   });
-  return { assignee: newcomer, revoked };
+  const change = {
+    taskId,
+    from: task.assignees,
+    to: assignees,
+    revoke,
+    at,
+    reason: `reassigned to ${newcomer.email}: ${input.reason}`,
+    event,
+  };
+  const result = await retryConflicts(() => reassignAssignees(deps.store, change));
+  if (result === 'task-changed') {
+    const now = await getTask(deps.store, taskId);
+    throw new ConflictError(
+      now && now.status !== 'open'
+        ? `the task was ${now.status} meanwhile: nothing was reassigned`
+        : 'the task was reassigned by someone else meanwhile: nothing was reassigned; reload the page',
+    );
+  }
+  if (result === 'link-changed') {
+    throw new ConflictError(
+      'a link of the task was used or retired meanwhile: nothing was reassigned; reload the page',
+    );
+  }
+  // Reassigned and audited: should the e-mail fail, "resend the link" sends it.
+  await mailLinks(deps, plan, { ...task, assignees }, [newcomer]);
+  return { assignee: newcomer, revoked: revoke.length };
+}
+
+const MAX_CONFLICT_RETRIES = 8;
+
+/**
+ * Runs a transaction again after a short random pause while it is cancelled by TransactionConflict (another
+ * transaction, such as a decision, writing the same item at that moment: nothing was written), as
+ * recordDecision (functions/domain/approval.ts) does for decisions.
+ */
+async function retryConflicts<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+    }
+  }
 }
 
 /** Closes the open tasks an execution left behind, so their links stop working and nobody is chased. */
