@@ -1,8 +1,10 @@
 // The escalation sweep: reads the open tasks due up to now plus the reminder bound from the sparse
 // open-tasks-by-due index (never a scan, so its cost follows the number of due tasks, not the table's size),
 // and takes each task up the policy's levels (escalation.ts). Every level is claimed with a conditional
-// write and delivered under a lease (functions/store/escalation.ts), so overlapping sweeps, retries and
-// restarts send each message once; a level whose sending failed is resumed by a later sweep.
+// write and delivered under a lease (functions/store/escalation.ts), and each of its messages goes through
+// `sendOnce` (a lease per task, level and recipient, taken before sending and marked done after), so
+// overlapping sweeps, retries and restarts send each message once but for one window: a run that dies
+// after SES accepted a message and before that message's lease is marked done sends it again on resume.
 
 import { renderEscalationEmail } from '#email/escalation.ts';
 import type { Email } from '#email/send.ts';
@@ -14,7 +16,6 @@ import {
   completeEscalation,
   openTasksDueBy,
   raiseEscalation,
-  recordEscalationMessage,
   releaseEscalation,
   resumeEscalation,
 } from '#store/escalation.ts';
@@ -22,6 +23,7 @@ import { type LinkRecord, listLinksOfTask } from '#store/links.ts';
 import { getProgrammePlan } from '#store/programmes.ts';
 import type { Store } from '#store/store.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
+import { sendOnce } from './deps.ts';
 import {
   type Level,
   type LevelStep,
@@ -39,6 +41,12 @@ import { dashboardTaskUrl, linkSignature, linkUrl } from './links.ts';
  * so a level is only resumed once the sweep that claimed it can no longer be sending.
  */
 export const ESCALATION_LEASE_MS = 15 * 60_000;
+
+/**
+ * The claim-once scope of reminder and escalation messages; the id is `<taskId>#<message id>`, and a message
+ * id names the level and the recipient (`2:assignee:<email>`, `2:supervisor:<party>`, escalation.ts).
+ */
+export const ESCALATION_MESSAGE_SCOPE = 'escalation';
 
 /** The sweep stops taking new tasks when less real time than this is left in its invocation. */
 const TIME_RESERVE_MS = 30_000;
@@ -179,7 +187,6 @@ class Sweep {
       this.report.tasksWithoutPlan += 1;
       return;
     }
-    const sent = new Set(task.escalationSent ?? []);
     const links = once(() => listLinksOfTask(store, task.taskId));
     if (delivered < level) {
       // A level was claimed and not finished: another sweep is on it, or it failed or crashed.
@@ -190,13 +197,13 @@ class Sweep {
       const lease = this.leaseUntil();
       if (!(await resumeEscalation(store, task.taskId, level, this.nowIso, lease))) return;
       const step = levelStep(plan, task, level as Level, this.now);
-      if (!(await this.deliver(plan, task, step, lease, sent, links))) return;
+      if (!(await this.deliver(plan, task, step, lease, links))) return;
     }
     for (const step of pendingSteps(plan, task, this.now)) {
       const lease = this.leaseUntil();
       if (!(await raiseEscalation(store, task.taskId, step.level - 1, step.level, this.nowIso, lease)))
         return;
-      if (!(await this.deliver(plan, task, step, lease, sent, links))) return;
+      if (!(await this.deliver(plan, task, step, lease, links))) return;
     }
   }
 
@@ -206,13 +213,17 @@ class Sweep {
     task: TaskRecord,
     step: LevelStep,
     lease: string,
-    sent: Set<string>,
     links: () => Promise<LinkRecord[]>,
   ): Promise<boolean> {
     const { store, send } = this.deps;
     const supervisors: Party[] = step.level >= 2 ? supervisingParties(plan, task) : [];
+    // Whether a message went out is asked of its claim when it is sent, never of `task`: that came from the
+    // index, whose reads are eventually consistent and may predate another run's sends
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
+    // The message leases run on the sweep's instant, as the level's does: a resumed level (its lease of
+    // ESCALATION_LEASE_MS expired) always finds the leases of its messages (LEASE_MS) expired too.
+    const once = { store, now: () => this.now, sendEmail: send };
     for (const message of step.messages) {
-      if (sent.has(message.id)) continue;
       const email = renderEscalationEmail({
         plan,
         task,
@@ -223,8 +234,9 @@ class Sweep {
           ? await this.actionUrl(message.assignee, links)
           : { dashboardUrl: dashboardTaskUrl(this.deps.apiBaseUrl, task.taskId) }),
       });
+      let sent: boolean;
       try {
-        await send(email);
+        sent = await sendOnce(once, ESCALATION_MESSAGE_SCOPE, `${task.taskId}#${message.id}`, email);
       } catch (error) {
         this.report.messagesFailed += 1;
         this.deps.log?.error('sending a reminder or escalation failed; a later sweep resumes the level', {
@@ -236,9 +248,7 @@ class Sweep {
         await releaseEscalation(store, task.taskId, lease, this.nowIso);
         return false;
       }
-      await recordEscalationMessage(store, task.taskId, message.id);
-      sent.add(message.id);
-      this.report.messagesSent += 1;
+      if (sent) this.report.messagesSent += 1;
     }
     const completed = await completeEscalation(store, task.taskId, step.level, {
       eventId: `escalation-${task.taskId}-${step.level}`,

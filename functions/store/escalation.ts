@@ -1,10 +1,11 @@
-// The delivery of a task's reminder or escalation level, at least once and each message once:
+// The delivery of a task's reminder or escalation level, at least once and each message once but for one window:
 //   claim   raiseEscalation(from, to, at, leaseUntil) — one sweep wins the level and holds it until leaseUntil;
-//   send    each message, recording its id on the task right after the provider accepted it;
+//   send    each message through sendOnce (functions/domain/deps.ts): a claim-once lease on (task, level,
+//           recipient) taken before the send and marked done after it (functions/store/once.ts);
 //   finish  completeEscalation — the level is marked delivered and its audit event written, in one transaction.
 // A sweep that fails to send releases its lease at once; one that crashes keeps it until it expires. Then a
-// later sweep resumes the level (resumeEscalation) and sends only the messages not yet recorded. A message is
-// sent twice only if the process dies between the provider accepting it and the record of it.
+// later sweep resumes the level (resumeEscalation) and sends only the messages whose lease is not done. A
+// message is sent twice only if the run dies between the provider accepting it and its lease being marked done.
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type NewAuditEvent } from './audit.ts';
 import { CONDITION, keys } from './keys.ts';
@@ -88,25 +89,6 @@ export function releaseEscalation(
         UpdateExpression: 'SET escalationLeaseUntil = :now',
         ConditionExpression: CONDITION.escalationLeaseIs,
         ExpressionAttributeValues: { ':lease': leaseUntil, ':now': now },
-      }),
-    ),
-  );
-}
-
-/** Records that a message went out (idempotent: a recorded id stays recorded once). */
-export async function recordEscalationMessage(
-  store: Store,
-  taskId: string,
-  messageId: string,
-): Promise<void> {
-  await conditionally(() =>
-    store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.task(taskId),
-        UpdateExpression: 'SET escalationSent = list_append(if_not_exists(escalationSent, :none), :ids)',
-        ConditionExpression: `${CONDITION.exists} AND ${CONDITION.escalationMessageNew}`,
-        ExpressionAttributeValues: { ':none': [], ':ids': [messageId], ':messageId': messageId },
       }),
     ),
   );

@@ -120,8 +120,6 @@ export const CONDITION = {
   escalationLeaseExpired: '(attribute_not_exists(escalationLeaseUntil) OR escalationLeaseUntil <= :now)',
   /** Releasing a lease that another sweep has taken over since. */
   escalationLeaseIs: 'escalationLeaseUntil = :lease',
-  /** Recording a sent message twice. */
-  escalationMessageNew: 'NOT contains(escalationSent, :messageId)',
   /**
    * An older mail event (SNS does not keep order) overwriting a newer one about the same address, or the same
    * report counted twice (SNS delivers at least once).

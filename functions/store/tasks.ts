@@ -55,8 +55,6 @@ export interface TaskRecord {
   escalatedAt?: string;
   /** The highest level whose messages all went out and whose audit event is written (absent: none). */
   escalationDelivered?: number;
-  /** Ids of the reminder/escalation messages sent so far, so a resumed delivery sends only the rest. */
-  escalationSent?: string[];
   /** Until when the sweep that claimed a level may still be delivering it (functions/store/escalation.ts). */
   escalationLeaseUntil?: string;
   decision?: Decision;

@@ -292,6 +292,104 @@ describe('a failed send', () => {
   });
 });
 
+describe('a sweep killed in the middle of a level', () => {
+  const AT = DUE + HOUR; // the supervisor level: the assignee's overdue notice, then the supervisor's
+  /** A sweep at AT that freezes for good (as a killed process would) at its k-th send, after or before SES took it. */
+  function killedSweep(k: number, when: 'before-ses' | 'after-ses'): Promise<void> {
+    return new Promise((killed) => {
+      let calls = 0;
+      const send = async (email: Email) => {
+        calls += 1;
+        if (calls < k) return sendEmail(email);
+        if (when === 'after-ses') await sendEmail(email);
+        killed();
+        return new Promise<string>(() => {});
+      };
+      void sweep(AT, { send, concurrency: 1 });
+    });
+  }
+
+  it('killed between two messages: the next sweep sends the rest and nothing twice', async () => {
+    const { task } = await openTask(store, plan, OPENED);
+    await killedSweep(2, 'before-ses');
+
+    // The next sweep after the level's lease (15 minutes) expired.
+    const next = await sweep(AT + HOUR);
+
+    expect(next.messagesSent).toBe(1);
+    expect(recipients(await ses.emails())).toEqual([
+      'gucheng@xx-town.example',
+      'shehuishiwu@xx-town.example',
+    ]);
+    expect((await listAuditOfTask(store, task.taskId)).map((e) => e.action)).toEqual([
+      'reminder.skipped',
+      'escalation.supervisor-notified',
+    ]);
+  });
+
+  it('killed after SES accepted a message and before its lease was marked done: that message goes again, and only it', async () => {
+    await openTask(store, plan, OPENED);
+    await killedSweep(1, 'after-ses');
+
+    const next = await sweep(AT + HOUR);
+
+    // The one duplicate the design allows (docs/reliability.md): SES has no way to ask "did you take this?".
+    expect(next.messagesSent).toBe(2);
+    expect(recipients(await ses.emails())).toEqual([
+      'gucheng@xx-town.example',
+      'gucheng@xx-town.example',
+      'shehuishiwu@xx-town.example',
+    ]);
+  });
+});
+
+describe('a sweep whose page was read before another run sent part of a level', () => {
+  it('sends only what that run did not send: each message is claimed when it is sent, not when the page was read', async () => {
+    const AT = DUE + HOUR;
+    // Due an hour before `task`, so a sweep taking one task at a time reaches it first.
+    const { task: earlier } = await openTask(store, plan, OPENED - HOUR);
+    const { task, links } = await openTask(store, plan, OPENED);
+    // A sweep claimed the overdue level of `task` at its due time and died before sending; its lease expired.
+    await raiseEscalation(
+      store,
+      task.taskId,
+      0,
+      2,
+      new Date(DUE).toISOString(),
+      new Date(DUE + 15 * 60_000).toISOString(),
+    );
+    // While the first sweep sends `earlier`'s first message, a second one resumes `task`'s level, sends the
+    // assignee's notice and fails on the supervisor's (releasing the level); the first then reaches `task`
+    // with the page it read before any of that.
+    let failing = 0;
+    const failSecond = async (email: Email) => {
+      failing += 1;
+      if (failing === 2) throw Object.assign(new Error('Throttling'), { name: 'TooManyRequestsException' });
+      return sendEmail(email);
+    };
+    let second: Promise<SweepReport> | undefined;
+    const first = await sweep(AT, {
+      concurrency: 1,
+      send: async (email) => {
+        second ??= sweep(AT, { concurrency: 1, send: failSecond });
+        await second;
+        return sendEmail(email);
+      },
+    });
+
+    expect(await second).toMatchObject({ messagesSent: 1, messagesFailed: 1, tasksInFlight: 1 });
+    expect(first).toMatchObject({ messagesSent: 3, messagesFailed: 0 });
+    const about = (await ses.emails()).filter(
+      (e) =>
+        e.body.text?.includes(links[0]?.linkId ?? '-') ||
+        e.body.text?.includes(`/admin/tasks/${task.taskId}`),
+    );
+    expect(recipients(about)).toEqual(['gucheng@xx-town.example', 'shehuishiwu@xx-town.example']);
+    expect((await getTask(store, task.taskId))?.escalationDelivered).toBe(2);
+    expect((await getTask(store, earlier.taskId))?.escalationDelivered).toBe(2);
+  });
+});
+
 describe('what the sweep reads', () => {
   it('reads only the open tasks due within the read-ahead, from the index', async () => {
     await openTask(store, plan, OPENED);
