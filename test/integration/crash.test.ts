@@ -224,8 +224,9 @@ describe(`a rehearsal killed ${KILLS} times at random moments (seed ${SEED})`, (
         duplicates.examples.map((e) => `\n  ${e}`).join(''),
     );
     // Each kill can interrupt a send between SES accepting it and its record; the restarted run sends it again.
-    // A kill interrupts at most the sends in flight at that instant: ≤ 2 sandboxes per function.
-    expect(duplicates.count).toBeLessThanOrEqual(2 * (runs.length - 1));
+    // A kill interrupts at most the sends in flight at that instant: one per sandbox of a task-mail function
+    // (2 each), or up to 4 of a daily escalation sweep (it works on 4 tasks at once), which rarely coincide.
+    expect(duplicates.count).toBeLessThanOrEqual(4 * (runs.length - 1));
   });
 
   test('leaves no process of any run behind', () => {
