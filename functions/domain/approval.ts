@@ -49,7 +49,7 @@ import {
   type Outcome,
   validateSubmission,
 } from './forms.ts';
-import { formToken, isLinkId, verifyFormToken, verifyLinkSignature } from './links.ts';
+import { formToken, isLinkId, type SigningKeys, verifyFormToken, verifyLinkSignature } from './links.ts';
 
 // ---- Dependencies ---------------------------------------------------------------------------------------
 
@@ -60,8 +60,8 @@ export interface TaskCallback {
 
 export interface ApprovalDeps {
   store: Store;
-  /** The key that signs links and form tokens (functions/lib/secrets.ts). */
-  signingKey: string;
+  /** The keys that sign (current) and verify (current, previous) links and form tokens (functions/lib/secrets.ts). */
+  signingKeys: SigningKeys;
   callback: TaskCallback;
   now: () => Date;
   /** Whom to contact about a link the system does not know (HELP_CONTACT); the plan's lead unit otherwise. */
@@ -258,7 +258,7 @@ async function resolve(deps: ApprovalDeps, req: LinkRequest): Promise<Resolution
   const task = await getTask(deps.store, link.taskId);
   if (!task) return unknown();
   const plan = await loadPlan(deps.store, task.programmeId);
-  if (!req.sig || !verifyLinkSignature(deps.signingKey, link, req.sig)) {
+  if (!req.sig || !verifyLinkSignature(deps.signingKeys, link, req.sig)) {
     // Never echo a signature that did not verify back into the page.
     return {
       kind: 'refused',
@@ -444,7 +444,7 @@ async function taskPage(
 }
 
 function formTokenFor(deps: ApprovalDeps, link: LinkRecord): string {
-  return formToken(deps.signingKey, link.linkId);
+  return formToken(deps.signingKeys.current, link.linkId);
 }
 
 /** The page for a link that cannot act: decided, closed or refused. `status` for decided/closed differs by method. */
@@ -567,7 +567,7 @@ export async function submitDecision(
     return statusPage(deps, r, 409);
   }
   const token = req.fields.get('token');
-  if (!token || !verifyFormToken(deps.signingKey, r.link.linkId, token)) {
+  if (!token || !verifyFormToken(deps.signingKeys, r.link.linkId, token)) {
     await auditRefusal(deps, 'bad-form-token', 'POST', req, r.link, r.task);
     return statusPage(deps, { kind: 'refused', reason: 'bad-form-token', frame: r.frame }, 403);
   }

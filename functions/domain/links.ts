@@ -1,7 +1,9 @@
-// Approval links: `GET {api}/a/{linkId}?sig=…`. The link id is random (144 bits) and stands for
-// (task, assignee) in the table, so the task token never appears in a URL; `sig` is an HMAC over the link
+// Approval links: `GET {api}/a/{linkId}?sig={keyId}.{mac}`. The link id is random (144 bits) and stands for
+// (task, assignee) in the table, so the task token never appears in a URL; the mac is an HMAC over the link
 // id, the assignee and the expiry with a key kept in Secrets Manager, so a link cannot be forged, moved to
-// another assignee or extended. Pure functions plus `issueLinks`, which stores the links of a task.
+// another assignee or extended. The key id says which key signed: the key is rotated, and the current and
+// the previous key both verify, so a link e-mailed before a rotation works until it expires.
+// Pure functions plus `issueLinks`, which stores the links of a task.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createLink, type LinkRecord, listLinksOfTask } from '#store/links.ts';
 import type { Store } from '#store/store.ts';
@@ -9,7 +11,17 @@ import type { Person, TaskRecord } from '#store/tasks.ts';
 
 const LINK_ID_BYTES = 18;
 const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
-const SIG_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** `{keyId}.{mac}`, or a bare mac: links and form tokens made before keys had ids. */
+const SIGNED_PATTERN = /^(?:([A-Za-z0-9_-]{8})\.)?([A-Za-z0-9_-]{43})$/;
+
+/**
+ * The keys that verify: the current one, which signs, and the one it replaced at the last rotation (none
+ * before the first). Rotating twice within a link's life invalidates it: docs/approval.md.
+ */
+export interface SigningKeys {
+  current: string;
+  previous?: string | undefined;
+}
 
 /** A new random link id: 144 bits, URL-safe (base64url), 24 characters. */
 export function newLinkId(): string {
@@ -25,23 +37,63 @@ function hmac(key: string, parts: string[]): Buffer {
   return createHmac('sha256', key).update(parts.join('\n')).digest();
 }
 
-/** The signature of a link: binds its id, its assignee's address and its expiry. */
+/**
+ * A key's public name: the first 48 bits of an HMAC of a fixed text under the key (a "key check value"). It
+ * tells which key signed, says nothing usable about the key, and needs no storage beside the key.
+ */
+export function keyId(key: string): string {
+  return hmac(key, ['key-id-v1']).toString('base64url').slice(0, 8);
+}
+
+/** The key id a signature or form token names; none for a bare mac (made before key ids) or a malformed value. */
+export function keyIdOf(signed: string | undefined): string | undefined {
+  return signed === undefined ? undefined : SIGNED_PATTERN.exec(signed)?.[1];
+}
+
+/** `{keyId}.{mac}`: the mac under `key`, named by its key id. */
+function signWith(key: string, mac: (key: string) => Buffer): string {
+  return `${keyId(key)}.${mac(key).toString('base64url')}`;
+}
+
+/**
+ * Checks a `{keyId}.{mac}` against the key it names, among the current and the previous key; an unknown id
+ * fails. The id need not be signed: a changed id picks a key that did not make the mac. A bare mac is from
+ * before key ids (links e-mailed earlier): it is tried with both keys, so it outlives one rotation as any
+ * link does.
+ */
+function verifySigned(keys: SigningKeys, signed: string, mac: (key: string) => Buffer): boolean {
+  const match = SIGNED_PATTERN.exec(signed);
+  if (!match) return false;
+  const id = match[1];
+  const given = match[2] as string;
+  return [keys.current, keys.previous].some(
+    (key) =>
+      key !== undefined &&
+      (id === undefined || keyId(key) === id) &&
+      sameText(given, mac(key).toString('base64url')),
+  );
+}
+
+const linkMac =
+  (link: Pick<LinkRecord, 'linkId' | 'assignee' | 'expiresAt'>) =>
+  (key: string): Buffer =>
+    hmac(key, ['link-v1', link.linkId, link.assignee.email.toLowerCase(), link.expiresAt]);
+
+/** The signature of a link under the current key: binds its id, its assignee's address and its expiry. */
 export function linkSignature(
   key: string,
   link: Pick<LinkRecord, 'linkId' | 'assignee' | 'expiresAt'>,
 ): string {
-  return hmac(key, ['link-v1', link.linkId, link.assignee.email.toLowerCase(), link.expiresAt]).toString(
-    'base64url',
-  );
+  return signWith(key, linkMac(link));
 }
 
 /** Constant-time check of a link's signature. */
 export function verifyLinkSignature(
-  key: string,
+  keys: SigningKeys,
   link: Pick<LinkRecord, 'linkId' | 'assignee' | 'expiresAt'>,
   sig: string,
 ): boolean {
-  return SIG_PATTERN.test(sig) && sameText(sig, linkSignature(key, link));
+  return verifySigned(keys, sig, linkMac(link));
 }
 
 /**
@@ -54,16 +106,22 @@ function sameText(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const formMac =
+  (linkId: string) =>
+  (key: string): Buffer =>
+    hmac(key, ['form-v1', linkId]);
+
 /**
  * The token a task page's form carries. GET must not write, so the token is derived, not stored: only a
  * page served for this link can post to it, and the link itself can be used once, so the token is one-time.
+ * It names its key like a link, so a page served just before a rotation can still be posted.
  */
 export function formToken(key: string, linkId: string): string {
-  return hmac(key, ['form-v1', linkId]).toString('base64url');
+  return signWith(key, formMac(linkId));
 }
 
-export function verifyFormToken(key: string, linkId: string, token: string): boolean {
-  return SIG_PATTERN.test(token) && sameText(token, formToken(key, linkId));
+export function verifyFormToken(keys: SigningKeys, linkId: string, token: string): boolean {
+  return verifySigned(keys, token, formMac(linkId));
 }
 
 export function linkUrl(apiBaseUrl: string, linkId: string, sig: string): string {

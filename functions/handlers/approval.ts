@@ -3,12 +3,13 @@
 // returns, with the security headers on every response, errors included.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type ApprovalDeps, openLink, submitDecision } from '#domain/approval.ts';
+import { keyIdOf } from '#domain/links.ts';
 import { getStore } from '#lib/aws.ts';
 import { requireConfig } from '#lib/config.ts';
 import { parseFormBody } from '#lib/form-body.ts';
 import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { logger } from '#lib/observability.ts';
-import { linkSigningKey } from '#lib/secrets.ts';
+import { linkSigningKeys } from '#lib/secrets.ts';
 import { sfnTaskCallback } from '#lib/task-callback.ts';
 import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, parseLocale } from '../pages/i18n.ts';
 import type { PageFrame, PageResult } from '../pages/model.ts';
@@ -19,10 +20,11 @@ const config = requireConfig('TABLE_NAME', 'LINK_SIGNING_SECRET_ARN');
 
 const ALLOW = 'GET, HEAD, POST, OPTIONS';
 
-async function deps(): Promise<ApprovalDeps> {
+/** `signedWith`: the signature and form token of the request, whose key ids the keys must include if they can. */
+async function deps(...signedWith: Array<string | undefined>): Promise<ApprovalDeps> {
   return {
     store: getStore(),
-    signingKey: await linkSigningKey(),
+    signingKeys: await linkSigningKeys(...signedWith.map(keyIdOf)),
     callback: sfnTaskCallback,
     now: () => new Date(),
     helpContact: config.HELP_CONTACT,
@@ -56,7 +58,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   switch (method) {
     case 'GET':
     case 'HEAD':
-      return respond(method, await openLink(await deps(), req, method));
+      return respond(method, await openLink(await deps(req.sig), req, method));
     case 'POST': {
       // The body is checked before anything is looked up: a refused body changes nothing and costs nothing.
       const body = parseFormBody({
@@ -71,7 +73,10 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
           view: { page: 'bad-request', frame: bareFrame(event), reason: body.problem },
         });
       }
-      return respond(method, await submitDecision(await deps(), { ...req, fields: body.fields }));
+      return respond(
+        method,
+        await submitDecision(await deps(req.sig, body.fields.get('token')), { ...req, fields: body.fields }),
+      );
     }
     case 'OPTIONS':
       return { statusCode: 204, headers: { ...SECURITY_HEADERS, Allow: ALLOW }, body: '' };

@@ -113,7 +113,7 @@ export interface LocalCloud {
     stateMachines: LocalStateMachine[];
     apis: HttpApiDefinition[];
     schedules: LocalSchedule[];
-    secrets: Array<Omit<LocalSecret, 'value'>>;
+    secrets: Array<Omit<LocalSecret, 'value' | 'previous'>>;
   };
   /** Resolves when no function, execution or schedule delivery is in flight. */
   whenIdle(): Promise<void>;
@@ -323,10 +323,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     progress(`tables: ${tables.length ? tables.join(', ') : 'none'}`);
 
     // Secrets.
+    const secretsFile = join(dataDir, 'secrets.json');
     const secrets = [...resolvers.values()].flatMap((resolver) =>
-      loadSecrets(resolver, join(dataDir, 'secrets.json'), clock.now()),
+      loadSecrets(resolver, secretsFile, clock.now()),
     );
-    const secretsServer = await SecretsServer.listen(secrets, secretsPort, host);
+    const secretsServer = await SecretsServer.listen(secrets, secretsPort, host, {
+      file: secretsFile,
+      now: () => clock.now(),
+    });
     stoppers.push(() => secretsServer.close());
 
     // Functions.
@@ -553,7 +557,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         stateMachines: machines,
         apis,
         schedules,
-        secrets: secrets.map(({ value: _value, ...rest }) => rest),
+        secrets: secrets.map(({ value: _value, previous: _previous, ...rest }) => rest),
       },
       whenIdle,
       usage: () => ({

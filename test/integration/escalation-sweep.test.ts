@@ -138,7 +138,7 @@ describe('the assignee’s reminder', () => {
     expect(email?.body.html).toContain(original.replaceAll('&', '&amp;'));
     const sig = new URL(original).searchParams.get('sig') ?? '';
     const link = await getLink(store, links[0]?.linkId ?? '');
-    expect(link && verifyLinkSignature(SIGNING_KEY, link, sig)).toBe(true);
+    expect(link && verifyLinkSignature({ current: SIGNING_KEY }, link, sig)).toBe(true);
     expect(await listLinksOfTask(store, task.taskId)).toHaveLength(1);
   });
 

@@ -106,7 +106,7 @@ describe('open-task', () => {
       const sig = new URL(own!.text.match(/https:\/\/api\.xx-county\.example\/a\/\S+/)![0]).searchParams.get(
         'sig',
       )!;
-      expect(verifyLinkSignature(env.linkKey, link, sig)).toBe(true);
+      expect(verifyLinkSignature({ current: env.linkKey }, link, sig)).toBe(true);
       const other = links.find((l) => l.linkId !== link.linkId)!;
       expect(own!.text).not.toContain(other.linkId);
       expect(own!.subject).toContain('【待办】XX镇古城社区：审核实施方案');

@@ -176,7 +176,7 @@ export async function startApprovalBed(): Promise<ApprovalBed> {
     },
     deps: (overrides = {}) => ({
       store,
-      signingKey: SIGNING_KEY,
+      signingKeys: { current: SIGNING_KEY },
       callback,
       now: () => new Date(clock.now),
       ...overrides,

@@ -47,7 +47,10 @@ function listen(server: Server): Promise<string> {
   });
 }
 
-/** A Secrets Manager endpoint that knows these secrets by ARN (GetSecretValue only: all handlers ask for). */
+/**
+ * A Secrets Manager endpoint that knows these secrets by ARN (GetSecretValue only: all handlers ask for),
+ * each with its AWSCURRENT version only: never rotated, so AWSPREVIOUS is not found, as on AWS.
+ */
 async function startSecrets(secrets: Record<string, string>): Promise<Server> {
   const server = createServer((req, res) => {
     let body = '';
@@ -55,9 +58,13 @@ async function startSecrets(secrets: Record<string, string>): Promise<Server> {
       body += chunk;
     });
     req.on('end', () => {
-      const { SecretId } = JSON.parse(body || '{}') as { SecretId?: string };
+      const { SecretId, VersionStage } = JSON.parse(body || '{}') as {
+        SecretId?: string;
+        VersionStage?: string;
+      };
       res.setHeader('content-type', 'application/x-amz-json-1.1');
-      const value = SecretId === undefined ? undefined : secrets[SecretId];
+      const current = VersionStage === undefined || VersionStage === 'AWSCURRENT';
+      const value = SecretId === undefined || !current ? undefined : secrets[SecretId];
       if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue' || value === undefined) {
         res.statusCode = 400;
         res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such secret' }));

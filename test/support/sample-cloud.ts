@@ -126,7 +126,7 @@ export async function startSampleCloud(options: { concurrency?: number } = {}): 
 
 /** The form token of a task page (what a browser would post back). */
 export function formTokenOf(html: string): string {
-  const token = html.match(/name="token" value="([A-Za-z0-9_-]+)"/)?.[1];
+  const token = html.match(/name="token" value="([A-Za-z0-9_.-]+)"/)?.[1];
   if (!token) throw new Error('the page has no form token');
   return token;
 }
