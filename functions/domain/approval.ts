@@ -41,6 +41,7 @@ import type {
   TaskSummary,
 } from '../pages/model.ts';
 import { FIELD_PREFIX } from '../pages/model.ts';
+import type { RequestClient } from './client.ts';
 import {
   decisionLabel,
   FormSpecSchema,
@@ -554,10 +555,12 @@ export async function openLink(deps: ApprovalDeps, req: LinkRequest, method = 'G
  * (re-rendered with the official's input and a message per field on error), then one transaction that
  * closes the task, stores the decision, uses the link and writes the audit event and the callback marker;
  * then SendTaskSuccess. A second or concurrent POST, or one after someone else decided, changes nothing.
+ * The decision is the assignee's whoever posts; the audit event records the request's `client` (its network
+ * and browser), so that a forwarded link shows.
  */
 export async function submitDecision(
   deps: ApprovalDeps,
-  req: LinkRequest & { fields: ReadonlyMap<string, string> },
+  req: LinkRequest & { fields: ReadonlyMap<string, string>; client?: RequestClient | undefined },
 ): Promise<PageResult> {
   const r = await resolve(deps, req);
   if (r.kind !== 'open') {
@@ -602,6 +605,7 @@ export async function submitDecision(
     r.task,
     decision,
     `email:${r.link.assignee.email.toLowerCase()}`,
+    req.client,
   );
   if (recorded.kind !== 'decided') {
     // Someone (a concurrent POST of this link, another assignee, an administrator) was first.
@@ -631,13 +635,14 @@ const MAX_CONFLICT_RETRIES = 8;
  * Records a decision once (task closed, decision stored, link used, audit event and callback marker, in one
  * transaction). Concurrent attempts on the same task can cancel each other (TransactionConflict) without
  * either winning; they try again after a short random pause until one wins and the rest see it closed.
- * Usable for an administrator's decision too (no `linkId`).
+ * Usable for an administrator's decision too (no `linkId`, no `client`).
  */
 export async function recordDecision(
   deps: Pick<ApprovalDeps, 'store'>,
   task: TaskRecord,
   decision: Decision,
   actor: string,
+  client?: RequestClient,
 ): Promise<DecideResult> {
   const event = auditItem({
     programmeId: task.programmeId,
@@ -654,6 +659,7 @@ export async function recordDecision(
       form: decision.form,
       decidedBy: decision.decidedBy,
       ...(decision.linkId ? { linkId: decision.linkId } : {}),
+      ...(client ? { client } : {}),
     },
   });
   const marker = pendingCallbackItem(task.taskId, decision.decidedAt);

@@ -3,6 +3,7 @@
 // returns, with the security headers on every response, errors included.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type ApprovalDeps, openLink, submitDecision } from '#domain/approval.ts';
+import { requestClient } from '#domain/client.ts';
 import { keyIdOf } from '#domain/links.ts';
 import { getStore } from '#lib/aws.ts';
 import { requireConfig } from '#lib/config.ts';
@@ -73,9 +74,14 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
           view: { page: 'bad-request', frame: bareFrame(event), reason: body.problem },
         });
       }
+      const client = requestClient(event.requestContext.http.sourceIp, event.requestContext.http.userAgent);
       return respond(
         method,
-        await submitDecision(await deps(req.sig, body.fields.get('token')), { ...req, fields: body.fields }),
+        await submitDecision(await deps(req.sig, body.fields.get('token')), {
+          ...req,
+          fields: body.fields,
+          client,
+        }),
       );
     }
     case 'OPTIONS':

@@ -32,6 +32,11 @@ const T = {
   errorsTitle: lt('请修改以下内容后再提交', 'Please correct the following and submit again'),
   decide: lt('请选择', 'Your decision'),
   decisionError: lt('决定', 'Decision'),
+  // A link decides for its assignee whoever opens it; the audit event records where the decision came from.
+  recordedWith: lt(
+    '提交的决定将连同本设备的网络地址和浏览器信息一并记录。',
+    'Your decision is recorded with this device’s network address and browser.',
+  ),
   yes: lt('是', 'Yes'),
   no: lt('否', 'No'),
 };
@@ -355,7 +360,7 @@ export function TaskPage(props: {
           class={errors.decision ? 'field invalid' : 'field'}
           id="decision"
           tabIndex={-1}
-          aria-describedby={errors.decision ? 'decision-error' : undefined}
+          aria-describedby={errors.decision ? 'decision-error decision-note' : 'decision-note'}
         >
           <legend>{tr(locale, T.decide)}</legend>
           {errors.decision ? (
@@ -363,6 +368,9 @@ export function TaskPage(props: {
               {tr(locale, errors.decision)}
             </span>
           ) : null}
+          <span class="help" id="decision-note">
+            {tr(locale, T.recordedWith)}
+          </span>
           <div class="actions">
             {form.decisions.map((outcome) => (
               <button type="submit" name="decision" value={outcome} class={outcome}>

@@ -1,13 +1,14 @@
-// The approval handler across a rotation of the link-signing key: API Gateway v2 events to the real handler,
-// against DynamoDB Local, the local Step Functions runtime and the local cloud's Secrets Manager, rotated with
-// PutSecretValue as on AWS.
+// The approval handler across a rotation of the link-signing key, and what its decisions record about who
+// clicked: API Gateway v2 events to the real handler, against DynamoDB Local, the local Step Functions runtime
+// and the local cloud's Secrets Manager, rotated with PutSecretValue as on AWS.
 import { randomUUID } from 'node:crypto';
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyId, linkSignature } from '#domain/links.ts';
 import { SecretsServer } from '#local/cloud/secrets.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { listAuditOfTask } from '#store/audit.ts';
 import { getLink } from '#store/links.ts';
 import { getTask } from '#store/tasks.ts';
 import { approvalEvent } from '#test/support/api-gateway.ts';
@@ -92,6 +93,13 @@ async function signedWith(key: string, opened: OpenedTask): Promise<{ linkId: st
   return { linkId: record.linkId, sig: linkSignature(key, record) };
 }
 
+function fromClient(event: APIGatewayProxyEventV2, sourceIp: string, userAgent: string) {
+  event.requestContext.http.sourceIp = sourceIp;
+  event.requestContext.http.userAgent = userAgent;
+  if (event.headers) event.headers['user-agent'] = userAgent;
+  return event;
+}
+
 describe('a rotation of the link-signing key', () => {
   // Opened and shown before the rotation: signed with the key that is then replaced.
   let before: OpenedTask;
@@ -143,4 +151,33 @@ describe('a rotation of the link-signing key', () => {
     expect([first, ...again].map((r) => r.statusCode)).toEqual([403, 403, 403, 403, 403, 403]);
     expect(secretsCalls.calls('GetSecretValue')).toBe(reads);
   });
+});
+
+describe('who clicked', () => {
+  const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
+
+  it.each([
+    ['203.0.113.77', '203.0.113.0/24'],
+    ['2001:db8:85a3:8d3:1319:8a2e:370:7348', '2001:db8:85a3::/48'],
+  ])(
+    'a decision from %s is credited to the assignee, and its audit event records the network %s and the browser',
+    async (sourceIp, network) => {
+      const opened = await openTask();
+      const link = linkOf(opened);
+      const page = await env.invoke<Response>('approval', approvalEvent('GET', link));
+      const post = await env.invoke<Response>(
+        'approval',
+        fromClient(approvalEvent('POST', link, approve(formTokenOf(String(page.body)))), sourceIp, FIREFOX),
+      );
+      expect(post.statusCode).toBe(200);
+      const [event] = (await listAuditOfTask(bed.store, opened.task.taskId)).filter(
+        (e) => e.action === 'decision.recorded',
+      );
+      expect(event).toMatchObject({
+        actor: `email:${WANG.email}`,
+        details: { decidedBy: WANG, client: { ip: network, userAgent: FIREFOX } },
+      });
+      expect(JSON.stringify(event)).not.toContain(sourceIp);
+    },
+  );
 });

@@ -92,6 +92,17 @@ describe('the task page', () => {
     }
   });
 
+  it('says beside the buttons, in the page’s language, that the decision is recorded with the device’s network address and browser', () => {
+    const zh = renderPage(taskView());
+    expect(zh).toMatch(
+      /<fieldset[^>]*aria-describedby="decision-note"[^>]*>[\s\S]*<span class="help" id="decision-note">提交的决定将连同本设备的网络地址和浏览器信息一并记录。<\/span>[\s\S]*<div class="actions">/,
+    );
+    const en = renderPage(taskView({ frame: { ...frame, locale: 'en' } }));
+    expect(en).toContain(
+      '<span class="help" id="decision-note">Your decision is recorded with this device’s network address and browser.</span>',
+    );
+  });
+
   it('makes its first submit button a disabled one, so Enter in a text box decides nothing', () => {
     const html = renderPage(taskView());
     const firstButton = html.match(/<button[^>]*>/)?.[0] ?? '';
