@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -40,15 +40,23 @@ export class PilotFlowStack extends Stack {
     const topicKey = notificationsKey(this, 'NotificationsKey');
     const mail = new PilotFlowMail(this, 'Mail', { config, table: this.table.table, topicKey });
     this.mail = mail;
+    // Never change generateSecretString: CloudFormation would generate a new key and every link e-mailed
+    // would stop working. Retained like the table, whose links it verifies.
     this.linkSigningSecret = new Secret(this, 'LinkSigningKey', {
       description: 'PilotFlow: the key that signs approval links and form tokens',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.linkSigningSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Rotating the link-signing key would invalidate every approval link already e-mailed before its due date; ' +
-        'the key never leaves Secrets Manager and the Lambda functions that sign and verify links.',
+        'Rotated by one documented command (README: put-secret-value of a new random value), not a rotation ' +
+        'function: the key is shared with no other system, and the functions verify with AWSCURRENT and ' +
+        'AWSPREVIOUS, so links e-mailed before a rotation keep working until they expire.',
+    });
+    new CfnOutput(this, 'LinkSigningSecretArn', {
+      value: this.linkSigningSecret.secretArn,
+      description: 'The link-signing key (Secrets Manager): rotate it with put-secret-value (README)',
     });
     this.approval = new ApprovalApi(this, 'Approval', {
       table: this.table.table,

@@ -67,3 +67,26 @@ describe('the table', () => {
     expect(indexes.map((i) => i.IndexName).sort()).toEqual(Object.values(INDEX).sort());
   });
 });
+
+describe('the link-signing secret', () => {
+  const template = () => Template.fromStack(synthApp().stack);
+
+  it('is retained like the table whose links it verifies', () => {
+    template().hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('keeps the definition it was first deployed with, so that a deploy never generates a new key', () => {
+    template().hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+    });
+  });
+
+  it('is named in an output, for the rotation command', () => {
+    const t = template();
+    const [secretId] = Object.keys(t.findResources('AWS::SecretsManager::Secret'));
+    t.hasOutput('LinkSigningSecretArn', { Value: { Ref: secretId } });
+  });
+});
