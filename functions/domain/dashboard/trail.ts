@@ -48,6 +48,10 @@ export function trailEntry(event: AuditEvent, tasks: Map<string, TaskRecord>): T
   }
   const values = formValues(task, details.form);
   if (values) entry.values = values;
+  // Whoever holds a link decides for its assignee: the network and browser show a forwarded one.
+  const client = details.client as { ip?: unknown; userAgent?: unknown } | undefined;
+  const from = [client?.ip, client?.userAgent].filter((v): v is string => typeof v === 'string' && v !== '');
+  if (from.length > 0) entry.client = from.join(' · ');
   return entry;
 }
 

@@ -144,6 +144,8 @@ export interface TrailEntry {
   /** Form values of a decision, with their labels (scores, links, yes/no). */
   values?: Array<{ label: LocalText; value: string }>;
   outcome?: LocalText;
+  /** Where a decision by link came from: its network and browser (functions/domain/client.ts). */
+  client?: string;
 }
 
 export interface PilotView {

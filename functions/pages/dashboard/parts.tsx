@@ -147,6 +147,13 @@ export function Trail(props: { entries: TrailEntry[]; locale: Locale; timeZone: 
             <span class="who">
               {tr(locale, lt('操作者：', 'By: '))}
               {e.actor}
+              {e.client ? (
+                <>
+                  {' · '}
+                  {tr(locale, lt('来自：', 'From: '))}
+                  {e.client}
+                </>
+              ) : null}
               {e.taskId ? (
                 <>
                   {' · '}
