@@ -1,5 +1,6 @@
 // The command-line interface: one commander program, one module per command under cli/commands/.
 import { Command, CommanderError } from 'commander';
+import { registerKeys } from './commands/keys.ts';
 import { registerRehearse } from './commands/rehearse.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStepFunctions } from './commands/stepfunctions.ts';
@@ -14,6 +15,7 @@ export function program(): Command {
   registerStart(cli);
   registerRehearse(cli);
   registerStepFunctions(cli);
+  registerKeys(cli);
   return cli;
 }
 

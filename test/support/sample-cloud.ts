@@ -77,17 +77,27 @@ export async function failedExecutions(cloud: LocalCloud): Promise<string[]> {
  * Starts the sample cloud; an execution that failed during the launch fails the test with its cause.
  * `concurrency`: instances per function (fewer cold starts at once during the launch on a small machine).
  */
-export async function startSampleCloud(options: { concurrency?: number } = {}): Promise<SampleCloud> {
+export async function startSampleCloud(
+  options: {
+    concurrency?: number;
+    /**
+     * A stopped sample cloud to start again from its state (clock included), on the same port, so that the
+     * links it e-mailed reach the new one.
+     */
+    continueFrom?: SampleCloud;
+  } = {},
+): Promise<SampleCloud> {
   const concurrency = options.concurrency ?? 2;
+  const continueFrom = options.continueFrom;
   // A port below the ephemeral range, so the ports after it (the other services) stay free meanwhile.
-  let port = 0;
+  let port = continueFrom ? Number(new URL(continueFrom.cloud.endpoints.api).port) : 0;
   while (port === 0 || port >= 30_000) port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
   const cloud = await startLocalCloud({
-    dataDir: tempDataDir(),
+    dataDir: continueFrom?.cloud.dataDir ?? tempDataDir(),
     assemblyDir: ASSEMBLY_CACHE,
     port,
     speed: 0,
-    clock: SAMPLE_START,
+    ...(continueFrom ? {} : { clock: SAMPLE_START }),
     concurrency,
     log: () => {},
   });
