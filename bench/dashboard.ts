@@ -15,12 +15,12 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { build as bundle } from 'esbuild';
-import { loadOverview } from '#domain/dashboard/load.ts';
-import { buildOverview, programmeRef } from '#domain/dashboard/overview.ts';
 import { PilotFlowTable } from '#infra/constructs/table.ts';
 import { ensureTable, tableResources } from '#local/cloud/tables.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { generatePlan, type Plan } from '#plan/index.ts';
+import { loadOverview } from '#presentation/dashboard/load.ts';
+import { buildOverview, programmeRef } from '#presentation/dashboard/overview.ts';
 import { keys } from '#store/keys.ts';
 import type { PilotRecord } from '#store/pilots.ts';
 import { listPilots } from '#store/pilots.ts';
@@ -35,7 +35,7 @@ const renderOut = fileURLToPath(
   new URL('../node_modules/.cache/pilotflow/bench-dashboard-render.mjs', import.meta.url),
 );
 await bundle({
-  entryPoints: [fileURLToPath(new URL('../functions/pages/dashboard/render.tsx', import.meta.url))],
+  entryPoints: [fileURLToPath(new URL('../functions/presentation/dashboard/render.tsx', import.meta.url))],
   outfile: renderOut,
   bundle: true,
   format: 'esm',
@@ -46,7 +46,7 @@ await bundle({
 });
 const { renderDashboard } = (await import(
   pathToFileURL(renderOut).href
-)) as typeof import('../functions/pages/dashboard/render.tsx');
+)) as typeof import('../functions/presentation/dashboard/render.tsx');
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '10' }, pilots: { type: 'string', default: '1000' } },

@@ -1,38 +1,22 @@
 // What the workflow handlers' domain code needs from the outside, passed in so that it is tested directly:
-// the store, the clock, e-mail. Helpers that every handler uses: the plan of a programme (cached: a launched
-// plan never changes), e-mail sent at most once per key, and audit events with deterministic ids.
+// the store, the clock, e-mail and its texts. Helpers that every handler uses: e-mail sent at most once per
+// key, and audit events written once per key with deterministic ids.
 import { createHash } from 'node:crypto';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Email } from '#email/send.ts';
-import { NotFoundError, TransientError } from '#lib/errors.ts';
-import type { Plan } from '#plan/schema.ts';
-import { InvalidPlanError, validatePlan } from '#plan/validate.ts';
-import { auditItem, type NewAuditEvent } from '#store/audit.ts';
-import { CONDITION, keys } from '#store/keys.ts';
+import { TransientError } from '#lib/errors.ts';
+import { appendAuditOnce, type NewAuditEvent } from '#store/audit.ts';
 import { finishLease, releaseLease, takeLease } from '#store/once.ts';
-import { getProgrammePlan } from '#store/programmes.ts';
-import { isConditionFailure, type Store } from '#store/store.ts';
+import type { Store } from '#store/store.ts';
+import type { Email, Texts } from './mail.ts';
+
+export { loadPlan } from './plans.ts';
 
 export interface Deps {
   store: Store;
   /** The time now: the local cloud's clock in its workers, real time on AWS. */
   now: () => Date;
   sendEmail: (email: Email) => Promise<string>;
-}
-
-const plans = new Map<string, Plan>();
-
-/** The plan a programme was launched with. */
-export async function loadPlan(store: Store, programmeId: string): Promise<Plan> {
-  const key = `${store.table}\n${programmeId}`;
-  const cached = plans.get(key);
-  if (cached) return cached;
-  const raw = await getProgrammePlan(store, programmeId);
-  if (raw === undefined) throw new NotFoundError(`programme ${programmeId} was never launched`);
-  const result = validatePlan(raw);
-  if (!result.ok) throw new InvalidPlanError(`programme ${programmeId}`, result.problems);
-  plans.set(key, result.plan);
-  return result.plan;
+  /** The words of every e-mail and stored title (functions/presentation/email/texts.ts). */
+  texts: Texts;
 }
 
 /** A short stable id from parts (audit event ids, claim ids): the same parts always give the same id. */
@@ -54,7 +38,12 @@ const BUSY_POLL_MS = 100;
  * which in a local cloud's sandbox read its clock (local/cloud/lambda-worker.ts), and that clock stands still
  * in a rehearsal while anything runs, so a wait measured by it never ended (the handler timed out instead).
  */
-export async function sendOnce(deps: Deps, scope: string, id: string, email: Email): Promise<boolean> {
+export async function sendOnce(
+  deps: Pick<Deps, 'store' | 'now' | 'sendEmail'>,
+  scope: string,
+  id: string,
+  email: Email,
+): Promise<boolean> {
   const giveUpAt = performance.now() + BUSY_WAIT_MS;
   let lease = await takeLease(deps.store, scope, id, deps.now());
   while (lease.kind === 'busy' && performance.now() < giveUpAt) {
@@ -82,29 +71,10 @@ export async function sendOnce(deps: Deps, scope: string, id: string, email: Ema
  * differ; a claim on the key is written in the same transaction and refuses the second event.
  */
 export async function auditOnce(
-  deps: Deps,
+  deps: Pick<Deps, 'store'>,
   key: string,
   event: Omit<NewAuditEvent, 'eventId'>,
 ): Promise<boolean> {
   const eventId = stableId(event.action, key);
-  try {
-    await deps.store.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: deps.store.table,
-              Item: { ...keys.once('audit', eventId), claimedAt: event.at },
-              ConditionExpression: CONDITION.isNew,
-            },
-          },
-          { Put: { TableName: deps.store.table, Item: auditItem({ ...event, eventId }) } },
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return appendAuditOnce(deps.store, { ...event, eventId }, { scope: 'audit', id: eventId });
 }

@@ -5,13 +5,12 @@
 // `sendOnce` (a lease per task, level and recipient, taken before sending and marked done after), so
 // overlapping sweeps, retries and restarts send each message once but for one window: a run that dies
 // after SES accepted a message and before that message's lease is marked done sends it again on resume.
-
-import { renderEscalationEmail } from '#email/escalation.ts';
-import type { Email } from '#email/send.ts';
+import { NotFoundError } from '#lib/errors.ts';
+import { once } from '#lib/once.ts';
 // The plan's parts one by one, not its index: the index brings the YAML parser, which a sweep never needs.
 import type { Party, Plan } from '#plan/schema.ts';
 import { addDuration, compareDurations } from '#plan/time.ts';
-import { validatePlan } from '#plan/validate.ts';
+import { InvalidPlanError } from '#plan/validate.ts';
 import {
   completeEscalation,
   openTasksDueBy,
@@ -20,7 +19,6 @@ import {
   resumeEscalation,
 } from '#store/escalation.ts';
 import { type LinkRecord, listLinksOfTask } from '#store/links.ts';
-import { getProgrammePlan } from '#store/programmes.ts';
 import type { Store } from '#store/store.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
 import { sendOnce } from './deps.ts';
@@ -35,6 +33,8 @@ import {
   supervisingParties,
 } from './escalation.ts';
 import { dashboardTaskUrl, linkSignature, linkUrl } from './links.ts';
+import type { Email, Texts } from './mail.ts';
+import { loadPlan } from './plans.ts';
 
 /**
  * How long a sweep holds a level it claimed. Longer than the escalate function's timeout (infra checks it),
@@ -58,8 +58,10 @@ export interface SweepLog {
 
 export interface SweepDeps {
   store: Store;
-  /** Sends one e-mail and resolves to the provider's message id (functions/email/send.ts). */
+  /** Sends one e-mail and resolves to the provider's message id (functions/adapters/mail.ts). */
   send: (email: Email) => Promise<string>;
+  /** The reminders' and escalations' words (functions/presentation/email/texts.ts). */
+  texts: Texts;
   /** The approval-link signing key: asked for only when an assignee's message is sent. */
   signingKey: () => Promise<string>;
   /** The HTTP API's public base URL: assignees' links and the dashboard's task pages. */
@@ -224,7 +226,7 @@ class Sweep {
     // ESCALATION_LEASE_MS expired) always finds the leases of its messages (LEASE_MS) expired too.
     const once = { store, now: () => this.now, sendEmail: send };
     for (const message of step.messages) {
-      const email = renderEscalationEmail({
+      const email = this.deps.texts.escalationEmail({
         plan,
         task,
         message,
@@ -306,16 +308,18 @@ class Sweep {
   }
 
   private async loadPlan(programmeId: string): Promise<Plan | undefined> {
-    const stored = await getProgrammePlan(this.deps.store, programmeId);
-    const result = stored === undefined ? undefined : validatePlan(stored);
-    if (!result?.ok) {
+    let plan: Plan;
+    try {
+      plan = await loadPlan(this.deps.store, programmeId);
+    } catch (error) {
+      if (!(error instanceof NotFoundError || error instanceof InvalidPlanError)) throw error;
       this.deps.log?.error('a programme with open tasks has no valid plan: its tasks are not escalated', {
         programmeId,
-        problems: result ? result.problems.slice(0, 5) : 'no plan stored',
+        problems: error instanceof InvalidPlanError ? error.problems.slice(0, 5) : 'no plan stored',
       });
       return undefined;
     }
-    const lead = longestReminderLead(result.plan);
+    const lead = longestReminderLead(plan);
     if (compareDurations(lead, this.deps.readAhead) > 0) {
       this.report.plansBeyondReadAhead.push(programmeId);
       this.deps.log?.warn('a plan reminds earlier than the sweep reads ahead: those reminders go out late', {
@@ -324,20 +328,12 @@ class Sweep {
         readAhead: this.deps.readAhead,
       });
     }
-    return result.plan;
+    return plan;
   }
 
   private leaseUntil(): string {
     return new Date(this.now.getTime() + ESCALATION_LEASE_MS).toISOString();
   }
-}
-
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= make();
-    return value;
-  };
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time, until one returns false. Resolves to false if one did. */

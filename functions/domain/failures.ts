@@ -2,8 +2,7 @@
 // its retries. The open tasks of the execution are closed (their links stop working, escalation stops), the
 // stage is marked on the pilot, the lead unit is told by e-mail, and the audit trail says what happened.
 import * as z from 'zod';
-import { renderFailureNotice, renderStalledNotice } from '#email/notices.ts';
-import { sourceTags } from '#email/tags.ts';
+import { sourceTags } from '#domain/mail.ts';
 import { ConflictError } from '#lib/errors.ts';
 import { STAGES, type StageName } from '#plan/kinds.ts';
 import { leadUnit } from '#plan/lookup.ts';
@@ -107,7 +106,7 @@ export async function closeStalledTask(deps: Deps, input: CloseTaskInput): Promi
   const lead = leadUnit(plan);
   await sendOnce(deps, 'stalled-notice', input.taskId, {
     to: lead.contacts.map((c) => c.email),
-    ...renderStalledNotice(plan, {
+    ...deps.texts.stalledNotice(plan, {
       ...(input.pilotId === '-' ? {} : { pilotId: input.pilotId }),
       step: input.step,
       ...(task ? { taskTitle: task.title, dueAt: task.dueAt } : {}),
@@ -152,7 +151,7 @@ export async function notifyFailure(
   const lead = leadUnit(plan);
   await sendOnce(deps, 'failure-notice', input.executionArn, {
     to: lead.contacts.map((c) => c.email),
-    ...renderFailureNotice(plan, {
+    ...deps.texts.failureNotice(plan, {
       ...(input.pilotId === '-' ? {} : { pilotId: input.pilotId }),
       ...(input.step ? { step: input.step } : {}),
       error,

@@ -2,9 +2,10 @@
 // workflows (open-task) choose a form per task kind; the approval page renders it and validates a
 // submission with `validateSubmission`, on the server, in the plan's language.
 import * as z from 'zod';
+import { OUTCOMES, type Outcome } from '#plan/kinds.ts';
+import type { TaskRecord } from '#store/tasks.ts';
 
-export const OUTCOMES = ['approve', 'return', 'reject'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export { OUTCOMES, type Outcome };
 
 const Text = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
 export type LocalText = z.infer<typeof Text>;
@@ -149,4 +150,63 @@ function parseField(field: Field, raw: string): { value: FormValue } | { error: 
       return { value: raw === 'yes' };
     }
   }
+}
+
+// ---- The form and context a task stores ---------------------------------------------------------------
+
+/**
+ * The task's `form` attribute as open-task writes it: the FormSpec (decisions, labels, fields) plus what the
+ * page shows about the task. Unknown keys are ignored, so the workflows can add context without breaking it.
+ */
+export const TaskFormSchema = z.object({
+  ...FormSpecSchema.shape,
+  /** The title in both languages (the task's `title` is shown in both otherwise). */
+  title: Text.optional(),
+  /** What is asked of the official, in a sentence or two. */
+  instructions: Text.optional(),
+  /** Further facts shown with pilot, stage and due date, e.g. the meeting's time and place. */
+  facts: z
+    .array(z.strictObject({ label: Text, value: Text }))
+    .max(20)
+    .optional(),
+  /** Documents to read before deciding (web links only). */
+  documents: z
+    .array(z.strictObject({ label: Text, url: z.url({ protocol: /^https?$/ }) }))
+    .max(20)
+    .optional(),
+});
+export type TaskForm = z.infer<typeof TaskFormSchema>;
+
+/**
+ * The task's `context` attribute as open-task writes it (TaskContext in functions/domain/mail.ts): what
+ * this round is about. Read leniently: an unexpected value hides that item, never the page.
+ */
+const TaskContextSchema = z.object({
+  previousComment: z.string().optional().catch(undefined),
+  problems: z.string().optional().catch(undefined),
+  submittedSummary: z.string().optional().catch(undefined),
+  submittedDocument: z.string().optional().catch(undefined),
+  score: z.number().nullable().optional().catch(undefined),
+  memberUnit: z.string().optional().catch(undefined),
+});
+export type StoredTaskContext = z.infer<typeof TaskContextSchema>;
+
+/** The task's context as the pages read it: what cannot be read is left out. */
+export function storedContextOf(task: Pick<TaskRecord, 'context'>): StoredTaskContext {
+  const parsed = TaskContextSchema.safeParse(task.context ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+/** The task's form does not match TaskFormSchema: a bug in the workflow that opened it. */
+export class TaskFormError extends Error {
+  override name = 'TaskFormError';
+}
+
+/** The task's stored form; TaskFormError if the workflow stored one that does not match. */
+export function taskFormOf(task: Pick<TaskRecord, 'taskId' | 'form'>): TaskForm {
+  const parsed = TaskFormSchema.safeParse(task.form);
+  if (!parsed.success) {
+    throw new TaskFormError(`task ${task.taskId} has an invalid form: ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data;
 }

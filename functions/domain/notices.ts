@@ -2,8 +2,7 @@
 // participant units once per programme (whichever pilot's launch sends it first), and to each pilot's own
 // contacts once per pilot: a unit is not sent the same meeting six times for six pilots.
 import * as z from 'zod';
-import { renderMobilisationNotice } from '#email/notices.ts';
-import { sourceTags } from '#email/tags.ts';
+import { sourceTags } from '#domain/mail.ts';
 import { getPilot, getUnit } from '#plan/lookup.ts';
 import type { Party } from '#plan/schema.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
@@ -31,7 +30,7 @@ export async function sendNotice(
   ];
   let sent = 0;
   for (const { party, scopeId } of recipients) {
-    const email = renderMobilisationNotice(plan, party, plan.pilots.length);
+    const email = deps.texts.mobilisationNotice(plan, party, plan.pilots.length);
     for (const contact of party.contacts) {
       const key = `${scopeId}#${contact.email.toLowerCase()}`;
       if (

@@ -4,8 +4,7 @@
 // machine's Pass state keeps it one task, with one link and one e-mail per assignee.
 import * as z from 'zod';
 import { issueLinks } from '#domain/links.ts';
-import { sourceTags } from '#email/tags.ts';
-import { renderTaskEmail, type TaskContext, taskTitle } from '#email/task-email.ts';
+import { sourceTags, type TaskContext } from '#domain/mail.ts';
 import { STAGES, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
 import { endOfDate } from '#plan/time.ts';
@@ -80,7 +79,7 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
     stage: input.stage,
     kind: input.kind,
     step: input.step,
-    title: taskTitle(plan, input.kind, input.pilotId, input.round),
+    title: deps.texts.taskTitle(plan, input.kind, input.pilotId, input.round),
     round: input.round,
     assignees,
     dueAt: dueAt.toISOString(),
@@ -128,7 +127,7 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
   let emailsSent = 0;
   const failures: unknown[] = [];
   for (const link of links) {
-    const email = renderTaskEmail({
+    const email = deps.texts.taskEmail({
       plan,
       task: {
         kind: input.kind,

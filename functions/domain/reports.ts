@@ -2,8 +2,7 @@
 // pilot and the lead unit); the programme's summary once every pilot finished; and, after the lead unit
 // confirmed it, the summary materials sent to the higher level (报送试点工作总结材料).
 import * as z from 'zod';
-import { renderPilotSummary, renderProgrammeSummary } from '#email/summaries.ts';
-import { sourceTags } from '#email/tags.ts';
+import { sourceTags } from '#domain/mail.ts';
 import { NotFoundError } from '#lib/errors.ts';
 import { higherLevel, leadUnit, getPilot as planPilot } from '#plan/lookup.ts';
 import { getPilot, listPilots, recordPilotSummary } from '#store/pilots.ts';
@@ -53,7 +52,7 @@ export async function compileSummary(
       at,
     );
     const pilot = planPilot(plan, input.pilotId);
-    const email = renderPilotSummary(plan, summary);
+    const email = deps.texts.pilotSummary(plan, summary);
     const to = [...pilot.contacts, ...leadUnit(plan).contacts].map((c) => c.email);
     await sendOnce(deps, 'pilot-summary', `${input.programmeId}#${input.pilotId}`, {
       to,
@@ -121,7 +120,7 @@ export async function sendSummary(deps: Deps, input: SendSummaryInput): Promise<
   };
   const to = higherLevel(plan).contacts.map((c) => c.email);
   const cc = leadUnit(plan).contacts.map((c) => c.email);
-  const email = renderProgrammeSummary(plan, programme.summary as unknown as ProgrammeSummary, note);
+  const email = deps.texts.programmeSummary(plan, programme.summary as unknown as ProgrammeSummary, note);
   await sendOnce(deps, 'programme-summary', input.programmeId, {
     to,
     cc,

@@ -1,21 +1,22 @@
 // The approval link's HTTP handler (API Gateway HTTP API, payload 2.0): `GET|HEAD|POST|OPTIONS /a/{linkId}`.
-// Thin: it reads the request, calls the domain (functions/domain/approval.ts) and renders the page it
-// returns, with the security headers on every response, errors included.
+// Thin: it reads the request, asks the domain where the link stands (functions/domain/approval.ts) and renders
+// that as a page (functions/presentation/pages/approval-view.ts), with the security headers on every response,
+// errors included.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { getStore } from '#adapters/aws.ts';
+import { linkSigningKeys } from '#adapters/secrets.ts';
+import { sfnTaskCallback } from '#adapters/sfn.ts';
 import { type ApprovalDeps, openLink, submitDecision } from '#domain/approval.ts';
 import { requestClient } from '#domain/client.ts';
 import { keyIdOf } from '#domain/links.ts';
-import { getStore } from '#lib/aws.ts';
 import { requireConfig } from '#lib/config.ts';
 import { parseFormBody } from '#lib/form-body.ts';
 import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { logger } from '#lib/observability.ts';
-import { linkSigningKeys } from '#lib/secrets.ts';
-import { sfnTaskCallback } from '#lib/task-callback.ts';
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, parseLocale } from '../pages/i18n.ts';
-import type { PageFrame, PageResult } from '../pages/model.ts';
-import { renderPage } from '../pages/render.tsx';
-import { SECURITY_HEADERS } from '../pages/style.ts';
+import { decisionPage, frameOf, linkPage, type ViewContext } from '#presentation/pages/approval-view.ts';
+import type { PageResult } from '#presentation/pages/model.ts';
+import { renderPage } from '#presentation/pages/render.tsx';
+import { SECURITY_HEADERS } from '#presentation/pages/style.ts';
 
 const config = requireConfig('TABLE_NAME', 'LINK_SIGNING_SECRET_ARN');
 
@@ -28,7 +29,6 @@ async function deps(...signedWith: Array<string | undefined>): Promise<ApprovalD
     signingKeys: await linkSigningKeys(...signedWith.map(keyIdOf)),
     callback: sfnTaskCallback,
     now: () => new Date(),
-    helpContact: config.HELP_CONTACT,
     warn: (message, details) => logger.warn(message, details),
   };
 }
@@ -41,25 +41,20 @@ function respond(method: string, result: PageResult, extra: Record<string, strin
   };
 }
 
-function bareFrame(event: APIGatewayProxyEventV2): PageFrame {
-  return {
-    locale: parseLocale(event.queryStringParameters?.lang) ?? DEFAULT_LOCALE,
-    timeZone: DEFAULT_TIME_ZONE,
-    ...(config.HELP_CONTACT ? { contact: { text: config.HELP_CONTACT } } : {}),
-  };
+function viewContext(event: APIGatewayProxyEventV2): ViewContext {
+  return { lang: event.queryStringParameters?.lang, helpContact: config.HELP_CONTACT, now: new Date() };
 }
+
+/** The frame of a page that knows no link (a malformed request, an error). */
+const bareFrame = (event: APIGatewayProxyEventV2) => frameOf(viewContext(event), undefined, undefined);
 
 async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const method = event.requestContext.http.method.toUpperCase();
-  const req = {
-    linkId: event.pathParameters?.linkId ?? '',
-    sig: event.queryStringParameters?.sig,
-    lang: event.queryStringParameters?.lang,
-  };
+  const req = { linkId: event.pathParameters?.linkId ?? '', sig: event.queryStringParameters?.sig };
   switch (method) {
     case 'GET':
     case 'HEAD':
-      return respond(method, await openLink(await deps(req.sig), req, method));
+      return respond(method, linkPage(await openLink(await deps(req.sig), req, method), viewContext(event)));
     case 'POST': {
       // The body is checked before anything is looked up: a refused body changes nothing and costs nothing.
       const body = parseFormBody({
@@ -75,14 +70,12 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
         });
       }
       const client = requestClient(event.requestContext.http.sourceIp, event.requestContext.http.userAgent);
-      return respond(
-        method,
-        await submitDecision(await deps(req.sig, body.fields.get('token')), {
-          ...req,
-          fields: body.fields,
-          client,
-        }),
-      );
+      const result = await submitDecision(await deps(req.sig, body.fields.get('token')), {
+        ...req,
+        fields: body.fields,
+        client,
+      });
+      return respond(method, decisionPage(result, viewContext(event)));
     }
     case 'OPTIONS':
       return { statusCode: 204, headers: { ...SECURITY_HEADERS, Allow: ALLOW }, body: '' };

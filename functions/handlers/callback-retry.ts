@@ -1,12 +1,12 @@
 // The callback retry, on a schedule: decisions that are recorded but whose SendTaskSuccess failed for a
 // transient reason (throttling, a network error, a Step Functions outage) are sent again.
 import * as z from 'zod';
-import { retryPendingCallbacks } from '#domain/approval.ts';
-import { getStore } from '#lib/aws.ts';
+import { getStore } from '#adapters/aws.ts';
+import { sfnTaskCallback } from '#adapters/sfn.ts';
+import { retryPendingCallbacks } from '#domain/decision.ts';
 import { requireConfig } from '#lib/config.ts';
 import { lambdaHandler } from '#lib/middleware.ts';
 import { logger } from '#lib/observability.ts';
-import { sfnTaskCallback } from '#lib/task-callback.ts';
 
 requireConfig('TABLE_NAME');
 

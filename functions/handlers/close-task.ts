@@ -1,8 +1,9 @@
 // A human task timed out: marks it, cancels the execution's other open tasks and tells the lead unit.
+
 import { CloseTaskInputSchema, closeStalledTask } from '#domain/failures.ts';
 import { requireConfig } from '#lib/config.ts';
-import { workflowDeps } from '#lib/deps.ts';
 import { lambdaHandler } from '#lib/middleware.ts';
+import { workflowDeps } from './wiring.ts';
 
 requireConfig('TABLE_NAME', 'MAIL_FROM');
 

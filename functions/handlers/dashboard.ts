@@ -5,6 +5,11 @@
 // requests come from its own pages, and leaves the work to functions/domain/dashboard/.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { getSfn, getStore } from '#adapters/aws.ts';
+import { sendEmail } from '#adapters/mail.ts';
+import { linkSigningKey } from '#adapters/secrets.ts';
+import { sendTaskSuccess } from '#adapters/sfn.ts';
+import { sfnApi } from '#adapters/sfn-api.ts';
 import {
   type ActionDeps,
   type Admin,
@@ -14,7 +19,20 @@ import {
   resendLink,
   StopInputSchema,
   stopExecution,
-} from '#domain/dashboard/actions.ts';
+} from '#domain/admin.ts';
+import { requireConfig } from '#lib/config.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '#lib/errors.ts';
+import { parseFormBody } from '#lib/form-body.ts';
+import { type HttpResponse, httpHandler, httpStatusOf, validate } from '#lib/middleware.ts';
+import {
+  type DashboardDeps,
+  loadExecution,
+  loadOverview,
+  loadPilot,
+  loadTask,
+  loadTasks,
+  parseExecutionArn,
+} from '#presentation/dashboard/load.ts';
 import {
   adminCookie,
   adminFromClaims,
@@ -28,30 +46,13 @@ import {
   sameOrigin,
   sessionToken,
   verifyCsrf,
-} from '#domain/dashboard/auth.ts';
-import {
-  type DashboardDeps,
-  loadExecution,
-  loadOverview,
-  loadPilot,
-  loadTask,
-  loadTasks,
-  parseExecutionArn,
-} from '#domain/dashboard/load.ts';
-import { TASK_FILTER_STATUSES } from '#domain/dashboard/views.ts';
-import { sendEmail } from '#email/send.ts';
-import { getSfn, getStore } from '#lib/aws.ts';
-import { requireConfig } from '#lib/config.ts';
-import { sendTaskSuccess } from '#lib/deps.ts';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '#lib/errors.ts';
-import { parseFormBody } from '#lib/form-body.ts';
-import { type HttpResponse, httpHandler, httpStatusOf, validate } from '#lib/middleware.ts';
-import { linkSigningKey } from '#lib/secrets.ts';
-import { sfnApi } from '#lib/sfn-api.ts';
-import type { AdminFrame, LocalCloudFrame } from '../pages/dashboard/frame.ts';
-import { type DashboardPage, renderDashboard } from '../pages/dashboard/render.tsx';
-import { DASHBOARD_HEADERS } from '../pages/dashboard/style.ts';
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale, lt, parseLocale } from '../pages/i18n.ts';
+} from '#presentation/dashboard/session.ts';
+import { TASK_FILTER_STATUSES } from '#presentation/dashboard/views.ts';
+import { emailTexts } from '#presentation/email/texts.ts';
+import type { AdminFrame, LocalCloudFrame } from '../presentation/dashboard/frame.ts';
+import { type DashboardPage, renderDashboard } from '../presentation/dashboard/render.tsx';
+import { DASHBOARD_HEADERS } from '../presentation/dashboard/style.ts';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale, lt, parseLocale } from '../presentation/i18n.ts';
 
 const config = requireConfig('TABLE_NAME');
 
@@ -73,6 +74,7 @@ function deps(): ActionDeps {
   return {
     ...base,
     sendEmail,
+    texts: emailTexts,
     linkSigningKey,
     apiBaseUrl: config.API_BASE_URL ?? '',
     sendTaskSuccess,

@@ -2,13 +2,14 @@
 // open tasks due, reminding and escalating by each programme's plan (functions/domain/escalation-sweep.ts).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
+import { getStore } from '#adapters/aws.ts';
+import { sendEmail } from '#adapters/mail.ts';
+import { linkSigningKey } from '#adapters/secrets.ts';
 import { sweepEscalations } from '#domain/escalation-sweep.ts';
-import { sendEmail } from '#email/send.ts';
-import { getStore } from '#lib/aws.ts';
 import { requireConfig } from '#lib/config.ts';
 import { lambdaHandler } from '#lib/middleware.ts';
 import { logger, metrics } from '#lib/observability.ts';
-import { linkSigningKey } from '#lib/secrets.ts';
+import { emailTexts } from '#presentation/email/texts.ts';
 
 const env = requireConfig('TABLE_NAME', 'MAIL_FROM', 'API_BASE_URL', 'LINK_SIGNING_SECRET_ARN');
 
@@ -25,6 +26,7 @@ export const handler = lambdaHandler(EscalateInput, async (input, context) => {
     {
       store: getStore(),
       send: sendEmail,
+      texts: emailTexts,
       signingKey: linkSigningKey,
       apiBaseUrl: env.API_BASE_URL,
       readAhead: env.ESCALATION_READ_AHEAD,

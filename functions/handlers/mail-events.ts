@@ -1,8 +1,8 @@
 // SES bounce and complaint events, delivered by SNS from the configuration set's event destination: each
 // affected address's status is recorded, and the task or pilot the e-mail was about gets an audit event.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { getStore } from '#adapters/aws.ts';
 import { recordMailEvents, SnsEventSchema } from '#domain/mail-events.ts';
-import { getStore } from '#lib/aws.ts';
 import { requireConfig } from '#lib/config.ts';
 import { lambdaHandler } from '#lib/middleware.ts';
 import { logger, metrics } from '#lib/observability.ts';

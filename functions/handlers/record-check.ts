@@ -1,8 +1,9 @@
 // Records a supervision check and tells the Implementation machine whether problems must be rectified.
+
 import { RecordCheckInputSchema, recordCheck } from '#domain/checks.ts';
 import { requireConfig } from '#lib/config.ts';
-import { workflowDeps } from '#lib/deps.ts';
 import { lambdaHandler } from '#lib/middleware.ts';
+import { workflowDeps } from './wiring.ts';
 
 requireConfig('TABLE_NAME');
 

@@ -1,8 +1,9 @@
 // Scores a county acceptance from the working group's decisions: accepted, returned or failed.
+
 import { ScoreAcceptanceInputSchema, scoreAcceptance } from '#domain/acceptance.ts';
 import { requireConfig } from '#lib/config.ts';
-import { workflowDeps } from '#lib/deps.ts';
 import { lambdaHandler } from '#lib/middleware.ts';
+import { workflowDeps } from './wiring.ts';
 
 requireConfig('TABLE_NAME');
 

@@ -1,8 +1,9 @@
 // Sends a workflow notice (the mobilisation notice), once per recipient.
+
 import { SendNoticeInputSchema, sendNotice } from '#domain/notices.ts';
 import { requireConfig } from '#lib/config.ts';
-import { workflowDeps } from '#lib/deps.ts';
 import { lambdaHandler } from '#lib/middleware.ts';
+import { workflowDeps } from './wiring.ts';
 
 requireConfig('TABLE_NAME', 'MAIL_FROM');
 

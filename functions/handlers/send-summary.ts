@@ -1,8 +1,9 @@
 // Sends the confirmed summary materials to the higher level (报送试点工作总结材料) and completes the programme.
+
 import { SendSummaryInputSchema, sendSummary } from '#domain/reports.ts';
 import { requireConfig } from '#lib/config.ts';
-import { workflowDeps } from '#lib/deps.ts';
 import { lambdaHandler } from '#lib/middleware.ts';
+import { workflowDeps } from './wiring.ts';
 
 requireConfig('TABLE_NAME', 'MAIL_FROM');
 

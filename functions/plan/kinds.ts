@@ -16,6 +16,10 @@ export const TASK_KINDS = [
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
+/** What an official may decide on a task: approve, return for revision (退回), or reject. */
+export const OUTCOMES = ['approve', 'return', 'reject'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
 /** The three stages, in the order they run. */
 export const STAGES = ['launch', 'implementation', 'evaluation'] as const;
 export type StageName = (typeof STAGES)[number];

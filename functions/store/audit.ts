@@ -60,15 +60,17 @@ export async function appendAudit(store: Store, event: NewAuditEvent): Promise<b
 }
 
 /**
- * Appends `event` unless an event with the same claim was appended before: the claim (a claim-once record
- * that DynamoDB's TTL removes after `claimExpiresAt`) and the event are written in one transaction, so both
- * or neither exist. Used where a request an outsider can repeat writes an event (a refused link): one
- * event per claim id and window, however often the request comes. Resolves to false when already claimed.
+ * Appends `event` unless an event with the same claim was appended before: the claim (a claim-once record,
+ * removed by DynamoDB's TTL after `expiresAt` when one is given) and the event are written in one transaction,
+ * so both or neither exist. Used where a retried handler writes an event (the claim is the event's own key),
+ * and where a request an outsider can repeat writes one (a refused link: one event per link, reason and
+ * window). Resolves to false when already claimed, or while a concurrent request is claiming it.
  */
 export async function appendAuditOnce(
   store: Store,
   event: NewAuditEvent,
-  claim: { scope: string; id: string; expiresAt: string },
+  /** The claim's scope and id; with `expiresAt`, DynamoDB's TTL removes the claim after it (a window). */
+  claim: { scope: string; id: string; expiresAt?: string },
 ): Promise<boolean> {
   try {
     await store.db.send(
@@ -80,7 +82,7 @@ export async function appendAuditOnce(
               Item: {
                 ...keys.once(claim.scope, claim.id),
                 claimedAt: event.at,
-                ttl: Math.floor(Date.parse(claim.expiresAt) / 1000),
+                ...(claim.expiresAt ? { ttl: Math.floor(Date.parse(claim.expiresAt) / 1000) } : {}),
               },
               ConditionExpression: CONDITION.isNew,
             },

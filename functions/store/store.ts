@@ -1,5 +1,5 @@
 // The store's handle: a DynamoDB document client and the table name. Handlers make one at module scope
-// (functions/lib/aws.ts); tests make one against DynamoDB Local.
+// (functions/adapters/aws.ts); tests make one against DynamoDB Local.
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#lib/errors.ts';

@@ -1,7 +1,7 @@
 // The task aggregate: a human task waiting for an official's decision (the item behind every approval,
 // acknowledgement, submission and check), its decision, and its place in the open-tasks-by-due index.
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Outcome } from '#domain/forms.ts';
+import type { Outcome } from '#plan/kinds.ts';
 import { pendingCallbackItem } from './callbacks.ts';
 import { CONDITION, INDEX, keys, OPEN_TASKS } from './keys.ts';
 import { revokeLinkUpdate } from './links.ts';

@@ -80,7 +80,7 @@ export class Dashboard extends Construct {
     props.mail.bind(this.fn);
     this.fn.readSecret(props.linkSigningSecret);
     this.fn.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.linkSigningSecret.secretArn);
-    // Exactly the calls of functions/lib/sfn-api.ts, on these machines and their executions; not grantRead,
+    // Exactly the calls of functions/adapters/sfn-api.ts, on these machines and their executions; not grantRead,
     // which adds ListActivities, DescribeActivity and DescribeStateMachine on every resource (`*`).
     for (const machine of Object.values(machines)) {
       machine.grant(this.fn.fn, 'states:DescribeStateMachine');

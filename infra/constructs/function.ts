@@ -45,7 +45,7 @@ export const BUNDLING = {
   // are a third of the size and Node parses them faster at init (docs/reliability.md, "Init time").
   sourcesContent: false,
   // Bundle the AWS SDK too: versions pinned by our lockfile, and the local cloud runs the same bytes. Only
-  // nodemailer stays out (240 KB): functions/email/smtp.ts imports it on first use, which happens only with
+  // nodemailer stays out (240 KB): functions/adapters/smtp.ts imports it on first use, which happens only with
   // -c mailTransport=smtp, and then PilotFlowFunction bundles it.
   externalModules: ['nodemailer'] as string[],
   mainFields: ['module', 'main'],
@@ -116,7 +116,7 @@ export class PilotFlowFunction extends Construct {
 
   /**
    * Lets the function report a task's success to Step Functions: SendTaskSuccess, the one callback PilotFlow
-   * makes (functions/lib/task-callback.ts, functions/lib/deps.ts); never SendTaskFailure or SendTaskHeartbeat.
+   * makes (functions/adapters/sfn.ts); never SendTaskFailure or SendTaskHeartbeat.
    * On `*`, because the Service Authorization Reference lists no resource type for states:SendTaskSuccess
    * (nor for SendTaskFailure and SendTaskHeartbeat), and for such an action "you must specify all resources
    * ("*")" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html).

@@ -21,7 +21,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PLACEHOLDER_HOST } from '#email/smtp.ts';
+import { PLACEHOLDER_HOST } from '#adapters/smtp.ts';
 import type { DeployConfig } from '../config.ts';
 import { PilotFlowFunction } from './function.ts';
 
@@ -80,7 +80,7 @@ export class PilotFlowMail extends Construct {
             description:
               'PilotFlow: the SMTP server (JSON: host, port, secure, user, password, optional ca and servername); fill in after deploy',
             generateSecretString: {
-              // The placeholder host (functions/email/smtp.ts) makes a send fail saying the settings are missing.
+              // The placeholder host (functions/adapters/smtp.ts) makes a send fail saying the settings are missing.
               secretStringTemplate: JSON.stringify({
                 host: PLACEHOLDER_HOST,
                 port: 465,

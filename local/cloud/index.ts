@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'nod
 import { join, relative, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { sameOrigin, verifyCsrf } from '#domain/dashboard/auth.ts';
+import { sameOrigin, verifyCsrf } from '#presentation/dashboard/session.ts';
 import { ControlledClock } from '../clock.ts';
 import { assertJava, type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../dynamodb-local.ts';
 import { guardHost, isLoopbackName } from '../host-check.ts';

@@ -7,13 +7,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { KIND_TEXT } from '#email/kind-text.ts';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { freePort } from '#local/ports.ts';
 import { STAGES, type StageName, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { loadValidPlanFile } from '#plan/load.ts';
 import type { Plan } from '#plan/schema.ts';
+import { KIND_TEXT } from '#presentation/kind-text.ts';
 import { listPilots, type PilotRecord } from '#store/pilots.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { listTasksOfPilot } from '#store/tasks.ts';

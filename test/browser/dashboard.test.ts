@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { PilotView, TasksView } from '#domain/dashboard/views.ts';
+import type { PilotView, TasksView } from '#presentation/dashboard/views.ts';
 import { getJson, newestLink, postJson, toPlanReview } from '#test/support/dashboard.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
-import { urls } from '../../functions/pages/dashboard/urls.ts';
+import { urls } from '../../functions/presentation/dashboard/urls.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const PROGRAMME = 'xx-county-community-governance-2023';

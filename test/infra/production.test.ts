@@ -36,7 +36,7 @@ const STAR_RESOURCE_ACTIONS = new Set([
   'states:SendTaskSuccess',
 ]);
 
-/** The functions that call SendTaskSuccess (functions/lib/task-callback.ts, functions/lib/deps.ts). */
+/** The functions that call SendTaskSuccess (functions/adapters/sfn.ts). */
 const REPORTS_TASK_SUCCESS = ['approval', 'callback-retry', 'record-progress', 'await-pilots', 'dashboard'];
 
 let template: Template;

@@ -2,7 +2,7 @@
 // mailbox, requests through the local HTTP API to the bundled approval handler, decisions back to the
 // embedded Step Functions runtime. Each test uses a different pilot's tasks, so they do not interfere.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { recordDecision } from '#domain/approval.ts';
+import { recordDecision } from '#domain/decision.ts';
 import { listAuditOfTask } from '#store/audit.ts';
 import { listPendingCallbacks } from '#store/callbacks.ts';
 import { getLink } from '#store/links.ts';

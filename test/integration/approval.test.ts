@@ -1,7 +1,7 @@
 // The approval flow's domain against real parts: DynamoDB Local and the local Step Functions runtime.
 // (The HTTP layer on the local cloud, with bodies and headers, is in approval-http.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLink, RETRY_MIN_AGE_MS, retryPendingCallbacks, submitDecision } from '#domain/approval.ts';
+import { RETRY_MIN_AGE_MS, retryPendingCallbacks } from '#domain/decision.ts';
 import { formToken, linkSignature } from '#domain/links.ts';
 import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
 import { listPendingCallbacks } from '#store/callbacks.ts';
@@ -11,8 +11,10 @@ import {
   type ApprovalBed,
   LI,
   type OpenedTask,
+  openPage,
   SIGNING_KEY,
   startApprovalBed,
+  submitPage,
   T0,
   WANG,
   ZHAO,
@@ -35,7 +37,7 @@ function post(
 ) {
   const token = extra.token === undefined ? formToken(SIGNING_KEY, link.linkId) : extra.token;
   const all = new Map(Object.entries({ ...(token === null ? {} : { token }), ...fields }));
-  return submitDecision(bed.deps(), { linkId: link.linkId, sig: extra.sig ?? link.sig, fields: all });
+  return submitPage(bed.deps(), { linkId: link.linkId, sig: extra.sig ?? link.sig, fields: all });
 }
 
 const approve = { decision: 'approve', comment: '同意。', 'f.score.party-leadership': '88' };
@@ -48,7 +50,7 @@ describe('GET of a link', () => {
     const link = firstLink(opened);
     const before = await bed.items();
     for (let i = 0; i < 10; i++) {
-      const page = await openLink(bed.deps(), { linkId: link.linkId, sig: link.sig });
+      const page = await openPage(bed.deps(), { linkId: link.linkId, sig: link.sig });
       expect(page.status).toBe(200);
       expect(page.view.page).toBe('task');
     }
@@ -58,8 +60,8 @@ describe('GET of a link', () => {
 
   it("renders the pilot and the programme from the plan, in the plan's language unless the link asks for English", async () => {
     const link = firstLink(await bed.openTask());
-    const zh = await openLink(bed.deps(), { linkId: link.linkId, sig: link.sig });
-    const en = await openLink(bed.deps(), { linkId: link.linkId, sig: link.sig, lang: 'en' });
+    const zh = await openPage(bed.deps(), { linkId: link.linkId, sig: link.sig });
+    const en = await openPage(bed.deps(), { linkId: link.linkId, sig: link.sig, lang: 'en' });
     expect(zh.view.frame.locale).toBe('zh-CN');
     expect(en.view.frame.locale).toBe('en');
     expect(zh.view.page === 'task' && zh.view.task.pilot).toEqual({
@@ -79,7 +81,7 @@ describe('GET of a link', () => {
         memberUnit: 'finance',
       },
     });
-    const page = await openLink(bed.deps(), firstLink(opened));
+    const page = await openPage(bed.deps(), firstLink(opened));
     if (page.view.page !== 'task') throw new Error(`expected the task page, got ${page.view.page}`);
     expect(page.view.task.title).toEqual({ zh: '审核实施方案', en: 'Review the implementation plan' });
     expect(page.view.task.instructions?.zh).toMatch(/^请审核试点提交的实施方案/);
@@ -95,7 +97,7 @@ describe('GET of a link', () => {
     const first = await bed.openTask({ pilotId: 'caotang' });
     await post(firstLink(first), { decision: 'return', comment: '请补充经费预算。' });
     const second = await bed.openTask({ pilotId: 'caotang', round: 2 });
-    const page = await openLink(bed.deps(), { linkId: firstLink(second).linkId, sig: firstLink(second).sig });
+    const page = await openPage(bed.deps(), { linkId: firstLink(second).linkId, sig: firstLink(second).sig });
     expect(page.view.page === 'task' && page.view.task.history).toEqual([
       {
         round: 1,
@@ -230,7 +232,7 @@ describe('refused links', () => {
       { req: { linkId: '../../etc/passwd', sig: link.sig }, status: 404, reason: 'unknown' },
     ];
     for (const c of cases) {
-      expect(await openLink(bed.deps(), c.req)).toMatchObject({
+      expect(await openPage(bed.deps(), c.req)).toMatchObject({
         status: c.status,
         view: { reason: c.reason },
       });
@@ -239,7 +241,7 @@ describe('refused links', () => {
       });
     }
     bed.clock.now = T0 + 2 * 3_600_000;
-    expect(await openLink(bed.deps(), link)).toMatchObject({ status: 410, view: { reason: 'expired' } });
+    expect(await openPage(bed.deps(), link)).toMatchObject({ status: 410, view: { reason: 'expired' } });
     expect(await post(link, approve)).toMatchObject({ status: 410, view: { reason: 'expired' } });
     bed.clock.now = T0;
 
@@ -259,7 +261,7 @@ describe('refused links', () => {
       expiresAt: '2023-02-17T16:00:00.000Z',
     });
     for (const sig of [a.sig, forged]) {
-      expect(await openLink(bed.deps(), { linkId: bLink.linkId, sig })).toMatchObject({ status: 403 });
+      expect(await openPage(bed.deps(), { linkId: bLink.linkId, sig })).toMatchObject({ status: 403 });
       expect(await post(bLink, approve, { sig })).toMatchObject({ status: 403 });
     }
     expect(await getTask(bed.store, b.task.taskId)).toMatchObject({ status: 'open' });
@@ -268,9 +270,9 @@ describe('refused links', () => {
   it('write one audit event per link, reason and hour however often they are requested', async () => {
     const opened = await bed.openTask();
     const link = firstLink(opened);
-    for (let i = 0; i < 5; i++) await openLink(bed.deps(), { linkId: link.linkId, sig: 'x' });
+    for (let i = 0; i < 5; i++) await openPage(bed.deps(), { linkId: link.linkId, sig: 'x' });
     bed.clock.now = T0 + 3_600_000;
-    for (let i = 0; i < 5; i++) await openLink(bed.deps(), { linkId: link.linkId, sig: 'x' });
+    for (let i = 0; i < 5; i++) await openPage(bed.deps(), { linkId: link.linkId, sig: 'x' });
     bed.clock.now = T0;
     const audit = await listAuditOfTask(bed.store, opened.task.taskId);
     expect(audit.map((e) => [e.action, e.details?.reason, e.actor])).toEqual([
@@ -282,7 +284,7 @@ describe('refused links', () => {
   it('put unknown link ids in the programme-less audit partition, once an hour for all of them', async () => {
     bed.clock.now = T0 + 10 * 3_600_000;
     const ids = ['B'.repeat(24), 'C'.repeat(24), 'D'.repeat(24)];
-    for (const linkId of ids) await openLink(bed.deps(), { linkId, sig: 'x' });
+    for (const linkId of ids) await openPage(bed.deps(), { linkId, sig: 'x' });
     bed.clock.now = T0;
     const events = (await listAuditOfPilot(bed.store, '-', '-')).filter((e) =>
       e.at.startsWith('2023-02-05T12'),
@@ -295,7 +297,7 @@ describe('refused links', () => {
     const opened = await bed.openTask({ expiresAt: new Date(T0 + 60_000).toISOString() });
     await post(firstLink(opened), approve);
     bed.clock.now = T0 + 86_400_000;
-    const page = await openLink(bed.deps(), firstLink(opened));
+    const page = await openPage(bed.deps(), firstLink(opened));
     bed.clock.now = T0;
     expect(page).toMatchObject({ status: 200, view: { page: 'decided', decision: { byYou: true } } });
   });
@@ -303,7 +305,7 @@ describe('refused links', () => {
   it('show a closed task calmly', async () => {
     const opened = await bed.openTask();
     await closeTask(bed.store, opened.task.taskId, 'cancelled', new Date(T0).toISOString());
-    const page = await openLink(bed.deps(), firstLink(opened));
+    const page = await openPage(bed.deps(), firstLink(opened));
     expect(page).toMatchObject({
       status: 200,
       view: { page: 'closed', status: 'cancelled', task: { pilot: { zh: 'XX镇古城社区' } } },

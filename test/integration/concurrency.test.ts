@@ -4,8 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionDeps } from '#domain/dashboard/actions.ts';
+import type { ActionDeps } from '#domain/admin.ts';
 import { formToken, newLinkId } from '#domain/links.ts';
+import { emailTexts } from '#presentation/email/texts.ts';
 import { listAuditOfTask } from '#store/audit.ts';
 import { createLink, getLink, listLinksOfTask } from '#store/links.ts';
 import { getTask } from '#store/tasks.ts';
@@ -48,14 +49,15 @@ type Response = APIGatewayProxyStructuredResultV2;
 /** The dashboard's reassign (its domain function, with the dependencies the dashboard handler gives it). */
 async function reassign(taskId: string, to: string): Promise<{ ok: true } | { error: Error }> {
   // Imported here: the handlers' configuration is read from the environment startHandlerEnv sets.
-  const { reassignTask } = await import('#domain/dashboard/actions.ts');
-  const { sendEmail } = await import('#email/send.ts');
+  const { reassignTask } = await import('#domain/admin.ts');
+  const { sendEmail } = await import('#adapters/mail.ts');
   const deps: ActionDeps = {
     store: bed.store,
     sfn: { describeExecution: async () => undefined } as unknown as ActionDeps['sfn'],
     now: () => new Date(),
     machines: {},
     sendEmail,
+    texts: emailTexts,
     linkSigningKey: async () => SIGNING_KEY,
     apiBaseUrl: 'https://api.xx-county.example',
     sendTaskSuccess: async () => {},

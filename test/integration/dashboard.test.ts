@@ -3,7 +3,13 @@
 // the function runs; the JSON API answers the pages' view models; each action is audited with who and why,
 // and refused from another site.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutionView, OverviewView, PilotView, TasksView, TaskView } from '#domain/dashboard/views.ts';
+import type {
+  ExecutionView,
+  OverviewView,
+  PilotView,
+  TasksView,
+  TaskView,
+} from '#presentation/dashboard/views.ts';
 import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
 import { getTask, listTasksOfPilot } from '#store/tasks.ts';
 import { httpEvent } from '#test/support/api-gateway.ts';

@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type SweepDeps, type SweepReport, sweepEscalations } from '#domain/escalation-sweep.ts';
 import { verifyLinkSignature } from '#domain/links.ts';
-import type { Email } from '#email/send.ts';
+import type { Email } from '#domain/mail.ts';
 import type { Plan } from '#plan/index.ts';
+import { emailTexts } from '#presentation/email/texts.ts';
 import { listAuditOfTask } from '#store/audit.ts';
 import { raiseEscalation } from '#store/escalation.ts';
 import { getLink, listLinksOfTask } from '#store/links.ts';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  ({ sendEmail } = await import('#email/send.ts'));
+  ({ sendEmail } = await import('#adapters/mail.ts'));
   plan = await samplePlan();
 });
 
@@ -54,6 +55,7 @@ function deps(overrides: Partial<SweepDeps> = {}): SweepDeps {
   return {
     store,
     send: sendEmail,
+    texts: emailTexts,
     signingKey: async () => SIGNING_KEY,
     apiBaseUrl: API_BASE_URL,
     readAhead: 'P7D',

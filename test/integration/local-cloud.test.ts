@@ -7,11 +7,11 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { csrfToken } from '#domain/dashboard/auth.ts';
 import { readAssembly } from '#local/cloud/assembly.ts';
 import type { LocalCloud } from '#local/cloud/index.ts';
 import { LocalIssuer } from '#local/cloud/jwt.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { csrfToken } from '#presentation/dashboard/session.ts';
 import { adminHeaders, FIXTURE_START, startFixtureCloud, tempDataDir } from '#test/support/local-cloud.ts';
 
 const HOUR = 3_600_000;

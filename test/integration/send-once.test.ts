@@ -2,8 +2,9 @@
 // fails or dies between taking the key and finishing (functions/domain/deps.ts, functions/store/once.ts).
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Deps, sendOnce } from '#domain/deps.ts';
-import type { Email } from '#email/send.ts';
+import type { Email } from '#domain/mail.ts';
 import { TransientError } from '#lib/errors.ts';
+import { emailTexts } from '#presentation/email/texts.ts';
 import { claimOnce, LEASE_MS, takeLease } from '#store/once.ts';
 import type { Store } from '#store/store.ts';
 import { freshStore } from '#test/support/store.ts';
@@ -26,6 +27,7 @@ function depsAt(now: Date, outbox: Email[], options: { fail?: boolean; slowMs?: 
   return {
     store,
     now: () => now,
+    texts: emailTexts,
     async sendEmail(email) {
       if (options.slowMs) await new Promise((resolve) => setTimeout(resolve, options.slowMs));
       if (options.fail) throw new TransientError('SES throttled the send');

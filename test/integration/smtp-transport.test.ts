@@ -3,7 +3,7 @@
 // local SMTP capture (npm smtp-server) that parses every message back.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderTaskEmail } from '#email/task-email.ts';
+import { renderTaskEmail } from '#presentation/email/task-email.ts';
 import { putPilots } from '#store/pilots.ts';
 import { putProgrammeOnce } from '#store/programmes.ts';
 import { samplePlan } from '#test/fixtures/plans.ts';
@@ -55,8 +55,8 @@ async function withCapture<T>(
   }
 }
 
-const sendSmtp = async (...args: Parameters<typeof import('#email/smtp.ts').sendSmtp>) =>
-  (await import('#email/smtp.ts')).sendSmtp(...args);
+const sendSmtp = async (...args: Parameters<typeof import('#adapters/smtp.ts').sendSmtp>) =>
+  (await import('#adapters/smtp.ts')).sendSmtp(...args);
 
 describe('the SMTP transport', () => {
   it("sends open-task's e-mails through the SMTP server: each assignee their own link, in Chinese, text and HTML", async () => {
@@ -204,7 +204,7 @@ describe('the SMTP transport', () => {
 
 describe('the SMTP settings', () => {
   it('name every problem of a malformed secret without repeating its values', async () => {
-    const { parseSmtpSettings } = await import('#email/smtp.ts');
+    const { parseSmtpSettings } = await import('#adapters/smtp.ts');
 
     const parse = () =>
       parseSmtpSettings(JSON.stringify({ host: 'smtp.xx-county.example', port: 'x', password: 's3cret!' }));
@@ -214,7 +214,7 @@ describe('the SMTP settings', () => {
   });
 
   it("refuse the stack's placeholder until an operator puts the server's settings in", async () => {
-    const { parseSmtpSettings, PLACEHOLDER_HOST } = await import('#email/smtp.ts');
+    const { parseSmtpSettings, PLACEHOLDER_HOST } = await import('#adapters/smtp.ts');
     const placeholder = { host: PLACEHOLDER_HOST, port: 465, secure: true, user: 'x', password: 'generated' };
 
     expect(() => parseSmtpSettings(JSON.stringify(placeholder))).toThrow(/placeholder/);

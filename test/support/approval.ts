@@ -11,13 +11,17 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { ApprovalDeps, TaskCallback } from '#domain/approval.ts';
+import { type ApprovalDeps, type LinkRequest, openLink, submitDecision } from '#domain/approval.ts';
+import type { RequestClient } from '#domain/client.ts';
+import type { TaskCallback } from '#domain/decision.ts';
 import type { FormSpec } from '#domain/forms.ts';
 import { issueLinks } from '#domain/links.ts';
 import { freePort } from '#local/ports.ts';
 import { StepFunctionsRuntime } from '#local/stepfunctions/runtime.ts';
 import { parsePlan } from '#plan/load.ts';
 import type { Plan } from '#plan/schema.ts';
+import { decisionPage, linkPage } from '#presentation/pages/approval-view.ts';
+import type { PageResult } from '#presentation/pages/model.ts';
 import { putProgrammeOnce } from '#store/programmes.ts';
 import type { Store } from '#store/store.ts';
 import { createTask, type NewTask, type Person, type TaskRecord } from '#store/tasks.ts';
@@ -247,4 +251,20 @@ export async function startApprovalBed(): Promise<ApprovalBed> {
       store.db.destroy();
     },
   };
+}
+
+/** A link's page as the approval handler answers a GET: the domain's state, then its view in the page's language. */
+export async function openPage(
+  deps: ApprovalDeps,
+  req: LinkRequest & { lang?: string },
+): Promise<PageResult> {
+  return linkPage(await openLink(deps, req), { lang: req.lang, now: deps.now() });
+}
+
+/** The page the approval handler answers a POST of the link's form with. */
+export async function submitPage(
+  deps: ApprovalDeps,
+  req: LinkRequest & { lang?: string; fields: ReadonlyMap<string, string>; client?: RequestClient },
+): Promise<PageResult> {
+  return decisionPage(await submitDecision(deps, req), { lang: req.lang, now: deps.now() });
 }

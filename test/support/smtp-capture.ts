@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AddressObject, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import type { SmtpSettings } from '#email/smtp.ts';
+import type { SmtpSettings } from '#adapters/smtp.ts';
 
 export interface CapturedMail {
   /** Envelope: MAIL FROM and RCPT TO, as the server saw them. */

@@ -1,5 +1,6 @@
 // Who is asking and whether a state-changing request comes from the dashboard's own pages.
 import { describe, expect, it } from 'vitest';
+import { parseExecutionArn } from '#presentation/dashboard/load.ts';
 import {
   adminCookie,
   adminFromClaims,
@@ -10,8 +11,7 @@ import {
   sameOrigin,
   sessionToken,
   verifyCsrf,
-} from '#domain/dashboard/auth.ts';
-import { parseExecutionArn } from '#domain/dashboard/load.ts';
+} from '#presentation/dashboard/session.ts';
 
 describe('the administrator', () => {
   it('comes from the authorizer’s claims: subject, e-mail and name', () => {

@@ -9,9 +9,9 @@ import {
   parseDefinition,
   START,
   simplifyGraph,
-} from '#domain/dashboard/graph.ts';
-import { layoutGraph, textWidth, wrapLabel } from '#domain/dashboard/layout.ts';
-import { stateLabel } from '#domain/dashboard/words.ts';
+} from '#presentation/dashboard/graph.ts';
+import { layoutGraph, textWidth, wrapLabel } from '#presentation/dashboard/layout.ts';
+import { stateLabel } from '#presentation/dashboard/words.ts';
 
 const TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const LAMBDA = 'arn:aws:states:::lambda:invoke';

@@ -1,11 +1,16 @@
 // Reading an execution's history for the dashboard, on histories the local Step Functions runtime really
 // writes (embedded in-process, on a paused clock): what happened to each state, and the events in words.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { statesOf } from '#domain/dashboard/graph.ts';
-import { graphView } from '#domain/dashboard/graph-view.ts';
-import { type HistoryEvent, readableHistory, redactTokens, traceStates } from '#domain/dashboard/history.ts';
 import { ControlledClock } from '#local/clock.ts';
 import { StepFunctionsRuntime } from '#local/stepfunctions/runtime.ts';
+import { statesOf } from '#presentation/dashboard/graph.ts';
+import { graphView } from '#presentation/dashboard/graph-view.ts';
+import {
+  type HistoryEvent,
+  readableHistory,
+  redactTokens,
+  traceStates,
+} from '#presentation/dashboard/history.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/local';
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:';

@@ -3,16 +3,16 @@
 // the CSRF token, and the graph marks what happened.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { graphView } from '#domain/dashboard/graph-view.ts';
-import { buildOverview, pilotRow, programmeRef } from '#domain/dashboard/overview.ts';
-import { taskRow } from '#domain/dashboard/tasks.ts';
-import type { PilotView, TaskView } from '#domain/dashboard/views.ts';
+import { graphView } from '#presentation/dashboard/graph-view.ts';
+import { buildOverview, pilotRow, programmeRef } from '#presentation/dashboard/overview.ts';
+import { taskRow } from '#presentation/dashboard/tasks.ts';
+import type { PilotView, TaskView } from '#presentation/dashboard/views.ts';
 import type { PilotRecord } from '#store/pilots.ts';
 import type { TaskRecord } from '#store/tasks.ts';
 import { samplePlan } from '#test/fixtures/plans.ts';
-import type { AdminFrame } from '../../functions/pages/dashboard/frame.ts';
-import { type DashboardPage, renderDashboard } from '../../functions/pages/dashboard/render.tsx';
-import { DASHBOARD_HEADERS } from '../../functions/pages/dashboard/style.ts';
+import type { AdminFrame } from '../../functions/presentation/dashboard/frame.ts';
+import { type DashboardPage, renderDashboard } from '../../functions/presentation/dashboard/render.tsx';
+import { DASHBOARD_HEADERS } from '../../functions/presentation/dashboard/style.ts';
 
 const plan = samplePlan();
 const NOW = new Date('2023-03-10T02:00:00.000Z');

@@ -2,9 +2,9 @@
 // where administrators read the trail.
 import { render } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import { buildTrail } from '#domain/dashboard/trail.ts';
+import { buildTrail } from '#presentation/dashboard/trail.ts';
 import type { AuditEvent } from '#store/audit.ts';
-import { Trail } from '../../functions/pages/dashboard/parts.tsx';
+import { Trail } from '../../functions/presentation/dashboard/parts.tsx';
 
 const decision = (details: Record<string, unknown>): AuditEvent => ({
   eventId: 'e1',

@@ -1,10 +1,10 @@
 // The dashboard's view models from store records: the pilots × stages matrix and its timeline, the counts,
 // the tasks page's filters and order, and the audit trail with decisions, scores and reasons.
 import { describe, expect, it } from 'vitest';
-import { buildOverview, pilotCells, programmeRef } from '#domain/dashboard/overview.ts';
-import { buildTasks } from '#domain/dashboard/tasks.ts';
-import { buildTrail } from '#domain/dashboard/trail.ts';
-import type { TaskFilters } from '#domain/dashboard/views.ts';
+import { buildOverview, pilotCells, programmeRef } from '#presentation/dashboard/overview.ts';
+import { buildTasks } from '#presentation/dashboard/tasks.ts';
+import { buildTrail } from '#presentation/dashboard/trail.ts';
+import type { TaskFilters } from '#presentation/dashboard/views.ts';
 import type { AuditEvent } from '#store/audit.ts';
 import type { PilotRecord } from '#store/pilots.ts';
 import type { TaskRecord } from '#store/tasks.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderMobilisationNotice, renderStalledNotice } from '#email/notices.ts';
-import { renderTaskEmail, taskTitle } from '#email/task-email.ts';
 import { validatePlan } from '#plan/load.ts';
 import { getPilot, getUnit } from '#plan/lookup.ts';
 import type { Plan } from '#plan/schema.ts';
+import { renderMobilisationNotice, renderStalledNotice } from '#presentation/email/notices.ts';
+import { renderTaskEmail, taskTitle } from '#presentation/email/task-email.ts';
 import { sampleData, samplePlan } from '#test/fixtures/plans.ts';
 
 function planWith(change: (data: ReturnType<typeof sampleData>) => void): Plan {

@@ -5,9 +5,10 @@ import {
   type PlannedMessage,
   supervisingParties,
 } from '#domain/escalation.ts';
-import { type EscalationMailTask, renderEscalationEmail } from '#email/escalation.ts';
-import { formatInstant } from '#email/i18n.ts';
+import type { EscalationMailTask } from '#domain/mail.ts';
 import { loadValidPlanFile, type Plan, validatePlan } from '#plan/index.ts';
+import { renderEscalationEmail } from '#presentation/email/escalation.ts';
+import { formatInstant } from '#presentation/email/i18n.ts';
 
 const DAY = 86_400_000;
 let plan: Plan;

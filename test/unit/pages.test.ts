@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type FormSpec, FormSpecSchema } from '#domain/forms.ts';
-import type { PageFrame, PageView, TaskSummary } from '../../functions/pages/model.ts';
-import { renderPage } from '../../functions/pages/render.tsx';
-import { CSS_HASH, SECURITY_HEADERS } from '../../functions/pages/style.ts';
+import type { PageFrame, PageView, TaskSummary } from '../../functions/presentation/pages/model.ts';
+import { renderPage } from '../../functions/presentation/pages/render.tsx';
+import { CSS_HASH, SECURITY_HEADERS } from '../../functions/presentation/pages/style.ts';
 
 const frame: PageFrame = {
   locale: 'zh-CN',

@@ -1,0 +1,120 @@
+// The domain's port to e-mail: what a message is (Email, sent by an adapter: SES or SMTP), what each kind of
+// message says (the inputs the presentation floor turns into a subject, text and HTML in the plan's language),
+// and the tags that tie a message to where it came from. The domain decides who is told what and when; the
+// words are the presentation floor's (functions/presentation/email/), reached through `Texts`.
+import type { TaskKind } from '#plan/kinds.ts';
+import type { Party, Plan } from '#plan/schema.ts';
+import type { Person, TaskRecord } from '#store/tasks.ts';
+import type { PlannedMessage } from './escalation.ts';
+import type { PilotSummary, ProgrammeSummary } from './summary.ts';
+
+export interface Email {
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  html: string;
+  /** Message tags for SES event publishing, e.g. { kind: 'task', programme: '…' } (letters, digits, _ and -). */
+  tags?: Record<string, string>;
+}
+
+/** A message's words: what the presentation floor makes of a message's input. */
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** What the page and the e-mail show besides the form: set by the state machine for this round. */
+export interface TaskContext {
+  /** The comment of the decision that returned the previous round. */
+  previousComment?: string;
+  /** The problems a supervision check found (rectification, verification). */
+  problems?: string;
+  /** A submission to review: its summary and document link. */
+  submittedSummary?: string;
+  submittedDocument?: string;
+  /** The acceptance score of the previous round (rectification after acceptance). */
+  score?: number | null;
+  /** The member unit a countersign task is for. */
+  memberUnit?: string;
+}
+
+export interface TaskEmailInput {
+  plan: Plan;
+  task: { kind: TaskKind; title: string; round: number; dueAt: string; pilotId: string };
+  assignee: Person;
+  url: string;
+  linkExpiresAt: string;
+  context?: TaskContext;
+}
+
+export type EscalationMailTask = Pick<
+  TaskRecord,
+  'taskId' | 'programmeId' | 'pilotId' | 'stage' | 'step' | 'kind' | 'title' | 'dueAt' | 'assignees'
+>;
+
+export interface EscalationMailInput {
+  plan: Plan;
+  task: EscalationMailTask;
+  message: PlannedMessage;
+  /** The sweep's instant: how long the task has been overdue. */
+  now: Date;
+  /** An assignee's message: their original link, or undefined when it no longer works. */
+  actionUrl?: string;
+  /** A supervisor's or the leading group's message: the task's dashboard page. */
+  dashboardUrl?: string;
+  /** Level 2 and 3: the parties told at level 2 (named in the assignee's and the leading group's message). */
+  supervisors?: Party[];
+}
+
+export interface StalledNoticeInput {
+  pilotId?: string;
+  step: string;
+  taskTitle?: string;
+  assignees: string[];
+  dueAt?: string;
+  executionArn: string;
+}
+
+export interface FailureNoticeInput {
+  pilotId?: string;
+  step?: string;
+  error: string;
+  cause?: string;
+  executionArn: string;
+}
+
+/** The texts the domain stores or sends, in the plan's language: implemented by functions/presentation/email. */
+export interface Texts {
+  /** The task's title as stored and shown: `XX镇古城社区：审核实施方案（第 2 轮）`. */
+  taskTitle(plan: Plan, kind: TaskKind, pilotId: string, round: number): string;
+  taskEmail(input: TaskEmailInput): RenderedEmail;
+  mobilisationNotice(plan: Plan, recipient: Party, pilotCount: number): RenderedEmail;
+  stalledNotice(plan: Plan, input: StalledNoticeInput): RenderedEmail;
+  failureNotice(plan: Plan, input: FailureNoticeInput): RenderedEmail;
+  pilotSummary(plan: Plan, summary: PilotSummary): RenderedEmail;
+  programmeSummary(
+    plan: Plan,
+    summary: ProgrammeSummary,
+    note: { text: string; document?: string },
+  ): RenderedEmail;
+  /** A reminder or escalation, with its recipients and tags. */
+  escalationEmail(input: EscalationMailInput): Email;
+}
+
+/**
+ * The tags that tie a message to where it came from: SES publishes them with its bounce and complaint events,
+ * so the mail-events function records those in the right programme's, pilot's and task's history.
+ */
+export function sourceTags(source: {
+  programmeId: string;
+  pilotId?: string;
+  taskId?: string;
+}): Record<string, string> {
+  return {
+    programme: source.programmeId,
+    ...(source.pilotId ? { pilot: source.pilotId } : {}),
+    ...(source.taskId ? { task: source.taskId } : {}),
+  };
+}

@@ -1,0 +1,166 @@
+// Any execution, like the Step Functions console's page but in the programme's words: its graph, what it is
+// doing, its history in readable form with each state's input and output (collapsed), and the stop action.
+import type { ExecutionView } from '#presentation/dashboard/views.ts';
+import { stateLabel } from '#presentation/dashboard/words.ts';
+import { formatDateTime, lt, tr } from '../i18n.ts';
+import type { AdminFrame } from './frame.ts';
+import { GraphSvg } from './graph-svg.tsx';
+import { AdminLayout, Csrf } from './page-layout.tsx';
+import { executionStatusText, GraphLegend } from './parts.tsx';
+import { urls } from './urls.ts';
+
+export function ExecutionPage({ frame, view }: { frame: AdminFrame; view: ExecutionView }) {
+  const { locale } = frame;
+  const tz = view.timeZone;
+  const e = view.execution;
+  const title = lt(`执行：${e.name}`, `Execution: ${e.name}`);
+  return (
+    <AdminLayout frame={frame} title={title}>
+      <h1>{tr(locale, title)}</h1>
+      <div id="execution-facts" data-live>
+        <dl class="facts">
+          <dt>{tr(locale, lt('流程', 'Workflow'))}</dt>
+          <dd>{e.machine}</dd>
+          <dt>{tr(locale, lt('状态', 'Status'))}</dt>
+          <dd data-status={e.status}>{executionStatusText(e.status, locale)}</dd>
+          {e.startDate ? (
+            <>
+              <dt>{tr(locale, lt('开始', 'Started'))}</dt>
+              <dd>{formatDateTime(e.startDate, locale, tz)}</dd>
+            </>
+          ) : null}
+          {e.stopDate ? (
+            <>
+              <dt>{tr(locale, lt('结束', 'Ended'))}</dt>
+              <dd>{formatDateTime(e.stopDate, locale, tz)}</dd>
+            </>
+          ) : null}
+          {view.programmeId && view.pilotId ? (
+            <>
+              <dt>{tr(locale, lt('试点', 'Pilot'))}</dt>
+              <dd>
+                <a href={urls.pilot(view.programmeId, view.pilotId)}>{view.pilotId}</a>
+              </dd>
+            </>
+          ) : view.programmeId ? (
+            <>
+              <dt>{tr(locale, lt('试点工作', 'Programme'))}</dt>
+              <dd>
+                <a href={urls.overview(view.programmeId)}>{view.programmeId}</a>
+              </dd>
+            </>
+          ) : null}
+          {view.parentArn ? (
+            <>
+              <dt>{tr(locale, lt('上级流程', 'Started by'))}</dt>
+              <dd>
+                <a href={urls.execution(view.parentArn)}>{view.parentArn.split(':').pop()}</a>
+              </dd>
+            </>
+          ) : null}
+          {e.error ? (
+            <>
+              <dt>{tr(locale, lt('错误', 'Error'))}</dt>
+              <dd>
+                {e.error}
+                {e.cause ? `：${e.cause}` : ''}
+              </dd>
+            </>
+          ) : null}
+          <dt>ARN</dt>
+          <dd>
+            <code>{e.executionArn}</code>
+          </dd>
+        </dl>
+      </div>
+
+      {view.canStop ? (
+        <form method="post" action={urls.stop(e.executionArn)} class="action" id="stop-form">
+          <h3>{tr(locale, lt('停止此执行', 'Stop this execution'))}</h3>
+          <Csrf frame={frame} />
+          <label for="stop-reason">{tr(locale, lt('原因（必填）', 'Reason (required)'))}</label>
+          <textarea id="stop-reason" name="reason" rows={2} required minLength={2} maxLength={1000} />
+          <p class="help">
+            {tr(
+              locale,
+              lt(
+                '停止后，此执行中的待办任务将被取消，其链接失效；停止试点流程会把试点记为已停止。',
+                'Its open tasks are cancelled and their links stop working; stopping a pilot’s workflow records the pilot as stopped.',
+              ),
+            )}
+          </p>
+          <button type="submit" class="btn danger">
+            {tr(locale, lt('停止执行', 'Stop the execution'))}
+          </button>
+        </form>
+      ) : null}
+
+      <h2>{tr(locale, lt('流程图', 'Graph'))}</h2>
+      <GraphLegend locale={locale} />
+      <p>
+        <a href={urls.execution(e.executionArn, !view.graph.full)}>
+          {view.graph.full
+            ? tr(locale, lt('只显示主要步骤', 'Show the main steps only'))
+            : tr(
+                locale,
+                lt('显示全部步骤（含出错和超时处理）', 'Show every step (error and timeout handling too)'),
+              )}
+        </a>
+      </p>
+      <div id="execution-graph" data-live>
+        <GraphSvg graph={view.graph} locale={locale} id="graph" label={tr(locale, title)} />
+      </div>
+
+      <h2>{tr(locale, lt('输入与输出', 'Input and output'))}</h2>
+      <div id="execution-io" data-live>
+        {e.input ? (
+          <details id="exec-input">
+            <summary>{tr(locale, lt('执行输入', 'Execution input'))}</summary>
+            <pre>{e.input}</pre>
+          </details>
+        ) : null}
+        {e.output ? (
+          <details id="exec-output">
+            <summary>{tr(locale, lt('执行输出', 'Execution output'))}</summary>
+            <pre>{e.output}</pre>
+          </details>
+        ) : null}
+      </div>
+
+      <h2>{tr(locale, lt('历史', 'History'))}</h2>
+      <div id="execution-history" data-live>
+        <ol class="trail history">
+          {view.history.map((h) => (
+            <li class={`tone-${h.tone}`} data-type={h.type}>
+              <time datetime={h.at}>
+                #{h.id} · {formatDateTime(h.at, locale, tz)}
+              </time>
+              <strong>{tr(locale, h.title)}</strong>
+              {h.state && !tr(locale, h.title).includes(tr(locale, stateLabel(h.state))) ? (
+                <span class="who">{tr(locale, stateLabel(h.state))}</span>
+              ) : null}
+              {h.detail ? <p class="values">{tr(locale, h.detail)}</p> : null}
+              {h.executionArn ? (
+                <p class="values">
+                  <a href={urls.execution(h.executionArn)}>{h.executionArn.split(':').pop()}</a>
+                </p>
+              ) : null}
+              {h.input ? (
+                <details id={`h${h.id}-in`}>
+                  <summary>{tr(locale, lt('输入', 'Input'))}</summary>
+                  <pre>{h.input}</pre>
+                </details>
+              ) : null}
+              {h.output ? (
+                <details id={`h${h.id}-out`}>
+                  <summary>{tr(locale, lt('输出', 'Output'))}</summary>
+                  <pre>{h.output}</pre>
+                </details>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </div>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,215 @@
+// A pilot: where it is in each stage, each of its executions drawn as a graph with what happened, its tasks,
+// and one chronological audit trail (tasks, decisions with comments and scores, e-mails, reminders,
+// escalations, administrators' actions).
+import type { PilotView, StageExecutionView, TaskRow } from '#presentation/dashboard/views.ts';
+import { STAGE_NAMES, stateLabel, TASK_STATUS_LABELS } from '#presentation/dashboard/words.ts';
+import { formatDateTime, formatDue, type Locale, lt, tr } from '../i18n.ts';
+import type { AdminFrame } from './frame.ts';
+import { GraphSvg } from './graph-svg.tsx';
+import { AdminLayout } from './page-layout.tsx';
+import { durationText, executionStatusText, GraphLegend, StageTd, Trail } from './parts.tsx';
+import { urls } from './urls.ts';
+
+export function TaskTable(props: {
+  tasks: TaskRow[];
+  locale: Locale;
+  timeZone: string;
+  showPilot: boolean;
+  id: string;
+}) {
+  const { locale, timeZone } = props;
+  if (props.tasks.length === 0) {
+    return <p class="muted">{tr(locale, lt('没有任务。', 'No tasks.'))}</p>;
+  }
+  return (
+    <div class="scroll">
+      <table class="grid tasks">
+        <thead>
+          <tr>
+            {props.showPilot ? <th scope="col">{tr(locale, lt('试点', 'Pilot'))}</th> : null}
+            <th scope="col">{tr(locale, lt('阶段', 'Stage'))}</th>
+            <th scope="col">{tr(locale, lt('任务', 'Task'))}</th>
+            <th scope="col">{tr(locale, lt('办理人', 'Assignees'))}</th>
+            <th scope="col">{tr(locale, lt('截止', 'Due'))}</th>
+            <th scope="col">{tr(locale, lt('状态', 'Status'))}</th>
+          </tr>
+        </thead>
+        <tbody id={props.id} data-live>
+          {props.tasks.map((t) => (
+            <tr data-task={t.taskId}>
+              {props.showPilot ? <td>{tr(locale, t.pilotName)}</td> : null}
+              <td>{tr(locale, t.stageName)}</td>
+              <td>
+                <a href={urls.task(t.taskId)}>{t.title}</a>
+                <span class="who">{tr(locale, t.step)}</span>
+              </td>
+              <td>
+                {t.units.map((u) => tr(locale, u.name)).join(locale === 'en' ? ', ' : '、')}
+                <span class="who">{t.assignees.map((a) => a.name).join(locale === 'en' ? ', ' : '、')}</span>
+              </td>
+              <td>
+                {formatDue(t.dueAt, locale, timeZone)}
+                {t.overdueMs > 0 ? (
+                  <span class="who overdue">
+                    {tr(locale, lt('逾期 ', 'Overdue by '))}
+                    {durationText(t.overdueMs, locale)}
+                  </span>
+                ) : null}
+              </td>
+              <td>
+                {tr(locale, TASK_STATUS_LABELS[t.status] ?? lt(t.status, t.status))}
+                {t.escalationLevel > 0 ? (
+                  <span class="who">
+                    {tr(locale, lt('上报级别 ', 'Escalation level '))}
+                    {t.escalationLevel}
+                  </span>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ExecutionSection(props: { frame: AdminFrame; view: PilotView; execution: StageExecutionView }) {
+  const { frame, execution: e, view } = props;
+  const { locale } = frame;
+  const id = `graph-${e.stage}`;
+  const name = tr(locale, e.name);
+  return (
+    <section aria-labelledby={`${id}-h`} class="execution" data-stage={e.stage}>
+      <h3 id={`${id}-h`}>
+        {name}
+        {' · '}
+        {executionStatusText(e.execution?.status, locale)}
+      </h3>
+      <div id={`${id}-live`} data-live>
+        <p class="muted">
+          {e.execution ? (
+            <>
+              <a href={urls.execution(e.executionArn)}>
+                {tr(locale, lt('查看执行与历史', 'Execution and history'))}
+              </a>
+              {e.execution.startDate
+                ? ` · ${tr(locale, lt('开始于 ', 'started '))}${formatDateTime(e.execution.startDate, locale, view.timeZone)}`
+                : ''}
+              {e.execution.stopDate
+                ? ` · ${tr(locale, lt('结束于 ', 'ended '))}${formatDateTime(e.execution.stopDate, locale, view.timeZone)}`
+                : ''}
+            </>
+          ) : (
+            tr(
+              locale,
+              lt('尚未开始：下图为流程定义。', 'Not started: the graph shows the workflow as defined.'),
+            )
+          )}
+        </p>
+        {e.current.length > 0 ? (
+          <p class="now-states">
+            <strong>{tr(locale, lt('当前：', 'Now at: '))}</strong>
+            {e.current.map((s) => tr(locale, stateLabel(s))).join(locale === 'en' ? ', ' : '、')}
+          </p>
+        ) : null}
+        {e.graph ? (
+          <GraphSvg
+            graph={e.graph}
+            locale={locale}
+            id={id}
+            label={`${name}: ${tr(locale, lt('流程图', 'workflow graph'))}`}
+          />
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+export function PilotPage({ frame, view }: { frame: AdminFrame; view: PilotView }) {
+  const { locale } = frame;
+  const tz = view.timeZone;
+  const p = view.pilot;
+  const full = view.executions.some((e) => e.graph?.full);
+  return (
+    <AdminLayout frame={frame} title={p.name}>
+      <p class="muted">
+        <a href={urls.overview(view.programme.programmeId)}>{tr(locale, view.programme.title)}</a>
+      </p>
+      <h1>{tr(locale, p.name)}</h1>
+      <dl class="facts">
+        <dt>{tr(locale, lt('类型', 'Type'))}</dt>
+        <dd>
+          {tr(locale, p.type)} ·{' '}
+          {p.level === 'town' ? tr(locale, lt('乡镇', 'town')) : tr(locale, lt('社区', 'community'))}
+        </dd>
+        {p.town ? (
+          <>
+            <dt>{tr(locale, lt('所属乡镇', 'Town'))}</dt>
+            <dd>{tr(locale, p.town)}</dd>
+          </>
+        ) : null}
+        <dt>{tr(locale, lt('联系人', 'Contacts'))}</dt>
+        <dd>
+          {p.contacts.map((c, i) => (
+            <>
+              {i > 0 ? '；' : ''}
+              {c.name} <a href={`mailto:${c.email}`}>{c.email}</a>
+              {c.phone ? ` ${c.phone}` : ''}
+            </>
+          ))}
+        </dd>
+        {p.outcome ? (
+          <>
+            <dt>{tr(locale, lt('结果', 'Outcome'))}</dt>
+            <dd>
+              {p.outcome}
+              {p.acceptanceScore !== undefined ? ` · ${p.acceptanceScore}` : ''}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <div class="scroll">
+        <table class="grid">
+          <thead>
+            <tr>
+              {p.cells.map((c) => (
+                <th scope="col">{tr(locale, STAGE_NAMES[c.stage])}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody id="pilot-cells" data-live>
+            <tr>
+              {p.cells.map((c) => (
+                <StageTd cell={c} locale={locale} />
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      </div>
+
+      <h2>{tr(locale, lt('流程', 'Workflows'))}</h2>
+      <GraphLegend locale={locale} />
+      <p>
+        <a href={urls.pilot(view.programme.programmeId, p.pilotId, !full)}>
+          {full
+            ? tr(locale, lt('只显示主要步骤', 'Show the main steps only'))
+            : tr(
+                locale,
+                lt('显示全部步骤（含出错和超时处理）', 'Show every step (error and timeout handling too)'),
+              )}
+        </a>
+      </p>
+      {view.executions.map((e) => (
+        <ExecutionSection frame={frame} view={view} execution={e} />
+      ))}
+
+      <h2>{tr(locale, lt('任务', 'Tasks'))}</h2>
+      <TaskTable tasks={view.tasks} locale={locale} timeZone={tz} showPilot={false} id="pilot-tasks" />
+
+      <h2>{tr(locale, lt('记录', 'Audit trail'))}</h2>
+      <div id="pilot-trail" data-live>
+        <Trail entries={view.trail} locale={locale} timeZone={tz} id="trail" />
+      </div>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,162 @@
+// Renders a dashboard page to a complete HTML document. preact-render-to-string escapes every text and
+// attribute value, so names, comments and reasons typed by people can never become markup.
+
+import { render } from 'preact-render-to-string';
+import type {
+  ExecutionView,
+  OverviewView,
+  PilotView,
+  TasksView,
+  TaskView,
+} from '#presentation/dashboard/views.ts';
+import { type Locale, type LocalText, lt, tr } from '../i18n.ts';
+import { ExecutionPage } from './execution.tsx';
+import type { AdminFrame } from './frame.ts';
+import { OverviewPage } from './overview-page.tsx';
+import { AdminLayout, PlainLayout } from './page-layout.tsx';
+import { PilotPage } from './pilot.tsx';
+import { TaskDetailPage } from './task-page.tsx';
+import { TasksPage } from './tasks-page.tsx';
+import { urls } from './urls.ts';
+
+export type DashboardPage =
+  | { kind: 'overview'; frame: AdminFrame; view: OverviewView }
+  | { kind: 'pilot'; frame: AdminFrame; view: PilotView }
+  | { kind: 'execution'; frame: AdminFrame; view: ExecutionView }
+  | { kind: 'tasks'; frame: AdminFrame; view: TasksView }
+  | {
+      kind: 'task';
+      frame: AdminFrame;
+      view: TaskView;
+      errors?: Record<string, string>;
+      input?: Record<string, string>;
+    }
+  | { kind: 'problem'; frame: AdminFrame; status: number; message?: string }
+  | { kind: 'sign-in'; locale: Locale; path: string; problem?: 'empty' | 'origin'; secure: boolean };
+
+const PROBLEMS: Record<number, { title: LocalText; text: LocalText }> = {
+  400: {
+    title: lt('请求有误', 'Bad request'),
+    text: lt('请求中的内容有误，未作任何更改。', 'Something in the request was wrong; nothing was changed.'),
+  },
+  403: {
+    title: lt('请求被拒绝', 'Refused'),
+    text: lt(
+      '这个请求不是从本系统的页面发出的，未作任何更改。请刷新页面后重试。',
+      'The request did not come from a page of this dashboard; nothing was changed. Reload the page and try again.',
+    ),
+  },
+  404: {
+    title: lt('找不到', 'Not found'),
+    text: lt('要查看的内容不存在。', 'What you asked for does not exist.'),
+  },
+  409: {
+    title: lt('情况已变化', 'Things have changed'),
+    text: lt(
+      '这项操作与当前情况不符（例如任务已经办结），未作任何更改。',
+      'The action no longer fits (the task was decided meanwhile, for example); nothing was changed.',
+    ),
+  },
+  500: {
+    title: lt('暂时无法处理', 'Something went wrong'),
+    text: lt('系统暂时出现问题，请稍后再试。', 'The system has a temporary problem; please try again later.'),
+  },
+};
+
+function ProblemPage(props: { frame: AdminFrame; status: number; message?: string | undefined }) {
+  const { locale } = props.frame;
+  const problem = PROBLEMS[props.status] ?? (PROBLEMS[500] as (typeof PROBLEMS)[number]);
+  return (
+    <AdminLayout frame={{ ...props.frame, liveMs: 0 }} title={problem.title}>
+      <h1>{tr(locale, problem.title)}</h1>
+      <div class={`status ${props.status >= 500 ? 'warn' : 'stop'}`} role="alert">
+        <p>{tr(locale, problem.text)}</p>
+      </div>
+      {props.message ? <p class="muted">{props.message}</p> : null}
+      <p>
+        <a href={urls.home()}>{tr(locale, lt('返回总览', 'Back to the overview'))}</a>
+      </p>
+    </AdminLayout>
+  );
+}
+
+function SignInPage(props: {
+  locale: Locale;
+  path: string;
+  problem?: 'empty' | 'origin' | undefined;
+  secure: boolean;
+}) {
+  const { locale } = props;
+  const title = lt('管理员登录', 'Administrator sign-in');
+  return (
+    <PlainLayout locale={locale} title={title} path={props.path}>
+      <h1>{tr(locale, title)}</h1>
+      <p>
+        {tr(
+          locale,
+          lt(
+            '粘贴管理员令牌后登录。本地云的令牌由 npm start 打印，也写在数据目录的 endpoints.json（adminToken）中；在 AWS 上使用登录后得到的令牌。',
+            'Paste an administrator token to sign in. In the local cloud, `npm start` prints it and writes it to endpoints.json in the data directory (adminToken); on AWS, use the token your sign-in gave you.',
+          ),
+        )}
+      </p>
+      {props.problem ? (
+        <div class="summary" role="alert">
+          <p>
+            {props.problem === 'empty'
+              ? tr(locale, lt('请粘贴令牌。', 'Please paste a token.'))
+              : tr(locale, lt('请从本页面提交。', 'Please submit from this page.'))}
+          </p>
+        </div>
+      ) : null}
+      <form method="post" action={urls.signIn()}>
+        <div class="field">
+          <label for="token">{tr(locale, lt('令牌', 'Token'))}</label>
+          <textarea id="token" name="token" rows={4} autocomplete="off" spellcheck={false} required />
+        </div>
+        <div class="actions">
+          <button type="submit" class="approve">
+            {tr(locale, lt('登录', 'Sign in'))}
+          </button>
+        </div>
+      </form>
+      <p class="muted">
+        {tr(
+          locale,
+          lt(
+            '令牌只保存在本浏览器的 Cookie 中（HttpOnly、SameSite=Strict），不会被页面脚本读取。令牌无效时，管理页面会回答 401。',
+            'The token is kept only in this browser’s cookie (HttpOnly, SameSite=Strict), out of reach of page scripts. With an invalid token the admin pages answer 401.',
+          ),
+        )}
+        {props.secure ? '' : ''}
+      </p>
+    </PlainLayout>
+  );
+}
+
+function body(page: DashboardPage) {
+  switch (page.kind) {
+    case 'overview':
+      return <OverviewPage frame={page.frame} view={page.view} />;
+    case 'pilot':
+      return <PilotPage frame={page.frame} view={page.view} />;
+    case 'execution':
+      return <ExecutionPage frame={page.frame} view={page.view} />;
+    case 'tasks':
+      return <TasksPage frame={page.frame} view={page.view} />;
+    case 'task':
+      return <TaskDetailPage frame={page.frame} view={page.view} errors={page.errors} input={page.input} />;
+    case 'problem':
+      return <ProblemPage frame={page.frame} status={page.status} message={page.message} />;
+    case 'sign-in':
+      return <SignInPage locale={page.locale} path={page.path} problem={page.problem} secure={page.secure} />;
+  }
+}
+
+export function renderDashboard(page: DashboardPage): string {
+  return `<!DOCTYPE html>${render(body(page))}`;
+}
+
+export function problemTitle(status: number, locale: Locale): string {
+  return tr(locale, (PROBLEMS[status] ?? (PROBLEMS[500] as (typeof PROBLEMS)[number])).title);
+}

@@ -1,0 +1,17 @@
+// The e-mail texts the domain asks for (its `Texts` port, functions/domain/mail.ts), in the plan's language.
+import type { Texts } from '#domain/mail.ts';
+import { renderEscalationEmail } from './escalation.ts';
+import { renderFailureNotice, renderMobilisationNotice, renderStalledNotice } from './notices.ts';
+import { renderPilotSummary, renderProgrammeSummary } from './summaries.ts';
+import { renderTaskEmail, taskTitle } from './task-email.ts';
+
+export const emailTexts: Texts = {
+  taskTitle,
+  taskEmail: renderTaskEmail,
+  mobilisationNotice: renderMobilisationNotice,
+  stalledNotice: renderStalledNotice,
+  failureNotice: renderFailureNotice,
+  pilotSummary: renderPilotSummary,
+  programmeSummary: renderProgrammeSummary,
+  escalationEmail: renderEscalationEmail,
+};

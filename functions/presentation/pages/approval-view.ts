@@ -1,0 +1,250 @@
+// The approval pages' view of where a link stands (functions/domain/approval.ts): the frame in the page's
+// language, what the task is, its earlier rounds and its decision, and the HTTP status each page is sent with.
+import type { LinkState, RefusalReason, SubmitResult } from '#domain/approval.ts';
+import {
+  decisionLabel,
+  type LocalText,
+  storedContextOf,
+  type TaskForm,
+  TaskFormSchema,
+} from '#domain/forms.ts';
+import { findPilot, findUnit, leadUnit } from '#plan/lookup.ts';
+import type { Plan } from '#plan/schema.ts';
+import type { LinkRecord } from '#store/links.ts';
+import type { Decision, Person, TaskRecord } from '#store/tasks.ts';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale, lt, parseLocale, same } from '../i18n.ts';
+import { KIND_TEXT } from '../kind-text.ts';
+import type { ContactView, DecisionView, HistoryEntry, PageFrame, PageResult, TaskSummary } from './model.ts';
+
+/** What the page needs besides the link's state. */
+export interface ViewContext {
+  /** The `lang` query parameter, if any. */
+  lang?: string | undefined;
+  /** Whom to contact about a link the system does not know (HELP_CONTACT); the plan's lead unit otherwise. */
+  helpContact?: string | undefined;
+  now: Date;
+}
+
+const STATUS: Record<RefusalReason, number> = {
+  unknown: 404,
+  'bad-signature': 403,
+  'bad-form-token': 403,
+  expired: 410,
+  revoked: 410,
+};
+
+const STAGE_NAMES: Record<string, LocalText> = {
+  launch: lt('工作启动', 'Launch'),
+  implementation: lt('组织实施', 'Implementation'),
+  evaluation: lt('评估验收', 'Evaluation and acceptance'),
+};
+
+function contactOf(plan: Plan | undefined, helpContact: string | undefined): ContactView | undefined {
+  if (plan) {
+    const unit = leadUnit(plan);
+    const person = unit.contacts[0];
+    return {
+      unit: { zh: unit.name, en: unit.nameEn },
+      ...(person ? { name: person.name, email: person.email } : {}),
+      ...(person?.phone ? { phone: person.phone } : {}),
+    };
+  }
+  return helpContact ? { text: helpContact } : undefined;
+}
+
+/** The frame of a page: the request's language or the plan's, its time zone, whom to contact, the link's `sig`. */
+export function frameOf(ctx: ViewContext, plan: Plan | undefined, sig: string | undefined): PageFrame {
+  const contact = contactOf(plan, ctx.helpContact);
+  return {
+    locale: parseLocale(ctx.lang) ?? (plan?.programme.locale as Locale | undefined) ?? DEFAULT_LOCALE,
+    timeZone: plan?.programme.timezone ?? DEFAULT_TIME_ZONE,
+    ...(plan ? { programme: { zh: plan.programme.title, en: plan.programme.titleEn } } : {}),
+    ...(contact ? { contact } : {}),
+    ...(sig ? { sig } : {}),
+  };
+}
+
+const personText = (p: Person) => `${p.name} (${p.email})`;
+
+function kindText(kind: string) {
+  return KIND_TEXT[kind as keyof typeof KIND_TEXT] as (typeof KIND_TEXT)[keyof typeof KIND_TEXT] | undefined;
+}
+
+function historyOf(earlierRounds: TaskRecord[]): HistoryEntry[] {
+  return earlierRounds.map((t) => {
+    const decision = t.decision as Decision;
+    const spec = TaskFormSchema.safeParse(t.form);
+    const kind = kindText(t.kind);
+    return {
+      round: t.round,
+      title:
+        spec.success && spec.data.title
+          ? spec.data.title
+          : kind
+            ? { zh: kind.zh, en: kind.en }
+            : same(t.title),
+      outcome: spec.success ? decisionLabel(spec.data, decision.outcome) : same(decision.outcome),
+      comment: decision.comment,
+      by: decision.decidedBy.name,
+      at: decision.decidedAt,
+    };
+  });
+}
+
+/** What this round is about, from the task's context: facts, documents and quoted texts for the page. */
+function contextItems(plan: Plan | undefined, task: TaskRecord) {
+  const context = storedContextOf(task);
+  const facts: TaskSummary['facts'] = [];
+  const documents: TaskSummary['documents'] = [];
+  const quotes: TaskSummary['quotes'] = [];
+  if (context.memberUnit) {
+    const unit = plan ? findUnit(plan, context.memberUnit) : undefined;
+    facts.push({
+      label: lt('会签单位', 'For the unit'),
+      value: unit ? { zh: unit.name, en: unit.nameEn } : same(context.memberUnit),
+    });
+  }
+  if (typeof context.score === 'number') {
+    facts.push({
+      label: lt('上一轮验收得分', 'Score at the previous acceptance'),
+      value: same(String(context.score)),
+    });
+  }
+  if (context.submittedSummary) {
+    quotes.push({ label: lt('提交的内容', 'What was submitted'), text: context.submittedSummary });
+  }
+  if (context.submittedDocument) {
+    documents.push({ label: lt('提交的文件', 'The submitted document'), url: context.submittedDocument });
+  }
+  if (context.problems) quotes.push({ label: lt('发现的问题', 'Problems found'), text: context.problems });
+  if (context.previousComment) {
+    quotes.push({
+      label: lt('上一轮的意见', 'Comments on the previous round'),
+      text: context.previousComment,
+    });
+  }
+  return { facts, documents, quotes };
+}
+
+function summaryOf(
+  ctx: ViewContext,
+  task: TaskRecord,
+  link: LinkRecord,
+  plan: Plan | undefined,
+  form: TaskForm | undefined,
+  history: HistoryEntry[],
+): TaskSummary {
+  const pilot = plan ? findPilot(plan, task.pilotId) : undefined;
+  const stage = STAGE_NAMES[task.stage];
+  const kind = kindText(task.kind);
+  const instructions = form?.instructions ?? (kind ? { zh: kind.whatZh, en: kind.whatEn } : undefined);
+  const context = contextItems(plan, task);
+  return {
+    // The kind's name in the page's language; the stored title is in the plan's language only.
+    title: form?.title ?? (kind ? { zh: kind.zh, en: kind.en } : same(task.title)),
+    ...(instructions ? { instructions } : {}),
+    pilot: pilot ? { zh: pilot.name, en: pilot.nameEn } : same(task.pilotId),
+    ...(stage ? { stage } : {}),
+    round: task.round,
+    dueAt: task.dueAt,
+    overdue: task.status === 'open' && ctx.now.getTime() > Date.parse(task.dueAt),
+    assignee: personText(link.assignee),
+    facts: [...context.facts, ...(form?.facts ?? [])],
+    documents: [...context.documents, ...(form?.documents ?? [])],
+    quotes: context.quotes,
+    history,
+  };
+}
+
+function decisionView(task: TaskRecord, link: LinkRecord, decision: Decision): DecisionView {
+  const spec = TaskFormSchema.safeParse(task.form);
+  return {
+    outcome: spec.success ? decisionLabel(spec.data, decision.outcome) : same(decision.outcome),
+    comment: decision.comment,
+    by: decision.decidedBy.name,
+    at: decision.decidedAt,
+    byYou:
+      decision.linkId === link.linkId ||
+      decision.decidedBy.email.toLowerCase() === link.assignee.email.toLowerCase(),
+  };
+}
+
+const storedForm = (task: TaskRecord) => {
+  const form = TaskFormSchema.safeParse(task.form);
+  return form.success ? form.data : undefined;
+};
+
+/**
+ * The page for a link's state. `settledStatus` is what a decided or closed task answers: 200 to a GET (the
+ * calm answer), 409 to a POST (it changed nothing).
+ */
+export function linkPage(state: LinkState | SubmitResult, ctx: ViewContext, settledStatus = 200): PageResult {
+  switch (state.kind) {
+    case 'refused':
+      return {
+        status: STATUS[state.reason],
+        view: {
+          page: 'refused',
+          frame: frameOf(ctx, state.plan, undefined),
+          reason: state.reason,
+          ...(state.at ? { at: state.at } : {}),
+        },
+      };
+    case 'open':
+    case 'invalid':
+      return {
+        status: state.kind === 'open' ? 200 : 422,
+        view: {
+          page: 'task',
+          frame: frameOf(ctx, state.plan, state.sig),
+          task: summaryOf(
+            ctx,
+            state.task,
+            state.link,
+            state.plan,
+            state.form,
+            historyOf(state.earlierRounds),
+          ),
+          form: state.form,
+          formToken: state.formToken,
+          ...(state.kind === 'invalid' ? { input: state.input, errors: state.errors } : {}),
+        },
+      };
+    case 'recorded':
+      return {
+        status: 200,
+        view: {
+          page: 'recorded',
+          frame: frameOf(ctx, state.plan, state.sig),
+          task: summaryOf(ctx, state.task, state.link, state.plan, state.form, []),
+          decision: decisionView(state.task, state.link, state.decision),
+          delivery: state.delivery,
+        },
+      };
+    case 'decided':
+      return {
+        status: settledStatus,
+        view: {
+          page: 'decided',
+          frame: frameOf(ctx, state.plan, state.sig),
+          task: summaryOf(ctx, state.task, state.link, state.plan, storedForm(state.task), []),
+          decision: decisionView(state.task, state.link, state.decision),
+        },
+      };
+    case 'closed':
+      return {
+        status: settledStatus,
+        view: {
+          page: 'closed',
+          frame: frameOf(ctx, state.plan, state.sig),
+          task: summaryOf(ctx, state.task, state.link, state.plan, storedForm(state.task), []),
+          status: state.task.status as 'cancelled' | 'timed-out',
+          ...(state.task.closedAt ? { closedAt: state.task.closedAt } : {}),
+        },
+      };
+  }
+}
+
+/** The page answering a POST: a decided or closed task answers 409 (the POST changed nothing). */
+export const decisionPage = (result: SubmitResult, ctx: ViewContext): PageResult =>
+  linkPage(result, ctx, 409);
