@@ -45,6 +45,18 @@ export class RequestTooLargeError extends Error {
   override name = 'RequestEntityTooLargeException';
 }
 
+/**
+ * An invocation the local cloud's stop interrupted or refused. Named as Lambda's own service error, so that the
+ * Step Functions runtime sees `Lambda.ServiceException` (retried, like an invocation lost in a crash) and never
+ * the function's failure: the function did not fail, the machine under it stopped.
+ */
+export class LambdaStoppedError extends Error {
+  override name = 'ServiceException';
+  constructor(functionName: string) {
+    super(`The local cloud stopped while invoking ${functionName}; the invocation did not complete`);
+  }
+}
+
 /** Reads the template's Lambda functions. */
 export function functionsOf(stack: CloudStack, resolver: Resolver): LocalFunction[] {
   return resolver.resourcesOfType('AWS::Lambda::Function').map(([logicalId, resource]) => {
@@ -207,11 +219,16 @@ async function ready(sandbox: Sandbox, ms: number): Promise<LambdaErrorPayload |
   }
 }
 
-/** The execution environments of one function: reused when idle, at most `limit` at once. */
+/**
+ * The execution environments of one function: reused when idle, at most `limit` at once. Once closed it starts
+ * no sandbox again: an invocation that was waiting for one, or that comes later, is refused.
+ */
 class FunctionHost {
   private readonly idle: Sandbox[] = [];
   private readonly all = new Set<Sandbox>();
-  private readonly waiting: Array<(sandbox: Sandbox) => void> = [];
+  private readonly waiting: Array<{ resolve: (sandbox: Sandbox) => void; reject: (error: Error) => void }> =
+    [];
+  closed = false;
   readonly log: WriteStream;
   readonly fn: LocalFunction;
   private readonly clock: ControlledClock;
@@ -233,6 +250,7 @@ class FunctionHost {
   }
 
   acquire(): Promise<Sandbox> {
+    if (this.closed) return Promise.reject(new LambdaStoppedError(this.fn.name));
     const sandbox = this.idle.pop();
     if (sandbox) return Promise.resolve(sandbox);
     if (this.all.size < this.limit) {
@@ -240,36 +258,46 @@ class FunctionHost {
       this.all.add(fresh);
       return Promise.resolve(fresh);
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   release(sandbox: Sandbox): void {
     if (sandbox.dead) {
       this.all.delete(sandbox);
-      const waiter = this.waiting.shift();
+      // Not after close: a sandbox started then would outlive the stop, and its piped stdout keeps the
+      // process's event loop alive (an unref'd worker's stdio port is ref'd while the stream waits for data).
+      const waiter = this.closed ? undefined : this.waiting.shift();
       if (waiter) {
         const fresh = new Sandbox(this.fn, this.clock, this.env, this.log);
         this.all.add(fresh);
-        waiter(fresh);
+        waiter.resolve(fresh);
       }
       return;
     }
     const waiter = this.waiting.shift();
-    if (waiter) waiter(sandbox);
+    if (waiter) waiter.resolve(sandbox);
     else this.idle.push(sandbox);
   }
 
-  async close(): Promise<void> {
+  /** Refuses the invocations waiting for a sandbox and terminates every sandbox, busy or idle. */
+  async terminate(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(new LambdaStoppedError(this.fn.name));
     await Promise.all([...this.all].map((sandbox) => sandbox.kill()));
     this.all.clear();
     this.idle.length = 0;
-    await new Promise<void>((resolve) => this.log.end(resolve));
+  }
+
+  /** Ends the log file, once no invocation can write to it any more. */
+  endLog(): Promise<void> {
+    return new Promise<void>((resolve) => this.log.end(resolve));
   }
 }
 
 export class LambdaService {
   readonly functions: LocalFunction[];
   private readonly hosts = new Map<string, FunctionHost>();
+  private closed = false;
   private readonly byKey = new Map<string, LocalFunction>();
   private readonly options: LambdaServiceOptions;
   private active = 0;
@@ -348,6 +376,7 @@ export class LambdaService {
         `Request must be smaller than ${MAX_PAYLOAD} bytes for the InvokeFunction operation`,
       );
     }
+    if (this.closed) throw new LambdaStoppedError(fn.name);
     this.invocations++;
     this.invocationsByFunction[fn.name] = (this.invocationsByFunction[fn.name] ?? 0) + 1;
     this.active++;
@@ -406,6 +435,7 @@ export class LambdaService {
           return failed(timedOutError());
         }
       }
+      if (host.closed) throw new LambdaStoppedError(fn.name);
       if (initError) {
         log.write(
           `INIT_REPORT RequestId: ${requestId} Status: error ${initError.errorType}: ${initError.errorMessage}\n`,
@@ -439,6 +469,12 @@ export class LambdaService {
       clearTimeout(timer);
       const duration = (performance.now() - started).toFixed(2);
       log.write(`END RequestId: ${requestId}\nREPORT RequestId: ${requestId} Duration: ${duration} ms\n`);
+      if (host.closed) {
+        // The stop terminated the sandbox under the invocation (or it ended as the stop began): whatever it
+        // did is not reported as its result, so the caller repeats it, as after a crash.
+        log.write(`${requestId} the local cloud stopped during this invocation\n`);
+        throw new LambdaStoppedError(fn.name);
+      }
       if (outcome === 'timeout') {
         // As on AWS: the sandbox is torn down, and the next invocation gets a fresh one.
         await sandbox.kill();
@@ -475,8 +511,17 @@ export class LambdaService {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Terminates every sandbox, idle or busy. An invocation in flight or waiting for a sandbox, and any asked
+   * for later, rejects with LambdaStoppedError; no worker thread is left.
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.hosts.values()].map((host) => host.close()));
+    this.closed = true;
+    const hosts = [...this.hosts.values()];
+    await Promise.all(hosts.map((host) => host.terminate()));
+    // Each interrupted invocation settles at once (its worker has exited) and writes its last log lines.
+    await this.whenIdle();
+    await Promise.all(hosts.map((host) => host.endLog()));
     this.hosts.clear();
   }
 }
