@@ -539,6 +539,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const endpointsFile = join(dataDir, 'endpoints.json');
     writeJsonFile(endpointsFile, endpoints, 0o600);
     stoppers.push(() => rmSync(endpointsFile, { force: true }));
+    // A stop begins with the runtime (stoppers run last first; its own stopper above then does nothing): it
+    // takes no more work (the turn in progress commits, nothing after it), so that what fails because of the
+    // stop — a sandbox terminated under an invocation, a closed server, DynamoDB Local gone with the terminal's
+    // Ctrl-C — is not recorded as a task's failure. What was in flight is repeated on the next start.
+    stoppers.push(() => runtime.close());
     progress('ready');
 
     let stopping: Promise<void> | undefined;

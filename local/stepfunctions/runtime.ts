@@ -228,7 +228,21 @@ export class StepFunctionsRuntime {
     return { port, host, url: `http://${host}:${port}` };
   }
 
-  async close(): Promise<void> {
+  private closing: Promise<void> | undefined;
+
+  /**
+   * Stops the runtime; safe to call twice. The engine stops taking work in this very call, before anything is
+   * awaited (the turn in progress still commits, nothing after it), so a call that fails because its host is
+   * stopping too is not recorded as the task's failure, and is repeated after the next open like any call in
+   * flight.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    const engineClosed = this.engine.close();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -237,7 +251,7 @@ export class StepFunctionsRuntime {
         server.closeAllConnections();
       });
     }
-    await this.engine.close();
+    await engineClosed;
     this.store.close();
   }
 
