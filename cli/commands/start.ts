@@ -16,6 +16,9 @@ interface StartOptions {
   assemblyDir?: string;
 }
 
+/** How long the process may outlive a completed stop before it is ended anyway (see the guard below). */
+const EXIT_GUARD_MS = 10_000;
+
 function number(label: string, min: number) {
   return (value: string) => {
     const n = Number(value);
@@ -135,5 +138,15 @@ Press Ctrl-C to stop.`);
         process.off('SIGTERM', onSignal);
       }
       console.log('stopped.');
+      // A last guard, not the fix: once stopped, nothing of the local cloud holds the event loop and the
+      // process ends by itself within a second. Should something still hold it (a leak), it is named and the
+      // process ends anyway, with status 1, rather than keep running unseen (issue 16, item 12). Unref'd, so
+      // the guard itself holds nothing.
+      setTimeout(() => {
+        console.error(
+          `still running ${EXIT_GUARD_MS / 1000} s after the stop, held by ${process.getActiveResourcesInfo().join(', ') || 'nothing known'}: exiting`,
+        );
+        process.exit(1);
+      }, EXIT_GUARD_MS).unref();
     });
 }
