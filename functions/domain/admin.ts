@@ -7,7 +7,7 @@ import { issueLinks } from '#domain/links.ts';
 import { loadPlan } from '#domain/plans.ts';
 import { type ProgressDeps, recordProgress } from '#domain/progress.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#lib/errors.ts';
-import { STAGES, type StageName, type TaskKind } from '#plan/kinds.ts';
+import { STAGES, type StageName } from '#plan/kinds.ts';
 import { findParty } from '#plan/lookup.ts';
 import { linkExpiresAt } from '#plan/schedule.ts';
 import type { Plan } from '#plan/schema.ts';
@@ -25,7 +25,7 @@ import {
   type TaskRecord,
 } from '#store/tasks.ts';
 import { type DashboardDeps, machineOf } from './executions.ts';
-import type { Email, TaskContext, Texts } from './mail.ts';
+import { type Email, type Texts, taskRequestEmail } from './mail.ts';
 
 /** The administrator acting, from the JWT's claims. */
 export interface Admin {
@@ -107,25 +107,7 @@ async function mailLinks(
   const sent: string[] = [];
   for (const link of links) {
     const current = (await listLinksOfTask(deps.store, task.taskId)).find((l) => l.linkId === link.linkId);
-    const email = deps.texts.taskEmail({
-      plan,
-      task: {
-        kind: task.kind as TaskKind,
-        title: task.title,
-        round: task.round,
-        dueAt: task.dueAt,
-        pilotId: task.pilotId,
-      },
-      assignee: link.assignee,
-      url: link.url,
-      linkExpiresAt: current?.expiresAt ?? expiresAt,
-      ...(task.context ? { context: task.context as TaskContext } : {}),
-    });
-    await deps.sendEmail({
-      to: [link.assignee.email],
-      ...email,
-      tags: { kind: 'task', taskKind: task.kind },
-    });
+    await deps.sendEmail(taskRequestEmail(deps.texts, plan, task, link, current?.expiresAt ?? expiresAt));
     sent.push(link.assignee.email);
   }
   return sent;

@@ -118,3 +118,32 @@ export function sourceTags(source: {
     ...(source.taskId ? { task: source.taskId } : {}),
   };
 }
+
+/** The e-mail that asks one assignee to act on a task, with their own link. */
+export function taskRequestEmail(
+  texts: Texts,
+  plan: Plan,
+  task: TaskRecord,
+  link: { assignee: Person; url: string },
+  linkExpiresAt: string,
+): Email {
+  const words = texts.taskEmail({
+    plan,
+    task: {
+      kind: task.kind as TaskKind,
+      title: task.title,
+      round: task.round,
+      dueAt: task.dueAt,
+      pilotId: task.pilotId,
+    },
+    assignee: link.assignee,
+    url: link.url,
+    linkExpiresAt,
+    ...(task.context ? { context: task.context as TaskContext } : {}),
+  });
+  return {
+    to: [link.assignee.email],
+    ...words,
+    tags: { kind: 'task', taskKind: task.kind, ...sourceTags(task) },
+  };
+}

@@ -4,7 +4,7 @@
 // machine's Pass state keeps it one task, with one link and one e-mail per assignee.
 import * as z from 'zod';
 import { issueLinks } from '#domain/links.ts';
-import { sourceTags, type TaskContext } from '#domain/mail.ts';
+import { taskRequestEmail } from '#domain/mail.ts';
 import { STAGES, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
 import { endOfDate } from '#plan/time.ts';
@@ -127,27 +127,10 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
   let emailsSent = 0;
   const failures: unknown[] = [];
   for (const link of links) {
-    const email = deps.texts.taskEmail({
-      plan,
-      task: {
-        kind: input.kind,
-        title: task.title,
-        round: task.round,
-        dueAt: task.dueAt,
-        pilotId: task.pilotId,
-      },
-      assignee: link.assignee,
-      url: link.url,
-      linkExpiresAt: expiresAt,
-      ...(task.context ? { context: task.context as TaskContext } : {}),
-    });
+    const email = taskRequestEmail(deps.texts, plan, task, link, expiresAt);
     let sent: boolean;
     try {
-      sent = await sendOnce(deps, 'task-email', `${task.taskId}#${link.assignee.email.toLowerCase()}`, {
-        to: [link.assignee.email],
-        ...email,
-        tags: { kind: 'task', taskKind: input.kind, ...sourceTags(task) },
-      });
+      sent = await sendOnce(deps, 'task-email', `${task.taskId}#${link.assignee.email.toLowerCase()}`, email);
     } catch (error) {
       failures.push(error);
       continue;

@@ -35,14 +35,6 @@ export interface StateTrace {
   lastExitedAt?: string;
 }
 
-export type ExecutionStatus =
-  | 'RUNNING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'TIMED_OUT'
-  | 'ABORTED'
-  | 'PENDING_REDRIVE';
-
 /**
  * What happened to each state entered in the execution. A state is current while some visit of it (a Map's
  * iterations visit inner states many times) has neither left nor failed; in an execution that ended, such a
