@@ -40,6 +40,17 @@ export const TRANSIENT_ERRORS = [
   'TransientError',
 ];
 
+/**
+ * The one Retry of every Lambda step and nested start: the transient errors, retried six times after 2, 4, 8,
+ * 16, 32 and 64 s (about two minutes in all), so a throttled or restarting dependency has time to recover.
+ */
+export const TRANSIENT_RETRY: sfn.RetryProps = Object.freeze({
+  errors: TRANSIENT_ERRORS,
+  interval: Duration.seconds(2),
+  maxAttempts: 6,
+  backoffRate: 2,
+});
+
 /** The error a stalled human task ends with, so an enclosing Map knows the lead unit was told already. */
 export const STALLED_ERROR = 'PilotFlow.Stalled';
 export const FAILED_ERROR = 'PilotFlow.Failed';
@@ -145,12 +156,7 @@ export class Flow {
         }),
         outputs: jx('$failure'),
       });
-      notify.addRetry({
-        errors: TRANSIENT_ERRORS,
-        interval: Duration.seconds(2),
-        maxAttempts: 6,
-        backoffRate: 2,
-      });
+      notify.addRetry(TRANSIENT_RETRY);
       const fail = sfn.Fail.jsonata(this.scope, 'Failed', {
         stateName: this.name('Stopped after a failure'),
         error: FAILED_ERROR,
@@ -164,12 +170,7 @@ export class Flow {
   /** Adds the standard Retry, and (outside Map iterations) the Catch to the failure path. */
   guard<T extends sfn.TaskStateBase | sfn.Map>(state: T): T {
     if (state instanceof sfn.TaskStateBase) {
-      state.addRetry({
-        errors: TRANSIENT_ERRORS,
-        interval: Duration.seconds(2),
-        maxAttempts: 6,
-        backoffRate: 2,
-      });
+      state.addRetry(TRANSIENT_RETRY);
     }
     if (!this.inMap) {
       state.addCatch(this.failure(), {
@@ -269,12 +270,7 @@ export class Flow {
       outputs: jx(options.outputs ?? '$states.result'),
       ...(options.assign ? { assign: options.assign } : {}),
     });
-    task.addRetry({
-      errors: TRANSIENT_ERRORS,
-      interval: Duration.seconds(2),
-      maxAttempts: 6,
-      backoffRate: 2,
-    });
+    task.addRetry(TRANSIENT_RETRY);
     const report = tasks.LambdaInvoke.jsonata(this.scope, this.id(`Report stalled ${name}`), {
       stateName: this.name(`Report the stalled task: ${name}`.slice(0, MAX_NAME)),
       lambdaFunction: this.props.functions.closeTask,
@@ -288,12 +284,7 @@ export class Flow {
       }),
       outputs: jx('$states.input'),
     });
-    report.addRetry({
-      errors: TRANSIENT_ERRORS,
-      interval: Duration.seconds(2),
-      maxAttempts: 6,
-      backoffRate: 2,
-    });
+    report.addRetry(TRANSIENT_RETRY);
     const stalled = this.fail(
       `Stalled: ${name}`.slice(0, MAX_NAME),
       STALLED_ERROR,

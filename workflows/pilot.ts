@@ -2,10 +2,9 @@
 // (startExecution.sync:2), named `<pilot execution name>-<stage>` so an administrator can open each stage on
 // its own, and a retried start finds the same execution. A stage that stops records the pilot as stopped.
 
-import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { type Flow, INPUT, jx, TRANSIENT_ERRORS } from './flow.ts';
+import { type Flow, INPUT, jx, TRANSIENT_RETRY } from './flow.ts';
 
 export interface StageMachines {
   launch: sfn.IStateMachine;
@@ -40,12 +39,7 @@ export function pilotDefinition(flow: Flow, stages: StageMachines): sfn.IChainab
       input: sfn.TaskInput.fromText(jx(STAGE_INPUT)),
       outputs: jx('$states.input'),
     });
-    task.addRetry({
-      errors: TRANSIENT_ERRORS,
-      interval: Duration.seconds(2),
-      maxAttempts: 6,
-      backoffRate: 2,
-    });
+    task.addRetry(TRANSIENT_RETRY);
     task.addCatch(stopped, {
       errors: ['States.ALL'],
       assign: { failure: jx('$states.errorOutput') },

@@ -5,10 +5,10 @@
 // Pilots are started, not awaited, by the Map: an inline Map runs at most 40 iterations at once, and a
 // pilot lasts a year, so `.sync` iterations would hold back every pilot after the 40th. The Programme waits
 // instead on one task token that the last pilot's outcome releases (functions/domain/progress.ts).
-import { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { cond, type Flow, INPUT, jx, TRANSIENT_ERRORS } from './flow.ts';
+import { cond, type Flow, INPUT, jx, TRANSIENT_RETRY } from './flow.ts';
 
 /** The Pilot machine's input for one pilot of the programme's input (functions/domain/workflow-input.ts). */
 const PILOT_INPUT =
@@ -30,12 +30,7 @@ export function programmeDefinition(
     input: sfn.TaskInput.fromText(jx(PILOT_INPUT)),
     outputs: { pilotId: jx('$states.input.pilotId') },
   });
-  startPilot.addRetry({
-    errors: TRANSIENT_ERRORS,
-    interval: Duration.seconds(2),
-    maxAttempts: 6,
-    backoffRate: 2,
-  });
+  startPilot.addRetry(TRANSIENT_RETRY);
   // A pilot execution of that name exists and finished: it was started by an earlier attempt.
   startPilot.addCatch(
     start.pass('Pilot started before', { outputs: { pilotId: jx('$states.input.pilotId') } }),
