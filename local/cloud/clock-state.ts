@@ -3,32 +3,32 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { isCalendarDate, isDuration, parseDuration as parsePlanDuration, startOfDate } from '#plan/time.ts';
 import type { ControlledClock } from '../clock.ts';
 import { readJsonFile, writeJsonFile } from './files.ts';
-import { zonedToEpoch } from './schedule-expression.ts';
 
 export class ClockOptionError extends Error {
   override name = 'ClockOptionError';
 }
 
-/** Milliseconds of an ISO 8601 duration with weeks, days, hours, minutes and seconds (`P3D`, `PT1H30M`, `P1W`). */
+/**
+ * Milliseconds of an ISO 8601 duration of weeks, days, hours, minutes and seconds (`P3D`, `PT1H30M`, `P1W`),
+ * read by the plan's parser. The clock moves by elapsed time, so a day here is 24 hours, where in a plan it
+ * is a calendar day (23 or 25 hours across a daylight-saving change); months and years have no fixed length
+ * and are refused. Unlike a plan, seconds may have a fraction (`PT0.5S`), kept to the millisecond.
+ */
 export function parseDuration(text: string): number {
-  const match = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
-    text.trim(),
-  );
-  if (!match || text.trim() === 'P' || text.trim().endsWith('T')) {
+  const trimmed = text.trim();
+  const fraction = /\.(\d+)S$/.exec(trimmed);
+  const whole = fraction ? `${trimmed.slice(0, fraction.index)}S` : trimmed;
+  const d = isDuration(whole) ? parsePlanDuration(whole) : undefined;
+  if (d === undefined || d.years + d.months > 0) {
     throw new ClockOptionError(
       `'${text}' is not an ISO 8601 duration of weeks, days, hours, minutes or seconds (for example P3D or PT2H)`,
     );
   }
-  const [w, d, h, m, s] = match.slice(1).map((v) => Number(v ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return ((((w * 7 + d) * 24 + h) * 60 + m) * 60 + s) * 1000;
+  const seconds = ((d.weeks * 7 + d.days) * 24 + d.hours) * 3600 + d.minutes * 60 + d.seconds;
+  return seconds * 1000 + (fraction ? Math.round(Number(`0.${fraction[1]}`) * 1000) : 0);
 }
 
 /** Midnight of the plan's `programme.start`, in its `programme.timezone`. */
@@ -40,11 +40,10 @@ export function planStart(planFile: string): number {
   };
   const start = plan?.programme?.start;
   const text = start instanceof Date ? start.toISOString().slice(0, 10) : String(start ?? '');
-  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!date) throw new ClockOptionError(`${planFile} has no programme.start date (YYYY-MM-DD)`);
+  if (!isCalendarDate(text))
+    throw new ClockOptionError(`${planFile} has no programme.start date (YYYY-MM-DD)`);
   const zone = typeof plan.programme?.timezone === 'string' ? plan.programme.timezone : 'UTC';
-  const wall = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
-  return zonedToEpoch(wall, zone) ?? wall;
+  return startOfDate(text, zone).getTime();
 }
 
 interface StoredClock {

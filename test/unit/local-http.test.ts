@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ControlledClock } from '#local/clock.ts';
-import { clockFileOf, parseDuration, saveClock, storedClockTime } from '#local/cloud/clock-state.ts';
+import {
+  ClockOptionError,
+  clockFileOf,
+  parseDuration,
+  planStart,
+  saveClock,
+  storedClockTime,
+} from '#local/cloud/clock-state.ts';
 import { type HttpRoute, isTextContent, requestTime, selectRoute } from '#local/cloud/http-api.ts';
 import { eventClaims, LocalIssuer, TokenRejectedError } from '#local/cloud/jwt.ts';
 import { mailCounter, mailFileOf } from '#local/cloud/ses.ts';
@@ -116,9 +123,32 @@ describe('clock durations', () => {
 
   test('months, years and malformed durations are refused', () => {
     expect(() => parseDuration('P1M')).toThrow(/ISO 8601 duration/);
+    expect(() => parseDuration('P1Y')).toThrow(ClockOptionError);
     expect(() => parseDuration('P')).toThrow();
     expect(() => parseDuration('PT')).toThrow();
+    expect(() => parseDuration('PT.5S')).toThrow();
     expect(() => parseDuration('3 days')).toThrow();
+  });
+});
+
+describe('the clock’s start', () => {
+  const planIn = (timezone: string, start: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pilotflow-plan-')), 'plan.yaml');
+    writeFileSync(file, `programme:\n  start: ${start}\n  timezone: ${timezone}\n`);
+    return file;
+  };
+
+  test('is midnight of the plan’s start in its time zone', () => {
+    expect(new Date(planStart(planIn('Asia/Shanghai', '2023-01-01'))).toISOString()).toBe(
+      '2022-12-31T16:00:00.000Z',
+    );
+  });
+
+  test('is the first minute of the start day where daylight saving skips midnight', () => {
+    // Santiago's clocks went from 00:00 to 01:00 on 2023-09-03: the day began at 01:00 (04:00 UTC).
+    expect(new Date(planStart(planIn('America/Santiago', '2023-09-03'))).toISOString()).toBe(
+      '2023-09-03T04:00:00.000Z',
+    );
   });
 });
 
