@@ -1,43 +1,22 @@
 // EventBridge Scheduler's schedule expressions: `rate(value unit)`, `cron(minutes hours day-of-month month
-// day-of-week year)` evaluated in the schedule's time zone, and `at(yyyy-mm-ddThh:mm:ss)`. Daylight saving
-// time as Scheduler handles it: a local time that does not exist (spring forward) is skipped, and a local
-// time that happens twice (fall back) fires once.
+// day-of-week year)` evaluated in the schedule's time zone, and `at(yyyy-mm-ddThh:mm:ss)`. croner evaluates
+// the cron fields in its Quartz mode (day-of-week 1 = Sunday, `?`, `L`, `W`, `#`, a year field); this module
+// refuses what EventBridge refuses and croner accepts, and applies Scheduler's daylight-saving rules, which
+// are not croner's (Vixie cron's): a local time that does not exist (spring forward) is skipped, and a local
+// time that happens twice (fall back) fires once, at its first occurrence.
 // https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
 // https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst
 
-import { toLocal } from '#plan/time.ts';
+import { Cron, type CronOptions } from 'croner';
+import { fromLocal, toLocal } from '#plan/time.ts';
 
 export class ScheduleExpressionError extends Error {
   override name = 'ScheduleExpressionError';
 }
 
-interface DomSpec {
-  any: boolean;
-  days: Set<number>;
-  last: boolean;
-  /** `LW`: the last weekday of the month. */
-  lastWeekday: boolean;
-  /** `15W`: the weekday nearest to the 15th, within the month. */
-  nearestWeekday: number[];
-}
-
-interface DowSpec {
-  any: boolean;
-  /** 1 = Sunday … 7 = Saturday, as in EventBridge. */
-  days: Set<number>;
-  /** `6L`: the last Friday of the month. */
-  lastOf: number[];
-  /** `6#3`: the third Friday of the month. */
-  nth: Array<[number, number]>;
-}
-
+/** A cron expression as croner reads it: a seconds field (always 0) before EventBridge's six. */
 export interface CronFields {
-  minutes: number[];
-  hours: number[];
-  dom: DomSpec;
-  months: Set<number>;
-  dow: DowSpec;
-  years: Set<number> | undefined;
+  pattern: string;
 }
 
 export type ScheduleExpression =
@@ -45,77 +24,58 @@ export type ScheduleExpression =
   | { kind: 'cron'; fields: CronFields }
   | { kind: 'at'; local: [number, number, number, number, number, number] };
 
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const LAST_YEAR = 2199;
+/** EventBridge's fields and their ranges; `?` only in the two day fields, one of which must be `?`. */
+const FIELDS = [
+  ['minutes', 0, 59],
+  ['hours', 0, 23],
+  ['day-of-month', 1, 31],
+  ['month', 1, 12],
+  ['day-of-week', 1, 7],
+  ['year', 1970, LAST_YEAR],
+] as const;
 
-function value(text: string, names: string[] | undefined, offset: number, field: string): number {
-  const upper = text.toUpperCase();
-  const named = names?.indexOf(upper) ?? -1;
-  if (named >= 0) return named + offset;
-  if (!/^\d+$/.test(text)) throw new ScheduleExpressionError(`'${text}' is not a valid ${field}`);
-  return Number(text);
-}
+/** One comma-separated part: `*`, a value or name, a range, `L`/`W`/`#` forms, each with an optional `/step`. */
+const PART = /^(?:\*|\w+(?:-\w+)?|\w+#\d)(?:\/\d+)?$/;
 
-/** Values of a plain field: `*`, `a`, `a-b`, `a/n`, `a-b/n`, `*\/n`, comma-separated. */
-function plainField(
-  text: string,
-  min: number,
-  max: number,
-  field: string,
-  names?: string[],
-  offset = 0,
-): number[] {
-  const out = new Set<number>();
+// `a/n` means from a to the field's end, as in EventBridge (croner calls that a sloppy range).
+const CRONER: CronOptions = { mode: '7-part', alternativeWeekdays: true, sloppyRanges: true };
+
+function checkField(text: string, [field, min, max]: (typeof FIELDS)[number]): void {
+  if (text === '?' && (field === 'day-of-month' || field === 'day-of-week')) return;
   for (const part of text.split(',')) {
-    const [range, stepText] = part.split('/') as [string, string | undefined];
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (!(Number.isInteger(step) && step >= 1))
-      throw new ScheduleExpressionError(`bad step in ${field}: '${part}'`);
-    let from: number;
-    let to: number;
-    if (range === '*') {
-      from = min;
-      to = max;
-    } else if (range.includes('-')) {
-      const [a, b] = range.split('-') as [string, string];
-      from = value(a, names, offset, field);
-      to = value(b, names, offset, field);
-    } else {
-      from = value(range, names, offset, field);
-      to = stepText === undefined ? from : max;
+    if (!PART.test(part)) throw new ScheduleExpressionError(`'${part}' is not a valid ${field}`);
+    // The values, not a step or a `#n`.
+    for (const value of part.replace(/[/#]\d+$/, '').match(/\d+/g) ?? []) {
+      if (Number(value) < min || Number(value) > max) {
+        throw new ScheduleExpressionError(`${field} '${part}' is outside ${min}–${max}`);
+      }
     }
-    if (from < min || to > max || from > to) {
-      throw new ScheduleExpressionError(`${field} '${part}' is outside ${min}–${max}`);
-    }
-    for (let v = from; v <= to; v += step) out.add(v);
   }
-  return [...out].sort((a, b) => a - b);
 }
 
-function domField(text: string): DomSpec {
-  const spec: DomSpec = { any: false, days: new Set(), last: false, lastWeekday: false, nearestWeekday: [] };
-  if (text === '?' || text === '*') return { ...spec, any: true };
-  for (const part of text.split(',')) {
-    if (part === 'L') spec.last = true;
-    else if (part === 'LW') spec.lastWeekday = true;
-    else if (/^\d+W$/.test(part)) spec.nearestWeekday.push(Number(part.slice(0, -1)));
-    else for (const d of plainField(part, 1, 31, 'day-of-month')) spec.days.add(d);
+function cronFields(expression: string, fields: string[]): CronFields {
+  if (fields.length !== 6) {
+    throw new ScheduleExpressionError(
+      `a cron expression has six fields, '${expression}' has ${fields.length}`,
+    );
   }
-  return spec;
-}
-
-function dowField(text: string): DowSpec {
-  const spec: DowSpec = { any: false, days: new Set(), lastOf: [], nth: [] };
-  if (text === '?' || text === '*') return { ...spec, any: true };
-  for (const part of text.split(',')) {
-    const last = /^(\w+)L$/.exec(part);
-    const nth = /^(\w+)#([1-5])$/.exec(part);
-    if (part === 'L') spec.days.add(7);
-    else if (last?.[1]) spec.lastOf.push(value(last[1], DAYS, 1, 'day-of-week'));
-    else if (nth?.[1]) spec.nth.push([value(nth[1], DAYS, 1, 'day-of-week'), Number(nth[2])]);
-    else for (const d of plainField(part, 1, 7, 'day-of-week', DAYS, 1)) spec.days.add(d);
+  fields.forEach((text, i) => {
+    checkField(text, FIELDS[i] as (typeof FIELDS)[number]);
+  });
+  const [minutes, hours, dom, month, dow, year] = fields as [string, string, string, string, string, string];
+  if (dom !== '?' && dow !== '?') {
+    throw new ScheduleExpressionError(`one of day-of-month and day-of-week must be '?': ${expression}`);
   }
-  return spec;
+  // croner reads `?` as `*`; a lone `L` in day-of-week is Saturday, the last day of the week.
+  const weekdays = dow === '?' ? '*' : dow.replace(/(^|,)L(?=,|$)/g, '$17');
+  const pattern = `0 ${minutes} ${hours} ${dom === '?' ? '*' : dom} ${month} ${weekdays} ${year}`;
+  try {
+    new Cron(pattern, CRONER);
+  } catch (error) {
+    throw new ScheduleExpressionError(`${expression}: ${(error as Error).message}`);
+  }
+  return { pattern };
 }
 
 export function parseScheduleExpression(expression: string): ScheduleExpression {
@@ -134,135 +94,29 @@ export function parseScheduleExpression(expression: string): ScheduleExpression 
     return { kind: 'at', local: parts };
   }
   const cron = /^cron\((.*)\)$/.exec(text);
-  if (cron) {
-    const fields = (cron[1] as string).trim().split(/\s+/);
-    if (fields.length !== 6) {
-      throw new ScheduleExpressionError(
-        `a cron expression has six fields, '${expression}' has ${fields.length}`,
-      );
-    }
-    const [minutes, hours, dom, month, dow, year] = fields as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
-    if (dom !== '?' && dow !== '?') {
-      throw new ScheduleExpressionError(`one of day-of-month and day-of-week must be '?': ${expression}`);
-    }
-    return {
-      kind: 'cron',
-      fields: {
-        minutes: plainField(minutes, 0, 59, 'minutes'),
-        hours: plainField(hours, 0, 23, 'hours'),
-        dom: domField(dom),
-        months: new Set(plainField(month, 1, 12, 'month', MONTHS, 1)),
-        dow: dowField(dow),
-        years: year === '*' ? undefined : new Set(plainField(year, 1970, 2199, 'year')),
-      },
-    };
-  }
+  if (cron) return { kind: 'cron', fields: cronFields(expression, (cron[1] as string).trim().split(/\s+/)) };
   throw new ScheduleExpressionError(`not a schedule expression: '${expression}' (rate(…), cron(…) or at(…))`);
-}
-
-// ---- time zones ------------------------------------------------------------------------------------------
-
-/** The wall-clock reading of `epoch` in `timeZone`, as if it were UTC (ms, whole seconds). */
-function wallClock(epoch: number, timeZone: string): number {
-  const l = toLocal(new Date(epoch), timeZone);
-  return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
-}
-
-/**
- * The instant of a wall-clock time in `timeZone`: the earlier one when the time happens twice, undefined
- * when it does not happen (a daylight-saving gap).
- */
-export function zonedToEpoch(wall: number, timeZone: string): number | undefined {
-  const DAY = 86_400_000;
-  const offsets = new Set([
-    wallClock(wall - DAY, timeZone) - (wall - DAY),
-    wallClock(wall + DAY, timeZone) - (wall + DAY),
-  ]);
-  const candidates = [...offsets]
-    .map((offset) => wall - offset)
-    .filter((t) => wallClock(t, timeZone) === wall);
-  return candidates.length ? Math.min(...candidates) : undefined;
-}
-
-// ---- next fire time --------------------------------------------------------------------------------------
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-function isWeekday(year: number, month: number, day: number): boolean {
-  const dow = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  return dow !== 0 && dow !== 6;
-}
-
-function nearestWeekday(year: number, month: number, target: number): number {
-  const last = daysInMonth(year, month);
-  const day = Math.min(target, last);
-  if (isWeekday(year, month, day)) return day;
-  const dow = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  if (dow === 6) return day === 1 ? day + 2 : day - 1;
-  return day === last ? day - 2 : day + 1;
-}
-
-function dayMatches(fields: CronFields, year: number, month: number, day: number): boolean {
-  if (fields.years && !fields.years.has(year)) return false;
-  if (!fields.months.has(month)) return false;
-  const { dom, dow } = fields;
-  const last = daysInMonth(year, month);
-  if (!dom.any) {
-    if (dom.days.has(day)) return true;
-    if (dom.last && day === last) return true;
-    if (dom.lastWeekday) {
-      let d = last;
-      while (!isWeekday(year, month, d)) d--;
-      if (d === day) return true;
-    }
-    return dom.nearestWeekday.some((target) => nearestWeekday(year, month, target) === day);
-  }
-  if (!dow.any) {
-    const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 1;
-    if (dow.days.has(weekday)) return true;
-    if (dow.lastOf.includes(weekday) && day + 7 > last) return true;
-    return dow.nth.some(([d, n]) => d === weekday && Math.ceil(day / 7) === n);
-  }
-  return true;
 }
 
 /** The first time after `after` (exclusive) at which the cron fields match in `timeZone`, if any before 2200. */
 export function nextCronTime(fields: CronFields, after: number, timeZone: string): number | undefined {
-  const startWall = wallClock(after, timeZone);
-  const start = new Date(startWall);
-  let day = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
-  const limit = Date.UTC(2200, 0, 1);
-  for (; day < limit; day += 86_400_000) {
-    const d = new Date(day);
-    const year = d.getUTCFullYear();
-    if (fields.years && ![...fields.years].some((y) => y >= year)) return undefined;
-    if (!dayMatches(fields, year, d.getUTCMonth() + 1, d.getUTCDate())) continue;
-    for (const hour of fields.hours) {
-      for (const minute of fields.minutes) {
-        const wall = day + hour * 3_600_000 + minute * 60_000;
-        // Far enough before `after` that no daylight-saving shift can bring it past `after`.
-        if (wall < startWall - 3 * 3_600_000) continue;
-        const epoch = zonedToEpoch(wall, timeZone);
-        if (epoch !== undefined && epoch > after) return epoch;
-      }
-    }
+  const cron = new Cron(fields.pattern, { ...CRONER, timezone: timeZone });
+  for (let run = cron.nextRun(new Date(after)); run; run = cron.nextRun(run)) {
+    // croner runs a fixed time that a gap skips at the gap's end (it does not match), and a time in a
+    // repeated hour twice (the second is not the earliest instant of its local time): Scheduler does neither.
+    const local = toLocal(run, timeZone);
+    if (local.year > LAST_YEAR) return undefined;
+    const first = fromLocal(local, timeZone).getTime() === run.getTime();
+    if (first && cron.match(run)) return run.getTime();
   }
   return undefined;
 }
 
-/** The instant of an `at(…)` expression in `timeZone`. */
+/**
+ * The instant of an `at(…)` expression in `timeZone`. Scheduler's documentation does not say what a time in
+ * a daylight-saving gap does; here, as a plan's local times do, it moves on by the length of the gap.
+ */
 export function atTime(local: [number, number, number, number, number, number], timeZone: string): number {
-  const [y, mo, d, h, mi, s] = local;
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  // A time in a daylight-saving gap has no instant; Scheduler would reject it, here it moves an hour on.
-  return zonedToEpoch(wall, timeZone) ?? (zonedToEpoch(wall + 3_600_000, timeZone) as number);
+  const [year, month, day, hour, minute, second] = local;
+  return fromLocal({ year, month, day, hour, minute, second, millisecond: 0 }, timeZone).getTime();
 }

@@ -47,6 +47,12 @@ describe('parsing', () => {
     expect(() => parseScheduleExpression('cron(61 9 * * ? *)')).toThrow(/outside 0–59/);
     expect(() => parseScheduleExpression('every day')).toThrow(/not a schedule expression/);
   });
+
+  test('a day outside the month or the week is refused in its W, L and # forms too', () => {
+    expect(() => parseScheduleExpression('cron(0 9 32W * ? *)')).toThrow(/outside 1–31/);
+    expect(() => parseScheduleExpression('cron(0 9 ? * 8L *)')).toThrow(/outside 1–7/);
+    expect(() => parseScheduleExpression('cron(0 9 ? * 9#2 *)')).toThrow(/outside 1–7/);
+  });
 });
 
 describe('cron', () => {
@@ -89,6 +95,12 @@ describe('cron', () => {
     const first = next('cron(30 1 * * ? *)', '2023-11-05T00:00:00Z', 'America/New_York');
     expect(first).toBe('2023-11-05T05:30:00.000Z');
     expect(next('cron(30 1 * * ? *)', first as string, 'America/New_York')).toBe('2023-11-06T06:30:00.000Z');
+  });
+
+  test('minutes that a repeated hour shows twice fire once, in its first pass', () => {
+    const at = (after: string) => next('cron(0/30 1 * * ? *)', after, 'America/New_York');
+    expect(at('2023-11-05T05:00:00Z')).toBe('2023-11-05T05:30:00.000Z');
+    expect(at('2023-11-05T05:30:00Z')).toBe('2023-11-06T06:00:00.000Z');
   });
 });
 
