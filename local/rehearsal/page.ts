@@ -1,7 +1,8 @@
 // Reads an approval page the way the rehearsal's officials see it: the title, the facts (pilot, stage, round…),
 // the quoted texts (problems found, earlier comments), and the form — its action, hidden inputs (the form
-// token), the fields with their kinds and the decision buttons. A small tokenizer for the HTML the pages
-// render, not a general HTML parser: it reads tags, attributes and text, which is all a form needs.
+// token), the fields with their kinds and the decision buttons. htmlparser2 reads the HTML into tags and
+// texts; this module reads the page's parts from them.
+import { Parser } from 'htmlparser2';
 
 export interface PageField {
   /** The control's name as posted (`f.summary`, `f.score.party-leadership`). */
@@ -57,46 +58,27 @@ interface Tag {
 type Token = Tag | { kind: 'text'; text: string };
 
 const VOID = new Set(['meta', 'link', 'input', 'br', 'hr', 'img', 'source', 'area', 'base', 'col', 'wbr']);
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+/** Raw text elements: their content is not markup, and not text the page shows. */
+const RAW = new Set(['script', 'style']);
 
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
-    if (entity[0] === '#') {
-      const code =
-        entity[1] === 'x' || entity[1] === 'X'
-          ? Number.parseInt(entity.slice(2), 16)
-          : Number(entity.slice(1));
-      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED[entity.toLowerCase()] ?? whole;
-  });
-}
-
+/** The page as a list of tags (names lower-cased) and texts (entities decoded), in document order. */
 function tokenize(html: string): Token[] {
   const tokens: Token[] = [];
-  const tag =
-    /<!--[\s\S]*?-->|<!doctype[^>]*>|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*\/?>/gi;
-  let last = 0;
-  for (const match of html.matchAll(tag)) {
-    if (match.index > last)
-      tokens.push({ kind: 'text', text: decodeEntities(html.slice(last, match.index)) });
-    last = match.index + match[0].length;
-    if (!match[2]) continue;
-    const name = match[2].toLowerCase();
-    const attrs: Record<string, string> = {};
-    for (const a of (match[3] ?? '').matchAll(
-      /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?/g,
-    )) {
-      attrs[(a[1] as string).toLowerCase()] = decodeEntities(a[2] ?? a[3] ?? a[4] ?? '');
-    }
-    tokens.push({ kind: match[1] ? 'close' : 'open', name, attrs });
-    // Raw text elements: their content is not markup.
-    if (!match[1] && (name === 'style' || name === 'script')) {
-      const end = html.toLowerCase().indexOf(`</${name}`, last);
-      last = end < 0 ? html.length : end;
-    }
-  }
-  if (last < html.length) tokens.push({ kind: 'text', text: decodeEntities(html.slice(last)) });
+  let inRaw = 0;
+  const parser = new Parser({
+    onopentag(name, attrs) {
+      tokens.push({ kind: 'open', name, attrs });
+      if (RAW.has(name)) inRaw++;
+    },
+    onclosetag(name) {
+      if (RAW.has(name)) inRaw--;
+      tokens.push({ kind: 'close', name, attrs: {} });
+    },
+    ontext(text) {
+      if (inRaw === 0) tokens.push({ kind: 'text', text });
+    },
+  });
+  parser.end(html);
   return tokens;
 }
 

@@ -1,0 +1,51 @@
+// How the rehearsal's officials read an approval page: its facts, quoted texts and the form they post.
+import { describe, expect, test } from 'vitest';
+import { parseTaskPage } from '#local/rehearsal/page.ts';
+
+const URL_OF_PAGE = 'http://localhost:3000/a/abcdefghijklmnopqrstuvwx?sig=s';
+
+const PAGE = `<!doctype html>
+<html lang="zh-CN"><head><style>h1 { color: red }</style><script>var h1 = "<h1>no</h1>";</script></head>
+<body><main>
+<h1>审核实施方案 &lt;第 2 轮&gt;</h1>
+<dl><dt>试点</dt><dd>XX镇古城社区</dd><dt>轮次</dt><dd>第 2 轮</dd></dl>
+<h2>发现的问题</h2><blockquote>经费&mdash;不足 &amp; 台账缺失</blockquote>
+<form method="post" action="/a/abcdefghijklmnopqrstuvwx">
+  <input type="hidden" name="formToken" value="t&amp;1">
+  <label for="f-summary">摘要 <span class="req">（必填）</span></label>
+  <textarea id="f-summary" name="f.summary"></textarea>
+  <label for="f-score">得分<span class="opt">（选填）</span></label>
+  <input id="f-score" class="score" type="number" name="f.score.party">
+  <fieldset id="f-ok"><legend>是否合格</legend>
+    <input type="radio" name="f.ok" value="yes"><input type="radio" name="f.ok" value="no">
+  </fieldset>
+  <input type="text" name="f.old" disabled>
+  <button type="submit" name="decision" value="approve">同意</button>
+  <button type="submit" name="decision" value="return" disabled>退回</button>
+</form>
+</main></body></html>`;
+
+describe('an approval page as the rehearsal reads it', () => {
+  const page = parseTaskPage(PAGE, URL_OF_PAGE, 200);
+
+  test('gives the title, the facts and the quoted texts, with every entity decoded', () => {
+    expect(page.lang).toBe('zh-CN');
+    expect(page.title).toBe('审核实施方案 <第 2 轮>');
+    expect(page.facts).toEqual({ 试点: 'XX镇古城社区', 轮次: '第 2 轮' });
+    expect(page.quotes).toEqual({ 发现的问题: '经费—不足 & 台账缺失' });
+  });
+
+  test('gives the form’s action, hidden inputs, enabled fields with their labels, and enabled buttons', () => {
+    expect(page.form).toEqual({
+      action: 'http://localhost:3000/a/abcdefghijklmnopqrstuvwx',
+      method: 'POST',
+      hidden: { formToken: 't&1' },
+      fields: [
+        { name: 'f.summary', kind: 'textarea', label: '摘要' },
+        { name: 'f.score.party', kind: 'score', label: '得分' },
+        { name: 'f.ok', kind: 'yesno', label: '是否合格', options: ['yes', 'no'] },
+      ],
+      buttons: [{ name: 'decision', value: 'approve', label: '同意' }],
+    });
+  });
+});
