@@ -7,12 +7,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pMap from 'p-map';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { freePort } from '#local/ports.ts';
 import { STAGES, type StageName, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { loadValidPlanFile } from '#plan/load.ts';
 import type { Plan } from '#plan/schema.ts';
+import { dateOf } from '#plan/time.ts';
 import { KIND_TEXT } from '#presentation/kind-text.ts';
 import { listPilots, type PilotRecord } from '#store/pilots.ts';
 import { createStore, type Store } from '#store/store.ts';
@@ -87,14 +89,7 @@ const fact = (page: TaskPage, ...labels: string[]) =>
   labels.map((l) => page.facts[l]).find((v) => v !== undefined);
 
 /** The day in the plan's time zone, `2023-02-15`. */
-function dayOf(plan: Plan, at: number): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: plan.programme.timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
-}
+const dayOf = (plan: Plan, at: number) => dateOf(new Date(at), plan.programme.timezone);
 
 /** The form values a browser posts for `act`: by control name, scores spread over every score field. */
 function valuesFor(form: PageForm, act: Extract<Act, { decision: string }>): Record<string, string> {
@@ -112,20 +107,6 @@ function valuesFor(form: PageForm, act: Extract<Act, { decision: string }>): Rec
     values[field.name] = typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
   }
   return values;
-}
-
-/** `work` applied to every item, at most `limit` at a time; the results in the items' order. */
-async function mapAtMost<T, R>(limit: number, items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** The API port an interrupted rehearsal on this data directory used. */
@@ -408,7 +389,7 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
         links.push({ mail, url });
       }
     }
-    const pages = await mapAtMost(PILOTS_AT_ONCE, links, ({ url }) => browser.open(url));
+    const pages = await pMap(links, ({ url }) => browser.open(url), { concurrency: PILOTS_AT_ONCE });
     const byPilot = new Map<string, Array<{ mail: Mail; url: string; page: TaskPage }>>();
     links.forEach(({ mail, url }, i) => {
       const page = pages[i] as TaskPage;
@@ -421,14 +402,18 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
       queue.push({ mail, url, page });
       byPilot.set(pilot, queue);
     });
-    const decided = await mapAtMost(PILOTS_AT_ONCE, [...byPilot.values()], async (queue) => {
-      let decidedHere = false;
-      for (const { mail, url, page } of queue) {
-        const current = decidedHere ? await browser.open(url) : page;
-        if (await actOn(mail, url, current)) decidedHere = true;
-      }
-      return decidedHere;
-    });
+    const decided = await pMap(
+      byPilot.values(),
+      async (queue) => {
+        let decidedHere = false;
+        for (const { mail, url, page } of queue) {
+          const current = decidedHere ? await browser.open(url) : page;
+          if (await actOn(mail, url, current)) decidedHere = true;
+        }
+        return decidedHere;
+      },
+      { concurrency: PILOTS_AT_ONCE },
+    );
     return decided.some(Boolean);
   };
 
