@@ -363,7 +363,7 @@ export class HttpApiServer {
       let claims: Claims;
       try {
         if (!token) throw new Error('no token');
-        claims = issuer.verifySignature(token);
+        claims = await issuer.verifySignature(token);
       } catch {
         return send(res, 401, { message: 'Unauthorized' });
       }
@@ -381,7 +381,7 @@ export class HttpApiServer {
       let claims: Claims;
       try {
         if (!token) throw new Error('no token');
-        claims = issuer.verify(token, route.jwt);
+        claims = await issuer.verify(token, route.jwt);
       } catch {
         return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
       }

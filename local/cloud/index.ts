@@ -422,7 +422,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const apis = [...resolvers.values()].flatMap((resolver) => httpApisOf(resolver));
     const jwtRules = apis.flatMap((api) => api.routes.flatMap((r) => (r.jwt ? [r.jwt] : [])));
     const scopes = [...new Set(apis.flatMap((api) => api.routes.flatMap((r) => r.scopes)))];
-    const adminToken = issuer.issue({
+    const adminToken = await issuer.issue({
       iss: jwtRules[0]?.issuer ?? 'https://pilotflow.local',
       aud: [...new Set(jwtRules.flatMap((r) => r.audiences))].length
         ? [...new Set(jwtRules.flatMap((r) => r.audiences))]

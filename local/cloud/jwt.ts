@@ -4,15 +4,9 @@
 // signature, `iss` equal to the authorizer's issuer, `aud` or `client_id` among its audiences, `exp`/`nbf`,
 // and the route's authorization scopes.
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  sign,
-  verify,
-} from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { writeFileAtomic } from './files.ts';
 
 export interface JwtRules {
@@ -26,7 +20,8 @@ export class TokenRejectedError extends Error {
   override name = 'TokenRejectedError';
 }
 
-const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+/** How far in the future a token's `nbf` may be (clock skew); `exp` gets no such leeway. */
+const NOT_BEFORE_LEEWAY_SECONDS = 60;
 
 export class LocalIssuer {
   private readonly privateKey: KeyObject;
@@ -37,7 +32,7 @@ export class LocalIssuer {
     this.privateKey = privateKey;
     this.publicKey = createPublicKey(privateKey);
     const der = this.publicKey.export({ format: 'der', type: 'spki' });
-    this.keyId = b64url(der.subarray(-16));
+    this.keyId = der.subarray(-16).toString('base64url');
   }
 
   /** Loads the signing key from `file`, creating it (mode 0600) on first use. */
@@ -48,46 +43,43 @@ export class LocalIssuer {
     return new LocalIssuer(privateKey);
   }
 
-  /** Signs a token (RS256). `now` and `lifetimeSeconds` give `iat` and `exp`. */
-  issue(claims: Claims, options: { now?: number; lifetimeSeconds?: number } = {}): string {
+  /** Signs a token (RS256). `now` and `lifetimeSeconds` give `iat`, `nbf` and `exp`, unless `claims` has them. */
+  issue(claims: Claims, options: { now?: number; lifetimeSeconds?: number } = {}): Promise<string> {
     const iat = Math.floor((options.now ?? Date.now()) / 1000);
-    const header = { alg: 'RS256', typ: 'JWT', kid: this.keyId };
     const body = { iat, nbf: iat, exp: iat + (options.lifetimeSeconds ?? 365 * 24 * 3600), ...claims };
-    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(body))}`;
-    return `${input}.${b64url(sign('sha256', Buffer.from(input), this.privateKey))}`;
+    return new SignJWT(body)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.keyId })
+      .sign(this.privateKey);
   }
 
-  /** Checks the signature and the time claims; returns the claims. Throws TokenRejectedError. */
-  verifySignature(token: string, now = Date.now()): Claims {
-    const parts = token.split('.');
-    if (parts.length !== 3) throw new TokenRejectedError('not a JWT');
-    const [head, body, signature] = parts as [string, string, string];
-    let header: { alg?: string };
+  /**
+   * Checks the signature (RS256 only) and the time claims: `exp` present and not past, `nbf` not more than a
+   * minute ahead. Returns the claims; throws TokenRejectedError.
+   */
+  async verifySignature(token: string, now = Date.now()): Promise<Claims> {
     let claims: Claims;
     try {
-      header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
-      claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    } catch {
-      throw new TokenRejectedError('the token is not valid JSON');
+      ({ payload: claims } = await jwtVerify(token, this.publicKey, {
+        algorithms: ['RS256'],
+        requiredClaims: ['exp'],
+        currentDate: new Date(now),
+        clockTolerance: NOT_BEFORE_LEEWAY_SECONDS,
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new TokenRejectedError('expired');
+      throw new TokenRejectedError(error instanceof Error ? error.message : String(error));
     }
-    if (header.alg !== 'RS256') throw new TokenRejectedError(`unsupported algorithm ${header.alg}`);
-    const valid = verify(
-      'sha256',
-      Buffer.from(`${head}.${body}`),
-      this.publicKey,
-      Buffer.from(signature, 'base64url'),
-    );
-    if (!valid) throw new TokenRejectedError('bad signature');
-    const seconds = now / 1000;
-    if (typeof claims.exp !== 'number' || claims.exp <= seconds) throw new TokenRejectedError('expired');
-    if (typeof claims.nbf === 'number' && claims.nbf > seconds + 60)
-      throw new TokenRejectedError('not yet valid');
+    // jose's tolerance is for `nbf` and `exp` alike.
+    if ((claims.exp as number) <= now / 1000) throw new TokenRejectedError('expired');
     return claims;
   }
 
-  /** Verifies a token as an API Gateway JWT authorizer with `rules` would. */
-  verify(token: string, rules: JwtRules, now = Date.now()): Claims {
-    const claims = this.verifySignature(token, now);
+  /**
+   * Verifies a token as an API Gateway JWT authorizer with `rules` would: `iss` is the issuer, and `aud` or
+   * (for Cognito's access tokens) `client_id` is one of the audiences.
+   */
+  async verify(token: string, rules: JwtRules, now = Date.now()): Promise<Claims> {
+    const claims = await this.verifySignature(token, now);
     if (claims.iss !== rules.issuer) throw new TokenRejectedError('wrong issuer');
     const audiences = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
     const matches = [...audiences, claims.client_id].some(

@@ -77,7 +77,7 @@ describe('signing in', () => {
 
   it('answers 401 to forged, tampered, expired and foreign tokens, in the header or the cookie', async () => {
     const before = env.cloud.lambda.invocations;
-    for (const [what, token] of Object.entries(forgedTokens(env))) {
+    for (const [what, token] of Object.entries(await forgedTokens(env))) {
       const ways: Array<Record<string, string>> = [
         { authorization: `Bearer ${token}` },
         { cookie: `pilotflow_admin=${token}` },

@@ -372,7 +372,9 @@ describe('HTTP API', () => {
     const url = `${cloud.endpoints.api}/admin/report`;
     const forger = LocalIssuer.open(join(tempDataDir(), 'forged.pem'));
     const [, claims] = cloud.endpoints.adminToken.split('.');
-    const forged = forger.issue(JSON.parse(Buffer.from(claims as string, 'base64url').toString('utf8')));
+    const forged = await forger.issue(
+      JSON.parse(Buffer.from(claims as string, 'base64url').toString('utf8')),
+    );
     const tampered = cloud.endpoints.adminToken.replace(
       /\.([^.]+)\./,
       `.${Buffer.from('{"iss":"x"}').toString('base64url')}.`,

@@ -71,7 +71,7 @@ export function claimsOf(token: string): Record<string, unknown> {
 }
 
 /** Tokens the authorizer must refuse: another key, a tampered payload, no signature, expired, wrong audience. */
-export function forgedTokens(env: SampleCloud): Record<string, string> {
+export async function forgedTokens(env: SampleCloud): Promise<Record<string, string>> {
   const real = env.cloud.endpoints.adminToken;
   const claims = claimsOf(real);
   const [head, , signature] = real.split('.') as [string, string, string];
@@ -84,9 +84,9 @@ export function forgedTokens(env: SampleCloud): Record<string, string> {
     'signed with another key': `${otherKey}.${sign('sha256', Buffer.from(otherKey), privateKey).toString('base64url')}`,
     'a changed payload': `${head}.${b64url({ ...claims, sub: 'intruder' })}.${signature}`,
     'no signature (alg none)': `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`,
-    expired: issuer.issue(base, { now: Date.now() - 2 * 86_400_000, lifetimeSeconds: 3600 }),
-    'another audience': issuer.issue({ ...base, aud: 'someone-else' }),
-    'another issuer': issuer.issue({ ...base, iss: 'https://evil.example' }),
+    expired: await issuer.issue(base, { now: Date.now() - 2 * 86_400_000, lifetimeSeconds: 3600 }),
+    'another audience': await issuer.issue({ ...base, aud: 'someone-else' }),
+    'another issuer': await issuer.issue({ ...base, iss: 'https://evil.example' }),
   };
 }
 

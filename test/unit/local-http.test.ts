@@ -86,30 +86,72 @@ describe('local JWTs', () => {
   const issuer = LocalIssuer.open(join(mkdtempSync(join(tmpdir(), 'pilotflow-jwt-')), 'key.pem'));
   const rules = { issuer: 'https://issuer.example', audiences: ['app'] };
 
-  test('a token with the authorizer’s issuer and audience is accepted', () => {
-    const token = issuer.issue({ iss: rules.issuer, aud: 'app', sub: 'u' });
-    expect(issuer.verify(token, rules)).toMatchObject({ sub: 'u' });
-    expect(issuer.verify(issuer.issue({ iss: rules.issuer, client_id: 'app' }), rules)).toBeDefined();
+  test('a token with the authorizer’s issuer and audience is accepted', async () => {
+    const token = await issuer.issue({ iss: rules.issuer, aud: 'app', sub: 'u' });
+    await expect(issuer.verify(token, rules)).resolves.toMatchObject({ sub: 'u' });
+    const cognitoAccess = await issuer.issue({ iss: rules.issuer, client_id: 'app' });
+    await expect(issuer.verify(cognitoAccess, rules)).resolves.toBeDefined();
   });
 
-  test('a wrong issuer, a wrong audience or an expired token is refused', () => {
-    expect(() => issuer.verify(issuer.issue({ iss: 'https://other', aud: 'app' }), rules)).toThrow(
-      TokenRejectedError,
-    );
-    expect(() => issuer.verify(issuer.issue({ iss: rules.issuer, aud: 'other' }), rules)).toThrow(
-      'wrong audience',
-    );
-    const expired = issuer.issue(
+  test('a token is RS256 with the key’s id, and lives a year from its issue', async () => {
+    const now = Date.parse('2023-01-01T00:00:00Z');
+    const [head, body] = (await issuer.issue({ sub: 'u' }, { now })).split('.') as [string, string];
+    const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    expect(decode(head)).toEqual({ alg: 'RS256', typ: 'JWT', kid: issuer.keyId });
+    expect(decode(body)).toEqual({
+      iat: now / 1000,
+      nbf: now / 1000,
+      exp: now / 1000 + 365 * 86_400,
+      sub: 'u',
+    });
+  });
+
+  test('a wrong issuer, a wrong audience or an expired token is refused', async () => {
+    const otherIssuer = await issuer.issue({ iss: 'https://other', aud: 'app' });
+    await expect(issuer.verify(otherIssuer, rules)).rejects.toThrow(TokenRejectedError);
+    const otherAudience = await issuer.issue({ iss: rules.issuer, aud: 'other' });
+    await expect(issuer.verify(otherAudience, rules)).rejects.toThrow('wrong audience');
+    const expired = await issuer.issue(
       { iss: rules.issuer, aud: 'app' },
       { now: Date.now() - 7200_000, lifetimeSeconds: 3600 },
     );
-    expect(() => issuer.verify(expired, rules)).toThrow('expired');
+    await expect(issuer.verify(expired, rules)).rejects.toThrow('expired');
   });
 
-  test('the same key is used again from the data directory', () => {
+  test('exp has no leeway and must be there; nbf may be up to a minute ahead', async () => {
+    const now = Date.parse('2023-01-01T00:00:00Z');
+    const at = (claims: Record<string, unknown>) => issuer.issue({ ...claims }, { now });
+    await expect(issuer.verifySignature(await at({ exp: now / 1000 }), now)).rejects.toThrow('expired');
+    await expect(issuer.verifySignature(await at({ exp: undefined }), now)).rejects.toThrow(
+      TokenRejectedError,
+    );
+    await expect(issuer.verifySignature(await at({ nbf: now / 1000 + 60 }), now)).resolves.toBeDefined();
+    await expect(issuer.verifySignature(await at({ nbf: now / 1000 + 61 }), now)).rejects.toThrow(
+      TokenRejectedError,
+    );
+  });
+
+  test('another key’s signature, a changed payload and an unsigned token are refused', async () => {
+    const token = await issuer.issue({ iss: rules.issuer, aud: 'app' });
+    const [head, body] = token.split('.') as [string, string];
+    const other = LocalIssuer.open(join(mkdtempSync(join(tmpdir(), 'pilotflow-jwt-')), 'key.pem'));
+    const changed = Buffer.from(JSON.stringify({ iss: rules.issuer, aud: 'app', sub: 'x' })).toString(
+      'base64url',
+    );
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    for (const forged of [
+      await other.issue({ iss: rules.issuer, aud: 'app' }),
+      `${head}.${changed}.${token.split('.')[2]}`,
+      `${none}.${body}.`,
+    ]) {
+      await expect(issuer.verify(forged, rules)).rejects.toThrow(TokenRejectedError);
+    }
+  });
+
+  test('the same key is used again from the data directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pilotflow-jwt-'));
-    const token = LocalIssuer.open(join(dir, 'key.pem')).issue({ iss: rules.issuer, aud: 'app' });
-    expect(LocalIssuer.open(join(dir, 'key.pem')).verify(token, rules)).toBeDefined();
+    const token = await LocalIssuer.open(join(dir, 'key.pem')).issue({ iss: rules.issuer, aud: 'app' });
+    await expect(LocalIssuer.open(join(dir, 'key.pem')).verify(token, rules)).resolves.toBeDefined();
   });
 });
 
