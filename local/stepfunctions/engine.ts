@@ -4,9 +4,20 @@
 // a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { type QueryLanguage, queryLanguageOf, type RetryCounters } from './lang/index.ts';
+import { type QueryLanguage, queryLanguageOf } from './lang/index.ts';
+import {
+  type Block,
+  compile,
+  type ExecState,
+  type Execution,
+  type State,
+  stateOf,
+  type TaskRun,
+  type Thread,
+  type TimerKind,
+} from './model.ts';
 import * as P from './processing.ts';
-import { type Pattern, resolveResource } from './resources.ts';
+import { resolveResource } from './resources.ts';
 import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
 import type {
   ExecutionStatus,
@@ -17,123 +28,6 @@ import type {
   ServiceIntegration,
   TaskCall,
 } from './types.ts';
-
-type State = Record<string, unknown> & { Type: string };
-interface Block {
-  StartAt: string;
-  States: Record<string, State>;
-  QueryLanguage?: string;
-}
-
-/** A parsed definition with every nested block (Parallel branch, Map processor) addressable by key. */
-export interface Compiled {
-  def: Record<string, unknown>;
-  blocks: Map<string, Block>;
-}
-
-const compiledCache = new Map<string, Compiled>();
-
-/** Compiled definitions are read-only, so executions of one definition share one. */
-export function compile(definition: string): Compiled {
-  let compiled = compiledCache.get(definition);
-  if (!compiled) {
-    compiled = compileOnce(definition);
-    if (compiledCache.size >= 200) compiledCache.delete(compiledCache.keys().next().value as string);
-    compiledCache.set(definition, compiled);
-  }
-  return compiled;
-}
-
-function compileOnce(definition: string): Compiled {
-  const def = JSON.parse(definition) as Record<string, unknown>;
-  const blocks = new Map<string, Block>();
-  const walk = (key: string, block: Block) => {
-    blocks.set(key, block);
-    for (const [name, state] of Object.entries(block.States)) {
-      if (state.Type === 'Parallel') {
-        (state.Branches as Block[]).forEach((b, i) => {
-          walk(`${key}/${name}#${i}`, b);
-        });
-      } else if (state.Type === 'Map') {
-        walk(`${key}/${name}`, (state.ItemProcessor ?? state.Iterator) as Block);
-      }
-    }
-  };
-  walk('', def as unknown as Block);
-  return { def, blocks };
-}
-
-type TimerKind = 'wait' | 'retry' | 'timeout' | 'heartbeat';
-
-interface TaskRun {
-  effect: number;
-  service: string;
-  resource: string;
-  action: string;
-  pattern: Pattern;
-  lambdaArn: boolean;
-  parameters: Json;
-  token?: string;
-  /** The call returned (for .waitForTaskToken and .sync: the job was submitted). */
-  submitted?: boolean;
-  /** Nested execution started by states:startExecution. */
-  child?: string;
-  childName?: string;
-  mocked?: { output?: Json; failure?: Failure };
-  /** HeartbeatSeconds as evaluated when the task started (a heartbeat re-arms this much). */
-  heartbeat?: number;
-}
-
-interface Fanout {
-  kind: 'parallel' | 'map';
-  results: Json[];
-  total: number;
-  started: number;
-  finished: number;
-  children: number[];
-  items?: Json[];
-  effective?: Json;
-  maxConcurrency: number;
-}
-
-interface Thread {
-  id: number;
-  parent?: { thread: number; index: number };
-  block: string;
-  state: string;
-  phase: 'enter' | 'task' | 'wait' | 'retry' | 'fanout';
-  input: Json;
-  entered: number;
-  /** Retry counters of the current run of the state (lang/ nextRetry keeps them per Retrier and error). */
-  retries: RetryCounters;
-  retryCount: number;
-  variables: Record<string, Json>;
-  timers: Partial<Record<TimerKind, number>>;
-  task?: TaskRun;
-  fanout?: Fanout;
-  last: number;
-}
-
-interface ExecState {
-  threads: Record<number, Thread>;
-  nextThread: number;
-  timeoutAt?: number;
-  /** Set on a nested execution started by a `.sync` task: who to tell when it stops. */
-  parent?: { arn: string; thread: number; effect: number };
-  mockCalls?: Record<string, number>;
-}
-
-interface Execution {
-  row: ExecutionRow;
-  compiled: Compiled;
-  st: ExecState;
-  parsedInput: Json;
-  /** $$.Execution of the context object, built once. */
-  executionContext?: Record<string, unknown>;
-  isNew: boolean;
-  done: boolean;
-  cancels: Map<string, () => void>;
-}
 
 export interface ChildStart {
   stateMachineArn: string;
@@ -536,10 +430,6 @@ export class Engine {
     return t;
   }
 
-  private stateOf(exec: Execution, t: Thread): State {
-    return exec.compiled.blocks.get(t.block)!.States[t.state]!;
-  }
-
   private languageOf(exec: Execution, state: State): QueryLanguage {
     return queryLanguageOf(state, exec.compiled.def);
   }
@@ -564,7 +454,7 @@ export class Engine {
     return {
       context: ctx,
       variables: t.variables,
-      language: this.languageOf(exec, this.stateOf(exec, t)),
+      language: this.languageOf(exec, stateOf(exec, t)),
       env: this.env,
     };
   }
@@ -576,7 +466,7 @@ export class Engine {
   };
 
   private async enterState(exec: Execution, t: Thread): Promise<void> {
-    const state = this.stateOf(exec, t);
+    const state = stateOf(exec, t);
     this.transitions++;
     t.entered = this.o.clock.now();
     t.phase = 'enter';
@@ -632,7 +522,7 @@ export class Engine {
   }
 
   private async endWait(exec: Execution, t: Thread): Promise<void> {
-    const state = this.stateOf(exec, t);
+    const state = stateOf(exec, t);
     try {
       const { output, variables } = await P.plainOutput(state, t.input, this.scope(exec, t));
       await this.exitState(exec, t, state, output, variables);
@@ -688,7 +578,7 @@ export class Engine {
 
   /** A Task, Parallel or Map state failed: retry it, catch it, or fail its thread. */
   private async stateFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
-    const state = this.stateOf(exec, t);
+    const state = stateOf(exec, t);
     this.clearTimers(exec, t);
     this.closeTaskToken(exec, t);
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') {
@@ -896,7 +786,7 @@ export class Engine {
     if (!t || t.timers[kind] !== at) return;
     delete t.timers[kind];
     this.dirty.add(exec);
-    const state = this.stateOf(exec, t);
+    const state = stateOf(exec, t);
     switch (kind) {
       case 'wait':
         return await this.endWait(exec, t);
@@ -1131,7 +1021,7 @@ export class Engine {
       });
     }
     this.clearTimers(exec, t);
-    const state = this.stateOf(exec, t);
+    const state = stateOf(exec, t);
     try {
       const { output: out, variables } = await P.taskOutput(state, t.input, output, this.scope(exec, t));
       await this.exitState(exec, t, state, out, variables);
@@ -1263,7 +1153,7 @@ export class Engine {
 
   private async startIterations(exec: Execution, t: Thread): Promise<void> {
     const fan = t.fanout!;
-    const state = this.stateOf(exec, t);
+    const state = stateOf(exec, t);
     const limit = fan.maxConcurrency > 0 ? fan.maxConcurrency : Number.POSITIVE_INFINITY;
     while (fan.started < fan.total && fan.started - fan.finished < limit) {
       const index = fan.started++;
@@ -1294,7 +1184,7 @@ export class Engine {
   private async fanoutSucceeded(exec: Execution, t: Thread): Promise<void> {
     const fan = t.fanout;
     if (!fan || !exec.st.threads[t.id]) return;
-    const state = this.stateOf(exec, t);
+    const state = stateOf(exec, t);
     this.emit(
       exec,
       t,
