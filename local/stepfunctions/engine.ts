@@ -4,6 +4,7 @@
 // a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import { StatesFailure, toFailure } from './failure.ts';
 import { type QueryLanguage, queryLanguageOf } from './lang/index.ts';
 import {
   type Block,
@@ -59,15 +60,6 @@ export interface EngineOptions {
 }
 
 const MAX_TURN = 4000;
-
-class StatesFailure extends Error {
-  override name = 'StatesFailure';
-  readonly failure: Failure;
-  constructor(failure: Failure) {
-    super(`${failure.error}: ${failure.cause ?? ''}`);
-    this.failure = failure;
-  }
-}
 
 /** The error that the Step Functions API calls TaskTimedOut / InvalidToken. */
 export class TokenError extends Error {
@@ -1208,14 +1200,7 @@ function newToken(): string {
   return randomBytes(48).toString('base64url');
 }
 
-function toFailure(error: unknown): Failure {
-  if (error instanceof StatesFailure) return error.failure;
-  return { error: 'States.TaskFailed', cause: error instanceof Error ? error.message : String(error) };
-}
-
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
 }
-
-export { StatesFailure };

@@ -2,7 +2,7 @@
 // `arn:aws:states:::lambda:invoke` (the result wraps it: { Payload, StatusCode, ExecutedVersion, … }).
 // https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html
 // The function runs through the embedder's invokeLambda, or through the Lambda Invoke API at an endpoint.
-import { StatesFailure } from './engine.ts';
+import { StatesFailure } from './failure.ts';
 import type { InvokeLambda, Json, LambdaInvokeResult, ServiceIntegration, TaskCall } from './types.ts';
 
 let endpointInvokers = new Map<string, Promise<InvokeLambda>>();

@@ -1,6 +1,6 @@
 // The AWS service integrations other than Lambda and nested executions, keyed `service:action` as the
 // Resource names them. Each SDK client is loaded only when its endpoint is configured.
-import { StatesFailure } from '../engine.ts';
+import { StatesFailure } from '../failure.ts';
 import type { RuntimeOptions } from '../runtime.ts';
 import type { ServiceIntegration } from '../types.ts';
 

@@ -1,6 +1,6 @@
 // How Step Functions names an error raised by a service it calls: the service prefix and the SDK's exception
 // name (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html#use-awssdk-integ).
-import { StatesFailure } from '../engine.ts';
+import { StatesFailure } from '../failure.ts';
 
 export async function asStatesError<T>(prefix: string, call: () => Promise<T>): Promise<T> {
   try {

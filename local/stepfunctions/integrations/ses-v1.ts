@@ -1,7 +1,7 @@
 // `aws-sdk:ses:sendEmail` (SES v1, a query-protocol API): the form-encoded request built from the task's
 // parameters, sent with fetch since the project carries only the SES v2 SDK client. For local emulators only:
 // the request is not signed.
-import { StatesFailure } from '../engine.ts';
+import { StatesFailure } from '../failure.ts';
 import type { Json } from '../types.ts';
 
 /** Flattens { Destination: { ToAddresses: [a] } } into Destination.ToAddresses.member.1=a, as the query protocol does. */
