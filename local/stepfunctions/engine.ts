@@ -19,7 +19,8 @@ import {
 } from './model.ts';
 import * as P from './processing.ts';
 import { resolveResource } from './resources.ts';
-import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
+import { Scheduler } from './scheduler.ts';
+import type { EventRow, ExecutionRow, Store } from './store.ts';
 import type {
   ExecutionStatus,
   ExecutionStatusEvent,
@@ -59,8 +60,6 @@ export interface EngineOptions {
   random?: () => number;
 }
 
-const MAX_TURN = 4000;
-
 /** The error that the Step Functions API calls TaskTimedOut / InvalidToken. */
 export class TokenError extends Error {
   override name = 'TokenError';
@@ -75,25 +74,9 @@ export class Engine {
   private readonly o: EngineOptions;
   private readonly running = new Map<string, Execution>();
   private readonly tokens = new Map<string, { exec: Execution; thread: number }>();
-  private queue: Array<{ exec: Execution; fn: () => unknown }> = [];
-  private head = 0;
-  private draining = false;
-  private drainPromise: Promise<void> | undefined;
-  private drainScheduled = false;
-  private readonly dirty = new Set<Execution>();
-  private events: Batch['events'] = [];
-  private tokenWrites: Batch['tokens'] = [];
-  private effects: Array<() => void> = [];
-  private notices: ExecutionStatusEvent[] = [];
-  /** Callers waiting until the work they enqueued (up to `upTo`) is committed. */
-  private commitWaiters: Array<{ upTo: number; resolve: () => void }> = [];
-  private enqueued = 0;
-  private processed = 0;
-  private idleWaiters: Array<() => void> = [];
-  private inflight = 0;
+  private readonly scheduler: Scheduler;
   private nextEffect = 1;
   private nextSeq: number;
-  private closed = false;
   /** Every state entered since the engine opened, as AWS counts state transitions. */
   transitions = 0;
   readonly listeners: Array<(event: ExecutionStatusEvent) => void> = [];
@@ -101,6 +84,11 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.o = options;
     this.nextSeq = options.store.maxExecutionSeq() + 1;
+    this.scheduler = new Scheduler({
+      store: options.store,
+      listeners: this.listeners,
+      onError: (exec, error) => this.internalError(exec, error),
+    });
   }
 
   // ---- public surface used by the runtime ----------------------------------------------------------------
@@ -131,7 +119,7 @@ export class Engine {
       cancels: new Map(),
     };
     this.running.set(row.arn, exec);
-    this.dirty.add(exec);
+    this.scheduler.touch(exec);
     const started = this.emit(exec, undefined, 'ExecutionStarted', 'executionStartedEventDetails', {
       input: row.input,
       inputDetails: { truncated: false },
@@ -144,9 +132,9 @@ export class Engine {
     }
     const t = this.newThread(exec, '', exec.parsedInput, undefined, {});
     t.last = started;
-    this.enqueue(exec, () => this.enterState(exec, t));
-    this.notices.push(this.notice(exec));
-    return this.afterCommit();
+    this.scheduler.enqueue(exec, () => this.enterState(exec, t));
+    this.scheduler.notice(this.notice(exec));
+    return this.scheduler.afterCommit();
   }
 
   /** Loads every RUNNING execution from the store and continues it: re-arms timers, repeats calls in flight. */
@@ -183,27 +171,27 @@ export class Engine {
         cause: cause ?? null,
       },
     );
-    return this.afterCommit();
+    return this.scheduler.afterCommit();
   }
 
   sendTaskSuccess(token: string, output: Json): Promise<void> {
     const { exec, thread } = this.takeToken(token, true);
-    this.enqueue(exec, () => {
+    this.scheduler.enqueue(exec, () => {
       const t = exec.st.threads[thread];
       if (t?.task?.token !== token) return;
       return this.taskSucceeded(exec, t, output);
     });
-    return this.afterCommit();
+    return this.scheduler.afterCommit();
   }
 
   sendTaskFailure(token: string, failure: Failure): Promise<void> {
     const { exec, thread } = this.takeToken(token, true);
-    this.enqueue(exec, () => {
+    this.scheduler.enqueue(exec, () => {
       const t = exec.st.threads[thread];
       if (t?.task?.token !== token) return;
       return this.taskFailed(exec, t, failure);
     });
-    return this.afterCommit();
+    return this.scheduler.afterCommit();
   }
 
   sendTaskHeartbeat(token: string): Promise<void> {
@@ -212,16 +200,15 @@ export class Engine {
     const seconds = t && this.heartbeatOf(t);
     if (t && seconds !== undefined) {
       this.arm(exec, t, 'heartbeat', this.o.clock.now() + seconds * 1000);
-      this.dirty.add(exec);
-      this.scheduleDrain();
+      this.scheduler.touch(exec);
+      this.scheduler.scheduleDrain();
     }
-    return this.afterCommit();
+    return this.scheduler.afterCommit();
   }
 
   /** Resolves when no execution has runnable work: each waits on a timer, a token or nothing. */
   whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.scheduler.whenIdle();
   }
 
   /**
@@ -229,122 +216,12 @@ export class Engine {
    * and no new call starts (calls not yet started are made after the next open, from the committed record).
    */
   async close(): Promise<void> {
-    this.closed = true;
-    await this.drainPromise;
-    this.flush();
+    await this.scheduler.close();
     for (const exec of this.running.values()) for (const cancel of exec.cancels.values()) cancel();
-    for (const w of this.idleWaiters.splice(0)) w();
+    this.scheduler.releaseIdleWaiters();
   }
 
-  // ---- the work queue and the commit -------------------------------------------------------------------
-
-  private enqueue(exec: Execution, fn: () => unknown): void {
-    this.enqueued++;
-    this.queue.push({ exec, fn });
-    this.scheduleDrain();
-  }
-
-  private scheduleDrain(): void {
-    if (this.drainScheduled || this.draining || this.closed) return;
-    this.drainScheduled = true;
-    setImmediate(() => {
-      this.drainScheduled = false;
-      this.drainPromise = this.drain();
-    });
-  }
-
-  private afterCommit(): Promise<void> {
-    this.scheduleDrain();
-    const upTo = this.enqueued;
-    return new Promise((resolve) => this.commitWaiters.push({ upTo, resolve }));
-  }
-
-  private async drain(): Promise<void> {
-    if (this.draining || this.closed) return;
-    this.draining = true;
-    try {
-      let budget = MAX_TURN;
-      while (this.head < this.queue.length && budget-- > 0) {
-        const item = this.queue[this.head]!;
-        this.queue[this.head++] = undefined as never;
-        this.processed++;
-        if (item.exec.done) continue;
-        try {
-          const r = item.fn();
-          if (r instanceof Promise) await r;
-        } catch (error) {
-          this.internalError(item.exec, error);
-        }
-      }
-      if (this.head === this.queue.length) {
-        this.queue = [];
-        this.head = 0;
-      }
-      this.flush();
-    } finally {
-      this.draining = false;
-    }
-    if (this.head < this.queue.length) this.scheduleDrain();
-    else this.checkIdle();
-  }
-
-  private flush(): void {
-    const batch: Batch = {
-      inserts: [],
-      positions: [],
-      finishes: [],
-      events: this.events,
-      tokens: this.tokenWrites,
-    };
-    for (const exec of this.dirty) {
-      exec.row.state = exec.done ? null : JSON.stringify(exec.st);
-      if (exec.isNew) {
-        batch.inserts.push(exec.row);
-        exec.isNew = false;
-      } else if (exec.done) batch.finishes.push(exec.row);
-      else batch.positions.push(exec.row);
-    }
-    this.dirty.clear();
-    this.events = [];
-    this.tokenWrites = [];
-    if (
-      batch.inserts.length ||
-      batch.positions.length ||
-      batch.finishes.length ||
-      batch.events.length ||
-      batch.tokens.length
-    ) {
-      this.o.store.commit(batch);
-    }
-    const effects = this.effects;
-    this.effects = [];
-    if (!this.closed) for (const run of effects) run();
-    const notices = this.notices;
-    this.notices = [];
-    for (const n of notices) for (const l of this.listeners) l(n);
-    const waiters = this.commitWaiters;
-    this.commitWaiters = [];
-    for (const w of waiters) {
-      if (w.upTo <= this.processed || this.closed) w.resolve();
-      else this.commitWaiters.push(w);
-    }
-  }
-
-  private isIdle(): boolean {
-    return (
-      !this.draining &&
-      !this.drainScheduled &&
-      this.head >= this.queue.length &&
-      this.inflight === 0 &&
-      this.effects.length === 0 &&
-      this.dirty.size === 0
-    );
-  }
-
-  private checkIdle(): void {
-    if (!this.isIdle()) return;
-    for (const w of this.idleWaiters.splice(0)) w();
-  }
+  // ---- errors ----------------------------------------------------------------------------------------
 
   private internalError(exec: Execution, error: unknown): void {
     const failure =
@@ -377,9 +254,9 @@ export class Engine {
       prev,
       details: key ? JSON.stringify({ [key]: stripUndefined(details ?? {}) }) : null,
     };
-    this.events.push({ exec: exec.row.seq, row });
+    this.scheduler.event(exec, row);
     if (t) t.last = id;
-    this.dirty.add(exec);
+    this.scheduler.touch(exec);
     return id;
   }
 
@@ -564,8 +441,8 @@ export class Engine {
     t.retries = [];
     t.retryCount = 0;
     t.phase = 'enter';
-    this.dirty.add(exec);
-    this.enqueue(exec, () => this.enterState(exec, t));
+    this.scheduler.touch(exec);
+    this.scheduler.enqueue(exec, () => this.enterState(exec, t));
   }
 
   /** A Task, Parallel or Map state failed: retry it, catch it, or fail its thread. */
@@ -603,7 +480,7 @@ export class Engine {
 
   private async threadSucceeded(exec: Execution, t: Thread, output: Json): Promise<void> {
     delete exec.st.threads[t.id];
-    this.dirty.add(exec);
+    this.scheduler.touch(exec);
     if (!t.parent) {
       this.finish(
         exec,
@@ -637,7 +514,7 @@ export class Engine {
     this.clearTimers(exec, t);
     this.closeTaskToken(exec, t);
     delete exec.st.threads[t.id];
-    this.dirty.add(exec);
+    this.scheduler.touch(exec);
     if (!t.parent) {
       this.failExecution(exec, t, failure);
       return;
@@ -719,12 +596,12 @@ export class Engine {
       }
     }
     this.running.delete(exec.row.arn);
-    this.dirty.add(exec);
-    this.notices.push(this.notice(exec));
+    this.scheduler.touch(exec);
+    this.scheduler.notice(this.notice(exec));
     const parent = exec.st.parent;
     if (parent) {
       const p = this.running.get(parent.arn);
-      if (p) this.enqueue(p, () => this.childFinished(p, parent.thread, parent.effect, exec.row));
+      if (p) this.scheduler.enqueue(p, () => this.childFinished(p, parent.thread, parent.effect, exec.row));
     }
   }
 
@@ -732,7 +609,7 @@ export class Engine {
 
   private arm(exec: Execution, t: Thread, kind: TimerKind, at: number): void {
     t.timers[kind] = at;
-    this.dirty.add(exec);
+    this.scheduler.touch(exec);
     this.armTimer(exec, t.id, kind, at);
   }
 
@@ -741,7 +618,7 @@ export class Engine {
     exec.cancels.get(key)?.();
     const cancel = this.o.clock.setTimer(at, () => {
       exec.cancels.delete(key);
-      this.enqueue(exec, () => this.timerFired(exec, thread, kind, at));
+      this.scheduler.enqueue(exec, () => this.timerFired(exec, thread, kind, at));
     });
     exec.cancels.set(key, cancel);
   }
@@ -750,7 +627,7 @@ export class Engine {
     const at = exec.st.timeoutAt!;
     const cancel = this.o.clock.setTimer(at, () => {
       exec.cancels.delete('exec:timeout');
-      this.enqueue(exec, () =>
+      this.scheduler.enqueue(exec, () =>
         this.finish(
           exec,
           'TIMED_OUT',
@@ -777,7 +654,7 @@ export class Engine {
     const t = exec.st.threads[thread];
     if (!t || t.timers[kind] !== at) return;
     delete t.timers[kind];
-    this.dirty.add(exec);
+    this.scheduler.touch(exec);
     const state = stateOf(exec, t);
     switch (kind) {
       case 'wait':
@@ -821,23 +698,23 @@ export class Engine {
         this.armTimer(exec, t.id, kind, at);
       }
       if (t.phase === 'enter') {
-        this.enqueue(exec, () => this.enterState(exec, t));
+        this.scheduler.enqueue(exec, () => this.enterState(exec, t));
       } else if (t.phase === 'fanout' && t.fanout && t.fanout.finished === t.fanout.total) {
-        this.enqueue(exec, () => this.fanoutSucceeded(exec, t));
+        this.scheduler.enqueue(exec, () => this.fanoutSucceeded(exec, t));
       } else if (t.phase === 'task' && t.task) {
         const task = t.task;
         if (task.token) this.tokens.set(task.token, { exec, thread: t.id });
         if (task.child) {
           const child = this.o.store.getExecution(task.child);
           if (child && child.status !== 'RUNNING') {
-            this.enqueue(exec, () => this.childFinished(exec, t.id, task.effect, child));
+            this.scheduler.enqueue(exec, () => this.childFinished(exec, t.id, task.effect, child));
           }
         } else if (!task.submitted) {
           this.launch(exec, t, task);
         }
       }
     }
-    this.scheduleDrain();
+    this.scheduler.scheduleDrain();
   }
 
   // ---- tasks -------------------------------------------------------------------------------------------
@@ -910,7 +787,7 @@ export class Engine {
     }
     if (token) {
       this.tokens.set(token, { exec, thread: t.id });
-      this.tokenWrites.push({ token, exec: exec.row.seq, open: true });
+      this.scheduler.token(exec, token, true);
     }
     this.launch(exec, t, task);
   }
@@ -923,8 +800,8 @@ export class Engine {
   private launch(exec: Execution, t: Thread, task: TaskRun): void {
     const thread = t.id;
     const stateName = t.state;
-    this.effects.push(() => {
-      this.inflight++;
+    this.scheduler.effect(() => {
+      this.scheduler.callStarted();
       const call: TaskCall = { executionArn: exec.row.arn, stateName, token: task.token };
       this.callResource(exec, thread, task, call).then(
         (output) => this.completeEffect(exec, thread, task.effect, { output }),
@@ -940,8 +817,7 @@ export class Engine {
     effect: number,
     outcome: { output?: Json; failure?: Failure },
   ): void {
-    this.inflight--;
-    this.enqueue(exec, async () => {
+    this.scheduler.callReturned(exec, async () => {
       const t = exec.st.threads[thread];
       const task = t?.task;
       if (!t || !task || task.effect !== effect || task.submitted) return;
@@ -962,7 +838,6 @@ export class Engine {
         if (row && row.status !== 'RUNNING') await this.childFinished(exec, t.id, task.effect, row);
       }
     });
-    this.checkIdle();
   }
 
   private async callResource(exec: Execution, thread: number, task: TaskRun, call: TaskCall): Promise<Json> {
@@ -1082,8 +957,8 @@ export class Engine {
 
   private closeToken(exec: Execution, token: string): void {
     this.tokens.delete(token);
-    this.tokenWrites.push({ token, exec: exec.row.seq, open: false });
-    this.dirty.add(exec);
+    this.scheduler.token(exec, token, false);
+    this.scheduler.touch(exec);
   }
 
   // ---- Parallel and Map --------------------------------------------------------------------------------
@@ -1117,9 +992,9 @@ export class Engine {
         );
         child.last = last;
         t.fanout!.children.push(child.id);
-        this.enqueue(exec, () => this.enterState(exec, child));
+        this.scheduler.enqueue(exec, () => this.enterState(exec, child));
       });
-      if (branches.length === 0) this.enqueue(exec, () => this.fanoutSucceeded(exec, t));
+      if (branches.length === 0) this.scheduler.enqueue(exec, () => this.fanoutSucceeded(exec, t));
       return;
     }
     const { items, maxConcurrency, effective } = await P.mapSetup(state, t.input, scope);
@@ -1137,7 +1012,7 @@ export class Engine {
     };
     this.emit(exec, t, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
     if (items.length === 0) {
-      this.enqueue(exec, () => this.fanoutSucceeded(exec, t));
+      this.scheduler.enqueue(exec, () => this.fanoutSucceeded(exec, t));
       return;
     }
     await this.startIterations(exec, t);
@@ -1167,7 +1042,7 @@ export class Engine {
         name: t.state,
         index,
       });
-      this.enqueue(exec, () => this.enterState(exec, child));
+      this.scheduler.enqueue(exec, () => this.enterState(exec, child));
     }
     // Items are kept only until their iteration starts.
     if (fan.started === fan.total) fan.items = [];
