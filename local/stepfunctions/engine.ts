@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { StatesFailure, toFailure } from './failure.ts';
+import { History, statusEvent } from './history.ts';
 import { type QueryLanguage, queryLanguageOf } from './lang/index.ts';
 import {
   type Block,
@@ -20,7 +21,7 @@ import {
 import * as P from './processing.ts';
 import { resolveResource } from './resources.ts';
 import { Scheduler } from './scheduler.ts';
-import type { EventRow, ExecutionRow, Store } from './store.ts';
+import type { ExecutionRow, Store } from './store.ts';
 import type {
   ExecutionStatus,
   ExecutionStatusEvent,
@@ -75,6 +76,7 @@ export class Engine {
   private readonly running = new Map<string, Execution>();
   private readonly tokens = new Map<string, { exec: Execution; thread: number }>();
   private readonly scheduler: Scheduler;
+  private readonly history: History;
   private nextEffect = 1;
   private nextSeq: number;
   /** Every state entered since the engine opened, as AWS counts state transitions. */
@@ -89,6 +91,7 @@ export class Engine {
       listeners: this.listeners,
       onError: (exec, error) => this.internalError(exec, error),
     });
+    this.history = new History(this.scheduler, options.clock);
   }
 
   // ---- public surface used by the runtime ----------------------------------------------------------------
@@ -120,7 +123,7 @@ export class Engine {
     };
     this.running.set(row.arn, exec);
     this.scheduler.touch(exec);
-    const started = this.emit(exec, undefined, 'ExecutionStarted', 'executionStartedEventDetails', {
+    const started = this.history.emit(exec, undefined, 'ExecutionStarted', 'executionStartedEventDetails', {
       input: row.input,
       inputDetails: { truncated: false },
       roleArn: row.roleArn,
@@ -133,7 +136,7 @@ export class Engine {
     const t = this.newThread(exec, '', exec.parsedInput, undefined, {});
     t.last = started;
     this.scheduler.enqueue(exec, () => this.enterState(exec, t));
-    this.scheduler.notice(this.notice(exec));
+    this.scheduler.notice(statusEvent(exec));
     return this.scheduler.afterCommit();
   }
 
@@ -235,42 +238,6 @@ export class Engine {
     this.failExecution(exec, undefined, failure);
   }
 
-  // ---- history -----------------------------------------------------------------------------------------
-
-  /** Appends a history event; returns its id. */
-  private emit(
-    exec: Execution,
-    t: Thread | undefined,
-    type: string,
-    key: string | undefined,
-    details: Record<string, unknown> | undefined,
-  ): number {
-    const id = exec.row.nextEvent++;
-    const prev = t ? t.last : id - 1;
-    const row: EventRow = {
-      id,
-      type,
-      ts: this.o.clock.now(),
-      prev,
-      details: key ? JSON.stringify({ [key]: stripUndefined(details ?? {}) }) : null,
-    };
-    this.scheduler.event(exec, row);
-    if (t) t.last = id;
-    this.scheduler.touch(exec);
-    return id;
-  }
-
-  private notice(exec: Execution): ExecutionStatusEvent {
-    return {
-      executionArn: exec.row.arn,
-      stateMachineArn: exec.row.smArn,
-      name: exec.row.name,
-      status: exec.row.status as ExecutionStatus,
-      startDate: new Date(exec.row.start),
-      ...(exec.row.stop ? { stopDate: new Date(exec.row.stop) } : {}),
-    };
-  }
-
   // ---- threads and states ------------------------------------------------------------------------------
 
   private newThread(
@@ -340,7 +307,7 @@ export class Engine {
     t.entered = this.o.clock.now();
     t.phase = 'enter';
     const type = state.Type === 'Fail' ? 'FailStateEntered' : `${state.Type}StateEntered`;
-    this.emit(exec, t, type, 'stateEnteredEventDetails', {
+    this.history.emit(exec, t, type, 'stateEnteredEventDetails', {
       name: t.state,
       input: JSON.stringify(t.input),
       inputDetails: { truncated: false },
@@ -414,7 +381,7 @@ export class Engine {
     const assigned = variables && Object.keys(variables).length ? variables : undefined;
     if (assigned) t.variables = { ...t.variables, ...assigned };
     if (state.Type !== 'Fail') {
-      this.emit(exec, t, `${state.Type}StateExited`, 'stateExitedEventDetails', {
+      this.history.emit(exec, t, `${state.Type}StateExited`, 'stateExitedEventDetails', {
         name: t.state,
         output: JSON.stringify(output),
         outputDetails: { truncated: false },
@@ -500,7 +467,7 @@ export class Engine {
     fan.finished++;
     fan.children = fan.children.filter((c) => c !== t.id);
     if (fan.kind === 'map') {
-      this.emit(exec, t, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', {
+      this.history.emit(exec, t, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', {
         name: parent.state,
         index: t.parent.index,
       });
@@ -523,7 +490,7 @@ export class Engine {
     const fan = parent?.fanout;
     if (!parent || !fan) return;
     if (fan.kind === 'map') {
-      this.emit(exec, t, 'MapIterationFailed', 'mapIterationFailedEventDetails', {
+      this.history.emit(exec, t, 'MapIterationFailed', 'mapIterationFailedEventDetails', {
         name: parent.state,
         index: t.parent.index,
       });
@@ -533,7 +500,7 @@ export class Engine {
     for (const child of fan.children) if (child !== t.id) this.abortThread(exec, child);
     parent.fanout = undefined;
     const type = fan.kind === 'map' ? 'MapStateFailed' : 'ParallelStateFailed';
-    this.emit(exec, parent, type, undefined, undefined);
+    this.history.emit(exec, parent, type, undefined, undefined);
     await this.stateFailed(exec, parent, failure);
   }
 
@@ -569,7 +536,7 @@ export class Engine {
     t?: Thread,
   ): void {
     if (exec.done) return;
-    this.emit(exec, t, type, key, details);
+    this.history.emit(exec, t, type, key, details);
     exec.done = true;
     exec.row.status = status;
     exec.row.stop = this.o.clock.now();
@@ -597,7 +564,7 @@ export class Engine {
     }
     this.running.delete(exec.row.arn);
     this.scheduler.touch(exec);
-    this.scheduler.notice(this.notice(exec));
+    this.scheduler.notice(statusEvent(exec));
     const parent = exec.st.parent;
     if (parent) {
       const p = this.running.get(parent.arn);
@@ -673,7 +640,7 @@ export class Engine {
                 error: 'States.HeartbeatTimeout',
                 cause: 'No heartbeat was received within HeartbeatSeconds',
               };
-        this.emit(
+        this.history.emit(
           exec,
           t,
           task.lambdaArn ? 'LambdaFunctionTimedOut' : 'TaskTimedOut',
@@ -759,15 +726,15 @@ export class Engine {
     t.task = task;
     t.phase = 'task';
     if (resolved.lambdaArn) {
-      this.emit(exec, t, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', {
+      this.history.emit(exec, t, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', {
         resource: resourceName,
         input: JSON.stringify(parameters),
         inputDetails: { truncated: false },
         timeoutInSeconds: timeout,
       });
-      this.emit(exec, t, 'LambdaFunctionStarted', undefined, undefined);
+      this.history.emit(exec, t, 'LambdaFunctionStarted', undefined, undefined);
     } else {
-      this.emit(exec, t, 'TaskScheduled', 'taskScheduledEventDetails', {
+      this.history.emit(exec, t, 'TaskScheduled', 'taskScheduledEventDetails', {
         resourceType: resolved.service,
         resource: resolved.resource,
         region: this.o.region,
@@ -775,7 +742,7 @@ export class Engine {
         timeoutInSeconds: timeout,
         heartbeatInSeconds: heartbeat,
       });
-      this.emit(exec, t, 'TaskStarted', 'taskStartedEventDetails', {
+      this.history.emit(exec, t, 'TaskStarted', 'taskStartedEventDetails', {
         resourceType: resolved.service,
         resource: resolved.resource,
       });
@@ -827,7 +794,7 @@ export class Engine {
       if (task.pattern !== 'token' && task.service === 'states') {
         task.child = (outcome.output as { ExecutionArn: string }).ExecutionArn;
       }
-      this.emit(exec, t, 'TaskSubmitted', 'taskSubmittedEventDetails', {
+      this.history.emit(exec, t, 'TaskSubmitted', 'taskSubmittedEventDetails', {
         resourceType: task.service,
         resource: task.resource,
         output: JSON.stringify(outcome.output ?? null),
@@ -875,12 +842,12 @@ export class Engine {
     const task = t.task!;
     this.closeTaskToken(exec, t);
     if (task.lambdaArn) {
-      this.emit(exec, t, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', {
+      this.history.emit(exec, t, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', {
         output: JSON.stringify(output ?? null),
         outputDetails: { truncated: false },
       });
     } else {
-      this.emit(exec, t, 'TaskSucceeded', 'taskSucceededEventDetails', {
+      this.history.emit(exec, t, 'TaskSucceeded', 'taskSucceededEventDetails', {
         resourceType: task.service,
         resource: task.resource,
         output: JSON.stringify(output ?? null),
@@ -903,9 +870,9 @@ export class Engine {
     const task = t.task!;
     this.closeTaskToken(exec, t);
     if (task.lambdaArn) {
-      this.emit(exec, t, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', { ...failure });
+      this.history.emit(exec, t, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', { ...failure });
     } else {
-      this.emit(exec, t, 'TaskFailed', 'taskFailedEventDetails', {
+      this.history.emit(exec, t, 'TaskFailed', 'taskFailedEventDetails', {
         resourceType: task.service,
         resource: task.resource,
         ...failure,
@@ -978,7 +945,7 @@ export class Engine {
         children: [],
         maxConcurrency: 0,
       };
-      this.emit(exec, t, 'ParallelStateStarted', undefined, undefined);
+      this.history.emit(exec, t, 'ParallelStateStarted', undefined, undefined);
       const last = t.last;
       branches.forEach((_, i) => {
         const child = this.newThread(
@@ -1010,7 +977,7 @@ export class Engine {
       effective,
       maxConcurrency,
     };
-    this.emit(exec, t, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
+    this.history.emit(exec, t, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
     if (items.length === 0) {
       this.scheduler.enqueue(exec, () => this.fanoutSucceeded(exec, t));
       return;
@@ -1038,7 +1005,7 @@ export class Engine {
       );
       child.last = t.last;
       fan.children.push(child.id);
-      this.emit(exec, child, 'MapIterationStarted', 'mapIterationStartedEventDetails', {
+      this.history.emit(exec, child, 'MapIterationStarted', 'mapIterationStartedEventDetails', {
         name: t.state,
         index,
       });
@@ -1052,7 +1019,7 @@ export class Engine {
     const fan = t.fanout;
     if (!fan || !exec.st.threads[t.id]) return;
     const state = stateOf(exec, t);
-    this.emit(
+    this.history.emit(
       exec,
       t,
       fan.kind === 'map' ? 'MapStateSucceeded' : 'ParallelStateSucceeded',
@@ -1073,9 +1040,4 @@ export class Engine {
 function newToken(): string {
   // Opaque and unguessable: 48 random bytes.
   return randomBytes(48).toString('base64url');
-}
-
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }
