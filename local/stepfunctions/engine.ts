@@ -22,6 +22,7 @@ import * as P from './processing.ts';
 import { resolveResource } from './resources.ts';
 import { Scheduler } from './scheduler.ts';
 import type { ExecutionRow, Store } from './store.ts';
+import { Timers } from './timers.ts';
 import type {
   ExecutionStatus,
   ExecutionStatusEvent,
@@ -77,6 +78,7 @@ export class Engine {
   private readonly tokens = new Map<string, { exec: Execution; thread: number }>();
   private readonly scheduler: Scheduler;
   private readonly history: History;
+  private readonly timers: Timers;
   private nextEffect = 1;
   private nextSeq: number;
   /** Every state entered since the engine opened, as AWS counts state transitions. */
@@ -92,6 +94,20 @@ export class Engine {
       onError: (exec, error) => this.internalError(exec, error),
     });
     this.history = new History(this.scheduler, options.clock);
+    this.timers = new Timers({
+      clock: options.clock,
+      scheduler: this.scheduler,
+      fired: (exec, thread, kind, at) => this.timerFired(exec, thread, kind, at),
+      executionTimedOut: (exec) =>
+        this.finish(
+          exec,
+          'TIMED_OUT',
+          'ExecutionTimedOut',
+          'executionTimedOutEventDetails',
+          { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' },
+          { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' },
+        ),
+    });
   }
 
   // ---- public surface used by the runtime ----------------------------------------------------------------
@@ -131,7 +147,7 @@ export class Engine {
     const timeout = compiled.def.TimeoutSeconds;
     if (typeof timeout === 'number') {
       exec.st.timeoutAt = row.start + timeout * 1000;
-      this.armExecutionTimeout(exec);
+      this.timers.armExecutionTimeout(exec);
     }
     const t = this.newThread(exec, '', exec.parsedInput, undefined, {});
     t.last = started;
@@ -202,7 +218,7 @@ export class Engine {
     const t = exec.st.threads[thread];
     const seconds = t && this.heartbeatOf(t);
     if (t && seconds !== undefined) {
-      this.arm(exec, t, 'heartbeat', this.o.clock.now() + seconds * 1000);
+      this.timers.arm(exec, t, 'heartbeat', this.o.clock.now() + seconds * 1000);
       this.scheduler.touch(exec);
       this.scheduler.scheduleDrain();
     }
@@ -220,7 +236,7 @@ export class Engine {
    */
   async close(): Promise<void> {
     await this.scheduler.close();
-    for (const exec of this.running.values()) for (const cancel of exec.cancels.values()) cancel();
+    for (const exec of this.running.values()) this.timers.cancelAll(exec);
     this.scheduler.releaseIdleWaiters();
   }
 
@@ -339,7 +355,7 @@ export class Engine {
           const until = await P.waitUntil(state, t.input, this.scope(exec, t));
           if (until <= this.o.clock.now()) return await this.endWait(exec, t);
           t.phase = 'wait';
-          this.arm(exec, t, 'wait', until);
+          this.timers.arm(exec, t, 'wait', until);
           return;
         }
         case 'Task':
@@ -395,7 +411,7 @@ export class Engine {
           : {}),
       });
     }
-    this.clearTimers(exec, t);
+    this.timers.clear(exec, t);
     t.task = undefined;
     t.fanout = undefined;
     const target = next ?? (state.Next as string | undefined);
@@ -415,7 +431,7 @@ export class Engine {
   /** A Task, Parallel or Map state failed: retry it, catch it, or fail its thread. */
   private async stateFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
     const state = stateOf(exec, t);
-    this.clearTimers(exec, t);
+    this.timers.clear(exec, t);
     this.closeTaskToken(exec, t);
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') {
       const retry = P.retryFor(state, failure, t.retries, this.env.random);
@@ -425,7 +441,7 @@ export class Engine {
         t.phase = 'retry';
         t.task = undefined;
         t.fanout = undefined;
-        this.arm(exec, t, 'retry', this.o.clock.now() + retry.delayMs);
+        this.timers.arm(exec, t, 'retry', this.o.clock.now() + retry.delayMs);
         return;
       }
       const caught = P.catcherFor(state, failure);
@@ -478,7 +494,7 @@ export class Engine {
   }
 
   private async threadFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
-    this.clearTimers(exec, t);
+    this.timers.clear(exec, t);
     this.closeTaskToken(exec, t);
     delete exec.st.threads[t.id];
     this.scheduler.touch(exec);
@@ -507,7 +523,7 @@ export class Engine {
   private abortThread(exec: Execution, id: number): void {
     const t = exec.st.threads[id];
     if (!t) return;
-    this.clearTimers(exec, t);
+    this.timers.clear(exec, t);
     this.closeTaskToken(exec, t);
     if (t.fanout) for (const c of t.fanout.children) this.abortThread(exec, c);
     delete exec.st.threads[id];
@@ -541,8 +557,7 @@ export class Engine {
     exec.row.status = status;
     exec.row.stop = this.o.clock.now();
     Object.assign(exec.row, fields);
-    for (const cancel of exec.cancels.values()) cancel();
-    exec.cancels.clear();
+    this.timers.cancelAll(exec);
     for (const th of Object.values(exec.st.threads)) this.closeTaskToken(exec, th);
     // A nested execution started with .sync stops with its parent (as on AWS).
     for (const th of Object.values(exec.st.threads)) {
@@ -573,49 +588,6 @@ export class Engine {
   }
 
   // ---- timers ------------------------------------------------------------------------------------------
-
-  private arm(exec: Execution, t: Thread, kind: TimerKind, at: number): void {
-    t.timers[kind] = at;
-    this.scheduler.touch(exec);
-    this.armTimer(exec, t.id, kind, at);
-  }
-
-  private armTimer(exec: Execution, thread: number, kind: TimerKind, at: number): void {
-    const key = `${thread}:${kind}`;
-    exec.cancels.get(key)?.();
-    const cancel = this.o.clock.setTimer(at, () => {
-      exec.cancels.delete(key);
-      this.scheduler.enqueue(exec, () => this.timerFired(exec, thread, kind, at));
-    });
-    exec.cancels.set(key, cancel);
-  }
-
-  private armExecutionTimeout(exec: Execution): void {
-    const at = exec.st.timeoutAt!;
-    const cancel = this.o.clock.setTimer(at, () => {
-      exec.cancels.delete('exec:timeout');
-      this.scheduler.enqueue(exec, () =>
-        this.finish(
-          exec,
-          'TIMED_OUT',
-          'ExecutionTimedOut',
-          'executionTimedOutEventDetails',
-          { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' },
-          { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' },
-        ),
-      );
-    });
-    exec.cancels.set('exec:timeout', cancel);
-  }
-
-  private clearTimers(exec: Execution, t: Thread): void {
-    for (const kind of Object.keys(t.timers) as TimerKind[]) {
-      const key = `${t.id}:${kind}`;
-      exec.cancels.get(key)?.();
-      exec.cancels.delete(key);
-    }
-    t.timers = {};
-  }
 
   private async timerFired(exec: Execution, thread: number, kind: TimerKind, at: number): Promise<void> {
     const t = exec.st.threads[thread];
@@ -659,11 +631,9 @@ export class Engine {
 
   /** After a restart: timers armed again (a past-due one fires at once), calls in flight repeated. */
   private rearm(exec: Execution): void {
-    if (exec.st.timeoutAt !== undefined) this.armExecutionTimeout(exec);
+    if (exec.st.timeoutAt !== undefined) this.timers.armExecutionTimeout(exec);
     for (const t of Object.values(exec.st.threads)) {
-      for (const [kind, at] of Object.entries(t.timers) as Array<[TimerKind, number]>) {
-        this.armTimer(exec, t.id, kind, at);
-      }
+      this.timers.rearm(exec, t);
       if (t.phase === 'enter') {
         this.scheduler.enqueue(exec, () => this.enterState(exec, t));
       } else if (t.phase === 'fanout' && t.fanout && t.fanout.finished === t.fanout.total) {
@@ -748,9 +718,9 @@ export class Engine {
       });
     }
     const now = this.o.clock.now();
-    if (timeout !== undefined) this.arm(exec, t, 'timeout', now + timeout * 1000);
+    if (timeout !== undefined) this.timers.arm(exec, t, 'timeout', now + timeout * 1000);
     if (heartbeat !== undefined && resolved.pattern !== 'request') {
-      this.arm(exec, t, 'heartbeat', now + heartbeat * 1000);
+      this.timers.arm(exec, t, 'heartbeat', now + heartbeat * 1000);
     }
     if (token) {
       this.tokens.set(token, { exec, thread: t.id });
@@ -854,7 +824,7 @@ export class Engine {
         outputDetails: { truncated: false },
       });
     }
-    this.clearTimers(exec, t);
+    this.timers.clear(exec, t);
     const state = stateOf(exec, t);
     try {
       const { output: out, variables } = await P.taskOutput(state, t.input, output, this.scope(exec, t));
