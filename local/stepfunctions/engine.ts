@@ -2,7 +2,7 @@
 // each Map iteration), writes AWS-shaped history events, and commits positions and events together once per
 // turn of work. Side effects (task calls) start only after the record that would repeat them is committed, so
 // a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { StatesFailure, toFailure } from './failure.ts';
 import { History, statusEvent } from './history.ts';
@@ -23,6 +23,7 @@ import { resolveResource } from './resources.ts';
 import { Scheduler } from './scheduler.ts';
 import type { ExecutionRow, Store } from './store.ts';
 import { Timers } from './timers.ts';
+import { newToken, Tokens } from './tokens.ts';
 import type {
   ExecutionStatus,
   ExecutionStatusEvent,
@@ -62,20 +63,10 @@ export interface EngineOptions {
   random?: () => number;
 }
 
-/** The error that the Step Functions API calls TaskTimedOut / InvalidToken. */
-export class TokenError extends Error {
-  override name = 'TokenError';
-  readonly code: 'InvalidToken' | 'TaskTimedOut';
-  constructor(code: 'InvalidToken' | 'TaskTimedOut', message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
 export class Engine {
   private readonly o: EngineOptions;
   private readonly running = new Map<string, Execution>();
-  private readonly tokens = new Map<string, { exec: Execution; thread: number }>();
+  private readonly tokens: Tokens;
   private readonly scheduler: Scheduler;
   private readonly history: History;
   private readonly timers: Timers;
@@ -94,6 +85,7 @@ export class Engine {
       onError: (exec, error) => this.internalError(exec, error),
     });
     this.history = new History(this.scheduler, options.clock);
+    this.tokens = new Tokens(options.store, this.scheduler);
     this.timers = new Timers({
       clock: options.clock,
       scheduler: this.scheduler,
@@ -194,7 +186,7 @@ export class Engine {
   }
 
   sendTaskSuccess(token: string, output: Json): Promise<void> {
-    const { exec, thread } = this.takeToken(token, true);
+    const { exec, thread } = this.tokens.take(token, true);
     this.scheduler.enqueue(exec, () => {
       const t = exec.st.threads[thread];
       if (t?.task?.token !== token) return;
@@ -204,7 +196,7 @@ export class Engine {
   }
 
   sendTaskFailure(token: string, failure: Failure): Promise<void> {
-    const { exec, thread } = this.takeToken(token, true);
+    const { exec, thread } = this.tokens.take(token, true);
     this.scheduler.enqueue(exec, () => {
       const t = exec.st.threads[thread];
       if (t?.task?.token !== token) return;
@@ -214,7 +206,7 @@ export class Engine {
   }
 
   sendTaskHeartbeat(token: string): Promise<void> {
-    const { exec, thread } = this.takeToken(token, false);
+    const { exec, thread } = this.tokens.take(token, false);
     const t = exec.st.threads[thread];
     const seconds = t && this.heartbeatOf(t);
     if (t && seconds !== undefined) {
@@ -432,7 +424,7 @@ export class Engine {
   private async stateFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
     const state = stateOf(exec, t);
     this.timers.clear(exec, t);
-    this.closeTaskToken(exec, t);
+    this.tokens.closeTaskToken(exec, t);
     if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') {
       const retry = P.retryFor(state, failure, t.retries, this.env.random);
       if (retry) {
@@ -495,7 +487,7 @@ export class Engine {
 
   private async threadFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
     this.timers.clear(exec, t);
-    this.closeTaskToken(exec, t);
+    this.tokens.closeTaskToken(exec, t);
     delete exec.st.threads[t.id];
     this.scheduler.touch(exec);
     if (!t.parent) {
@@ -524,7 +516,7 @@ export class Engine {
     const t = exec.st.threads[id];
     if (!t) return;
     this.timers.clear(exec, t);
-    this.closeTaskToken(exec, t);
+    this.tokens.closeTaskToken(exec, t);
     if (t.fanout) for (const c of t.fanout.children) this.abortThread(exec, c);
     delete exec.st.threads[id];
   }
@@ -558,7 +550,7 @@ export class Engine {
     exec.row.stop = this.o.clock.now();
     Object.assign(exec.row, fields);
     this.timers.cancelAll(exec);
-    for (const th of Object.values(exec.st.threads)) this.closeTaskToken(exec, th);
+    for (const th of Object.values(exec.st.threads)) this.tokens.closeTaskToken(exec, th);
     // A nested execution started with .sync stops with its parent (as on AWS).
     for (const th of Object.values(exec.st.threads)) {
       const child = th.task?.child;
@@ -622,7 +614,7 @@ export class Engine {
             ...failure,
           },
         );
-        this.closeTaskToken(exec, t);
+        this.tokens.closeTaskToken(exec, t);
         t.task = undefined;
         return await this.stateFailed(exec, t, failure);
       }
@@ -640,7 +632,7 @@ export class Engine {
         this.scheduler.enqueue(exec, () => this.fanoutSucceeded(exec, t));
       } else if (t.phase === 'task' && t.task) {
         const task = t.task;
-        if (task.token) this.tokens.set(task.token, { exec, thread: t.id });
+        if (task.token) this.tokens.reopen(task.token, exec, t.id);
         if (task.child) {
           const child = this.o.store.getExecution(task.child);
           if (child && child.status !== 'RUNNING') {
@@ -723,8 +715,7 @@ export class Engine {
       this.timers.arm(exec, t, 'heartbeat', now + heartbeat * 1000);
     }
     if (token) {
-      this.tokens.set(token, { exec, thread: t.id });
-      this.scheduler.token(exec, token, true);
+      this.tokens.issue(token, exec, t.id);
     }
     this.launch(exec, t, task);
   }
@@ -810,7 +801,7 @@ export class Engine {
 
   private async taskSucceeded(exec: Execution, t: Thread, output: Json): Promise<void> {
     const task = t.task!;
-    this.closeTaskToken(exec, t);
+    this.tokens.closeTaskToken(exec, t);
     if (task.lambdaArn) {
       this.history.emit(exec, t, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', {
         output: JSON.stringify(output ?? null),
@@ -838,7 +829,7 @@ export class Engine {
 
   private async taskFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
     const task = t.task!;
-    this.closeTaskToken(exec, t);
+    this.tokens.closeTaskToken(exec, t);
     if (task.lambdaArn) {
       this.history.emit(exec, t, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', { ...failure });
     } else {
@@ -872,30 +863,6 @@ export class Engine {
       error: child.status === 'TIMED_OUT' ? 'States.Timeout' : 'States.TaskFailed',
       cause: JSON.stringify(described),
     });
-  }
-
-  private takeToken(token: string, close: boolean): { exec: Execution; thread: number } {
-    const open = this.tokens.get(token);
-    if (!open) {
-      const stored = this.o.store.token(token);
-      if (stored) {
-        throw new TokenError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
-      }
-      throw new TokenError('InvalidToken', 'Invalid Token: the task token is not one this runtime issued');
-    }
-    // Closed in memory at once so a second call is refused; closed on disk with the work it causes.
-    if (close) this.tokens.delete(token);
-    return open;
-  }
-
-  private closeTaskToken(exec: Execution, t: Thread): void {
-    if (t.task?.token) this.closeToken(exec, t.task.token);
-  }
-
-  private closeToken(exec: Execution, token: string): void {
-    this.tokens.delete(token);
-    this.scheduler.token(exec, token, false);
-    this.scheduler.touch(exec);
   }
 
   // ---- Parallel and Map --------------------------------------------------------------------------------
@@ -1005,9 +972,4 @@ export class Engine {
       await this.stateFailed(exec, t, failure);
     }
   }
-}
-
-function newToken(): string {
-  // Opaque and unguessable: 48 random bytes.
-  return randomBytes(48).toString('base64url');
 }
