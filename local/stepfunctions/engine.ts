@@ -4,9 +4,9 @@
 // a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import { scopeOf } from './context.ts';
 import { StatesFailure, toFailure } from './failure.ts';
 import { History, statusEvent } from './history.ts';
-import { type QueryLanguage, queryLanguageOf } from './lang/index.ts';
 import {
   type Block,
   compile,
@@ -274,33 +274,8 @@ export class Engine {
     return t;
   }
 
-  private languageOf(exec: Execution, state: State): QueryLanguage {
-    return queryLanguageOf(state, exec.compiled.def);
-  }
-
   private scope(exec: Execution, t: Thread, extra?: { token?: string }): P.Scope {
-    exec.executionContext ??= {
-      Execution: {
-        Id: exec.row.arn,
-        Input: exec.parsedInput,
-        Name: exec.row.name,
-        RoleArn: exec.row.roleArn,
-        StartTime: new Date(exec.row.start).toISOString(),
-        RedriveCount: 0,
-      },
-      StateMachine: { Id: exec.row.smArn, Name: exec.row.smArn.split(':').pop() },
-    };
-    const ctx: Record<string, unknown> = {
-      ...exec.executionContext,
-      State: { EnteredTime: new Date(t.entered).toISOString(), Name: t.state, RetryCount: t.retryCount },
-    };
-    if (extra?.token) ctx.Task = { Token: extra.token };
-    return {
-      context: ctx,
-      variables: t.variables,
-      language: this.languageOf(exec, stateOf(exec, t)),
-      env: this.env,
-    };
+    return scopeOf(exec, t, this.env, extra);
   }
 
   private readonly env: P.Env = {
