@@ -21,6 +21,11 @@ import {
 import * as P from './processing.ts';
 import { resolveResource } from './resources.ts';
 import { Scheduler } from './scheduler.ts';
+import { choiceState } from './states/choice.ts';
+import { passState } from './states/pass.ts';
+import type { Run, StateAction } from './states/run.ts';
+import { failState, succeedState } from './states/succeed-fail.ts';
+import { waitEnded, waitState } from './states/wait.ts';
 import type { ExecutionRow, Store } from './store.ts';
 import { Timers } from './timers.ts';
 import { newToken, Tokens } from './tokens.ts';
@@ -70,6 +75,9 @@ export class Engine {
   private readonly scheduler: Scheduler;
   private readonly history: History;
   private readonly timers: Timers;
+  /** What state handlers may do (states/run.ts). */
+  private readonly run: Run;
+  private readonly actions: ReadonlyMap<string, StateAction>;
   private nextEffect = 1;
   private nextSeq: number;
   /** Every state entered since the engine opened, as AWS counts state transitions. */
@@ -100,6 +108,35 @@ export class Engine {
           { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' },
         ),
     });
+    this.run = {
+      now: () => this.o.clock.now(),
+      random: () => this.env.random(),
+      scope: (exec, t, extra) => scopeOf(exec, t, this.env, extra),
+      emit: (exec, t, type, key, details) => this.history.emit(exec, t, type, key, details),
+      touch: (exec) => this.scheduler.touch(exec),
+      enqueue: (exec, fn) => this.scheduler.enqueue(exec, fn),
+      enter: (exec, t) => this.scheduler.enqueue(exec, () => this.enterState(exec, t)),
+      arm: (exec, t, kind, at) => this.timers.arm(exec, t, kind, at),
+      clearTimers: (exec, t) => this.timers.clear(exec, t),
+      closeTaskToken: (exec, t) => this.tokens.closeTaskToken(exec, t),
+      newThread: (exec, block, input, parent, variables) =>
+        this.newThread(exec, block, input, parent, variables),
+      exit: (exec, t, state, output, variables, next) =>
+        this.exitState(exec, t, state, output, variables, next),
+      stateFailed: (exec, t, failure) => this.stateFailed(exec, t, failure),
+      threadFailed: (exec, t, failure) => this.threadFailed(exec, t, failure),
+      abortThread: (exec, id) => this.abortThread(exec, id),
+    };
+    this.actions = new Map<string, StateAction>([
+      ['Pass', passState],
+      ['Succeed', succeedState],
+      ['Fail', failState],
+      ['Choice', choiceState],
+      ['Wait', waitState],
+      ['Task', (_run, exec, t, state) => this.startTask(exec, t, state)],
+      ['Parallel', (_run, exec, t, state) => this.startFanout(exec, t, state)],
+      ['Map', (_run, exec, t, state) => this.startFanout(exec, t, state)],
+    ]);
   }
 
   // ---- public surface used by the runtime ----------------------------------------------------------------
@@ -301,54 +338,15 @@ export class Engine {
   /** What a state does after it is entered (and again on each retry). */
   private async act(exec: Execution, t: Thread, state: State): Promise<void> {
     try {
-      switch (state.Type) {
-        case 'Pass': {
-          const { output, variables } = await P.passOutput(state, t.input, this.scope(exec, t));
-          return await this.exitState(exec, t, state, output, variables);
-        }
-        case 'Succeed': {
-          const { output, variables } = await P.plainOutput(state, t.input, this.scope(exec, t));
-          return await this.exitState(exec, t, state, output, variables);
-        }
-        case 'Choice': {
-          const { next, output, variables } = await P.choose(state, t.input, this.scope(exec, t));
-          return await this.exitState(exec, t, state, output, variables, next);
-        }
-        case 'Fail': {
-          const failure = await P.failOf(state, t.input, this.scope(exec, t));
-          return await this.threadFailed(exec, t, failure);
-        }
-        case 'Wait': {
-          const until = await P.waitUntil(state, t.input, this.scope(exec, t));
-          if (until <= this.o.clock.now()) return await this.endWait(exec, t);
-          t.phase = 'wait';
-          this.timers.arm(exec, t, 'wait', until);
-          return;
-        }
-        case 'Task':
-          return await this.startTask(exec, t, state);
-        case 'Parallel':
-        case 'Map':
-          return await this.startFanout(exec, t, state);
-        default:
-          throw new StatesFailure({ error: 'States.Runtime', cause: `Unknown state type ${state.Type}` });
+      const action = this.actions.get(state.Type);
+      if (!action) {
+        throw new StatesFailure({ error: 'States.Runtime', cause: `Unknown state type ${state.Type}` });
       }
+      return await action(this.run, exec, t, state);
     } catch (error) {
       const failure = P.asFailure(error) ?? (error instanceof StatesFailure ? error.failure : undefined);
       if (!failure) throw error;
       await this.stateFailed(exec, t, failure);
-    }
-  }
-
-  private async endWait(exec: Execution, t: Thread): Promise<void> {
-    const state = stateOf(exec, t);
-    try {
-      const { output, variables } = await P.plainOutput(state, t.input, this.scope(exec, t));
-      await this.exitState(exec, t, state, output, variables);
-    } catch (error) {
-      const failure = P.asFailure(error);
-      if (!failure) throw error;
-      await this.threadFailed(exec, t, failure);
     }
   }
 
@@ -564,7 +562,7 @@ export class Engine {
     const state = stateOf(exec, t);
     switch (kind) {
       case 'wait':
-        return await this.endWait(exec, t);
+        return await waitEnded(this.run, exec, t);
       case 'retry':
         t.phase = 'enter';
         return await this.act(exec, t, state);

@@ -1,0 +1,56 @@
+// The one door from a state handler back to the engine: what a handler may do to an execution (read the clock
+// and the scope, write history, arm timers, queue work, move or end a thread). The engine implements it, so
+// that handlers never import the engine.
+import type { Execution, State, Thread, TimerKind } from '../model.ts';
+import type { Scope } from '../processing.ts';
+import type { Failure, Json } from '../types.ts';
+
+export interface Run {
+  now(): number;
+  random(): number;
+  /** The scope the thread's current state reads ($$, variables, query language). */
+  scope(exec: Execution, t: Thread, extra?: { token?: string }): Scope;
+  /** Appends a history event in the thread `t` (none: the execution's own); returns its id. */
+  emit(
+    exec: Execution,
+    t: Thread | undefined,
+    type: string,
+    key: string | undefined,
+    details: Record<string, unknown> | undefined,
+  ): number;
+  /** The execution's position changed: it is committed with this turn. */
+  touch(exec: Execution): void;
+  /** Queues work on the execution for a turn. */
+  enqueue(exec: Execution, fn: () => unknown): void;
+  /** Queues the entry of the thread's current state. */
+  enter(exec: Execution, t: Thread): void;
+  arm(exec: Execution, t: Thread, kind: TimerKind, at: number): void;
+  clearTimers(exec: Execution, t: Thread): void;
+  closeTaskToken(exec: Execution, t: Thread): void;
+  /** A new thread at the start of `block` (a Parallel branch or a Map iteration). */
+  newThread(
+    exec: Execution,
+    block: string,
+    input: Json,
+    parent: Thread['parent'],
+    variables: Record<string, Json>,
+  ): Thread;
+  /** The state is done with `output`: the thread goes on to `next` (or the state's Next), or ends. */
+  exit(
+    exec: Execution,
+    t: Thread,
+    state: State,
+    output: Json,
+    variables: Record<string, Json> | undefined,
+    next?: string,
+  ): Promise<void>;
+  /** The state failed: its Retry, its Catch, or the thread fails. */
+  stateFailed(exec: Execution, t: Thread, failure: Failure): Promise<void>;
+  /** The thread fails, past any Retry or Catch. */
+  threadFailed(exec: Execution, t: Thread, failure: Failure): Promise<void>;
+  /** Stops a thread (and the threads it started) without a trace in the history. */
+  abortThread(exec: Execution, id: number): void;
+}
+
+/** What a state does once entered (and again on each retry). */
+export type StateAction = (run: Run, exec: Execution, t: Thread, state: State) => Promise<void>;

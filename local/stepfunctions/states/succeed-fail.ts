@@ -1,0 +1,14 @@
+// The two terminal states: Succeed ends its thread with its output, Fail with its Error and Cause (past any
+// Retry or Catch: a Fail state has none).
+import * as P from '../processing.ts';
+import type { StateAction } from './run.ts';
+
+export const succeedState: StateAction = async (run, exec, t, state) => {
+  const { output, variables } = await P.plainOutput(state, t.input, run.scope(exec, t));
+  return await run.exit(exec, t, state, output, variables);
+};
+
+export const failState: StateAction = async (run, exec, t, state) => {
+  const failure = await P.failOf(state, t.input, run.scope(exec, t));
+  return await run.threadFailed(exec, t, failure);
+};
