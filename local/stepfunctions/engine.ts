@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { scopeOf } from './context.ts';
-import { StatesFailure, toFailure } from './failure.ts';
+import { StatesFailure } from './failure.ts';
 import { History, statusEvent } from './history.ts';
 import {
   type Block,
@@ -14,56 +14,27 @@ import {
   type Execution,
   type State,
   stateOf,
-  type TaskRun,
   type Thread,
   type TimerKind,
 } from './model.ts';
 import * as P from './processing.ts';
-import { resolveResource } from './resources.ts';
 import { Scheduler } from './scheduler.ts';
 import { choiceState } from './states/choice.ts';
 import { passState } from './states/pass.ts';
 import type { Run, StateAction } from './states/run.ts';
 import { failState, succeedState } from './states/succeed-fail.ts';
+import { type TaskServices, TaskStates } from './states/task.ts';
 import { waitEnded, waitState } from './states/wait.ts';
 import type { ExecutionRow, Store } from './store.ts';
 import { Timers } from './timers.ts';
-import { newToken, Tokens } from './tokens.ts';
-import type {
-  ExecutionStatus,
-  ExecutionStatusEvent,
-  Failure,
-  Json,
-  RuntimeLog,
-  ServiceIntegration,
-  TaskCall,
-} from './types.ts';
+import { Tokens } from './tokens.ts';
+import type { ExecutionStatus, ExecutionStatusEvent, Failure, Json, RuntimeLog } from './types.ts';
 
-export interface ChildStart {
-  stateMachineArn: string;
-  input: string;
-  name: string;
-  parent: { arn: string; thread: number; effect: number };
-}
-
-export interface EngineOptions {
+/** What the engine needs from its embedder (the runtime). */
+export interface EngineOptions extends TaskServices {
   store: Store;
   clock: Clock;
   region: string;
-  integrations: Map<string, ServiceIntegration>;
-  /** Lambda by function ARN, and lambda:invoke. */
-  invokeLambdaTask: (functionArn: string, parameters: Json, call: TaskCall) => Promise<Json>;
-  /** Starts a nested execution (states:startExecution); resolves to its ARN and start date. */
-  startChild: (start: ChildStart) => Promise<{ executionArn: string; startDate: number }>;
-  /** A child's DescribeExecution shape, for .sync outputs. */
-  describeForParent: (row: ExecutionRow) => Record<string, Json>;
-  /** Step Functions Local's mocked responses: the response for the `call`-th call (from 0) of a state. */
-  mockResponse?: (
-    stateMachineArn: string,
-    testCase: string,
-    stateName: string,
-    call: number,
-  ) => { output?: Json; failure?: Failure } | undefined;
   log: RuntimeLog;
   random?: () => number;
 }
@@ -78,7 +49,7 @@ export class Engine {
   /** What state handlers may do (states/run.ts). */
   private readonly run: Run;
   private readonly actions: ReadonlyMap<string, StateAction>;
-  private nextEffect = 1;
+  private readonly tasks: TaskStates;
   private nextSeq: number;
   /** Every state entered since the engine opened, as AWS counts state transitions. */
   transitions = 0;
@@ -127,13 +98,25 @@ export class Engine {
       threadFailed: (exec, t, failure) => this.threadFailed(exec, t, failure),
       abortThread: (exec, id) => this.abortThread(exec, id),
     };
+    this.tasks = new TaskStates(this.run, {
+      region: options.region,
+      integrations: options.integrations,
+      invokeLambdaTask: options.invokeLambdaTask,
+      startChild: options.startChild,
+      describeForParent: options.describeForParent,
+      mockResponse: options.mockResponse,
+      tokens: this.tokens,
+      calls: this.scheduler,
+      isRunning: (arn) => this.running.has(arn),
+      getExecution: (arn) => options.store.getExecution(arn),
+    });
     this.actions = new Map<string, StateAction>([
       ['Pass', passState],
       ['Succeed', succeedState],
       ['Fail', failState],
       ['Choice', choiceState],
       ['Wait', waitState],
-      ['Task', (_run, exec, t, state) => this.startTask(exec, t, state)],
+      ['Task', (_run, exec, t, state) => this.tasks.start(exec, t, state)],
       ['Parallel', (_run, exec, t, state) => this.startFanout(exec, t, state)],
       ['Map', (_run, exec, t, state) => this.startFanout(exec, t, state)],
     ]);
@@ -227,7 +210,7 @@ export class Engine {
     this.scheduler.enqueue(exec, () => {
       const t = exec.st.threads[thread];
       if (t?.task?.token !== token) return;
-      return this.taskSucceeded(exec, t, output);
+      return this.tasks.succeeded(exec, t, output);
     });
     return this.scheduler.afterCommit();
   }
@@ -237,7 +220,7 @@ export class Engine {
     this.scheduler.enqueue(exec, () => {
       const t = exec.st.threads[thread];
       if (t?.task?.token !== token) return;
-      return this.taskFailed(exec, t, failure);
+      return this.tasks.failed(exec, t, failure);
     });
     return this.scheduler.afterCommit();
   }
@@ -245,9 +228,7 @@ export class Engine {
   sendTaskHeartbeat(token: string): Promise<void> {
     const { exec, thread } = this.tokens.take(token, false);
     const t = exec.st.threads[thread];
-    const seconds = t && this.heartbeatOf(t);
-    if (t && seconds !== undefined) {
-      this.timers.arm(exec, t, 'heartbeat', this.o.clock.now() + seconds * 1000);
+    if (t && this.tasks.heartbeat(exec, t)) {
       this.scheduler.touch(exec);
       this.scheduler.scheduleDrain();
     }
@@ -548,7 +529,8 @@ export class Engine {
     const parent = exec.st.parent;
     if (parent) {
       const p = this.running.get(parent.arn);
-      if (p) this.scheduler.enqueue(p, () => this.childFinished(p, parent.thread, parent.effect, exec.row));
+      if (p)
+        this.scheduler.enqueue(p, () => this.tasks.childFinished(p, parent.thread, parent.effect, exec.row));
     }
   }
 
@@ -567,30 +549,8 @@ export class Engine {
         t.phase = 'enter';
         return await this.act(exec, t, state);
       case 'timeout':
-      case 'heartbeat': {
-        const task = t.task;
-        if (!task) return;
-        const failure: Failure =
-          kind === 'timeout'
-            ? { error: 'States.Timeout', cause: 'The task did not finish within its TimeoutSeconds' }
-            : {
-                error: 'States.HeartbeatTimeout',
-                cause: 'No heartbeat was received within HeartbeatSeconds',
-              };
-        this.history.emit(
-          exec,
-          t,
-          task.lambdaArn ? 'LambdaFunctionTimedOut' : 'TaskTimedOut',
-          task.lambdaArn ? 'lambdaFunctionTimedOutEventDetails' : 'taskTimedOutEventDetails',
-          {
-            ...(task.lambdaArn ? {} : { resourceType: task.service, resource: task.resource }),
-            ...failure,
-          },
-        );
-        this.tokens.closeTaskToken(exec, t);
-        t.task = undefined;
-        return await this.stateFailed(exec, t, failure);
-      }
+      case 'heartbeat':
+        return await this.tasks.timedOut(exec, t, kind);
     }
   }
 
@@ -604,238 +564,10 @@ export class Engine {
       } else if (t.phase === 'fanout' && t.fanout && t.fanout.finished === t.fanout.total) {
         this.scheduler.enqueue(exec, () => this.fanoutSucceeded(exec, t));
       } else if (t.phase === 'task' && t.task) {
-        const task = t.task;
-        if (task.token) this.tokens.reopen(task.token, exec, t.id);
-        if (task.child) {
-          const child = this.o.store.getExecution(task.child);
-          if (child && child.status !== 'RUNNING') {
-            this.scheduler.enqueue(exec, () => this.childFinished(exec, t.id, task.effect, child));
-          }
-        } else if (!task.submitted) {
-          this.launch(exec, t, task);
-        }
+        this.tasks.resume(exec, t);
       }
     }
     this.scheduler.scheduleDrain();
-  }
-
-  // ---- tasks -------------------------------------------------------------------------------------------
-
-  private async startTask(exec: Execution, t: Thread, state: State): Promise<void> {
-    const resourceName = String(state.Resource);
-    const resolved = resolveResource(resourceName);
-    if (!resolved) {
-      throw new StatesFailure({
-        error: 'States.Runtime',
-        cause: `The resource ${resourceName} of state ${t.state} is not supported by the local Step Functions runtime`,
-      });
-    }
-    const token = resolved.pattern === 'token' ? newToken() : undefined;
-    const scope = this.scope(exec, t, { token });
-    const parameters = await P.taskParameters(state, t.input, scope);
-    const { timeout, heartbeat } = await P.taskTimeouts(state, t.input, scope);
-    const effect = this.nextEffect++;
-    const task: TaskRun = {
-      effect,
-      service: resolved.service,
-      resource: resolved.resource,
-      action: resolved.action,
-      pattern: resolved.pattern,
-      lambdaArn: resolved.lambdaArn,
-      parameters,
-      token,
-      ...(heartbeat !== undefined ? { heartbeat } : {}),
-    };
-    if (resolved.service === 'states' && resolved.action === 'startExecution') task.childName = randomUUID();
-    const testCase = exec.row.testCase;
-    if (testCase && this.o.mockResponse) {
-      exec.st.mockCalls ??= {};
-      const calls = exec.st.mockCalls;
-      const n = calls[t.state] ?? 0;
-      const mock = this.o.mockResponse(exec.row.smArn, testCase, t.state, n);
-      if (mock) {
-        calls[t.state] = n + 1;
-        task.mocked = mock;
-      }
-    }
-    t.task = task;
-    t.phase = 'task';
-    if (resolved.lambdaArn) {
-      this.history.emit(exec, t, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', {
-        resource: resourceName,
-        input: JSON.stringify(parameters),
-        inputDetails: { truncated: false },
-        timeoutInSeconds: timeout,
-      });
-      this.history.emit(exec, t, 'LambdaFunctionStarted', undefined, undefined);
-    } else {
-      this.history.emit(exec, t, 'TaskScheduled', 'taskScheduledEventDetails', {
-        resourceType: resolved.service,
-        resource: resolved.resource,
-        region: this.o.region,
-        parameters: JSON.stringify(parameters),
-        timeoutInSeconds: timeout,
-        heartbeatInSeconds: heartbeat,
-      });
-      this.history.emit(exec, t, 'TaskStarted', 'taskStartedEventDetails', {
-        resourceType: resolved.service,
-        resource: resolved.resource,
-      });
-    }
-    const now = this.o.clock.now();
-    if (timeout !== undefined) this.timers.arm(exec, t, 'timeout', now + timeout * 1000);
-    if (heartbeat !== undefined && resolved.pattern !== 'request') {
-      this.timers.arm(exec, t, 'heartbeat', now + heartbeat * 1000);
-    }
-    if (token) {
-      this.tokens.issue(token, exec, t.id);
-    }
-    this.launch(exec, t, task);
-  }
-
-  private heartbeatOf(t: Thread): number | undefined {
-    return t.timers.heartbeat === undefined ? undefined : t.task?.heartbeat;
-  }
-
-  /** Starts the task's call once the current batch is committed. */
-  private launch(exec: Execution, t: Thread, task: TaskRun): void {
-    const thread = t.id;
-    const stateName = t.state;
-    this.scheduler.effect(() => {
-      this.scheduler.callStarted();
-      const call: TaskCall = { executionArn: exec.row.arn, stateName, token: task.token };
-      this.callResource(exec, thread, task, call).then(
-        (output) => this.completeEffect(exec, thread, task.effect, { output }),
-        (error) =>
-          this.completeEffect(exec, thread, task.effect, { failure: P.asFailure(error) ?? toFailure(error) }),
-      );
-    });
-  }
-
-  private completeEffect(
-    exec: Execution,
-    thread: number,
-    effect: number,
-    outcome: { output?: Json; failure?: Failure },
-  ): void {
-    this.scheduler.callReturned(exec, async () => {
-      const t = exec.st.threads[thread];
-      const task = t?.task;
-      if (!t || !task || task.effect !== effect || task.submitted) return;
-      if (outcome.failure) return this.taskFailed(exec, t, outcome.failure);
-      if (task.pattern === 'request' || task.mocked) return this.taskSucceeded(exec, t, outcome.output);
-      task.submitted = true;
-      if (task.pattern !== 'token' && task.service === 'states') {
-        task.child = (outcome.output as { ExecutionArn: string }).ExecutionArn;
-      }
-      this.history.emit(exec, t, 'TaskSubmitted', 'taskSubmittedEventDetails', {
-        resourceType: task.service,
-        resource: task.resource,
-        output: JSON.stringify(outcome.output ?? null),
-        outputDetails: { truncated: false },
-      });
-      if (task.child && !this.running.has(task.child)) {
-        const row = this.o.store.getExecution(task.child);
-        if (row && row.status !== 'RUNNING') await this.childFinished(exec, t.id, task.effect, row);
-      }
-    });
-  }
-
-  private async callResource(exec: Execution, thread: number, task: TaskRun, call: TaskCall): Promise<Json> {
-    if (task.mocked) {
-      if (task.mocked.failure) throw new StatesFailure(task.mocked.failure);
-      return task.mocked.output;
-    }
-    if (task.lambdaArn) return await this.o.invokeLambdaTask(task.resource, task.parameters, call);
-    if (task.service === 'states' && task.action === 'startExecution') {
-      const p = (task.parameters ?? {}) as Record<string, unknown>;
-      if (typeof p.StateMachineArn !== 'string') {
-        throw new StatesFailure({ error: 'States.Runtime', cause: 'startExecution needs StateMachineArn' });
-      }
-      const input =
-        p.Input === undefined ? '{}' : typeof p.Input === 'string' ? p.Input : JSON.stringify(p.Input);
-      const started = await this.o.startChild({
-        stateMachineArn: p.StateMachineArn,
-        input,
-        name: typeof p.Name === 'string' ? p.Name : task.childName!,
-        parent: { arn: exec.row.arn, thread, effect: task.effect },
-      });
-      return { ExecutionArn: started.executionArn, StartDate: started.startDate };
-    }
-    const integration = this.o.integrations.get(`${task.service}:${task.action}`);
-    if (!integration) {
-      throw new StatesFailure({
-        error: 'States.Runtime',
-        cause: `The resource arn:aws:states:::${task.service}:${task.resource} is not supported by the local Step Functions runtime`,
-      });
-    }
-    return await integration(task.parameters, call);
-  }
-
-  private async taskSucceeded(exec: Execution, t: Thread, output: Json): Promise<void> {
-    const task = t.task!;
-    this.tokens.closeTaskToken(exec, t);
-    if (task.lambdaArn) {
-      this.history.emit(exec, t, 'LambdaFunctionSucceeded', 'lambdaFunctionSucceededEventDetails', {
-        output: JSON.stringify(output ?? null),
-        outputDetails: { truncated: false },
-      });
-    } else {
-      this.history.emit(exec, t, 'TaskSucceeded', 'taskSucceededEventDetails', {
-        resourceType: task.service,
-        resource: task.resource,
-        output: JSON.stringify(output ?? null),
-        outputDetails: { truncated: false },
-      });
-    }
-    this.timers.clear(exec, t);
-    const state = stateOf(exec, t);
-    try {
-      const { output: out, variables } = await P.taskOutput(state, t.input, output, this.scope(exec, t));
-      await this.exitState(exec, t, state, out, variables);
-    } catch (error) {
-      const failure = P.asFailure(error);
-      if (!failure) throw error;
-      await this.stateFailed(exec, t, failure);
-    }
-  }
-
-  private async taskFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
-    const task = t.task!;
-    this.tokens.closeTaskToken(exec, t);
-    if (task.lambdaArn) {
-      this.history.emit(exec, t, 'LambdaFunctionFailed', 'lambdaFunctionFailedEventDetails', { ...failure });
-    } else {
-      this.history.emit(exec, t, 'TaskFailed', 'taskFailedEventDetails', {
-        resourceType: task.service,
-        resource: task.resource,
-        ...failure,
-      });
-    }
-    t.task = undefined;
-    await this.stateFailed(exec, t, failure);
-  }
-
-  private async childFinished(
-    exec: Execution,
-    thread: number,
-    effect: number,
-    child: ExecutionRow,
-  ): Promise<void> {
-    const t = exec.st.threads[thread];
-    const task = t?.task;
-    if (!t || !task || task.effect !== effect) return;
-    if (task.pattern === 'request' || task.pattern === 'token') return;
-    const described = this.o.describeForParent(child);
-    if (child.status === 'SUCCEEDED') {
-      if (task.pattern === 'sync2')
-        described.Output = child.output === null ? null : JSON.parse(child.output);
-      return await this.taskSucceeded(exec, t, described);
-    }
-    await this.taskFailed(exec, t, {
-      error: child.status === 'TIMED_OUT' ? 'States.Timeout' : 'States.TaskFailed',
-      cause: JSON.stringify(described),
-    });
   }
 
   // ---- Parallel and Map --------------------------------------------------------------------------------

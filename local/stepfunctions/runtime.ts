@@ -7,10 +7,11 @@ import type { Server } from 'node:http';
 import * as z from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import { SfnApiError } from './api-errors.ts';
-import { type ChildStart, Engine } from './engine.ts';
+import { Engine } from './engine.ts';
 import { StatesFailure } from './failure.ts';
 import { invokeLambdaTask, lambdaInvokeIntegration } from './lambda.ts';
 import { type MockConfig, mockResponder, parseMockConfig } from './mock-config.ts';
+import type { ChildStart } from './states/task.ts';
 import { type ExecutionRow, type StateMachineRow, Store } from './store.ts';
 import { TokenError } from './tokens.ts';
 import type {
