@@ -8,7 +8,6 @@ import { scopeOf } from './context.ts';
 import { StatesFailure } from './failure.ts';
 import { History, statusEvent } from './history.ts';
 import {
-  type Block,
   compile,
   type ExecState,
   type Execution,
@@ -20,6 +19,9 @@ import {
 import * as P from './processing.ts';
 import { Scheduler } from './scheduler.ts';
 import { choiceState } from './states/choice.ts';
+import { fanoutSucceeded } from './states/fanout.ts';
+import { mapIteration, mapState } from './states/map.ts';
+import { parallelBranch, parallelState } from './states/parallel.ts';
 import { passState } from './states/pass.ts';
 import type { Run, StateAction } from './states/run.ts';
 import { failState, succeedState } from './states/succeed-fail.ts';
@@ -117,8 +119,8 @@ export class Engine {
       ['Choice', choiceState],
       ['Wait', waitState],
       ['Task', (_run, exec, t, state) => this.tasks.start(exec, t, state)],
-      ['Parallel', (_run, exec, t, state) => this.startFanout(exec, t, state)],
-      ['Map', (_run, exec, t, state) => this.startFanout(exec, t, state)],
+      ['Parallel', parallelState],
+      ['Map', mapState],
     ]);
   }
 
@@ -425,18 +427,7 @@ export class Engine {
     const parent = exec.st.threads[t.parent.thread];
     const fan = parent?.fanout;
     if (!parent || !fan) return;
-    fan.results[t.parent.index] = output;
-    fan.finished++;
-    fan.children = fan.children.filter((c) => c !== t.id);
-    if (fan.kind === 'map') {
-      this.history.emit(exec, t, 'MapIterationSucceeded', 'mapIterationSucceededEventDetails', {
-        name: parent.state,
-        index: t.parent.index,
-      });
-      parent.last = t.last;
-      await this.startIterations(exec, parent);
-    } else parent.last = t.last;
-    if (fan.finished === fan.total) await this.fanoutSucceeded(exec, parent);
+    await childEnds[fan.kind].succeeded(this.run, exec, parent, fan, t, output);
   }
 
   private async threadFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
@@ -451,19 +442,7 @@ export class Engine {
     const parent = exec.st.threads[t.parent.thread];
     const fan = parent?.fanout;
     if (!parent || !fan) return;
-    if (fan.kind === 'map') {
-      this.history.emit(exec, t, 'MapIterationFailed', 'mapIterationFailedEventDetails', {
-        name: parent.state,
-        index: t.parent.index,
-      });
-    }
-    parent.last = t.last;
-    // The other branches or iterations stop: their results can no longer matter.
-    for (const child of fan.children) if (child !== t.id) this.abortThread(exec, child);
-    parent.fanout = undefined;
-    const type = fan.kind === 'map' ? 'MapStateFailed' : 'ParallelStateFailed';
-    this.history.emit(exec, parent, type, undefined, undefined);
-    await this.stateFailed(exec, parent, failure);
+    await childEnds[fan.kind].failed(this.run, exec, parent, fan, t, failure);
   }
 
   private abortThread(exec: Execution, id: number): void {
@@ -562,119 +541,14 @@ export class Engine {
       if (t.phase === 'enter') {
         this.scheduler.enqueue(exec, () => this.enterState(exec, t));
       } else if (t.phase === 'fanout' && t.fanout && t.fanout.finished === t.fanout.total) {
-        this.scheduler.enqueue(exec, () => this.fanoutSucceeded(exec, t));
+        this.scheduler.enqueue(exec, () => fanoutSucceeded(this.run, exec, t));
       } else if (t.phase === 'task' && t.task) {
         this.tasks.resume(exec, t);
       }
     }
     this.scheduler.scheduleDrain();
   }
-
-  // ---- Parallel and Map --------------------------------------------------------------------------------
-
-  private async startFanout(exec: Execution, t: Thread, state: State): Promise<void> {
-    const scope = this.scope(exec, t);
-    if (state.Type === 'Parallel') {
-      const effective = await P.parallelInput(state, t.input, scope);
-      const branches = state.Branches as Block[];
-      t.phase = 'fanout';
-      t.fanout = {
-        kind: 'parallel',
-        results: new Array(branches.length).fill(null),
-        total: branches.length,
-        started: branches.length,
-        finished: 0,
-        children: [],
-        maxConcurrency: 0,
-      };
-      this.history.emit(exec, t, 'ParallelStateStarted', undefined, undefined);
-      const last = t.last;
-      branches.forEach((_, i) => {
-        const child = this.newThread(
-          exec,
-          `${t.block}/${t.state}#${i}`,
-          effective,
-          { thread: t.id, index: i },
-          {
-            ...t.variables,
-          },
-        );
-        child.last = last;
-        t.fanout!.children.push(child.id);
-        this.scheduler.enqueue(exec, () => this.enterState(exec, child));
-      });
-      if (branches.length === 0) this.scheduler.enqueue(exec, () => this.fanoutSucceeded(exec, t));
-      return;
-    }
-    const { items, maxConcurrency, effective } = await P.mapSetup(state, t.input, scope);
-    t.phase = 'fanout';
-    t.fanout = {
-      kind: 'map',
-      results: new Array(items.length).fill(null),
-      total: items.length,
-      started: 0,
-      finished: 0,
-      children: [],
-      items,
-      effective,
-      maxConcurrency,
-    };
-    this.history.emit(exec, t, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
-    if (items.length === 0) {
-      this.scheduler.enqueue(exec, () => this.fanoutSucceeded(exec, t));
-      return;
-    }
-    await this.startIterations(exec, t);
-  }
-
-  private async startIterations(exec: Execution, t: Thread): Promise<void> {
-    const fan = t.fanout!;
-    const state = stateOf(exec, t);
-    const limit = fan.maxConcurrency > 0 ? fan.maxConcurrency : Number.POSITIVE_INFINITY;
-    while (fan.started < fan.total && fan.started - fan.finished < limit) {
-      const index = fan.started++;
-      const value = fan.items![index];
-      const scope = this.scope(exec, t);
-      const input = await P.mapItemInput(state, fan.effective, value, index, scope);
-      const child = this.newThread(
-        exec,
-        `${t.block}/${t.state}`,
-        input,
-        { thread: t.id, index },
-        {
-          ...t.variables,
-        },
-      );
-      child.last = t.last;
-      fan.children.push(child.id);
-      this.history.emit(exec, child, 'MapIterationStarted', 'mapIterationStartedEventDetails', {
-        name: t.state,
-        index,
-      });
-      this.scheduler.enqueue(exec, () => this.enterState(exec, child));
-    }
-    // Items are kept only until their iteration starts.
-    if (fan.started === fan.total) fan.items = [];
-  }
-
-  private async fanoutSucceeded(exec: Execution, t: Thread): Promise<void> {
-    const fan = t.fanout;
-    if (!fan || !exec.st.threads[t.id]) return;
-    const state = stateOf(exec, t);
-    this.history.emit(
-      exec,
-      t,
-      fan.kind === 'map' ? 'MapStateSucceeded' : 'ParallelStateSucceeded',
-      undefined,
-      undefined,
-    );
-    try {
-      const { output, variables } = await P.taskOutput(state, t.input, fan.results, this.scope(exec, t));
-      await this.exitState(exec, t, state, output, variables);
-    } catch (error) {
-      const failure = P.asFailure(error);
-      if (!failure) throw error;
-      await this.stateFailed(exec, t, failure);
-    }
-  }
 }
+
+/** How a Parallel or a Map hears that one of its child threads ended. */
+const childEnds = { parallel: parallelBranch, map: mapIteration };

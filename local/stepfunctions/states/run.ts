@@ -1,7 +1,7 @@
 // The one door from a state handler back to the engine: what a handler may do to an execution (read the clock
 // and the scope, write history, arm timers, queue work, move or end a thread). The engine implements it, so
 // that handlers never import the engine.
-import type { Execution, State, Thread, TimerKind } from '../model.ts';
+import type { Execution, Fanout, State, Thread, TimerKind } from '../model.ts';
 import type { Scope } from '../processing.ts';
 import type { Failure, Json } from '../types.ts';
 
@@ -54,3 +54,23 @@ export interface Run {
 
 /** What a state does once entered (and again on each retry). */
 export type StateAction = (run: Run, exec: Execution, t: Thread, state: State) => Promise<void>;
+
+/** How a state that runs child threads (Parallel, Map) hears that one of them ended. */
+export interface ChildEnd {
+  succeeded(
+    run: Run,
+    exec: Execution,
+    parent: Thread,
+    fan: Fanout,
+    child: Thread,
+    output: Json,
+  ): Promise<void>;
+  failed(
+    run: Run,
+    exec: Execution,
+    parent: Thread,
+    fan: Fanout,
+    child: Thread,
+    failure: Failure,
+  ): Promise<void>;
+}
