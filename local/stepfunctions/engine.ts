@@ -1,7 +1,7 @@
 // The execution engine: runs every RUNNING execution as a set of threads (the top level, each Parallel branch,
-// each Map iteration), writes AWS-shaped history events, and commits positions and events together once per
-// turn of work. Side effects (task calls) start only after the record that would repeat them is committed, so
-// a crash repeats a call at most (at-least-once, as on AWS) and never loses one. Time comes from the clock.
+// each Map iteration). This file coordinates: the surface the runtime calls, the start and end of executions,
+// and dispatch (a state entered goes to its handler in states/, a timer that fired to what armed it, a thread
+// of a restarted execution back to its phase). The turn-and-commit order that makes it durable is scheduler.ts's.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { scopeOf } from './context.ts';
@@ -17,17 +17,19 @@ import {
   type TimerKind,
 } from './model.ts';
 import * as P from './processing.ts';
+import { stateFailed } from './retry-catch.ts';
 import { Scheduler } from './scheduler.ts';
 import { choiceState } from './states/choice.ts';
 import { fanoutSucceeded } from './states/fanout.ts';
-import { mapIteration, mapState } from './states/map.ts';
-import { parallelBranch, parallelState } from './states/parallel.ts';
+import { mapState } from './states/map.ts';
+import { parallelState } from './states/parallel.ts';
 import { passState } from './states/pass.ts';
-import type { Run, StateAction } from './states/run.ts';
+import type { StateAction } from './states/run.ts';
 import { failState, succeedState } from './states/succeed-fail.ts';
 import { type TaskServices, TaskStates } from './states/task.ts';
 import { waitEnded, waitState } from './states/wait.ts';
 import type { ExecutionRow, Store } from './store.ts';
+import { abortThread, exitState, newThread, type ThreadRun, threadFailed } from './threads.ts';
 import { Timers } from './timers.ts';
 import { Tokens } from './tokens.ts';
 import type { ExecutionStatus, ExecutionStatusEvent, Failure, Json, RuntimeLog } from './types.ts';
@@ -49,7 +51,7 @@ export class Engine {
   private readonly history: History;
   private readonly timers: Timers;
   /** What state handlers may do (states/run.ts). */
-  private readonly run: Run;
+  private readonly run: ThreadRun;
   private readonly actions: ReadonlyMap<string, StateAction>;
   private readonly tasks: TaskStates;
   private nextSeq: number;
@@ -93,12 +95,23 @@ export class Engine {
       clearTimers: (exec, t) => this.timers.clear(exec, t),
       closeTaskToken: (exec, t) => this.tokens.closeTaskToken(exec, t),
       newThread: (exec, block, input, parent, variables) =>
-        this.newThread(exec, block, input, parent, variables),
+        newThread(exec, block, input, parent, variables, this.o.clock.now()),
       exit: (exec, t, state, output, variables, next) =>
-        this.exitState(exec, t, state, output, variables, next),
-      stateFailed: (exec, t, failure) => this.stateFailed(exec, t, failure),
-      threadFailed: (exec, t, failure) => this.threadFailed(exec, t, failure),
-      abortThread: (exec, id) => this.abortThread(exec, id),
+        exitState(this.run, exec, t, state, output, variables, next),
+      stateFailed: (exec, t, failure) => stateFailed(this.run, exec, t, failure),
+      threadFailed: (exec, t, failure) => threadFailed(this.run, exec, t, failure),
+      abortThread: (exec, id) => abortThread(this.run, exec, id),
+      executionSucceeded: (exec, t, output) =>
+        this.finish(
+          exec,
+          'SUCCEEDED',
+          'ExecutionSucceeded',
+          'executionSucceededEventDetails',
+          { output: JSON.stringify(output), outputDetails: { truncated: false } },
+          { output: JSON.stringify(output) },
+          t,
+        ),
+      executionFailed: (exec, t, failure) => this.failExecution(exec, t, failure),
     };
     this.tasks = new TaskStates(this.run, {
       region: options.region,
@@ -163,7 +176,7 @@ export class Engine {
       exec.st.timeoutAt = row.start + timeout * 1000;
       this.timers.armExecutionTimeout(exec);
     }
-    const t = this.newThread(exec, '', exec.parsedInput, undefined, {});
+    const t = this.run.newThread(exec, '', exec.parsedInput, undefined, {});
     t.last = started;
     this.scheduler.enqueue(exec, () => this.enterState(exec, t));
     this.scheduler.notice(statusEvent(exec));
@@ -266,38 +279,6 @@ export class Engine {
     this.failExecution(exec, undefined, failure);
   }
 
-  // ---- threads and states ------------------------------------------------------------------------------
-
-  private newThread(
-    exec: Execution,
-    block: string,
-    input: Json,
-    parent: Thread['parent'],
-    variables: Record<string, Json>,
-  ): Thread {
-    const b = exec.compiled.blocks.get(block)!;
-    const t: Thread = {
-      id: exec.st.nextThread++,
-      parent,
-      block,
-      state: b.StartAt,
-      phase: 'enter',
-      input,
-      entered: this.o.clock.now(),
-      retries: [],
-      retryCount: 0,
-      variables,
-      timers: {},
-      last: 0,
-    };
-    exec.st.threads[t.id] = t;
-    return t;
-  }
-
-  private scope(exec: Execution, t: Thread, extra?: { token?: string }): P.Scope {
-    return scopeOf(exec, t, this.env, extra);
-  }
-
   private readonly env: P.Env = {
     random: () => (this.o.random ?? Math.random)(),
     uuid: () => randomUUID(),
@@ -329,129 +310,8 @@ export class Engine {
     } catch (error) {
       const failure = P.asFailure(error) ?? (error instanceof StatesFailure ? error.failure : undefined);
       if (!failure) throw error;
-      await this.stateFailed(exec, t, failure);
+      await this.run.stateFailed(exec, t, failure);
     }
-  }
-
-  private async exitState(
-    exec: Execution,
-    t: Thread,
-    state: State,
-    output: Json,
-    variables: Record<string, Json> | undefined,
-    next?: string,
-  ): Promise<void> {
-    P.checkSize(output, `the output of state ${t.state}`);
-    const assigned = variables && Object.keys(variables).length ? variables : undefined;
-    if (assigned) t.variables = { ...t.variables, ...assigned };
-    if (state.Type !== 'Fail') {
-      this.history.emit(exec, t, `${state.Type}StateExited`, 'stateExitedEventDetails', {
-        name: t.state,
-        output: JSON.stringify(output),
-        outputDetails: { truncated: false },
-        ...(assigned
-          ? {
-              assignedVariables: Object.fromEntries(
-                Object.entries(assigned).map(([k, v]) => [k, JSON.stringify(v)]),
-              ),
-              assignedVariablesDetails: { truncated: false },
-            }
-          : {}),
-      });
-    }
-    this.timers.clear(exec, t);
-    t.task = undefined;
-    t.fanout = undefined;
-    const target = next ?? (state.Next as string | undefined);
-    // A catcher's Next wins over the state's own End: a caught error in the last state goes to the handler.
-    if (state.Type === 'Succeed' || (next === undefined && state.End === true) || target === undefined) {
-      return await this.threadSucceeded(exec, t, output);
-    }
-    t.state = target;
-    t.input = output;
-    t.retries = [];
-    t.retryCount = 0;
-    t.phase = 'enter';
-    this.scheduler.touch(exec);
-    this.scheduler.enqueue(exec, () => this.enterState(exec, t));
-  }
-
-  /** A Task, Parallel or Map state failed: retry it, catch it, or fail its thread. */
-  private async stateFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
-    const state = stateOf(exec, t);
-    this.timers.clear(exec, t);
-    this.tokens.closeTaskToken(exec, t);
-    if (state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map') {
-      const retry = P.retryFor(state, failure, t.retries, this.env.random);
-      if (retry) {
-        t.retries = retry.counters;
-        t.retryCount++;
-        t.phase = 'retry';
-        t.task = undefined;
-        t.fanout = undefined;
-        this.timers.arm(exec, t, 'retry', this.o.clock.now() + retry.delayMs);
-        return;
-      }
-      const caught = P.catcherFor(state, failure);
-      if (caught) {
-        t.task = undefined;
-        t.fanout = undefined;
-        try {
-          const { output, variables } = await P.catchOutput(caught, t.input, failure, this.scope(exec, t));
-          return await this.exitState(exec, t, state, output, variables, caught.catcher.Next);
-        } catch (error) {
-          const f = P.asFailure(error);
-          if (!f) throw error;
-          return await this.threadFailed(exec, t, f);
-        }
-      }
-    }
-    await this.threadFailed(exec, t, failure);
-  }
-
-  private async threadSucceeded(exec: Execution, t: Thread, output: Json): Promise<void> {
-    delete exec.st.threads[t.id];
-    this.scheduler.touch(exec);
-    if (!t.parent) {
-      this.finish(
-        exec,
-        'SUCCEEDED',
-        'ExecutionSucceeded',
-        'executionSucceededEventDetails',
-        { output: JSON.stringify(output), outputDetails: { truncated: false } },
-        { output: JSON.stringify(output) },
-        t,
-      );
-      return;
-    }
-    const parent = exec.st.threads[t.parent.thread];
-    const fan = parent?.fanout;
-    if (!parent || !fan) return;
-    await childEnds[fan.kind].succeeded(this.run, exec, parent, fan, t, output);
-  }
-
-  private async threadFailed(exec: Execution, t: Thread, failure: Failure): Promise<void> {
-    this.timers.clear(exec, t);
-    this.tokens.closeTaskToken(exec, t);
-    delete exec.st.threads[t.id];
-    this.scheduler.touch(exec);
-    if (!t.parent) {
-      this.failExecution(exec, t, failure);
-      return;
-    }
-    const parent = exec.st.threads[t.parent.thread];
-    const fan = parent?.fanout;
-    if (!parent || !fan) return;
-    await childEnds[fan.kind].failed(this.run, exec, parent, fan, t, failure);
-  }
-
-  private abortThread(exec: Execution, id: number): void {
-    const t = exec.st.threads[id];
-    if (!t) return;
-    this.timers.clear(exec, t);
-    this.tokens.closeTaskToken(exec, t);
-    if (t.fanout) for (const c of t.fanout.children) this.abortThread(exec, c);
-    delete exec.st.threads[id];
   }
 
   private failExecution(exec: Execution, t: Thread | undefined, failure: Failure): void {
@@ -549,6 +409,3 @@ export class Engine {
     this.scheduler.scheduleDrain();
   }
 }
-
-/** How a Parallel or a Map hears that one of its child threads ended. */
-const childEnds = { parallel: parallelBranch, map: mapIteration };
