@@ -11,6 +11,7 @@ import {
   compile,
   type ExecState,
   type Execution,
+  newThread,
   type State,
   stateOf,
   type Thread,
@@ -29,7 +30,7 @@ import { failState, succeedState } from './states/succeed-fail.ts';
 import { type TaskServices, TaskStates } from './states/task.ts';
 import { waitEnded, waitState } from './states/wait.ts';
 import type { ExecutionRow, Store } from './store.ts';
-import { abortThread, exitState, newThread, type ThreadRun, threadFailed } from './threads.ts';
+import { abortThread, exitState, type ThreadRun, threadFailed } from './threads.ts';
 import { Timers } from './timers.ts';
 import { Tokens } from './tokens.ts';
 import type { ExecutionStatus, ExecutionStatusEvent, Failure, Json, RuntimeLog } from './types.ts';
@@ -94,10 +95,7 @@ export class Engine {
       arm: (exec, t, kind, at) => this.timers.arm(exec, t, kind, at),
       clearTimers: (exec, t) => this.timers.clear(exec, t),
       closeTaskToken: (exec, t) => this.tokens.closeTaskToken(exec, t),
-      newThread: (exec, block, input, parent, variables) =>
-        newThread(exec, block, input, parent, variables, this.o.clock.now()),
-      exit: (exec, t, state, output, variables, next) =>
-        exitState(this.run, exec, t, state, output, variables, next),
+      exit: (exec, t, state, outcome, next) => exitState(this.run, exec, t, state, outcome, next),
       stateFailed: (exec, t, failure) => stateFailed(this.run, exec, t, failure),
       threadFailed: (exec, t, failure) => threadFailed(this.run, exec, t, failure),
       abortThread: (exec, id) => abortThread(this.run, exec, id),
@@ -176,7 +174,7 @@ export class Engine {
       exec.st.timeoutAt = row.start + timeout * 1000;
       this.timers.armExecutionTimeout(exec);
     }
-    const t = this.run.newThread(exec, '', exec.parsedInput, undefined, {});
+    const t = newThread(exec, '', exec.parsedInput, undefined, {}, this.o.clock.now());
     t.last = started;
     this.scheduler.enqueue(exec, () => this.enterState(exec, t));
     this.scheduler.notice(statusEvent(exec));

@@ -127,3 +127,31 @@ export interface Execution {
 export function stateOf(exec: Execution, t: Thread): State {
   return exec.compiled.blocks.get(t.block)!.States[t.state]!;
 }
+
+/** A new thread at the start of `block` (the definition's top level, a Parallel branch, a Map iteration). */
+export function newThread(
+  exec: Execution,
+  block: string,
+  input: Json,
+  parent: Thread['parent'],
+  variables: Record<string, Json>,
+  now: number,
+): Thread {
+  const b = exec.compiled.blocks.get(block)!;
+  const t: Thread = {
+    id: exec.st.nextThread++,
+    parent,
+    block,
+    state: b.StartAt,
+    phase: 'enter',
+    input,
+    entered: now,
+    retries: [],
+    retryCount: 0,
+    variables,
+    timers: {},
+    last: 0,
+  };
+  exec.st.threads[t.id] = t;
+  return t;
+}

@@ -25,8 +25,8 @@ export async function stateFailed(run: Run, exec: Execution, t: Thread, failure:
       t.task = undefined;
       t.fanout = undefined;
       try {
-        const { output, variables } = await P.catchOutput(caught, t.input, failure, run.scope(exec, t));
-        return await run.exit(exec, t, state, output, variables, caught.catcher.Next);
+        const outcome = await P.catchOutput(caught, t.input, failure, run.scope(exec, t));
+        return await run.exit(exec, t, state, outcome, caught.catcher.Next);
       } catch (error) {
         const f = P.asFailure(error);
         if (!f) throw error;

@@ -16,41 +16,13 @@ export interface ThreadRun extends Run {
 /** How a Parallel or a Map hears that one of its child threads ended. */
 const childEnds = { parallel: parallelBranch, map: mapIteration };
 
-export function newThread(
-  exec: Execution,
-  block: string,
-  input: Json,
-  parent: Thread['parent'],
-  variables: Record<string, Json>,
-  now: number,
-): Thread {
-  const b = exec.compiled.blocks.get(block)!;
-  const t: Thread = {
-    id: exec.st.nextThread++,
-    parent,
-    block,
-    state: b.StartAt,
-    phase: 'enter',
-    input,
-    entered: now,
-    retries: [],
-    retryCount: 0,
-    variables,
-    timers: {},
-    last: 0,
-  };
-  exec.st.threads[t.id] = t;
-  return t;
-}
-
 /** The state is done with `output` (and assigned `variables`): on to `next` or its Next, or the thread ends. */
 export async function exitState(
   run: ThreadRun,
   exec: Execution,
   t: Thread,
   state: State,
-  output: Json,
-  variables: Record<string, Json> | undefined,
+  { output, variables }: P.Outcome,
   next?: string,
 ): Promise<void> {
   P.checkSize(output, `the output of state ${t.state}`);

@@ -3,6 +3,6 @@ import * as P from '../processing.ts';
 import type { StateAction } from './run.ts';
 
 export const choiceState: StateAction = async (run, exec, t, state) => {
-  const { next, output, variables } = await P.choose(state, t.input, run.scope(exec, t));
-  return await run.exit(exec, t, state, output, variables, next);
+  const outcome = await P.choose(state, t.input, run.scope(exec, t));
+  return await run.exit(exec, t, state, outcome, outcome.next);
 };

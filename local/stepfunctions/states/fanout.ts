@@ -2,8 +2,8 @@
 // results in order once all have succeeded, and fails as soon as one fails, stopping the others.
 import { type Execution, type Fanout, stateOf, type Thread } from '../model.ts';
 import * as P from '../processing.ts';
-import type { Failure, Json } from '../types.ts';
-import type { Run } from './run.ts';
+import type { Json } from '../types.ts';
+import type { ChildEnd, Run } from './run.ts';
 
 /** A child succeeded: its output takes its place among the results. */
 export function recordResult(fan: Fanout, child: Thread, output: Json): void {
@@ -25,8 +25,8 @@ export async function fanoutSucceeded(run: Run, exec: Execution, t: Thread): Pro
     undefined,
   );
   try {
-    const { output, variables } = await P.taskOutput(state, t.input, fan.results, run.scope(exec, t));
-    await run.exit(exec, t, state, output, variables);
+    const outcome = await P.taskOutput(state, t.input, fan.results, run.scope(exec, t));
+    await run.exit(exec, t, state, outcome);
   } catch (error) {
     const failure = P.asFailure(error);
     if (!failure) throw error;
@@ -35,14 +35,7 @@ export async function fanoutSucceeded(run: Run, exec: Execution, t: Thread): Pro
 }
 
 /** A child failed: the others stop, and the state fails with its error (then its Retry or Catch). */
-export async function fanoutFailed(
-  run: Run,
-  exec: Execution,
-  parent: Thread,
-  fan: Fanout,
-  child: Thread,
-  failure: Failure,
-): Promise<void> {
+export const fanoutFailed: ChildEnd['failed'] = async (run, exec, parent, fan, child, failure) => {
   parent.last = child.last;
   // The other branches or iterations stop: their results can no longer matter.
   for (const other of fan.children) if (other !== child.id) run.abortThread(exec, other);
@@ -50,4 +43,4 @@ export async function fanoutFailed(
   const type = fan.kind === 'map' ? 'MapStateFailed' : 'ParallelStateFailed';
   run.emit(exec, parent, type, undefined, undefined);
   await run.stateFailed(exec, parent, failure);
-}
+};

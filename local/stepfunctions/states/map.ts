@@ -1,6 +1,6 @@
 // Map (inline): one child thread per item, at most MaxConcurrency at a time (a finished iteration starts the
 // next); each iteration's start and end is in the history; the output is the array of the iterations' outputs.
-import { type Execution, stateOf, type Thread } from '../model.ts';
+import { type Execution, newThread, stateOf, type Thread } from '../model.ts';
 import * as P from '../processing.ts';
 import { fanoutFailed, fanoutSucceeded, recordResult } from './fanout.ts';
 import type { ChildEnd, Run, StateAction } from './run.ts';
@@ -38,14 +38,13 @@ async function startIterations(run: Run, exec: Execution, t: Thread): Promise<vo
     const value = fan.items![index];
     const scope = run.scope(exec, t);
     const input = await P.mapItemInput(state, fan.effective, value, index, scope);
-    const child = run.newThread(
+    const child = newThread(
       exec,
       `${t.block}/${t.state}`,
       input,
       { thread: t.id, index },
-      {
-        ...t.variables,
-      },
+      { ...t.variables },
+      run.now(),
     );
     child.last = t.last;
     fan.children.push(child.id);

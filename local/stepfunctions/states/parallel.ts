@@ -1,6 +1,6 @@
 // Parallel: one child thread per branch, all started at once on the same input; the output is the array of
 // the branches' outputs.
-import type { Block } from '../model.ts';
+import { type Block, newThread } from '../model.ts';
 import * as P from '../processing.ts';
 import { fanoutFailed, fanoutSucceeded, recordResult } from './fanout.ts';
 import type { ChildEnd, StateAction } from './run.ts';
@@ -22,14 +22,13 @@ export const parallelState: StateAction = async (run, exec, t, state) => {
   run.emit(exec, t, 'ParallelStateStarted', undefined, undefined);
   const last = t.last;
   branches.forEach((_, i) => {
-    const child = run.newThread(
+    const child = newThread(
       exec,
       `${t.block}/${t.state}#${i}`,
       effective,
       { thread: t.id, index: i },
-      {
-        ...t.variables,
-      },
+      { ...t.variables },
+      run.now(),
     );
     child.last = last;
     t.fanout!.children.push(child.id);
@@ -44,7 +43,5 @@ export const parallelBranch: ChildEnd = {
     parent.last = child.last;
     if (fan.finished === fan.total) await fanoutSucceeded(run, exec, parent);
   },
-  async failed(run, exec, parent, fan, child, failure) {
-    await fanoutFailed(run, exec, parent, fan, child, failure);
-  },
+  failed: fanoutFailed,
 };

@@ -1,8 +1,9 @@
 // The one door from a state handler back to the engine: what a handler may do to an execution (read the clock
 // and the scope, write history, arm timers, queue work, move or end a thread). The engine implements it, so
 // that handlers never import the engine.
+import type { History } from '../history.ts';
 import type { Execution, Fanout, State, Thread, TimerKind } from '../model.ts';
-import type { Scope } from '../processing.ts';
+import type { Outcome, Scope } from '../processing.ts';
 import type { Failure, Json } from '../types.ts';
 
 export interface Run {
@@ -11,13 +12,7 @@ export interface Run {
   /** The scope the thread's current state reads ($$, variables, query language). */
   scope(exec: Execution, t: Thread, extra?: { token?: string }): Scope;
   /** Appends a history event in the thread `t` (none: the execution's own); returns its id. */
-  emit(
-    exec: Execution,
-    t: Thread | undefined,
-    type: string,
-    key: string | undefined,
-    details: Record<string, unknown> | undefined,
-  ): number;
+  emit: History['emit'];
   /** The execution's position changed: it is committed with this turn. */
   touch(exec: Execution): void;
   /** Queues work on the execution for a turn. */
@@ -27,23 +22,8 @@ export interface Run {
   arm(exec: Execution, t: Thread, kind: TimerKind, at: number): void;
   clearTimers(exec: Execution, t: Thread): void;
   closeTaskToken(exec: Execution, t: Thread): void;
-  /** A new thread at the start of `block` (a Parallel branch or a Map iteration). */
-  newThread(
-    exec: Execution,
-    block: string,
-    input: Json,
-    parent: Thread['parent'],
-    variables: Record<string, Json>,
-  ): Thread;
-  /** The state is done with `output`: the thread goes on to `next` (or the state's Next), or ends. */
-  exit(
-    exec: Execution,
-    t: Thread,
-    state: State,
-    output: Json,
-    variables: Record<string, Json> | undefined,
-    next?: string,
-  ): Promise<void>;
+  /** The state is done with this outcome: the thread goes on to `next` (or the state's Next), or ends. */
+  exit(exec: Execution, t: Thread, state: State, outcome: Outcome, next?: string): Promise<void>;
   /** The state failed: its Retry, its Catch, or the thread fails. */
   stateFailed(exec: Execution, t: Thread, failure: Failure): Promise<void>;
   /** The thread fails, past any Retry or Catch. */

@@ -4,8 +4,8 @@ import * as P from '../processing.ts';
 import type { StateAction } from './run.ts';
 
 export const succeedState: StateAction = async (run, exec, t, state) => {
-  const { output, variables } = await P.plainOutput(state, t.input, run.scope(exec, t));
-  return await run.exit(exec, t, state, output, variables);
+  const outcome = await P.plainOutput(state, t.input, run.scope(exec, t));
+  return await run.exit(exec, t, state, outcome);
 };
 
 export const failState: StateAction = async (run, exec, t, state) => {

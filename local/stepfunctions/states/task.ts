@@ -254,8 +254,8 @@ export class TaskStates {
     this.run.clearTimers(exec, t);
     const state = stateOf(exec, t);
     try {
-      const { output: out, variables } = await P.taskOutput(state, t.input, output, this.run.scope(exec, t));
-      await this.run.exit(exec, t, state, out, variables);
+      const outcome = await P.taskOutput(state, t.input, output, this.run.scope(exec, t));
+      await this.run.exit(exec, t, state, outcome);
     } catch (error) {
       const failure = P.asFailure(error);
       if (!failure) throw error;

@@ -14,8 +14,8 @@ export const waitState: StateAction = async (run, exec, t, state) => {
 export async function waitEnded(run: Run, exec: Execution, t: Thread): Promise<void> {
   const state = stateOf(exec, t);
   try {
-    const { output, variables } = await P.plainOutput(state, t.input, run.scope(exec, t));
-    await run.exit(exec, t, state, output, variables);
+    const outcome = await P.plainOutput(state, t.input, run.scope(exec, t));
+    await run.exit(exec, t, state, outcome);
   } catch (error) {
     const failure = P.asFailure(error);
     if (!failure) throw error;
