@@ -304,7 +304,8 @@ export class Engine {
       if (!action) {
         throw new StatesFailure({ error: 'States.Runtime', cause: `Unknown state type ${state.Type}` });
       }
-      return await action(this.run, exec, t, state);
+      const outcome = await action(this.run, exec, t, state);
+      if (outcome) return await exitState(this.run, exec, t, state, outcome, outcome.next);
     } catch (error) {
       const failure = P.asFailure(error) ?? (error instanceof StatesFailure ? error.failure : undefined);
       if (!failure) throw error;

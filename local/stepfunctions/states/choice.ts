@@ -2,7 +2,4 @@
 import * as P from '../processing.ts';
 import type { StateAction } from './run.ts';
 
-export const choiceState: StateAction = async (run, exec, t, state) => {
-  const outcome = await P.choose(state, t.input, run.scope(exec, t));
-  return await run.exit(exec, t, state, outcome, outcome.next);
-};
+export const choiceState: StateAction = (run, exec, t, state) => P.choose(state, t.input, run.scope(exec, t));

@@ -32,8 +32,17 @@ export interface Run {
   abortThread(exec: Execution, id: number): void;
 }
 
-/** What a state does once entered (and again on each retry). */
-export type StateAction = (run: Run, exec: Execution, t: Thread, state: State) => Promise<void>;
+/**
+ * What a state does once entered (and again on each retry). It returns the state's outcome when the thread is
+ * to move on at once (Choice: with the next state's name), or nothing when the state goes on by itself (a
+ * timer, a task call, child threads) or has ended its thread.
+ */
+export type StateAction = (
+  run: Run,
+  exec: Execution,
+  t: Thread,
+  state: State,
+) => Promise<(Outcome & { next?: string }) | undefined> | Promise<void>;
 
 /** How a state that runs child threads (Parallel, Map) hears that one of them ended. */
 export interface ChildEnd {

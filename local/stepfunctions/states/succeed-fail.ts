@@ -3,12 +3,10 @@
 import * as P from '../processing.ts';
 import type { StateAction } from './run.ts';
 
-export const succeedState: StateAction = async (run, exec, t, state) => {
-  const outcome = await P.plainOutput(state, t.input, run.scope(exec, t));
-  return await run.exit(exec, t, state, outcome);
-};
+export const succeedState: StateAction = (run, exec, t, state) =>
+  P.plainOutput(state, t.input, run.scope(exec, t));
 
 export const failState: StateAction = async (run, exec, t, state) => {
   const failure = await P.failOf(state, t.input, run.scope(exec, t));
-  return await run.threadFailed(exec, t, failure);
+  await run.threadFailed(exec, t, failure);
 };
