@@ -109,7 +109,12 @@ export async function serve(
   const server = createServer((req, res) => {
     void handle(runtime, req, res);
   });
-  server.keepAliveTimeout = 5_000;
+  // Idle keep-alive connections are closed after 65 s, not Node's 5 s: an SDK client reuses its pooled
+  // connection for the next request, and one sent just as the server closes it fails with ECONNRESET, which
+  // a client with maxAttempts 1 (the tests', the integrations') does not retry. Seen under load between two
+  // requests 5 s apart. (The headers timeout must exceed the keep-alive timeout.)
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   guardHost(server, host);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
