@@ -3,8 +3,10 @@
 // larger than the dashboard function's whole budget; dagre with graphlib adds about 70 KB (docs/dashboard.md).
 // Labels are wrapped by an estimate of their width (CJK characters a full em, others about half), since
 // a Lambda function has no fonts to measure with. Layouts are cached: a definition never changes.
+
 import { createHash } from 'node:crypto';
 import dagre from '@dagrejs/dagre';
+import { LRUCache } from 'lru-cache';
 import type { EdgeKind, Graph, NodeKind } from './graph.ts';
 
 export const FONT_SIZE = 12;
@@ -96,8 +98,8 @@ function sizeOf(kind: NodeKind, lines: string[]): { width: number; height: numbe
   return { width: Math.ceil(width), height: lines.length * LINE_HEIGHT + 2 * PAD_Y };
 }
 
-const cache = new Map<string, GraphLayout>();
-const MAX_CACHED = 64;
+/** Layouts by graph and labels: a definition never changes, and an instance draws a few dozen. */
+const cache = new LRUCache<string, GraphLayout>({ max: 64 });
 
 /** Lays out `graph` with each state's label from `label`. */
 export function layoutGraph(graph: Graph, label: (name: string) => string): GraphLayout {
@@ -197,7 +199,6 @@ export function layoutGraph(graph: Graph, label: (name: string) => string): Grap
       points: e.points.map((p) => ({ x: shift(p.x, left), y: shift(p.y, top) })),
     })),
   };
-  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
   cache.set(key, layout);
   return layout;
 }
