@@ -211,8 +211,17 @@ export interface LocalRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** Lower-case names, repeated values joined with commas. */
+  headers: Record<string, string | undefined>;
   body: Buffer;
   claims: Claims;
+}
+
+/** A `/_local/` route's answer: its status, a JSON body, and headers (a redirect's Location). */
+export interface LocalAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface HttpApiServerOptions {
@@ -227,14 +236,20 @@ export interface HttpApiServerOptions {
    * Local-only routes under `/_local/` (the admin token is checked before they are called). They take the
    * token from the Authorization header; the cookie's only for a request `pageRequest` accepts.
    */
-  local?: (request: LocalRequest) => Promise<{ status: number; body: unknown }>;
+  local?: (request: LocalRequest) => Promise<LocalAnswer>;
   /** The cookie that may hold the admin token, for browsers. */
   adminCookie?: string;
   /**
    * Whether a request carried by the cookie comes from one of the site's own pages (its origin, its CSRF
-   * token): a browser sends the cookie with any site's form post, so the cookie alone proves nothing.
+   * token, in a header or the form's body): a browser sends the cookie with any site's form post, so the
+   * cookie alone proves nothing.
    */
-  pageRequest?: (headers: Record<string, string | undefined>, token: string, origin: string) => boolean;
+  pageRequest?: (
+    headers: Record<string, string | undefined>,
+    token: string,
+    origin: string,
+    body: Buffer,
+  ) => boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -330,17 +345,17 @@ export class HttpApiServer {
    * comes from one of the site's own pages. Anything else moving the clock would be a cross-site request
    * riding on the browser's cookie (a `text/plain` form post from any page needs no preflight).
    */
-  private localToken(req: IncomingMessage): { token?: string; refused?: true } {
+  private localToken(
+    req: IncomingMessage,
+    headers: Record<string, string | undefined>,
+    body: Buffer,
+  ): { token?: string; refused?: true } {
     const fromHeader = bearerToken(req.headers.authorization);
     if (fromHeader) return { token: fromHeader };
     const fromCookie = this.cookieToken(req);
     if (!fromCookie) return {};
-    const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      headers[name] = Array.isArray(value) ? value.join(',') : value;
-    }
     const origin = `http://${req.headers.host ?? ''}`.toLowerCase();
-    if (this.options.pageRequest?.(headers, fromCookie, origin)) return { token: fromCookie };
+    if (this.options.pageRequest?.(headers, fromCookie, origin, body)) return { token: fromCookie };
     return { refused: true };
   }
 
@@ -358,7 +373,11 @@ export class HttpApiServer {
     const path = rawPath.slice(api.stagePrefix.length) || '/';
 
     if (path.startsWith('/_local/') && this.options.local) {
-      const { token, refused } = this.localToken(req);
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        headers[name] = Array.isArray(value) ? value.join(',') : value;
+      }
+      const { token, refused } = this.localToken(req, headers, body);
       if (refused) return send(res, 403, { message: 'Forbidden' });
       let claims: Claims;
       try {
@@ -367,8 +386,15 @@ export class HttpApiServer {
       } catch {
         return send(res, 401, { message: 'Unauthorized' });
       }
-      const answer = await this.options.local({ method, path, query: url.searchParams, body, claims });
-      return send(res, answer.status, answer.body);
+      const answer = await this.options.local({
+        method,
+        path,
+        query: url.searchParams,
+        headers,
+        body,
+        claims,
+      });
+      return send(res, answer.status, answer.body, answer.headers);
     }
 
     const match = selectRoute(api.routes, method, path);

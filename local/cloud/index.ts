@@ -7,13 +7,13 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'nod
 import { join, relative, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { sameOrigin, verifyCsrf } from '#presentation/dashboard/session.ts';
 import { ControlledClock } from '../clock.ts';
 import { assertJava, type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from '../dynamodb-local.ts';
 import { guardHost, isLoopbackName } from '../host-check.ts';
 import { freePort, freePorts } from '../ports.ts';
 import { StepFunctionsRuntime } from '../stepfunctions/runtime.ts';
 import { type CloudStack, PROJECT_ROOT, readAssembly, synthesize } from './assembly.ts';
+import { clockForms, dashboardPageRequest } from './clock-route.ts';
 import {
   ClockOptionError,
   clockFileOf,
@@ -139,19 +139,6 @@ export { JavaMissingError } from '../dynamodb-local.ts';
 export { DataDirInUseError } from './lock.ts';
 
 const ADMIN_COOKIE = 'pilotflow_admin';
-
-/**
- * A cookie-carried `/_local/` request is the dashboard page's own (its clock forms' script) when it comes from
- * this origin with the page's CSRF token in `X-CSRF-Token`: the dashboard's own rules (its sign-in cookie is
- * the one named above), so that the clock moves for nothing a page of another site can send.
- */
-function dashboardPageRequest(
-  headers: Record<string, string | undefined>,
-  token: string,
-  origin: string,
-): boolean {
-  return sameOrigin(headers, origin) && verifyCsrf(token, headers['x-csrf-token']);
-}
 
 const clockRequest = z.union([
   z.object({ set: z.iso.datetime({ offset: true }) }).strict(),
@@ -433,7 +420,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       'cognito:groups': ['admin'],
       ...(scopes.length ? { scope: scopes.join(' ') } : {}),
     });
-    const local = async (request: { method: string; path: string; body: Buffer }) => {
+    // The clock bar's plain form (no JavaScript) is turned into this JSON request by clockForms.
+    const local = clockForms(async (request: { method: string; path: string; body: Buffer }) => {
       if (request.path !== '/_local/clock') return { status: 404, body: { message: 'Not Found' } };
       if (request.method === 'GET') return { status: 200, body: clockState(clock) };
       if (request.method !== 'POST') return { status: 405, body: { message: 'Method Not Allowed' } };
@@ -458,7 +446,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         throw error;
       }
       return { status: 200, body: clockState(clock) };
-    };
+    });
     const servers: HttpApiServer[] = [];
     for (const api of apis) {
       const stackName = [...resolvers.entries()].find(([, r]) =>

@@ -2,7 +2,8 @@
 // rehearsal of the sample plan on the local cloud: pilots in different stages (four acknowledging, 古城社区's
 // plan under review, 东河路社区's launch done), sign-in with the local token, the overview, a pilot's graphs,
 // an execution, the tasks, a reassignment (转办) whose old link is refused, a stop seen without reloading,
-// the clock controls. Screenshots of each page at desktop and phone width go to test-results/screenshots/.
+// the clock controls (with JavaScript and without). Screenshots of each page at desktop and phone width go to
+// test-results/screenshots/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,23 @@ let api: string;
 let browser: BrowserContext;
 let profile: string;
 
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+  viewport: { width: DESKTOP, height: 900 },
+  locale: 'zh-CN',
+};
+
 beforeAll(async () => {
   env = await startSampleCloud({ concurrency: 1 });
   api = env.cloud.endpoints.api;
@@ -37,22 +55,7 @@ beforeAll(async () => {
 
   mkdirSync(SCREENSHOTS, { recursive: true });
   profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: DESKTOP, height: 900 },
-    locale: 'zh-CN',
-  });
+  browser = await chromium.launchPersistentContext(profile, CHROMIUM);
 }, 900_000);
 
 afterAll(async () => {
@@ -263,5 +266,35 @@ describe('the dashboard in a browser', () => {
     const mailbox = await page.getByRole('link', { name: '本地邮箱' }).getAttribute('href');
     expect(mailbox).toBe(env.cloud.endpoints.mailbox);
     await page.close();
+  });
+
+  test('advances the local clock without JavaScript: the form posts to the local cloud, which sends the page back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
+    const noScript = await chromium.launchPersistentContext(dir, { ...CHROMIUM, javaScriptEnabled: false });
+    try {
+      const page = await noScript.newPage();
+      await page.goto(`${api}${urls.signIn()}`);
+      await page.getByLabel('令牌').fill(env.cloud.endpoints.adminToken);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForURL(`${api}/admin`);
+      await page.goto(`${api}${urls.tasks({ pilot: 'gucheng' })}`);
+      const before = env.cloud.clock.now();
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${api}/_local/clock`, { timeout: 90_000 }),
+        page.getByRole('button', { name: '前进一天' }).click({ noWaitAfter: true }),
+      ]);
+      expect(answer.status()).toBe(303);
+      await page.waitForURL(`${api}${urls.tasks({ pilot: 'gucheng' })}`);
+      expect(env.cloud.clock.now() - before).toBeGreaterThanOrEqual(86_400_000);
+      const shown = await page.locator('.localbar time').first().getAttribute('datetime');
+      expect(Date.parse(shown ?? '')).toBeGreaterThanOrEqual(before + 86_400_000);
+      await page.setViewportSize({ width: PHONE, height: 800 });
+      await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-clock-no-script-phone.png') });
+      await page.setViewportSize({ width: DESKTOP, height: 900 });
+      await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-clock-no-script-desktop.png') });
+    } finally {
+      await noScript.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

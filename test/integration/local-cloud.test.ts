@@ -468,6 +468,85 @@ describe('HTTP API', () => {
     expect(page.status).toBe(200);
     expect(cloud.clock.now()).toBe(start + HOUR);
   });
+
+  test('the clock takes the dashboard’s plain form (no JavaScript) from the site’s own page, and answers 303 back to it', async () => {
+    const url = `${cloud.endpoints.api}/_local/clock`;
+    const token = cloud.endpoints.adminToken;
+    const csrf = csrfToken(token);
+    const form = (fields: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          cookie: `pilotflow_admin=${token}`,
+          origin: cloud.endpoints.api,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams(fields).toString(),
+        redirect: 'manual',
+      });
+    const start = cloud.clock.now();
+    const advanced = await form({ csrf, back: '/admin/tasks?pilot=gucheng', advance: 'PT1H' });
+    expect(advanced.status).toBe(303);
+    expect(advanced.headers.get('location')).toBe('/admin/tasks?pilot=gucheng');
+    expect(cloud.clock.now()).toBe(start + HOUR);
+    const faster = await form({ csrf, back: '/admin', speed: '60' });
+    expect(faster.status).toBe(303);
+    expect(cloud.clock.speed).toBe(60);
+    expect((await form({ csrf, back: '/admin', speed: '0' })).status).toBe(303);
+    expect(cloud.clock.speed).toBe(0);
+    // Only back to a dashboard page: no open redirect.
+    const elsewhere = await form({ csrf, back: 'https://evil.example/', advance: 'PT1M' });
+    expect(elsewhere.headers.get('location')).toBe('/admin');
+    // A value the clock does not take is its JSON answer, and moves nothing.
+    const moved = cloud.clock.now();
+    for (const fields of [{ advance: 'P1M' }, { speed: 'fast' }, { speed: '' }, {}] as Array<
+      Record<string, string>
+    >) {
+      const res = await form({ csrf, back: '/admin', ...fields });
+      expect(res.status, JSON.stringify(fields)).toBe(400);
+    }
+    expect(cloud.clock.now()).toBe(moved);
+    // curl's `-d '{…}'` sends JSON under the form type: still the JSON request, answered with the clock.
+    const curl = await fetch(url, {
+      method: 'POST',
+      headers: { ...adminHeaders(cloud), 'content-type': 'application/x-www-form-urlencoded' },
+      body: '{"advance":"PT1M"}',
+    });
+    expect(curl.status).toBe(200);
+    expect(await curl.json()).toMatchObject({ epochMs: moved + 60_000 });
+  });
+
+  test('the clock refuses the plain form without the page’s CSRF token or from another site, moving nothing', async () => {
+    const url = `${cloud.endpoints.api}/_local/clock`;
+    const token = cloud.endpoints.adminToken;
+    const csrf = csrfToken(token);
+    const start = cloud.clock.now();
+    const refused: Array<[Record<string, string>, Record<string, string>]> = [
+      [{ origin: cloud.endpoints.api }, { advance: 'P1D' }],
+      [{ origin: cloud.endpoints.api }, { csrf: csrfToken('a.b.c'), advance: 'P1D' }],
+      [{ origin: 'http://127.0.0.1:9' }, { csrf, advance: 'P1D' }],
+      [{ referer: 'http://127.0.0.1:9/page' }, { csrf, advance: 'P1D' }],
+      [
+        { origin: cloud.endpoints.api, 'sec-fetch-site': 'same-site' },
+        { csrf, advance: 'P1D' },
+      ],
+    ];
+    for (const [headers, fields] of refused) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          cookie: `pilotflow_admin=${token}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          ...headers,
+        },
+        body: new URLSearchParams(fields).toString(),
+        redirect: 'manual',
+      });
+      expect(res.status, JSON.stringify([headers, fields])).toBe(403);
+      expect(res.headers.get('location')).toBeNull();
+    }
+    expect(cloud.clock.now()).toBe(start);
+  });
 });
 
 describe('the local servers', () => {

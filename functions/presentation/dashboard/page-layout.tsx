@@ -8,7 +8,11 @@ import type { AdminFrame } from './frame.ts';
 import { DASHBOARD_CSS, LIVE_SCRIPT } from './style.ts';
 import { urls } from './urls.ts';
 
-/** The local cloud's clock endpoint (local/cloud/index.ts), on the same origin as the dashboard. */
+/**
+ * The local cloud's clock endpoint (local/cloud/clock-route.ts), on the same origin as the dashboard: the forms
+ * post to it directly, the script with the CSRF token in `X-CSRF-Token`, without JavaScript as a plain form
+ * with its `csrf` field, answered by a 303 back to `back`.
+ */
 const LOCAL_CLOCK = '/_local/clock';
 
 const OTHER: Record<Locale, { locale: Locale; label: string; param: string }> = {
@@ -25,9 +29,9 @@ function LocalBar({ frame }: { frame: AdminFrame }) {
   const { locale, local } = frame;
   if (!local) return null;
   const clock = local.clock;
-  // With JavaScript the forms post to the local cloud's clock directly (functions/presentation/dashboard/style.ts).
+  // With JavaScript the script posts them and waits for the clock to settle (LIVE_SCRIPT in ./style.ts).
   const button = (advance: string, label: LocalText) => (
-    <form method="post" action={urls.clock()} data-clock={LOCAL_CLOCK}>
+    <form method="post" action={LOCAL_CLOCK} data-clock={LOCAL_CLOCK}>
       <Csrf frame={frame} />
       <input type="hidden" name="back" value={frame.path} />
       <input type="hidden" name="advance" value={advance} />
@@ -58,7 +62,7 @@ function LocalBar({ frame }: { frame: AdminFrame }) {
       {button('P1D', lt('前进一天', '+1 day'))}
       {button('P7D', lt('前进一周', '+1 week'))}
       {button('next', lt('到下一个定时器', 'To the next timer'))}
-      <form method="post" action={urls.clock()} data-clock={LOCAL_CLOCK}>
+      <form method="post" action={LOCAL_CLOCK} data-clock={LOCAL_CLOCK}>
         <Csrf frame={frame} />
         <input type="hidden" name="back" value={frame.path} />
         <label for="clock-speed" class="sr-only">

@@ -105,9 +105,10 @@ export const DASHBOARD_CSS = `${CSS}\n${ADMIN_CSS}`;
 /**
  * Moves the local cloud's clock from the clock forms (posting to the local cloud's `/_local/clock` with the
  * form's CSRF token in `X-CSRF-Token`, which it asks of a cookie-carried request, and waiting for it to
- * settle, then reloading), and refreshes the parts of the page marked `data-live` every few seconds by fetching the page again (the same
- * server-rendered HTML, so there is one renderer), keeping open `<details>` open; it pauses while the tab is
- * hidden and never touches forms. Pages work without it.
+ * settle, then reloading), and refreshes the parts of the page marked `data-live` every few seconds by
+ * fetching the page again (the same server-rendered HTML, so there is one renderer), keeping open `<details>`
+ * open; it pauses while the tab is hidden and never touches forms. Pages work without it: the clock forms then
+ * post to `/_local/clock` as plain forms, which answers them with a 303 back to the page.
  */
 export const LIVE_SCRIPT = `(function(){var b=document.body;document.querySelectorAll('form[data-clock]').forEach(function(f){f.addEventListener('submit',function(ev){ev.preventDefault();var fd=new FormData(f),body={},a=fd.get('advance'),s=fd.get('speed');if(a)body.advance=String(a);else if(s!==null)body.speed=Number(s);f.querySelectorAll('button').forEach(function(x){x.disabled=true});fetch(f.getAttribute('data-clock'),{method:'POST',headers:{'content-type':'application/json','x-csrf-token':String(fd.get('csrf')||'')},credentials:'same-origin',body:JSON.stringify(body)}).then(function(){location.reload()},function(){location.reload()})})});var ms=Number(b.getAttribute('data-live-ms'))||0;if(!ms||!window.fetch||!window.DOMParser)return;var busy=false;function tick(){if(document.hidden||busy)return;busy=true;fetch(location.href,{headers:{Accept:'text/html'},credentials:'same-origin',cache:'no-store'}).then(function(r){if(r.status===401){location.reload();return null}return r.ok?r.text():null}).then(function(html){if(!html)return;var doc=new DOMParser().parseFromString(html,'text/html');document.querySelectorAll('[data-live]').forEach(function(el){var next=doc.getElementById(el.id);if(!next||next.innerHTML===el.innerHTML)return;var open=[];el.querySelectorAll('details[open][id]').forEach(function(d){open.push(d.id)});el.innerHTML=next.innerHTML;open.forEach(function(id){var d=document.getElementById(id);if(d)d.open=true})});var s=document.getElementById('live-at'),n=doc.getElementById('live-at');if(s&&n)s.textContent=n.textContent}).catch(function(){}).then(function(){busy=false})}setInterval(tick,ms);document.addEventListener('visibilitychange',function(){if(!document.hidden)tick()})})();`;
 

@@ -13,7 +13,6 @@ export const urls = {
   home: () => '/admin',
   signIn: () => '/admin/sign-in',
   signOut: () => '/admin/sign-out',
-  clock: () => '/admin/clock',
   overview: (programmeId: string) => `/admin/programmes/${enc(programmeId)}`,
   pilot: (programmeId: string, pilotId: string, full?: boolean) =>
     `/admin/programmes/${enc(programmeId)}/pilots/${enc(pilotId)}${full ? '?graph=full' : ''}`,
