@@ -1,7 +1,7 @@
 // The approval link's HTTP handler (API Gateway HTTP API, payload 2.0): `GET|HEAD|POST|OPTIONS /a/{linkId}`.
 // Thin: it reads the request, asks the domain where the link stands (functions/domain/approval.ts) and renders
 // that as a page (functions/presentation/pages/approval-view.ts), with the security headers on every response,
-// errors included.
+// errors included: a refused body or method is a typed error, answered through the one error mapping.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getStore } from '#adapters/aws.ts';
 import { linkSigningKeys } from '#adapters/secrets.ts';
@@ -10,11 +10,12 @@ import { type ApprovalDeps, openLink, submitDecision } from '#domain/approval.ts
 import { requestClient } from '#domain/client.ts';
 import { keyIdOf } from '#domain/links.ts';
 import { requireConfig } from '#lib/config.ts';
-import { parseFormBody } from '#lib/form-body.ts';
-import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
+import { BodyError, MethodNotAllowedError, PayloadTooLargeError } from '#lib/errors.ts';
+import { readFormBody } from '#lib/form-body.ts';
+import { type ErrorPages, type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { logger } from '#lib/observability.ts';
 import { decisionPage, frameOf, linkPage, type ViewContext } from '#presentation/pages/approval-view.ts';
-import type { PageResult } from '#presentation/pages/model.ts';
+import type { BadRequestReason, PageResult } from '#presentation/pages/model.ts';
 import { renderPage } from '#presentation/pages/render.tsx';
 import { SECURITY_HEADERS } from '#presentation/pages/style.ts';
 
@@ -57,22 +58,15 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
       return respond(method, linkPage(await openLink(await deps(req.sig), req, method), viewContext(event)));
     case 'POST': {
       // The body is checked before anything is looked up: a refused body changes nothing and costs nothing.
-      const body = parseFormBody({
+      const fields = readFormBody({
         body: event.body,
         isBase64Encoded: event.isBase64Encoded,
         contentType: event.headers?.['content-type'],
       });
-      if (!body.ok) {
-        // In the page's language: the form posts to its page's URL, which names it (`lang`).
-        return respond(method, {
-          status: body.problem === 'too-large' ? 413 : 400,
-          view: { page: 'bad-request', frame: bareFrame(event), reason: body.problem },
-        });
-      }
       const client = requestClient(event.requestContext.http.sourceIp, event.requestContext.http.userAgent);
-      const result = await submitDecision(await deps(req.sig, body.fields.get('token')), {
+      const result = await submitDecision(await deps(req.sig, fields.get('token')), {
         ...req,
-        fields: body.fields,
+        fields,
         client,
       });
       return respond(method, decisionPage(result, viewContext(event)));
@@ -80,17 +74,28 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
     case 'OPTIONS':
       return { statusCode: 204, headers: { ...SECURITY_HEADERS, Allow: ALLOW }, body: '' };
     default:
-      return respond(
-        method,
-        { status: 405, view: { page: 'bad-request', frame: bareFrame(event), reason: 'method-not-allowed' } },
-        { Allow: ALLOW },
-      );
+      throw new MethodNotAllowedError(ALLOW);
   }
 }
 
-export const handler = httpHandler(handle, (_error, event) =>
-  respond(event.requestContext.http.method.toUpperCase(), {
-    status: 500,
-    view: { page: 'error', frame: bareFrame(event) },
-  }),
-);
+/** Why a request was refused, as the bad-request page says it; undefined for an error of the system. */
+function badRequestOf(error: unknown): BadRequestReason | undefined {
+  if (error instanceof BodyError) return error.problem;
+  if (error instanceof PayloadTooLargeError) return 'too-large';
+  if (error instanceof MethodNotAllowedError) return 'method-not-allowed';
+  return undefined;
+}
+
+/** The approval pages' side of the one error mapping (lib/middleware.ts): the page in the link's language. */
+export const errorPages: ErrorPages = {
+  headers: SECURITY_HEADERS,
+  page: ({ status, error }, { event }) => {
+    const reason = badRequestOf(error);
+    // In the page's language: the form posts to its page's URL, which names it (`lang`).
+    const frame = bareFrame(event);
+    const view = reason ? { page: 'bad-request' as const, frame, reason } : { page: 'error' as const, frame };
+    return respond(event.requestContext.http.method.toUpperCase(), { status, view });
+  },
+};
+
+export const handler = httpHandler(handle, errorPages);

@@ -35,3 +35,31 @@ export class ForbiddenError extends Error {
 export class TransientError extends Error {
   override name = 'TransientError';
 }
+
+/** The request's body cannot be read: not in a type the route takes, or damaged (lib/form-body.ts's problems). */
+export class BodyError extends Error {
+  override name = 'BodyError';
+  readonly problem: 'unsupported-media-type' | 'malformed';
+  constructor(
+    problem: 'unsupported-media-type' | 'malformed',
+    message = `the body could not be read: ${problem}`,
+  ) {
+    super(message);
+    this.problem = problem;
+  }
+}
+
+/** The request's body is larger than the route takes. */
+export class PayloadTooLargeError extends Error {
+  override name = 'PayloadTooLargeError';
+}
+
+/** The route does not answer this method; `allow` lists the methods it does (the 405's `Allow` header). */
+export class MethodNotAllowedError extends Error {
+  override name = 'MethodNotAllowedError';
+  readonly allow: string;
+  constructor(allow: string) {
+    super('method not allowed');
+    this.allow = allow;
+  }
+}

@@ -1,6 +1,7 @@
 // The body of an HTML form post (application/x-www-form-urlencoded), parsed strictly at the boundary: a
 // size limit, one content type, valid percent-encoding and UTF-8, each name once. URLSearchParams is not
 // used because it silently repairs malformed input, and a damaged submission must be refused, not guessed.
+import { BodyError, PayloadTooLargeError } from './errors.ts';
 
 export const MAX_FORM_BYTES = 64 * 1024;
 export const MAX_FORM_FIELDS = 200;
@@ -67,4 +68,12 @@ export function parseFormBody(input: {
     fields.set(name, value);
   }
   return { ok: true, fields };
+}
+
+/** The form's fields, or the typed error its problem maps to (PayloadTooLargeError: 413, BodyError: 400). */
+export function readFormBody(input: Parameters<typeof parseFormBody>[0]): ReadonlyMap<string, string> {
+  const form = parseFormBody(input);
+  if (form.ok) return form.fields;
+  if (form.problem === 'too-large') throw new PayloadTooLargeError('the body is too large');
+  throw new BodyError(form.problem);
 }

@@ -17,7 +17,10 @@ import { Construct } from 'constructs';
 import { PilotFlowFunction } from './function.ts';
 import type { PilotFlowMail } from './mail.ts';
 
-/** The admin routes behind the authorizer (functions/handlers/dashboard.ts answers each by its route key). */
+/**
+ * The admin routes behind the authorizer (functions/handlers/dashboard.ts answers each by its route key). The
+ * local cloud's clock is not one of them: it is the local cloud's own `/_local/clock`, which AWS has not.
+ */
 export const DASHBOARD_ROUTES: Array<[HttpMethod, string]> = [
   [HttpMethod.GET, '/admin'],
   [HttpMethod.GET, '/admin/programmes/{programmeId}'],
@@ -28,7 +31,6 @@ export const DASHBOARD_ROUTES: Array<[HttpMethod, string]> = [
   [HttpMethod.POST, '/admin/tasks/{taskId}/reassign'],
   [HttpMethod.GET, '/admin/executions/{executionArn}'],
   [HttpMethod.POST, '/admin/executions/{executionArn}/stop'],
-  [HttpMethod.POST, '/admin/clock'],
 ];
 
 /** Routes without the authorizer: the sign-in page sets the cookie, sign-out clears it. */
@@ -44,7 +46,7 @@ export interface DashboardProps {
   table: ITable;
   mail: PilotFlowMail;
   linkSigningSecret: ISecret;
-  /** The approval links' base URL (also the local cloud's clock endpoint's). */
+  /** The approval links' base URL (in the local cloud also where the pages read its clock). */
   apiBaseUrl: string;
   machines: {
     programme: StateMachine;

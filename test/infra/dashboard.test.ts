@@ -24,7 +24,12 @@ describe('the dashboard routes', () => {
         AuthorizerId: { Ref: authorizerId },
       });
     }
-    expect(DASHBOARD_ROUTES.length).toBeGreaterThanOrEqual(10);
+    expect(DASHBOARD_ROUTES.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('deploys no route that only the local cloud can answer (its clock is the local cloud’s /_local/clock)', () => {
+    const keys = routes().map((r) => r.RouteKey as string);
+    expect(keys.filter((key) => /clock|_local/.test(key))).toEqual([]);
   });
 
   it('leaves the approval links and the sign-in page without an authorizer', () => {

@@ -54,7 +54,6 @@ async function adminRoutes(): Promise<Array<[string, string]>> {
     ['POST', `/admin/tasks/${task.taskId}/reassign`],
     ['GET', `/admin/executions/${arn}`],
     ['POST', `/admin/executions/${arn}/stop`],
-    ['POST', '/admin/clock'],
   ];
 }
 
@@ -72,6 +71,17 @@ describe('signing in', () => {
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
       expect(await res.text()).toBe('{"message":"Unauthorized"}');
     }
+    expect(env.cloud.lambda.invocations).toBe(before);
+  });
+
+  it('has no clock route of its own: the local cloud’s clock is its /_local/clock, which AWS has not', async () => {
+    const before = env.cloud.lambda.invocations;
+    const res = await fetch(`${api}/admin/clock`, {
+      method: 'POST',
+      headers: { ...bearer(env), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'advance=P1D',
+    });
+    expect(res.status).toBe(404);
     expect(env.cloud.lambda.invocations).toBe(before);
   });
 

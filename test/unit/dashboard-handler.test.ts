@@ -1,0 +1,127 @@
+// The dashboard function's route table and the middlewares every route shares, invoked as Lambda would with
+// API Gateway's events: each refusal here comes before any store or Step Functions call, so nothing runs but
+// the function. The routes' work is tested on the local cloud (test/integration/dashboard.test.ts).
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { DASHBOARD_PUBLIC_ROUTES, DASHBOARD_ROUTES } from '#infra/constructs/dashboard.ts';
+import type { HttpResponse } from '#lib/middleware.ts';
+import { csrfToken } from '#presentation/dashboard/session.ts';
+import { type EventParts, httpEvent } from '#test/support/api-gateway.ts';
+
+vi.hoisted(() => {
+  process.env.TABLE_NAME = 'unit-test';
+});
+
+let dashboard: {
+  ROUTES: Record<string, unknown>;
+  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
+};
+beforeAll(async () => {
+  dashboard = (await import('../../functions/handlers/dashboard.ts')) as never;
+});
+
+const TOKEN = 'aaa.bbb.ccc';
+const ORIGIN = 'https://approval.test';
+
+/** An event through the JWT authorizer: its claims in the request context. */
+function admitted(parts: EventParts): APIGatewayProxyEventV2 {
+  const event = httpEvent(parts);
+  const authorizer = { jwt: { claims: { sub: 'u-1', email: 'wang@xx-county.example' }, scopes: null } };
+  return { ...event, requestContext: { ...event.requestContext, authorizer } } as APIGatewayProxyEventV2;
+}
+
+const invoke = (event: APIGatewayProxyEventV2) =>
+  dashboard.handler(event, { functionName: 'dashboard', awsRequestId: 'r-1' } as Context);
+
+const resend = (headers: Record<string, string>, body: string) =>
+  admitted({
+    method: 'POST',
+    route: '/admin/tasks/{taskId}/resend',
+    pathParameters: { taskId: 't-1' },
+    headers: { 'x-forwarded-proto': 'https', ...headers },
+    body,
+  });
+
+describe('the route table', () => {
+  it('has a route function for every route deployed to the function, and no other', () => {
+    const deployed = [...DASHBOARD_ROUTES, ...DASHBOARD_PUBLIC_ROUTES].map(([m, p]) => `${m} ${p}`);
+    expect(Object.keys(dashboard.ROUTES).sort()).toEqual(deployed.sort());
+  });
+
+  it('answers a route key it does not know with 404, after the administrator is known', async () => {
+    const html = await invoke(
+      admitted({ method: 'GET', route: '/admin/nothing', rawQueryString: 'lang=en' }),
+    );
+    expect(html.statusCode).toBe(404);
+    expect(html.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(html.body).toContain('Not found');
+    const anonymous = await invoke(httpEvent({ method: 'GET', route: '/admin/nothing' }));
+    expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('the middlewares every route shares', () => {
+  it('refuses a request without the authorizer’s claims with the authorizer’s own 401', async () => {
+    const response = await invoke(
+      httpEvent({ method: 'GET', route: '/admin', headers: { accept: 'text/html' } }),
+    );
+    expect(response).toMatchObject({ statusCode: 401, body: '{"message":"Unauthorized"}' });
+    expect(response.headers?.['WWW-Authenticate']).toBe('Bearer');
+  });
+
+  it('answers JSON only to a client that prefers it, the page to a browser or to no Accept at all', async () => {
+    const bad = (accept?: string) =>
+      invoke(
+        admitted({
+          method: 'GET',
+          route: '/admin/tasks/{taskId}',
+          pathParameters: { taskId: 'x'.repeat(200) },
+          ...(accept ? { headers: { accept } } : {}),
+        }),
+      );
+    const types = async (accept?: string) => (await bad(accept)).headers?.['Content-Type'];
+    expect(await types('application/json')).toBe('application/json; charset=utf-8');
+    expect(await types('text/html;q=0.5, application/json')).toBe('application/json; charset=utf-8');
+    expect(await types('text/html,application/xhtml+xml,*/*;q=0.8')).toBe('text/html; charset=utf-8');
+    expect(await types('*/*')).toBe('text/html; charset=utf-8');
+    expect(await types('image/png')).toBe('text/html; charset=utf-8');
+    expect(await types()).toBe('text/html; charset=utf-8');
+    const json = await bad('application/json');
+    expect(json.statusCode).toBe(400);
+    expect(JSON.parse(json.body ?? '').issues[0].path).toBe('');
+  });
+
+  it('refuses a browser’s post without this page’s CSRF token or from another site with 403', async () => {
+    const cookie = {
+      cookie: `pilotflow_admin=${TOKEN}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    };
+    const csrf = csrfToken(TOKEN);
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ ...cookie, origin: ORIGIN }, 'reason=test'],
+      [{ ...cookie, origin: ORIGIN }, `csrf=${csrfToken('x.y.z')}&reason=test`],
+      [{ ...cookie, origin: 'https://evil.example' }, `csrf=${csrf}&reason=test`],
+      [{ ...cookie, 'sec-fetch-site': 'cross-site' }, `csrf=${csrf}&reason=test`],
+    ];
+    for (const [headers, body] of cases) {
+      const event = resend(headers, body);
+      // httpEvent sends cookies as API Gateway does, in `cookies`.
+      const response = await invoke({ ...event, cookies: [headers.cookie as string] });
+      expect(response.statusCode, JSON.stringify(headers) + body).toBe(403);
+    }
+  });
+
+  it('refuses a post whose body it cannot read with 400 (413 when too large), before the CSRF check', async () => {
+    const api = { authorization: `Bearer ${TOKEN}`, accept: 'application/json' };
+    const notJson = await invoke(resend({ ...api, 'content-type': 'application/json' }, '{"reason":'));
+    expect(notJson.statusCode).toBe(400);
+    expect(JSON.parse(notJson.body ?? '')).toEqual({ message: 'the body is not JSON' });
+    const large = await invoke(
+      resend(
+        { cookie: `pilotflow_admin=${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+        `reason=${'x'.repeat(70_000)}`,
+      ),
+    );
+    expect(large.statusCode).toBe(413);
+  });
+});
