@@ -13,7 +13,7 @@ export interface AdminFrame {
   /** The request's path and query, for the language switch and the clock controls' way back. */
   path: string;
   admin: { sub: string; email?: string; name?: string };
-  /** Put into every state-changing form (functions/domain/dashboard/csrf.ts). */
+  /** Put into every state-changing form (csrfToken in functions/presentation/dashboard/session.ts). */
   csrf: string;
   local?: LocalCloudFrame;
   /** The programme the navigation links to. */
