@@ -16,6 +16,7 @@ import { PilotFlowMail } from './constructs/mail.ts';
 import { Monitoring, notificationsKey } from './constructs/monitoring.ts';
 import { PilotFlowTable } from './constructs/table.ts';
 import { WorkflowHandlers } from './constructs/workflow-functions.ts';
+import { mark } from './marks.ts';
 
 /** Everything PilotFlow deploys, in one stack. Environment-agnostic: no account or region lookups. */
 export class PilotFlowStack extends Stack {
@@ -88,6 +89,8 @@ export class PilotFlowStack extends Stack {
       environment: { PROGRAMME_STATE_MACHINE_ARN: this.workflows.programme.machine.stateMachineArn },
     }).bindTable(this.table.table, 'write');
     this.workflows.programme.machine.grantStartExecution(this.launchProgramme.fn);
+    // The local cloud launches its plan through the function marked so (docs/local-cloud.md).
+    mark(this.launchProgramme.fn, { role: 'launcher' });
     this.escalation = new Escalation(this, 'Escalation', {
       table: this.table.table,
       mail,

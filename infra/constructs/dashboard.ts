@@ -14,15 +14,20 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ADMIN_COOKIE } from '#presentation/dashboard/session.ts';
+import { mark } from '../marks.ts';
 import { PilotFlowFunction } from './function.ts';
 import type { PilotFlowMail } from './mail.ts';
+
+/** The dashboard's home page, where the local cloud points its administrator (marked `dashboard`). */
+export const DASHBOARD_HOME = '/admin';
 
 /**
  * The admin routes behind the authorizer (functions/handlers/dashboard.ts answers each by its route key). The
  * local cloud's clock is not one of them: it is the local cloud's own `/_local/clock`, which AWS has not.
  */
 export const DASHBOARD_ROUTES: Array<[HttpMethod, string]> = [
-  [HttpMethod.GET, '/admin'],
+  [HttpMethod.GET, DASHBOARD_HOME],
   [HttpMethod.GET, '/admin/programmes/{programmeId}'],
   [HttpMethod.GET, '/admin/programmes/{programmeId}/pilots/{pilotId}'],
   [HttpMethod.GET, '/admin/tasks'],
@@ -82,6 +87,8 @@ export class Dashboard extends Construct {
     props.mail.bind(this.fn);
     this.fn.readSecret(props.linkSigningSecret);
     this.fn.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.linkSigningSecret.secretArn);
+    // The local cloud's authorizer reads the token from this cookie too (docs/dashboard.md, "Sign-in").
+    mark(this.fn.fn, { adminCookie: ADMIN_COOKIE });
     // Exactly the calls of functions/adapters/sfn-api.ts, on these machines and their executions; not grantRead,
     // which adds ListActivities, DescribeActivity and DescribeStateMachine on every resource (`*`).
     for (const machine of Object.values(machines)) {
@@ -109,9 +116,16 @@ export class Dashboard extends Construct {
 
     const integration = new HttpLambdaIntegration('Dashboard', this.fn.fn);
     for (const [method, path] of DASHBOARD_ROUTES) {
-      this.routes.push(
-        ...props.api.addRoutes({ path, methods: [method], integration, authorizer: props.authorizer }),
-      );
+      const added = props.api.addRoutes({
+        path,
+        methods: [method],
+        integration,
+        authorizer: props.authorizer,
+      });
+      if (method === HttpMethod.GET && path === DASHBOARD_HOME) {
+        for (const home of added) mark(home, { role: 'dashboard' });
+      }
+      this.routes.push(...added);
     }
     for (const [method, path] of DASHBOARD_PUBLIC_ROUTES) {
       this.routes.push(...props.api.addRoutes({ path, methods: [method], integration }));

@@ -1,7 +1,8 @@
 // The cloud assembly: synthesises a CDK app with its functions bundled, as `cdk synth` does (the app runs with
-// CDK_OUTDIR and CDK_CONTEXT_JSON set), and reads the stacks' templates and asset directories from it. The
-// local cloud runs only what this assembly contains. An assembly whose inputs (the app's folders, the
-// lockfile, the context) have not changed is reused, so a restart does not bundle again.
+// CDK_OUTDIR and CDK_CONTEXT_JSON set), and reads the stacks' templates, asset directories and marks (what a
+// resource is for, infra/marks.ts) from it. The local cloud runs only what this assembly contains. An
+// assembly whose inputs (the app's folders, the lockfile, the context) have not changed is reused, so a
+// restart does not bundle again.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -16,6 +17,7 @@ import {
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MARK, type Marks, ROLES } from '#infra/marks.ts';
 import type { CfnTemplate } from './intrinsics.ts';
 
 /** The repository root (where cdk.json lives). */
@@ -286,4 +288,14 @@ export function assetDir(
   const path = metadata?.['aws:asset:path'];
   if (typeof path !== 'string') return undefined;
   return isAbsolute(path) ? path : join(stack.assemblyDir, path);
+}
+
+/** The marks the CDK app put in a resource's Metadata (infra/marks.ts); anything else there is ignored. */
+export function marksOf(metadata: Record<string, unknown> | undefined): Marks {
+  const role = ROLES.find((r) => r === metadata?.[MARK.role]);
+  const adminCookie = metadata?.[MARK.adminCookie];
+  return {
+    ...(role ? { role } : {}),
+    ...(typeof adminCookie === 'string' && adminCookie ? { adminCookie } : {}),
+  };
 }

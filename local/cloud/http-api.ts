@@ -6,8 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Role } from '#infra/marks.ts';
 import type { Clock } from '../clock.ts';
 import { guardHost } from '../host-check.ts';
+import { marksOf } from './assembly.ts';
 import { type Resolver, UnsupportedIntrinsicError } from './intrinsics.ts';
 import {
   bearerToken,
@@ -31,6 +33,8 @@ export interface HttpRoute {
   /** The JWT authorizer's rules, when the route has one. */
   jwt?: JwtRules;
   scopes: string[];
+  /** Its mark in the template (infra/marks.ts): `dashboard` for the dashboard's home page. */
+  role?: Role;
 }
 
 export interface HttpApiDefinition {
@@ -101,6 +105,7 @@ export function httpApisOf(resolver: Resolver): HttpApiDefinition[] {
           `${where} uses ${p.AuthorizationType} authorization; the local cloud supports NONE and JWT`,
         );
       }
+      const { role } = marksOf(route.Metadata);
       return {
         logicalId: routeId,
         routeKey,
@@ -111,6 +116,7 @@ export function httpApisOf(resolver: Resolver): HttpApiDefinition[] {
         ...(jwt ? { jwt } : {}),
         scopes:
           (resolver.resolve(p.AuthorizationScopes, `AuthorizationScopes of ${routeId}`) as string[]) ?? [],
+        ...(role ? { role } : {}),
       };
     });
     return [

@@ -138,7 +138,6 @@ export interface LocalUsage {
 export { JavaMissingError } from '../dynamodb-local.ts';
 export { DataDirInUseError } from './lock.ts';
 
-const ADMIN_COOKIE = 'pilotflow_admin';
 
 const clockRequest = z.union([
   z.object({ set: z.iso.datetime({ offset: true }) }).strict(),
@@ -447,6 +446,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
       return { status: 200, body: clockState(clock) };
     });
+    // The cookie of the function marked with one (the dashboard's sign-in cookie), for browsers.
+    const adminCookie = functions.find((f) => f.adminCookie)?.adminCookie;
     const servers: HttpApiServer[] = [];
     for (const api of apis) {
       const stackName = [...resolvers.entries()].find(([, r]) =>
@@ -462,7 +463,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         issuer,
         invoke,
         local,
-        adminCookie: ADMIN_COOKIE,
+        ...(adminCookie ? { adminCookie } : {}),
         pageRequest: dashboardPageRequest,
         onError: (error) => log(`HTTP API: ${(error as Error).message}`),
       });
@@ -487,7 +488,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         issuer,
         invoke,
         local,
-        adminCookie: ADMIN_COOKIE,
+        ...(adminCookie ? { adminCookie } : {}),
         pageRequest: dashboardPageRequest,
       });
       servers.push(server);
@@ -503,12 +504,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
 
     const apiUrl = (servers[0] as HttpApiServer).url;
-    const dashboardRoute = apis
-      .flatMap((api) => api.routes)
-      .find((r) => r.method === 'GET' && (r.segments?.[0] === 'dashboard' || r.segments?.[0] === 'admin'));
+    // The route marked as the dashboard's home page, on its API's server.
+    const dashboard = apis.flatMap((api, i) =>
+      api.routes
+        .filter((r) => r.role === 'dashboard' && r.segments)
+        .map((r) => `${servers[i]?.url}${api.stagePrefix}/${r.segments?.join('/')}`),
+    )[0];
     const endpoints: Endpoints = {
       api: apiUrl,
-      dashboard: dashboardRoute ? `${apiUrl}/${dashboardRoute.segments?.[0]}` : `${apiUrl}/`,
+      dashboard: dashboard ?? `${apiUrl}/`,
       stepfunctions: stepfunctionsUrl,
       dynamodb: dynamo.endpoint,
       ses: ses.url,
@@ -518,10 +522,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       adminToken,
     };
 
-    // The plan launch: done by the workflows' launch-programme function, once per data directory.
-    const launcher = functions.find(
-      (f) => /LaunchProgramme/i.test(f.logicalId) || /LaunchProgramme/i.test(f.path),
-    );
+    // The plan launch: done by the function the template marks as the launcher, once per data directory.
+    const launcher = functions.find((f) => f.role === 'launcher');
     await launchOnce({ options, dataDir, planFile, launcher, invoke, progress, log });
 
     const endpointsFile = join(dataDir, 'endpoints.json');
@@ -623,7 +625,7 @@ async function launchOnce(context: {
   const stateFile = join(dataDir, 'launched.json');
   const launched = readJsonFile<{ source: string; at: string } | undefined>(stateFile, undefined);
   if (launched) return progress(`launch: ${launched.source} was launched at ${launched.at}`);
-  if (!launcher) return progress('launch: skipped (the assembly has no LaunchProgramme function yet)');
+  if (!launcher) return progress('launch: skipped (the assembly has no function marked as the launcher)');
   if (!existsSync(planFile)) return progress(`launch: skipped (${source} does not exist)`);
   const result = await invoke(launcher.arn, { planYaml: readFileSync(planFile, 'utf8'), source });
   if (result.functionError) {

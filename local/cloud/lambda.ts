@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Role } from '#infra/marks.ts';
 import type { ControlledClock } from '../clock.ts';
-import { assetDir, type CloudStack } from './assembly.ts';
+import { assetDir, type CloudStack, marksOf } from './assembly.ts';
 import type { Resolver } from './intrinsics.ts';
 import type { InvokeMessage, LambdaErrorPayload, WorkerMessage, WorkerSetup } from './lambda-worker.ts';
 
@@ -26,6 +27,10 @@ export interface LocalFunction {
   /** The template's variables, resolved. */
   environment: Record<string, string>;
   reservedConcurrency?: number;
+  /** Its mark in the template (infra/marks.ts): `launcher` for the function that launches a plan. */
+  role?: Role;
+  /** The cookie in which it keeps a signed-in administrator's token (its mark in the template). */
+  adminCookie?: string;
 }
 
 export interface InvokeResult {
@@ -83,6 +88,7 @@ export function functionsOf(stack: CloudStack, resolver: Resolver): LocalFunctio
       memoryMb: Number(p.MemorySize ?? 128),
       environment,
       ...(typeof reserved === 'number' ? { reservedConcurrency: reserved } : {}),
+      ...marksOf(resource.Metadata),
     };
   });
 }

@@ -1,10 +1,11 @@
 // The dashboard as synthesised: its /admin routes share the approval API behind the Cognito JWT authorizer,
 // while the approval links (/a/{linkId}) and the sign-in page stay open; the user pool admits no self sign-up.
 import { describe, expect, it } from 'vitest';
-import { DASHBOARD_PUBLIC_ROUTES, DASHBOARD_ROUTES } from '#infra/constructs/dashboard.ts';
+import { DASHBOARD_HOME, DASHBOARD_PUBLIC_ROUTES, DASHBOARD_ROUTES } from '#infra/constructs/dashboard.ts';
+import { ADMIN_COOKIE } from '#presentation/dashboard/session.ts';
 import { stackTemplate } from '#test/support/template.ts';
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
+type Resource = { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> };
 const resources = () =>
   Object.entries((stackTemplate() as { Resources: Record<string, Resource> }).Resources);
 const ofType = (type: string) => resources().filter(([, r]) => r.Type === type);
@@ -42,6 +43,20 @@ describe('the dashboard routes', () => {
       expect(route.AuthorizerId, key).toBeUndefined();
       expect(route.AuthorizationType ?? 'NONE', key).toBe('NONE');
     }
+  });
+
+  it('marks the home page, and no other route, as the dashboard’s for the local cloud', () => {
+    const marked = ofType('AWS::ApiGatewayV2::Route').filter(
+      ([, r]) => r.Metadata?.['pilotflow:role'] === 'dashboard',
+    );
+    expect(marked.map(([, r]) => r.Properties.RouteKey)).toEqual([`GET ${DASHBOARD_HOME}`]);
+  });
+
+  it('marks the dashboard function with the cookie its sign-in page sets, and no other function', () => {
+    const marked = ofType('AWS::Lambda::Function').filter(([, r]) => r.Metadata?.['pilotflow:admin-cookie']);
+    expect(marked.map(([id, r]) => [id, r.Metadata?.['pilotflow:admin-cookie']])).toEqual([
+      [expect.stringContaining('Dashboard'), ADMIN_COOKIE],
+    ]);
   });
 
   it('has no other route under /admin than the listed ones', () => {

@@ -9,7 +9,7 @@ import { STALLED_ERROR, TRANSIENT_ERRORS } from '#workflows/flow.ts';
 const machines = stateMachines();
 const MACHINES = ['Launch', 'Implementation', 'Evaluation', 'Pilot', 'Programme'];
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
+type Resource = { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> };
 const resources = () => (stackTemplate() as { Resources: Record<string, Resource> }).Resources;
 
 const isHumanTask = (s: AslState) => s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken';
@@ -165,7 +165,11 @@ describe('the workflow functions', () => {
     expect(services(grantsOf('WorkflowScoreAcceptance'))).toEqual(['dynamodb', 'logs', 'xray']);
   });
 
-  it('give launch-programme a logical id the local cloud finds, and only StartExecution on the Programme', () => {
+  it('mark launch-programme, and no other function, as the local cloud’s launcher, with only StartExecution on the Programme', () => {
+    const launchers = Object.entries(resources()).filter(
+      ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['pilotflow:role'] === 'launcher',
+    );
+    expect(launchers.map(([id]) => id)).toEqual([expect.stringContaining('LaunchProgramme')]);
     const states = grantsOf('LaunchProgramme').filter((g) => g.actions.some((a) => a.startsWith('states:')));
     expect(states.map((g) => g.actions)).toEqual([['states:StartExecution']]);
     expect(states[0]!.resource).toContain('WorkflowsProgrammeStateMachine');

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('one data directory, several starts', () => {
-  test('the plan is launched through the LaunchProgramme function when the cloud first starts', async () => {
+  test('the plan is launched through the function the template marks as the launcher when the cloud first starts', async () => {
     expect(await sortKeys('items', 'LAUNCH')).toHaveLength(1);
   });
 

@@ -119,6 +119,12 @@ describe('what the local cloud runs', () => {
     );
   });
 
+  test('the dashboard endpoint is the route the template marks as the dashboard’s home page', async () => {
+    expect(cloud.endpoints.dashboard).toBe(`${cloud.endpoints.api}/console`);
+    const page = await fetch(cloud.endpoints.dashboard);
+    expect(await page.json()).toMatchObject({ route: 'GET /console' });
+  });
+
   test('the endpoints and the admin token are written to endpoints.json', async () => {
     const file = join(cloud.dataDir, 'endpoints.json');
     const { readFile } = await import('node:fs/promises');
@@ -407,9 +413,18 @@ describe('HTTP API', () => {
     expect(body.claims.exp).toMatch(/^\d+$/);
     const byCookie = await fetch(url, {
       method: 'POST',
-      headers: { cookie: `pilotflow_admin=${cloud.endpoints.adminToken}` },
+      headers: { cookie: `fixture_admin=${cloud.endpoints.adminToken}` },
     });
     expect(byCookie.status).toBe(200);
+  });
+
+  test('the cookie read for the admin token is the one the template marks, not one known by name', async () => {
+    // pilotflow_admin is the sample app's cookie; the fixture's function marks fixture_admin instead.
+    const response = await fetch(`${cloud.endpoints.api}/admin/report`, {
+      method: 'POST',
+      headers: { cookie: `pilotflow_admin=${cloud.endpoints.adminToken}` },
+    });
+    expect(response.status).toBe(401);
   });
 
   test('the clock answers at /_local/clock to the admin token only', async () => {
@@ -441,7 +456,7 @@ describe('HTTP API', () => {
   test('the clock takes the admin cookie only from the site’s own page: same origin and the CSRF token', async () => {
     const url = `${cloud.endpoints.api}/_local/clock`;
     const token = cloud.endpoints.adminToken;
-    const cookie = `pilotflow_admin=${token}`;
+    const cookie = `fixture_admin=${token}`;
     const start = cloud.clock.now();
     const post = (headers: Record<string, string>, body = '{"advance":"PT1H"}') =>
       fetch(url, { method: 'POST', headers: { cookie, ...headers }, body });
