@@ -1,0 +1,40 @@
+// The ports of the local cloud's servers: the HTTP API's (the one given, else 3000, else any free one), then
+// the following free ones for the others.
+import { freePort, freePorts } from '../../ports.ts';
+
+export interface Ports {
+  api: number;
+  dynamodb: number;
+  ses: number;
+  secrets: number;
+  stepfunctions: number;
+  lambda: number;
+  /** A further free port above every port taken so far (an HTTP API after the first). */
+  next(): Promise<number>;
+}
+
+export async function reservePorts(port: number | undefined, host: string): Promise<Ports> {
+  const api = port === 0 ? await freePort(undefined, host) : await freePort(port ?? 3000, host);
+  if (port && api !== port) throw new Error(`port ${port} is in use: choose another with --port`);
+  const [dynamodb, ses, secrets, stepfunctions, lambda] = (await freePorts(5, api + 1, host)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const taken = [api, stepfunctions, lambda];
+  return {
+    api,
+    dynamodb,
+    ses,
+    secrets,
+    stepfunctions,
+    lambda,
+    async next() {
+      const next = await freePort(Math.max(...taken) + 1, host);
+      taken.push(next);
+      return next;
+    },
+  };
+}
