@@ -492,7 +492,7 @@ describe('HTTP API', () => {
       fetch(url, {
         method: 'POST',
         headers: {
-          cookie: `pilotflow_admin=${token}`,
+          cookie: `fixture_admin=${token}`,
           origin: cloud.endpoints.api,
           'content-type': 'application/x-www-form-urlencoded',
         },
@@ -550,7 +550,7 @@ describe('HTTP API', () => {
       const res = await fetch(url, {
         method: 'POST',
         headers: {
-          cookie: `pilotflow_admin=${token}`,
+          cookie: `fixture_admin=${token}`,
           'content-type': 'application/x-www-form-urlencoded',
           ...headers,
         },
