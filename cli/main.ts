@@ -1,6 +1,7 @@
 // The command-line interface: one commander program, one module per command under cli/commands/.
 import { Command, CommanderError } from 'commander';
 import { registerKeys } from './commands/keys.ts';
+import { registerLaunch } from './commands/launch.ts';
 import { registerRehearse } from './commands/rehearse.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStepFunctions } from './commands/stepfunctions.ts';
@@ -13,6 +14,7 @@ export function program(): Command {
     .exitOverride();
   registerValidate(cli);
   registerStart(cli);
+  registerLaunch(cli);
   registerRehearse(cli);
   registerStepFunctions(cli);
   registerKeys(cli);

@@ -91,6 +91,10 @@ export class PilotFlowStack extends Stack {
     this.workflows.programme.machine.grantStartExecution(this.launchProgramme.fn);
     // The local cloud launches its plan through the function marked so (docs/local-cloud.md).
     mark(this.launchProgramme.fn, { role: 'launcher' });
+    new CfnOutput(this, 'LaunchFunctionName', {
+      value: this.launchProgramme.fn.functionName,
+      description: 'The launch function: npx pilotflow launch <plan> --stack <this stack> (README)',
+    });
     this.escalation = new Escalation(this, 'Escalation', {
       table: this.table.table,
       mail,

@@ -23,7 +23,7 @@ import { startDynamoDb, startMeter } from './services/dynamodb.ts';
 import { publishEndpoints } from './services/endpoints.ts';
 import { startFunctions } from './services/functions.ts';
 import { startHttpApis } from './services/http-apis.ts';
-import { launchOnce } from './services/launch.ts';
+import { launcherOf, launchOnce } from './services/launch.ts';
 import { startMail } from './services/mail.ts';
 import { reservePorts } from './services/ports.ts';
 import { startSchedules } from './services/schedules.ts';
@@ -86,6 +86,8 @@ export interface Endpoints {
   secretsmanager: string;
   /** The Lambda Invoke API of the local functions. */
   lambda: string;
+  /** The function marked as the plan's launcher (`pilotflow launch` invokes it), if the template has one. */
+  launcher?: string;
   /** The local administrator's token for JWT-protected routes and /_local/. */
   adminToken: string;
 }
@@ -266,6 +268,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     progress(http.summary);
     progress(schedules.arm());
 
+    const launcher = launcherOf(functions);
     const endpoints: Endpoints = {
       api: http.url,
       dashboard: http.dashboard,
@@ -275,6 +278,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       mailbox: mail.mailboxUrl,
       secretsmanager: secrets.url,
       lambda: fns.url,
+      ...(launcher ? { launcher: launcher.name } : {}),
       adminToken: http.adminToken,
     };
     await launchOnce({

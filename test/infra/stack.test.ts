@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { LAUNCH_OUTPUT } from '#cli/commands/launch.ts';
 import { INDEX, KEY } from '#store/keys.ts';
 import { synthApp } from '#test/support/template.ts';
 
@@ -88,5 +89,18 @@ describe('the link-signing secret', () => {
     const t = template();
     const [secretId] = Object.keys(t.findResources('AWS::SecretsManager::Secret'));
     t.hasOutput('LinkSigningSecretArn', { Value: { Ref: secretId } });
+  });
+});
+
+describe('the launch function', () => {
+  const template = () => Template.fromStack(synthApp().stack);
+
+  it('is named in an output, for `pilotflow launch --stack`', () => {
+    const t = template();
+    const launchers = Object.entries(t.findResources('AWS::Lambda::Function')).filter(
+      ([, r]) => (r as { Metadata?: Record<string, unknown> }).Metadata?.['pilotflow:role'] === 'launcher',
+    );
+    expect(launchers).toHaveLength(1);
+    t.hasOutput(LAUNCH_OUTPUT, { Value: { Ref: launchers[0]?.[0] } });
   });
 });

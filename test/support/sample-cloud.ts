@@ -85,6 +85,8 @@ export async function startSampleCloud(
      * links it e-mailed reach the new one.
      */
     continueFrom?: SampleCloud;
+    /** Launch the sample plan at start (true); false starts the cloud as `pilotflow start --no-launch` does. */
+    launch?: boolean;
   } = {},
 ): Promise<SampleCloud> {
   const concurrency = options.concurrency ?? 2;
@@ -99,6 +101,7 @@ export async function startSampleCloud(
     speed: 0,
     ...(continueFrom ? {} : { clock: SAMPLE_START }),
     concurrency,
+    ...(options.launch === false ? { launch: false } : {}),
     log: () => {},
   });
   await cloud.whenIdle();
