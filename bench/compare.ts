@@ -1,0 +1,144 @@
+// This checkout against another revision, side by side in one run (`npm run bench:compare -- --baseline <rev>`):
+// the baseline is checked out into a worktree in the system's temporary folder (its own `npm ci` the first
+// time; not under node_modules, where Node does not strip TypeScript's types), and the two are measured in
+// turns — baseline, current, baseline, current… — so that the machine's load falls on both alike. Parts:
+// `rehearse`, the sample rehearsal's wall time with the assembly cache warm (an unmeasured run first fills it);
+// `start`, the first start of a fresh clone until the local cloud is ready (a new data directory, so the app is
+// synthesised and every function bundled). Prints every run, the medians and current ÷ baseline, with the load
+// average: on a shared machine it says as much as the code does.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: {
+    baseline: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    part: { type: 'string', multiple: true },
+  },
+});
+if (!args.baseline) {
+  console.error('usage: npm run bench:compare -- --baseline <rev> [--runs N] [--part rehearse|start]…');
+  process.exit(2);
+}
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const parts = args.part?.length ? args.part : ['rehearse', 'start'];
+for (const part of parts) {
+  if (part !== 'rehearse' && part !== 'start') {
+    console.error(`--part ${part}: expected rehearse or start`);
+    process.exit(2);
+  }
+}
+const runs = Number(args.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`--runs ${args.runs}: expected a whole number of runs, at least 1`);
+  process.exit(2);
+}
+
+function git(...gitArgs: string[]): string {
+  const result = spawnSync('git', gitArgs, { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${gitArgs.join(' ')}: ${result.stderr.trim()}`);
+  return result.stdout.trim();
+}
+
+/** The baseline's checkout, made once per commit and kept for the next comparison. */
+function baselineCheckout(rev: string): string {
+  const sha = git('rev-parse', '--verify', `${rev}^{commit}`);
+  const dir = join(tmpdir(), `pilotflow-baseline-${sha.slice(0, 12)}`);
+  if (!existsSync(join(dir, 'package.json'))) {
+    console.error(`checking out ${rev} (${sha.slice(0, 12)}) into ${dir}…`);
+    mkdirSync(dir, { recursive: true });
+    git('worktree', 'add', '--force', '--detach', dir, sha);
+  }
+  if (!existsSync(join(dir, 'node_modules/.package-lock.json'))) {
+    console.error(`npm ci in the baseline (once)…`);
+    const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+    if (ci.status !== 0) throw new Error(`npm ci in ${dir} failed`);
+  }
+  return dir;
+}
+
+/** `pilotflow rehearse plans/sample.yaml --json` in a checkout: the wall time it reports. */
+function rehearse(dir: string): number {
+  const result = spawnSync(
+    process.execPath,
+    [join(dir, 'bin/pilotflow.js'), 'rehearse', join(dir, 'plans/sample.yaml'), '--json'],
+    { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (result.status !== 0) {
+    throw new Error(`rehearse in ${dir} exited ${result.status}:\n${result.stderr.slice(-4000)}`);
+  }
+  return (JSON.parse(result.stdout) as { wallSeconds: number }).wallSeconds;
+}
+
+/** `pilotflow start` on a new data directory in a checkout: seconds until it prints that it is ready. */
+function firstStart(dir: string): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pilotflow-bench-compare-'));
+  return new Promise<number>((done, fail) => {
+    const began = performance.now();
+    const child = spawn(
+      process.execPath,
+      [join(dir, 'bin/pilotflow.js'), 'start', '--data-dir', dataDir, '--port', '0', '--no-launch'],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    let ready: number | undefined;
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready === undefined && output.includes('Press Ctrl-C')) {
+        ready = (performance.now() - began) / 1000;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => {
+      if (ready === undefined)
+        fail(new Error(`start in ${dir} exited ${code} before it was ready:\n${output}`));
+      else done(ready);
+    });
+  }).finally(() => rmSync(dataDir, { recursive: true, force: true }));
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+const base = baselineCheckout(args.baseline);
+const head = git('rev-parse', '--short=12', 'HEAD');
+console.log(`machine: ${cpus().length} cores, load average ${load()} (1, 5, 15 min)`);
+console.log(
+  `baseline ${args.baseline} (${base}) against this checkout (${head}, with its uncommitted changes)`,
+);
+for (const part of parts) {
+  const measure = part === 'rehearse' ? async (dir: string) => rehearse(dir) : firstStart;
+  if (part === 'rehearse') {
+    console.log('rehearse: one unmeasured run each first (fills the assembly cache)…');
+    rehearse(base);
+    rehearse(ROOT);
+  }
+  const figures: Record<'baseline' | 'current', number[]> = { baseline: [], current: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const [name, dir] of [
+      ['baseline', base],
+      ['current', ROOT],
+    ] as const) {
+      const seconds = await measure(dir);
+      figures[name].push(seconds);
+      console.log(`${part} run ${i + 1} ${name}: ${seconds.toFixed(1)} s; load ${load()}`);
+    }
+  }
+  const [b, c] = [median(figures.baseline), median(figures.current)];
+  console.log(
+    `${part}: median baseline ${b.toFixed(1)} s, current ${c.toFixed(1)} s, current/baseline ${(c / b).toFixed(2)} (${runs} runs each)`,
+  );
+}
