@@ -2,10 +2,10 @@
 // the baseline is checked out into a worktree in the system's temporary folder (its own `npm ci` the first
 // time; not under node_modules, where Node does not strip TypeScript's types), and the two are measured in
 // turns — baseline, current, baseline, current… — so that the machine's load falls on both alike. Parts:
-// `rehearse`, the sample rehearsal's wall time with the assembly cache warm (an unmeasured run first fills it);
-// `start`, the first start of a fresh clone until the local cloud is ready (a new data directory, so the app is
-// synthesised and every function bundled). Prints every run, the medians and current ÷ baseline, with the load
-// average: on a shared machine it says as much as the code does.
+// `rehearse`, the sample rehearsal's wall and CPU time with the assembly cache warm (an unmeasured run first
+// fills it); `start`, the first start of a fresh clone until the local cloud is ready (a new data directory, so
+// the app is synthesised and every function bundled). Prints every run, the medians and current ÷ baseline,
+// with the load average: on a shared machine it says as much as the code does.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -61,23 +61,47 @@ function baselineCheckout(rev: string): string {
   return dir;
 }
 
-/** `pilotflow rehearse plans/sample.yaml --json` in a checkout: the wall time it reports. */
-function rehearse(dir: string): number {
+interface Figure {
+  /** Wall seconds. */
+  seconds: number;
+  /** CPU seconds (user + system) of the command and every process it waited for, DynamoDB Local's JVM too. */
+  cpu?: number;
+}
+
+/**
+ * `pilotflow rehearse plans/sample.yaml --json` in a checkout: the wall time it reports, and the CPU time of its
+ * process tree (bash's `times`, children's line), which a loaded machine distorts less than the wall time.
+ */
+function rehearse(dir: string): Figure {
   const result = spawnSync(
-    process.execPath,
-    [join(dir, 'bin/pilotflow.js'), 'rehearse', join(dir, 'plans/sample.yaml'), '--json'],
+    'bash',
+    [
+      '-c',
+      '"$@"; status=$?; times >&2; exit $status',
+      'bash',
+      process.execPath,
+      join(dir, 'bin/pilotflow.js'),
+      'rehearse',
+      join(dir, 'plans/sample.yaml'),
+      '--json',
+    ],
     { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (result.status !== 0) {
     throw new Error(`rehearse in ${dir} exited ${result.status}:\n${result.stderr.slice(-4000)}`);
   }
-  return (JSON.parse(result.stdout) as { wallSeconds: number }).wallSeconds;
+  const children = result.stderr.trim().split('\n').at(-1) ?? '';
+  const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (sum, m) => sum + Number(m[1]) * 60 + Number(m[2]),
+    0,
+  );
+  return { seconds: (JSON.parse(result.stdout) as { wallSeconds: number }).wallSeconds, cpu };
 }
 
 /** `pilotflow start` on a new data directory in a checkout: seconds until it prints that it is ready. */
-function firstStart(dir: string): Promise<number> {
+function firstStart(dir: string): Promise<Figure> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pilotflow-bench-compare-'));
-  return new Promise<number>((done, fail) => {
+  return new Promise<Figure>((done, fail) => {
     const began = performance.now();
     const child = spawn(
       process.execPath,
@@ -98,7 +122,7 @@ function firstStart(dir: string): Promise<number> {
     child.on('exit', (code) => {
       if (ready === undefined)
         fail(new Error(`start in ${dir} exited ${code} before it was ready:\n${output}`));
-      else done(ready);
+      else done({ seconds: ready });
     });
   }).finally(() => rmSync(dataDir, { recursive: true, force: true }));
 }
@@ -126,19 +150,27 @@ for (const part of parts) {
     rehearse(base);
     rehearse(ROOT);
   }
-  const figures: Record<'baseline' | 'current', number[]> = { baseline: [], current: [] };
+  const figures: Record<'baseline' | 'current', Figure[]> = { baseline: [], current: [] };
   for (let i = 0; i < runs; i++) {
     for (const [name, dir] of [
       ['baseline', base],
       ['current', ROOT],
     ] as const) {
-      const seconds = await measure(dir);
-      figures[name].push(seconds);
-      console.log(`${part} run ${i + 1} ${name}: ${seconds.toFixed(1)} s; load ${load()}`);
+      const figure = await measure(dir);
+      figures[name].push(figure);
+      const cpu = figure.cpu === undefined ? '' : `, ${figure.cpu.toFixed(1)} s CPU`;
+      console.log(`${part} run ${i + 1} ${name}: ${figure.seconds.toFixed(1)} s${cpu}; load ${load()}`);
     }
   }
-  const [b, c] = [median(figures.baseline), median(figures.current)];
-  console.log(
-    `${part}: median baseline ${b.toFixed(1)} s, current ${c.toFixed(1)} s, current/baseline ${(c / b).toFixed(2)} (${runs} runs each)`,
-  );
+  const ratio = (of: (f: Figure) => number | undefined, label: string) => {
+    const [b, c] = [figures.baseline, figures.current].map((fs) =>
+      median(fs.map(of).filter((x): x is number => x !== undefined)),
+    ) as [number, number];
+    if (Number.isNaN(b) || Number.isNaN(c)) return;
+    console.log(
+      `${part} ${label}: median baseline ${b.toFixed(1)} s, current ${c.toFixed(1)} s, current/baseline ${(c / b).toFixed(2)} (${runs} runs each)`,
+    );
+  };
+  ratio((f) => f.seconds, 'wall');
+  ratio((f) => f.cpu, 'CPU');
 }

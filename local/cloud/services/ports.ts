@@ -1,6 +1,6 @@
 // The ports of the local cloud's servers: the HTTP API's (the one given, else 3000, else any free one), then
 // the following free ones for the others.
-import { freePort, freePorts } from '../../ports.ts';
+import { freePort, freePorts, takePort } from '../../ports.ts';
 
 export interface Ports {
   api: number;
@@ -14,8 +14,9 @@ export interface Ports {
 }
 
 export async function reservePorts(port: number | undefined, host: string): Promise<Ports> {
-  const api = port === 0 ? await freePort(undefined, host) : await freePort(port ?? 3000, host);
-  if (port && api !== port) throw new Error(`port ${port} is in use: choose another with --port`);
+  if (port && !(await takePort(port, host)))
+    throw new Error(`port ${port} is in use: choose another with --port`);
+  const api = port ? port : await freePort(port === 0 ? undefined : 3000, host);
   const [dynamodb, ses, secrets, stepfunctions, lambda] = (await freePorts(5, api + 1, host)) as [
     number,
     number,
