@@ -153,6 +153,7 @@ export async function notifyFailure(
     to: lead.contacts.map((c) => c.email),
     ...deps.texts.failureNotice(plan, {
       ...(input.pilotId === '-' ? {} : { pilotId: input.pilotId }),
+      stage: input.stage,
       ...(input.step ? { step: input.step } : {}),
       error,
       ...(input.error.Cause ? { cause: input.error.Cause } : {}),

@@ -79,6 +79,8 @@ export interface StalledNoticeInput {
 
 export interface FailureNoticeInput {
   pilotId?: string;
+  /** The stage the failed execution belongs to (absent for the pilot and programme machines). */
+  stage?: string;
   step?: string;
   error: string;
   cause?: string;

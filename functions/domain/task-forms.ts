@@ -3,6 +3,7 @@
 // `score.<indicatorId>`; the acceptance and check handlers read the same names back from the decision.
 import type { TaskKind } from '#plan/kinds.ts';
 import type { Plan } from '#plan/schema.ts';
+import { parseDuration } from '#plan/time.ts';
 import type { Field, FormSpec, LocalText } from './forms.ts';
 
 const t = (zh: string, en: string): LocalText => ({ zh, en });
@@ -23,6 +24,25 @@ export const FIELD = {
 } as const;
 
 export const SCORE_PREFIX = 'score.';
+
+/** A plan duration as people read it: `P14D` → 14 天 / 14 days (the form is stored with the task). */
+function durationText(text: string): LocalText {
+  const d = parseDuration(text);
+  const parts: Array<[number, string, string]> = [
+    [d.years, '年', 'year'],
+    [d.months, '个月', 'month'],
+    [d.weeks, '周', 'week'],
+    [d.days, '天', 'day'],
+    [d.hours, '小时', 'hour'],
+    [d.minutes, '分钟', 'minute'],
+    [d.seconds, '秒', 'second'],
+  ];
+  const used = parts.filter(([n]) => n > 0);
+  return t(
+    used.map(([n, zh]) => `${n} ${zh}`).join(' ') || '0 天',
+    used.map(([n, , en]) => `${n} ${en}${n === 1 ? '' : 's'}`).join(' ') || '0 days',
+  );
+}
 
 function scoreFields(plan: Plan, required: 'always' | 'approve' | 'never'): Field[] {
   return plan.indicators.items.map((item) => ({
@@ -109,8 +129,8 @@ export function formFor(plan: Plan, kind: TaskKind): FormSpec {
             kind: 'date',
             label: t('整改期限（可选）', 'Rectify by (optional)'),
             help: t(
-              `不填则按方案默认期限（${plan.tasks.durations.rectification}）。`,
-              `Leave empty for the plan's default (${plan.tasks.durations.rectification}).`,
+              `不填则按方案默认期限（${durationText(plan.tasks.durations.rectification).zh}）。`,
+              `Leave empty for the plan's default (${durationText(plan.tasks.durations.rectification).en}).`,
             ),
             required: false,
           },

@@ -68,3 +68,55 @@ export function formatDue(iso: string, locale: Locale, timeZone: string): string
   }
   return formatDateTime(iso, locale, timeZone);
 }
+
+const weekdayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The local date, weekday and time of an instant in the zone, as numbers and the weekday's name. */
+function localParts(iso: string | Date, locale: Locale, timeZone: string) {
+  const key = `${locale}|${timeZone}`;
+  let f = weekdayFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone,
+      year: 'numeric',
+      month: locale === 'en' ? 'long' : 'numeric',
+      day: 'numeric',
+      weekday: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    weekdayFormats.set(key, f);
+  }
+  const date = typeof iso === 'string' ? new Date(iso) : iso;
+  const get = (d: Date) =>
+    Object.fromEntries(f.formatToParts(d).map((p) => [p.type, p.value])) as Record<string, string>;
+  return { date, get };
+}
+
+/** An instant with its weekday, no zone name: `2023年1月10日（星期二）09:30` / `Tuesday 10 January 2023, 09:30`. */
+export function formatWhen(iso: string | Date, locale: Locale, timeZone: string): string {
+  const { date, get } = localParts(iso, locale, timeZone);
+  const p = get(date);
+  return locale === 'en'
+    ? `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute}`
+    : `${p.year}年${p.month}月${p.day}日（${p.weekday}）${p.hour}:${p.minute}`;
+}
+
+/**
+ * A deadline as officials write it: `2023年1月4日（星期三）17:30前` / `by 17:30 on Wednesday 4 January 2023`.
+ * A deadline at local midnight (a due date that includes its whole day) reads as the end of the day before.
+ */
+export function formatDeadline(iso: string | Date, locale: Locale, timeZone: string): string {
+  const { date, get } = localParts(iso, locale, timeZone);
+  const p = get(date);
+  if (p.hour === '00' && p.minute === '00') {
+    const q = get(new Date(date.getTime() - 1));
+    return locale === 'en'
+      ? `by the end of ${q.weekday} ${q.day} ${q.month} ${q.year}`
+      : `${q.year}年${q.month}月${q.day}日（${q.weekday}）24:00前`;
+  }
+  return locale === 'en'
+    ? `by ${p.hour}:${p.minute} on ${p.weekday} ${p.day} ${p.month} ${p.year}`
+    : `${p.year}年${p.month}月${p.day}日（${p.weekday}）${p.hour}:${p.minute}前`;
+}

@@ -69,6 +69,20 @@ describe('a rehearsal of the sample plan', () => {
     expect(byId.get('zhangshu')?.rounds.acceptance).toBe(2);
   });
 
+  test('sends every mail in Chinese only: no Latin-script word but in addresses and URLs', () => {
+    // `XX` is the sample's anonymised place name, not English.
+    const latin = (text: string) =>
+      (text.replace(/https?:\/\/\S+|[\w.+-]+@[\w.-]+\.[a-z]{2,}/gi, ' ').match(/[A-Za-z]+/g) ?? []).filter(
+        (w) => w !== 'XX',
+      );
+    const english = uninterrupted.mail.flatMap((m) => {
+      const words = latin(`${m.subject}\n${m.text ?? ''}`);
+      return words.length ? [`${m.subject}: ${[...new Set(words)].join(' ')}`] : [];
+    });
+    expect(uninterrupted.mail.length).toBeGreaterThan(100);
+    expect(english).toEqual([]);
+  });
+
   test('sends the programme summary to the higher level by e-mail', () => {
     const summaries = uninterrupted.mail.filter((m) => m.subject.startsWith('【报送】'));
     expect(summaries).toHaveLength(1);

@@ -438,7 +438,7 @@ describe('close-task', () => {
     const mail = (await env.mail()).slice(before);
     expect(mail).toHaveLength(1);
     expect(mail[0]!.to).toEqual(['minzheng@xx-county.example', 'minzheng-office@xx-county.example']);
-    expect(mail[0]!.subject).toBe('【停滞】XX镇（XX Town）：Review the implementation plan');
+    expect(mail[0]!.subject).toBe('【停滞】XX镇：任务长期未办理');
     const open = (await listTasksOfPilot(env.store, PROGRAMME, 'xx-town')).filter(
       (t) => t.executionArn === execution && t.status === 'open',
     );
@@ -575,9 +575,8 @@ describe('notify-failure', () => {
     });
     expect((await getProgramme(env.store, PROGRAMME))!.status).toBe('failed');
     const [mail] = (await env.mail()).slice(before);
-    expect(mail!.subject).toBe(
-      '【故障】关于城乡社区治理试点工作方案（Work plan for the urban–rural community governance pilot）：流程出错停止',
-    );
-    expect(mail!.text).toContain('1 of 2 pilots were accepted');
+    expect(mail!.subject).toBe('【故障】关于城乡社区治理试点工作方案：流程出错停止');
+    expect(mail!.text).toContain('错误：部分试点未通过验收，总结材料未报送。');
+    expect(mail!.text).not.toContain('NotAllAccepted');
   });
 });

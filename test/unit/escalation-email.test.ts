@@ -8,7 +8,7 @@ import {
 import type { EscalationMailTask } from '#domain/mail.ts';
 import { loadValidPlanFile, type Plan, validatePlan } from '#plan/index.ts';
 import { renderEscalationEmail } from '#presentation/email/escalation.ts';
-import { formatInstant } from '#presentation/email/i18n.ts';
+import { formatDeadline } from '#presentation/i18n.ts';
 
 const DAY = 86_400_000;
 let plan: Plan;
@@ -37,8 +37,8 @@ const task: EscalationMailTask & EscalationTask = {
 };
 const ACTION = 'https://api.example/a/AAAAAAAAAAAAAAAAAAAAAAAA?sig=xyz';
 const DASHBOARD = 'https://api.example/admin/tasks/ack-gucheng';
-const dueZh = () => formatInstant(DUE, 'Asia/Shanghai', 'zh-CN');
-const dueEn = () => formatInstant(DUE, 'Asia/Shanghai', 'en');
+const dueZh = () => formatDeadline(DUE, 'zh-CN', 'Asia/Shanghai');
+const dueEn = () => formatDeadline(DUE, 'en', 'Asia/Shanghai');
 
 function message(level: 1 | 2 | 3, audience: PlannedMessage['audience'], p = plan): PlannedMessage {
   const found = levelMessages(p, task, level).find((m) => m.audience === audience);
@@ -74,18 +74,19 @@ describe('the assignee’s reminder', () => {
     });
   });
 
-  it('is in Chinese for a zh-CN plan, says when the task is due and names the pilot in both languages', () => {
+  it('is in Chinese only for a zh-CN plan, says by when the task is due and names the pilot', () => {
     const email = reminder();
-    expect(email.subject).toBe(`【催办】XX镇古城社区：确认收到试点任务，将于 ${dueZh()} 到期`);
+    expect(email.subject).toBe(`【催办】XX镇古城社区：确认收到试点任务，请于${dueZh()}办理`);
     expect(email.text).toContain('郑凯，您好：');
-    expect(email.text).toContain(`此任务将于 ${dueZh()} 到期，目前尚未办理，请及时办理。`);
-    expect(email.text).toContain('XX镇古城社区（Gucheng Community, XX Town）');
+    expect(email.text).toContain(`此任务须于${dueZh()}办理，目前尚未办理，请及时办理。`);
+    expect(email.text).toContain('试点：XX镇古城社区');
+    expect(email.text).not.toContain('Gucheng');
     expect(email.html).toContain('lang="zh-CN"');
   });
 
   it('is in English for an English plan, with the English names of the plan’s people', () => {
     const email = reminder(planEn);
-    expect(email.subject).toBe(`[Reminder] XX镇古城社区：确认收到试点任务, due ${dueEn()}`);
+    expect(email.subject).toBe(`[Reminder] XX镇古城社区：确认收到试点任务, ${dueEn()}`);
     expect(email.text).toContain('Dear Zheng Kai,');
     expect(email.text).not.toContain('您好');
   });
@@ -107,7 +108,7 @@ describe('the assignee’s reminder', () => {
       actionUrl: ACTION,
       supervisors: supervisingParties(plan, task),
     });
-    expect(email.subject).toBe(`【逾期催办】XX镇古城社区：确认收到试点任务，已于 ${dueZh()} 到期`);
+    expect(email.subject).toBe(`【逾期催办】XX镇古城社区：确认收到试点任务，原定${dueZh()}办理`);
     expect(email.text).toContain('已同时告知XX镇');
     expect(email.text).toContain(ACTION);
   });
@@ -130,12 +131,13 @@ describe('the supervisor’s copy', () => {
   it('says who is late with what, since when, in the programme’s time zone', () => {
     const { text, subject } = render();
     expect(subject).toBe('【逾期提醒】XX镇古城社区：确认收到试点任务');
-    expect(text).toContain(`XX镇古城社区承办的此项任务已于 ${dueZh()} 到期，目前仍未办理。请督促办理。`);
-    expect(text).toContain('承办人: 郑凯（XX镇古城社区，gucheng@xx-town.example）');
-    expect(text).toContain('任务: 确认收到试点任务');
-    expect(text).toContain('阶段: 工作启动 · Acknowledge the pilot tasks');
-    expect(text).toContain(`截止时间: ${dueZh()}`);
-    expect(text).toContain('已逾期: 1 天');
+    expect(text).toContain(`XX镇古城社区承办的此项任务原定${dueZh()}办理，目前仍未办理。请督促办理。`);
+    expect(text).toContain('承办人：郑凯（XX镇古城社区，gucheng@xx-town.example）');
+    expect(text).toContain('任务：确认收到试点任务');
+    expect(text).toContain('阶段：工作启动');
+    expect(text).not.toContain('Acknowledge');
+    expect(text).toContain(`截止时间：${dueZh()}`);
+    expect(text).toContain('已逾期：1 天');
   });
 
   it('says the same in English for an English plan', () => {

@@ -127,9 +127,12 @@ describe('the task page', () => {
     expect(html).not.toContain('坏链接');
   });
 
-  it('shows the due date as the end of the day it names, and the earlier rounds', () => {
+  it('shows the due date as a deadline with its weekday (a due date at midnight closes the day before), and the earlier rounds', () => {
     const html = renderPage(taskView());
-    expect(html).toContain('2023年2月10日（当天结束前）');
+    expect(html).toContain('2023年2月10日（星期五）24:00前');
+    expect(renderPage(taskView({ task: { ...task, dueAt: '2023-02-10T09:30:00.000Z' } }))).toContain(
+      '2023年2月10日（星期五）17:30前',
+    );
     expect(html).toContain('第 1 轮 · 审核实施方案：退回修改');
   });
 
@@ -171,14 +174,19 @@ describe('the task page', () => {
     expect(acknowledgement).not.toContain('必填');
   });
 
-  it('speaks English when the locale is en, and offers the other language', () => {
+  it('speaks English when the locale is en, and only English: no link to another language', () => {
     const html = renderPage(taskView({ frame: { ...frame, locale: 'en' } }));
     expect(html).toMatch(/^<!DOCTYPE html><html lang="en">/);
-    expect(html).toContain('10 February 2023, end of day');
+    expect(html).toContain('by the end of Friday 10 February 2023');
     expect(html).toContain('>Approve</button>');
-    expect(html).toContain(
-      `href="?sig=${'S'.repeat(43)}&amp;lang=zh-CN" hreflang="zh-CN" lang="zh-CN">中文</a>`,
-    );
+    expect(html).not.toContain('中文');
+    expect(html).not.toContain('hreflang');
+  });
+
+  it('offers no other language to a Chinese page either, and names the site in Chinese', () => {
+    const html = renderPage(taskView());
+    expect(html).not.toContain('English');
+    expect(html).not.toContain('PilotFlow');
   });
 });
 

@@ -3,19 +3,13 @@
 // with what since when, and links to the task's dashboard page — never to an assignee's action link.
 import { assigneeParty } from '#domain/escalation.ts';
 import { type Email, type EscalationMailInput, type EscalationMailTask, sourceTags } from '#domain/mail.ts';
-import { TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { findContactsByEmail, findPilot } from '#plan/lookup.ts';
-import type { Party, Plan } from '#plan/schema.ts';
+import type { Plan } from '#plan/schema.ts';
 import type { Person } from '#store/tasks.ts';
-import { formatInstant, type Locale, nameIn, pick, shortName } from './i18n.ts';
+import { kindName, type MailWords, stageName } from '../words.ts';
+import { deadlineOf, shortName, wordsOf } from './i18n.ts';
 import { type Block, renderMessage } from './message.tsx';
-import { contactOf, KIND_TEXT, programmeLine } from './task-email.ts';
-
-const STAGES: Record<string, [zh: string, en: string]> = {
-  launch: ['工作启动', 'Launch'],
-  implementation: ['组织实施', 'Implementation'],
-  evaluation: ['评估验收', 'Evaluation and acceptance'],
-};
+import { contactOf, personName, programmeLine } from './task-email.ts';
 
 const DAY = 86_400_000;
 
@@ -23,23 +17,16 @@ const DAY = 86_400_000;
 export function renderEscalationEmail(input: EscalationMailInput): Email {
   const { plan, task, message } = input;
   const locale = plan.programme.locale;
-  const tz = plan.programme.timezone;
-  const due = formatInstant(task.dueAt, tz, locale);
+  const w = wordsOf(plan);
+  const due = deadlineOf(plan, task.dueAt);
   const overdueDays = Math.floor((input.now.getTime() - Date.parse(task.dueAt)) / DAY);
-  const days = (n: number) => pick(locale, `${n} 天`, `${n} day${n === 1 ? '' : 's'}`);
-  const supervisors = (input.supervisors ?? [])
-    .map((p) => shortName(locale, p))
-    .join(pick(locale, '、', ', '));
+  const told = (input.supervisors ?? []).map((p) => shortName(locale, p));
   const pilot = findPilot(plan, task.pilotId);
-  const kind = (TASK_KINDS as readonly string[]).includes(task.kind)
-    ? KIND_TEXT[task.kind as TaskKind]
-    : undefined;
+  const kind = kindName(locale, task.kind);
   const facts: Array<[string, string]> = [
-    ...(pilot ? ([[pick(locale, '试点', 'Pilot'), nameIn(locale, pilot)]] as Array<[string, string]>) : []),
-    ...(kind
-      ? ([[pick(locale, '任务', 'Task'), pick(locale, kind.zh, kind.en)]] as Array<[string, string]>)
-      : []),
-    [pick(locale, '截止时间', 'Due'), due],
+    ...(pilot ? ([[w.pilot, shortName(locale, pilot)]] as Array<[string, string]>) : []),
+    ...(kind ? ([[w.task, kind]] as Array<[string, string]>) : []),
+    [w.due, due],
   ];
   const common = { locale, programme: programmeLine(plan), heading: task.title, contact: contactOf(plan) };
   const envelope = {
@@ -49,53 +36,20 @@ export function renderEscalationEmail(input: EscalationMailInput): Email {
   };
 
   if (message.audience === 'assignee') {
-    const name = personName(plan, message.assignee as Person, locale);
     const link: Block = input.actionUrl
-      ? {
-          kind: 'link',
-          label: pick(locale, '打开任务并办理', 'Open the task'),
-          url: input.actionUrl,
-          note: pick(
-            locale,
-            '此链接仅供您本人使用，请勿转发。',
-            'This link is for you alone; please do not forward it.',
-          ),
-        }
-      : {
-          kind: 'p',
-          text: pick(
-            locale,
-            '您的办理链接已失效，请联系下方的联系人重新办理。',
-            'Your link no longer works: please contact the person below.',
-          ),
-        };
+      ? { kind: 'link', label: w.openTask, url: input.actionUrl, note: w.linkForYou }
+      : { kind: 'p', text: w.linkGone };
     const overdue = message.level >= 2;
     return {
       ...envelope,
       ...renderMessage({
         ...common,
-        subject: overdue
-          ? pick(
-              locale,
-              `【逾期催办】${task.title}，已于 ${due} 到期`,
-              `[Overdue] ${task.title}, was due ${due}`,
-            )
-          : pick(locale, `【催办】${task.title}，将于 ${due} 到期`, `[Reminder] ${task.title}, due ${due}`),
-        greeting: pick(locale, `${name}，您好：`, `Dear ${name},`),
+        subject: overdue ? w.overdueSubject(task.title, due) : w.reminderSubject(task.title, due),
+        greeting: w.greet(personName(plan, message.assignee as Person)),
         blocks: [
           {
             kind: 'p',
-            text: overdue
-              ? pick(
-                  locale,
-                  `此任务已于 ${due} 到期，目前仍未办理${supervisors ? `，已同时告知${supervisors}` : ''}。请尽快办理。`,
-                  `This task was due ${due} and is still open${supervisors ? `; ${supervisors} ${(input.supervisors?.length ?? 0) > 1 ? 'have' : 'has'} been told` : ''}. Please complete it as soon as possible.`,
-                )
-              : pick(
-                  locale,
-                  `此任务将于 ${due} 到期，目前尚未办理，请及时办理。`,
-                  `This task is due ${due} and is still open. Please complete it in time.`,
-                ),
+            text: overdue ? w.overdueBody(due, told.join(w.list), told.length) : w.reminderBody(due),
           },
           { kind: 'facts', rows: facts },
           link,
@@ -105,49 +59,28 @@ export function renderEscalationEmail(input: EscalationMailInput): Email {
   }
 
   // A supervisor's or the leading group's message: who is late with what, since when.
-  const party = message.party as Party;
-  const late = [...new Set(task.assignees.map((a) => lateParty(plan, task, a, locale)))].join(
-    pick(locale, '、', ', '),
-  );
-  const stage = STAGES[task.stage];
+  const party = message.party;
+  const late = [...new Set(task.assignees.map((a) => lateParty(plan, task, a)))].join(w.list);
+  const stage = stageName(locale, task.stage);
   const rows: Array<[string, string]> = [
     ...facts.slice(0, -1),
-    [
-      pick(locale, '阶段', 'Stage'),
-      `${stage ? pick(locale, stage[0], stage[1]) : task.stage} · ${task.step}`,
-    ],
-    [
-      pick(locale, '承办人', 'Assigned to'),
-      task.assignees.map((a) => lateLine(plan, task, a, locale)).join(pick(locale, '；', '; ')),
-    ],
-    [pick(locale, '截止时间', 'Due'), due],
-    ...(overdueDays >= 1
-      ? ([[pick(locale, '已逾期', 'Overdue by'), days(overdueDays)]] as Array<[string, string]>)
-      : []),
+    ...(stage ? ([[w.stage, stage]] as Array<[string, string]>) : []),
+    [w.assignedTo, task.assignees.map((a) => lateLine(plan, task, a, w)).join(locale === 'en' ? '; ' : '；')],
+    [w.due, due],
+    ...(overdueDays >= 1 ? ([[w.overdueBy, w.days(overdueDays)]] as Array<[string, string]>) : []),
   ];
   const dashboard: Block[] = input.dashboardUrl
-    ? [{ kind: 'link', label: pick(locale, '查看任务详情', 'See the task'), url: input.dashboardUrl }]
+    ? [{ kind: 'link', label: w.seeTask, url: input.dashboardUrl }]
     : [];
-  const greeting = pick(locale, `${shortName(locale, party)}：`, `To ${shortName(locale, party)},`);
+  const greeting = w.to(party ? shortName(locale, party) : '');
   if (message.level === 2) {
     return {
       ...envelope,
       ...renderMessage({
         ...common,
-        subject: pick(locale, `【逾期提醒】${task.title}`, `[Overdue] ${task.title}`),
+        subject: w.supervisorSubject(task.title),
         greeting,
-        blocks: [
-          {
-            kind: 'p',
-            text: pick(
-              locale,
-              `${late}承办的此项任务已于 ${due} 到期，目前仍未办理。请督促办理。`,
-              `${late} has not completed this task, which was due ${due}. Please follow it up.`,
-            ),
-          },
-          { kind: 'facts', rows },
-          ...dashboard,
-        ],
+        blocks: [{ kind: 'p', text: w.supervisorBody(late, due) }, { kind: 'facts', rows }, ...dashboard],
       }),
     };
   }
@@ -155,20 +88,12 @@ export function renderEscalationEmail(input: EscalationMailInput): Email {
     ...envelope,
     ...renderMessage({
       ...common,
-      subject: pick(
-        locale,
-        `【逾期上报】${task.title}，已逾期 ${days(overdueDays)}`,
-        `[Escalated] ${task.title}, ${days(overdueDays)} overdue`,
-      ),
+      subject: w.leadingGroupSubject(task.title, w.days(overdueDays)),
       greeting,
       blocks: [
         {
           kind: 'p',
-          text: pick(
-            locale,
-            `${late}承办的此项任务已于 ${due} 到期，已逾期 ${days(overdueDays)}，仍未办理${supervisors ? `；此前已告知${supervisors}` : ''}。现按催办规则上报。`,
-            `${late} has not completed this task, which was due ${due}: it is ${days(overdueDays)} overdue${supervisors ? `, and ${supervisors} ${(input.supervisors?.length ?? 0) > 1 ? 'have' : 'has'} already been told` : ''}. It is escalated to you under the reminder rules.`,
-          ),
+          text: w.leadingGroupBody(late, due, w.days(overdueDays), told.join(w.list), told.length),
         },
         { kind: 'facts', rows },
         ...dashboard,
@@ -177,21 +102,14 @@ export function renderEscalationEmail(input: EscalationMailInput): Email {
   };
 }
 
-/** A person's name in the plan's language: the plan's English name for a contact it lists, else the stored one. */
-function personName(plan: Plan, person: Person, locale: Locale): string {
-  if (locale !== 'en') return person.name;
-  return findContactsByEmail(plan, person.email).find((c) => c.contact.nameEn)?.contact.nameEn ?? person.name;
-}
-
-function lateParty(plan: Plan, task: EscalationMailTask, assignee: Person, locale: Locale): string {
+function lateParty(plan: Plan, task: EscalationMailTask, assignee: Person): string {
   const party = assigneeParty(plan, task, assignee);
-  return party ? shortName(locale, party) : personName(plan, assignee, locale);
+  return party ? shortName(plan.programme.locale, party) : personName(plan, assignee);
 }
 
 /** `郑凯（XX镇古城社区，gucheng@xx-town.example，电话 …）`: the person, the party, how to reach them. */
-function lateLine(plan: Plan, task: EscalationMailTask, assignee: Person, locale: Locale): string {
+function lateLine(plan: Plan, task: EscalationMailTask, assignee: Person, w: MailWords): string {
   const phone = findContactsByEmail(plan, assignee.email).find((c) => c.contact.phone)?.contact.phone;
-  const parts = [lateParty(plan, task, assignee, locale), assignee.email, ...(phone ? [phone] : [])];
-  const name = personName(plan, assignee, locale);
-  return pick(locale, `${name}（${parts.join('，')}）`, `${name} (${parts.join(', ')})`);
+  const details = [lateParty(plan, task, assignee), assignee.email, ...(phone ? [w.phone(phone)] : [])];
+  return w.lateLine(personName(plan, assignee), details);
 }

@@ -1,40 +1,28 @@
-// Language and time for e-mails: the plan's locale chooses Chinese (default, with English names beside) or
-// English; every instant is shown in the programme's time zone, with the zone named.
+// Language and time for e-mails: the plan's locale chooses the words (words.ts: Chinese or English, never
+// both), names are the plan's in that language only, and instants are shown in the programme's time zone
+// without naming it, as officials write dates: `2023年1月4日（星期三）17:30前`.
 import type { Plan } from '#plan/schema.ts';
+import { formatDeadline, formatWhen } from '../i18n.ts';
+import { MAIL, type MailWords } from '../words.ts';
 
 export type Locale = Plan['programme']['locale'];
 
-/** Picks the text of the plan's language. */
-export function pick(locale: Locale, zh: string, en: string): string {
-  return locale === 'en' ? en : zh;
+/** The words of the plan's language. */
+export function wordsOf(plan: Plan): MailWords {
+  return MAIL[plan.programme.locale];
 }
 
-/** A named thing (unit, pilot, meeting) in the plan's language; Chinese carries the English name beside. */
-export function nameIn(locale: Locale, thing: { name: string; nameEn?: string | undefined }): string {
-  if (locale === 'en') return thing.nameEn ?? thing.name;
-  return thing.nameEn ? `${thing.name}（${thing.nameEn}）` : thing.name;
-}
-
-/** Only the name in the plan's language, for subjects and short lines. */
+/** A named thing (unit, pilot, meeting) in the plan's language only. */
 export function shortName(locale: Locale, thing: { name: string; nameEn?: string | undefined }): string {
   return locale === 'en' ? (thing.nameEn ?? thing.name) : thing.name;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+/** A deadline in the programme's zone: `2023年1月4日（星期三）17:30前` / `by 17:30 on Wednesday 4 January 2023`. */
+export function deadlineOf(plan: Plan, instant: string | Date): string {
+  return formatDeadline(instant, plan.programme.locale, plan.programme.timezone);
+}
 
-/** `2023年1月24日星期二 09:30（Asia/Shanghai）` or `Tuesday, 24 January 2023 at 09:30 (Asia/Shanghai)`. */
-export function formatInstant(instant: string | Date, timeZone: string, locale: Locale): string {
-  const key = `${locale}|${timeZone}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
-      timeZone,
-      dateStyle: 'full',
-      timeStyle: 'short',
-      hourCycle: 'h23',
-    });
-    formats.set(key, f);
-  }
-  const text = f.format(typeof instant === 'string' ? new Date(instant) : instant);
-  return locale === 'en' ? `${text} (${timeZone})` : `${text}（${timeZone}）`;
+/** An instant in the programme's zone: `2023年1月10日（星期二）09:30`. */
+export function whenOf(plan: Plan, instant: string | Date): string {
+  return formatWhen(instant, plan.programme.locale, plan.programme.timezone);
 }

@@ -5,7 +5,8 @@
 import { render } from 'preact-render-to-string';
 import type { RenderedEmail } from '#domain/mail.ts';
 import type { Contact } from '#plan/schema.ts';
-import { type Locale, pick } from './i18n.ts';
+import { MAIL } from '../words.ts';
+import type { Locale } from './i18n.ts';
 
 export type Block =
   | { kind: 'p'; text: string }
@@ -35,20 +36,14 @@ export function renderMessage(message: Message): RenderedEmail {
 function contactLine(m: Message): string | undefined {
   if (!m.contact) return undefined;
   const { unit, person } = m.contact;
-  const phone = person.phone ? pick(m.locale, `，电话 ${person.phone}`, `, phone ${person.phone}`) : '';
-  return pick(
-    m.locale,
-    `如有疑问，请联系${unit} ${person.name}（${person.email}${phone}）。`,
-    `Questions? Contact ${person.nameEn ?? person.name}, ${unit} (${person.email}${phone}).`,
-  );
+  const name = m.locale === 'en' ? (person.nameEn ?? person.name) : person.name;
+  return MAIL[m.locale].contact(unit, name, person.email, person.phone);
 }
 
-const footer = (locale: Locale) =>
-  pick(
-    locale,
-    '本邮件由 PilotFlow 试点工作流程系统自动发送，请勿直接回复。',
-    'This e-mail was sent automatically by PilotFlow, the pilot programme workflow system; please do not reply to it.',
-  );
+const footer = (locale: Locale) => MAIL[locale].footer;
+
+/** A label's colon: full-width in Chinese. */
+const colon = (locale: Locale) => (locale === 'en' ? ': ' : '：');
 
 function renderText(m: Message): string {
   const out: string[] = [m.programme, '', m.heading, ''];
@@ -59,18 +54,22 @@ function renderText(m: Message): string {
         out.push(block.text, '');
         break;
       case 'facts':
-        for (const [label, value] of block.rows) out.push(`${label}: ${value}`);
+        for (const [label, value] of block.rows) out.push(`${label}${colon(m.locale)}${value}`);
         out.push('');
         break;
       case 'link':
-        out.push(`${block.label}:`, block.url, ...(block.note ? [block.note] : []), '');
+        out.push(`${block.label}${colon(m.locale)}`, block.url, ...(block.note ? [block.note] : []), '');
         break;
       case 'list':
         for (const item of block.items) out.push(`- ${item}`);
         out.push('');
         break;
       case 'quote':
-        out.push(`${block.label}:`, ...block.text.split('\n').map((line) => `> ${line}`), '');
+        out.push(
+          `${block.label}${colon(m.locale)}`,
+          ...block.text.split('\n').map((line) => `> ${line}`),
+          '',
+        );
         break;
     }
   }

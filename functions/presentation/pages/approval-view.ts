@@ -8,12 +8,12 @@ import {
   type TaskForm,
   TaskFormSchema,
 } from '#domain/forms.ts';
-import { findPilot, findUnit, leadUnit } from '#plan/lookup.ts';
+import { findParty, findPilot, leadUnit } from '#plan/lookup.ts';
 import type { Plan } from '#plan/schema.ts';
 import type { LinkRecord } from '#store/links.ts';
 import type { Decision, Person, TaskRecord } from '#store/tasks.ts';
-import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale, lt, parseLocale, same } from '../i18n.ts';
-import { KIND_TEXT } from '../kind-text.ts';
+import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale, parseLocale, same } from '../i18n.ts';
+import { KIND_TEXT, PAGE, STAGE_TEXT } from '../words.ts';
 import type { ContactView, DecisionView, HistoryEntry, PageFrame, PageResult, TaskSummary } from './model.ts';
 
 /** What the page needs besides the link's state. */
@@ -33,19 +33,18 @@ const STATUS: Record<RefusalReason, number> = {
   revoked: 410,
 };
 
-const STAGE_NAMES: Record<string, LocalText> = {
-  launch: lt('工作启动', 'Launch'),
-  implementation: lt('组织实施', 'Implementation'),
-  evaluation: lt('评估验收', 'Evaluation and acceptance'),
-};
-
-function contactOf(plan: Plan | undefined, helpContact: string | undefined): ContactView | undefined {
+function contactOf(
+  plan: Plan | undefined,
+  helpContact: string | undefined,
+  locale: Locale,
+): ContactView | undefined {
   if (plan) {
     const unit = leadUnit(plan);
     const person = unit.contacts[0];
+    const name = locale === 'en' ? (person?.nameEn ?? person?.name) : person?.name;
     return {
       unit: { zh: unit.name, en: unit.nameEn },
-      ...(person ? { name: person.name, email: person.email } : {}),
+      ...(person ? { name, email: person.email } : {}),
       ...(person?.phone ? { phone: person.phone } : {}),
     };
   }
@@ -54,9 +53,10 @@ function contactOf(plan: Plan | undefined, helpContact: string | undefined): Con
 
 /** The frame of a page: the request's language or the plan's, its time zone, whom to contact, the link's `sig`. */
 export function frameOf(ctx: ViewContext, plan: Plan | undefined, sig: string | undefined): PageFrame {
-  const contact = contactOf(plan, ctx.helpContact);
+  const locale = parseLocale(ctx.lang) ?? (plan?.programme.locale as Locale | undefined) ?? DEFAULT_LOCALE;
+  const contact = contactOf(plan, ctx.helpContact, locale);
   return {
-    locale: parseLocale(ctx.lang) ?? (plan?.programme.locale as Locale | undefined) ?? DEFAULT_LOCALE,
+    locale,
     timeZone: plan?.programme.timezone ?? DEFAULT_TIME_ZONE,
     ...(plan ? { programme: { zh: plan.programme.title, en: plan.programme.titleEn } } : {}),
     ...(contact ? { contact } : {}),
@@ -98,30 +98,26 @@ function contextItems(plan: Plan | undefined, task: TaskRecord) {
   const documents: TaskSummary['documents'] = [];
   const quotes: TaskSummary['quotes'] = [];
   if (context.memberUnit) {
-    const unit = plan ? findUnit(plan, context.memberUnit) : undefined;
+    // A countersign member is a unit id, or the role `pilot` (the pilot acknowledges too): shown by its name.
+    const id = context.memberUnit === 'pilot' ? task.pilotId : context.memberUnit;
+    const party = plan ? findParty(plan, id) : undefined;
     facts.push({
-      label: lt('会签单位', 'For the unit'),
-      value: unit ? { zh: unit.name, en: unit.nameEn } : same(context.memberUnit),
+      label: PAGE.memberUnit,
+      value: party ? { zh: party.name, en: party.nameEn } : same(context.memberUnit),
     });
   }
   if (typeof context.score === 'number') {
-    facts.push({
-      label: lt('上一轮验收得分', 'Score at the previous acceptance'),
-      value: same(String(context.score)),
-    });
+    facts.push({ label: PAGE.previousScore, value: same(String(context.score)) });
   }
   if (context.submittedSummary) {
-    quotes.push({ label: lt('提交的内容', 'What was submitted'), text: context.submittedSummary });
+    quotes.push({ label: PAGE.submitted, text: context.submittedSummary });
   }
   if (context.submittedDocument) {
-    documents.push({ label: lt('提交的文件', 'The submitted document'), url: context.submittedDocument });
+    documents.push({ label: PAGE.submittedDocument, url: context.submittedDocument });
   }
-  if (context.problems) quotes.push({ label: lt('发现的问题', 'Problems found'), text: context.problems });
+  if (context.problems) quotes.push({ label: PAGE.problems, text: context.problems });
   if (context.previousComment) {
-    quotes.push({
-      label: lt('上一轮的意见', 'Comments on the previous round'),
-      text: context.previousComment,
-    });
+    quotes.push({ label: PAGE.previousComment, text: context.previousComment });
   }
   return { facts, documents, quotes };
 }
@@ -135,7 +131,7 @@ function summaryOf(
   history: HistoryEntry[],
 ): TaskSummary {
   const pilot = plan ? findPilot(plan, task.pilotId) : undefined;
-  const stage = STAGE_NAMES[task.stage];
+  const stage = STAGE_TEXT[task.stage as keyof typeof STAGE_TEXT] as LocalText | undefined;
   const kind = kindText(task.kind);
   const instructions = form?.instructions ?? (kind ? { zh: kind.whatZh, en: kind.whatEn } : undefined);
   const context = contextItems(plan, task);

@@ -1,7 +1,8 @@
 // The frame of every approval page: the document head with the inline stylesheet, a header with the
-// programme and the language switch, the content, and a footer saying whom to contact.
+// programme, the content, and a footer saying whom to contact. One language per page: the plan's.
 import type { ComponentChildren } from 'preact';
-import { type Locale, type LocalText, lt, tr } from '../i18n.ts';
+import { type Locale, type LocalText, tr } from '../i18n.ts';
+import { PAGE } from '../words.ts';
 import { DocumentHead } from './head.tsx';
 import type { ContactView, PageFrame } from './model.ts';
 import { CSS } from './style.ts';
@@ -14,25 +15,21 @@ export function pageQuery(frame: PageFrame, locale: Locale): string {
   return `?${q.toString()}`;
 }
 
-const OTHER: Record<Locale, { locale: Locale; label: string }> = {
-  'zh-CN': { locale: 'en', label: 'English' },
-  en: { locale: 'zh-CN', label: '中文' },
-};
-
 export function Layout(props: { frame: PageFrame; title: LocalText; children: ComponentChildren }) {
   const { frame } = props;
   const { locale } = frame;
-  const other = OTHER[locale];
   return (
     <html lang={locale}>
-      <DocumentHead title={tr(locale, props.title)} css={CSS} referrer="no-referrer" />
+      <DocumentHead
+        title={tr(locale, props.title)}
+        css={CSS}
+        referrer="no-referrer"
+        site={tr(locale, PAGE.site)}
+      />
       <body>
         <div class="page">
           <header class="top">
-            <p>{frame.programme ? tr(locale, frame.programme) : 'PilotFlow'}</p>
-            <a href={pageQuery(frame, other.locale)} hreflang={other.locale} lang={other.locale}>
-              {other.label}
-            </a>
+            <p>{tr(locale, frame.programme ?? PAGE.site)}</p>
           </header>
           <main id="main">{props.children}</main>
           <Footer locale={locale} contact={frame.contact} />
@@ -45,15 +42,7 @@ export function Layout(props: { frame: PageFrame; title: LocalText; children: Co
 function Footer({ locale, contact }: { locale: Locale; contact: ContactView | undefined }) {
   return (
     <footer>
-      <p>
-        {tr(
-          locale,
-          lt(
-            '如链接无法使用或有疑问，请联系：',
-            'If the link does not work or you have a question, contact:',
-          ),
-        )}
-      </p>
+      <p>{tr(locale, PAGE.footerAsk)}</p>
       <ContactLine locale={locale} contact={contact} />
     </footer>
   );
@@ -61,17 +50,7 @@ function Footer({ locale, contact }: { locale: Locale; contact: ContactView | un
 
 export function ContactLine({ locale, contact }: { locale: Locale; contact: ContactView | undefined }) {
   if (!contact || (!contact.name && !contact.email && !contact.phone && !contact.text)) {
-    return (
-      <p>
-        {tr(
-          locale,
-          lt(
-            '给您发送这封邮件的单位（邮件中写有联系方式）。',
-            'the office that sent you the e-mail (its contact details are in the e-mail).',
-          ),
-        )}
-      </p>
-    );
+    return <p>{tr(locale, PAGE.footerSender)}</p>;
   }
   const who = [contact.unit ? tr(locale, contact.unit) : undefined, contact.name, contact.text]
     .filter(Boolean)
@@ -82,7 +61,7 @@ export function ContactLine({ locale, contact }: { locale: Locale; contact: Cont
       {contact.phone ? (
         <>
           {' · '}
-          {tr(locale, lt('电话 ', 'phone '))}
+          {tr(locale, PAGE.phone)}
           <a href={`tel:${contact.phone.replace(/[^+0-9]/g, '')}`}>{contact.phone}</a>
         </>
       ) : null}

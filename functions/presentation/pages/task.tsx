@@ -1,7 +1,8 @@
 // The task page: what is asked, for which pilot, by when, what happened in earlier rounds, and the form
 // with the decision buttons. Also the short task summary the pages after a decision repeat.
 import { decisionLabel, type Field, type FormSpec } from '#domain/forms.ts';
-import { formatDateTime, formatDue, type Locale, type LocalText, lt, tr } from '../i18n.ts';
+import { formatDateTime, formatDeadline, type Locale, type LocalText, lt, tr } from '../i18n.ts';
+import { PAGE } from '../words.ts';
 import { Layout, pageQuery } from './layout.tsx';
 import { FIELD_PREFIX, type FormInput, type PageFrame, type TaskSummary } from './model.ts';
 
@@ -17,31 +18,9 @@ export function safeHref(url: string): string | undefined {
 
 export const fieldId = (name: string) => `f-${name}`;
 
-const T = {
-  pilot: lt('试点', 'Pilot'),
-  stage: lt('阶段', 'Stage'),
-  due: lt('截止时间', 'Due'),
-  overdue: lt('（已逾期）', ' (overdue)'),
-  round: lt('轮次', 'Round'),
-  assignee: lt('办理人', 'For'),
-  documents: lt('相关材料', 'Documents'),
-  history: lt('此前的办理记录', 'Earlier rounds'),
-  comment: lt('意见', 'Comment'),
-  commentOptional: lt('（可选）', ' (optional)'),
-  required: lt('（必填）', ' (required)'),
-  errorsTitle: lt('请修改以下内容后再提交', 'Please correct the following and submit again'),
-  decide: lt('请选择', 'Your decision'),
-  decisionError: lt('决定', 'Decision'),
-  // A link decides for its assignee whoever opens it; the audit event records where the decision came from.
-  recordedWith: lt(
-    '提交的决定将连同本设备的网络地址和浏览器信息一并记录。',
-    'Your decision is recorded with this device’s network address and browser.',
-  ),
-  yes: lt('是', 'Yes'),
-  no: lt('否', 'No'),
-};
+const T = PAGE;
 
-const roundText = (locale: Locale, round: number) => (locale === 'en' ? `Round ${round}` : `第 ${round} 轮`);
+const roundText = (locale: Locale, round: number) => tr(locale, PAGE.roundOf(round));
 
 /** The facts about a task: pilot, stage, due date, round, assignee, and any facts the workflow added. */
 export function TaskFacts({ frame, task }: { frame: PageFrame; task: TaskSummary }) {
@@ -62,7 +41,7 @@ export function TaskFacts({ frame, task }: { frame: PageFrame; task: TaskSummary
       ) : null}
       <dt>{tr(locale, T.due)}</dt>
       <dd>
-        {formatDue(task.dueAt, locale, timeZone)}
+        {formatDeadline(task.dueAt, locale, timeZone)}
         {task.overdue ? <span class="overdue">{tr(locale, T.overdue)}</span> : null}
       </dd>
       {task.round > 1 ? (
@@ -148,9 +127,7 @@ function requiredNote(locale: Locale, spec: FormSpec, field: Field): string | un
     if (offered.length === 0) return undefined;
     if (offered.length === spec.decisions.length) return tr(locale, T.required);
     const names = offered.map((o) => tr(locale, decisionLabel(spec, o)));
-    return locale === 'en'
-      ? ` (required to ${names.join(' or ').toLowerCase()})`
-      : `（${names.join('、')}时必填）`;
+    return tr(locale, PAGE.requiredFor(names));
   }
   return field.required ? tr(locale, T.required) : undefined;
 }
@@ -282,9 +259,7 @@ export function TaskPage(props: {
   const commentHelp =
     commentFor.length === 0
       ? undefined
-      : locale === 'en'
-        ? `Required to ${commentFor.map((o) => tr(locale, decisionLabel(form, o)).toLowerCase()).join(' or ')}: please say why.`
-        : `选择“${commentFor.map((o) => tr(locale, decisionLabel(form, o))).join('”或“')}”时必填，请写明原因。`;
+      : tr(locale, PAGE.commentRequiredFor(commentFor.map((o) => tr(locale, decisionLabel(form, o)))));
   const anchorOf = (key: string) =>
     key === 'decision' ? 'decision' : key === 'comment' ? 'comment' : fieldId(key);
 
