@@ -5,9 +5,9 @@
 import * as z from 'zod';
 import { issueLinks } from '#domain/links.ts';
 import { taskRequestEmail } from '#domain/mail.ts';
+import { deadlineOfDate } from '#plan/calendar.ts';
 import { STAGES, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
-import { endOfDate } from '#plan/time.ts';
 import { createTask } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
@@ -53,7 +53,10 @@ export interface OpenTaskResult {
   emailsSent: number;
 }
 
-/** When a task is due: the plan's duration for its kind, or a person's deadline when one was set and is later. */
+/**
+ * When a task is due: the plan's duration for its kind, or a person's deadline when one was set and is later
+ * (the end of that working day, or of the next one when the date is a day off).
+ */
 function dueAtOf(
   plan: Parameters<typeof taskDueAt>[0],
   kind: TaskKind,
@@ -62,7 +65,7 @@ function dueAtOf(
 ): Date {
   const byPlan = taskDueAt(plan, kind, openedAt);
   if (!dueBy) return byPlan;
-  const byPerson = endOfDate(dueBy, plan.programme.timezone);
+  const byPerson = deadlineOfDate(plan, dueBy);
   return byPerson.getTime() > openedAt.getTime() ? byPerson : byPlan;
 }
 

@@ -36,12 +36,15 @@ const envSchema = z.object({
   EVALUATION_STATE_MACHINE_ARN: z.string().min(1).optional(),
   /**
    * How far past now the escalation sweep reads open tasks (ISO 8601 duration): at least the longest reminder
-   * lead time (remindBeforeDue) of any plan, or that plan's early reminders go out late.
+   * lead time (remindBeforeDue) of any plan in calendar days, or that plan's early reminders go out late. A
+   * lead counts working days, so across a long holiday it spans more: two working days before Monday
+   * 19 February 2024 is Friday 9 February, 10 days earlier (12 over 2020's extended Spring Festival). P14D
+   * covers a lead of two working days in every year of the calendar data.
    */
   ESCALATION_READ_AHEAD: z
     .string()
-    .refine(isDuration, { error: 'not an ISO 8601 duration such as P7D' })
-    .default('P7D'),
+    .refine(isDuration, { error: 'not an ISO 8601 duration such as P14D' })
+    .default('P14D'),
   /** The Powertools service name. */
   POWERTOOLS_SERVICE_NAME: z.string().default('pilotflow'),
   /** Set by the local cloud: the dashboard shows its clock and mailbox controls. */

@@ -219,6 +219,19 @@ export function checkPlan(value: unknown, report: Report): void {
     if (overrides[kind] === undefined) continue;
     escalationOrder({ ...escalation, ...obj(overrides[kind]) }, ['escalation', 'overrides', kind], report);
   }
+
+  // The working calendar: a day is off or on, not both.
+  const calendar = obj(plan.calendar);
+  const holidays = new Map(list(calendar.holidays).map((d, i) => [dateStr(d), i] as const));
+  list(calendar.workdays).forEach((d, i) => {
+    const day = dateStr(d);
+    if (day !== undefined && holidays.has(day)) {
+      report(
+        ['calendar', 'workdays', i],
+        `${day} is also listed in calendar.holidays[${holidays.get(day)}]; a day is either off or a working day`,
+      );
+    }
+  });
 }
 
 function uniqueIds(items: Obj[], path: Path, what: string, report: Report): void {

@@ -1,6 +1,7 @@
 // A plan's dates and durations as instants: stage windows, supervision check times, task due times and the
-// reminder/escalation times of a task. Plan dates are days in the programme's time zone; an end or due date
-// includes its whole day, so it ends at the following midnight.
+// reminder/escalation times of a task. Plan dates are days in the programme's time zone; a stage's end date
+// includes its whole day, so it ends at the following midnight; a task's deadline is the end of a working day.
+import { deadlineAfter, deadlineOfDate, shiftFromDeadline } from './calendar.ts';
 import type { StageName, TaskKind } from './kinds.ts';
 import type { EscalationTiming, Plan } from './schema.ts';
 import {
@@ -36,9 +37,9 @@ export function mobilisationMeetingTime(plan: Plan): Date {
   return localDateTimeToInstant(plan.stages.launch.mobilisationMeeting.time, plan.programme.timezone);
 }
 
-/** The end of the summary report's due day (the latest the summary task can be due). */
+/** The deadline of the summary report's due day (the latest the summary task can be due). */
 export function summaryReportDue(plan: Plan): Date {
-  return endOfDate(plan.stages.evaluation.summaryReport.due, plan.programme.timezone);
+  return deadlineOfDate(plan, plan.stages.evaluation.summaryReport.due);
 }
 
 /** Adds an ISO 8601 duration to an instant in the programme's time zone (P1M = one calendar month). */
@@ -64,11 +65,11 @@ export function supervisionCheckTimes(plan: Plan): Date[] {
 }
 
 /**
- * When a task opened at `openedAt` is due: its kind's duration later. A summary task is never due after the
- * summary report's due day.
+ * When a task opened at `openedAt` is due: its kind's duration later in working days, at the end of the
+ * working day (calendar.ts). A summary task is never due after the summary report's due day.
  */
 export function taskDueAt(plan: Plan, kind: TaskKind, openedAt: Date): Date {
-  const due = addPlanDuration(plan, openedAt, plan.tasks.durations[kind]);
+  const due = deadlineAfter(plan, openedAt, plan.tasks.durations[kind]);
   if (kind === 'summary') {
     const latest = summaryReportDue(plan);
     if (due.getTime() > latest.getTime()) return latest;
@@ -101,13 +102,17 @@ export interface EscalationTimes {
   toLeadingGroupAt: Date;
 }
 
-/** The reminder and escalation instants of a task of this kind due at `dueAt`. */
+/**
+ * The reminder and escalation instants of a task of this kind due at `dueAt`, in working days: the reminder at
+ * the start of the working day `remindBeforeDue` before the due day, each escalation that many working days
+ * after the deadline (calendar.ts shiftFromDeadline).
+ */
 export function escalationTimes(plan: Plan, kind: TaskKind, dueAt: Date): EscalationTimes {
   const timing = escalationTiming(plan, kind);
   return {
-    remindAt: addPlanDuration(plan, dueAt, timing.remindBeforeDue, -1),
-    toSupervisorAt: addPlanDuration(plan, dueAt, timing.toSupervisorAfterDue),
-    toLeadingGroupAt: addPlanDuration(plan, dueAt, timing.toLeadingGroupAfterDue),
+    remindAt: shiftFromDeadline(plan, dueAt, timing.remindBeforeDue, -1),
+    toSupervisorAt: shiftFromDeadline(plan, dueAt, timing.toSupervisorAfterDue, 1),
+    toLeadingGroupAt: shiftFromDeadline(plan, dueAt, timing.toLeadingGroupAfterDue, 1),
   };
 }
 

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { LOCALES, PILOT_LEVELS, SIGN_MODES, TASK_KINDS, type TaskKind, UNIT_KINDS } from './kinds.ts';
 import { checkPlanRules } from './rules.ts';
-import { DURATION_PATTERN, isLocalDateTime, isValidTimeZone } from './time.ts';
+import { CLOCK_TIME_PATTERN, DURATION_PATTERN, isLocalDateTime, isValidTimeZone } from './time.ts';
 
 export type { StageName, TaskKind } from './kinds.ts';
 export { LOCALES, PILOT_LEVELS, SIGN_MODES, STAGES, TASK_KINDS, UNIT_KINDS } from './kinds.ts';
@@ -350,6 +350,38 @@ export const EscalationPolicySchema = z
     'Reminders and escalation of overdue tasks: remind, then the supervisor, then the leading group.',
   );
 
+const clockTime = () =>
+  z
+    .string()
+    .regex(CLOCK_TIME_PATTERN, { error: 'not a time of day: write HH:MM on a 24-hour clock, e.g. 17:30' });
+
+export const CalendarSchema = z
+  .strictObject({
+    base: z
+      .enum(['mainland-china', 'weekends'])
+      .optional()
+      .describe(
+        'Which days are working days before the lists below: mainland-china (default: weekends, the State ' +
+          "Council's public holidays and make-up working days 调休, from the chinese-days package) or weekends " +
+          '(Monday to Friday only).',
+      ),
+    holidays: z
+      .array(date())
+      .optional()
+      .describe('Extra days off (YYYY-MM-DD): a late State Council notice, a local holiday.'),
+    workdays: z
+      .array(date())
+      .optional()
+      .describe('Extra working days (YYYY-MM-DD), e.g. a make-up working day (调休) not yet in the data.'),
+    workdayEnds: clockTime()
+      .optional()
+      .describe('When a working day ends (HH:MM, default 17:30): every task deadline is at this time.'),
+  })
+  .describe(
+    'The working calendar: task durations, reminders and escalation count in its working days, and a deadline ' +
+      'is the end of a working day.',
+  );
+
 export const PlanShapeSchema = z
   .strictObject({
     programme: ProgrammeSchema,
@@ -363,6 +395,7 @@ export const PlanShapeSchema = z
     tasks: TasksSchema,
     indicators: IndicatorSystemSchema,
     escalation: EscalationPolicySchema,
+    calendar: CalendarSchema.optional(),
   })
   .meta({
     title: 'PilotFlow programme plan',
@@ -400,5 +433,6 @@ export type Indicator = z.infer<typeof IndicatorSchema>;
 export type EscalationPolicy = z.infer<typeof EscalationPolicySchema>;
 export type EscalationTiming = z.infer<typeof EscalationTimingSchema>;
 export type EscalationOverride = z.infer<typeof EscalationOverrideSchema>;
+export type Calendar = z.infer<typeof CalendarSchema>;
 /** A unit or a pilot: anything that has contacts and can be escalated to. */
 export type Party = Unit | Pilot;

@@ -6,6 +6,8 @@
 export const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A wall-clock date and time in the programme's time zone: `2023-01-10 09:30` or `2023-01-10T09:30:00`. */
 export const LOCAL_DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
+/** A time of day as written in a plan: `HH:MM` on a 24-hour clock. */
+export const CLOCK_TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 /**
  * ISO 8601 duration without fractions or signs: years, months, weeks, days, then after `T` hours, minutes,
  * seconds. At least one part; each part at most six digits (a plan never needs more, and it keeps the

@@ -19,6 +19,12 @@ import { ASSEMBLY_CACHE, basePort, tempDataDir } from '#test/support/local-cloud
 // schedule then fires on the meeting's hour and every hour after it.
 const OPENED = Date.parse('2023-01-10T01:30:00.000Z');
 const DUE = OPENED + 3 * DAY;
+// Thresholds in working days: the reminder from the start of Wednesday 11 January (two working days before
+// Friday 13), the leading group three working days after the due time (Monday 16, Tuesday 17, Wednesday 18).
+const REMIND = Date.parse('2023-01-10T16:00:00.000Z');
+const LEADING = Date.parse('2023-01-18T01:30:00.000Z');
+/** The hourly schedule's first run at or after the reminder: 16:30. */
+const REMIND_RUN = REMIND + 30 * 60_000;
 
 let cloud: LocalCloud;
 let store: Store;
@@ -94,13 +100,13 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
       signingKey,
     );
 
-    await advanceTo(DUE - 2 * DAY - 1);
+    await advanceTo(REMIND - 1);
 
     expect(await cloud.mailbox.list()).toEqual([]);
   });
 
-  it('reminds the assignee two days before the due time, with their original link', async () => {
-    await advanceTo(DUE - 2 * DAY);
+  it('reminds the assignee two working days before the due day, with their original link', async () => {
+    await advanceTo(REMIND_RUN);
 
     const mails = await mailAbout(ack.task.taskId, [ack.links[0]?.linkId ?? '']);
     expect(recipients(mails)).toEqual(['gucheng@xx-town.example']);
@@ -120,7 +126,7 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
       linkId: decided.links[0]?.linkId ?? '',
     });
 
-    await advanceTo(DUE + 6 * DAY);
+    await advanceTo(LEADING + 3 * DAY);
 
     const mails = await mailAbout(decided.task.taskId, [decided.links[0]?.linkId ?? '']);
     expect(recipients(mails)).toEqual(['caotang@xx-town.example']);
@@ -129,7 +135,7 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
     ]);
   });
 
-  it('escalated the open task at its due time and to the leading group three days later, and nothing more', async () => {
+  it('escalated the open task at its due time and to the leading group three working days later, and nothing more', async () => {
     const mails = await mailAbout(ack.task.taskId, [ack.links[0]?.linkId ?? '']);
     expect(recipients(mails)).toEqual([
       'gucheng@xx-town.example',
@@ -139,9 +145,9 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
     ]);
     const history = await listAuditOfTask(store, ack.task.taskId);
     expect(history.map((e) => [e.action, e.at])).toEqual([
-      ['reminder.sent', new Date(DUE - 2 * DAY).toISOString()],
+      ['reminder.sent', new Date(REMIND_RUN).toISOString()],
       ['escalation.supervisor-notified', new Date(DUE).toISOString()],
-      ['escalation.leading-group-notified', new Date(DUE + 3 * DAY).toISOString()],
+      ['escalation.leading-group-notified', new Date(LEADING).toISOString()],
     ]);
   });
 

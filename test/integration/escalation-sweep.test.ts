@@ -70,6 +70,12 @@ const sweep = (at: number, overrides: Partial<SweepDeps> = {}): Promise<SweepRep
 // land on the reminder and escalation instants exactly (the hourly schedule itself runs in escalation-cloud).
 const OPENED = Date.parse('2023-01-10T01:30:00.000Z');
 const DUE = OPENED + 3 * DAY;
+// Thresholds in working days: the reminder from the start of Wednesday 11 January (two working days before
+// Friday 13), the leading group three working days after the due time (Monday 16, Tuesday 17, Wednesday 18).
+const REMIND = Date.parse('2023-01-10T16:00:00.000Z');
+const LEADING = Date.parse('2023-01-18T01:30:00.000Z');
+/** The first of the sweeps every three hours from OPENED at or after the reminder: 16:30. */
+const REMIND_SWEEP = REMIND + 30 * 60_000;
 
 /** Runs a sweep every three hours from `from` to `to` and returns, per sweep instant, the e-mails it sent. */
 async function sweepRegularly(from: number, to: number): Promise<Map<number, MailboxEmail[]>> {
@@ -87,16 +93,16 @@ async function sweepRegularly(from: number, to: number): Promise<Map<number, Mai
 const recipients = (emails: MailboxEmail[] = []) => emails.map((e) => e.destination.to.join(',')).sort();
 
 describe('regular sweeps over a task due in three days (sample plan)', () => {
-  it('remind two days before, escalate at due and to the leading group three days after, and send nothing more', async () => {
+  it('remind two working days before, escalate at due and to the leading group three working days after, and send nothing more', async () => {
     await openTask(store, plan, OPENED);
 
-    const sent = await sweepRegularly(OPENED, DUE + 6 * DAY);
+    const sent = await sweepRegularly(OPENED, LEADING + 3 * DAY);
 
-    expect([...sent.keys()]).toEqual([DUE - 2 * DAY, DUE, DUE + 3 * DAY]);
-    expect(recipients(sent.get(DUE - 2 * DAY))).toEqual(['gucheng@xx-town.example']);
+    expect([...sent.keys()]).toEqual([REMIND_SWEEP, DUE, LEADING]);
+    expect(recipients(sent.get(REMIND_SWEEP))).toEqual(['gucheng@xx-town.example']);
     expect(recipients(sent.get(DUE))).toEqual(['gucheng@xx-town.example', 'shehuishiwu@xx-town.example']);
-    expect(recipients(sent.get(DUE + 3 * DAY))).toEqual(['lingdaoxiaozu@xx-county.example']);
-    expect(sent.get(DUE + 3 * DAY)?.[0]?.destination.cc).toEqual([
+    expect(recipients(sent.get(LEADING))).toEqual(['lingdaoxiaozu@xx-county.example']);
+    expect(sent.get(LEADING)?.[0]?.destination.cc).toEqual([
       'minzheng@xx-county.example',
       'minzheng-office@xx-county.example',
     ]);
@@ -105,13 +111,13 @@ describe('regular sweeps over a task due in three days (sample plan)', () => {
   it('record each reminder and escalation as an event in the task’s history', async () => {
     const { task } = await openTask(store, plan, OPENED);
 
-    await sweepRegularly(OPENED, DUE + 4 * DAY);
+    await sweepRegularly(OPENED, LEADING + DAY);
 
     const history = await listAuditOfTask(store, task.taskId);
     expect(history.map((e) => [e.action, e.at])).toEqual([
-      ['reminder.sent', new Date(DUE - 2 * DAY).toISOString()],
+      ['reminder.sent', new Date(REMIND_SWEEP).toISOString()],
       ['escalation.supervisor-notified', new Date(DUE).toISOString()],
-      ['escalation.leading-group-notified', new Date(DUE + 3 * DAY).toISOString()],
+      ['escalation.leading-group-notified', new Date(LEADING).toISOString()],
     ]);
     expect(history.map((e) => e.summary)).toEqual([
       '已催办：郑凯',
@@ -172,7 +178,7 @@ describe('a closed task', () => {
     });
     await ses.clear();
 
-    const sent = await sweepRegularly(DUE - DAY + 3 * HOUR, DUE + 6 * DAY);
+    const sent = await sweepRegularly(DUE - DAY + 3 * HOUR, LEADING + 3 * DAY);
 
     expect(sent.size).toBe(0);
     expect(await listOpenTasks(store)).toEqual([]);
@@ -190,7 +196,7 @@ describe('a closed task', () => {
       linkId: links[0]?.linkId ?? '',
     });
 
-    const report = await sweep(DUE + 5 * DAY);
+    const report = await sweep(LEADING + 2 * DAY);
 
     expect(report.tasksRead).toBe(0);
     expect(report.itemsScanned).toBe(0);
@@ -201,7 +207,7 @@ describe('a sweep that runs late', () => {
   it('leaves out the stale reminder, tells the supervisor, then the leading group, in order', async () => {
     const { task } = await openTask(store, plan, OPENED);
 
-    const report = await sweep(DUE + 4 * DAY);
+    const report = await sweep(LEADING + DAY);
 
     expect(report.remindersSkipped).toBe(1);
     expect(report.delivered).toEqual({ reminder: 0, supervisor: 1, leadingGroup: 1 });
@@ -223,7 +229,7 @@ describe('overlapping sweeps', () => {
   it('two sweeps at once send each message once', async () => {
     const tasks = await Promise.all(Array.from({ length: 12 }, () => openTask(store, plan, OPENED)));
 
-    const reports = await Promise.all([sweep(DUE + 4 * DAY), sweep(DUE + 4 * DAY)]);
+    const reports = await Promise.all([sweep(LEADING + DAY), sweep(LEADING + DAY)]);
 
     const emails = await ses.emails();
     // Per task: the assignee and the supervisor at level 2, the leading group at level 3.

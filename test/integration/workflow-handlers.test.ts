@@ -6,6 +6,8 @@ import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLinkSignature } from '#domain/links.ts';
 import { formFor } from '#domain/task-forms.ts';
+import { isWorkingDay } from '#plan/calendar.ts';
+import { dateOf, toLocal } from '#plan/time.ts';
 import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
 import { keys } from '#store/keys.ts';
 import { listLinksOfTask } from '#store/links.ts';
@@ -93,7 +95,11 @@ describe('open-task', () => {
       'minzheng@xx-county.example',
       'minzheng-office@xx-county.example',
     ]);
-    expect(Date.parse(task!.dueAt) - Date.parse(task!.createdAt)).toBe(7 * 86_400_000);
+    // Seven working days later, at the end of the working day (17:30 in the programme's zone).
+    const due = new Date(task!.dueAt);
+    expect(due.getTime() - Date.parse(task!.createdAt)).toBeGreaterThanOrEqual(7 * 86_400_000);
+    expect(toLocal(due, 'Asia/Shanghai')).toMatchObject({ hour: 17, minute: 30, second: 0 });
+    expect(isWorkingDay(plan, dateOf(due, 'Asia/Shanghai'))).toBe(true);
 
     const links = await listLinksOfTask(env.store, event.taskId);
     expect(links).toHaveLength(2);
@@ -209,7 +215,8 @@ describe('open-task', () => {
       context: { problems: '台账不全', dueBy: '2099-03-31' },
     });
     await env.invoke('open-task', event);
-    expect((await getTask(env.store, event.taskId))!.dueAt).toBe('2099-03-31T16:00:00.000Z');
+    // The end of that working day (a Tuesday): 17:30 in Asia/Shanghai.
+    expect((await getTask(env.store, event.taskId))!.dueAt).toBe('2099-03-31T09:30:00.000Z');
   });
 
   it('refuses malformed input with every problem named, and writes and sends nothing', async () => {

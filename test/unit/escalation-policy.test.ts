@@ -27,9 +27,14 @@ function withEscalation(escalation: Partial<Plan['escalation']>): Plan {
   return result.plan;
 }
 
-// Opened at the mobilisation meeting (2023-01-10 09:30 in Asia/Shanghai), due three days later.
+// Opened at the mobilisation meeting (Tuesday 2023-01-10 09:30 in Asia/Shanghai), due three working days
+// later at the end of the working day (Friday 13 January 17:30). The thresholds count working days: the
+// reminder at the start of the working day two working days before (Wednesday 11), the leading group three
+// working days after the deadline (Wednesday 18, 17:30).
 const OPENED = Date.parse('2023-01-10T01:30:00.000Z');
-const DUE = OPENED + 3 * DAY;
+const DUE = Date.parse('2023-01-13T09:30:00.000Z');
+const REMIND = Date.parse('2023-01-10T16:00:00.000Z');
+const LEADING = Date.parse('2023-01-18T09:30:00.000Z');
 
 function task(overrides: Partial<EscalationTask> = {}): EscalationTask {
   return {
@@ -48,31 +53,31 @@ function task(overrides: Partial<EscalationTask> = {}): EscalationTask {
 const at = (ms: number) => new Date(ms);
 const emails = (rs: Array<{ email: string }>) => rs.map((r) => r.email);
 
-describe('the level a task should be at (sample plan: remind 2 days before, supervisor at due, leading group 3 days after)', () => {
-  it('is nothing until two days before the due time', () => {
+describe('the level a task should be at (sample plan: remind 2 working days before, supervisor at due, leading group 3 working days after)', () => {
+  it('is nothing until the start of the working day two working days before the due day', () => {
     expect(targetLevel(plan, task(), at(OPENED))).toBe(0);
-    expect(targetLevel(plan, task(), at(DUE - 2 * DAY - 1))).toBe(0);
+    expect(targetLevel(plan, task(), at(REMIND - 1))).toBe(0);
   });
 
-  it('is the reminder from two days before the due time until it is due', () => {
-    expect(targetLevel(plan, task(), at(DUE - 2 * DAY))).toBe(1);
+  it('is the reminder from then until it is due', () => {
+    expect(targetLevel(plan, task(), at(REMIND))).toBe(1);
     expect(targetLevel(plan, task(), at(DUE - 1))).toBe(1);
   });
 
-  it('is the supervisor from the due time until three days after it', () => {
+  it('is the supervisor from the due time until three working days after it', () => {
     expect(targetLevel(plan, task(), at(DUE))).toBe(2);
-    expect(targetLevel(plan, task(), at(DUE + 3 * DAY - 1))).toBe(2);
+    expect(targetLevel(plan, task(), at(LEADING - 1))).toBe(2);
   });
 
-  it('is the leading group from three days after the due time, and never anything beyond', () => {
-    expect(targetLevel(plan, task(), at(DUE + 3 * DAY))).toBe(3);
+  it('is the leading group from three working days after the due time, and never anything beyond', () => {
+    expect(targetLevel(plan, task(), at(LEADING))).toBe(3);
     expect(targetLevel(plan, task(), at(DUE + 300 * DAY))).toBe(3);
   });
 });
 
 describe('the steps a sweep takes for a task due in three days', () => {
-  it('reminds the assignee two days before, with nothing for anyone else', () => {
-    const steps = pendingSteps(plan, task(), at(DUE - 2 * DAY));
+  it('reminds the assignee two working days before, with nothing for anyone else', () => {
+    const steps = pendingSteps(plan, task(), at(REMIND));
     expect(steps.map((s) => s.level)).toEqual([1]);
     expect(steps[0]?.messages).toEqual([
       expect.objectContaining({ id: '1:assignee:gucheng@xx-town.example', audience: 'assignee', cc: [] }),
@@ -90,8 +95,8 @@ describe('the steps a sweep takes for a task due in three days', () => {
     expect(messages[1]?.party?.id).toBe('xx-town');
   });
 
-  it('three days after the due time tells the leading group, with the lead unit in copy', () => {
-    const steps = pendingSteps(plan, task({ escalationLevel: 2 }), at(DUE + 3 * DAY));
+  it('three working days after the due time tells the leading group, with the lead unit in copy', () => {
+    const steps = pendingSteps(plan, task({ escalationLevel: 2 }), at(LEADING));
     expect(steps.map((s) => s.level)).toEqual([3]);
     const [message] = steps[0]?.messages ?? [];
     expect(message?.audience).toBe('leading-group');
@@ -108,7 +113,7 @@ describe('the steps a sweep takes for a task due in three days', () => {
 
   it('has nothing to do between levels', () => {
     expect(pendingSteps(plan, task({ escalationLevel: 1 }), at(DUE - 1))).toEqual([]);
-    expect(pendingSteps(plan, task({ escalationLevel: 2 }), at(DUE + 3 * DAY - 1))).toEqual([]);
+    expect(pendingSteps(plan, task({ escalationLevel: 2 }), at(LEADING - 1))).toEqual([]);
   });
 });
 
@@ -122,7 +127,7 @@ describe('a sweep that finds a task late', () => {
   });
 
   it('sends the supervisor level before the leading-group level when both are due', () => {
-    const steps = pendingSteps(plan, task(), at(DUE + 4 * DAY));
+    const steps = pendingSteps(plan, task(), at(LEADING + HOUR));
     expect(steps.map((s) => [s.level, s.skipped, s.messages.map((m) => m.audience)])).toEqual([
       [1, 'overdue', []],
       [2, undefined, ['assignee', 'supervisor']],
@@ -131,8 +136,8 @@ describe('a sweep that finds a task late', () => {
   });
 
   it('gives each level the instant it became due', () => {
-    const steps = pendingSteps(plan, task(), at(DUE + 4 * DAY));
-    expect(steps.map((s) => s.dueSince.getTime())).toEqual([DUE - 2 * DAY, DUE, DUE + 3 * DAY]);
+    const steps = pendingSteps(plan, task(), at(LEADING + HOUR));
+    expect(steps.map((s) => s.dueSince.getTime())).toEqual([REMIND, DUE, LEADING]);
   });
 
   it('does not remind about a task opened after its remind time: the task e-mail is the reminder', () => {
@@ -149,25 +154,21 @@ describe('per-kind overrides', () => {
     });
     const times = levelTimes(custom, task({ kind: 'acceptance' }));
     expect([times[1], times[2], times[3]].map((d) => d.getTime())).toEqual([
-      DUE - 5 * DAY,
+      Date.parse('2023-01-05T16:00:00.000Z'), // the start of Friday 6 January, five working days before
       DUE,
-      DUE + 7 * DAY,
+      Date.parse('2023-01-29T09:30:00.000Z'), // seven working days after, the Spring Festival not counted
     ]);
   });
 
   it('leave the other kinds on the general timings', () => {
     const custom = withEscalation({ overrides: { acceptance: { remindBeforeDue: 'P5D' } } });
     const times = levelTimes(custom, task({ kind: 'acknowledgement' }));
-    expect(times[1].getTime()).toBe(DUE - 2 * DAY);
+    expect(times[1].getTime()).toBe(REMIND);
   });
 
   it('give a kind the plan does not know the general timings', () => {
     const times = levelTimes(plan, task({ kind: 'some-workflow-specific-kind' }));
-    expect([times[1], times[2], times[3]].map((d) => d.getTime())).toEqual([
-      DUE - 2 * DAY,
-      DUE,
-      DUE + 3 * DAY,
-    ]);
+    expect([times[1], times[2], times[3]].map((d) => d.getTime())).toEqual([REMIND, DUE, LEADING]);
   });
 
   it('make the plan’s longest reminder lead the longest of the general one and every override', () => {

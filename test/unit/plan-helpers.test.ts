@@ -228,17 +228,19 @@ describe('supervision check times', () => {
 describe('task times', () => {
   const plan = samplePlan();
 
-  it('makes a task due its kind’s duration after it opens', () => {
+  it('makes a task due its kind’s duration in working days after it opens, at the end of the working day', () => {
+    // Tuesday 10 January 10:00 + 3 working days: Friday 13 January 17:30 in Asia/Shanghai.
     expect(taskDueAt(plan, 'acknowledgement', at('2023-01-10T02:00:00Z'))).toEqual(
-      at('2023-01-13T02:00:00Z'),
+      at('2023-01-13T09:30:00Z'),
     );
-    expect(taskDueAt(plan, 'rectification', at('2023-03-01T00:00:00Z'))).toEqual(at('2023-03-15T00:00:00Z'));
+    // Wednesday 1 March + 14 working days (two weekends and a half): Tuesday 21 March 17:30.
+    expect(taskDueAt(plan, 'rectification', at('2023-03-01T00:00:00Z'))).toEqual(at('2023-03-21T09:30:00Z'));
   });
 
-  it('never makes the summary task due after the summary report’s due day', () => {
-    expect(summaryReportDue(plan)).toEqual(at('2023-12-25T16:00:00Z'));
-    expect(taskDueAt(plan, 'summary', at('2023-12-22T00:00:00Z'))).toEqual(at('2023-12-25T16:00:00Z'));
-    expect(taskDueAt(plan, 'summary', at('2023-12-01T00:00:00Z'))).toEqual(at('2023-12-08T00:00:00Z'));
+  it('never makes the summary task due after the end of the summary report’s due day', () => {
+    expect(summaryReportDue(plan)).toEqual(at('2023-12-25T09:30:00Z'));
+    expect(taskDueAt(plan, 'summary', at('2023-12-22T00:00:00Z'))).toEqual(at('2023-12-25T09:30:00Z'));
+    expect(taskDueAt(plan, 'summary', at('2023-12-01T00:00:00Z'))).toEqual(at('2023-12-12T09:30:00Z'));
   });
 
   it('keeps a task link working for the grace period after the due time', () => {
@@ -247,17 +249,17 @@ describe('task times', () => {
 });
 
 describe('reminders and escalation times', () => {
-  it('reminds about a task due in 3 days 2 days before it is due, that is one day after it opens', () => {
+  it('reminds about a task due in 3 working days from the start of the working day 2 working days before, and tells the leading group 3 working days after', () => {
     const plan = samplePlan();
     const opened = at('2023-01-10T02:00:00Z');
     const due = taskDueAt(plan, 'acknowledgement', opened);
 
     const times = escalationTimes(plan, 'acknowledgement', due);
 
-    expect(due.getTime() - opened.getTime()).toBe(3 * DAY);
-    expect(times.remindAt).toEqual(at('2023-01-11T02:00:00Z'));
+    expect(due).toEqual(at('2023-01-13T09:30:00Z'));
+    expect(times.remindAt).toEqual(at('2023-01-10T16:00:00Z')); // Wednesday 11 January 00:00
     expect(times.toSupervisorAt).toEqual(due);
-    expect(times.toLeadingGroupAt).toEqual(at('2023-01-16T02:00:00Z'));
+    expect(times.toLeadingGroupAt).toEqual(at('2023-01-18T09:30:00Z')); // not over the weekend
   });
 
   it('applies a task kind’s override on top of the general timings', () => {
@@ -271,8 +273,9 @@ describe('reminders and escalation times', () => {
       toLeadingGroupAfterDue: 'P3D',
     });
     expect(escalationTiming(plan, 'acceptance').remindBeforeDue).toBe('P2D');
-    expect(escalationTimes(plan, 'rectification', at('2023-03-15T00:00:00Z')).remindAt).toEqual(
-      at('2023-03-10T00:00:00Z'),
+    // Five working days before Wednesday 15 March: Wednesday 8 March, from its start.
+    expect(escalationTimes(plan, 'rectification', at('2023-03-15T09:30:00Z')).remindAt).toEqual(
+      at('2023-03-07T16:00:00Z'),
     );
   });
 });

@@ -19,7 +19,7 @@ describe('the Programme execution input', () => {
       implementationStart: '2023-02-14T16:00:00.000Z',
       implementationEnd: '2023-10-31T16:00:00.000Z',
       evaluationStart: '2023-10-31T16:00:00.000Z',
-      summaryDue: '2023-12-25T16:00:00.000Z',
+      summaryDue: '2023-12-25T09:30:00.000Z',
     });
   });
 
