@@ -3,7 +3,7 @@
 // flood of link requests does not throttle the dashboard's /admin routes on the same API, nor the reverse)
 // and access-logged without paths or query strings (the link id and its signature never reach a log). Also
 // the callback retry: a schedule that re-sends decisions whose SendTaskSuccess failed for a transient reason.
-import { CfnOutput, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnRoute,
@@ -16,16 +16,16 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { PilotFlowFunction } from './function.ts';
+import { scheduleRole } from './schedule.ts';
 
 export interface ApprovalApiProps {
   table: ITable;
@@ -86,15 +86,11 @@ export class ApprovalApi extends Construct {
       reservedConcurrentExecutions: 1,
     }).bindTable(props.table, 'write');
     // Runs that could not be delivered, or kept failing, are kept for an operator (and alarmed on).
-    this.deadLetterQueue = new Queue(this, 'CallbackRetryDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the callback-retry schedule and function.',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'CallbackRetryDeadLetters',
+      'the callback-retry schedule and function',
+    );
     this.callbackRetry.fn.configureAsyncInvoke({
       retryAttempts: 1,
       maxEventAge: Duration.minutes(30),
@@ -172,30 +168,12 @@ export class ApprovalApi extends Construct {
     });
     this.url = this.api.apiEndpoint;
 
-    // Its own role rather than the stack's shared scheduler role, so its one acknowledged finding is its own.
-    // Assumable only by EventBridge Scheduler for this account's default schedule group (no confused deputy).
-    const stack = Stack.of(this);
-    const schedulerRole = new Role(this, 'CallbackRetrySchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-      description: 'Lets EventBridge Scheduler invoke the callback-retry function',
-    });
-    const retryLogicalId = stack.getLogicalId(this.callbackRetry.fn.node.defaultChild as CfnFunction);
-    Validations.of(schedulerRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${retryLogicalId}.Arn>:*]`,
-      reason:
-        'lambda:InvokeFunction on this one function and its versions (grantInvoke adds the `:*` qualifier form).',
-    });
+    const schedulerRole = scheduleRole(
+      this,
+      'CallbackRetrySchedulerRole',
+      this.callbackRetry,
+      'Lets EventBridge Scheduler invoke the callback-retry function',
+    );
     new Schedule(this, 'CallbackRetrySchedule', {
       description: 'PilotFlow: re-send decisions that Step Functions has not confirmed',
       schedule: ScheduleExpression.rate(props.callbackRetryRate ?? CALLBACK_RETRY_RATE),

@@ -1,16 +1,17 @@
 // Reminders and escalation (催办): an EventBridge Scheduler schedule that runs the escalate function at a fixed
 // rate, with retries and one dead-letter queue for runs that could not be delivered or kept failing.
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { PilotFlowFunction } from './function.ts';
 import type { PilotFlowMail } from './mail.ts';
+import { scheduleRole } from './schedule.ts';
 
 export interface EscalationProps {
   table: ITable;
@@ -50,11 +51,7 @@ export class Escalation extends Construct {
     this.function.readSecret(props.linkSigningSecret);
     props.mail.bind(this.function);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', 'the escalation schedule');
     // The Scheduler invokes Lambda asynchronously: its retry policy and dead-letter queue cover delivery to
     // Lambda; a run that fails (some message could not be sent) is retried by Lambda's asynchronous
     // invocation and, when it keeps failing, recorded in the same queue.
@@ -64,40 +61,14 @@ export class Escalation extends Construct {
       maxEventAge: Duration.hours(1),
       onFailure: new SqsDestination(this.deadLetterQueue),
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the escalation schedule.',
-    });
 
-    // Our own role for the schedule (rather than the stack-wide one the target would create), assumable only
-    // by EventBridge Scheduler for schedules of this account's default group (no confused deputy).
-    const stack = Stack.of(this);
-    const scheduleRole = new Role(this, 'ScheduleRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-    });
-    const cfnFunction = this.function.fn.node.defaultChild as CfnElement;
-    Validations.of(scheduleRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(cfnFunction)}.Arn>:*]`,
-      reason:
-        'The Lambda target grants invoke on the escalate function and its versions (ARN:*), nothing else.',
-    });
+    const role = scheduleRole(this, 'ScheduleRole', this.function);
 
     this.schedule = new Schedule(this, 'Schedule', {
       description: 'Runs the escalation sweep: reminders before due, escalation of overdue tasks',
       schedule: ScheduleExpression.rate(parseRate(props.rate)),
       target: new LambdaInvoke(this.function.fn, {
-        role: scheduleRole,
+        role,
         input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
         // Delivery to Lambda is retried within the hour (function errors: see configureAsyncInvoke above).
         retryAttempts: 2,

@@ -19,10 +19,11 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PLACEHOLDER_HOST } from '#adapters/smtp.ts';
 import type { DeployConfig } from '../config.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { PilotFlowFunction } from './function.ts';
 
 export interface MailProps {
@@ -138,15 +139,11 @@ export class PilotFlowMail extends Construct {
       destination: EventDestination.snsTopic(this.eventsTopic),
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
-    this.deadLetterQueue = new Queue(this, 'EventsDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the mail-events function and its subscription.',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'EventsDeadLetters',
+      'the mail-events function and its subscription',
+    );
     this.eventsFunction = new PilotFlowFunction(this, 'MailEvents', {
       handler: 'mail-events',
       description: 'Records SES bounces and complaints on the contact and in the history of the task mailed',
