@@ -19,6 +19,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MARK, type Marks, ROLES } from '#infra/marks.ts';
 import type { CfnTemplate } from './intrinsics.ts';
+import { processAlive } from './lock.ts';
 
 /** The repository root (where cdk.json lives). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -197,15 +198,6 @@ async function synthesizeInto(
   return { dir, reused: false };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Takes an exclusive lock file, waiting while a live process holds it. */
 async function lockKey(file: string): Promise<() => void> {
   for (;;) {
@@ -215,7 +207,7 @@ async function lockKey(file: string): Promise<() => void> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(file, 'utf8').trim());
-      if (!(owner > 0) || !alive(owner)) rmSync(file, { force: true });
+      if (!(owner > 0) || !processAlive(owner)) rmSync(file, { force: true });
       else await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -14,7 +14,8 @@ export class DataDirInUseError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** True while a process with this pid runs (signal 0 only asks). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -46,7 +47,7 @@ export function acquireLock(dataDir: string): () => void {
       } catch {
         // Unreadable: a crash while writing it. Treat it as stale.
       }
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new DataDirInUseError(dataDir, pid);
+      if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) throw new DataDirInUseError(dataDir, pid);
       rmSync(file, { force: true });
     }
   }
