@@ -6,7 +6,7 @@ import { formatDateTime, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { GraphSvg } from './graph-svg.tsx';
 import { AdminLayout, Csrf } from './page-layout.tsx';
-import { executionStatusText, GraphLegend } from './parts.tsx';
+import { executionStatusText, GraphDetailLink, GraphLegend } from './parts.tsx';
 import { urls } from './urls.ts';
 
 export function ExecutionPage({ frame, view }: { frame: AdminFrame; view: ExecutionView }) {
@@ -97,16 +97,11 @@ export function ExecutionPage({ frame, view }: { frame: AdminFrame; view: Execut
 
       <h2>{tr(locale, lt('流程图', 'Graph'))}</h2>
       <GraphLegend locale={locale} />
-      <p>
-        <a href={urls.execution(e.executionArn, !view.graph.full)}>
-          {view.graph.full
-            ? tr(locale, lt('只显示主要步骤', 'Show the main steps only'))
-            : tr(
-                locale,
-                lt('显示全部步骤（含出错和超时处理）', 'Show every step (error and timeout handling too)'),
-              )}
-        </a>
-      </p>
+      <GraphDetailLink
+        locale={locale}
+        full={view.graph.full}
+        href={urls.execution(e.executionArn, !view.graph.full)}
+      />
       <div id="execution-graph" data-live>
         <GraphSvg graph={view.graph} locale={locale} id="graph" label={tr(locale, title)} />
       </div>

@@ -13,6 +13,23 @@ function path(points: Array<{ x: number; y: number }>): string {
   return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x} ${p.y}`).join(' ');
 }
 
+/** The head of an edge's arrow, a marker its path names; `class` colours it (a Catch edge's is red). */
+function Arrowhead(props: { id: string; class: string }) {
+  return (
+    <marker
+      id={props.id}
+      viewBox="0 0 10 10"
+      refX="9"
+      refY="5"
+      markerWidth="7"
+      markerHeight="7"
+      orient="auto"
+    >
+      <path class={props.class} d="M0 0 L10 5 L0 10 z" />
+    </marker>
+  );
+}
+
 export function GraphSvg(props: { graph: GraphView; locale: Locale; id: string; label: string }) {
   const { graph, locale, id } = props;
   const arrow = `${id}-arrow`;
@@ -30,28 +47,8 @@ export function GraphSvg(props: { graph: GraphView; locale: Locale; id: string; 
       >
         <title id={`${id}-title`}>{props.label}</title>
         <defs>
-          <marker
-            id={arrow}
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerWidth="7"
-            markerHeight="7"
-            orient="auto"
-          >
-            <path class="arrow" d="M0 0 L10 5 L0 10 z" />
-          </marker>
-          <marker
-            id={arrowCatch}
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerWidth="7"
-            markerHeight="7"
-            orient="auto"
-          >
-            <path class="arrow-catch" d="M0 0 L10 5 L0 10 z" />
-          </marker>
+          <Arrowhead id={arrow} class="arrow" />
+          <Arrowhead id={arrowCatch} class="arrow-catch" />
         </defs>
         {graph.groups.map((g) => (
           <g class="group">

@@ -85,6 +85,23 @@ export function CellLegend({ locale }: { locale: Locale }) {
   );
 }
 
+/** The link between a graph of the main steps and one of every step (error and timeout handling too). */
+export function GraphDetailLink(props: { locale: Locale; full: boolean; href: string }) {
+  const { locale, full } = props;
+  return (
+    <p>
+      <a href={props.href}>
+        {full
+          ? tr(locale, lt('只显示主要步骤', 'Show the main steps only'))
+          : tr(
+              locale,
+              lt('显示全部步骤（含出错和超时处理）', 'Show every step (error and timeout handling too)'),
+            )}
+      </a>
+    </p>
+  );
+}
+
 export function GraphLegend({ locale }: { locale: Locale }) {
   return (
     <ul class="legend" aria-label={tr(locale, lt('图例', 'Legend'))}>

@@ -7,7 +7,7 @@ import { formatDateTime, formatDue, type Locale, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { GraphSvg } from './graph-svg.tsx';
 import { AdminLayout } from './page-layout.tsx';
-import { durationText, executionStatusText, GraphLegend, StageTd, Trail } from './parts.tsx';
+import { durationText, executionStatusText, GraphDetailLink, GraphLegend, StageTd, Trail } from './parts.tsx';
 import { urls } from './urls.ts';
 
 export function TaskTable(props: {
@@ -189,16 +189,11 @@ export function PilotPage({ frame, view }: { frame: AdminFrame; view: PilotView 
 
       <h2>{tr(locale, lt('流程', 'Workflows'))}</h2>
       <GraphLegend locale={locale} />
-      <p>
-        <a href={urls.pilot(view.programme.programmeId, p.pilotId, !full)}>
-          {full
-            ? tr(locale, lt('只显示主要步骤', 'Show the main steps only'))
-            : tr(
-                locale,
-                lt('显示全部步骤（含出错和超时处理）', 'Show every step (error and timeout handling too)'),
-              )}
-        </a>
-      </p>
+      <GraphDetailLink
+        locale={locale}
+        full={full}
+        href={urls.pilot(view.programme.programmeId, p.pilotId, !full)}
+      />
       {view.executions.map((e) => (
         <ExecutionSection frame={frame} view={view} execution={e} />
       ))}
