@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, INDEX, keys } from './keys.ts';
 import { queryAll } from './query.ts';
-import { isConditionFailure, isTransactionConflict, type Store, withoutKeys } from './store.ts';
+import {
+  conditionHeld,
+  isConditionFailure,
+  isTransactionConflict,
+  type Store,
+  withoutKeys,
+} from './store.ts';
 
 export interface AuditEvent {
   eventId: string;
@@ -44,19 +50,15 @@ export function auditItem(event: NewAuditEvent): Record<string, unknown> {
  * the second time).
  */
 export async function appendAudit(store: Store, event: NewAuditEvent): Promise<boolean> {
-  try {
-    await store.db.send(
+  return conditionHeld(() =>
+    store.db.send(
       new PutCommand({
         TableName: store.table,
         Item: auditItem(event),
         ConditionExpression: CONDITION.isNew,
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**

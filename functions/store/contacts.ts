@@ -5,7 +5,7 @@
 import { BatchGetCommand, type BatchGetCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, INDEX, keys } from './keys.ts';
 import { queryAll } from './query.ts';
-import { isConditionFailure, type Store, withoutKeys } from './store.ts';
+import { conditionHeld, type Store, withoutKeys } from './store.ts';
 
 export type ContactStatusKind = 'bounced' | 'complained' | 'soft-bounced';
 
@@ -38,8 +38,8 @@ export type ContactEvent = Omit<ContactStatus, 'reports' | 'updatedAt'>;
 export async function recordContactEvent(store: Store, event: ContactEvent, now: string): Promise<boolean> {
   const flagged = FLAGGED.has(event.status);
   const email = event.email.toLowerCase();
-  try {
-    await store.db.send(
+  return conditionHeld(() =>
+    store.db.send(
       new UpdateCommand({
         TableName: store.table,
         Key: keys.contact(email),
@@ -66,12 +66,8 @@ export async function recordContactEvent(store: Store, event: ContactEvent, now:
           ...(flagged ? keysAsValues(keys.contactFlag(email)) : { ':soft': 'soft-bounced' }),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 function keysAsValues(k: { gsi1pk: string; gsi1sk: string }) {

@@ -6,11 +6,11 @@
 // A sweep that fails to send releases its lease at once; one that crashes keeps it until it expires. Then a
 // later sweep resumes the level (resumeEscalation) and sends only the messages whose lease is not done. A
 // message is sent twice only if the run dies between the provider accepting it and its lease being marked done.
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type NewAuditEvent } from './audit.ts';
 import { CONDITION, keys } from './keys.ts';
-import { isConditionFailure, type Store } from './store.ts';
-import { listOpenTasksDueBy, type TaskRecord } from './tasks.ts';
+import { conditionHeld, type Store } from './store.ts';
+import { listOpenTasksDueBy, type TaskRecord, updateTaskIf } from './tasks.ts';
 
 export { raiseEscalation } from './tasks.ts';
 
@@ -28,16 +28,6 @@ export async function* openTasksDueBy(
   } while (start);
 }
 
-async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
 /**
  * Takes over a claimed but undelivered level whose lease has expired (the sweep that claimed it crashed or
  * gave up). Resolves to false when the task closed, moved on, was delivered or is still leased.
@@ -49,29 +39,23 @@ export function resumeEscalation(
   now: string,
   leaseUntil: string,
 ): Promise<boolean> {
-  return conditionally(() =>
-    store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.task(taskId),
-        UpdateExpression: 'SET escalationLeaseUntil = :lease',
-        ConditionExpression: [
-          CONDITION.taskIsOpen,
-          CONDITION.escalationLevelIs,
-          CONDITION.escalationUndelivered,
-          CONDITION.escalationLeaseExpired,
-        ].join(' AND '),
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':open': 'open',
-          ':expectedLevel': level,
-          ':level': level,
-          ':now': now,
-          ':lease': leaseUntil,
-        },
-      }),
-    ),
-  );
+  return updateTaskIf(store, taskId, {
+    UpdateExpression: 'SET escalationLeaseUntil = :lease',
+    ConditionExpression: [
+      CONDITION.taskIsOpen,
+      CONDITION.escalationLevelIs,
+      CONDITION.escalationUndelivered,
+      CONDITION.escalationLeaseExpired,
+    ].join(' AND '),
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':open': 'open',
+      ':expectedLevel': level,
+      ':level': level,
+      ':now': now,
+      ':lease': leaseUntil,
+    },
+  });
 }
 
 /** Ends a lease early (sending failed) so a retry need not wait for it; no-op if another sweep holds it now. */
@@ -81,17 +65,11 @@ export function releaseEscalation(
   leaseUntil: string,
   now: string,
 ): Promise<boolean> {
-  return conditionally(() =>
-    store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.task(taskId),
-        UpdateExpression: 'SET escalationLeaseUntil = :now',
-        ConditionExpression: CONDITION.escalationLeaseIs,
-        ExpressionAttributeValues: { ':lease': leaseUntil, ':now': now },
-      }),
-    ),
-  );
+  return updateTaskIf(store, taskId, {
+    UpdateExpression: 'SET escalationLeaseUntil = :now',
+    ConditionExpression: CONDITION.escalationLeaseIs,
+    ExpressionAttributeValues: { ':lease': leaseUntil, ':now': now },
+  });
 }
 
 /**
@@ -105,7 +83,7 @@ export function completeEscalation(
   level: number,
   event: NewAuditEvent,
 ): Promise<boolean> {
-  return conditionally(() =>
+  return conditionHeld(() =>
     store.db.send(
       new TransactWriteCommand({
         TransactItems: [

@@ -2,23 +2,19 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, keys } from './keys.ts';
-import { isConditionFailure, type Store } from './store.ts';
+import { conditionHeld, type Store } from './store.ts';
 
 /** Resolves to true for the first claim of (scope, id) and false for every later one. */
 export async function claimOnce(store: Store, scope: string, id: string, at: string): Promise<boolean> {
-  try {
-    await store.db.send(
+  return conditionHeld(() =>
+    store.db.send(
       new PutCommand({
         TableName: store.table,
         Item: { ...keys.once(scope, id), claimedAt: at },
         ConditionExpression: CONDITION.isNew,
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -36,8 +32,8 @@ export type Lease = { kind: 'taken'; leaseId: string } | { kind: 'done' } | { ki
 /** Takes the lease of (scope, id) at `now`, unless it is done or another run's lease has not run out. */
 export async function takeLease(store: Store, scope: string, id: string, now: Date): Promise<Lease> {
   const leaseId = randomUUID();
-  try {
-    await store.db.send(
+  const taken = await conditionHeld(() =>
+    store.db.send(
       new PutCommand({
         TableName: store.table,
         Item: {
@@ -48,11 +44,9 @@ export async function takeLease(store: Store, scope: string, id: string, now: Da
         ConditionExpression: `${CONDITION.isNew} OR (attribute_exists(lease) AND leaseUntil <= :now)`,
         ExpressionAttributeValues: { ':now': now.toISOString() },
       }),
-    );
-    return { kind: 'taken', leaseId };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
+  if (taken) return { kind: 'taken', leaseId };
   const out = await store.db.send(
     new GetCommand({ TableName: store.table, Key: keys.once(scope, id), ConsistentRead: true }),
   );
@@ -64,8 +58,8 @@ export async function takeLease(store: Store, scope: string, id: string, now: Da
 
 /** Marks the effect done, if the lease is still this run's (a run slower than LEASE_MS may have lost it). */
 export async function finishLease(store: Store, scope: string, id: string, leaseId: string, at: string) {
-  try {
-    await store.db.send(
+  await conditionHeld(() =>
+    store.db.send(
       new UpdateCommand({
         TableName: store.table,
         Key: keys.once(scope, id),
@@ -73,24 +67,20 @@ export async function finishLease(store: Store, scope: string, id: string, lease
         ConditionExpression: 'lease = :lease',
         ExpressionAttributeValues: { ':at': at, ':lease': leaseId },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 /** Gives the lease back after the effect failed, so that the retry need not wait for it to run out. */
 export async function releaseLease(store: Store, scope: string, id: string, leaseId: string) {
-  try {
-    await store.db.send(
+  await conditionHeld(() =>
+    store.db.send(
       new DeleteCommand({
         TableName: store.table,
         Key: keys.once(scope, id),
         ConditionExpression: 'lease = :lease',
         ExpressionAttributeValues: { ':lease': leaseId },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }

@@ -3,7 +3,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, keys } from './keys.ts';
 import { queryAll } from './query.ts';
-import { conditional, isConditionFailure, type Store, withoutKeys } from './store.ts';
+import { conditional, conditionHeld, type Store, withoutKeys } from './store.ts';
 
 export type StageName = 'launch' | 'implementation' | 'evaluation';
 export type StageStatus = 'not-started' | 'running' | 'done' | 'failed' | 'stalled';
@@ -38,17 +38,15 @@ export async function putPilots(store: Store, pilots: PilotRecord[]): Promise<vo
   // BatchWrite cannot be conditional, so each pilot is its own conditional put.
   await Promise.all(
     pilots.map(async (pilot) => {
-      try {
-        await store.db.send(
+      await conditionHeld(() =>
+        store.db.send(
           new PutCommand({
             TableName: store.table,
             Item: { ...keys.pilot(pilot.programmeId, pilot.pilotId), ...pilot },
             ConditionExpression: CONDITION.isNew,
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     }),
   );
 }

@@ -50,6 +50,20 @@ export async function conditional<T>(message: string, write: () => Promise<T>): 
   }
 }
 
+/**
+ * Runs a conditional write whose refusal is an answer rather than a failure: resolves to true when it was
+ * written, false when its condition refused it (nothing changed); any other error is thrown.
+ */
+export async function conditionHeld(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Strips the key attributes from an item read from the table. */
 export function withoutKeys<T>(item: Record<string, unknown>): T {
   const {

@@ -1,12 +1,18 @@
 // The task aggregate: a human task waiting for an official's decision (the item behind every approval,
 // acknowledgement, submission and check), its decision, and its place in the open-tasks-by-due index.
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Outcome } from '#plan/kinds.ts';
 import { pendingCallbackItem } from './callbacks.ts';
 import { CONDITION, INDEX, keys, OPEN_TASKS } from './keys.ts';
 import { revokeLinkUpdate } from './links.ts';
 import { queryAll, queryPage } from './query.ts';
-import { isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
+import { conditionHeld, isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
 
 export type TaskStatus = 'open' | 'decided' | 'cancelled' | 'timed-out';
 
@@ -92,8 +98,8 @@ export async function createTask(
   task: NewTask,
 ): Promise<{ task: TaskRecord; created: boolean }> {
   const record: TaskRecord = { ...task, status: 'open', escalationLevel: 0 };
-  try {
-    await store.db.send(
+  const created = await conditionHeld(() =>
+    store.db.send(
       new PutCommand({
         TableName: store.table,
         Item: {
@@ -104,25 +110,15 @@ export async function createTask(
         },
         ConditionExpression: CONDITION.isNew,
       }),
-    );
-    return { task: record, created: true };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-  await store.db
-    .send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.task(task.taskId),
-        UpdateExpression: 'SET taskToken = :token',
-        ConditionExpression: CONDITION.taskIsOpen,
-        ExpressionAttributeNames: STATUS_NAME,
-        ExpressionAttributeValues: { ...OPEN_VALUES, ':token': task.taskToken },
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
+    ),
+  );
+  if (created) return { task: record, created: true };
+  await updateTaskIf(store, task.taskId, {
+    UpdateExpression: 'SET taskToken = :token',
+    ConditionExpression: CONDITION.taskIsOpen,
+    ExpressionAttributeNames: STATUS_NAME,
+    ExpressionAttributeValues: { ...OPEN_VALUES, ':token': task.taskToken },
+  });
   let existing = await getTask(store, task.taskId);
   if (!existing) throw new NotFoundError(`task ${task.taskId} vanished while it was being created`);
   if (existing.status === 'decided' && existing.decision && existing.taskToken !== task.taskToken) {
@@ -158,6 +154,17 @@ async function redirectDecision(store: Store, task: TaskRecord, taskToken: strin
         { Put: { TableName: store.table, Item: pendingCallbackItem(task.taskId, decidedAt) } },
       ],
     }),
+  );
+}
+
+/** Updates the task if `update`'s condition holds; resolves to false, changing nothing, when it does not. */
+export function updateTaskIf(
+  store: Store,
+  taskId: string,
+  update: Omit<UpdateCommandInput, 'TableName' | 'Key'> & { ConditionExpression: string },
+): Promise<boolean> {
+  return conditionHeld(() =>
+    store.db.send(new UpdateCommand({ TableName: store.table, Key: keys.task(taskId), ...update })),
   );
 }
 
@@ -320,22 +327,12 @@ export async function closeTask(
   status: Exclude<TaskStatus, 'open' | 'decided'>,
   at: string,
 ): Promise<boolean> {
-  try {
-    await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.task(taskId),
-        UpdateExpression: 'SET #status = :status, closedAt = :at REMOVE openPk, openSk',
-        ConditionExpression: CONDITION.taskIsOpen,
-        ExpressionAttributeNames: STATUS_NAME,
-        ExpressionAttributeValues: { ...OPEN_VALUES, ':status': status, ':at': at },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateTaskIf(store, taskId, {
+    UpdateExpression: 'SET #status = :status, closedAt = :at REMOVE openPk, openSk',
+    ConditionExpression: CONDITION.taskIsOpen,
+    ExpressionAttributeNames: STATUS_NAME,
+    ExpressionAttributeValues: { ...OPEN_VALUES, ':status': status, ':at': at },
+  });
 }
 
 /**
@@ -351,28 +348,18 @@ export async function raiseEscalation(
   at: string,
   leaseUntil?: string,
 ): Promise<boolean> {
-  try {
-    await store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.task(taskId),
-        UpdateExpression: `SET escalationLevel = :to, escalatedAt = :at${leaseUntil ? ', escalationLeaseUntil = :lease' : ''}`,
-        ConditionExpression: `${CONDITION.taskIsOpen} AND ${CONDITION.escalationLevelIs}`,
-        ExpressionAttributeNames: STATUS_NAME,
-        ExpressionAttributeValues: {
-          ...OPEN_VALUES,
-          ':expectedLevel': from,
-          ':to': to,
-          ':at': at,
-          ...(leaseUntil ? { ':lease': leaseUntil } : {}),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateTaskIf(store, taskId, {
+    UpdateExpression: `SET escalationLevel = :to, escalatedAt = :at${leaseUntil ? ', escalationLeaseUntil = :lease' : ''}`,
+    ConditionExpression: `${CONDITION.taskIsOpen} AND ${CONDITION.escalationLevelIs}`,
+    ExpressionAttributeNames: STATUS_NAME,
+    ExpressionAttributeValues: {
+      ...OPEN_VALUES,
+      ':expectedLevel': from,
+      ':to': to,
+      ':at': at,
+      ...(leaseUntil ? { ':lease': leaseUntil } : {}),
+    },
+  });
 }
 
 /**
