@@ -81,6 +81,30 @@ export async function listPilots(
   return items;
 }
 
+/**
+ * On a pilot that must exist, sets the attribute at `path` (whose `#names` are in `names`) to `value` and
+ * updatedAt to `at`; ConflictError when the pilot does not exist.
+ */
+async function setOnPilot(
+  store: Store,
+  programmeId: string,
+  pilotId: string,
+  set: { path: string; names: Record<string, string>; value: unknown; at: string },
+): Promise<void> {
+  await conditional(`pilot ${pilotId} of ${programmeId} does not exist`, () =>
+    store.db.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: keys.pilot(programmeId, pilotId),
+        UpdateExpression: `SET ${set.path} = :value, #updatedAt = :at`,
+        ConditionExpression: CONDITION.exists,
+        ExpressionAttributeNames: { ...set.names, '#updatedAt': 'updatedAt' },
+        ExpressionAttributeValues: { ':value': set.value, ':at': set.at },
+      }),
+    ),
+  );
+}
+
 /** Records a stage's progress (the latest report wins; the workflows report in order). */
 export async function recordStage(
   store: Store,
@@ -89,18 +113,12 @@ export async function recordStage(
   stage: StageName,
   progress: StageProgress,
 ): Promise<void> {
-  await conditional(`pilot ${pilotId} of ${programmeId} does not exist`, () =>
-    store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.pilot(programmeId, pilotId),
-        UpdateExpression: 'SET #stages.#stage = :progress, #updatedAt = :at',
-        ConditionExpression: CONDITION.exists,
-        ExpressionAttributeNames: { '#stages': 'stages', '#stage': stage, '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: { ':progress': progress, ':at': progress.updatedAt },
-      }),
-    ),
-  );
+  await setOnPilot(store, programmeId, pilotId, {
+    path: '#stages.#stage',
+    names: { '#stages': 'stages', '#stage': stage },
+    value: progress,
+    at: progress.updatedAt,
+  });
 }
 
 /** Records a pilot's outcome once; a second, different outcome is refused. */
@@ -142,16 +160,10 @@ export async function recordPilotSummary(
   summary: Record<string, unknown>,
   at: string,
 ): Promise<void> {
-  await conditional(`pilot ${pilotId} of ${programmeId} does not exist`, () =>
-    store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.pilot(programmeId, pilotId),
-        UpdateExpression: 'SET #summary = :summary, #updatedAt = :at',
-        ConditionExpression: CONDITION.exists,
-        ExpressionAttributeNames: { '#summary': 'summary', '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: { ':summary': summary, ':at': at },
-      }),
-    ),
-  );
+  await setOnPilot(store, programmeId, pilotId, {
+    path: '#summary',
+    names: { '#summary': 'summary' },
+    value: summary,
+    at,
+  });
 }

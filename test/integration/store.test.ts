@@ -3,7 +3,14 @@ import { appendAudit, listAuditOfPilot, listAuditOfTask } from '#store/audit.ts'
 import { abandonCallback, listPendingCallbacks } from '#store/callbacks.ts';
 import { createLink, getLink, listLinksOfAssignee, listLinksOfTask, revokeLink } from '#store/links.ts';
 import { claimOnce } from '#store/once.ts';
-import { listPilots, putPilots, recordOutcome, recordStage } from '#store/pilots.ts';
+import {
+  getPilot,
+  listPilots,
+  putPilots,
+  recordOutcome,
+  recordPilotSummary,
+  recordStage,
+} from '#store/pilots.ts';
 import { getProgramme, getProgrammePlan, putProgrammeOnce, setProgrammeStatus } from '#store/programmes.ts';
 import { ConflictError, type Store } from '#store/store.ts';
 import {
@@ -122,6 +129,31 @@ describe('pilots', () => {
     await putPilots(store, [pilot]);
     await recordOutcome(store, 'p4', 'x', 'accepted', 'b', 88.5);
     await expect(recordOutcome(store, 'p4', 'x', 'failed', 'c')).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('records a stage and a summary on the pilot with its time, and refuses both for a pilot that does not exist', async () => {
+    const pilot = {
+      programmeId: 'p5',
+      pilotId: 'x',
+      name: 'x',
+      level: 'town' as const,
+      type: 't',
+      stages: {},
+      updatedAt: 'a',
+    };
+    await putPilots(store, [pilot]);
+    await recordStage(store, 'p5', 'x', 'evaluation', { status: 'done', updatedAt: 'b' });
+    await recordPilotSummary(store, 'p5', 'x', { score: 91 }, 'c');
+    expect(await getPilot(store, 'p5', 'x')).toMatchObject({
+      stages: { evaluation: { status: 'done', updatedAt: 'b' } },
+      summary: { score: 91 },
+      updatedAt: 'c',
+    });
+    await expect(
+      recordStage(store, 'p5', 'nobody', 'launch', { status: 'running', updatedAt: 'd' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(recordPilotSummary(store, 'p5', 'nobody', {}, 'd')).rejects.toBeInstanceOf(ConflictError);
+    expect(await getPilot(store, 'p5', 'nobody')).toBeUndefined();
   });
 });
 
