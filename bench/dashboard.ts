@@ -15,6 +15,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { build as bundle } from 'esbuild';
+import { launchedPilotRecord } from '#domain/launch.ts';
 import { PilotFlowTable } from '#infra/constructs/table.ts';
 import { ensureTable, tableResources } from '#local/cloud/tables.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
@@ -64,13 +65,7 @@ function programmeData(plan: Plan): { pilots: PilotRecord[]; tasks: TaskRecord[]
   plan.pilots.forEach((p, i) => {
     const failed = i % 97 === 0;
     pilots.push({
-      programmeId: plan.programme.id,
-      pilotId: p.id,
-      name: p.name,
-      nameEn: p.nameEn,
-      level: p.level,
-      type: p.type,
-      ...(p.town ? { town: p.town } : {}),
+      ...launchedPilotRecord(plan.programme.id, p, LAUNCHED),
       stages: {
         // Each stage that ran names its execution, as the workflows record it (the matrix links to it).
         launch: {
@@ -85,7 +80,6 @@ function programmeData(plan: Plan): { pilots: PilotRecord[]; tasks: TaskRecord[]
         },
       },
       ...(failed ? { outcome: 'stopped' as const } : {}),
-      updatedAt: LAUNCHED,
     });
     if (i % 3 !== 0 || failed) return;
     const overdue = i % 9 === 0;

@@ -6,7 +6,8 @@ import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { ConflictError, ValidationError } from '#lib/errors.ts';
 import { formatProblem, parsePlan } from '#plan/load.ts';
-import { putPilots } from '#store/pilots.ts';
+import type { Pilot } from '#plan/schema.ts';
+import { type PilotRecord, putPilots } from '#store/pilots.ts';
 import { getProgrammePlan, putProgrammeOnce, setProgrammeStatus } from '#store/programmes.ts';
 import { auditOnce, type Deps } from './deps.ts';
 import { executionArnOf, programmeInput } from './workflow-input.ts';
@@ -32,6 +33,21 @@ export interface LaunchResult {
   /** false when the programme had been launched before (nothing new was stored or started). */
   launched: boolean;
   pilots: number;
+}
+
+/** The record a launch stores for a pilot of the plan: who and where it is, with no stage begun yet. */
+export function launchedPilotRecord(programmeId: string, pilot: Pilot, at: string): PilotRecord {
+  return {
+    programmeId,
+    pilotId: pilot.id,
+    name: pilot.name,
+    nameEn: pilot.nameEn,
+    level: pilot.level,
+    type: pilot.type,
+    ...(pilot.town ? { town: pilot.town } : {}),
+    stages: {},
+    updatedAt: at,
+  };
 }
 
 export async function launchProgramme(deps: LaunchDeps, input: LaunchInput): Promise<LaunchResult> {
@@ -73,17 +89,7 @@ export async function launchProgramme(deps: LaunchDeps, input: LaunchInput): Pro
   }
   await putPilots(
     deps.store,
-    plan.pilots.map((p) => ({
-      programmeId,
-      pilotId: p.id,
-      name: p.name,
-      nameEn: p.nameEn,
-      level: p.level,
-      type: p.type,
-      ...(p.town ? { town: p.town } : {}),
-      stages: {},
-      updatedAt: at,
-    })),
+    plan.pilots.map((p) => launchedPilotRecord(programmeId, p, at)),
   );
   try {
     await deps.startExecution({
