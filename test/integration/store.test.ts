@@ -6,6 +6,7 @@ import { claimOnce } from '#store/once.ts';
 import {
   getPilot,
   listPilots,
+  type PilotRecord,
   putPilots,
   recordOutcome,
   recordPilotSummary,
@@ -52,6 +53,11 @@ function newTask(overrides: Partial<NewTask> = {}): NewTask {
     form: { fields: [] },
     ...overrides,
   };
+}
+
+/** A pilot `x` of `programmeId`, as launched. */
+function smallPilot(programmeId: string): PilotRecord {
+  return { programmeId, pilotId: 'x', name: 'x', level: 'town', type: 't', stages: {}, updatedAt: 'a' };
 }
 
 function decision(overrides: Partial<Decision> = {}): Decision {
@@ -117,31 +123,13 @@ describe('pilots', () => {
   });
 
   it('refuses a second, different outcome for a pilot', async () => {
-    const pilot = {
-      programmeId: 'p4',
-      pilotId: 'x',
-      name: 'x',
-      level: 'town' as const,
-      type: 't',
-      stages: {},
-      updatedAt: 'a',
-    };
-    await putPilots(store, [pilot]);
+    await putPilots(store, [smallPilot('p4')]);
     await recordOutcome(store, 'p4', 'x', 'accepted', 'b', 88.5);
     await expect(recordOutcome(store, 'p4', 'x', 'failed', 'c')).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('records a stage and a summary on the pilot with its time, and refuses both for a pilot that does not exist', async () => {
-    const pilot = {
-      programmeId: 'p5',
-      pilotId: 'x',
-      name: 'x',
-      level: 'town' as const,
-      type: 't',
-      stages: {},
-      updatedAt: 'a',
-    };
-    await putPilots(store, [pilot]);
+    await putPilots(store, [smallPilot('p5')]);
     await recordStage(store, 'p5', 'x', 'evaluation', { status: 'done', updatedAt: 'b' });
     await recordPilotSummary(store, 'p5', 'x', { score: 91 }, 'c');
     expect(await getPilot(store, 'p5', 'x')).toMatchObject({
