@@ -8,10 +8,11 @@
 // with the load average: on a shared machine it says as much as the code does.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadAverage, median } from './figures.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -127,15 +128,7 @@ function firstStart(dir: string): Promise<Figure> {
   }).finally(() => rmSync(dataDir, { recursive: true, force: true }));
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
+const load = loadAverage;
 
 const base = baselineCheckout(args.baseline);
 const head = git('rev-parse', '--short=12', 'HEAD');

@@ -7,7 +7,7 @@
 // the page's size, and the machine's load (wall-clock figures on a busy machine are slower).
 
 import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -29,6 +29,7 @@ import { getProgramme, listProgrammes, putProgrammeOnce } from '#store/programme
 import { createStore } from '#store/store.ts';
 import type { TaskRecord } from '#store/tasks.ts';
 import { listOpenTasks } from '#store/tasks.ts';
+import { loadAverage, median } from './figures.ts';
 
 // Node runs .ts but not .tsx: the pages are bundled first, as the Lambda bundle has them (packages left
 // to node_modules), and imported from the project's cache.
@@ -106,11 +107,6 @@ function programmeData(plan: Plan): { pilots: PilotRecord[]; tasks: TaskRecord[]
   return { pilots, tasks };
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const timing = (r: { median: number; cpu: number }) => `${ms(r.median).padStart(9)}  (cpu ${ms(r.cpu)})`;
 
@@ -158,9 +154,7 @@ const frame = {
 
 console.log(
   `dashboard overview, ${PILOTS} pilots, ${tasks.length} open tasks; medians of ${RUNS} runs after a warm-up; ` +
-    `load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')} on ${availableParallelism()} cores`,
+    `load average ${loadAverage()} on ${availableParallelism()} cores`,
 );
 
 // (b) In memory: view model and HTML.

@@ -15,6 +15,7 @@ import { openTasksDueBy } from '#store/escalation.ts';
 import { keys } from '#store/keys.ts';
 import { createStore, type Store } from '#store/store.ts';
 import type { TaskRecord } from '#store/tasks.ts';
+import { median } from './figures.ts';
 
 const TASKS = Number(process.env.TASKS ?? 100_000);
 const DUE = Number(process.env.DUE ?? 1_000);
@@ -150,14 +151,6 @@ async function readThroughScan(store: Store): Promise<ReadResult> {
   };
   await Promise.all(Array.from({ length: SCAN_WORKERS }, worker));
   return { ids, scanned, ms: performance.now() - started };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 async function measure(

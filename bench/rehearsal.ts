@@ -4,9 +4,10 @@
 // the machine's load average, which on a shared machine says as much about the figure as the code does.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadAverage, median } from './figures.ts';
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '3' }, plan: { type: 'string' } },
@@ -53,15 +54,7 @@ function rehearseOnce(): Run {
   };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
+const load = loadAverage;
 
 console.log(`machine: ${cpus().length} cores, load average ${load()} (1, 5, 15 min)`);
 if (!existsSync(CACHE) || readdirSync(CACHE).length === 0) {

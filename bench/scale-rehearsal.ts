@@ -4,7 +4,7 @@
 // JVM) sampled from /proc. Prints a status line every 30 s while it runs, and returns the figures.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -12,6 +12,7 @@ import { storedClockTime } from '#local/cloud/clock-state.ts';
 import { mailCounter } from '#local/cloud/ses.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { generatePlan } from '#plan/generate.ts';
+import { loadAverage } from './figures.ts';
 
 const BIN = fileURLToPath(new URL('../bin/pilotflow.js', import.meta.url));
 const ASSEMBLY_CACHE = fileURLToPath(
@@ -33,10 +34,7 @@ export interface ScaleRehearsal {
   load: string;
 }
 
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
+const load = loadAverage;
 
 /** Resident memory (MB) of every live process whose process group is `group`, by command name. */
 function groupRss(group: number): Map<string, number> {

@@ -9,12 +9,13 @@
 // data directory there (e.g. /dev/shm) instead of the system's temporary folder.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { bundleOptions, MAX_BUNDLE_BYTES } from '#infra/bundle.ts';
+import { loadAverage, median } from './figures.ts';
 import { rehearseAtScale } from './scale-rehearsal.ts';
 
 const { values: args } = parseArgs({
@@ -132,11 +133,6 @@ function initOnce(b: Bundle): void {
   b.cpuMs.push(cpu);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 const mark = (ok: boolean) => (ok ? 'ok' : 'OVER');
@@ -256,9 +252,7 @@ if (args.part !== 'rehearsal') {
 if (args.part !== 'bundles') {
   const pilots = Number(args.pilots);
   console.log(
-    `\nbench:scale — a generated programme of ${pilots} pilots rehearsed end to end (load ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')})`,
+    `\nbench:scale — a generated programme of ${pilots} pilots rehearsed end to end (load ${loadAverage()})`,
   );
   const run = await rehearseAtScale(pilots, args.under ? { under: args.under } : {});
   const { report } = run;
