@@ -82,25 +82,34 @@ export async function deployStateMachines(
   } while (nextToken);
   for (const arn of existing) if (!wanted.has(arn)) await api.deleteStateMachine({ stateMachineArn: arn });
   for (const machine of machines) {
-    if (existing.has(machine.arn)) {
-      const current = await api.describeStateMachine({ stateMachineArn: machine.arn });
-      if (current.definition !== machine.definition || current.roleArn !== machine.roleArn) {
-        await api.updateStateMachine({
-          stateMachineArn: machine.arn,
-          definition: machine.definition,
-          roleArn: machine.roleArn,
-        });
-      }
-    } else {
-      const { stateMachineArn } = await api.createStateMachine({
-        name: machine.name,
+    await deployOne(api, machine, existing.has(machine.arn)).catch((error: unknown) => {
+      // The runtime refuses a definition it cannot run; say which of the template's machines it was.
+      throw new Error(`${machine.logicalId} (${machine.name}): ${(error as Error).message}`, {
+        cause: error,
+      });
+    });
+  }
+}
+
+async function deployOne(api: StateMachineApi, machine: LocalStateMachine, exists: boolean): Promise<void> {
+  if (exists) {
+    const current = await api.describeStateMachine({ stateMachineArn: machine.arn });
+    if (current.definition !== machine.definition || current.roleArn !== machine.roleArn) {
+      await api.updateStateMachine({
+        stateMachineArn: machine.arn,
         definition: machine.definition,
         roleArn: machine.roleArn,
-        type: machine.type,
       });
-      if (stateMachineArn !== machine.arn) {
-        throw new Error(`the runtime named ${machine.logicalId} ${stateMachineArn}, expected ${machine.arn}`);
-      }
     }
+    return;
+  }
+  const { stateMachineArn } = await api.createStateMachine({
+    name: machine.name,
+    definition: machine.definition,
+    roleArn: machine.roleArn,
+    type: machine.type,
+  });
+  if (stateMachineArn !== machine.arn) {
+    throw new Error(`the runtime named ${machine.logicalId} ${stateMachineArn}, expected ${machine.arn}`);
   }
 }

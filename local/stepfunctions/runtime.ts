@@ -22,7 +22,7 @@ import type {
   RuntimeLog,
   ServiceIntegration,
 } from './types.ts';
-import { validateDefinition } from './validate.ts';
+import { describeProblem, type RuntimeSupport, validateDefinition } from './validate.ts';
 
 export interface RuntimeOptions {
   /** Directory for the sqlite file; without it everything is kept in memory. */
@@ -74,24 +74,40 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
 }
 
 const arnString = z.string().min(1).max(2048);
+/** Request fields of Create/UpdateStateMachine that this runtime reads only to refuse what it does not do. */
+const notRun = {
+  publish: z.boolean().optional(),
+  versionDescription: z.string().max(256).optional(),
+  loggingConfiguration: z.object({ level: z.string().optional() }).loose().optional(),
+  tracingConfiguration: z.object({ enabled: z.boolean().optional() }).loose().optional(),
+  encryptionConfiguration: z.object({ type: z.string().optional() }).loose().optional(),
+};
 const S = {
   create: z.object({
     name: z.string().min(1).max(80),
     definition: z.string().min(1).max(1_048_576),
     roleArn: z.string().min(1).max(256),
     type: z.enum(['STANDARD', 'EXPRESS']).optional(),
+    ...notRun,
+    tags: z.array(z.object({ key: z.string().optional(), value: z.string().optional() })).optional(),
   }),
   update: z.object({
     stateMachineArn: arnString,
     definition: z.string().min(1).max(1_048_576).optional(),
     roleArn: z.string().min(1).max(256).optional(),
+    ...notRun,
   }),
   machineArn: z.object({ stateMachineArn: arnString }),
   list: z.object({
     maxResults: z.number().int().min(0).max(1000).optional(),
     nextToken: z.string().min(1).max(1024).optional(),
   }),
-  validate: z.object({ definition: z.string().min(1).max(1_048_576), type: z.string().optional() }),
+  validate: z.object({
+    definition: z.string().min(1).max(1_048_576),
+    type: z.enum(['STANDARD', 'EXPRESS']).optional(),
+    severity: z.enum(['ERROR', 'WARNING']).optional(),
+    maxResults: z.number().int().min(0).max(100).optional(),
+  }),
   start: z.object({
     stateMachineArn: arnString,
     name: z.string().optional(),
@@ -303,7 +319,14 @@ export class StepFunctionsRuntime {
   async createStateMachine(input: unknown): Promise<{ stateMachineArn: string; creationDate: Date }> {
     const req = parse(S.create, input);
     if (!validName(req.name)) throw new SfnApiError('InvalidName', `Invalid Name: '${req.name}'`);
-    this.assertValid(req.definition);
+    refuseNotRun(req);
+    if (req.type === 'EXPRESS') {
+      throw new SfnApiError(
+        'ValidationException',
+        'EXPRESS state machines are not supported by the local Step Functions runtime',
+      );
+    }
+    this.assertValid(req.definition, this.support(req.name, req.type ?? 'STANDARD'));
     const arn = this.machineArn(req.name);
     const existing = this.store.getStateMachine(arn);
     if (existing) {
@@ -333,7 +356,10 @@ export class StepFunctionsRuntime {
     if (req.definition === undefined && req.roleArn === undefined) {
       throw new SfnApiError('ValidationException', 'Either the definition or the roleArn must be specified');
     }
-    if (req.definition !== undefined) this.assertValid(req.definition);
+    refuseNotRun(req);
+    if (req.definition !== undefined) {
+      this.assertValid(req.definition, this.support(m.name, m.type as 'STANDARD' | 'EXPRESS'));
+    }
     const definition = req.definition ?? m.definition;
     const roleArn = req.roleArn ?? m.roleArn;
     const now = this.clock.now();
@@ -391,20 +417,33 @@ export class StepFunctionsRuntime {
 
   async validateStateMachineDefinition(input: unknown) {
     const req = parse(S.validate, input);
-    const problems = validateDefinition(req.definition);
+    const problems = validateDefinition(req.definition, this.support(undefined, req.type ?? 'STANDARD'));
+    const limit = req.maxResults || 100;
     return {
       result: problems.length ? 'FAIL' : 'OK',
-      diagnostics: problems.map((p) => ({ severity: 'ERROR', code: p.code, message: p.message })),
-      truncated: false,
+      diagnostics: problems.slice(0, limit).map((p) => ({
+        severity: 'ERROR',
+        code: p.code,
+        message: p.message,
+        ...(p.location ? { location: p.location } : {}),
+      })),
+      truncated: problems.length > limit,
     };
   }
 
-  private assertValid(definition: string): void {
-    const problems = validateDefinition(definition);
+  /** What this runtime runs for a machine: its integrations, and the states its mock configuration answers. */
+  private support(machineName: string | undefined, type: 'STANDARD' | 'EXPRESS'): RuntimeSupport {
+    const cases = machineName === undefined ? undefined : this.mocks?.StateMachines[machineName]?.TestCases;
+    const mocked = new Set(Object.values(cases ?? {}).flatMap((c) => Object.keys(c)));
+    return { hasIntegration: (key) => this.integrations.has(key), mockedStates: mocked, type };
+  }
+
+  private assertValid(definition: string, support: RuntimeSupport): void {
+    const problems = validateDefinition(definition, support);
     if (problems.length) {
       throw new SfnApiError(
         'InvalidDefinition',
-        `Invalid State Machine Definition: '${problems.map((p) => `${p.code}: ${p.message}`).join(', ')}'`,
+        `Invalid State Machine Definition: '${problems.map(describeProblem).join(', ')}'`,
       );
     }
   }
@@ -645,6 +684,34 @@ export class StepFunctionsRuntime {
       throw error;
     }
   }
+}
+
+/**
+ * Create/UpdateStateMachine fields whose effect this runtime does not produce are refused, not dropped: a
+ * version that was never published, logs that are never written, keys that are never used.
+ */
+function refuseNotRun(req: {
+  publish?: boolean;
+  versionDescription?: string;
+  tags?: unknown[];
+  loggingConfiguration?: { level?: string };
+  tracingConfiguration?: { enabled?: boolean };
+  encryptionConfiguration?: { type?: string };
+}): void {
+  const refuse = (what: string) => {
+    throw new SfnApiError(
+      'ValidationException',
+      `${what} is not supported by the local Step Functions runtime`,
+    );
+  };
+  if (req.publish) refuse('publish (state machine versions)');
+  if (req.versionDescription !== undefined) refuse('versionDescription (state machine versions)');
+  if (req.tags?.length) refuse('tags');
+  const level = req.loggingConfiguration?.level;
+  if (level !== undefined && level !== 'OFF') refuse(`loggingConfiguration level ${level} (CloudWatch Logs)`);
+  if (req.tracingConfiguration?.enabled) refuse('tracingConfiguration (X-Ray)');
+  const key = req.encryptionConfiguration?.type;
+  if (key !== undefined && key !== 'AWS_OWNED_KEY') refuse(`encryptionConfiguration type ${key} (KMS)`);
 }
 
 function revisionOf(definition: string, roleArn: string): string {

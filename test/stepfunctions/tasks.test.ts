@@ -297,8 +297,8 @@ describe('nested executions', () => {
 });
 
 describe('unknown resources', () => {
-  it('fail the state with States.Runtime naming the resource, never silently', async () => {
-    const r = await run(h, {
+  it('are refused at creation, naming the resource and the state, never run silently', async () => {
+    const definition = {
       StartAt: 'T',
       States: {
         T: {
@@ -309,8 +309,10 @@ describe('unknown resources', () => {
         },
         X: { Type: 'Succeed' },
       },
+    };
+    await expect(createMachine(h.sfn, definition)).rejects.toMatchObject({
+      name: 'InvalidDefinition',
+      message: expect.stringMatching(/sqs:sendMessage.* at \/States\/T\/Resource/),
     });
-    expect([r.status, r.error]).toEqual(['FAILED', 'States.Runtime']);
-    expect(r.cause).toContain('sqs:sendMessage');
   });
 });

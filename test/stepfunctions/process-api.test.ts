@@ -1,0 +1,88 @@
+// `pilotflow stepfunctions` as a process, through @aws-sdk/client-sfn, for what issue 22 added: what the
+// runtime does not run it refuses with the state's path, and what it now runs (see docs/stepfunctions.md,
+// "Coverage") behaves as on AWS.
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  ValidateStateMachineDefinitionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '#local/ports.ts';
+import { ROLE } from './harness.ts';
+import { type RuntimeProcess, spawnRuntime, until } from './process.ts';
+
+let runtime: RuntimeProcess;
+let sfn: SFNClient;
+
+beforeAll(async () => {
+  runtime = await spawnRuntime(await freePort(), []);
+  sfn = runtime.sfn;
+}, 120_000);
+
+afterAll(async () => {
+  if (runtime.child.exitCode === null) runtime.child.kill('SIGTERM');
+  sfn.destroy();
+});
+
+let counter = 0;
+async function runToEnd(definition: object, input: unknown = {}) {
+  const { stateMachineArn } = await sfn.send(
+    new CreateStateMachineCommand({
+      name: `p${++counter}`,
+      definition: JSON.stringify(definition),
+      roleArn: ROLE,
+    }),
+  );
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+  );
+  return await until(
+    async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status !== 'RUNNING' && d;
+    },
+    () => runtime.output(),
+  );
+}
+
+describe('what is not run is refused', () => {
+  it('refuses an unsupported integration at validation, with the state path', async () => {
+    const out = await sfn.send(
+      new ValidateStateMachineDefinitionCommand({
+        definition: JSON.stringify({
+          StartAt: 'Fetch',
+          States: { Fetch: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:getObject', End: true } },
+        }),
+      }),
+    );
+    expect(out.result).toBe('FAIL');
+    expect(out.diagnostics?.[0]).toMatchObject({
+      code: 'UNSUPPORTED_BY_LOCAL_RUNTIME',
+      location: '/States/Fetch/Resource',
+    });
+  });
+
+  it('refuses publish at creation instead of ignoring it', async () => {
+    await expect(
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: 'Published',
+          roleArn: ROLE,
+          publish: true,
+          definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('accepts and runs a JSONata Output that is a plain string', async () => {
+    const d = await runToEnd({
+      QueryLanguage: 'JSONata',
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Output: 'accepted', End: true } },
+    });
+    expect([d.status, d.output]).toEqual(['SUCCEEDED', '"accepted"']);
+  });
+});
