@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { scopeOf } from './context.ts';
 import { StatesFailure } from './failure.ts';
-import { History, statusEvent } from './history.ts';
+import { HISTORY_LIMIT_FAILURE, History, statusEvent } from './history.ts';
 import {
   compile,
   type ExecState,
@@ -68,7 +68,9 @@ export class Engine {
       listeners: this.listeners,
       onError: (exec, error) => this.internalError(exec, error),
     });
-    this.history = new History(this.scheduler, options.clock);
+    this.history = new History(this.scheduler, options.clock, (exec) =>
+      this.failExecution(exec, undefined, HISTORY_LIMIT_FAILURE),
+    );
     this.tokens = new Tokens(options.store, this.scheduler);
     this.timers = new Timers({
       clock: options.clock,

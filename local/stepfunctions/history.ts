@@ -6,16 +6,38 @@ import type { Scheduler } from './scheduler.ts';
 import type { EventRow } from './store.ts';
 import type { ExecutionStatus, ExecutionStatusEvent } from './types.ts';
 
+/**
+ * "AWS Step Functions has a hard quota of 25,000 entries in the execution event history … If the event number
+ * 25,000 isn't ExecutionSucceeded, the ExecutionFailed event is logged and the state machine execution fails"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/bp-history-limit.html), with the cause AWS reports.
+ */
+export const MAX_HISTORY_EVENTS = 25_000;
+export const HISTORY_LIMIT_FAILURE = {
+  error: 'States.Runtime',
+  cause: `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`,
+};
+const CLOSING = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
+
 export class History {
   private readonly turn: Pick<Scheduler, 'event' | 'touch'>;
   private readonly clock: Clock;
+  private readonly limitReached: (exec: Execution) => void;
 
-  constructor(turn: Pick<Scheduler, 'event' | 'touch'>, clock: Clock) {
+  /** `limitReached` ends the execution (its ExecutionFailed is the last event the history takes). */
+  constructor(
+    turn: Pick<Scheduler, 'event' | 'touch'>,
+    clock: Clock,
+    limitReached: (exec: Execution) => void,
+  ) {
     this.turn = turn;
     this.clock = clock;
+    this.limitReached = limitReached;
   }
 
-  /** Appends a history event; returns its id. `t` is the thread it follows in (none: the execution's own). */
+  /**
+   * Appends a history event; returns its id. `t` is the thread it follows in (none: the execution's own).
+   * Nothing is appended after the execution's closing event.
+   */
   emit(
     exec: Execution,
     t: Thread | undefined,
@@ -23,6 +45,11 @@ export class History {
     key: string | undefined,
     details: Record<string, unknown> | undefined,
   ): number {
+    if (exec.done) return exec.row.nextEvent - 1;
+    if (exec.row.nextEvent >= MAX_HISTORY_EVENTS && !CLOSING.has(type)) {
+      this.limitReached(exec);
+      return exec.row.nextEvent - 1;
+    }
     const id = exec.row.nextEvent++;
     const prev = t ? t.last : id - 1;
     const row: EventRow = {

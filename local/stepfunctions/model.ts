@@ -82,6 +82,10 @@ export interface Fanout {
   items?: Json[];
   effective?: Json;
   maxConcurrency: number;
+  /** A Map's failure threshold (absent: the first failed iteration fails the Map). */
+  tolerated?: { count?: number; percentage?: number };
+  /** Iterations that failed within the threshold. */
+  failed?: number;
 }
 
 export interface Thread {

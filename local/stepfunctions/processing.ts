@@ -29,6 +29,7 @@ import {
   StatesError,
   StatesErrorNames,
   timeoutSeconds,
+  toleratedFailures,
 } from './lang/index.ts';
 import type { Failure, Json } from './types.ts';
 
@@ -165,16 +166,26 @@ export async function catchOutput(
   return outcome(await completeCatch(caught.catcher, caught.index, raw, errorOutputOf(failure), ctx(scope)));
 }
 
-/** A Map state's items and MaxConcurrency, and the input its ItemSelector reads. */
+/** A Map state's items, MaxConcurrency and failure threshold, and the input its ItemSelector reads. */
 export async function mapSetup(
   state: State,
   raw: Json,
   scope: Scope,
-): Promise<{ items: Json[]; maxConcurrency: number; effective: Json }> {
+): Promise<{
+  items: Json[];
+  maxConcurrency: number;
+  effective: Json;
+  tolerated: { count?: number; percentage?: number };
+}> {
   const c = ctx(scope);
   const effective = jsonPath(scope) ? jsonPathEffectiveInput(state, raw, c.scope, c.env) : raw;
   const items = await mapItems(state, effective, c);
-  return { items, maxConcurrency: await maxConcurrency(state, effective, c), effective };
+  return {
+    items,
+    maxConcurrency: await maxConcurrency(state, effective, c),
+    effective,
+    tolerated: await toleratedFailures(state, effective, c),
+  };
 }
 
 export async function mapItemInput(state: State, effective: Json, value: Json, index: number, scope: Scope) {

@@ -23,6 +23,7 @@ export class Timers {
 
   /** Sets a thread's timer of this kind to `at`, replacing one it had. */
   arm(exec: Execution, t: Thread, kind: TimerKind, at: number): void {
+    if (exec.done) return;
     t.timers[kind] = at;
     this.o.scheduler.touch(exec);
     this.armTimer(exec, t.id, kind, at);

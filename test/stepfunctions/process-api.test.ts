@@ -86,3 +86,71 @@ describe('what is not run is refused', () => {
     expect([d.status, d.output]).toEqual(['SUCCEEDED', '"accepted"']);
   });
 });
+
+describe('limits', () => {
+  it('tolerates 2 failed items of 4 at ToleratedFailurePercentage 50', async () => {
+    const d = await runToEnd(
+      {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ToleratedFailurePercentage: 50,
+            ItemProcessor: {
+              StartAt: 'Check',
+              States: {
+                Check: {
+                  Type: 'Choice',
+                  Choices: [{ Variable: '$', BooleanEquals: false, Next: 'Bad' }],
+                  Default: 'Good',
+                },
+                Bad: { Type: 'Fail', Error: 'ItemFailed' },
+                Good: { Type: 'Pass', End: true },
+              },
+            },
+            End: true,
+          },
+        },
+      },
+      [true, false, true, false],
+    );
+    expect([d.status, JSON.parse(d.output!)]).toEqual([
+      'SUCCEEDED',
+      [true, { Error: 'ItemFailed' }, true, { Error: 'ItemFailed' }],
+    ]);
+  });
+
+  it('fails a loop at 25,000 history events with States.Runtime', async () => {
+    const d = await runToEnd(
+      {
+        StartAt: 'Count',
+        States: {
+          Count: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Again' },
+          Again: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.i', NumericLessThan: 7000, Next: 'Count' }],
+            Default: 'Done',
+          },
+          Done: { Type: 'Succeed' },
+        },
+      },
+      { i: 0 },
+    );
+    expect([d.status, d.error, d.cause]).toEqual([
+      'FAILED',
+      'States.Runtime',
+      'The execution reached the maximum number of history events (25000).',
+    ]);
+  });
+
+  it('fails an Assign of more than 256 KiB with States.DataLimitExceeded', async () => {
+    const d = await runToEnd(
+      {
+        StartAt: 'Keep',
+        States: { Keep: { Type: 'Pass', Assign: { 'a.$': '$.s', 'b.$': '$.s' }, End: true } },
+      },
+      { s: 'x'.repeat(200_000) },
+    );
+    expect([d.status, d.error]).toEqual(['FAILED', 'States.DataLimitExceeded']);
+  });
+});

@@ -22,3 +22,29 @@ export function checkPayloadSize(value: unknown, what = 'The state output'): voi
     );
   }
 }
+
+/**
+ * The quota on variables: "The maximum size of a single variable is 256 KiB … The maximum combined size for
+ * all variables in a single Assign field is also 256 KiB"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html, "Variable size limits").
+ * Over it is States.DataLimitExceeded, like every payload quota.
+ */
+export function checkAssignSize(assigned: Readonly<Record<string, unknown>>, field = 'Assign'): void {
+  let total = 0;
+  for (const [name, value] of Object.entries(assigned)) {
+    const size = payloadSizeBytes(value);
+    if (size > MAX_PAYLOAD_BYTES) {
+      throw new StatesError(
+        StatesErrorNames.DataLimitExceeded,
+        `The variable '${name}' assigned in ${field} has a size of ${size} bytes, exceeding the maximum number of bytes service limit (${MAX_PAYLOAD_BYTES}).`,
+      );
+    }
+    total += size;
+  }
+  if (total > MAX_PAYLOAD_BYTES) {
+    throw new StatesError(
+      StatesErrorNames.DataLimitExceeded,
+      `The variables assigned in ${field} have a combined size of ${total} bytes, exceeding the maximum number of bytes service limit (${MAX_PAYLOAD_BYTES}).`,
+    );
+  }
+}

@@ -22,6 +22,7 @@ import {
   type JsonataEnv,
 } from './jsonata.ts';
 import { readPath, writeResultPath } from './jsonpath.ts';
+import { checkAssignSize } from './limits.ts';
 import { evaluatePayloadTemplate } from './payload.ts';
 import { parseTimestamp } from './timestamps.ts';
 import {
@@ -229,12 +230,16 @@ export async function evaluateAssign(
   field = 'Assign',
 ): Promise<Record<string, unknown>> {
   if (!isPlainObject(assign)) throw new AslDefinitionError(`${field} must be a JSON object`);
+  let assigned: Record<string, unknown>;
   if (queryLanguage === 'JSONPath') {
     if (!('data' in source)) throw new AslDefinitionError('JSONPath Assign needs { data, scope }');
-    return evaluatePayloadTemplate(assign, source.data, source.scope, env) as Record<string, unknown>;
+    assigned = evaluatePayloadTemplate(assign, source.data, source.scope, env) as Record<string, unknown>;
+  } else {
+    if (!('states' in source)) throw new AslDefinitionError('JSONata Assign needs bindings');
+    assigned = (await evaluateJsonataTemplate(assign, source, env, field)) as Record<string, unknown>;
   }
-  if (!('states' in source)) throw new AslDefinitionError('JSONata Assign needs bindings');
-  return (await evaluateJsonataTemplate(assign, source, env, field)) as Record<string, unknown>;
+  checkAssignSize(assigned, field);
+  return assigned;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -540,4 +545,28 @@ export async function mapItemInput(
 /** MaxConcurrency/MaxConcurrencyPath; 0 (the default) means no limit. */
 export async function maxConcurrency(state: AslState, input: unknown, ctx: EvalContext): Promise<number> {
   return (await readInteger(state, 'MaxConcurrency', input, ctx, 0)) ?? 0;
+}
+
+/**
+ * A Map's failure threshold: ToleratedFailureCount (an integer ≥ 0) and ToleratedFailurePercentage (0 to 100),
+ * or their Path forms, each only when the state has it
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html).
+ */
+export async function toleratedFailures(
+  state: AslState,
+  input: unknown,
+  ctx: EvalContext,
+): Promise<{ count?: number; percentage?: number }> {
+  const count = await readInteger(state, 'ToleratedFailureCount', input, ctx, 0);
+  const read = await readField(state, 'ToleratedFailurePercentage', input, ctx);
+  if (read && !(typeof read.value === 'number' && read.value >= 0 && read.value <= 100)) {
+    throw typeError(
+      ctx,
+      `The value of ${read.from} must be a number from 0 to 100, but was ${JSON.stringify(read.value)}`,
+    );
+  }
+  return {
+    ...(count !== undefined ? { count } : {}),
+    ...(read ? { percentage: read.value as number } : {}),
+  };
 }

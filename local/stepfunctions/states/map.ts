@@ -1,5 +1,7 @@
 // Map (inline): one child thread per item, at most MaxConcurrency at a time (a finished iteration starts the
 // next); each iteration's start and end is in the history; the output is the array of the iterations' outputs.
+// With ToleratedFailureCount/Percentage, failed iterations up to the threshold take their Error and Cause to
+// their place in the output; one more fails the Map with States.ExceedToleratedFailureThreshold.
 import { type Execution, newThread, stateOf, type Thread } from '../model.ts';
 import * as P from '../processing.ts';
 import { fanoutFailed, fanoutSucceeded, recordResult } from './fanout.ts';
@@ -7,7 +9,7 @@ import type { ChildEnd, Run, StateAction } from './run.ts';
 
 export const mapState: StateAction = async (run, exec, t, state) => {
   const scope = run.scope(exec, t);
-  const { items, maxConcurrency, effective } = await P.mapSetup(state, t.input, scope);
+  const { items, maxConcurrency, effective, tolerated } = await P.mapSetup(state, t.input, scope);
   t.phase = 'fanout';
   t.fanout = {
     kind: 'map',
@@ -19,6 +21,7 @@ export const mapState: StateAction = async (run, exec, t, state) => {
     items,
     effective,
     maxConcurrency,
+    ...(tolerated.count !== undefined || tolerated.percentage !== undefined ? { tolerated, failed: 0 } : {}),
   };
   run.emit(exec, t, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
   if (items.length === 0) {
@@ -74,6 +77,40 @@ export const mapIteration: ChildEnd = {
       name: parent.state,
       index: child.parent!.index,
     });
-    await fanoutFailed(run, exec, parent, fan, child, failure);
+    if (!fan.tolerated) return await fanoutFailed(run, exec, parent, fan, child, failure);
+    fan.failed = (fan.failed ?? 0) + 1;
+    const exceeded = thresholdExceeded(fan.tolerated, fan.failed, fan.total);
+    if (exceeded) {
+      return await fanoutFailed(run, exec, parent, fan, child, {
+        error: 'States.ExceedToleratedFailureThreshold',
+        cause: `${fan.failed} of the ${fan.total} iterations of the Map state '${parent.state}' failed, more than its ${exceeded}`,
+      });
+    }
+    recordResult(fan, child, {
+      Error: failure.error,
+      ...(failure.cause !== undefined ? { Cause: failure.cause } : {}),
+    });
+    parent.last = child.last;
+    await startIterations(run, exec, parent);
+    if (fan.finished === fan.total) await fanoutSucceeded(run, exec, parent);
   },
 };
+
+/**
+ * Which threshold `failed` of `total` items exceeds, if any. "Your Map Run fails if this value is exceeded …
+ * the total number of failed or timed out items divided by the total number of items"; with both values, when
+ * it exceeds either (https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html).
+ */
+function thresholdExceeded(
+  tolerated: { count?: number; percentage?: number },
+  failed: number,
+  total: number,
+): string | undefined {
+  if (tolerated.count !== undefined && failed > tolerated.count) {
+    return `ToleratedFailureCount of ${tolerated.count}`;
+  }
+  if (tolerated.percentage !== undefined && (failed / total) * 100 > tolerated.percentage) {
+    return `ToleratedFailurePercentage of ${tolerated.percentage}`;
+  }
+  return undefined;
+}

@@ -118,6 +118,8 @@ export class TaskStates {
         resource: resolved.resource,
       });
     }
+    // The execution may have ended with these events (its history is full): nothing is started then.
+    if (exec.done) return;
     const now = this.run.now();
     if (timeout !== undefined) this.run.arm(exec, t, 'timeout', now + timeout * 1000);
     if (heartbeat !== undefined && resolved.pattern !== 'request') {
