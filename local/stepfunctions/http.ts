@@ -5,7 +5,8 @@ import { guardHost } from '../host-check.ts';
 import { SfnApiError } from './api-errors.ts';
 import type { StepFunctionsRuntime } from './runtime.ts';
 
-const OPERATIONS = {
+/** The operations this runtime serves, and the runtime method behind each. */
+export const OPERATIONS = {
   CreateStateMachine: 'createStateMachine',
   UpdateStateMachine: 'updateStateMachine',
   DescribeStateMachine: 'describeStateMachine',
@@ -22,6 +23,35 @@ const OPERATIONS = {
   SendTaskFailure: 'sendTaskFailure',
   SendTaskHeartbeat: 'sendTaskHeartbeat',
 } as const satisfies Record<string, keyof StepFunctionsRuntime>;
+
+/**
+ * The Step Functions API's other operations: answered with "not supported", not as unknown names.
+ * docs/stepfunctions.md ("Coverage") lists both sets; test/stepfunctions/coverage.test.ts keeps it true.
+ */
+export const NOT_SUPPORTED = new Set([
+  'CreateActivity',
+  'CreateStateMachineAlias',
+  'DeleteActivity',
+  'DeleteStateMachineAlias',
+  'DeleteStateMachineVersion',
+  'DescribeActivity',
+  'DescribeMapRun',
+  'DescribeStateMachineAlias',
+  'GetActivityTask',
+  'ListActivities',
+  'ListMapRuns',
+  'ListStateMachineAliases',
+  'ListStateMachineVersions',
+  'ListTagsForResource',
+  'PublishStateMachineVersion',
+  'RedriveExecution',
+  'StartSyncExecution',
+  'TagResource',
+  'TestState',
+  'UntagResource',
+  'UpdateMapRun',
+  'UpdateStateMachineAlias',
+]);
 
 const MAX_BODY = 4 * 1024 * 1024;
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -77,6 +107,12 @@ export async function handle(
     const method =
       service === 'AWSStepFunctions' ? OPERATIONS[operation as keyof typeof OPERATIONS] : undefined;
     const text = await readBody(req);
+    if (!method && service === 'AWSStepFunctions' && NOT_SUPPORTED.has(operation ?? '')) {
+      throw new SfnApiError(
+        'UnknownOperationException',
+        `${operation} is not supported by the local Step Functions runtime (docs/stepfunctions.md, "Coverage")`,
+      );
+    }
     if (!method) throw new SfnApiError('UnknownOperationException', `Unknown operation: '${target}'`);
     let input: unknown;
     try {

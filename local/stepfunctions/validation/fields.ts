@@ -12,7 +12,7 @@ interface Fields {
   JSONata: readonly string[];
 }
 
-const COMMON = ['Type', 'Comment', 'QueryLanguage'];
+export const COMMON = ['Type', 'Comment', 'QueryLanguage'];
 const FLOW = ['Next', 'End'];
 
 export const STATE_FIELDS: Readonly<Record<string, Fields>> = {
