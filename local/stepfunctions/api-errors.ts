@@ -15,6 +15,8 @@ export type ApiErrorName =
   | 'TaskTimedOut'
   | 'InvalidToken'
   | 'InvalidOutput'
+  | 'ResourceNotFound'
+  | 'TooManyTags'
   | 'ValidationException'
   | 'SerializationException'
   | 'UnknownOperationException'
@@ -24,9 +26,17 @@ export type ApiErrorName =
 export class SfnApiError extends Error {
   readonly code: ApiErrorName;
   readonly statusCode: number;
+  /** Members the error shape has besides its message (`resourceName` of TooManyTags). */
+  readonly fields: Readonly<Record<string, string>>;
 
-  constructor(code: ApiErrorName, message: string, statusCode = code === 'InternalFailure' ? 500 : 400) {
+  constructor(
+    code: ApiErrorName,
+    message: string,
+    statusCode = code === 'InternalFailure' ? 500 : 400,
+    fields: Record<string, string> = {},
+  ) {
     super(message);
+    this.fields = fields;
     this.name = 'SfnApiError';
     this.code = code;
     this.statusCode = statusCode;

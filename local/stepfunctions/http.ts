@@ -22,6 +22,9 @@ export const OPERATIONS = {
   SendTaskSuccess: 'sendTaskSuccess',
   SendTaskFailure: 'sendTaskFailure',
   SendTaskHeartbeat: 'sendTaskHeartbeat',
+  TagResource: 'tagResource',
+  UntagResource: 'untagResource',
+  ListTagsForResource: 'listTagsForResource',
 } as const satisfies Record<string, keyof StepFunctionsRuntime>;
 
 /**
@@ -42,13 +45,10 @@ export const NOT_SUPPORTED = new Set([
   'ListMapRuns',
   'ListStateMachineAliases',
   'ListStateMachineVersions',
-  'ListTagsForResource',
   'PublishStateMachineVersion',
   'RedriveExecution',
   'StartSyncExecution',
-  'TagResource',
   'TestState',
-  'UntagResource',
   'UpdateMapRun',
   'UpdateStateMachineAlias',
 ]);
@@ -78,6 +78,7 @@ function sendError(res: ServerResponse, error: SfnApiError): void {
   send(res, error.statusCode, {
     __type: `com.amazonaws.swf.service.v2.model#${error.code}`,
     message: error.message,
+    ...error.fields,
   });
 }
 

@@ -74,6 +74,14 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
 }
 
 const arnString = z.string().min(1).max(2048);
+/** Tags: "Unicode letters, digits, white space, or these symbols: _ . : / = + - @" (API_TagResource.html). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const tag = z.object({
+  key: z.string().min(1).max(128).regex(TAG_TEXT),
+  value: z.string().max(256).regex(TAG_TEXT),
+});
+/** "Maximum tags per resource: 50" (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). */
+const MAX_TAGS = 50;
 /** Request fields of Create/UpdateStateMachine that this runtime reads only to refuse what it does not do. */
 const notRun = {
   publish: z.boolean().optional(),
@@ -89,7 +97,7 @@ const S = {
     roleArn: z.string().min(1).max(256),
     type: z.enum(['STANDARD', 'EXPRESS']).optional(),
     ...notRun,
-    tags: z.array(z.object({ key: z.string().optional(), value: z.string().optional() })).optional(),
+    tags: z.array(tag).optional(),
   }),
   update: z.object({
     stateMachineArn: arnString,
@@ -142,6 +150,12 @@ const S = {
     cause: z.string().max(32_768).optional(),
   }),
   heartbeat: z.object({ taskToken: z.string().min(1).max(2048) }),
+  tagResource: z.object({ resourceArn: z.string().min(1).max(256), tags: z.array(tag) }),
+  untagResource: z.object({
+    resourceArn: z.string().min(1).max(256),
+    tagKeys: z.array(z.string().min(1).max(128)),
+  }),
+  listTags: z.object({ resourceArn: z.string().min(1).max(256) }),
 };
 
 function encodeToken(value: Json): string {
@@ -327,26 +341,33 @@ export class StepFunctionsRuntime {
       );
     }
     this.assertValid(req.definition, this.support(req.name, req.type ?? 'STANDARD'));
+    const tags = lastPerKey(req.tags ?? []);
+    if (tags.length > MAX_TAGS) throw tooManyTags(req.name);
     const arn = this.machineArn(req.name);
     const existing = this.store.getStateMachine(arn);
     if (existing) {
-      // Creating the same machine again is idempotent on AWS; a different one is refused.
+      // Creating the same machine again is idempotent on AWS, whose check ignores tags ("If a following request
+      // has a different roleArn or tags, Step Functions will ignore these differences", API_CreateStateMachine);
+      // a different one is refused.
       if (existing.definition === req.definition && existing.roleArn === req.roleArn) {
         return { stateMachineArn: arn, creationDate: new Date(existing.created) };
       }
       throw new SfnApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
     }
     const now = this.clock.now();
-    this.store.putStateMachine({
-      arn,
-      name: req.name,
-      definition: req.definition,
-      roleArn: req.roleArn,
-      type: req.type ?? 'STANDARD',
-      created: now,
-      updated: now,
-      revision: revisionOf(req.definition, req.roleArn),
-    });
+    this.store.putStateMachine(
+      {
+        arn,
+        name: req.name,
+        definition: req.definition,
+        roleArn: req.roleArn,
+        type: req.type ?? 'STANDARD',
+        created: now,
+        updated: now,
+        revision: revisionOf(req.definition, req.roleArn),
+      },
+      tags,
+    );
     return { stateMachineArn: arn, creationDate: new Date(now) };
   }
 
@@ -642,6 +663,41 @@ export class StepFunctionsRuntime {
     return { stopDate: new Date(this.store.getExecution(e.arn)?.stop ?? this.clock.now()) };
   }
 
+  // ---- tags ----------------------------------------------------------------------------------------------
+
+  async tagResource(input: unknown): Promise<Record<string, never>> {
+    const req = parse(S.tagResource, input);
+    const arn = this.taggable(req.resourceArn);
+    const tags = lastPerKey(req.tags);
+    const keys = new Set([...this.store.tags(arn).map((t) => t.key), ...tags.map((t) => t.key)]);
+    if (keys.size > MAX_TAGS) throw tooManyTags(arn);
+    this.store.changeTags(arn, tags);
+    return {};
+  }
+
+  async untagResource(input: unknown): Promise<Record<string, never>> {
+    const req = parse(S.untagResource, input);
+    this.store.changeTags(this.taggable(req.resourceArn), [], req.tagKeys);
+    return {};
+  }
+
+  async listTagsForResource(input: unknown): Promise<{ tags: Array<{ key: string; value: string }> }> {
+    const req = parse(S.listTags, input);
+    return { tags: this.store.tags(this.taggable(req.resourceArn)) };
+  }
+
+  /** A resource that takes tags: "Only state machine and activity ARNs are supported", and this has no activities. */
+  private taggable(arn: string): string {
+    const parts = arn.split(':');
+    if (parts.length < 7 || parts[0] !== 'arn' || parts[2] !== 'states') {
+      throw new SfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
+    }
+    if (parts[5] !== 'stateMachine' || parts.length !== 7 || !this.store.getStateMachine(arn)) {
+      throw new SfnApiError('ResourceNotFound', `Resource not found: '${arn}'`);
+    }
+    return arn;
+  }
+
   // ---- callbacks -----------------------------------------------------------------------------------------
 
   async sendTaskSuccess(input: unknown): Promise<Record<string, never>> {
@@ -693,7 +749,6 @@ export class StepFunctionsRuntime {
 function refuseNotRun(req: {
   publish?: boolean;
   versionDescription?: string;
-  tags?: unknown[];
   loggingConfiguration?: { level?: string };
   tracingConfiguration?: { enabled?: boolean };
   encryptionConfiguration?: { type?: string };
@@ -706,12 +761,24 @@ function refuseNotRun(req: {
   };
   if (req.publish) refuse('publish (state machine versions)');
   if (req.versionDescription !== undefined) refuse('versionDescription (state machine versions)');
-  if (req.tags?.length) refuse('tags');
   const level = req.loggingConfiguration?.level;
   if (level !== undefined && level !== 'OFF') refuse(`loggingConfiguration level ${level} (CloudWatch Logs)`);
   if (req.tracingConfiguration?.enabled) refuse('tracingConfiguration (X-Ray)');
   const key = req.encryptionConfiguration?.type;
   if (key !== undefined && key !== 'AWS_OWNED_KEY') refuse(`encryptionConfiguration type ${key} (KMS)`);
+}
+
+/** Tags as stored: a key given twice keeps its last value. */
+function lastPerKey(
+  tags: ReadonlyArray<{ key: string; value: string }>,
+): Array<{ key: string; value: string }> {
+  return [...new Map(tags.map((t) => [t.key, t.value])).entries()].map(([key, value]) => ({ key, value }));
+}
+
+function tooManyTags(resourceName: string): SfnApiError {
+  return new SfnApiError('TooManyTags', `A resource can have at most ${MAX_TAGS} tags`, 400, {
+    resourceName,
+  });
 }
 
 function revisionOf(definition: string, roleArn: string): string {

@@ -65,6 +65,8 @@ CREATE TABLE IF NOT EXISTS events (
   exec INTEGER NOT NULL, id INTEGER NOT NULL, type TEXT NOT NULL, ts REAL NOT NULL, prev INTEGER NOT NULL,
   details TEXT);
 CREATE UNIQUE INDEX IF NOT EXISTS events_by_execution ON events (exec, id);
+CREATE TABLE IF NOT EXISTS tags (
+  arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tokens (
   token TEXT PRIMARY KEY, exec INTEGER NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;
 `;
@@ -141,6 +143,10 @@ export class Store {
       ),
       putToken: p('INSERT OR REPLACE INTO tokens (token, exec, open) VALUES (?, ?, ?)'),
       getToken: p('SELECT exec, open FROM tokens WHERE token = ?'),
+      putTag: p('INSERT OR REPLACE INTO tags (arn, key, value) VALUES (?, ?, ?)'),
+      deleteTag: p('DELETE FROM tags WHERE arn = ? AND key = ?'),
+      deleteTags: p('DELETE FROM tags WHERE arn = ?'),
+      listTags: p('SELECT key, value FROM tags WHERE arn = ? ORDER BY key'),
     };
   }
 
@@ -148,8 +154,32 @@ export class Store {
     if (this.db.isOpen) this.db.close();
   }
 
-  putStateMachine(m: StateMachineRow): void {
-    this.s.putMachine!.run(m.arn, m.name, m.definition, m.roleArn, m.type, m.created, m.updated, m.revision);
+  /** Writes a state machine, with the tags it is created with. */
+  putStateMachine(m: StateMachineRow, tags: ReadonlyArray<{ key: string; value: string }> = []): void {
+    this.transaction(() => {
+      this.s.putMachine!.run(
+        m.arn,
+        m.name,
+        m.definition,
+        m.roleArn,
+        m.type,
+        m.created,
+        m.updated,
+        m.revision,
+      );
+      for (const t of tags) this.s.putTag!.run(m.arn, t.key, t.value);
+    });
+  }
+
+  private transaction(fn: () => void): void {
+    this.db.exec('BEGIN');
+    try {
+      fn();
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   getStateMachine(arn: string): StateMachineRow | undefined {
@@ -158,7 +188,29 @@ export class Store {
   }
 
   deleteStateMachine(arn: string): void {
-    this.s.deleteMachine!.run(arn);
+    this.transaction(() => {
+      this.s.deleteMachine!.run(arn);
+      this.s.deleteTags!.run(arn);
+    });
+  }
+
+  /** Adds or overwrites tags of a resource, and removes `remove`, in one transaction. */
+  changeTags(
+    arn: string,
+    put: ReadonlyArray<{ key: string; value: string }>,
+    remove: readonly string[] = [],
+  ): void {
+    this.transaction(() => {
+      for (const t of put) this.s.putTag!.run(arn, t.key, t.value);
+      for (const key of remove) this.s.deleteTag!.run(arn, key);
+    });
+  }
+
+  tags(arn: string): Array<{ key: string; value: string }> {
+    return (this.s.listTags!.all(arn) as Array<{ key: string; value: string }>).map((t) => ({
+      key: t.key,
+      value: t.value,
+    }));
   }
 
   listStateMachines(after: string, limit: number): StateMachineRow[] {
