@@ -17,6 +17,7 @@ export type ApiErrorName =
   | 'InvalidOutput'
   | 'ResourceNotFound'
   | 'TooManyTags'
+  | 'StateMachineTypeNotSupported'
   | 'ValidationException'
   | 'SerializationException'
   | 'UnknownOperationException'

@@ -152,8 +152,11 @@ export class Engine {
     return this.running.get(arn)?.row;
   }
 
-  /** Starts an execution whose row the runtime has prepared; resolves once ExecutionStarted is committed. */
-  start(row: ExecutionRow, parent?: ExecState['parent']): Promise<void> {
+  /**
+   * Starts an execution whose row the runtime has prepared; resolves once ExecutionStarted is committed.
+   * `maxSeconds` caps the definition's TimeoutSeconds (an EXPRESS execution's five minutes).
+   */
+  start(row: ExecutionRow, parent?: ExecState['parent'], maxSeconds?: number): Promise<void> {
     const compiled = compile(row.definition);
     const exec: Execution = {
       row,
@@ -171,7 +174,9 @@ export class Engine {
       inputDetails: { truncated: false },
       roleArn: row.roleArn,
     });
-    const timeout = compiled.def.TimeoutSeconds;
+    const own = compiled.def.TimeoutSeconds;
+    const timeout =
+      typeof own === 'number' && maxSeconds !== undefined ? Math.min(own, maxSeconds) : (own ?? maxSeconds);
     if (typeof timeout === 'number') {
       exec.st.timeoutAt = row.start + timeout * 1000;
       this.timers.armExecutionTimeout(exec);

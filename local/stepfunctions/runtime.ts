@@ -46,6 +46,8 @@ export interface RuntimeOptions {
 }
 
 const MAX_PAYLOAD = 262_144;
+/** "Express Workflows can run for up to five minutes" (https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html). */
+const EXPRESS_MAX_SECONDS = 300;
 const NAME_FORBIDDEN = new Set('<>{}[]?*"#%\\^|~`$&,;:/');
 
 /** Execution and state machine names: 1–80 characters, no whitespace, brackets, wildcards or control characters. */
@@ -121,6 +123,13 @@ const S = {
     name: z.string().optional(),
     input: z.string().optional(),
     traceHeader: z.string().optional(),
+  }),
+  startSync: z.object({
+    stateMachineArn: arnString,
+    name: z.string().optional(),
+    input: z.string().optional(),
+    traceHeader: z.string().optional(),
+    includedData: z.enum(['ALL_DATA', 'METADATA_ONLY']).optional(),
   }),
   executionArn: z.object({ executionArn: arnString }),
   listExecutions: z.object({
@@ -334,12 +343,6 @@ export class StepFunctionsRuntime {
     const req = parse(S.create, input);
     if (!validName(req.name)) throw new SfnApiError('InvalidName', `Invalid Name: '${req.name}'`);
     refuseNotRun(req);
-    if (req.type === 'EXPRESS') {
-      throw new SfnApiError(
-        'ValidationException',
-        'EXPRESS state machines are not supported by the local Step Functions runtime',
-      );
-    }
     this.assertValid(req.definition, this.support(req.name, req.type ?? 'STANDARD'));
     const tags = lastPerKey(req.tags ?? []);
     if (tags.length > MAX_TAGS) throw tooManyTags(req.name);
@@ -473,20 +476,68 @@ export class StepFunctionsRuntime {
 
   async startExecution(input: unknown): Promise<{ executionArn: string; startDate: Date }> {
     const req = parse(S.start, input);
-    const [machineArn, testCase] = splitTestCase(req.stateMachineArn);
-    const m = this.machine(machineArn);
-    if (testCase !== undefined) {
-      if (!this.mocks?.StateMachines[m.name]?.TestCases[testCase]) {
-        throw new SfnApiError(
-          'ValidationException',
-          `Test case '${testCase}' of state machine '${m.name}' is not in the mock configuration`,
-        );
-      }
-    }
+    const { m, testCase } = this.startable(req.stateMachineArn);
     const row = this.prepareExecution(m, req.name ?? randomUUID(), req.input ?? '{}', testCase ?? null);
     if ('existing' in row) return { executionArn: row.existing.arn, startDate: new Date(row.existing.start) };
-    await this.engine.start(row.row);
+    await this.engine.start(row.row, undefined, maxSeconds(m));
     return { executionArn: row.row.arn, startDate: new Date(row.row.start) };
+  }
+
+  /**
+   * Runs an execution of an EXPRESS state machine to its end and answers with its result
+   * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartSyncExecution.html). The SDKs send
+   * this operation to the host prefixed with `sync-`; docs/stepfunctions.md says how to turn that off.
+   */
+  async startSyncExecution(input: unknown) {
+    const req = parse(S.startSync, input);
+    const { m, testCase } = this.startable(req.stateMachineArn);
+    if (m.type !== 'EXPRESS') {
+      throw new SfnApiError(
+        'StateMachineTypeNotSupported',
+        'This operation is not supported by this type of state machine',
+      );
+    }
+    const prepared = this.prepareExecution(m, req.name ?? randomUUID(), req.input ?? '{}', testCase ?? null);
+    if ('existing' in prepared) throw new Error('an EXPRESS execution ARN is never reused');
+    const { row } = prepared;
+    const ended = new Promise<void>((resolve) => {
+      const off = this.onExecutionStatus((e) => {
+        if (e.executionArn === row.arn && e.status !== 'RUNNING') {
+          off();
+          resolve();
+        }
+      });
+    });
+    await this.engine.start(row, undefined, maxSeconds(m));
+    await ended;
+    const e = this.store.getExecution(row.arn)!;
+    const data = req.includedData !== 'METADATA_ONLY';
+    return {
+      executionArn: e.arn,
+      stateMachineArn: e.smArn,
+      name: e.name,
+      startDate: new Date(e.start),
+      stopDate: new Date(e.stop ?? this.clock.now()),
+      status: e.status,
+      ...(e.error !== null ? { error: e.error } : {}),
+      ...(e.cause !== null ? { cause: e.cause } : {}),
+      ...(data ? { input: e.input, inputDetails: { included: true } } : {}),
+      ...(data && e.output !== null ? { output: e.output, outputDetails: { included: true } } : {}),
+      ...(req.traceHeader !== undefined ? { traceHeader: req.traceHeader } : {}),
+    };
+  }
+
+  /** The machine an execution starts on, and the mock test case its ARN names (`…:stateMachine:M#Case`). */
+  private startable(arn: string): { m: StateMachineRow; testCase: string | undefined } {
+    const [machineArn, testCase] = splitTestCase(arn);
+    const m = this.machine(machineArn);
+    if (testCase !== undefined && !this.mocks?.StateMachines[m.name]?.TestCases[testCase]) {
+      throw new SfnApiError(
+        'ValidationException',
+        `Test case '${testCase}' of state machine '${m.name}' is not in the mock configuration`,
+      );
+    }
+    return { m, testCase };
   }
 
   private prepareExecution(
@@ -510,7 +561,12 @@ export class StepFunctionsRuntime {
         `Invalid State Machine Execution Input: '${input.slice(0, 100)}'`,
       );
     }
-    const arn = `arn:aws:states:${this.region}:${this.accountId}:execution:${m.name}:${name}`;
+    // An Express execution's ARN has its own resource type and an id, so a name may be used again; the
+    // operations that read an execution (DescribeExecution, GetExecutionHistory, StopExecution) refuse it.
+    const arn =
+      m.type === 'EXPRESS'
+        ? `arn:aws:states:${this.region}:${this.accountId}:express:${m.name}:${name}:${randomUUID()}`
+        : `arn:aws:states:${this.region}:${this.accountId}:execution:${m.name}:${name}`;
     const existing = this.engine.runningRow(arn) ?? this.store.getExecution(arn);
     if (existing) {
       // StartExecution is idempotent for a name while the execution is open (RUNNING) and the input is the same
@@ -556,7 +612,7 @@ export class StepFunctionsRuntime {
     }
     if ('existing' in prepared)
       return { executionArn: prepared.existing.arn, startDate: prepared.existing.start };
-    await this.engine.start(prepared.row, start.parent);
+    await this.engine.start(prepared.row, start.parent, maxSeconds(m));
     return { executionArn: prepared.row.arn, startDate: prepared.row.start };
   }
 
@@ -583,7 +639,12 @@ export class StepFunctionsRuntime {
   async listExecutions(input: unknown) {
     const req = parse(S.listExecutions, input);
     const [machineArn] = splitTestCase(req.stateMachineArn);
-    this.machine(machineArn);
+    if (this.machine(machineArn).type === 'EXPRESS') {
+      throw new SfnApiError(
+        'StateMachineTypeNotSupported',
+        'This operation is not supported by this type of state machine',
+      );
+    }
     const limit = req.maxResults || 100;
     const from = decodeToken(req.nextToken, isNum('seq'));
     const rows = this.store.listExecutions(
@@ -783,6 +844,11 @@ function tooManyTags(resourceName: string): SfnApiError {
 
 function revisionOf(definition: string, roleArn: string): string {
   return createHash('sha256').update(definition).update('\0').update(roleArn).digest('hex').slice(0, 32);
+}
+
+/** The longest an execution of this machine may run beyond its own TimeoutSeconds: five minutes for EXPRESS. */
+function maxSeconds(m: StateMachineRow): number | undefined {
+  return m.type === 'EXPRESS' ? EXPRESS_MAX_SECONDS : undefined;
 }
 
 /** `arn…:stateMachine:Name#TestCase` selects a test case of the mock configuration, as Step Functions Local does. */

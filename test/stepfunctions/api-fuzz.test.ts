@@ -39,6 +39,10 @@ const OPERATIONS = [
   'SendTaskSuccess',
   'SendTaskFailure',
   'SendTaskHeartbeat',
+  'StartSyncExecution',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
 ];
 
 const PARAMETERS = [
@@ -63,6 +67,10 @@ const PARAMETERS = [
   'traceHeader',
   'publish',
   'versionDescription',
+  'resourceArn',
+  'tags',
+  'tagKeys',
+  'includedData',
 ];
 
 const target = fc.oneof(

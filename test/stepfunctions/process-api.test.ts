@@ -4,8 +4,10 @@
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
-  type SFNClient,
+  ListTagsForResourceCommand,
+  SFNClient,
   StartExecutionCommand,
+  StartSyncExecutionCommand,
   ValidateStateMachineDefinitionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +17,11 @@ import { type RuntimeProcess, spawnRuntime, until } from './process.ts';
 
 let runtime: RuntimeProcess;
 let sfn: SFNClient;
+let port: number;
 
 beforeAll(async () => {
-  runtime = await spawnRuntime(await freePort(), []);
+  port = await freePort();
+  runtime = await spawnRuntime(port, []);
   sfn = runtime.sfn;
 }, 120_000);
 
@@ -152,5 +156,44 @@ describe('limits', () => {
       { s: 'x'.repeat(200_000) },
     );
     expect([d.status, d.error]).toEqual(['FAILED', 'States.DataLimitExceeded']);
+  });
+});
+
+describe('operations added', () => {
+  it('keeps the tags a state machine is created with', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'TaggedProcess',
+        roleArn: ROLE,
+        tags: [{ key: 'team', value: 'pilots' }],
+        definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+      }),
+    );
+    const out = await sfn.send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn }));
+    expect(out.tags).toEqual([{ key: 'team', value: 'pilots' }]);
+  });
+
+  it('answers StartSyncExecution of an EXPRESS machine to a client without the sync- host prefix', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'ExpressProcess',
+        roleArn: ROLE,
+        type: 'EXPRESS',
+        definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
+      }),
+    );
+    const client = new SFNClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+      disableHostPrefix: true,
+    });
+    try {
+      const out = await client.send(new StartSyncExecutionCommand({ stateMachineArn, input: '{"a":1}' }));
+      expect([out.status, out.output]).toEqual(['SUCCEEDED', '{"a":1}']);
+    } finally {
+      client.destroy();
+    }
   });
 });
