@@ -18,6 +18,7 @@ export type ApiErrorName =
   | 'ResourceNotFound'
   | 'TooManyTags'
   | 'StateMachineTypeNotSupported'
+  | 'ExecutionNotRedrivable'
   | 'ValidationException'
   | 'SerializationException'
   | 'UnknownOperationException'

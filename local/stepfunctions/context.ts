@@ -12,7 +12,8 @@ export function scopeOf(exec: Execution, t: Thread, env: Env, extra?: { token?: 
       Name: exec.row.name,
       RoleArn: exec.row.roleArn,
       StartTime: new Date(exec.row.start).toISOString(),
-      RedriveCount: 0,
+      RedriveCount: exec.row.redriveCount,
+      ...(exec.row.redriveDate !== null ? { RedriveTime: new Date(exec.row.redriveDate).toISOString() } : {}),
     },
     StateMachine: { Id: exec.row.smArn, Name: exec.row.smArn.split(':').pop() },
   };

@@ -6,12 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { scopeOf } from './context.ts';
 import { StatesFailure } from './failure.ts';
-import { HISTORY_LIMIT_FAILURE, History, statusEvent } from './history.ts';
+import { HISTORY_LIMIT_FAILURE, History, MAX_HISTORY_EVENTS, statusEvent } from './history.ts';
 import {
   compile,
   type ExecState,
   type Execution,
   newThread,
+  type RedrivePoint,
   type State,
   stateOf,
   type Thread,
@@ -188,6 +189,58 @@ export class Engine {
     return this.scheduler.afterCommit();
   }
 
+  /**
+   * Continues a stopped execution from where it stopped (RedriveExecution): ExecutionRedriven, then the state it
+   * stopped in, entered again with the input and variables it had, as the same execution.
+   */
+  redrive(row: ExecutionRow, point: RedrivePoint): Promise<void> {
+    const now = this.o.clock.now();
+    Object.assign(row, {
+      status: 'RUNNING',
+      output: null,
+      error: null,
+      cause: null,
+      stop: null,
+      redriveCount: row.redriveCount + 1,
+      redriveDate: now,
+      redrivePoint: undefined,
+    });
+    const compiled = compile(row.definition);
+    const exec: Execution = {
+      row,
+      compiled,
+      st: { threads: {}, nextThread: 1 },
+      parsedInput: JSON.parse(row.input),
+      isNew: false,
+      reopened: true,
+      done: false,
+      cancels: new Map(),
+    };
+    this.running.set(row.arn, exec);
+    this.scheduler.touch(exec);
+    const redriven = this.history.emit(
+      exec,
+      undefined,
+      'ExecutionRedriven',
+      'executionRedrivenEventDetails',
+      {
+        redriveCount: row.redriveCount,
+      },
+    );
+    // The execution's TimeoutSeconds counts again from the redrive.
+    const timeout = compiled.def.TimeoutSeconds;
+    if (typeof timeout === 'number') {
+      exec.st.timeoutAt = now + timeout * 1000;
+      this.timers.armExecutionTimeout(exec);
+    }
+    const t = newThread(exec, '', point.input, undefined, point.variables, now);
+    t.state = point.state;
+    t.last = redriven;
+    this.scheduler.enqueue(exec, () => this.enterState(exec, t));
+    this.scheduler.notice(statusEvent(exec));
+    return this.scheduler.afterCommit();
+  }
+
   /** Loads every RUNNING execution from the store and continues it: re-arms timers, repeats calls in flight. */
   resume(): number {
     const rows = this.o.store.runningExecutions();
@@ -344,6 +397,7 @@ export class Engine {
   ): void {
     if (exec.done) return;
     this.history.emit(exec, t, type, key, details);
+    if (status !== 'SUCCEEDED') exec.row.redrivePoint = JSON.stringify(redrivePoint(exec, t));
     exec.done = true;
     exec.row.status = status;
     exec.row.stop = this.o.clock.now();
@@ -414,4 +468,23 @@ export class Engine {
     }
     this.scheduler.scheduleDrain();
   }
+}
+
+/**
+ * Where a redrive of an execution that stops now would continue: the state its top-level thread is in (the one
+ * that failed, or that was running when it was stopped or timed out). A stop inside a Parallel or Map is not
+ * redriven here: AWS reruns only their failed branches and iterations, which this runtime does not keep.
+ */
+function redrivePoint(exec: Execution, t: Thread | undefined): RedrivePoint | { reason: string } {
+  if (exec.row.nextEvent > MAX_HISTORY_EVENTS - 1)
+    return { reason: 'Execution history event limit exceeded.' };
+  const top = t && !t.parent ? t : Object.values(exec.st.threads).find((th) => !th.parent);
+  if (!top) return { reason: 'The execution stopped in no state that the local runtime can continue.' };
+  const type = stateOf(exec, top).Type;
+  if (type === 'Parallel' || type === 'Map') {
+    return {
+      reason: `The execution stopped in the ${type} state ${top.state}, which the local runtime does not redrive.`,
+    };
+  }
+  return { state: top.state, input: top.input, variables: top.variables };
 }

@@ -123,8 +123,17 @@ export interface Execution {
   /** $$.Execution of the context object, built once. */
   executionContext?: Record<string, unknown>;
   isNew: boolean;
+  /** Made RUNNING again by RedriveExecution in this turn: its stored status is changed with the turn. */
+  reopened?: boolean;
   done: boolean;
   cancels: Map<string, () => void>;
+}
+
+/** Where a redrive of a stopped execution continues: its top-level state, entered again as it was. */
+export interface RedrivePoint {
+  state: string;
+  input: Json;
+  variables: Record<string, Json>;
 }
 
 /** The state a thread is in. */

@@ -11,6 +11,7 @@ import { Engine } from './engine.ts';
 import { StatesFailure } from './failure.ts';
 import { invokeLambdaTask, lambdaInvokeIntegration } from './lambda.ts';
 import { type MockConfig, mockResponder, parseMockConfig } from './mock-config.ts';
+import type { RedrivePoint } from './model.ts';
 import type { ChildStart } from './states/task.ts';
 import { type ExecutionRow, type StateMachineRow, Store } from './store.ts';
 import { TokenError } from './tokens.ts';
@@ -48,6 +49,9 @@ export interface RuntimeOptions {
 const MAX_PAYLOAD = 262_144;
 /** "Express Workflows can run for up to five minutes" (https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html). */
 const EXPRESS_MAX_SECONDS = 300;
+/** "Restarts unsuccessful executions of Standard workflows that didn't complete successfully in the last 14 days". */
+const REDRIVABLE_PERIOD_MS = 14 * 86_400_000;
+const CLIENT_TOKEN_MS = 15 * 60_000;
 const NAME_FORBIDDEN = new Set('<>{}[]?*"#%\\^|~`$&,;:/');
 
 /** Execution and state machine names: 1–80 characters, no whitespace, brackets, wildcards or control characters. */
@@ -132,8 +136,10 @@ const S = {
     includedData: z.enum(['ALL_DATA', 'METADATA_ONLY']).optional(),
   }),
   executionArn: z.object({ executionArn: arnString }),
+  redrive: z.object({ executionArn: arnString, clientToken: z.string().min(1).max(64).optional() }),
   listExecutions: z.object({
     stateMachineArn: arnString,
+    redriveFilter: z.enum(['REDRIVEN', 'NOT_REDRIVEN']).optional(),
     statusFilter: z
       .enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'])
       .optional(),
@@ -593,6 +599,8 @@ export class StepFunctionsRuntime {
         testCase,
         state: null,
         nextEvent: 1,
+        redriveCount: 0,
+        redriveDate: null,
       },
     };
   }
@@ -631,10 +639,67 @@ export class StepFunctionsRuntime {
       ...(e.output !== null ? { output: e.output, outputDetails: { included: true } } : {}),
       ...(e.error !== null ? { error: e.error } : {}),
       ...(e.cause !== null ? { cause: e.cause } : {}),
-      redriveCount: 0,
-      redriveStatus: 'NOT_REDRIVABLE',
+      redriveCount: e.redriveCount,
+      ...(e.redriveDate !== null ? { redriveDate: new Date(e.redriveDate) } : {}),
+      ...this.redriveStatus(e),
     };
   }
+
+  /**
+   * Whether RedriveExecution can continue an execution, with AWS's reasons when it cannot
+   * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html#StepFunctions-DescribeExecution-response-redriveStatusReason).
+   */
+  private redriveStatus(e: ExecutionRow): { redriveStatus: string; redriveStatusReason?: string } {
+    const not = (reason: string) => ({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: reason });
+    if (e.status === 'RUNNING') return not('Execution is RUNNING and cannot be redriven.');
+    if (e.status === 'SUCCEEDED') return not('Execution is SUCCEEDED and cannot be redriven.');
+    if (e.stop !== null && this.clock.now() - e.stop > REDRIVABLE_PERIOD_MS) {
+      return not('Execution redrivable period exceeded.');
+    }
+    if (!this.store.getStateMachine(e.smArn)) return not('State machine is in DELETING status.');
+    const point = this.store.redrivePoint(e.seq);
+    if (point === undefined)
+      return not('The execution stopped before the local runtime kept redrive points.');
+    const parsed = JSON.parse(point) as RedrivePoint | { reason: string };
+    if ('reason' in parsed) return not(parsed.reason);
+    return { redriveStatus: 'REDRIVABLE' };
+  }
+
+  /**
+   * Continues a FAILED, TIMED_OUT or ABORTED execution from the state it stopped in, with the same ARN,
+   * definition and input (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html).
+   * A clientToken used for the same execution in the last 15 minutes answers as the redrive it started did.
+   */
+  async redriveExecution(input: unknown): Promise<{ redriveDate: Date }> {
+    const req = parse(S.redrive, input);
+    const e = this.execution(req.executionArn);
+    const now = this.clock.now();
+    const tokens = (this.redriveTokens.get(e.arn) ?? []).filter((t) => now - t.at < CLIENT_TOKEN_MS);
+    const earlier = req.clientToken && tokens.find((t) => t.token === req.clientToken);
+    if (earlier) return { redriveDate: new Date(earlier.at) };
+    const running = this.engine.runningRow(e.arn);
+    const status = running
+      ? {
+          redriveStatus: 'NOT_REDRIVABLE',
+          redriveStatusReason: 'Execution is RUNNING and cannot be redriven.',
+        }
+      : this.redriveStatus(e);
+    if (status.redriveStatus !== 'REDRIVABLE') {
+      throw new SfnApiError(
+        'ExecutionNotRedrivable',
+        `Execution '${e.arn}' cannot be redriven: ${status.redriveStatusReason}`,
+      );
+    }
+    const point = JSON.parse(this.store.redrivePoint(e.seq)!) as RedrivePoint;
+    await this.engine.redrive(e, point);
+    if (req.clientToken) {
+      this.redriveTokens.set(e.arn, [...tokens, { token: req.clientToken, at: now }].slice(-10));
+    }
+    return { redriveDate: new Date(now) };
+  }
+
+  /** The last 10 clientTokens of RedriveExecution per execution, as AWS keeps them (for 15 minutes). */
+  private readonly redriveTokens = new Map<string, Array<{ token: string; at: number }>>();
 
   async listExecutions(input: unknown) {
     const req = parse(S.listExecutions, input);
@@ -652,6 +717,7 @@ export class StepFunctionsRuntime {
       req.statusFilter,
       from?.seq ?? Number.MAX_SAFE_INTEGER,
       limit + 1,
+      req.redriveFilter === undefined ? undefined : req.redriveFilter === 'REDRIVEN',
     );
     const page = rows.slice(0, limit);
     return {
@@ -662,7 +728,8 @@ export class StepFunctionsRuntime {
         status: e.status as ExecutionStatus,
         startDate: new Date(e.start),
         ...(e.stop !== null ? { stopDate: new Date(e.stop) } : {}),
-        redriveCount: 0,
+        redriveCount: e.redriveCount,
+        ...(e.redriveDate !== null ? { redriveDate: new Date(e.redriveDate) } : {}),
       })),
       ...(rows.length > limit ? { nextToken: encodeToken({ seq: page.at(-1)!.seq }) } : {}),
     };
@@ -871,7 +938,7 @@ function describeForParent(row: ExecutionRow): Record<string, Json> {
     ...(row.output !== null ? { Output: row.output, OutputDetails: { Included: true } } : {}),
     ...(row.error !== null ? { Error: row.error } : {}),
     ...(row.cause !== null ? { Cause: row.cause } : {}),
-    RedriveCount: 0,
+    RedriveCount: row.redriveCount,
     RedriveStatus: 'NOT_REDRIVABLE',
     StartDate: row.start,
     StateMachineArn: row.smArn,

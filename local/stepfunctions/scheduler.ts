@@ -4,7 +4,7 @@
 // the commit. This order is the durability model (docs/stepfunctions.md#durability-model): keep it.
 
 import type { Execution } from './model.ts';
-import type { Batch, EventRow, Store } from './store.ts';
+import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
 import type { ExecutionStatusEvent } from './types.ts';
 
 const MAX_TURN = 4000;
@@ -144,14 +144,20 @@ export class Scheduler {
       events: this.events,
       tokens: this.tokenWrites,
     };
+    const reopens: ExecutionRow[] = [];
     for (const exec of this.dirty) {
       exec.row.state = exec.done ? null : JSON.stringify(exec.st);
       if (exec.isNew) {
         batch.inserts.push(exec.row);
         exec.isNew = false;
       } else if (exec.done) batch.finishes.push(exec.row);
-      else batch.positions.push(exec.row);
+      else {
+        batch.positions.push(exec.row);
+        if (exec.reopened) reopens.push(exec.row);
+      }
+      exec.reopened = false;
     }
+    if (reopens.length) batch.reopens = reopens;
     this.dirty.clear();
     this.events = [];
     this.tokenWrites = [];
@@ -159,6 +165,7 @@ export class Scheduler {
       batch.inserts.length ||
       batch.positions.length ||
       batch.finishes.length ||
+      batch.reopens?.length ||
       batch.events.length ||
       batch.tokens.length
     ) {

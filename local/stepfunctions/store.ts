@@ -35,6 +35,14 @@ export interface ExecutionRow {
   /** JSON of the engine's position; null once the execution has stopped. */
   state: string | null;
   nextEvent: number;
+  /** Times RedriveExecution restarted it, and when it last did. */
+  redriveCount: number;
+  redriveDate: number | null;
+  /**
+   * Set when it stopped unsuccessfully: JSON of where a redrive continues (`{state, input, variables}`), or of
+   * why it cannot (`{reason}`).
+   */
+  redrivePoint?: string;
 }
 
 export interface EventRow {
@@ -65,6 +73,8 @@ CREATE TABLE IF NOT EXISTS events (
   exec INTEGER NOT NULL, id INTEGER NOT NULL, type TEXT NOT NULL, ts REAL NOT NULL, prev INTEGER NOT NULL,
   details TEXT);
 CREATE UNIQUE INDEX IF NOT EXISTS events_by_execution ON events (exec, id);
+-- Executions that stopped unsuccessfully or were redriven: where a redrive continues, how often it happened.
+CREATE TABLE IF NOT EXISTS redrives (seq INTEGER PRIMARY KEY, point TEXT, count INTEGER NOT NULL, date REAL);
 CREATE TABLE IF NOT EXISTS tags (
   arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tokens (
@@ -81,6 +91,8 @@ export interface Batch {
   finishes: ExecutionRow[];
   events: Array<{ exec: number; row: EventRow }>;
   tokens: Array<{ token: string; exec: number; open: boolean }>;
+  /** Stopped executions that RedriveExecution made RUNNING again (their position is in `positions`). */
+  reopens?: ExecutionRow[];
 }
 
 export class Store {
@@ -124,12 +136,18 @@ export class Store {
       getExec: p(`${SELECT_EXEC} WHERE e.arn = ?`),
       maxSeq: p('SELECT coalesce(max(seq), 0) AS seq FROM executions'),
       running: p(
-        `SELECT e.*, d.text AS definition, p.state AS state, p.next_event AS position_next
-         FROM positions p JOIN executions e ON e.seq = p.seq JOIN definitions d ON d.hash = e.def_hash ORDER BY e.seq`,
+        `SELECT e.*, d.text AS definition, p.state AS state, p.next_event AS position_next,
+           r.count AS redrive_count, r.date AS redrive_date
+         FROM positions p JOIN executions e ON e.seq = p.seq JOIN definitions d ON d.hash = e.def_hash
+           LEFT JOIN redrives r ON r.seq = e.seq ORDER BY e.seq`,
       ),
       listExecs: p(`${SELECT_EXEC} WHERE e.sm_arn = ? AND e.seq < ? ORDER BY e.seq DESC LIMIT ?`),
       listExecsByStatus: p(
         `${SELECT_EXEC} WHERE e.sm_arn = ? AND e.status = ? AND e.seq < ? ORDER BY e.seq DESC LIMIT ?`,
+      ),
+      listExecsByRedrive: p(
+        `${SELECT_EXEC} WHERE e.sm_arn = ? AND (? IS NULL OR e.status = ?) AND (coalesce(r.count, 0) > 0) = ?
+           AND e.seq < ? ORDER BY e.seq DESC LIMIT ?`,
       ),
       insertEvent: p('INSERT INTO events (exec, id, type, ts, prev, details) VALUES (?, ?, ?, ?, ?, ?)'),
       insertEvents: p(
@@ -143,6 +161,15 @@ export class Store {
       ),
       putToken: p('INSERT OR REPLACE INTO tokens (token, exec, open) VALUES (?, ?, ?)'),
       getToken: p('SELECT exec, open FROM tokens WHERE token = ?'),
+      putRedrive: p(
+        `INSERT INTO redrives (seq, point, count, date) VALUES (?, ?, ?, ?)
+         ON CONFLICT (seq) DO UPDATE SET point = excluded.point, count = excluded.count, date = excluded.date`,
+      ),
+      getRedrivePoint: p('SELECT point FROM redrives WHERE seq = ?'),
+      reopenExec: p(
+        `UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop = NULL
+         WHERE seq = ?`,
+      ),
       putTag: p('INSERT OR REPLACE INTO tags (arn, key, value) VALUES (?, ?, ?)'),
       deleteTag: p('DELETE FROM tags WHERE arn = ? AND key = ?'),
       deleteTags: p('DELETE FROM tags WHERE arn = ?'),
@@ -235,10 +262,21 @@ export class Store {
     status: string | undefined,
     beforeSeq: number,
     limit: number,
+    redriven?: boolean,
   ): ExecutionRow[] {
-    const rows = status
-      ? this.s.listExecsByStatus!.all(smArn, status, beforeSeq, limit)
-      : this.s.listExecs!.all(smArn, beforeSeq, limit);
+    const rows =
+      redriven !== undefined
+        ? this.s.listExecsByRedrive!.all(
+            smArn,
+            status ?? null,
+            status ?? null,
+            redriven ? 1 : 0,
+            beforeSeq,
+            limit,
+          )
+        : status
+          ? this.s.listExecsByStatus!.all(smArn, status, beforeSeq, limit)
+          : this.s.listExecs!.all(smArn, beforeSeq, limit);
     return (rows as Array<Record<string, unknown>>).map(executionRow);
   }
 
@@ -247,6 +285,12 @@ export class Store {
       ? this.s.eventsDesc!.all(exec, from, limit)
       : this.s.eventsAsc!.all(exec, from, limit);
     return rows as unknown as EventRow[];
+  }
+
+  /** Where a redrive of this stopped execution continues, as JSON (see ExecutionRow.redrivePoint). */
+  redrivePoint(seq: number): string | undefined {
+    const r = this.s.getRedrivePoint!.get(seq) as { point: string | null } | undefined;
+    return r?.point ?? undefined;
   }
 
   token(token: string): { exec: number; open: boolean } | undefined {
@@ -282,9 +326,16 @@ export class Store {
         if (e.state !== null) this.s.putPosition!.run(e.seq, e.state, e.nextEvent);
       }
       for (const e of batch.positions) this.s.putPosition!.run(e.seq, e.state, e.nextEvent);
+      for (const e of batch.reopens ?? []) {
+        this.s.reopenExec!.run(e.seq);
+        this.s.putRedrive!.run(e.seq, null, e.redriveCount, e.redriveDate);
+      }
       for (const e of batch.finishes) {
         this.s.finishExec!.run(e.status, e.output, e.error, e.cause, e.stop, e.nextEvent, e.seq);
         this.s.dropPosition!.run(e.seq);
+        if (e.redrivePoint !== undefined || e.redriveCount > 0) {
+          this.s.putRedrive!.run(e.seq, e.redrivePoint ?? null, e.redriveCount, e.redriveDate);
+        }
       }
       // Events go in by 32 rows a statement: the per-statement cost of node:sqlite dominates single-row inserts.
       const events = batch.events;
@@ -313,8 +364,8 @@ export class Store {
 
 const EVENT_CHUNK = 32;
 
-const SELECT_EXEC =
-  'SELECT e.*, d.text AS definition FROM executions e JOIN definitions d ON d.hash = e.def_hash';
+const SELECT_EXEC = `SELECT e.*, d.text AS definition, r.count AS redrive_count, r.date AS redrive_date
+  FROM executions e JOIN definitions d ON d.hash = e.def_hash LEFT JOIN redrives r ON r.seq = e.seq`;
 
 const hashes = new Map<string, string>();
 
@@ -362,5 +413,7 @@ function executionRow(r: Record<string, unknown>): ExecutionRow {
     testCase: str(r.test_case),
     state: str(r.state),
     nextEvent: Number(r.position_next ?? r.next_event),
+    redriveCount: Number(r.redrive_count ?? 0),
+    redriveDate: r.redrive_date === null || r.redrive_date === undefined ? null : Number(r.redrive_date),
   };
 }

@@ -40,6 +40,7 @@ const OPERATIONS = [
   'SendTaskFailure',
   'SendTaskHeartbeat',
   'StartSyncExecution',
+  'RedriveExecution',
   'TagResource',
   'UntagResource',
   'ListTagsForResource',
@@ -71,6 +72,8 @@ const PARAMETERS = [
   'tags',
   'tagKeys',
   'includedData',
+  'clientToken',
+  'redriveFilter',
 ];
 
 const target = fc.oneof(

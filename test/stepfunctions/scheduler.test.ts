@@ -27,6 +27,8 @@ function newExecution(): Execution {
       testCase: null,
       state: null,
       nextEvent: 2,
+      redriveCount: 0,
+      redriveDate: null,
     },
     compiled: compile(DEFINITION),
     st: { threads: {}, nextThread: 1 },
