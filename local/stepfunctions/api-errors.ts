@@ -19,6 +19,8 @@ export type ApiErrorName =
   | 'TooManyTags'
   | 'StateMachineTypeNotSupported'
   | 'ExecutionNotRedrivable'
+  | 'ConflictException'
+  | 'ServiceQuotaExceededException'
   | 'ValidationException'
   | 'SerializationException'
   | 'UnknownOperationException'

@@ -24,6 +24,14 @@ export const OPERATIONS = {
   SendTaskSuccess: 'sendTaskSuccess',
   SendTaskFailure: 'sendTaskFailure',
   SendTaskHeartbeat: 'sendTaskHeartbeat',
+  PublishStateMachineVersion: 'publishStateMachineVersion',
+  ListStateMachineVersions: 'listStateMachineVersions',
+  DeleteStateMachineVersion: 'deleteStateMachineVersion',
+  CreateStateMachineAlias: 'createStateMachineAlias',
+  DescribeStateMachineAlias: 'describeStateMachineAlias',
+  ListStateMachineAliases: 'listStateMachineAliases',
+  UpdateStateMachineAlias: 'updateStateMachineAlias',
+  DeleteStateMachineAlias: 'deleteStateMachineAlias',
   TagResource: 'tagResource',
   UntagResource: 'untagResource',
   ListTagsForResource: 'listTagsForResource',
@@ -35,22 +43,14 @@ export const OPERATIONS = {
  */
 export const NOT_SUPPORTED = new Set([
   'CreateActivity',
-  'CreateStateMachineAlias',
   'DeleteActivity',
-  'DeleteStateMachineAlias',
-  'DeleteStateMachineVersion',
   'DescribeActivity',
   'DescribeMapRun',
-  'DescribeStateMachineAlias',
   'GetActivityTask',
   'ListActivities',
   'ListMapRuns',
-  'ListStateMachineAliases',
-  'ListStateMachineVersions',
-  'PublishStateMachineVersion',
   'TestState',
   'UpdateMapRun',
-  'UpdateStateMachineAlias',
 ]);
 
 const MAX_BODY = 4 * 1024 * 1024;

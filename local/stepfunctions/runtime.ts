@@ -24,6 +24,7 @@ import type {
   ServiceIntegration,
 } from './types.ts';
 import { describeProblem, type RuntimeSupport, validateDefinition } from './validate.ts';
+import { splitQualified, type Target, VersionRequests, Versions } from './versions.ts';
 
 export interface RuntimeOptions {
   /** Directory for the sqlite file; without it everything is kept in memory. */
@@ -231,7 +232,15 @@ export class StepFunctionsRuntime {
       random: options.random,
     });
     this.integrations = integrations;
+    this.versions = new Versions({
+      store: this.store,
+      clock: this.clock,
+      random: options.random ?? Math.random,
+      machine: (arn) => this.machine(arn),
+    });
   }
+
+  private readonly versions: Versions;
 
   private readonly integrations: Map<string, ServiceIntegration>;
 
@@ -345,7 +354,9 @@ export class StepFunctionsRuntime {
 
   // ---- state machines ------------------------------------------------------------------------------------
 
-  async createStateMachine(input: unknown): Promise<{ stateMachineArn: string; creationDate: Date }> {
+  async createStateMachine(
+    input: unknown,
+  ): Promise<{ stateMachineArn: string; creationDate: Date; stateMachineVersionArn?: string }> {
     const req = parse(S.create, input);
     if (!validName(req.name)) throw new SfnApiError('InvalidName', `Invalid Name: '${req.name}'`);
     refuseNotRun(req);
@@ -359,28 +370,41 @@ export class StepFunctionsRuntime {
       // has a different roleArn or tags, Step Functions will ignore these differences", API_CreateStateMachine);
       // a different one is refused.
       if (existing.definition === req.definition && existing.roleArn === req.roleArn) {
-        return { stateMachineArn: arn, creationDate: new Date(existing.created) };
+        return {
+          stateMachineArn: arn,
+          creationDate: new Date(existing.created),
+          ...(req.publish ? this.published(existing, req.versionDescription) : {}),
+        };
       }
       throw new SfnApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
     }
     const now = this.clock.now();
-    this.store.putStateMachine(
-      {
-        arn,
-        name: req.name,
-        definition: req.definition,
-        roleArn: req.roleArn,
-        type: req.type ?? 'STANDARD',
-        created: now,
-        updated: now,
-        revision: revisionOf(req.definition, req.roleArn),
-      },
-      tags,
-    );
-    return { stateMachineArn: arn, creationDate: new Date(now) };
+    const m: StateMachineRow = {
+      arn,
+      name: req.name,
+      definition: req.definition,
+      roleArn: req.roleArn,
+      type: req.type ?? 'STANDARD',
+      created: now,
+      updated: now,
+      revision: revisionOf(req.definition, req.roleArn),
+    };
+    this.store.putStateMachine(m, tags);
+    return {
+      stateMachineArn: arn,
+      creationDate: new Date(now),
+      ...(req.publish ? this.published(m, req.versionDescription) : {}),
+    };
   }
 
-  async updateStateMachine(input: unknown): Promise<{ updateDate: Date; revisionId: string }> {
+  /** `publish: true` on Create/UpdateStateMachine: the version of the machine's (new) current revision. */
+  private published(m: StateMachineRow, description: string | undefined): { stateMachineVersionArn: string } {
+    return { stateMachineVersionArn: this.versions.publish(m, description).stateMachineVersionArn };
+  }
+
+  async updateStateMachine(
+    input: unknown,
+  ): Promise<{ updateDate: Date; revisionId: string; stateMachineVersionArn?: string }> {
     const req = parse(S.update, input);
     const m = this.machine(req.stateMachineArn);
     if (req.definition === undefined && req.roleArn === undefined) {
@@ -394,13 +418,28 @@ export class StepFunctionsRuntime {
     const roleArn = req.roleArn ?? m.roleArn;
     const now = this.clock.now();
     const revision = revisionOf(definition, roleArn);
-    this.store.putStateMachine({ ...m, definition, roleArn, updated: now, revision });
+    const updated = { ...m, definition, roleArn, updated: now, revision };
+    this.store.putStateMachine(updated);
     this.machines.delete(m.arn);
-    return { updateDate: new Date(now), revisionId: revision };
+    return {
+      updateDate: new Date(now),
+      revisionId: revision,
+      ...(req.publish ? this.published(updated, req.versionDescription) : {}),
+    };
   }
 
   async describeStateMachine(input: unknown) {
     const req = parse(S.machineArn, input);
+    const { qualifier } = splitQualified(req.stateMachineArn);
+    if (qualifier !== undefined) {
+      if (!/^[1-9][0-9]*$/.test(qualifier)) {
+        throw new SfnApiError(
+          'InvalidArn',
+          `Invalid Arn: use DescribeStateMachineAlias for '${req.stateMachineArn}'`,
+        );
+      }
+      return this.versions.describeVersion(req.stateMachineArn);
+    }
     const m = this.machine(req.stateMachineArn);
     return {
       stateMachineArn: m.arn,
@@ -482,8 +521,9 @@ export class StepFunctionsRuntime {
 
   async startExecution(input: unknown): Promise<{ executionArn: string; startDate: Date }> {
     const req = parse(S.start, input);
-    const { m, testCase } = this.startable(req.stateMachineArn);
-    const row = this.prepareExecution(m, req.name ?? randomUUID(), req.input ?? '{}', testCase ?? null);
+    const { target, testCase } = this.startable(req.stateMachineArn);
+    const m = target.machine;
+    const row = this.prepareExecution(target, req.name ?? randomUUID(), req.input ?? '{}', testCase ?? null);
     if ('existing' in row) return { executionArn: row.existing.arn, startDate: new Date(row.existing.start) };
     await this.engine.start(row.row, undefined, maxSeconds(m));
     return { executionArn: row.row.arn, startDate: new Date(row.row.start) };
@@ -496,14 +536,20 @@ export class StepFunctionsRuntime {
    */
   async startSyncExecution(input: unknown) {
     const req = parse(S.startSync, input);
-    const { m, testCase } = this.startable(req.stateMachineArn);
+    const { target, testCase } = this.startable(req.stateMachineArn);
+    const m = target.machine;
     if (m.type !== 'EXPRESS') {
       throw new SfnApiError(
         'StateMachineTypeNotSupported',
         'This operation is not supported by this type of state machine',
       );
     }
-    const prepared = this.prepareExecution(m, req.name ?? randomUUID(), req.input ?? '{}', testCase ?? null);
+    const prepared = this.prepareExecution(
+      target,
+      req.name ?? randomUUID(),
+      req.input ?? '{}',
+      testCase ?? null,
+    );
     if ('existing' in prepared) throw new Error('an EXPRESS execution ARN is never reused');
     const { row } = prepared;
     const ended = new Promise<void>((resolve) => {
@@ -534,20 +580,21 @@ export class StepFunctionsRuntime {
   }
 
   /** The machine an execution starts on, and the mock test case its ARN names (`…:stateMachine:M#Case`). */
-  private startable(arn: string): { m: StateMachineRow; testCase: string | undefined } {
+  private startable(arn: string): { target: Target; testCase: string | undefined } {
     const [machineArn, testCase] = splitTestCase(arn);
-    const m = this.machine(machineArn);
+    const target = this.versions.target(machineArn);
+    const m = target.machine;
     if (testCase !== undefined && !this.mocks?.StateMachines[m.name]?.TestCases[testCase]) {
       throw new SfnApiError(
         'ValidationException',
         `Test case '${testCase}' of state machine '${m.name}' is not in the mock configuration`,
       );
     }
-    return { m, testCase };
+    return { target, testCase };
   }
 
   private prepareExecution(
-    m: StateMachineRow,
+    { machine: m, versionArn, aliasArn }: Target,
     name: string,
     input: string,
     testCase: string | null,
@@ -601,20 +648,23 @@ export class StepFunctionsRuntime {
         nextEvent: 1,
         redriveCount: 0,
         redriveDate: null,
+        versionArn: versionArn ?? null,
+        aliasArn: aliasArn ?? null,
       },
     };
   }
 
   private async startChild(start: ChildStart): Promise<{ executionArn: string; startDate: number }> {
-    let m: StateMachineRow;
+    let target: Target;
     try {
-      m = this.machine(start.stateMachineArn);
+      target = this.versions.target(start.stateMachineArn);
     } catch (error) {
       throw asTaskError(error);
     }
+    const m = target.machine;
     let prepared: ReturnType<StepFunctionsRuntime['prepareExecution']>;
     try {
-      prepared = this.prepareExecution(m, start.name, start.input, null);
+      prepared = this.prepareExecution(target, start.name, start.input, null);
     } catch (error) {
       throw asTaskError(error);
     }
@@ -639,6 +689,8 @@ export class StepFunctionsRuntime {
       ...(e.output !== null ? { output: e.output, outputDetails: { included: true } } : {}),
       ...(e.error !== null ? { error: e.error } : {}),
       ...(e.cause !== null ? { cause: e.cause } : {}),
+      ...(e.versionArn ? { stateMachineVersionArn: e.versionArn } : {}),
+      ...(e.aliasArn ? { stateMachineAliasArn: e.aliasArn } : {}),
       redriveCount: e.redriveCount,
       ...(e.redriveDate !== null ? { redriveDate: new Date(e.redriveDate) } : {}),
       ...this.redriveStatus(e),
@@ -703,7 +755,9 @@ export class StepFunctionsRuntime {
 
   async listExecutions(input: unknown) {
     const req = parse(S.listExecutions, input);
-    const [machineArn] = splitTestCase(req.stateMachineArn);
+    const [listed] = splitTestCase(req.stateMachineArn);
+    const { machineArn, qualifier } = splitQualified(listed);
+    if (qualifier !== undefined) this.versions.target(listed); // the version or alias exists
     if (this.machine(machineArn).type === 'EXPRESS') {
       throw new SfnApiError(
         'StateMachineTypeNotSupported',
@@ -718,6 +772,7 @@ export class StepFunctionsRuntime {
       from?.seq ?? Number.MAX_SAFE_INTEGER,
       limit + 1,
       req.redriveFilter === undefined ? undefined : req.redriveFilter === 'REDRIVEN',
+      qualifier === undefined ? undefined : listed,
     );
     const page = rows.slice(0, limit);
     return {
@@ -730,6 +785,8 @@ export class StepFunctionsRuntime {
         ...(e.stop !== null ? { stopDate: new Date(e.stop) } : {}),
         redriveCount: e.redriveCount,
         ...(e.redriveDate !== null ? { redriveDate: new Date(e.redriveDate) } : {}),
+        ...(e.versionArn ? { stateMachineVersionArn: e.versionArn } : {}),
+        ...(e.aliasArn ? { stateMachineAliasArn: e.aliasArn } : {}),
       })),
       ...(rows.length > limit ? { nextToken: encodeToken({ seq: page.at(-1)!.seq }) } : {}),
     };
@@ -789,6 +846,66 @@ export class StepFunctionsRuntime {
     }
     await this.engine.stop(e.arn, req.error, req.cause);
     return { stopDate: new Date(this.store.getExecution(e.arn)?.stop ?? this.clock.now()) };
+  }
+
+  // ---- versions and aliases ---------------------------------------------------------------------------------
+
+  async publishStateMachineVersion(input: unknown) {
+    const req = parse(VersionRequests.publish, input);
+    return this.versions.publish(this.machine(req.stateMachineArn), req.description, req.revisionId);
+  }
+
+  async listStateMachineVersions(input: unknown) {
+    const req = parse(VersionRequests.list, input);
+    const from = decodeToken(req.nextToken, isNum('version'));
+    const { page, last } = this.versions.list(
+      req.stateMachineArn,
+      req.maxResults || 100,
+      from?.version ?? Number.MAX_SAFE_INTEGER,
+    );
+    return {
+      stateMachineVersions: page,
+      ...(last !== undefined ? { nextToken: encodeToken({ version: last }) } : {}),
+    };
+  }
+
+  async deleteStateMachineVersion(input: unknown): Promise<Record<string, never>> {
+    this.versions.deleteVersion(parse(VersionRequests.version, input).stateMachineVersionArn);
+    return {};
+  }
+
+  async createStateMachineAlias(input: unknown) {
+    return this.versions.createAlias(parse(VersionRequests.createAlias, input));
+  }
+
+  async describeStateMachineAlias(input: unknown) {
+    return this.versions.describeAlias(parse(VersionRequests.alias, input).stateMachineAliasArn);
+  }
+
+  async listStateMachineAliases(input: unknown) {
+    const req = parse(VersionRequests.list, input);
+    const from = decodeToken(
+      req.nextToken,
+      (v): v is { arn: string } => typeof (v as { arn?: unknown })?.arn === 'string',
+    );
+    const { page, last } = this.versions.listAliases(
+      req.stateMachineArn,
+      req.maxResults || 100,
+      from?.arn ?? '',
+    );
+    return {
+      stateMachineAliases: page,
+      ...(last !== undefined ? { nextToken: encodeToken({ arn: last }) } : {}),
+    };
+  }
+
+  async updateStateMachineAlias(input: unknown) {
+    return this.versions.updateAlias(parse(VersionRequests.updateAlias, input));
+  }
+
+  async deleteStateMachineAlias(input: unknown): Promise<Record<string, never>> {
+    this.versions.deleteAlias(parse(VersionRequests.alias, input).stateMachineAliasArn);
+    return {};
   }
 
   // ---- tags ----------------------------------------------------------------------------------------------
@@ -887,8 +1004,9 @@ function refuseNotRun(req: {
       `${what} is not supported by the local Step Functions runtime`,
     );
   };
-  if (req.publish) refuse('publish (state machine versions)');
-  if (req.versionDescription !== undefined) refuse('versionDescription (state machine versions)');
+  if (req.versionDescription !== undefined && !req.publish) {
+    throw new SfnApiError('ValidationException', 'versionDescription can only be set when publish is true');
+  }
   const level = req.loggingConfiguration?.level;
   if (level !== undefined && level !== 'OFF') refuse(`loggingConfiguration level ${level} (CloudWatch Logs)`);
   if (req.tracingConfiguration?.enabled) refuse('tracingConfiguration (X-Ray)');

@@ -43,6 +43,29 @@ export interface ExecutionRow {
    * why it cannot (`{reason}`).
    */
   redrivePoint?: string;
+  /** The version and the alias it was started through (StartExecution on a qualified ARN). */
+  versionArn?: string | null;
+  aliasArn?: string | null;
+}
+
+export interface VersionRow {
+  smArn: string;
+  version: number;
+  definition: string;
+  roleArn: string;
+  revision: string;
+  description: string | null;
+  created: number;
+}
+
+export interface AliasRow {
+  arn: string;
+  smArn: string;
+  name: string;
+  description: string | null;
+  routing: Array<{ stateMachineVersionArn: string; weight: number }>;
+  created: number;
+  updated: number;
 }
 
 export interface EventRow {
@@ -75,6 +98,16 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE UNIQUE INDEX IF NOT EXISTS events_by_execution ON events (exec, id);
 -- Executions that stopped unsuccessfully or were redriven: where a redrive continues, how often it happened.
 CREATE TABLE IF NOT EXISTS redrives (seq INTEGER PRIMARY KEY, point TEXT, count INTEGER NOT NULL, date REAL);
+-- Published versions (numbered per machine, never reused: version_counters keeps the last number) and aliases.
+CREATE TABLE IF NOT EXISTS versions (
+  sm_arn TEXT NOT NULL, version INTEGER NOT NULL, definition TEXT NOT NULL, role_arn TEXT NOT NULL,
+  revision TEXT NOT NULL, description TEXT, created REAL NOT NULL, PRIMARY KEY (sm_arn, version)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS version_counters (sm_arn TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS aliases (
+  arn TEXT PRIMARY KEY, sm_arn TEXT NOT NULL, name TEXT NOT NULL, description TEXT, routing TEXT NOT NULL,
+  created REAL NOT NULL, updated REAL NOT NULL) WITHOUT ROWID;
+-- The version and alias an execution was started through, for the few that were.
+CREATE TABLE IF NOT EXISTS execution_origins (seq INTEGER PRIMARY KEY, version_arn TEXT, alias_arn TEXT);
 CREATE TABLE IF NOT EXISTS tags (
   arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tokens (
@@ -145,10 +178,6 @@ export class Store {
       listExecsByStatus: p(
         `${SELECT_EXEC} WHERE e.sm_arn = ? AND e.status = ? AND e.seq < ? ORDER BY e.seq DESC LIMIT ?`,
       ),
-      listExecsByRedrive: p(
-        `${SELECT_EXEC} WHERE e.sm_arn = ? AND (? IS NULL OR e.status = ?) AND (coalesce(r.count, 0) > 0) = ?
-           AND e.seq < ? ORDER BY e.seq DESC LIMIT ?`,
-      ),
       insertEvent: p('INSERT INTO events (exec, id, type, ts, prev, details) VALUES (?, ?, ?, ?, ?, ?)'),
       insertEvents: p(
         `INSERT INTO events (exec, id, type, ts, prev, details) VALUES ${Array(EVENT_CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -169,6 +198,42 @@ export class Store {
       reopenExec: p(
         `UPDATE executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop = NULL
          WHERE seq = ?`,
+      ),
+      putVersion: p(
+        `INSERT INTO versions (sm_arn, version, definition, role_arn, revision, description, created)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      bumpVersion: p(
+        `INSERT INTO version_counters (sm_arn, last) VALUES (?, 1)
+         ON CONFLICT (sm_arn) DO UPDATE SET last = last + 1 RETURNING last`,
+      ),
+      getVersion: p('SELECT * FROM versions WHERE sm_arn = ? AND version = ?'),
+      versionOfRevision: p(
+        'SELECT * FROM versions WHERE sm_arn = ? AND revision = ? ORDER BY version DESC LIMIT 1',
+      ),
+      listVersions: p(
+        'SELECT * FROM versions WHERE sm_arn = ? AND version < ? ORDER BY version DESC LIMIT ?',
+      ),
+      countVersions: p('SELECT count(*) AS n FROM versions WHERE sm_arn = ?'),
+      deleteVersion: p('DELETE FROM versions WHERE sm_arn = ? AND version = ?'),
+      putAlias: p(
+        `INSERT OR REPLACE INTO aliases (arn, sm_arn, name, description, routing, created, updated)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      getAlias: p('SELECT * FROM aliases WHERE arn = ?'),
+      listAliases: p('SELECT * FROM aliases WHERE sm_arn = ? AND arn > ? ORDER BY arn LIMIT ?'),
+      allAliases: p('SELECT * FROM aliases WHERE sm_arn = ?'),
+      deleteAlias: p('DELETE FROM aliases WHERE arn = ?'),
+      deleteMachineVersions: p('DELETE FROM versions WHERE sm_arn = ?'),
+      deleteMachineCounter: p('DELETE FROM version_counters WHERE sm_arn = ?'),
+      deleteMachineAliases: p('DELETE FROM aliases WHERE sm_arn = ?'),
+      putOrigin: p('INSERT OR REPLACE INTO execution_origins (seq, version_arn, alias_arn) VALUES (?, ?, ?)'),
+      listExecsFiltered: p(
+        `${SELECT_EXEC} WHERE e.sm_arn = $sm AND e.seq < $before
+           AND ($qualified IS NULL OR o.version_arn = $qualified OR o.alias_arn = $qualified)
+           AND ($status IS NULL OR e.status = $status)
+           AND ($redriven IS NULL OR (coalesce(r.count, 0) > 0) = $redriven)
+         ORDER BY e.seq DESC LIMIT $limit`,
       ),
       putTag: p('INSERT OR REPLACE INTO tags (arn, key, value) VALUES (?, ?, ?)'),
       deleteTag: p('DELETE FROM tags WHERE arn = ? AND key = ?'),
@@ -214,11 +279,81 @@ export class Store {
     return r && machineRow(r);
   }
 
+  /** Deletes a state machine with its tags, versions and aliases. */
   deleteStateMachine(arn: string): void {
     this.transaction(() => {
       this.s.deleteMachine!.run(arn);
       this.s.deleteTags!.run(arn);
+      this.s.deleteMachineVersions!.run(arn);
+      this.s.deleteMachineCounter!.run(arn);
+      this.s.deleteMachineAliases!.run(arn);
     });
+  }
+
+  /** Publishes a version with the next number of its machine. */
+  addVersion(v: Omit<VersionRow, 'version'>): VersionRow {
+    let row: VersionRow | undefined;
+    this.transaction(() => {
+      const { last } = this.s.bumpVersion!.get(v.smArn) as { last: number };
+      row = { ...v, version: Number(last) };
+      this.s.putVersion!.run(
+        v.smArn,
+        row.version,
+        v.definition,
+        v.roleArn,
+        v.revision,
+        v.description,
+        v.created,
+      );
+    });
+    return row!;
+  }
+
+  version(smArn: string, version: number): VersionRow | undefined {
+    const r = this.s.getVersion!.get(smArn, version) as Record<string, unknown> | undefined;
+    return r && versionRow(r);
+  }
+
+  versionOfRevision(smArn: string, revision: string): VersionRow | undefined {
+    const r = this.s.versionOfRevision!.get(smArn, revision) as Record<string, unknown> | undefined;
+    return r && versionRow(r);
+  }
+
+  versions(smArn: string, below: number, limit: number): VersionRow[] {
+    return (this.s.listVersions!.all(smArn, below, limit) as Array<Record<string, unknown>>).map(versionRow);
+  }
+
+  versionCount(smArn: string): number {
+    return Number((this.s.countVersions!.get(smArn) as { n: number }).n);
+  }
+
+  deleteVersion(smArn: string, version: number): void {
+    this.s.deleteVersion!.run(smArn, version);
+  }
+
+  putAlias(a: AliasRow): void {
+    this.s.putAlias!.run(
+      a.arn,
+      a.smArn,
+      a.name,
+      a.description,
+      JSON.stringify(a.routing),
+      a.created,
+      a.updated,
+    );
+  }
+
+  alias(arn: string): AliasRow | undefined {
+    const r = this.s.getAlias!.get(arn) as Record<string, unknown> | undefined;
+    return r && aliasRow(r);
+  }
+
+  aliases(smArn: string, after = '', limit = 1000): AliasRow[] {
+    return (this.s.listAliases!.all(smArn, after, limit) as Array<Record<string, unknown>>).map(aliasRow);
+  }
+
+  deleteAlias(arn: string): void {
+    this.s.deleteAlias!.run(arn);
   }
 
   /** Adds or overwrites tags of a resource, and removes `remove`, in one transaction. */
@@ -263,17 +398,19 @@ export class Store {
     beforeSeq: number,
     limit: number,
     redriven?: boolean,
+    /** Only the executions started through this version or alias ARN. */
+    qualified?: string,
   ): ExecutionRow[] {
     const rows =
-      redriven !== undefined
-        ? this.s.listExecsByRedrive!.all(
-            smArn,
-            status ?? null,
-            status ?? null,
-            redriven ? 1 : 0,
-            beforeSeq,
+      redriven !== undefined || qualified !== undefined
+        ? this.s.listExecsFiltered!.all({
+            sm: smArn,
+            before: beforeSeq,
+            qualified: qualified ?? null,
+            status: status ?? null,
+            redriven: redriven === undefined ? null : redriven ? 1 : 0,
             limit,
-          )
+          })
         : status
           ? this.s.listExecsByStatus!.all(smArn, status, beforeSeq, limit)
           : this.s.listExecs!.all(smArn, beforeSeq, limit);
@@ -324,6 +461,8 @@ export class Store {
           e.nextEvent,
         );
         if (e.state !== null) this.s.putPosition!.run(e.seq, e.state, e.nextEvent);
+        if (e.versionArn || e.aliasArn)
+          this.s.putOrigin!.run(e.seq, e.versionArn ?? null, e.aliasArn ?? null);
       }
       for (const e of batch.positions) this.s.putPosition!.run(e.seq, e.state, e.nextEvent);
       for (const e of batch.reopens ?? []) {
@@ -364,8 +503,10 @@ export class Store {
 
 const EVENT_CHUNK = 32;
 
-const SELECT_EXEC = `SELECT e.*, d.text AS definition, r.count AS redrive_count, r.date AS redrive_date
-  FROM executions e JOIN definitions d ON d.hash = e.def_hash LEFT JOIN redrives r ON r.seq = e.seq`;
+const SELECT_EXEC = `SELECT e.*, d.text AS definition, r.count AS redrive_count, r.date AS redrive_date,
+    o.version_arn AS version_arn, o.alias_arn AS alias_arn
+  FROM executions e JOIN definitions d ON d.hash = e.def_hash LEFT JOIN redrives r ON r.seq = e.seq
+    LEFT JOIN execution_origins o ON o.seq = e.seq`;
 
 const hashes = new Map<string, string>();
 
@@ -415,5 +556,31 @@ function executionRow(r: Record<string, unknown>): ExecutionRow {
     nextEvent: Number(r.position_next ?? r.next_event),
     redriveCount: Number(r.redrive_count ?? 0),
     redriveDate: r.redrive_date === null || r.redrive_date === undefined ? null : Number(r.redrive_date),
+    versionArn: str(r.version_arn),
+    aliasArn: str(r.alias_arn),
+  };
+}
+
+function versionRow(r: Record<string, unknown>): VersionRow {
+  return {
+    smArn: String(r.sm_arn),
+    version: Number(r.version),
+    definition: String(r.definition),
+    roleArn: String(r.role_arn),
+    revision: String(r.revision),
+    description: r.description === null ? null : String(r.description),
+    created: Number(r.created),
+  };
+}
+
+function aliasRow(r: Record<string, unknown>): AliasRow {
+  return {
+    arn: String(r.arn),
+    smArn: String(r.sm_arn),
+    name: String(r.name),
+    description: r.description === null ? null : String(r.description),
+    routing: JSON.parse(String(r.routing)),
+    created: Number(r.created),
+    updated: Number(r.updated),
   };
 }

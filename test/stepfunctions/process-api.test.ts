@@ -2,6 +2,7 @@
 // runtime does not run it refuses with the state's path, and what it now runs (see docs/stepfunctions.md,
 // "Coverage") behaves as on AWS.
 import {
+  CreateStateMachineAliasCommand,
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   ListTagsForResourceCommand,
@@ -66,19 +67,6 @@ describe('what is not run is refused', () => {
       code: 'UNSUPPORTED_BY_LOCAL_RUNTIME',
       location: '/States/Fetch/Resource',
     });
-  });
-
-  it('refuses publish at creation instead of ignoring it', async () => {
-    await expect(
-      sfn.send(
-        new CreateStateMachineCommand({
-          name: 'Published',
-          roleArn: ROLE,
-          publish: true,
-          definition: JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }),
-        }),
-      ),
-    ).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
   it('accepts and runs a JSONata Output that is a plain string', async () => {
@@ -160,6 +148,38 @@ describe('limits', () => {
 });
 
 describe('operations added', () => {
+  it('publishes a version at creation and starts it through an alias', async () => {
+    const { stateMachineVersionArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'Published',
+        roleArn: ROLE,
+        publish: true,
+        definition: JSON.stringify({
+          StartAt: 'P',
+          States: { P: { Type: 'Pass', Result: 'v1', End: true } },
+        }),
+      }),
+    );
+    const { stateMachineAliasArn } = await sfn.send(
+      new CreateStateMachineAliasCommand({
+        name: 'live',
+        routingConfiguration: [{ stateMachineVersionArn, weight: 100 }],
+      }),
+    );
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stateMachineAliasArn }),
+    );
+    const d = await until(async () => {
+      const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return out.status !== 'RUNNING' && out;
+    });
+    expect([d.output, d.stateMachineVersionArn, d.stateMachineAliasArn]).toEqual([
+      '"v1"',
+      stateMachineVersionArn,
+      stateMachineAliasArn,
+    ]);
+  });
+
   it('keeps the tags a state machine is created with', async () => {
     const { stateMachineArn } = await sfn.send(
       new CreateStateMachineCommand({

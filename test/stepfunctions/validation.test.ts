@@ -258,8 +258,6 @@ describe('CreateStateMachine and UpdateStateMachine refuse what is not run', () 
   });
 
   const refusals: Record<string, object> = {
-    publish: { publish: true },
-    versionDescription: { versionDescription: 'v1' },
     'loggingConfiguration level ALL': { loggingConfiguration: { level: 'ALL', includeExecutionData: true } },
     'tracingConfiguration enabled': { tracingConfiguration: { enabled: true } },
     'a customer managed KMS key': {
