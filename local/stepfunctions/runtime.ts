@@ -1,30 +1,46 @@
 // The local Step Functions runtime: the API operations (same request and response shapes as the AWS API, dates
 // as Date), the durable engine behind them, and the wiring of task resources. Embedded by the local cloud;
 // served over HTTP by `pilotflow stepfunctions`.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import * as z from 'zod';
 import { type Clock, systemClock } from '../clock.ts';
 import { SfnApiError } from './api-errors.ts';
 import { Engine } from './engine.ts';
-import { StatesFailure } from './failure.ts';
 import { invokeLambdaTask, lambdaInvokeIntegration } from './lambda.ts';
 import { type MockConfig, mockResponder, parseMockConfig } from './mock-config.ts';
-import type { RedrivePoint } from './model.ts';
+import { asTaskError, describeForParent } from './nested.ts';
+import { Redrives } from './redrive.ts';
+import {
+  checkArn,
+  checkPayload,
+  decodeToken,
+  encodeToken,
+  isNum,
+  lastPerKey,
+  MAX_TAGS,
+  parse,
+  refuseNotRun,
+  revisionOf,
+  S,
+  splitTestCase,
+  tooManyTags,
+  validName,
+} from './requests.ts';
 import type { ChildStart } from './states/task.ts';
 import { type ExecutionRow, type StateMachineRow, Store } from './store.ts';
+import { Tags } from './tags.ts';
 import { TokenError } from './tokens.ts';
-import type {
-  ExecutionStatus,
-  ExecutionStatusEvent,
-  InvokeLambda,
-  Json,
-  RuntimeLog,
-  ServiceIntegration,
-} from './types.ts';
+import type { ExecutionStatusEvent, InvokeLambda, Json, RuntimeLog, ServiceIntegration } from './types.ts';
 import { describeProblem, type RuntimeSupport, validateDefinition } from './validate.ts';
 import { splitQualified, type Target, VersionRequests, Versions } from './versions.ts';
+import {
+  executionDescription,
+  executionListItem,
+  historyEvent,
+  syncResult,
+  typeNotSupported,
+} from './views.ts';
 
 export interface RuntimeOptions {
   /** Directory for the sqlite file; without it everything is kept in memory. */
@@ -47,150 +63,10 @@ export interface RuntimeOptions {
   random?: () => number;
 }
 
-const MAX_PAYLOAD = 262_144;
 /** "Express Workflows can run for up to five minutes" (https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html). */
 const EXPRESS_MAX_SECONDS = 300;
-/** "Restarts unsuccessful executions of Standard workflows that didn't complete successfully in the last 14 days". */
-const REDRIVABLE_PERIOD_MS = 14 * 86_400_000;
-const CLIENT_TOKEN_MS = 15 * 60_000;
-const NAME_FORBIDDEN = new Set('<>{}[]?*"#%\\^|~`$&,;:/');
-
-/** Execution and state machine names: 1–80 characters, no whitespace, brackets, wildcards or control characters. */
-function validName(name: string): boolean {
-  if (name.length < 1 || name.length > 80) return false;
-  for (const ch of name) {
-    const code = ch.codePointAt(0)!;
-    if (/\s/.test(ch) || NAME_FORBIDDEN.has(ch) || code < 0x20 || (code >= 0x7f && code <= 0x9f))
-      return false;
-  }
-  return true;
-}
 
 const silentLog: RuntimeLog = { info() {}, warn() {}, error() {} };
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input ?? {});
-  if (r.success) return r.data;
-  const issues = r.error.issues.map(
-    (i) => `Value at '${i.path.join('.')}' failed to satisfy constraint: ${i.message}`,
-  );
-  throw new SfnApiError(
-    'ValidationException',
-    `${issues.length} validation error${issues.length > 1 ? 's' : ''} detected: ${issues.join('; ')}`,
-  );
-}
-
-const arnString = z.string().min(1).max(2048);
-/** Tags: "Unicode letters, digits, white space, or these symbols: _ . : / = + - @" (API_TagResource.html). */
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const tag = z.object({
-  key: z.string().min(1).max(128).regex(TAG_TEXT),
-  value: z.string().max(256).regex(TAG_TEXT),
-});
-/** "Maximum tags per resource: 50" (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). */
-const MAX_TAGS = 50;
-/** Request fields of Create/UpdateStateMachine that this runtime reads only to refuse what it does not do. */
-const notRun = {
-  publish: z.boolean().optional(),
-  versionDescription: z.string().max(256).optional(),
-  loggingConfiguration: z.object({ level: z.string().optional() }).loose().optional(),
-  tracingConfiguration: z.object({ enabled: z.boolean().optional() }).loose().optional(),
-  encryptionConfiguration: z.object({ type: z.string().optional() }).loose().optional(),
-};
-const S = {
-  create: z.object({
-    name: z.string().min(1).max(80),
-    definition: z.string().min(1).max(1_048_576),
-    roleArn: z.string().min(1).max(256),
-    type: z.enum(['STANDARD', 'EXPRESS']).optional(),
-    ...notRun,
-    tags: z.array(tag).optional(),
-  }),
-  update: z.object({
-    stateMachineArn: arnString,
-    definition: z.string().min(1).max(1_048_576).optional(),
-    roleArn: z.string().min(1).max(256).optional(),
-    ...notRun,
-  }),
-  machineArn: z.object({ stateMachineArn: arnString }),
-  list: z.object({
-    maxResults: z.number().int().min(0).max(1000).optional(),
-    nextToken: z.string().min(1).max(1024).optional(),
-  }),
-  validate: z.object({
-    definition: z.string().min(1).max(1_048_576),
-    type: z.enum(['STANDARD', 'EXPRESS']).optional(),
-    severity: z.enum(['ERROR', 'WARNING']).optional(),
-    maxResults: z.number().int().min(0).max(100).optional(),
-  }),
-  start: z.object({
-    stateMachineArn: arnString,
-    name: z.string().optional(),
-    input: z.string().optional(),
-    traceHeader: z.string().optional(),
-  }),
-  startSync: z.object({
-    stateMachineArn: arnString,
-    name: z.string().optional(),
-    input: z.string().optional(),
-    traceHeader: z.string().optional(),
-    includedData: z.enum(['ALL_DATA', 'METADATA_ONLY']).optional(),
-  }),
-  executionArn: z.object({ executionArn: arnString }),
-  redrive: z.object({ executionArn: arnString, clientToken: z.string().min(1).max(64).optional() }),
-  listExecutions: z.object({
-    stateMachineArn: arnString,
-    redriveFilter: z.enum(['REDRIVEN', 'NOT_REDRIVEN']).optional(),
-    statusFilter: z
-      .enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'])
-      .optional(),
-    maxResults: z.number().int().min(0).max(1000).optional(),
-    nextToken: z.string().min(1).max(3096).optional(),
-  }),
-  history: z.object({
-    executionArn: arnString,
-    maxResults: z.number().int().min(0).max(1000).optional(),
-    reverseOrder: z.boolean().optional(),
-    nextToken: z.string().min(1).max(3096).optional(),
-    includeExecutionData: z.boolean().optional(),
-  }),
-  stop: z.object({
-    executionArn: arnString,
-    error: z.string().max(256).optional(),
-    cause: z.string().max(32_768).optional(),
-  }),
-  success: z.object({ taskToken: z.string().min(1).max(2048), output: z.string() }),
-  failure: z.object({
-    taskToken: z.string().min(1).max(2048),
-    error: z.string().max(256).optional(),
-    cause: z.string().max(32_768).optional(),
-  }),
-  heartbeat: z.object({ taskToken: z.string().min(1).max(2048) }),
-  tagResource: z.object({ resourceArn: z.string().min(1).max(256), tags: z.array(tag) }),
-  untagResource: z.object({
-    resourceArn: z.string().min(1).max(256),
-    tagKeys: z.array(z.string().min(1).max(128)),
-  }),
-  listTags: z.object({ resourceArn: z.string().min(1).max(256) }),
-};
-
-function encodeToken(value: Json): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-function decodeToken<T>(token: string | undefined, check: (v: unknown) => v is T): T | undefined {
-  if (token === undefined) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (check(v)) return v;
-  } catch {}
-  throw new SfnApiError('InvalidToken', `Invalid Token: '${token}'`);
-}
-
-const isNum =
-  (k: string) =>
-  (v: unknown): v is Record<string, number> =>
-    typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[k] === 'number';
 
 export class StepFunctionsRuntime {
   readonly region: string;
@@ -238,9 +114,18 @@ export class StepFunctionsRuntime {
       random: options.random ?? Math.random,
       machine: (arn) => this.machine(arn),
     });
+    this.redrives = new Redrives({
+      store: this.store,
+      clock: this.clock,
+      isRunning: (arn) => this.engine.isRunning(arn),
+      redrive: (row, point) => this.engine.redrive(row, point),
+    });
+    this.tags = new Tags(this.store);
   }
 
   private readonly versions: Versions;
+  private readonly redrives: Redrives;
+  private readonly tags: Tags;
 
   private readonly integrations: Map<string, ServiceIntegration>;
 
@@ -318,24 +203,10 @@ export class StepFunctionsRuntime {
     return `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
   }
 
-  private checkArn(arn: string, kind: 'stateMachine' | 'execution'): void {
-    const parts = arn.split(':');
-    const ok =
-      parts.length >= 7 &&
-      parts[0] === 'arn' &&
-      parts[1]!.startsWith('aws') &&
-      parts[2] === 'states' &&
-      parts[5] === kind &&
-      parts.slice(6).every((p) => p.length > 0) &&
-      parts.length === (kind === 'stateMachine' ? 7 : 8);
-    if (!ok)
-      throw new SfnApiError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
-  }
-
   private readonly machines = new Map<string, StateMachineRow>();
 
   private machine(arn: string): StateMachineRow {
-    this.checkArn(arn, 'stateMachine');
+    checkArn(arn, 'stateMachine');
     let m = this.machines.get(arn);
     if (!m) {
       m = this.store.getStateMachine(arn);
@@ -346,7 +217,7 @@ export class StepFunctionsRuntime {
   }
 
   private execution(arn: string): ExecutionRow {
-    this.checkArn(arn, 'execution');
+    checkArn(arn, 'execution');
     const e = this.store.getExecution(arn);
     if (!e) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return e;
@@ -430,14 +301,7 @@ export class StepFunctionsRuntime {
 
   async describeStateMachine(input: unknown) {
     const req = parse(S.machineArn, input);
-    const { qualifier } = splitQualified(req.stateMachineArn);
-    if (qualifier !== undefined) {
-      if (!/^[1-9][0-9]*$/.test(qualifier)) {
-        throw new SfnApiError(
-          'InvalidArn',
-          `Invalid Arn: use DescribeStateMachineAlias for '${req.stateMachineArn}'`,
-        );
-      }
+    if (splitQualified(req.stateMachineArn).qualifier !== undefined) {
       return this.versions.describeVersion(req.stateMachineArn);
     }
     const m = this.machine(req.stateMachineArn);
@@ -477,7 +341,7 @@ export class StepFunctionsRuntime {
 
   async deleteStateMachine(input: unknown): Promise<Record<string, never>> {
     const req = parse(S.machineArn, input);
-    this.checkArn(req.stateMachineArn, 'stateMachine');
+    checkArn(req.stateMachineArn, 'stateMachine');
     // Deleting is idempotent on AWS; running executions keep running on their own copy of the definition.
     this.store.deleteStateMachine(req.stateMachineArn);
     this.machines.delete(req.stateMachineArn);
@@ -538,12 +402,7 @@ export class StepFunctionsRuntime {
     const req = parse(S.startSync, input);
     const { target, testCase } = this.startable(req.stateMachineArn);
     const m = target.machine;
-    if (m.type !== 'EXPRESS') {
-      throw new SfnApiError(
-        'StateMachineTypeNotSupported',
-        'This operation is not supported by this type of state machine',
-      );
-    }
+    if (m.type !== 'EXPRESS') throw typeNotSupported();
     const prepared = this.prepareExecution(
       target,
       req.name ?? randomUUID(),
@@ -562,21 +421,7 @@ export class StepFunctionsRuntime {
     });
     await this.engine.start(row, undefined, maxSeconds(m));
     await ended;
-    const e = this.store.getExecution(row.arn)!;
-    const data = req.includedData !== 'METADATA_ONLY';
-    return {
-      executionArn: e.arn,
-      stateMachineArn: e.smArn,
-      name: e.name,
-      startDate: new Date(e.start),
-      stopDate: new Date(e.stop ?? this.clock.now()),
-      status: e.status,
-      ...(e.error !== null ? { error: e.error } : {}),
-      ...(e.cause !== null ? { cause: e.cause } : {}),
-      ...(data ? { input: e.input, inputDetails: { included: true } } : {}),
-      ...(data && e.output !== null ? { output: e.output, outputDetails: { included: true } } : {}),
-      ...(req.traceHeader !== undefined ? { traceHeader: req.traceHeader } : {}),
-    };
+    return syncResult(this.store.getExecution(row.arn)!, req.includedData, req.traceHeader);
   }
 
   /** The machine an execution starts on, and the mock test case its ARN names (`…:stateMachine:M#Case`). */
@@ -600,12 +445,7 @@ export class StepFunctionsRuntime {
     testCase: string | null,
   ): { row: ExecutionRow } | { existing: ExecutionRow } {
     if (!validName(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
-    if (Buffer.byteLength(input, 'utf8') > MAX_PAYLOAD) {
-      throw new SfnApiError(
-        'ValidationException',
-        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD}`,
-      );
-    }
+    checkPayload(input, 'input');
     try {
       JSON.parse(input);
     } catch {
@@ -677,93 +517,23 @@ export class StepFunctionsRuntime {
   async describeExecution(input: unknown) {
     const req = parse(S.executionArn, input);
     const e = this.execution(req.executionArn);
-    return {
-      executionArn: e.arn,
-      stateMachineArn: e.smArn,
-      name: e.name,
-      status: e.status as ExecutionStatus,
-      startDate: new Date(e.start),
-      ...(e.stop !== null ? { stopDate: new Date(e.stop) } : {}),
-      input: e.input,
-      inputDetails: { included: true },
-      ...(e.output !== null ? { output: e.output, outputDetails: { included: true } } : {}),
-      ...(e.error !== null ? { error: e.error } : {}),
-      ...(e.cause !== null ? { cause: e.cause } : {}),
-      ...(e.versionArn ? { stateMachineVersionArn: e.versionArn } : {}),
-      ...(e.aliasArn ? { stateMachineAliasArn: e.aliasArn } : {}),
-      redriveCount: e.redriveCount,
-      ...(e.redriveDate !== null ? { redriveDate: new Date(e.redriveDate) } : {}),
-      ...this.redriveStatus(e),
-    };
+    return { ...executionDescription(e), ...this.redrives.status(e) };
   }
 
   /**
-   * Whether RedriveExecution can continue an execution, with AWS's reasons when it cannot
-   * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html#StepFunctions-DescribeExecution-response-redriveStatusReason).
-   */
-  private redriveStatus(e: ExecutionRow): { redriveStatus: string; redriveStatusReason?: string } {
-    const not = (reason: string) => ({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: reason });
-    if (e.status === 'RUNNING') return not('Execution is RUNNING and cannot be redriven.');
-    if (e.status === 'SUCCEEDED') return not('Execution is SUCCEEDED and cannot be redriven.');
-    if (e.stop !== null && this.clock.now() - e.stop > REDRIVABLE_PERIOD_MS) {
-      return not('Execution redrivable period exceeded.');
-    }
-    if (!this.store.getStateMachine(e.smArn)) return not('State machine is in DELETING status.');
-    const point = this.store.redrivePoint(e.seq);
-    if (point === undefined)
-      return not('The execution stopped before the local runtime kept redrive points.');
-    const parsed = JSON.parse(point) as RedrivePoint | { reason: string };
-    if ('reason' in parsed) return not(parsed.reason);
-    return { redriveStatus: 'REDRIVABLE' };
-  }
-
-  /**
-   * Continues a FAILED, TIMED_OUT or ABORTED execution from the state it stopped in, with the same ARN,
-   * definition and input (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html).
-   * A clientToken used for the same execution in the last 15 minutes answers as the redrive it started did.
+   * Continues a FAILED, TIMED_OUT or ABORTED execution from the state it stopped in (redrive.ts).
    */
   async redriveExecution(input: unknown): Promise<{ redriveDate: Date }> {
     const req = parse(S.redrive, input);
-    const e = this.execution(req.executionArn);
-    const now = this.clock.now();
-    const tokens = (this.redriveTokens.get(e.arn) ?? []).filter((t) => now - t.at < CLIENT_TOKEN_MS);
-    const earlier = req.clientToken && tokens.find((t) => t.token === req.clientToken);
-    if (earlier) return { redriveDate: new Date(earlier.at) };
-    const running = this.engine.runningRow(e.arn);
-    const status = running
-      ? {
-          redriveStatus: 'NOT_REDRIVABLE',
-          redriveStatusReason: 'Execution is RUNNING and cannot be redriven.',
-        }
-      : this.redriveStatus(e);
-    if (status.redriveStatus !== 'REDRIVABLE') {
-      throw new SfnApiError(
-        'ExecutionNotRedrivable',
-        `Execution '${e.arn}' cannot be redriven: ${status.redriveStatusReason}`,
-      );
-    }
-    const point = JSON.parse(this.store.redrivePoint(e.seq)!) as RedrivePoint;
-    await this.engine.redrive(e, point);
-    if (req.clientToken) {
-      this.redriveTokens.set(e.arn, [...tokens, { token: req.clientToken, at: now }].slice(-10));
-    }
-    return { redriveDate: new Date(now) };
+    return await this.redrives.redrive(this.execution(req.executionArn), req.clientToken);
   }
-
-  /** The last 10 clientTokens of RedriveExecution per execution, as AWS keeps them (for 15 minutes). */
-  private readonly redriveTokens = new Map<string, Array<{ token: string; at: number }>>();
 
   async listExecutions(input: unknown) {
     const req = parse(S.listExecutions, input);
     const [listed] = splitTestCase(req.stateMachineArn);
     const { machineArn, qualifier } = splitQualified(listed);
     if (qualifier !== undefined) this.versions.target(listed); // the version or alias exists
-    if (this.machine(machineArn).type === 'EXPRESS') {
-      throw new SfnApiError(
-        'StateMachineTypeNotSupported',
-        'This operation is not supported by this type of state machine',
-      );
-    }
+    if (this.machine(machineArn).type === 'EXPRESS') throw typeNotSupported();
     const limit = req.maxResults || 100;
     const from = decodeToken(req.nextToken, isNum('seq'));
     const rows = this.store.listExecutions(
@@ -776,18 +546,7 @@ export class StepFunctionsRuntime {
     );
     const page = rows.slice(0, limit);
     return {
-      executions: page.map((e) => ({
-        executionArn: e.arn,
-        stateMachineArn: e.smArn,
-        name: e.name,
-        status: e.status as ExecutionStatus,
-        startDate: new Date(e.start),
-        ...(e.stop !== null ? { stopDate: new Date(e.stop) } : {}),
-        redriveCount: e.redriveCount,
-        ...(e.redriveDate !== null ? { redriveDate: new Date(e.redriveDate) } : {}),
-        ...(e.versionArn ? { stateMachineVersionArn: e.versionArn } : {}),
-        ...(e.aliasArn ? { stateMachineAliasArn: e.aliasArn } : {}),
-      })),
+      executions: page.map(executionListItem),
       ...(rows.length > limit ? { nextToken: encodeToken({ seq: page.at(-1)!.seq }) } : {}),
     };
   }
@@ -803,21 +562,7 @@ export class StepFunctionsRuntime {
     const page = rows.slice(0, limit);
     const withData = req.includeExecutionData ?? true;
     return {
-      events: page.map((r) => {
-        const details = r.details ? (JSON.parse(r.details) as Record<string, Record<string, unknown>>) : {};
-        if (!withData) {
-          for (const d of Object.values(details)) {
-            for (const k of ['input', 'output', 'parameters', 'inputDetails', 'outputDetails']) delete d[k];
-          }
-        }
-        return {
-          timestamp: new Date(r.ts),
-          type: r.type,
-          id: r.id,
-          previousEventId: r.prev,
-          ...details,
-        };
-      }),
+      events: page.map((r) => historyEvent(r, withData)),
       ...(rows.length > limit ? { nextToken: encodeToken({ id: page.at(-1)!.id }) } : {}),
     };
   }
@@ -856,17 +601,7 @@ export class StepFunctionsRuntime {
   }
 
   async listStateMachineVersions(input: unknown) {
-    const req = parse(VersionRequests.list, input);
-    const from = decodeToken(req.nextToken, isNum('version'));
-    const { page, last } = this.versions.list(
-      req.stateMachineArn,
-      req.maxResults || 100,
-      from?.version ?? Number.MAX_SAFE_INTEGER,
-    );
-    return {
-      stateMachineVersions: page,
-      ...(last !== undefined ? { nextToken: encodeToken({ version: last }) } : {}),
-    };
+    return this.versions.listVersions(parse(VersionRequests.list, input));
   }
 
   async deleteStateMachineVersion(input: unknown): Promise<Record<string, never>> {
@@ -883,20 +618,7 @@ export class StepFunctionsRuntime {
   }
 
   async listStateMachineAliases(input: unknown) {
-    const req = parse(VersionRequests.list, input);
-    const from = decodeToken(
-      req.nextToken,
-      (v): v is { arn: string } => typeof (v as { arn?: unknown })?.arn === 'string',
-    );
-    const { page, last } = this.versions.listAliases(
-      req.stateMachineArn,
-      req.maxResults || 100,
-      from?.arn ?? '',
-    );
-    return {
-      stateMachineAliases: page,
-      ...(last !== undefined ? { nextToken: encodeToken({ arn: last }) } : {}),
-    };
+    return this.versions.listAliases(parse(VersionRequests.list, input));
   }
 
   async updateStateMachineAlias(input: unknown) {
@@ -908,51 +630,27 @@ export class StepFunctionsRuntime {
     return {};
   }
 
-  // ---- tags ----------------------------------------------------------------------------------------------
+  // ---- tags (tags.ts) -----------------------------------------------------------------------------------
 
   async tagResource(input: unknown): Promise<Record<string, never>> {
-    const req = parse(S.tagResource, input);
-    const arn = this.taggable(req.resourceArn);
-    const tags = lastPerKey(req.tags);
-    const keys = new Set([...this.store.tags(arn).map((t) => t.key), ...tags.map((t) => t.key)]);
-    if (keys.size > MAX_TAGS) throw tooManyTags(arn);
-    this.store.changeTags(arn, tags);
+    this.tags.tag(parse(S.tagResource, input));
     return {};
   }
 
   async untagResource(input: unknown): Promise<Record<string, never>> {
-    const req = parse(S.untagResource, input);
-    this.store.changeTags(this.taggable(req.resourceArn), [], req.tagKeys);
+    this.tags.untag(parse(S.untagResource, input));
     return {};
   }
 
   async listTagsForResource(input: unknown): Promise<{ tags: Array<{ key: string; value: string }> }> {
-    const req = parse(S.listTags, input);
-    return { tags: this.store.tags(this.taggable(req.resourceArn)) };
-  }
-
-  /** A resource that takes tags: "Only state machine and activity ARNs are supported", and this has no activities. */
-  private taggable(arn: string): string {
-    const parts = arn.split(':');
-    if (parts.length < 7 || parts[0] !== 'arn' || parts[2] !== 'states') {
-      throw new SfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
-    }
-    if (parts[5] !== 'stateMachine' || parts.length !== 7 || !this.store.getStateMachine(arn)) {
-      throw new SfnApiError('ResourceNotFound', `Resource not found: '${arn}'`);
-    }
-    return arn;
+    return { tags: this.tags.list(parse(S.listTags, input).resourceArn) };
   }
 
   // ---- callbacks -----------------------------------------------------------------------------------------
 
   async sendTaskSuccess(input: unknown): Promise<Record<string, never>> {
     const req = parse(S.success, input);
-    if (Buffer.byteLength(req.output, 'utf8') > MAX_PAYLOAD) {
-      throw new SfnApiError(
-        'ValidationException',
-        `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD}`,
-      );
-    }
+    checkPayload(req.output, 'output');
     let output: Json;
     try {
       output = JSON.parse(req.output);
@@ -987,88 +685,7 @@ export class StepFunctionsRuntime {
   }
 }
 
-/**
- * Create/UpdateStateMachine fields whose effect this runtime does not produce are refused, not dropped: a
- * version that was never published, logs that are never written, keys that are never used.
- */
-function refuseNotRun(req: {
-  publish?: boolean;
-  versionDescription?: string;
-  loggingConfiguration?: { level?: string };
-  tracingConfiguration?: { enabled?: boolean };
-  encryptionConfiguration?: { type?: string };
-}): void {
-  const refuse = (what: string) => {
-    throw new SfnApiError(
-      'ValidationException',
-      `${what} is not supported by the local Step Functions runtime`,
-    );
-  };
-  if (req.versionDescription !== undefined && !req.publish) {
-    throw new SfnApiError('ValidationException', 'versionDescription can only be set when publish is true');
-  }
-  const level = req.loggingConfiguration?.level;
-  if (level !== undefined && level !== 'OFF') refuse(`loggingConfiguration level ${level} (CloudWatch Logs)`);
-  if (req.tracingConfiguration?.enabled) refuse('tracingConfiguration (X-Ray)');
-  const key = req.encryptionConfiguration?.type;
-  if (key !== undefined && key !== 'AWS_OWNED_KEY') refuse(`encryptionConfiguration type ${key} (KMS)`);
-}
-
-/** Tags as stored: a key given twice keeps its last value. */
-function lastPerKey(
-  tags: ReadonlyArray<{ key: string; value: string }>,
-): Array<{ key: string; value: string }> {
-  return [...new Map(tags.map((t) => [t.key, t.value])).entries()].map(([key, value]) => ({ key, value }));
-}
-
-function tooManyTags(resourceName: string): SfnApiError {
-  return new SfnApiError('TooManyTags', `A resource can have at most ${MAX_TAGS} tags`, 400, {
-    resourceName,
-  });
-}
-
-function revisionOf(definition: string, roleArn: string): string {
-  return createHash('sha256').update(definition).update('\0').update(roleArn).digest('hex').slice(0, 32);
-}
-
 /** The longest an execution of this machine may run beyond its own TimeoutSeconds: five minutes for EXPRESS. */
 function maxSeconds(m: StateMachineRow): number | undefined {
   return m.type === 'EXPRESS' ? EXPRESS_MAX_SECONDS : undefined;
-}
-
-/** `arn…:stateMachine:Name#TestCase` selects a test case of the mock configuration, as Step Functions Local does. */
-function splitTestCase(arn: string): [string, string | undefined] {
-  const i = arn.indexOf('#');
-  return i < 0 ? [arn, undefined] : [arn.slice(0, i), arn.slice(i + 1)];
-}
-
-/**
- * The output of a `.sync` startExecution task: the nested execution as DescribeExecution describes it, with
- * PascalCase keys, dates in epoch milliseconds and Output a JSON string (`.sync:2` parses it).
- * https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
- */
-function describeForParent(row: ExecutionRow): Record<string, Json> {
-  return {
-    ExecutionArn: row.arn,
-    Input: row.input,
-    InputDetails: { Included: true },
-    Name: row.name,
-    ...(row.output !== null ? { Output: row.output, OutputDetails: { Included: true } } : {}),
-    ...(row.error !== null ? { Error: row.error } : {}),
-    ...(row.cause !== null ? { Cause: row.cause } : {}),
-    RedriveCount: row.redriveCount,
-    RedriveStatus: 'NOT_REDRIVABLE',
-    StartDate: row.start,
-    StateMachineArn: row.smArn,
-    Status: row.status,
-    ...(row.stop !== null ? { StopDate: row.stop } : {}),
-  };
-}
-
-/** An API error raised while a task starts a nested execution fails the task, named as the SDK names it. */
-function asTaskError(error: unknown): unknown {
-  if (error instanceof SfnApiError) {
-    return new StatesFailure({ error: `StepFunctions.${error.code}Exception`, cause: error.message });
-  }
-  return error;
 }

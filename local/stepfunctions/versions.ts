@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import type { Clock } from '../clock.ts';
 import { SfnApiError } from './api-errors.ts';
+import { decodeToken, encodeToken, isNum } from './requests.ts';
 import type { AliasRow, StateMachineRow, Store } from './store.ts';
 
 /** "Maximum published state machine versions: 1000"; "Maximum aliases per state machine: 100" (service quotas). */
@@ -113,15 +114,19 @@ export class Versions {
     return { stateMachineVersionArn: `${m.arn}:${v.version}`, creationDate: new Date(v.created) };
   }
 
-  list(smArn: string, limit: number, below: number) {
-    const m = this.o.machine(smArn);
-    const rows = this.o.store.versions(m.arn, below, limit + 1);
+  /** ListStateMachineVersions: newest first. */
+  listVersions(req: z.infer<typeof VersionRequests.list>) {
+    const m = this.o.machine(req.stateMachineArn);
+    const limit = req.maxResults || 100;
+    const from = decodeToken(req.nextToken, isNum('version'));
+    const rows = this.o.store.versions(m.arn, from?.version ?? Number.MAX_SAFE_INTEGER, limit + 1);
+    const page = rows.slice(0, limit);
     return {
-      page: rows.slice(0, limit).map((v) => ({
+      stateMachineVersions: page.map((v) => ({
         stateMachineVersionArn: `${m.arn}:${v.version}`,
         creationDate: new Date(v.created),
       })),
-      last: rows.length > limit ? rows[limit - 1]!.version : undefined,
+      ...(rows.length > limit ? { nextToken: encodeToken({ version: page.at(-1)!.version }) } : {}),
     };
   }
 
@@ -143,7 +148,12 @@ export class Versions {
     this.o.store.deleteVersion(machineArn, Number(qualifier));
   }
 
+  /** DescribeStateMachine of a version ARN (an alias has DescribeStateMachineAlias). */
   describeVersion(versionArn: string) {
+    const { qualifier } = splitQualified(versionArn);
+    if (qualifier !== undefined && !isVersion(qualifier)) {
+      throw new SfnApiError('InvalidArn', `Invalid Arn: use DescribeStateMachineAlias for '${versionArn}'`);
+    }
     const { machine, version } = this.version(versionArn);
     return {
       stateMachineArn: versionArn,
@@ -207,14 +217,21 @@ export class Versions {
     };
   }
 
-  listAliases(smArn: string, limit: number, after: string) {
-    const m = this.o.machine(smArn);
-    const rows = this.o.store.aliases(m.arn, after, limit + 1);
+  listAliases(req: z.infer<typeof VersionRequests.list>) {
+    const m = this.o.machine(req.stateMachineArn);
+    const limit = req.maxResults || 100;
+    const from = decodeToken(
+      req.nextToken,
+      (v): v is { arn: string } => typeof (v as { arn?: unknown })?.arn === 'string',
+    );
+    const rows = this.o.store.aliases(m.arn, from?.arn ?? '', limit + 1);
+    const page = rows.slice(0, limit);
     return {
-      page: rows
-        .slice(0, limit)
-        .map((a) => ({ stateMachineAliasArn: a.arn, creationDate: new Date(a.created) })),
-      last: rows.length > limit ? rows[limit - 1]!.arn : undefined,
+      stateMachineAliases: page.map((a) => ({
+        stateMachineAliasArn: a.arn,
+        creationDate: new Date(a.created),
+      })),
+      ...(rows.length > limit ? { nextToken: encodeToken({ arn: page.at(-1)!.arn }) } : {}),
     };
   }
 
