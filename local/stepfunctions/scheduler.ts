@@ -151,11 +151,12 @@ export class Scheduler {
         batch.inserts.push(exec.row);
         exec.isNew = false;
       } else if (exec.done) batch.finishes.push(exec.row);
-      else {
-        batch.positions.push(exec.row);
-        if (exec.reopened) reopens.push(exec.row);
+      else batch.positions.push(exec.row);
+      // Only a redriven execution carries the flag: the hot path does not write it (a new property per execution).
+      if (exec.reopened) {
+        if (!exec.done) reopens.push(exec.row);
+        exec.reopened = false;
       }
-      exec.reopened = false;
     }
     if (reopens.length) batch.reopens = reopens;
     this.dirty.clear();
