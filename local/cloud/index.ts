@@ -4,8 +4,9 @@
 // assembly contains runs, and nothing else (ARCHITECTURE.md). Each service is started and stopped by its own
 // module (services/); this one starts them in dependency order, and its composer stops them in the reverse.
 import { join, relative, resolve } from 'node:path';
+import { createStore } from '#store/store.ts';
 import type { ControlledClock } from '../clock.ts';
-import { assertJava } from '../dynamodb-local.ts';
+import { assertJava, LOCAL_AWS } from '../dynamodb-local.ts';
 import { isLoopbackName } from '../host-check.ts';
 import type { StepFunctionsRuntime } from '../stepfunctions/runtime.ts';
 import { PROJECT_ROOT, synthesize } from './assembly.ts';
@@ -170,7 +171,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     progress('DynamoDB Local: starting');
     const [dynamo, mail, synth] = await services.together([
       startDynamoDb({ port: ports.dynamodb, dataDir, host }),
-      startMail({ port: ports.ses, host, dataDir }),
+      startMail({ port: ports.ses, host, dataDir, clock, planFile }),
       synthesize({
         ...(options.app ? { app: options.app } : {}),
         outdir: options.assemblyDir ?? join(dataDir, 'assembly'),
@@ -193,6 +194,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
     const tables = await createTables(dynamo.endpoint, template.tables);
     progress(`tables: ${tables.length ? tables.join(', ') : 'none'}`);
+    // The mailbox page lists each person's open tasks from the app's table (DynamoDB Local itself, so the
+    // page's reads are not metered), when the app has one table.
+    if (tables.length === 1 && tables[0]) {
+      mail.useStore(createStore(tables[0], { endpoint: dynamo.endpoint, ...LOCAL_AWS }));
+    }
     const secrets = await services.start(
       startSecrets({ resolvers: template.resolvers, dataDir, clock, port: ports.secrets, host }),
     );

@@ -3,7 +3,10 @@
 // `<data-dir>/ses/emails.jsonl` as the store receives it, before SES answers the send: mail that SES accepted
 // survives a restart, even one after a SIGKILL, like everything else (a sender never re-sends an accepted
 // message, so mail written later could be lost for good). The store is one per process, so one local cloud
-// per process uses SES at a time.
+// per process uses SES at a time. Each line of the file also carries `clockAt`, the local cloud's clock when
+// SES accepted the mail (the simulated time the mailbox page shows), kept beside the store rather than in it:
+// `GET /store` answers exactly what aws-ses-v2-local stores. `GET /` is the project's mailbox page
+// (mailbox-server.ts) instead of the package's viewer.
 import {
   appendFileSync,
   closeSync,
@@ -16,11 +19,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { guardHost } from '../host-check.ts';
 import { readJsonFile } from './files.ts';
+import { type MailboxSource, mailboxViewer } from './mailbox-server.ts';
 
 interface StoreModule {
   getStoreReadonly(): { emails: unknown[] };
@@ -34,10 +38,17 @@ export interface LocalSes {
   close(): Promise<void>;
 }
 
+/** An e-mail as aws-ses-v2-local stores it, with the local cloud's clock when SES accepted it. */
+export interface AcceptedEmail {
+  email: Record<string, unknown>;
+  /** Epoch ms on the local cloud's clock; absent for mail kept before the clock was recorded. */
+  clockAt?: number;
+}
+
 /** The e-mails kept in `file` (one JSON object a line); a line cut short by a crash is skipped. */
-function readMail(file: string): unknown[] {
+function readMail(file: string): Array<Record<string, unknown>> {
   if (!existsSync(file)) return [];
-  const emails: unknown[] = [];
+  const emails: Array<Record<string, unknown>> = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
@@ -47,6 +58,14 @@ function readMail(file: string): unknown[] {
     }
   }
   return emails;
+}
+
+/** Takes `clockAt` off a kept line (the store gets the e-mail as the package made it) into `times`. */
+function withoutClock(line: Record<string, unknown>, times: Map<unknown, number>): Record<string, unknown> {
+  const { clockAt, ...email } = line;
+  const at = typeof clockAt === 'string' ? Date.parse(clockAt) : Number.NaN;
+  if (!Number.isNaN(at)) times.set(email.messageId, at);
+  return email;
 }
 
 /** The file a data directory's local SES keeps its mail in: one JSON message per line, appended as sent. */
@@ -79,8 +98,17 @@ export function mailCounter(dataDir: string): () => number {
   };
 }
 
-/** Starts aws-ses-v2-local on `port`, with the mail kept in `dataDir/ses`. */
-export async function startSes(options: { port: number; host?: string; dataDir: string }): Promise<LocalSes> {
+/**
+ * Starts aws-ses-v2-local on `port`, with the mail kept in `dataDir/ses`. `clock` (the local cloud's) dates
+ * each accepted mail for the mailbox page; `mailbox` tells the page the language, names and open tasks.
+ */
+export async function startSes(options: {
+  port: number;
+  host?: string;
+  dataDir: string;
+  clock?: { now(): number };
+  mailbox?: MailboxSource;
+}): Promise<LocalSes> {
   const host = options.host ?? '127.0.0.1';
   // The package is CommonJS with `exports.default`: Node's ESM import gives the exports object as default,
   // bundlers and test runners that honour `__esModule` give the function itself.
@@ -104,20 +132,38 @@ export async function startSes(options: { port: number; host?: string; dataDir: 
     });
     rmSync(legacy);
   }
+  const clockTimes = new Map<unknown, number>();
   storeModule.clearStore();
-  storeModule.getStoreReadonly().emails.push(...readMail(file));
+  storeModule.getStoreReadonly().emails.push(...readMail(file).map((line) => withoutClock(line, clockTimes)));
 
   const original = { saveEmail: storeModule.saveEmail, clearStore: storeModule.clearStore };
   storeModule.saveEmail = (email: unknown) => {
-    appendFileSync(file, `${JSON.stringify(email)}\n`, { mode: 0o600 });
+    const at = options.clock?.now();
+    const line = at === undefined ? email : { ...(email as object), clockAt: new Date(at).toISOString() };
+    appendFileSync(file, `${JSON.stringify(line)}\n`, { mode: 0o600 });
+    if (at !== undefined) clockTimes.set((email as { messageId?: unknown }).messageId, at);
     original.saveEmail(email);
   };
   storeModule.clearStore = () => {
     writeFileSync(file, '', { mode: 0o600 });
+    clockTimes.clear();
     original.clearStore();
   };
+  const accepted = (): AcceptedEmail[] =>
+    (storeModule.getStoreReadonly().emails as Array<Record<string, unknown>>).map((email) => {
+      const clockAt = clockTimes.get(email.messageId);
+      return clockAt === undefined ? { email } : { email, clockAt };
+    });
 
   const server = await serve({ host, port: options.port });
+  // The mailbox page answers its own GET routes; everything else (the SES APIs, /store) is the package's.
+  const viewer = mailboxViewer(options.mailbox ?? {}, accepted, options.clock);
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (viewer(req, res)) return;
+    for (const listener of listeners) listener.call(server, req, res);
+  });
   // The web mailbox shows every signed link: no page of another site may read it through a rebound name.
   guardHost(server, host);
   const { port } = server.address() as AddressInfo;
