@@ -1,9 +1,10 @@
 // The local SES keeps what it accepted: each e-mail is on disk before SES answers the send, so a process
 // killed right after a send loses nothing; older data directories keep their mail.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, test } from 'vitest';
 import { Mailbox } from '#local/cloud/mailbox.ts';
 import { startSes } from '#local/cloud/ses.ts';
@@ -96,6 +97,44 @@ describe('the local SES', () => {
       expect(fresh.map((m) => m.id)).toEqual(['new']);
     } finally {
       await ses.close();
+    }
+  });
+
+  test("dates each mail with the local cloud's clock, across a restart, and keeps that time out of /store", async () => {
+    const dataDir = tempDataDir();
+    const accepted = Date.parse('2023-01-03T01:00:00Z');
+    const first = await startSes({ port: await freePort(), dataDir, clock: { now: () => accepted } });
+    const ses = new SESv2Client({
+      endpoint: first.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'pilotflow@xx-county.example',
+          Destination: { ToAddresses: ['minzheng@xx-county.example'] },
+          Content: { Simple: { Subject: { Data: '试点自查' }, Body: { Text: { Data: '请自查' } } } },
+        }),
+      );
+    } finally {
+      ses.destroy();
+      await first.close();
+    }
+    expect(JSON.parse(readFileSync(join(dataDir, 'ses', 'emails.jsonl'), 'utf8')).clockAt).toBe(
+      '2023-01-03T01:00:00.000Z',
+    );
+
+    const again = await startSes({ port: await freePort(), dataDir });
+    try {
+      const page = await (await fetch(`${again.url}/?to=minzheng%40xx-county.example`)).text();
+      const store = (await (await fetch(`${again.url}/store`)).json()) as { emails: object[] };
+      expect(page).toContain('<time>2023年1月3日（星期二）09:00</time>');
+      expect(store.emails.map((e) => Object.keys(e))).toEqual([
+        ['messageId', 'from', 'replyTo', 'destination', 'subject', 'body', 'attachments', 'at'],
+      ]);
+    } finally {
+      await again.close();
     }
   });
 });
