@@ -1,6 +1,6 @@
 // `npm run bench:scale`, in two parts (`--part bundles|rehearsal`, both by default).
-// Bundles: each Lambda entry is bundled with esbuild using the very options the CDK construct gives
-// NodejsFunction (infra/constructs/function.ts BUNDLING); init is the time a fresh Node process takes to import
+// Bundles: every Lambda entry is bundled in the one esbuild pass the CDK app makes (infra/bundle.ts), into a
+// temporary folder (the app's cache is left alone); init is the time a fresh Node process takes to import
 // the bundle, with the function's NODE_OPTIONS, median of `--runs` (5). Targets: < 1 MB per bundle, < 150 ms
 // init. `--baseline <git rev>` bundles that revision's functions/ too (same options, same run, runs interleaved)
 // and prints both with their ratios. `--top N` lists each bundle's N largest packages (esbuild's metafile).
@@ -8,13 +8,12 @@
 // (bench/scale-rehearsal.ts): wall time, state transitions per second, peak memory. `--under <dir>` puts its
 // data directory there (e.g. /dev/shm) instead of the system's temporary folder.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as esbuild from 'esbuild';
-import { bundleOptions, MAX_BUNDLE_BYTES } from '#infra/bundle.ts';
+import { BUNDLE_FILE, buildBundles, handlerEntries, MAX_BUNDLE_BYTES } from '#infra/bundle.ts';
 import { loadAverage, median } from './figures.ts';
 import { rehearseAtScale } from './scale-rehearsal.ts';
 
@@ -54,13 +53,6 @@ interface Bundle {
   cpuMs: number[];
 }
 
-function handlersOf(root: string): string[] {
-  return readdirSync(join(root, 'functions/handlers'))
-    .filter((f) => /\.tsx?$/.test(f))
-    .map((f) => f.replace(/\.tsx?$/, ''))
-    .sort();
-}
-
 /** The revision's sources in a temporary folder, resolving packages from this checkout's node_modules. */
 function checkout(rev: string, into: string): string {
   const dir = join(into, 'src');
@@ -81,24 +73,33 @@ function partOf(input: string): string {
   return pkg?.[1] ?? input.split('/').slice(0, 2).join('/');
 }
 
-async function bundle(variant: Variant, fn: string): Promise<Bundle> {
-  const file = join(variant.out, fn, 'index.mjs');
-  const result = await esbuild.build(bundleOptions(variant.root, fn, file));
-  if (!result.metafile) throw new Error(`esbuild wrote no metafile for ${fn}`);
-  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
-  if (!output) throw new Error(`esbuild wrote no bundle for ${fn}`);
-  const parts = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-    parts.set(partOf(input), (parts.get(partOf(input)) ?? 0) + bytesInOutput);
+/** Every handler of the variant, bundled in one pass as the CDK app does (infra/bundle.ts buildBundles). */
+function bundleAll(variant: Variant): { bundles: Map<string, Bundle>; seconds: number } {
+  const started = performance.now();
+  const metafile = buildBundles(variant.root, variant.out);
+  const seconds = (performance.now() - started) / 1000;
+  const bundles = new Map<string, Bundle>();
+  for (const [path, output] of Object.entries(metafile.outputs)) {
+    const file = resolve(variant.root, path);
+    const fn = relative(variant.out, dirname(file));
+    if (!output.entryPoint || basename(file) !== BUNDLE_FILE) continue;
+    const parts = new Map<string, number>();
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      parts.set(partOf(input), (parts.get(partOf(input)) ?? 0) + bytesInOutput);
+    }
+    bundles.set(fn, {
+      fn,
+      file,
+      bytes: output.bytes,
+      parts: [...parts].sort((a, b) => b[1] - a[1]),
+      initMs: [],
+      cpuMs: [],
+    });
   }
-  return {
-    fn,
-    file,
-    bytes: output.bytes,
-    parts: [...parts].sort((a, b) => b[1] - a[1]),
-    initMs: [],
-    cpuMs: [],
-  };
+  for (const fn of Object.keys(handlerEntries(variant.root))) {
+    if (!bundles.has(fn)) throw new Error(`esbuild wrote no bundle for ${fn}`);
+  }
+  return { bundles: new Map([...bundles].sort(([a], [b]) => a.localeCompare(b))), seconds };
 }
 
 // Every variable any function requires at load (functions/lib/config.ts), with placeholder values: init only
@@ -155,8 +156,10 @@ if (args.part !== 'rehearsal') {
     }
     const bundles = new Map<string, Map<string, Bundle>>();
     for (const variant of variants) {
-      const byFn = new Map<string, Bundle>();
-      for (const fn of handlersOf(variant.root)) byFn.set(fn, await bundle(variant, fn));
+      const { bundles: byFn, seconds } = bundleAll(variant);
+      console.log(
+        `${variant.name}: ${byFn.size} functions bundled in one esbuild pass in ${seconds.toFixed(1)} s`,
+      );
       bundles.set(variant.name, byFn);
     }
     // Interleaved, so a burst of load on a shared machine falls on every variant and function alike.

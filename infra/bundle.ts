@@ -1,36 +1,238 @@
-// NodejsFunction's esbuild call for one handler, option by option (aws-cdk-lib/aws-lambda-nodejs bundling with
-// BUNDLING from constructs/function.ts), for what measures the bundles outside a synth: `npm run bench:scale`
-// and the bundle-size test.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { BuildOptions } from 'esbuild';
-import { BUNDLING } from './constructs/function.ts';
+// How every Lambda function is bundled: one esbuild pass over all of functions/handlers/, each handler into its
+// own folder (`<name>/index.mjs` and its map), kept in a cache keyed by a hash of what can change the bundles, so
+// a synth with unchanged sources bundles nothing. PilotFlowFunction deploys those folders; `npm run bench:scale`
+// and the bundle tests measure the very same build.
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 
 /** Under this, a function deploys and starts comfortably (issue 10's target, checked by test/infra/bundles). */
 export const MAX_BUNDLE_BYTES = 1024 * 1024;
 
-/** The esbuild options for `functions/handlers/<fn>.ts(x)` under `root`, written to `outfile`. */
-export function bundleOptions(root: string, fn: string, outfile: string): BuildOptions {
-  const entry = ['.tsx', '.ts']
-    .map((ext) => join(root, 'functions/handlers', `${fn}${ext}`))
-    .find((file) => existsSync(file));
-  if (!entry) throw new Error(`no handler functions/handlers/${fn}.ts(x) under ${root}`);
+/** The esbuild options every function is bundled with (what NodejsFunction was given until one pass replaced it). */
+export const BUNDLING = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  sourcemap: true,
+  // Stack traces need the map's mappings, not a copy of every source file: without `sourcesContent` the maps
+  // are a third of the size and Node parses them faster at init (docs/reliability.md, "Init time").
+  sourcesContent: false,
+  // Bundle the AWS SDK too: versions pinned by our lockfile, and the local cloud runs the same bytes. Only
+  // nodemailer stays out (240 KB): functions/adapters/smtp.ts imports it on first use, which happens only with
+  // -c mailTransport=smtp, and then the functions are bundled with it (`external: []`).
+  external: ['nodemailer'] as string[],
+  mainFields: ['module', 'main'],
+  // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
+  banner: {
+    js: "import { createRequire as __pfRequire } from 'node:module'; const require = __pfRequire(import.meta.url);",
+  },
+} satisfies esbuild.BuildOptions;
+
+/** The file of each function's code in its folder, and the template's Handler for it. */
+export const BUNDLE_FILE = 'index.mjs';
+export const BUNDLE_HANDLER = 'index.handler';
+
+/**
+ * What the bundles are made of, from the project root: the handlers and everything they import (functions/, the
+ * `#` aliases of package.json, tsconfig.json) and the packages (the lockfile). buildBundles refuses a bundle that
+ * read a project file outside these, so the cache cannot miss a change.
+ */
+export const BUNDLE_INPUTS = ['functions', 'package.json', 'package-lock.json', 'tsconfig.json'];
+
+/** The handlers, by name: every `functions/handlers/<name>.ts(x)`. */
+export function handlerEntries(root: string): Record<string, string> {
+  const dir = join(root, 'functions/handlers');
+  const entries: Record<string, string> = {};
+  for (const file of readdirSync(dir).sort()) {
+    const name = /^(.+)\.tsx?$/.exec(file)?.[1];
+    if (name && statSync(join(dir, file)).isFile()) entries[name] = join(dir, file);
+  }
+  return entries;
+}
+
+/**
+ * One esbuild build of `entries` (all handlers by default) under `root` into `outdir/<name>/index.mjs`.
+ * Without `splitting`, each entry is bundled on its own, byte for byte as a build of that entry alone.
+ */
+export function buildOptions(
+  root: string,
+  outdir: string,
+  external: string[] = BUNDLING.external,
+  entries: Record<string, string> = handlerEntries(root),
+): esbuild.BuildOptions {
   return {
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: BUNDLING.format === 'esm' ? 'esm' : 'cjs',
-    target: BUNDLING.target,
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourceMap,
-    sourcesContent: BUNDLING.sourcesContent,
-    external: BUNDLING.externalModules,
-    mainFields: BUNDLING.mainFields,
-    banner: { js: BUNDLING.banner },
+    ...BUNDLING,
+    external,
+    entryPoints: entries,
+    entryNames: `[name]/${BUNDLE_FILE.replace(/\.mjs$/, '')}`,
+    outExtension: { '.js': '.mjs' },
+    outdir,
     tsconfig: join(root, 'tsconfig.json'),
     absWorkingDir: root,
-    outfile,
     metafile: true,
     logLevel: 'error',
   };
+}
+
+/**
+ * A source map's `sources` as `cdk synth` wrote them when NodejsFunction bundled into `cdk.out/asset.<hash>/`
+ * (relative to that folder), instead of relative to wherever this build ran: the deployed maps, and with them
+ * the assets' hashes, stay what they were and do not depend on the cache's place.
+ */
+function relocateMap(file: string, root: string): void {
+  const text = readFileSync(file, 'utf8');
+  const map = JSON.parse(text) as { sources: string[] };
+  const asDeployed = join(root, 'cdk.out', 'asset');
+  const sources = map.sources.map((source) =>
+    relative(asDeployed, resolve(dirname(file), source))
+      .split(sep)
+      .join('/'),
+  );
+  // esbuild writes the sources on one line, `"sources": ["a", "b"],`: only that line changes, so the rest of
+  // the file stays byte for byte esbuild's (a rewritten whole would change every asset's hash once).
+  const line = (list: string[]) => `"sources": [${list.map((s) => JSON.stringify(s)).join(', ')}],`;
+  const at = text.indexOf(line(map.sources));
+  writeFileSync(
+    file,
+    at < 0
+      ? JSON.stringify({ ...map, sources })
+      : text.slice(0, at) + line(sources) + text.slice(at + line(map.sources).length),
+  );
+}
+
+/** The project files (not packages) a build read that lie outside BUNDLE_INPUTS. */
+export function unhashedInputs(metafile: esbuild.Metafile, root: string): string[] {
+  return Object.keys(metafile.inputs)
+    .map((input) => relative(root, resolve(root, input)))
+    .filter((input) => !input.split(sep).includes('node_modules'))
+    .filter((input) => !BUNDLE_INPUTS.some((i) => input === i || input.startsWith(`${i}${sep}`)));
+}
+
+/** Bundles every handler into `outdir` (one pass), with maps as deployed; returns esbuild's metafile. */
+export function buildBundles(
+  root: string,
+  outdir: string,
+  external: string[] = BUNDLING.external,
+): esbuild.Metafile {
+  const { metafile } = esbuild.buildSync(buildOptions(root, outdir, external));
+  if (!metafile) throw new Error('esbuild wrote no metafile');
+  const outside = unhashedInputs(metafile, root);
+  if (outside.length) {
+    throw new Error(
+      `the functions import ${outside.join(', ')}, outside what the bundle cache hashes (BUNDLE_INPUTS in ` +
+        'infra/bundle.ts): add its folder there, or a change to it would not rebuild the bundles',
+    );
+  }
+  for (const output of Object.keys(metafile.outputs)) {
+    if (output.endsWith('.map')) relocateMap(resolve(root, output), root);
+  }
+  return metafile;
+}
+
+/** A hash of everything that can change the bundles: the options, esbuild's version, BUNDLE_INPUTS' files. */
+export function bundlesHash(root: string, external: string[]): string {
+  const hash = createHash('sha256').update(
+    JSON.stringify({
+      options: { ...BUNDLING, external },
+      file: BUNDLE_FILE,
+      esbuild: esbuild.version,
+      entries: Object.keys(handlerEntries(root)),
+    }),
+  );
+  // This file too: how the bundles are built and their maps rewritten.
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  const visit = (path: string) => {
+    if (!existsSync(path)) return;
+    const stat = statSync(path);
+    if (stat.isDirectory()) {
+      for (const entry of readdirSync(path).sort()) if (entry !== 'node_modules') visit(join(path, entry));
+    } else if (stat.isFile()) {
+      hash.update(relative(root, path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  for (const input of BUNDLE_INPUTS) visit(join(root, input));
+  return hash.digest('hex').slice(0, 20);
+}
+
+export interface FunctionBundles {
+  /** The folder with `<handler>/index.mjs` (and `.map`) for every handler, and esbuild's `meta.json`. */
+  dir: string;
+  /** False when an earlier build with the same inputs was reused. */
+  built: boolean;
+}
+
+export interface FunctionBundlesOptions {
+  /** The project root (functions/, package.json, the lockfile, tsconfig.json). */
+  root: string;
+  /** Where the builds are kept: `<cacheDir>/<hash>/`. Default `<root>/node_modules/.cache/pilotflow/bundles`. */
+  cacheDir?: string;
+  /** Packages left out of the bundles (BUNDLING's by default). */
+  external?: string[];
+}
+
+/** Builds kept besides the one in use; older ones go once nobody has used them for a while. */
+const KEEP_BUILDS = 3;
+const IDLE_MS = 10 * 60_000;
+
+/**
+ * Every handler's bundle, built once per set of inputs: reuses `<cacheDir>/<hash>` if there, otherwise builds
+ * into a staging folder and renames it into place, so parallel synths (test files) never see half a build; if
+ * two build the same hash at once, the first rename wins and the other's copy is dropped.
+ */
+export function functionBundles(options: FunctionBundlesOptions): FunctionBundles {
+  const root = options.root;
+  const cacheDir = options.cacheDir ?? join(root, 'node_modules/.cache/pilotflow/bundles');
+  const external = options.external ?? BUNDLING.external;
+  const dir = join(cacheDir, bundlesHash(root, external));
+  try {
+    // Marks it used, so that another process's pruning keeps it.
+    const now = new Date();
+    utimesSync(dir, now, now);
+    return { dir, built: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const staging = join(cacheDir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    const metafile = buildBundles(root, staging, external);
+    writeFileSync(join(staging, 'meta.json'), JSON.stringify(metafile));
+    try {
+      renameSync(staging, dir);
+    } catch (error) {
+      // Another process finished the same build first: theirs is as good as ours.
+      if (!existsSync(dir)) throw error;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  prune(cacheDir, dir);
+  return { dir, built: true };
+}
+
+/** Removes all but the KEEP_BUILDS most recently used builds, and abandoned staging folders, once idle. */
+function prune(cacheDir: string, keep: string): void {
+  const idle = Date.now() - IDLE_MS;
+  const builds = readdirSync(cacheDir)
+    .map((name) => ({ path: join(cacheDir, name), name }))
+    .filter((b) => b.path !== keep)
+    .map((b) => ({ ...b, used: statSync(b.path).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  const recent = builds.filter((b) => !b.name.startsWith('.')).slice(0, KEEP_BUILDS - 1);
+  for (const b of builds) {
+    if (b.used < idle && !recent.includes(b)) rmSync(b.path, { recursive: true, force: true });
+  }
 }

@@ -1,16 +1,25 @@
 // One construct for every Lambda function (STYLE.md §7): runtime, architecture, bundling, logs, tracing and
 // least-privilege grants are decided here once.
 
-import { existsSync } from 'node:fs';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  DockerImage,
+  Duration,
+  type ILocalBundling,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import { CfnTable, type ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { BUNDLE_HANDLER, BUNDLING, functionBundles, handlerEntries } from '../bundle.ts';
 import { deployConfig } from '../config.ts';
 
 export interface PilotFlowFunctionProps {
@@ -35,28 +44,38 @@ export const TABLE_WRITE = [
   'dynamodb:DeleteItem',
   'dynamodb:ConditionCheckItem',
 ];
-/** How every function is bundled (esbuild through NodejsFunction); bench/scale.ts bundles with the same. */
-export const BUNDLING = {
-  format: OutputFormat.ESM,
-  target: 'node24',
-  minify: true,
-  sourceMap: true,
-  // Stack traces need the map's mappings, not a copy of every source file: without `sourcesContent` the maps
-  // are a third of the size and Node parses them faster at init (docs/reliability.md, "Init time").
-  sourcesContent: false,
-  // Bundle the AWS SDK too: versions pinned by our lockfile, and the local cloud runs the same bytes. Only
-  // nodemailer stays out (240 KB): functions/adapters/smtp.ts imports it on first use, which happens only with
-  // -c mailTransport=smtp, and then PilotFlowFunction bundles it.
-  externalModules: ['nodemailer'] as string[],
-  mainFields: ['module', 'main'],
-  // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
-  banner:
-    "import { createRequire as __pfRequire } from 'node:module'; const require = __pfRequire(import.meta.url);",
-  tsconfig: `${root}tsconfig.json`,
-} satisfies BundlingOptions;
+/** The one-pass builds this process has made or found, by the packages they leave out. */
+const builds = new Map<string, string>();
+
+/**
+ * CDK's local bundling of one function: copies the function's folder from the one esbuild pass over all handlers
+ * (infra/bundle.ts), built on the first function's turn, or not at all when an earlier synth left the same build
+ * in the cache. CDK calls it only for stacks it bundles (`aws:cdk:bundling-stacks`: the tests' synths skip it),
+ * and its fields are part of CDK's asset cache key, so each function gets its own asset.
+ */
+class OnePassBundle implements ILocalBundling {
+  readonly handler: string;
+  readonly external: string[];
+
+  constructor(handler: string, external: string[]) {
+    this.handler = handler;
+    this.external = external;
+  }
+
+  tryBundle(outputDir: string): boolean {
+    const key = this.external.join(',');
+    let dir = builds.get(key);
+    if (!dir) {
+      dir = functionBundles({ root, external: this.external }).dir;
+      builds.set(key, dir);
+    }
+    cpSync(join(dir, this.handler), outputDir, { recursive: true });
+    return true;
+  }
+}
 
 export class PilotFlowFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
 
   constructor(scope: Construct, id: string, props: PilotFlowFunctionProps) {
     super(scope, id);
@@ -68,10 +87,24 @@ export class PilotFlowFunction extends Construct {
     // (which allows writing to every log group in the account).
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
-    this.fn = new NodejsFunction(this, 'Function', {
+    if (!handlerEntries(root)[props.handler]) {
+      throw new Error(`no handler functions/handlers/${props.handler}.ts(x) under ${root}`);
+    }
+    const external = deployConfig(this).mailTransport === 'smtp' ? [] : BUNDLING.external;
+    // What NodejsFunction made, without its esbuild process per function one after another: the asset is the
+    // function's folder of the one-pass build (index.mjs and its map), hashed by its content as before.
+    const code = Code.fromAsset(root, {
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: {
+        // Never pulled: local bundling always succeeds or throws.
+        image: DockerImage.fromRegistry('dummy'),
+        local: new OnePassBundle(props.handler, external),
+      },
+    });
+    this.fn = new LambdaFunction(this, 'Function', {
       role,
-      entry: entryOf(props.handler),
-      handler: 'handler',
+      code,
+      handler: BUNDLE_HANDLER,
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -82,14 +115,11 @@ export class PilotFlowFunction extends Construct {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      projectRoot: root,
-      depsLockFilePath: `${root}package-lock.json`,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.handler,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: deployConfig(this).mailTransport === 'smtp' ? { ...BUNDLING, externalModules: [] } : BUNDLING,
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -151,10 +181,4 @@ export class PilotFlowFunction extends Construct {
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
     return this;
   }
-}
-
-/** The entry file of a handler: `functions/handlers/<name>.tsx` or `.ts`. */
-export function entryOf(handler: string): string {
-  const tsx = `${root}functions/handlers/${handler}.tsx`;
-  return existsSync(tsx) ? tsx : `${root}functions/handlers/${handler}.ts`;
 }
