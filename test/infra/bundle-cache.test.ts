@@ -1,0 +1,170 @@
+// The one esbuild pass over all handlers and its cache (infra/bundle.ts): a synth with unchanged inputs bundles
+// nothing, a changed source or lockfile bundles anew, parallel synths leave one whole build, and every function
+// of the app gets an asset folder with its own bundle, which the local cloud finds and runs as `index.handler`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUNDLE_HANDLER, functionBundles } from '#infra/bundle.ts';
+import { assetDir } from '#local/cloud/assembly.ts';
+import type { CfnTemplate } from '#local/cloud/intrinsics.ts';
+import { synthApp } from '#test/support/template.ts';
+
+let root: string;
+let cacheDir: string;
+
+/** A project with two handlers, one importing a shared module, and the files the cache hashes. */
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pilotflow-bundle-cache-'));
+  const files: Record<string, string> = {
+    'functions/handlers/greet.ts':
+      "import { greeting } from '../lib/greeting.ts';\nexport const handler = async () => greeting;\n",
+    'functions/handlers/ping.ts': "export const handler = async () => 'pong';\n",
+    'functions/lib/greeting.ts': "export const greeting = 'hello';\n",
+    'package.json': '{ "type": "module" }\n',
+    'package-lock.json': '{ "lockfileVersion": 3 }\n',
+    'tsconfig.json': '{ "compilerOptions": {} }\n',
+  };
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+  return dir;
+}
+
+const build = () => functionBundles({ root, cacheDir });
+const cached = () => readdirSync(cacheDir).sort();
+const run = async (dir: string, fn: string) =>
+  (
+    (await import(`${pathToFileURL(join(dir, fn, 'index.mjs')).href}?t=${Date.now()}`)) as {
+      handler: () => Promise<unknown>;
+    }
+  ).handler();
+
+beforeEach(() => {
+  root = project();
+  cacheDir = join(root, 'cache');
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('the bundle cache', () => {
+  it('builds every handler into its own folder holding only its bundle and map', async () => {
+    const { dir, built } = build();
+
+    expect(built).toBe(true);
+    expect(readdirSync(join(dir, 'greet')).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readdirSync(join(dir, 'ping')).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(await run(dir, 'greet')).toBe('hello');
+    expect(await run(dir, 'ping')).toBe('pong');
+  });
+
+  it('makes no new bundles when built again with the same inputs', () => {
+    const first = build();
+    const written = statSync(join(first.dir, 'greet', 'index.mjs')).mtimeMs;
+
+    const second = build();
+
+    expect(second).toEqual({ dir: first.dir, built: false });
+    expect(statSync(join(second.dir, 'greet', 'index.mjs')).mtimeMs).toBe(written);
+    expect(cached()).toEqual([first.dir.slice(cacheDir.length + 1)]);
+  });
+
+  it('bundles anew when an imported source changes', async () => {
+    const first = build();
+    writeFileSync(join(root, 'functions/lib/greeting.ts'), "export const greeting = 'good morning';\n");
+
+    const second = build();
+
+    expect(second.built).toBe(true);
+    expect(second.dir).not.toBe(first.dir);
+    expect(await run(second.dir, 'greet')).toBe('good morning');
+  });
+
+  it('bundles anew when the lockfile or the packages left out change', () => {
+    const first = build();
+    writeFileSync(join(root, 'package-lock.json'), '{ "lockfileVersion": 3, "packages": {} }\n');
+    const afterLock = build();
+    const withoutExternals = functionBundles({ root, cacheDir, external: [] });
+
+    expect(afterLock.built).toBe(true);
+    expect(withoutExternals.built).toBe(true);
+    expect(new Set([first.dir, afterLock.dir, withoutExternals.dir]).size).toBe(3);
+  });
+
+  it('leaves one whole build when several processes build the same inputs at once', async () => {
+    const script =
+      `import { functionBundles } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, '../../infra/bundle.ts')).href)};` +
+      'process.stdout.write(functionBundles({ root: process.argv[1], cacheDir: process.argv[2] }).dir);';
+    const child = () =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--input-type=module', '-e', script, root, cacheDir]);
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+        });
+        p.stderr.on('data', (c: Buffer) => {
+          err += c.toString();
+        });
+        p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));
+      });
+
+    const dirs = await Promise.all([child(), child(), child()]);
+
+    expect(new Set(dirs).size).toBe(1);
+    expect(cached()).toEqual([(dirs[0] as string).slice(cacheDir.length + 1)]);
+    expect(await run(dirs[0] as string, 'greet')).toBe('hello');
+  });
+
+  it('refuses a handler that imports a project file the cache does not hash, and keeps nothing', () => {
+    mkdirSync(join(root, 'shared'));
+    writeFileSync(join(root, 'shared/name.ts'), "export const name = 'outside';\n");
+    writeFileSync(
+      join(root, 'functions/handlers/outside.ts'),
+      "import { name } from '../../shared/name.ts';\nexport const handler = async () => name;\n",
+    );
+
+    expect(build).toThrow(/shared\/name\.ts, outside what the bundle cache hashes/);
+    expect(cached()).toEqual([]);
+  });
+
+  it('writes the maps as cdk synth deployed them, relative to cdk.out/asset.<hash>', () => {
+    const { dir } = build();
+
+    const map = JSON.parse(readFileSync(join(dir, 'greet', 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+    };
+
+    expect(map.sources).toEqual(['../../functions/lib/greeting.ts', '../../functions/handlers/greet.ts']);
+  });
+});
+
+describe("the app's functions", () => {
+  it('each have an asset folder with their own index.mjs and map, run as index.handler', () => {
+    const { app, stack } = synthApp({
+      'aws:cdk:bundling-stacks': ['**'],
+      'aws:cdk:enable-asset-metadata': true,
+    });
+    const assembly = app.synth();
+    const template = assembly.getStackByName(stack.stackName).template as CfnTemplate;
+    const cloudStack = { stackName: stack.stackName, template, assemblyDir: assembly.directory };
+    const functions = Object.values(template.Resources ?? {}).filter(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    );
+    const { dir: bundles } = functionBundles({ root: join(import.meta.dirname, '../..') });
+
+    expect(functions.length).toBeGreaterThanOrEqual(16);
+    for (const fn of functions) {
+      const folder = assetDir(cloudStack, fn.Metadata);
+      const env = fn.Properties?.Environment as { Variables: Record<string, string> } | undefined;
+      const name = env?.Variables.POWERTOOLS_SERVICE_NAME as string;
+      expect(fn.Properties?.Handler).toBe(BUNDLE_HANDLER);
+      expect(readdirSync(folder as string).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      expect(readFileSync(join(folder as string, 'index.mjs'))).toEqual(
+        readFileSync(join(bundles, name, 'index.mjs')),
+      );
+    }
+  });
+});
