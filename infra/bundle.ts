@@ -53,13 +53,22 @@ export const BUNDLE_HANDLER = 'index.handler';
  */
 export const BUNDLE_INPUTS = ['functions', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
-/** The handlers, by name: every `functions/handlers/<name>.ts(x)`. */
+/** A module exporting `handler`, what the template's `index.handler` names. */
+const EXPORTS_HANDLER =
+  /^export\s+(?:const|let|(?:async\s+)?function)\s+handler\b|^export\s*\{[^}]*\bhandler\b/m;
+
+/**
+ * The handlers, by name: every `functions/handlers/<name>.ts(x)` that exports `handler` (not the modules they
+ * share, such as wiring.ts, which no function runs and bundling would only slow down).
+ */
 export function handlerEntries(root: string): Record<string, string> {
   const dir = join(root, 'functions/handlers');
   const entries: Record<string, string> = {};
   for (const file of readdirSync(dir).sort()) {
     const name = /^(.+)\.tsx?$/.exec(file)?.[1];
-    if (name && statSync(join(dir, file)).isFile()) entries[name] = join(dir, file);
+    const path = join(dir, file);
+    if (name && statSync(path).isFile() && EXPORTS_HANDLER.test(readFileSync(path, 'utf8')))
+      entries[name] = path;
   }
   return entries;
 }
