@@ -238,7 +238,8 @@ function prune(cacheDir: string, keep: string): void {
   const builds = readdirSync(cacheDir)
     .map((name) => ({ path: join(cacheDir, name), name }))
     .filter((b) => b.path !== keep)
-    .map((b) => ({ ...b, used: statSync(b.path).mtimeMs }))
+    // Another process may prune at the same time: what is gone counts as long unused.
+    .map((b) => ({ ...b, used: statSync(b.path, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.used - a.used);
   const recent = builds.filter((b) => !b.name.startsWith('.')).slice(0, KEEP_BUILDS - 1);
   for (const b of builds) {

@@ -2,7 +2,16 @@
 // nothing, a changed source or lockfile bundles anew, parallel synths leave one whole build, and every function
 // of the app gets an asset folder with its own bundle, which the local cloud finds and runs as `index.handler`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -116,6 +125,18 @@ describe('the bundle cache', () => {
     expect(new Set(dirs).size).toBe(1);
     expect(cached()).toEqual([(dirs[0] as string).slice(cacheDir.length + 1)]);
     expect(await run(dirs[0] as string, 'greet')).toBe('hello');
+  });
+
+  it('keeps the builds used last and removes older idle ones when it builds', () => {
+    const hourAgo = (minutes: number) => new Date(Date.now() - (60 + minutes) * 60_000);
+    for (const [i, name] of ['old-1', 'old-2', 'old-3', 'old-4', '.staging-1-dead'].entries()) {
+      mkdirSync(join(cacheDir, name), { recursive: true });
+      utimesSync(join(cacheDir, name), hourAgo(i), hourAgo(i));
+    }
+
+    const { dir } = build();
+
+    expect(cached()).toEqual([dir.slice(cacheDir.length + 1), 'old-1', 'old-2'].sort());
   });
 
   it('refuses a handler that imports a project file the cache does not hash, and keeps nothing', () => {
