@@ -23,15 +23,20 @@ const redrives = (e: ExecutionRow) => ({
   ...(e.redriveDate !== null ? { redriveDate: new Date(e.redriveDate) } : {}),
 });
 
+/** What DescribeExecution and ListExecutions both say of an execution. */
+const summaryOf = (e: ExecutionRow) => ({
+  executionArn: e.arn,
+  stateMachineArn: e.smArn,
+  name: e.name,
+  status: e.status as ExecutionStatus,
+  startDate: new Date(e.start),
+  ...(e.stop !== null ? { stopDate: new Date(e.stop) } : {}),
+});
+
 /** DescribeExecution, but for redriveStatus (redrive.ts). */
 export function executionDescription(e: ExecutionRow) {
   return {
-    executionArn: e.arn,
-    stateMachineArn: e.smArn,
-    name: e.name,
-    status: e.status as ExecutionStatus,
-    startDate: new Date(e.start),
-    ...(e.stop !== null ? { stopDate: new Date(e.stop) } : {}),
+    ...summaryOf(e),
     input: e.input,
     inputDetails: { included: true },
     ...(e.output !== null ? { output: e.output, outputDetails: { included: true } } : {}),
@@ -42,17 +47,9 @@ export function executionDescription(e: ExecutionRow) {
   };
 }
 
+/** An item of ListExecutions. */
 export function executionListItem(e: ExecutionRow) {
-  return {
-    executionArn: e.arn,
-    stateMachineArn: e.smArn,
-    name: e.name,
-    status: e.status as ExecutionStatus,
-    startDate: new Date(e.start),
-    ...(e.stop !== null ? { stopDate: new Date(e.stop) } : {}),
-    ...redrives(e),
-    ...origin(e),
-  };
+  return { ...summaryOf(e), ...redrives(e), ...origin(e) };
 }
 
 /** StartSyncExecution's answer: the ended Express execution, without input and output for METADATA_ONLY. */
