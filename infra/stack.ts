@@ -71,6 +71,13 @@ export class PilotFlowStack extends Stack {
     // Links in e-mails (approval links, the escalation's task pages, the dashboard's resent links) start with
     // the HTTP API's URL, unless a custom domain is given (`-c apiBaseUrl=…`).
     const apiBaseUrl = config.apiBaseUrl ?? this.approval.url;
+    this.approval.addSupervision({
+      table: this.table.table,
+      signingKey: this.linkSigningSecret,
+      mail,
+      apiBaseUrl,
+      ...(config.helpContact ? { helpContact: config.helpContact } : {}),
+    });
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
       table: this.table.table,
       mail,

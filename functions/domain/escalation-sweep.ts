@@ -6,7 +6,7 @@
 // overlapping sweeps, retries and restarts send each message once but for one window: a run that dies
 // after SES accepted a message and before that message's lease is marked done sends it again on resume.
 import { NotFoundError } from '#lib/errors.ts';
-import { once } from '#lib/once.ts';
+import { linkExpiresAt } from '#plan/schedule.ts';
 // The plan's parts one by one, not its index: the index brings the YAML parser, which a sweep never needs.
 import type { Party, Plan } from '#plan/schema.ts';
 import { addDuration, compareDurations } from '#plan/time.ts';
@@ -18,7 +18,6 @@ import {
   releaseEscalation,
   resumeEscalation,
 } from '#store/escalation.ts';
-import { type LinkRecord, listLinksOfTask } from '#store/links.ts';
 import type { Store } from '#store/store.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
 import { sendOnce } from './deps.ts';
@@ -27,14 +26,17 @@ import {
   type LevelStep,
   levelStep,
   longestReminderLead,
+  type PlannedMessage,
   pendingSteps,
+  type Recipient,
   stepAction,
   stepSummary,
   supervisingParties,
 } from './escalation.ts';
-import { dashboardTaskUrl, linkSignature, linkUrl } from './links.ts';
+import { actionLinkFor } from './links.ts';
 import type { Email, Texts } from './mail.ts';
 import { loadPlan } from './plans.ts';
+import { supervisionLink } from './supervision.ts';
 
 /**
  * How long a sweep holds a level it claimed. Longer than the escalate function's timeout (infra checks it),
@@ -64,7 +66,7 @@ export interface SweepDeps {
   texts: Texts;
   /** The approval-link signing key: asked for only when an assignee's message is sent. */
   signingKey: () => Promise<string>;
-  /** The HTTP API's public base URL: assignees' links and the dashboard's task pages. */
+  /** The HTTP API's public base URL: assignees' links and the supervision pages. */
   apiBaseUrl: string;
   /**
    * How far past now the sweep reads (ISO duration). Tasks carry no remind-at, and the index is sorted by due
@@ -189,7 +191,6 @@ class Sweep {
       this.report.tasksWithoutPlan += 1;
       return;
     }
-    const links = once(() => listLinksOfTask(store, task.taskId));
     if (delivered < level) {
       // A level was claimed and not finished: another sweep is on it, or it failed or crashed.
       if (task.escalationLeaseUntil && Date.parse(task.escalationLeaseUntil) > this.now.getTime()) {
@@ -199,24 +200,18 @@ class Sweep {
       const lease = this.leaseUntil();
       if (!(await resumeEscalation(store, task.taskId, level, this.nowIso, lease))) return;
       const step = levelStep(plan, task, level as Level, this.now);
-      if (!(await this.deliver(plan, task, step, lease, links))) return;
+      if (!(await this.deliver(plan, task, step, lease))) return;
     }
     for (const step of pendingSteps(plan, task, this.now)) {
       const lease = this.leaseUntil();
       if (!(await raiseEscalation(store, task.taskId, step.level - 1, step.level, this.nowIso, lease)))
         return;
-      if (!(await this.deliver(plan, task, step, lease, links))) return;
+      if (!(await this.deliver(plan, task, step, lease))) return;
     }
   }
 
   /** Sends the step's messages not sent yet, then marks the level delivered. False: stop with this task. */
-  private async deliver(
-    plan: Plan,
-    task: TaskRecord,
-    step: LevelStep,
-    lease: string,
-    links: () => Promise<LinkRecord[]>,
-  ): Promise<boolean> {
+  private async deliver(plan: Plan, task: TaskRecord, step: LevelStep, lease: string): Promise<boolean> {
     const { store, send } = this.deps;
     const supervisors: Party[] = step.level >= 2 ? supervisingParties(plan, task) : [];
     // Whether a message went out is asked of its claim when it is sent, never of `task`: that came from the
@@ -233,8 +228,8 @@ class Sweep {
         now: this.now,
         supervisors,
         ...(message.assignee
-          ? await this.actionUrl(message.assignee, links)
-          : { dashboardUrl: dashboardTaskUrl(this.deps.apiBaseUrl, task.taskId) }),
+          ? await this.actionUrl(plan, task, message.assignee)
+          : await this.supervisionLinks(plan, message)),
       });
       let sent: boolean;
       try {
@@ -281,21 +276,47 @@ class Sweep {
     return true;
   }
 
-  /** The assignee's own link, rebuilt from the stored link and the signing key; never a new link. */
-  private async actionUrl(
-    assignee: Person,
-    links: () => Promise<LinkRecord[]>,
-  ): Promise<{ actionUrl?: string }> {
-    const email = assignee.email.toLowerCase();
-    const link = (await links()).find(
-      (l) =>
-        l.status === 'active' &&
-        l.assignee.email.toLowerCase() === email &&
-        Date.parse(l.expiresAt) > this.now.getTime(),
-    );
-    if (!link) return {};
+  /**
+   * A link of the assignee's that works: their stored link while it is active and not expired, else a new one
+   * bound to them (links.ts actionLinkFor), valid for the plan's grace period from now.
+   */
+  private async actionUrl(plan: Plan, task: TaskRecord, assignee: Person): Promise<{ actionUrl: string }> {
+    const base = Math.max(Date.parse(task.dueAt), this.now.getTime());
+    const link = await actionLinkFor(this.deps.store, await this.signingKey(), {
+      task,
+      assignee,
+      now: this.now,
+      expiresAt: linkExpiresAt(plan, new Date(base)).toISOString(),
+      apiBaseUrl: this.deps.apiBaseUrl,
+    });
+    return { actionUrl: link.url };
+  }
+
+  /** Each recipient's own link to the party's supervision page (supervision.ts). */
+  private async supervisionLinks(
+    plan: Plan,
+    message: PlannedMessage,
+  ): Promise<{ supervisionLinks?: Array<Recipient & { url: string }> }> {
+    const party = message.party;
+    if (!party) return {};
+    const key = await this.signingKey();
+    return {
+      supervisionLinks: [...message.to, ...message.cc].map((recipient) => ({
+        ...recipient,
+        url: supervisionLink(key, {
+          apiBaseUrl: this.deps.apiBaseUrl,
+          plan,
+          party,
+          recipient,
+          now: this.now,
+        }),
+      })),
+    };
+  }
+
+  private signingKey(): Promise<string> {
     this.key ??= this.deps.signingKey();
-    return { actionUrl: linkUrl(this.deps.apiBaseUrl, link.linkId, linkSignature(await this.key, link)) };
+    return this.key;
   }
 
   private planOf(programmeId: string): Promise<Plan | undefined> {

@@ -5,7 +5,8 @@
 // the previous key both verify, so a link e-mailed before a rotation works until it expires.
 // Pure functions plus `issueLinks`, which stores the links of a task.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createLink, type LinkRecord, listLinksOfTask } from '#store/links.ts';
+import { ConflictError } from '#lib/errors.ts';
+import { createLink, type LinkRecord, listLinksOfTask, revokeLink } from '#store/links.ts';
 import type { Store } from '#store/store.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
 
@@ -124,6 +125,41 @@ export function verifyFormToken(keys: SigningKeys, linkId: string, token: string
   return verifySigned(keys, token, formMac(linkId));
 }
 
+// Supervision links (functions/domain/supervision.ts): `GET {api}/s/{ticket}?sig={keyId}.{mac}`. The ticket
+// is not stored: it carries the programme, the supervising party, the recipient (a hash of their address) and
+// the expiry, and the mac over it, with its own label, binds them all. Its form token has its own label too, so
+// neither can pass for an approval link's signature or form token.
+const supervisionMac =
+  (ticket: string) =>
+  (key: string): Buffer =>
+    hmac(key, ['supervise-v1', ticket]);
+
+const supervisionFormMac =
+  (ticket: string) =>
+  (key: string): Buffer =>
+    hmac(key, ['supervise-form-v1', ticket]);
+
+export function supervisionSignature(key: string, ticket: string): string {
+  return signWith(key, supervisionMac(ticket));
+}
+
+export function verifySupervisionSignature(keys: SigningKeys, ticket: string, sig: string): boolean {
+  return verifySigned(keys, sig, supervisionMac(ticket));
+}
+
+/** The 催办 form's token: derived from the ticket, as an approval page's from its link (formToken). */
+export function supervisionFormToken(key: string, ticket: string): string {
+  return signWith(key, supervisionFormMac(ticket));
+}
+
+export function verifySupervisionFormToken(keys: SigningKeys, ticket: string, token: string): boolean {
+  return verifySigned(keys, token, supervisionFormMac(ticket));
+}
+
+export function supervisionUrl(apiBaseUrl: string, ticket: string, sig: string): string {
+  return `${apiBaseUrl.replace(/\/+$/, '')}/s/${ticket}?sig=${sig}`;
+}
+
 export function linkUrl(apiBaseUrl: string, linkId: string, sig: string): string {
   return `${apiBaseUrl.replace(/\/+$/, '')}/a/${linkId}?sig=${sig}`;
 }
@@ -171,4 +207,50 @@ export async function issueLinks(
     });
   }
   return issued;
+}
+
+/**
+ * The link a reminder carries for one assignee of an open task: their stored link rebuilt when it is active and
+ * not expired, otherwise a new link bound to them that works until `expiresAt` (the old one, expired or
+ * revoked, stays as it is). A task overdue for longer than its links' grace period thus still gets a link that
+ * opens, and a retried reminder finds the new link and sends it again rather than a third one.
+ */
+export async function actionLinkFor(
+  store: Store,
+  key: string,
+  args: { task: TaskRecord; assignee: Person; now: Date; expiresAt: string; apiBaseUrl: string },
+): Promise<IssuedLink> {
+  const email = args.assignee.email.toLowerCase();
+  const links = await listLinksOfTask(store, args.task.taskId);
+  let link = links.find(
+    (l) =>
+      l.status === 'active' &&
+      l.assignee.email.toLowerCase() === email &&
+      Date.parse(l.expiresAt) > args.now.getTime(),
+  );
+  if (!link) {
+    // As the dashboard's resend does: the expired link is revoked, so that only the new one is active.
+    for (const old of links) {
+      if (old.status !== 'active' || old.assignee.email.toLowerCase() !== email) continue;
+      await revokeLink(store, old.linkId, args.now.toISOString(), 'expired; a new link was sent').catch(
+        (error: unknown) => {
+          if (!(error instanceof ConflictError)) throw error; // used or revoked meanwhile: nothing to do
+        },
+      );
+    }
+    link = {
+      linkId: newLinkId(),
+      taskId: args.task.taskId,
+      assignee: args.assignee,
+      status: 'active',
+      createdAt: args.now.toISOString(),
+      expiresAt: args.expiresAt,
+    };
+    await createLink(store, link, args.task.dueAt);
+  }
+  return {
+    assignee: args.assignee,
+    linkId: link.linkId,
+    url: linkUrl(args.apiBaseUrl, link.linkId, linkSignature(key, link)),
+  };
 }

@@ -5,7 +5,7 @@
 import type { TaskKind } from '#plan/kinds.ts';
 import type { Party, Plan } from '#plan/schema.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
-import type { PlannedMessage } from './escalation.ts';
+import type { PlannedMessage, Recipient } from './escalation.ts';
 import type { PilotSummary, ProgrammeSummary } from './summary.ts';
 
 export interface Email {
@@ -60,10 +60,13 @@ export interface EscalationMailInput {
   message: PlannedMessage;
   /** The sweep's instant: how long the task has been overdue. */
   now: Date;
-  /** An assignee's message: their original link, or undefined when it no longer works. */
+  /** An assignee's message: a link of theirs that works (their own, or a new one where it expired). */
   actionUrl?: string;
-  /** A supervisor's or the leading group's message: the task's dashboard page. */
-  dashboardUrl?: string;
+  /**
+   * A supervisor's or the leading group's message: each recipient's own link to their supervision page
+   * (functions/domain/supervision.ts), in the order of the message's `to` and `cc`.
+   */
+  supervisionLinks?: Array<Recipient & { url: string }>;
   /** Level 2 and 3: the parties told at level 2 (named in the assignee's and the leading group's message). */
   supervisors?: Party[];
 }

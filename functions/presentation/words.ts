@@ -159,7 +159,9 @@ export interface MailWords {
   leadingGroupBody(late: string, deadline: string, days: string, told: string, toldCount: number): string;
   linkForYou: string;
   linkGone: string;
-  seeTask: string;
+  supervise: string;
+  superviseFor(name: string): string;
+  superviseNote: string;
   lateLine(name: string, details: string[]): string;
   phone(n: string): string;
   // Summaries.
@@ -257,7 +259,9 @@ const zh: MailWords = {
     `${late}承办的此项任务原定${deadline}办理，已逾期 ${days}，仍未办理${told ? `；此前已告知${told}` : ''}。现按催办规则上报。`,
   linkForYou: '此链接仅供您本人使用，请勿转发。',
   linkGone: '您的办理链接已失效，请联系下方的联系人重新办理。',
-  seeTask: '查看任务详情',
+  supervise: '查看逾期事项并催办',
+  superviseFor: (name) => `${name}：查看逾期事项并催办`,
+  superviseNote: '此链接仅供收件人本人使用，14 天内有效，无需登录。',
   lateLine: (name, details) => `${name}（${details.join('，')}）`,
   phone: (n) => `电话 ${n}`,
   outcome: { accepted: '通过验收', failed: '未通过验收', stopped: '已停止', 'in-progress': '进行中' },
@@ -354,7 +358,9 @@ const en: MailWords = {
     `${late} has not completed this task, which was due ${deadline}: it is ${days} overdue${told ? `, and ${told} ${n > 1 ? 'have' : 'has'} already been told` : ''}. It is escalated to you under the reminder rules.`,
   linkForYou: 'This link is for you alone; please do not forward it.',
   linkGone: 'Your link no longer works: please contact the person below.',
-  seeTask: 'See the task',
+  supervise: 'See the overdue tasks and send reminders',
+  superviseFor: (name) => `${name}: see the overdue tasks and send reminders`,
+  superviseNote: 'This link is for its recipient only, works for 14 days and needs no sign-in.',
   lateLine: (name, details) => `${name} (${details.join(', ')})`,
   phone: (n) => `phone ${n}`,
   outcome: { accepted: 'accepted', failed: 'not accepted', stopped: 'stopped', 'in-progress': 'in progress' },
@@ -548,4 +554,85 @@ export const PAGE = {
     'the office that sent you the e-mail (its contact details are in the e-mail).',
   ),
   phone: lt('电话 ', 'phone '),
+};
+
+/** The words of the supervision page (督办): a supervising unit's or the leading group's overdue tasks, 催办. */
+export const SUPERVISION = {
+  title: lt('逾期事项督办', 'Overdue tasks to follow up'),
+  intro: (party: string, name: string) =>
+    lt(
+      `${name}，您好：以下是请${party}督促办理的逾期事项。可点击“催办”立即提醒承办人，系统会给承办人发送带有办理链接的催办邮件。`,
+      `${name}, these are the overdue tasks ${party} is asked to follow up. “Remind now” sends the people responsible a reminder with their link to the task.`,
+    ),
+  none: lt(
+    '目前没有需要您督办的逾期事项。已办理的事项不再列出。',
+    'Nothing overdue needs your follow-up now. Tasks that have been done are no longer listed.',
+  ),
+  count: (n: number) => lt(`共 ${n} 项`, `${n} ${n === 1 ? 'task' : 'tasks'}`),
+  pilot: lt('试点', 'Pilot'),
+  step: lt('事项', 'Task'),
+  stage: lt('阶段', 'Stage'),
+  due: lt('截止时间', 'Due'),
+  late: lt('逾期', 'Overdue'),
+  lateDays: (n: number) =>
+    n >= 1
+      ? lt(`已逾期 ${n} 个工作日`, `${n} working ${n === 1 ? 'day' : 'days'} overdue`)
+      : lt('今天到期，已过截止时间', 'Due today, past the deadline'),
+  assignees: lt('承办人', 'Responsible'),
+  phone: lt('电话 ', 'phone '),
+  nudge: lt('催办', 'Remind now'),
+  nudgeLabel: (what: string) => lt(`催办：${what}`, `Remind now: ${what}`),
+  nudgeNote: lt(
+    '同一事项每天最多给承办人发送一次催办邮件；催办记录会写入事项的办理记录，并注明催办人。',
+    'The people responsible get at most one reminder per task a day; each reminder is recorded in the task’s history with who asked.',
+  ),
+  nudged: (names: string) => lt(`已向${names}发送催办邮件。`, `A reminder was sent to ${names}.`),
+  nudgedAlready: (names: string) =>
+    lt(
+      `今天已向${names}发送过催办邮件，未重复发送。`,
+      `${names} already had a reminder today; none was sent again.`,
+    ),
+  notSupervised: lt(
+    '这项事项已不在逾期督办清单中（可能刚刚办理完毕），未发送催办。',
+    'This task is no longer on the list (it may just have been done); no reminder was sent.',
+  ),
+  validUntil: (at: string) => lt(`此链接有效期至 ${at}。`, `This link works until ${at}.`),
+  list: lt('、', ', '),
+  refused: {
+    unknown: {
+      title: lt('找不到这个链接', 'This link was not found'),
+      body: lt(
+        '链接可能不完整（有的邮件程序会截断较长的链接）。请从邮件中完整地打开链接；如仍无法打开，请联系下方的联系人。',
+        'The link may be incomplete (some mail programs cut long links). Open the whole link from the e-mail; if it still does not work, contact the person below.',
+      ),
+    },
+    'bad-signature': {
+      title: lt('链接无效', 'This link is not valid'),
+      body: lt(
+        '这个链接与系统发出的链接不一致，可能被改动或复制不完整。请使用邮件中的原始链接。',
+        'This link differs from the one the system sent: it may have been changed or copied incompletely. Use the original link from your e-mail.',
+      ),
+    },
+    'not-recipient': {
+      title: lt('此链接不属于您', 'This link is not yours'),
+      body: lt(
+        '这个督办链接是发给其他人的，或收件人已不在本单位的联系人名单中。请使用发给您本人的邮件中的链接，或联系下方的联系人。',
+        'This follow-up link was sent to someone else, or its recipient is no longer a contact of the unit. Use the link in the e-mail sent to you, or contact the person below.',
+      ),
+    },
+    expired: {
+      title: lt('链接已过期', 'This link has expired'),
+      body: lt(
+        '这个督办链接的有效期已经结束。请使用最近一封逾期提醒邮件中的链接，或联系下方的联系人。',
+        'This follow-up link has expired. Use the link in the latest overdue e-mail, or contact the person below.',
+      ),
+    },
+    'bad-form-token': {
+      title: lt('无法提交', 'This form cannot be submitted'),
+      body: lt(
+        '提交的表单已失效，未发送催办。请重新打开邮件中的链接后再试。',
+        'The form is no longer valid; no reminder was sent. Open the link from your e-mail again and try once more.',
+      ),
+    },
+  },
 };

@@ -25,6 +25,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { PilotFlowFunction } from './function.ts';
+import type { PilotFlowMail } from './mail.ts';
 import { scheduleRole } from './schedule.ts';
 
 export interface ApprovalApiProps {
@@ -49,6 +50,9 @@ export interface Throttle {
 export const APPROVAL_ROUTE_PATH = '/a/{linkId}';
 export const APPROVAL_ROUTE_METHODS = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.OPTIONS];
 
+/** The supervision link route (functions/domain/links.ts builds `${url}/s/${ticket}?sig=…`): same methods. */
+export const SUPERVISION_ROUTE_PATH = '/s/{ticket}';
+
 /**
  * How often undelivered decisions are sent again by default (the escalation sweep's cadence); CDK context
  * `callbackRetryRate` overrides it, e.g. `1 day` for a rehearsal that runs a year on the local cloud.
@@ -61,6 +65,9 @@ export class ApprovalApi extends Construct {
   readonly approval: PilotFlowFunction;
   readonly callbackRetry: PilotFlowFunction;
   readonly deadLetterQueue: Queue;
+  /** The supervision page's function (addSupervision), once added. */
+  supervision: PilotFlowFunction | undefined;
+  private readonly linkThrottle: Throttle;
   /** The API's base URL (no trailing slash): links are `${url}/a/{linkId}?sig=…`. */
   readonly url: string;
   /** Each route's own throttle, by route key (`GET /a/{linkId}`): the stage's RouteSettings. */
@@ -68,6 +75,7 @@ export class ApprovalApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ApprovalApiProps) {
     super(scope, id);
+    this.linkThrottle = props.throttle;
 
     this.approval = new PilotFlowFunction(this, 'Approval', {
       handler: 'approval',
@@ -192,6 +200,40 @@ export class ApprovalApi extends Construct {
       value: this.url,
       description: 'Base URL of the approval links (e-mails link to {ApiUrl}/a/{linkId}?sig=…)',
     });
+  }
+
+  /**
+   * The supervision page (`/s/{ticket}`: GET shows a supervising unit's or the leading group's overdue tasks,
+   * POST 催办 e-mails an assignee) on its own function: it sends mail and needs the API's URL for the links it
+   * e-mails, which the approval function needs neither of. Throttled like the approval links.
+   */
+  addSupervision(props: {
+    table: ITable;
+    signingKey: ISecret;
+    mail: PilotFlowMail;
+    apiBaseUrl: string;
+    helpContact?: string;
+  }): PilotFlowFunction {
+    const fn = new PilotFlowFunction(this, 'Supervision', {
+      handler: 'supervision',
+      description:
+        'Supervision links: shows the overdue tasks a unit supervises (GET) and reminds an assignee (POST)',
+      timeout: Duration.seconds(15),
+      environment: {
+        API_BASE_URL: props.apiBaseUrl,
+        ...(props.helpContact ? { HELP_CONTACT: props.helpContact } : {}),
+      },
+    }).bindTable(props.table, 'write');
+    fn.readSecret(props.signingKey);
+    fn.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.signingKey.secretArn);
+    props.mail.bind(fn);
+    const integration = new HttpLambdaIntegration('Supervision', fn.fn);
+    this.throttleRoutes(
+      this.api.addRoutes({ path: SUPERVISION_ROUTE_PATH, methods: APPROVAL_ROUTE_METHODS, integration }),
+      this.linkThrottle,
+    );
+    this.supervision = fn;
+    return fn;
   }
 
   /**

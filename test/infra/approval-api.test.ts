@@ -34,10 +34,10 @@ function policyStatementsOf(handler: string) {
 
 describe('the approval HTTP API', () => {
   it('routes GET, HEAD, POST and OPTIONS of /a/{linkId} to the approval function with payload 2.0', () => {
-    // The dashboard's /admin routes share the API (test/infra/dashboard.test.ts).
+    // The dashboard's /admin routes share the API (test/infra/dashboard.test.ts), and the supervision page's /s.
     const routes = ofType('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string)
-      .filter((key) => !key.includes(' /admin'));
+      .filter((key) => !key.includes(' /admin') && !key.includes(' /s/'));
     expect(routes.sort()).toEqual([
       'GET /a/{linkId}',
       'HEAD /a/{linkId}',
@@ -130,6 +130,33 @@ describe('the approval HTTP API', () => {
       expect.arrayContaining(['states:SendTaskSuccess', 'secretsmanager:GetSecretValue']),
     );
     expect(actions).not.toContain('states:StartExecution');
+  });
+
+  it('routes GET, HEAD, POST and OPTIONS of /s/{ticket} to the supervision function, which may send mail and knows the API’s URL', () => {
+    const [apiId] = ofType('AWS::ApiGatewayV2::Api')[0] ?? [];
+    const routes = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey as string)
+      .filter((key) => key.includes(' /s/'));
+    expect(routes.sort()).toEqual([
+      'GET /s/{ticket}',
+      'HEAD /s/{ticket}',
+      'OPTIONS /s/{ticket}',
+      'POST /s/{ticket}',
+    ]);
+    const [supervisionId, fn] = functionNamed('supervision');
+    const integrations = ofType('AWS::ApiGatewayV2::Integration').filter(
+      ([, i]) =>
+        (i.Properties.IntegrationUri as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] === supervisionId,
+    );
+    expect(integrations).toHaveLength(1);
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'LINK_SIGNING_SECRET_ARN', 'MAIL_FROM']),
+    );
+    expect(variables.API_BASE_URL).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+    const actions = policyStatementsOf('supervision').flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['ses:SendEmail', 'secretsmanager:GetSecretValue']));
+    expect(actions).not.toContain('states:SendTaskSuccess');
   });
 
   it('is the one place links point to: its URL is an output and open-task builds links on it', () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { type SweepDeps, type SweepReport, sweepEscalations } from '#domain/escalation-sweep.ts';
 import { verifyLinkSignature } from '#domain/links.ts';
 import type { Email } from '#domain/mail.ts';
+import { decodeTicket, recipientHash } from '#domain/supervision.ts';
 import type { Plan } from '#plan/index.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
 import { listAuditOfTask } from '#store/audit.ts';
@@ -150,17 +151,48 @@ describe('the assignee’s reminder', () => {
     expect(await listLinksOfTask(store, task.taskId)).toHaveLength(1);
   });
 
-  it('the supervisor’s copy links to the task’s dashboard page, not to the assignee’s link', async () => {
-    const { task, links } = await openTask(store, plan, OPENED);
+  it('the supervisor’s copy links to its recipient’s supervision page, not to the dashboard or the assignee’s link', async () => {
+    const { links } = await openTask(store, plan, OPENED);
 
     await sweep(DUE);
 
     const supervisor = (await ses.emails()).find((e) =>
       e.destination.to.includes('shehuishiwu@xx-town.example'),
     );
-    expect(supervisor?.body.text).toContain(`${API_BASE_URL}/admin/tasks/${task.taskId}`);
+    const url = supervisor?.body.text?.match(/https?:\/\/\S+\/s\/[A-Za-z0-9_-]+\?sig=[A-Za-z0-9_.-]+/)?.[0];
+    expect(url?.startsWith(`${API_BASE_URL}/s/`)).toBe(true);
+    const ticket = decodeTicket(new URL(url ?? 'http://x/').pathname.split('/').pop() ?? '');
+    expect(ticket).toMatchObject({
+      programmeId: plan.programme.id,
+      partyId: 'xx-town',
+      recipient: recipientHash('shehuishiwu@xx-town.example'),
+      expiresAt: new Date(DUE + 14 * DAY).toISOString(),
+    });
+    expect(supervisor?.body.text).not.toContain('/admin/');
     expect(supervisor?.body.text).not.toContain(links[0]?.linkId);
     expect(supervisor?.body.html).not.toContain(links[0]?.linkId);
+  });
+
+  it('an assignee whose link expired gets a new link bound to them, and the old one is revoked', async () => {
+    const { task, links } = await openTask(store, plan, OPENED);
+    const old = await getLink(store, links[0]?.linkId ?? '');
+    // The sample's links live 7 days past the due time; the sweep after that runs with the link expired.
+    const AT = Date.parse(old?.expiresAt ?? '') + HOUR;
+
+    await sweep(AT);
+
+    const assignee = (await ses.emails()).find((e) => e.destination.to.includes('gucheng@xx-town.example'));
+    expect(assignee?.body.text).not.toContain(links[0]?.linkId);
+    const all = await listLinksOfTask(store, task.taskId);
+    expect(all.map((l) => l.status).sort()).toEqual(['active', 'revoked']);
+    const fresh = all.find((l) => l.status === 'active');
+    expect(fresh?.assignee.email).toBe('gucheng@xx-town.example');
+    expect(Date.parse(fresh?.expiresAt ?? '')).toBeGreaterThan(AT);
+    const url = assignee?.body.text?.match(
+      new RegExp(`${API_BASE_URL}/a/${fresh?.linkId}\\?sig=[A-Za-z0-9_.-]+`),
+    )?.[0];
+    const sig = new URL(url ?? 'http://x/').searchParams.get('sig') ?? '';
+    expect(fresh && verifyLinkSignature({ current: SIGNING_KEY }, fresh, sig)).toBe(true);
   });
 });
 
@@ -227,7 +259,11 @@ describe('a sweep that runs late', () => {
 
 describe('overlapping sweeps', () => {
   it('two sweeps at once send each message once', async () => {
-    const tasks = await Promise.all(Array.from({ length: 12 }, () => openTask(store, plan, OPENED)));
+    const tasks = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        openTask(store, plan, OPENED, { title: `XX镇古城社区：确认收到试点任务 ${i + 1}` }),
+      ),
+    );
 
     const reports = await Promise.all([sweep(LEADING + DAY), sweep(LEADING + DAY)]);
 
@@ -235,10 +271,8 @@ describe('overlapping sweeps', () => {
     // Per task: the assignee and the supervisor at level 2, the leading group at level 3.
     expect(emails).toHaveLength(tasks.length * 3);
     expect(reports.reduce((n, r) => n + r.messagesSent, 0)).toBe(tasks.length * 3);
-    // Each e-mail names its task: an assignee's through their link, the others through the dashboard page.
-    const keys = emails.map(
-      (e) => `${e.destination.to}|${e.body.text?.match(/\/a\/[\w-]+|\/admin\/tasks\/[\w-]+/)?.[0]}`,
-    );
+    // Each e-mail names its task in its subject (the tasks' titles differ), and goes to one party.
+    const keys = emails.map((e) => `${e.destination.to}|${e.subject}`);
     expect(new Set(keys).size).toBe(emails.length);
     for (const { task } of tasks) {
       expect((await listAuditOfTask(store, task.taskId)).map((e) => e.action)).toEqual([
@@ -355,7 +389,9 @@ describe('a sweep whose page was read before another run sent part of a level', 
   it('sends only what that run did not send: each message is claimed when it is sent, not when the page was read', async () => {
     const AT = DUE + HOUR;
     // Due an hour before `task`, so a sweep taking one task at a time reaches it first.
-    const { task: earlier } = await openTask(store, plan, OPENED - HOUR);
+    const { task: earlier } = await openTask(store, plan, OPENED - HOUR, {
+      title: 'XX镇古城社区：另一项任务',
+    });
     const { task, links } = await openTask(store, plan, OPENED);
     // A sweep claimed the overdue level of `task` at its due time and died before sending; its lease expired.
     await raiseEscalation(
@@ -390,7 +426,7 @@ describe('a sweep whose page was read before another run sent part of a level', 
     const about = (await ses.emails()).filter(
       (e) =>
         e.body.text?.includes(links[0]?.linkId ?? '-') ||
-        e.body.text?.includes(`/admin/tasks/${task.taskId}`),
+        (e.subject.includes(task.title) && e.body.text?.includes(`${API_BASE_URL}/s/`)),
     );
     expect(recipients(about)).toEqual(['gucheng@xx-town.example', 'shehuishiwu@xx-town.example']);
     expect((await getTask(store, task.taskId))?.escalationDelivered).toBe(2);

@@ -36,7 +36,7 @@ const task: EscalationMailTask & EscalationTask = {
   assignees: [{ name: '郑凯', email: 'gucheng@xx-town.example', unitId: 'gucheng' }],
 };
 const ACTION = 'https://api.example/a/AAAAAAAAAAAAAAAAAAAAAAAA?sig=xyz';
-const DASHBOARD = 'https://api.example/admin/tasks/ack-gucheng';
+const SUPERVISE = 'https://api.example/s/ticket?sig=k.mac';
 const dueZh = () => formatDeadline(DUE, 'zh-CN', 'Asia/Shanghai');
 const dueEn = () => formatDeadline(DUE, 'en', 'Asia/Shanghai');
 
@@ -121,7 +121,7 @@ describe('the supervisor’s copy', () => {
       task,
       message: message(2, 'supervisor', p),
       now: new Date(Date.parse(DUE) + DAY),
-      dashboardUrl: DASHBOARD,
+      supervisionLinks: [{ name: '何敏', email: 'shehuishiwu@xx-town.example', url: SUPERVISE }],
     });
 
   it('goes to the supervising party’s contacts', () => {
@@ -146,10 +146,12 @@ describe('the supervisor’s copy', () => {
     );
   });
 
-  it('links to the task’s dashboard page and never to the assignee’s action link', () => {
+  it('links to the recipient’s supervision page, never to the dashboard or the assignee’s action link', () => {
     const { text, html } = render();
-    expect(text).toContain(DASHBOARD);
-    expect(html).toContain(`href="${DASHBOARD}"`);
+    expect(text).toContain(SUPERVISE);
+    expect(html).toContain(`href="${SUPERVISE}"`);
+    expect(text).toContain('查看逾期事项并催办');
+    expect(text).not.toContain('/admin/');
     expect(text).not.toContain('/a/');
     expect(html).not.toContain('/a/');
   });
@@ -162,14 +164,21 @@ describe('the leading group’s message', () => {
       task,
       message: message(3, 'leading-group'),
       now: new Date(Date.parse(DUE) + 3 * DAY),
-      dashboardUrl: DASHBOARD,
+      supervisionLinks: [
+        { name: '领导小组', email: 'lingdaoxiaozu@xx-county.example', url: `${SUPERVISE}-1` },
+        { name: '王科长', email: 'minzheng@xx-county.example', url: `${SUPERVISE}-2` },
+      ],
       supervisors: supervisingParties(plan, task),
     });
     expect(email.to).toEqual(['lingdaoxiaozu@xx-county.example']);
     expect(email.cc).toEqual(['minzheng@xx-county.example', 'minzheng-office@xx-county.example']);
     expect(email.subject).toBe('【逾期上报】XX镇古城社区：确认收到试点任务，已逾期 3 天');
     expect(email.text).toContain('已逾期 3 天，仍未办理；此前已告知XX镇');
-    expect(email.text).toContain(DASHBOARD);
+    // One link per recipient, each named, since one message goes to several people.
+    expect(email.text).toContain(`领导小组：查看逾期事项并催办`);
+    expect(email.text).toContain(`${SUPERVISE}-1`);
+    expect(email.text).toContain(`王科长：查看逾期事项并催办`);
+    expect(email.text).toContain(`${SUPERVISE}-2`);
   });
 });
 
@@ -180,7 +189,6 @@ describe('rendering', () => {
       task: { ...task, title: '<script>alert(1)</script>' },
       message: message(2, 'supervisor'),
       now: new Date(DUE),
-      dashboardUrl: DASHBOARD,
     });
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('&lt;script');

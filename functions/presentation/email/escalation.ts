@@ -1,6 +1,7 @@
 // The reminder (催办) and escalation e-mails, in the shared layout (message.tsx) and the plan's language. An
-// assignee's message carries their own original link; a supervisor's or the leading group's says who is late
-// with what since when, and links to the task's dashboard page — never to an assignee's action link.
+// assignee's message carries a link of theirs that works; a supervisor's or the leading group's says who is late
+// with what since when, and gives each recipient their own link to their supervision page (督办, 催办) — never
+// an assignee's action link.
 import { assigneeParty } from '#domain/escalation.ts';
 import { type Email, type EscalationMailInput, type EscalationMailTask, sourceTags } from '#domain/mail.ts';
 import { findContactsByEmail, findPilot } from '#plan/lookup.ts';
@@ -69,9 +70,14 @@ export function renderEscalationEmail(input: EscalationMailInput): Email {
     [w.due, due],
     ...(overdueDays >= 1 ? ([[w.overdueBy, w.days(overdueDays)]] as Array<[string, string]>) : []),
   ];
-  const dashboard: Block[] = input.dashboardUrl
-    ? [{ kind: 'link', label: w.seeTask, url: input.dashboardUrl }]
-    : [];
+  // Each recipient's own link to their supervision page; named when the message goes to several people.
+  const own = input.supervisionLinks ?? [];
+  const dashboard: Block[] = own.map((l) => ({
+    kind: 'link',
+    label: own.length > 1 ? w.superviseFor(l.name) : w.supervise,
+    url: l.url,
+    note: w.superviseNote,
+  }));
   const greeting = w.to(party ? shortName(locale, party) : '');
   if (message.level === 2) {
     return {

@@ -1,0 +1,88 @@
+// The supervision link's HTTP handler (API Gateway HTTP API, payload 2.0): `GET|HEAD|POST|OPTIONS /s/{ticket}`.
+// Thin: it reads the request, asks the domain (functions/domain/supervision.ts) and renders the page
+// (functions/presentation/pages/supervision.tsx), with the approval pages' security headers and error mapping.
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { getStore } from '#adapters/aws.ts';
+import { sendEmail } from '#adapters/mail.ts';
+import { linkSigningKeys } from '#adapters/secrets.ts';
+import { requestClient } from '#domain/client.ts';
+import { keyIdOf } from '#domain/links.ts';
+import { nudgeTask, openSupervision, type SupervisionDeps } from '#domain/supervision.ts';
+import { requireConfig } from '#lib/config.ts';
+import { BodyError, MethodNotAllowedError, PayloadTooLargeError } from '#lib/errors.ts';
+import { readFormBody } from '#lib/form-body.ts';
+import { type ErrorPages, type HttpResponse, httpHandler } from '#lib/middleware.ts';
+import { emailTexts } from '#presentation/email/texts.ts';
+import { frameOf } from '#presentation/pages/approval-view.ts';
+import type { BadRequestReason } from '#presentation/pages/model.ts';
+import { renderPage } from '#presentation/pages/render.tsx';
+import { SECURITY_HEADERS } from '#presentation/pages/style.ts';
+import { supervisionPage } from '#presentation/pages/supervision.tsx';
+
+const config = requireConfig('TABLE_NAME', 'LINK_SIGNING_SECRET_ARN', 'MAIL_FROM', 'API_BASE_URL');
+
+const ALLOW = 'GET, HEAD, POST, OPTIONS';
+
+async function deps(...signedWith: Array<string | undefined>): Promise<SupervisionDeps> {
+  return {
+    store: getStore(),
+    signingKeys: await linkSigningKeys(...signedWith.map(keyIdOf)),
+    now: () => new Date(),
+    sendEmail,
+    texts: emailTexts,
+    apiBaseUrl: config.API_BASE_URL,
+  };
+}
+
+function respond(method: string, page: { status: number; html: string }): HttpResponse {
+  return {
+    statusCode: page.status,
+    headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8' },
+    body: method === 'HEAD' ? '' : page.html,
+  };
+}
+
+async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
+  const method = event.requestContext.http.method.toUpperCase();
+  const req = { ticket: event.pathParameters?.ticket ?? '', sig: event.queryStringParameters?.sig };
+  const ctx = { lang: event.queryStringParameters?.lang, helpContact: config.HELP_CONTACT, now: new Date() };
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return respond(method, supervisionPage(await openSupervision(await deps(req.sig), req), ctx));
+    case 'POST': {
+      const fields = readFormBody({
+        body: event.body,
+        isBase64Encoded: event.isBase64Encoded,
+        contentType: event.headers?.['content-type'],
+      });
+      const client = requestClient(event.requestContext.http.sourceIp, event.requestContext.http.userAgent);
+      const result = await nudgeTask(await deps(req.sig, fields.get('token')), { ...req, fields, client });
+      return respond(method, supervisionPage(result, ctx));
+    }
+    case 'OPTIONS':
+      return { statusCode: 204, headers: { ...SECURITY_HEADERS, Allow: ALLOW }, body: '' };
+    default:
+      throw new MethodNotAllowedError(ALLOW);
+  }
+}
+
+function badRequestOf(error: unknown): BadRequestReason | undefined {
+  if (error instanceof BodyError) return error.problem;
+  if (error instanceof PayloadTooLargeError) return 'too-large';
+  if (error instanceof MethodNotAllowedError) return 'method-not-allowed';
+  return undefined;
+}
+
+/** A refused body or an error: the approval pages' bad-request and error pages, in the page's language. */
+const errorPages: ErrorPages = {
+  headers: SECURITY_HEADERS,
+  page: ({ status, error }, { event }) => {
+    const reason = badRequestOf(error);
+    const frame = frameOf({ lang: event.queryStringParameters?.lang, now: new Date() }, undefined, undefined);
+    const view = reason ? { page: 'bad-request' as const, frame, reason } : { page: 'error' as const, frame };
+    return respond(event.requestContext.http.method.toUpperCase(), { status, html: renderPage(view) });
+  },
+};
+
+export const handler = httpHandler(handle, errorPages);
