@@ -62,11 +62,15 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-/** The mail about one task: its assignees' links or its dashboard page. */
-async function mailAbout(taskId: string, linkIds: string[]): Promise<Mail[]> {
-  const dashboard = `${apiBaseUrl}/admin/tasks/${taskId}`;
-  return (await cloud.mailbox.list()).filter((m) =>
-    m.links.some((l) => l === dashboard || linkIds.some((id) => l.includes(`/a/${id}?`))),
+/**
+ * The mail about one task: its assignees' links, or its title with a supervision page's link (the tasks of this
+ * file have titles of their own).
+ */
+async function mailAbout(task: { title: string }, linkIds: string[]): Promise<Mail[]> {
+  return (await cloud.mailbox.list()).filter(
+    (m) =>
+      m.links.some((l) => linkIds.some((id) => l.includes(`/a/${id}?`))) ||
+      (m.subject.includes(task.title) && m.links.some((l) => l.startsWith(`${apiBaseUrl}/s/`))),
   );
 }
 
@@ -95,6 +99,7 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
       OPENED,
       {
         pilotId: 'caotang',
+        title: 'XX镇草堂社区：确认收到试点任务',
         assignees: [{ name: '吴倩', email: 'caotang@xx-town.example', unitId: 'caotang' }],
       },
       signingKey,
@@ -108,7 +113,7 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
   it('reminds the assignee two working days before the due day, with their original link', async () => {
     await advanceTo(REMIND_RUN);
 
-    const mails = await mailAbout(ack.task.taskId, [ack.links[0]?.linkId ?? '']);
+    const mails = await mailAbout(ack.task, [ack.links[0]?.linkId ?? '']);
     expect(recipients(mails)).toEqual(['gucheng@xx-town.example']);
     const link = await getLink(store, ack.links[0]?.linkId ?? '');
     const original = `${apiBaseUrl}/a/${link?.linkId}?sig=${link ? linkSignature(signingKey, link) : ''}`;
@@ -128,7 +133,7 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
 
     await advanceTo(LEADING + 3 * DAY);
 
-    const mails = await mailAbout(decided.task.taskId, [decided.links[0]?.linkId ?? '']);
+    const mails = await mailAbout(decided.task, [decided.links[0]?.linkId ?? '']);
     expect(recipients(mails)).toEqual(['caotang@xx-town.example']);
     expect((await listAuditOfTask(store, decided.task.taskId)).map((e) => e.action)).toEqual([
       'reminder.sent',
@@ -136,7 +141,7 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
   });
 
   it('escalated the open task at its due time and to the leading group three working days later, and nothing more', async () => {
-    const mails = await mailAbout(ack.task.taskId, [ack.links[0]?.linkId ?? '']);
+    const mails = await mailAbout(ack.task, [ack.links[0]?.linkId ?? '']);
     expect(recipients(mails)).toEqual([
       'gucheng@xx-town.example',
       'gucheng@xx-town.example',
@@ -159,6 +164,7 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
       now - 7 * DAY,
       {
         pilotId: 'donghelu',
+        title: 'XX镇东河路社区：确认收到试点任务',
         assignees: [{ name: '孙丽', email: 'donghelu@xx-town.example', unitId: 'donghelu' }],
       },
       signingKey,
@@ -172,7 +178,7 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
     expect(runs.map((r) => r.functionError)).toEqual([undefined, undefined]);
     const sent = runs.map((r) => (r.payload as { messagesSent: number }).messagesSent);
     expect(sent.reduce((a, b) => a + b, 0)).toBe(3);
-    const mails = await mailAbout(late.task.taskId, [late.links[0]?.linkId ?? '']);
+    const mails = await mailAbout(late.task, [late.links[0]?.linkId ?? '']);
     expect(recipients(mails)).toEqual([
       'donghelu@xx-town.example',
       'lingdaoxiaozu@xx-county.example',

@@ -59,9 +59,9 @@ input.score{max-width:8rem}
 footer{padding:1rem;color:#4b5563;font-size:.875rem}
 footer p{margin:.25rem 0}
 ol.items{list-style:none;padding:0;margin:1rem 0}
-ol.items>li.item{border:1px solid #d1d5db;border-radius:8px;padding:.75rem 1rem 1rem;margin:0 0 1rem}
+ol.items>li.item{border:1px solid #d1d5db;border-radius:8px;padding:.75rem .75rem 1rem;margin:0 0 1rem}
 ol.items h2{margin:0 0 .25rem}
-ol.items .facts{margin:.5rem 0}
+ol.items .facts{margin:.5rem 0;padding:.5rem .625rem;gap:.25rem .75rem}
 ul.people{list-style:none;padding:0;margin:0}
 ul.people li{margin:0 0 .5rem;overflow-wrap:anywhere}
 form.nudge{margin-top:.5rem}

@@ -1,0 +1,100 @@
+// The supervision page in a real browser (Debian's headless Chromium): the idle sample on the local cloud
+// escalated its acknowledgements, and the supervising town's link from the local mailbox opens on a desktop
+// and a phone; 催办 is one button per task. Screenshots in test-results/screenshots/supervision-*.png.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+// Nobody acts: the acknowledgements due on 5 January reach the supervisors then, the leading group on the 10th.
+const IDLE_UNTIL = Date.parse('2023-01-11T02:00:00Z');
+
+let env: SampleCloud;
+let browser: BrowserContext;
+let profile: string;
+/** The town's (XX镇, supervising its five communities) link to its supervision page. */
+let townLink: string;
+
+beforeAll(async () => {
+  env = await startSampleCloud({ concurrency: 1 });
+  await env.cloud.clock.advanceTo(IDLE_UNTIL);
+  await env.cloud.whenIdle();
+  const [mail] = await env.cloud.mailbox.list({ to: 'shehuishiwu@xx-town.example', subject: /【逾期提醒】/ });
+  const link = mail?.links.find((l) => /\/s\/[A-Za-z0-9_-]+\?sig=/.test(l));
+  if (!link) throw new Error('the town got no supervision link');
+  townLink = link;
+
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+  });
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await env?.stop();
+});
+
+async function open(url: string, width: number): Promise<{ page: Page; cspErrors: string[] }> {
+  const page = await browser.newPage();
+  const cspErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) {
+      cspErrors.push(message.text());
+    }
+  });
+  await page.setViewportSize({ width, height: 900 });
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(200);
+  return { page, cspErrors };
+}
+
+describe('the supervision page in a browser', () => {
+  test('reads on a desktop and on a phone: no sideways scrolling, 44-px buttons, its style allowed by the CSP', async () => {
+    for (const [width, name] of [
+      [1280, 'supervision-desktop.png'],
+      [375, 'supervision-phone.png'],
+    ] as const) {
+      const { page, cspErrors } = await open(townLink, width);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('逾期事项督办');
+      const buttons = page.getByRole('button', { name: /^催办：/ });
+      expect(await buttons.count()).toBeGreaterThan(0);
+      const box = await buttons.first().boundingBox();
+      expect(box?.height).toBeGreaterThanOrEqual(44);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+      expect(cspErrors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  test('催办 answers on the same page with what was sent', async () => {
+    const { page } = await open(townLink, 375);
+    await page
+      .getByRole('button', { name: /^催办：/ })
+      .first()
+      .click();
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/已向.+发送催办邮件/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'supervision-nudged-phone.png'), fullPage: true });
+    await page.close();
+  });
+});
