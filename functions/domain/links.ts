@@ -164,11 +164,6 @@ export function linkUrl(apiBaseUrl: string, linkId: string, sig: string): string
   return `${apiBaseUrl.replace(/\/+$/, '')}/a/${linkId}?sig=${sig}`;
 }
 
-/** The administrators' dashboard page of a task (supervisors' and the leading group's e-mails link here). */
-export function dashboardTaskUrl(apiBaseUrl: string, taskId: string): string {
-  return `${apiBaseUrl.replace(/\/+$/, '')}/admin/tasks/${encodeURIComponent(taskId)}`;
-}
-
 export interface IssuedLink {
   assignee: Person;
   linkId: string;
