@@ -163,6 +163,7 @@ export const ACTION_LABELS: Record<string, LocalText> = {
   'execution.stopped': lt('执行已停止', 'Execution stopped'),
   'reminder.sent': lt('催办', 'Reminder sent'),
   'reminder.skipped': lt('未催办', 'Reminder skipped'),
+  'reminder.nudged': lt('督办催办', 'Reminder sent by a supervisor'),
   'escalation.supervisor-notified': lt('上报主管单位', 'Supervisor notified'),
   'escalation.leading-group-notified': lt('上报领导小组', 'Leading group notified'),
 };
