@@ -67,6 +67,8 @@ export interface EscalationMailInput {
    * (functions/domain/supervision.ts), in the order of the message's `to` and `cc`.
    */
   supervisionLinks?: Array<Recipient & { url: string }>;
+  /** A supervisor's 催办 (supervision.ts): who asked, in the plan's language, named in the assignee's message. */
+  requestedBy?: string;
   /** Level 2 and 3: the parties told at level 2 (named in the assignee's and the leading group's message). */
   supervisors?: Party[];
 }

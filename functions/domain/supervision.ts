@@ -92,9 +92,12 @@ export function supervisionRecipients(plan: Plan, party: Party): Recipient[] {
     ...(party.id === leadingGroup(plan).id ? leadUnit(plan).contacts : []),
   ];
   const seen = new Set<string>();
-  return contacts
-    .filter((c) => !seen.has(c.email.toLowerCase()) && seen.add(c.email.toLowerCase()))
-    .map((c) => ({ name: c.name, email: c.email }));
+  return (
+    contacts
+      .filter((c) => !seen.has(c.email.toLowerCase()) && seen.add(c.email.toLowerCase()))
+      // Named in the plan's one language, as the page and the e-mail that carries the link speak it.
+      .map((c) => ({ name: plan.programme.locale === 'en' ? (c.nameEn ?? c.name) : c.name, email: c.email }))
+  );
 }
 
 /** A recipient's supervision link, valid for SUPERVISION_LINK_LIFE from `now`. */
@@ -277,6 +280,8 @@ export async function nudgeTask(
     plan,
     new Date(Math.max(Date.parse(task.dueAt), now.getTime())),
   ).toISOString();
+  const zh = plan.programme.locale !== 'en';
+  const asker = `${recipient.name}${zh ? `（${party.name}）` : ` (${party.nameEn ?? party.name})`}`;
   const sent: Person[] = [];
   const already: Person[] = [];
   const seen = new Set<string>();
@@ -305,6 +310,7 @@ export async function nudgeTask(
       message,
       now,
       actionUrl: link.url,
+      requestedBy: asker,
       supervisors: supervisingParties(plan, task),
     });
     const once = { store: deps.store, now: deps.now, sendEmail: deps.sendEmail };
@@ -312,8 +318,6 @@ export async function nudgeTask(
     if (await sendOnce(once, NUDGE_MAIL_SCOPE, `${task.taskId}#${email}#${day}`, tagged)) sent.push(assignee);
     else already.push(assignee);
   }
-  const zh = plan.programme.locale !== 'en';
-  const asker = `${recipient.name}${zh ? `（${party.name}）` : ` (${party.nameEn ?? party.name})`}`;
   const names = [...sent, ...already].map((p) => p.name).join(zh ? '、' : ', ');
   await appendAuditOnce(
     deps.store,

@@ -160,6 +160,7 @@ export interface MailWords {
   linkForYou: string;
   linkGone: string;
   supervise: string;
+  nudgedBy(who: string): string;
   superviseFor(name: string): string;
   superviseNote: string;
   lateLine(name: string, details: string[]): string;
@@ -260,6 +261,7 @@ const zh: MailWords = {
   linkForYou: '此链接仅供您本人使用，请勿转发。',
   linkGone: '您的办理链接已失效，请联系下方的联系人重新办理。',
   supervise: '查看逾期事项并催办',
+  nudgedBy: (who) => `${who}督促您尽快办理此项任务。`,
   superviseFor: (name) => `${name}：查看逾期事项并催办`,
   superviseNote: '此链接仅供收件人本人使用，14 天内有效，无需登录。',
   lateLine: (name, details) => `${name}（${details.join('，')}）`,
@@ -359,6 +361,7 @@ const en: MailWords = {
   linkForYou: 'This link is for you alone; please do not forward it.',
   linkGone: 'Your link no longer works: please contact the person below.',
   supervise: 'See the overdue tasks and send reminders',
+  nudgedBy: (who) => `${who} asks you to do this task now.`,
   superviseFor: (name) => `${name}: see the overdue tasks and send reminders`,
   superviseNote: 'This link is for its recipient only, works for 14 days and needs no sign-in.',
   lateLine: (name, details) => `${name} (${details.join(', ')})`,

@@ -137,6 +137,7 @@ describe('催办 from the supervision page', () => {
     const reminder = mails.find(
       (m) => m.subject.startsWith('【逾期催办】') && m.links.some((l) => l.includes('/a/')),
     );
+    expect(reminder?.text).toContain('周杰（XX镇）督促您尽快办理此项任务。');
     const action = reminder?.links.find((l) => l.includes('/a/')) ?? '';
     const page = await fetch(action);
     expect(page.status).toBe(200);

@@ -114,6 +114,24 @@ describe('the assignee’s reminder', () => {
   });
 });
 
+describe('a supervisor’s 催办', () => {
+  it('names who asked, in the plan’s language', () => {
+    const email = (p: Plan, who: string) =>
+      renderEscalationEmail({
+        plan: p,
+        task,
+        message: message(2, 'assignee', p),
+        now: new Date(DUE),
+        actionUrl: ACTION,
+        requestedBy: who,
+      });
+    expect(email(plan, '周杰（XX镇）').text).toContain('周杰（XX镇）督促您尽快办理此项任务。');
+    expect(email(planEn, 'Zhou Jie (XX Town)').text).toContain(
+      'Zhou Jie (XX Town) asks you to do this task now.',
+    );
+  });
+});
+
 describe('the supervisor’s copy', () => {
   const render = (p = plan) =>
     renderEscalationEmail({

@@ -128,6 +128,9 @@ describe('who supervises what', () => {
       'minzheng@xx-county.example',
       'minzheng-office@xx-county.example',
     ]);
+    expect(supervisionRecipients(planEn, getParty(planEn, 'xx-town'))).toEqual([
+      { name: 'Zhou Jie', email: 'shehuishiwu@xx-town.example' },
+    ]);
   });
 
   it('the assignee’s supervising unit from level 2, the leading group from level 3, nobody before', () => {

@@ -52,6 +52,7 @@ export function renderEscalationEmail(input: EscalationMailInput): Email {
             kind: 'p',
             text: overdue ? w.overdueBody(due, told.join(w.list), told.length) : w.reminderBody(due),
           },
+          ...(input.requestedBy ? [{ kind: 'p' as const, text: w.nudgedBy(input.requestedBy) }] : []),
           { kind: 'facts', rows: facts },
           link,
         ],
