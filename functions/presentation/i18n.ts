@@ -28,17 +28,33 @@ export const lt = (zh: string, en: string): LocalText => ({ zh, en });
 /** The same text in both languages (a name that has no translation). */
 export const same = (text: string): LocalText => ({ zh: text, en: text });
 
+/**
+ * The date-time format of a language and zone, with or without the weekday, made once: making one costs about
+ * 20 times formatting with it (0.19 against 0.01 ms on the development machine, Node 24).
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(locale: Locale, timeZone: string, weekday: boolean): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${weekday}`;
+  let f = dateTimeFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
+      timeZone,
+      year: 'numeric',
+      month: locale === 'en' ? 'long' : 'numeric',
+      day: 'numeric',
+      ...(weekday ? { weekday: 'long' as const } : {}),
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    dateTimeFormats.set(key, f);
+  }
+  return f;
+}
+
 function parts(iso: string, locale: Locale, timeZone: string) {
   const date = new Date(iso);
-  const fmt = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone,
-    year: 'numeric',
-    month: locale === 'en' ? 'long' : 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  const fmt = dateTimeFormat(locale, timeZone, false);
   const get = (d: Date) =>
     Object.fromEntries(fmt.formatToParts(d).map((p) => [p.type, p.value])) as Record<string, string>;
   return { date, get };
@@ -69,25 +85,9 @@ export function formatDue(iso: string, locale: Locale, timeZone: string): string
   return formatDateTime(iso, locale, timeZone);
 }
 
-const weekdayFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** The local date, weekday and time of an instant in the zone, as numbers and the weekday's name. */
 function localParts(iso: string | Date, locale: Locale, timeZone: string) {
-  const key = `${locale}|${timeZone}`;
-  let f = weekdayFormats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
-      timeZone,
-      year: 'numeric',
-      month: locale === 'en' ? 'long' : 'numeric',
-      day: 'numeric',
-      weekday: 'long',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    weekdayFormats.set(key, f);
-  }
+  const f = dateTimeFormat(locale, timeZone, true);
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   const get = (d: Date) =>
     Object.fromEntries(f.formatToParts(d).map((p) => [p.type, p.value])) as Record<string, string>;
