@@ -314,10 +314,10 @@ describe('two escalation sweeps at once', () => {
       expect(about(links.map((l) => l.linkId))).toEqual(['gucheng@xx-town.example']);
       const actions = (await listAuditOfTask(bed.store, task.taskId)).map((e) => e.action);
       expect(actions).toEqual(['reminder.skipped', 'escalation.supervisor-notified']);
-      expect(mail.filter((m) => m.text.includes(task.taskId)).map((m) => m.to.join(','))).toEqual([
-        'shehuishiwu@xx-town.example',
-      ]);
     }
+    // One supervisor's e-mail per overdue task. It links to the supervision page (signed for its recipient),
+    // which names no task, so the e-mails are counted, and each task's audit above shows it was notified once.
+    expect(mail.filter((m) => m.to.join(',') === 'shehuishiwu@xx-town.example')).toHaveLength(6);
     // Six reminders, and per overdue task the assignee's and the supervisor's e-mail.
     expect(mail).toHaveLength(6 + 6 * 2);
   });
