@@ -1,21 +1,14 @@
-// An official's path through an approval link in a real browser (Debian's headless Chromium): the link
-// from the local mailbox, the task page on a desktop and a phone, a mistake the server refuses, the
-// correction, and the confirmation. The local cloud runs the real app with the sample plan.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getLink } from '#store/links.ts';
 import { getTask } from '#store/tasks.ts';
+import { cspRefusals, launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
-
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
 let env: SampleCloud;
 let browser: BrowserContext;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 /** The pilot's "submit the implementation plan" link, opened once the acknowledgements are in. */
 let planLink: TaskLink;
 
@@ -30,42 +23,18 @@ beforeAll(async () => {
   if (!link) throw new Error('the implementation plan task was not e-mailed');
   planLink = link;
 
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-    locale: 'zh-CN',
-  });
+  ({ browser, close: closeBrowser } = await launchBrowser());
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await closeBrowser?.();
   await env?.stop();
 });
 
 /** A new tab that records what the Content-Security-Policy refused (Chromium reports it on the console). */
 async function open(url: string, width = 1280): Promise<{ page: Page; consoleErrors: string[] }> {
   const page = await browser.newPage();
-  const consoleErrors: string[] = [];
-  page.on('console', (message) => {
-    // (The 422 of a refused form is reported there too, as "Failed to load resource": that one is expected.)
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) {
-      consoleErrors.push(message.text());
-    }
-  });
+  const consoleErrors = cspRefusals(page);
   await page.setViewportSize({ width, height: 900 });
   const response = await page.goto(url);
   expect(response?.status()).toBe(200);

@@ -7,15 +7,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PilotView, TasksView } from '#presentation/dashboard/views.ts';
+import { CHROMIUM, SCREENSHOTS } from '#test/support/browser.ts';
 import { getJson, newestLink, postJson, toPlanReview } from '#test/support/dashboard.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 import { urls } from '../../functions/presentation/dashboard/urls.ts';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const PROGRAMME = 'xx-county-community-governance-2023';
 const DESKTOP = 1280;
 const PHONE = 375;
@@ -24,23 +23,6 @@ let env: SampleCloud;
 let api: string;
 let browser: BrowserContext;
 let profile: string;
-
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-  viewport: { width: DESKTOP, height: 900 },
-  locale: 'zh-CN',
-};
 
 beforeAll(async () => {
   env = await startSampleCloud({ concurrency: 1 });

@@ -1,21 +1,15 @@
-// The supervision page in a real browser (Debian's headless Chromium): the idle sample on the local cloud
-// escalated its acknowledgements, and the supervising town's link from the local mailbox opens on a desktop
-// and a phone; 催办 is one button per task. Screenshots in test-results/screenshots/supervision-*.png.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cspRefusals, launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
 import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 // Nobody acts: the acknowledgements due on 5 January reach the supervisors then, the leading group on the 10th.
 const IDLE_UNTIL = Date.parse('2023-01-11T02:00:00Z');
 
 let env: SampleCloud;
 let browser: BrowserContext;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 /** The town's (XX镇, supervising its five communities) link to its supervision page. */
 let townLink: string;
 
@@ -28,40 +22,17 @@ beforeAll(async () => {
   if (!link) throw new Error('the town got no supervision link');
   townLink = link;
 
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-    locale: 'zh-CN',
-  });
+  ({ browser, close: closeBrowser } = await launchBrowser());
 }, 900_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await closeBrowser?.();
   await env?.stop();
 });
 
 async function open(url: string, width: number): Promise<{ page: Page; cspErrors: string[] }> {
   const page = await browser.newPage();
-  const cspErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) {
-      cspErrors.push(message.text());
-    }
-  });
+  const cspErrors = cspRefusals(page);
   await page.setViewportSize({ width, height: 900 });
   const response = await page.goto(url);
   expect(response?.status()).toBe(200);

@@ -1,0 +1,55 @@
+// The browser tests' Chromium (Debian's, headless) and what they record of a page: one place for the launch
+// options, the throwaway profile and the console's Content-Security-Policy refusals.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Where the browser tests put their screenshots (375 and 1280 px). */
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+
+/** Debian's headless Chromium, at desktop width, in Chinese. */
+export const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+  viewport: { width: 1280, height: 900 },
+  locale: 'zh-CN',
+};
+
+/** Chromium on a throwaway profile; `close` ends it and removes the profile. */
+export async function launchBrowser(
+  options: Partial<typeof CHROMIUM> & { javaScriptEnabled?: boolean } = {},
+): Promise<{ browser: BrowserContext; close: () => Promise<void> }> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, { ...CHROMIUM, ...options });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What the page's Content-Security-Policy refused, as Chromium reports it on the console, from now on. */
+export function cspRefusals(page: Page): string[] {
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) {
+      refused.push(message.text());
+    }
+  });
+  return refused;
+}
