@@ -29,7 +29,10 @@ export const CHROMIUM = {
 
 /** Chromium on a throwaway profile; `close` ends it and removes the profile. */
 export async function launchBrowser(
-  options: Partial<typeof CHROMIUM> & { javaScriptEnabled?: boolean } = {},
+  options: Partial<typeof CHROMIUM> & {
+    javaScriptEnabled?: boolean;
+    extraHTTPHeaders?: Record<string, string>;
+  } = {},
 ): Promise<{ browser: BrowserContext; close: () => Promise<void> }> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));

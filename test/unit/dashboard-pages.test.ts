@@ -121,6 +121,7 @@ const pilotView: PilotView = {
   now: NOW.toISOString(),
   timeZone: 'Asia/Shanghai',
   pilot: { ...pilotRow(plan, pilots[2]!, [openTask], NOW, LAUNCHED), contacts: [] },
+  shown: 'launch',
   executions: [
     {
       stage: 'launch',
@@ -152,6 +153,7 @@ const pilotView: PilotView = {
       action: 'decision.recorded',
       label: { zh: '意见已记录', en: 'Decision recorded' },
       actor: 'email:minzheng@xx-county.example',
+      by: { zh: '李华', en: '李华' },
       summary: 'decided',
       comment: `请补充${EVIL}`,
     },

@@ -1,5 +1,5 @@
 // The dashboard's audit trail shows where a decision by link came from, so that a forwarded link is seen
-// where administrators read the trail.
+// where administrators read the trail (behind a toggle: it is raw data, in no language).
 import { render } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
 import { buildTrail } from '#presentation/dashboard/trail.ts';
@@ -27,7 +27,11 @@ describe('the audit trail of a decision by link', () => {
     const html = render(
       <Trail entries={[entry as NonNullable<typeof entry>]} locale="zh-CN" timeZone="Asia/Shanghai" id="t" />,
     );
-    expect(html).toContain('操作者：email:wang@xx-county.example · 来自：203.0.113.0/24 · Firefox/140.0');
+    expect(html).toContain('操作者：wang@xx-county.example');
+    // Raw data (a browser's name is English), so behind a toggle on a Chinese page.
+    expect(html).toMatch(
+      /<details class="raw"><summary>来源（网络与浏览器）<\/summary><code>203\.0\.113\.0\/24 · Firefox\/140\.0<\/code><\/details>/,
+    );
   });
 
   it('shows nothing of the kind for a decision without it (an administrator’s, or one from before)', () => {
@@ -36,6 +40,6 @@ describe('the audit trail of a decision by link', () => {
     const html = render(
       <Trail entries={[entry as NonNullable<typeof entry>]} locale="en" timeZone="UTC" id="t" />,
     );
-    expect(html).not.toContain('From: ');
+    expect(html).not.toContain('From (network and browser)');
   });
 });

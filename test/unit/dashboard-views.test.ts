@@ -251,8 +251,39 @@ describe('the audit trail', () => {
       label: { zh: '意见已记录' },
       outcome: { zh: '退回' },
       comment: '请补充经费预算',
-      values: [{ label: { zh: '党组织引领作用' }, value: '80' }],
+      values: [{ label: { zh: '党组织引领作用' }, value: { zh: '80' } }],
     });
     expect(trail[2]?.reason).toBe('原联系人休假');
+  });
+
+  it('says what each event did in Chinese from its details, and who did it by name, not by id', () => {
+    const [mail, reassigned, started] = buildTrail(
+      [
+        {
+          ...event('2023-03-01T00:00:00.000Z', 'email.sent'),
+          summary: `Task e-mail sent to ${review.assignees[0]!.email}`,
+        },
+        {
+          ...event('2023-03-02T00:00:00.000Z', 'task.reassigned', {
+            reason: '原联系人休假',
+            from: [{ name: '李华', email: 'li@xx-county.example' }],
+            to: { name: '王芳', email: 'wang@xx-county.example' },
+          }),
+          actor: 'admin:admin@xx-county.example',
+        },
+        event('2023-03-03T00:00:00.000Z', 'stage.started', { stage: 'implementation' }),
+      ],
+      [review],
+    );
+    const first = review.assignees[0]!;
+    expect(mail?.text).toEqual({
+      zh: `发给 ${first.name} <${first.email}>`,
+      en: `Task e-mail sent to ${first.email}`,
+    });
+    expect(mail?.by).toEqual({ zh: '系统', en: 'System' });
+    expect(mail?.taskTitle).toBe(review.title);
+    expect(reassigned?.text?.zh).toBe('由 李华 转给 王芳');
+    expect(reassigned?.by.zh).toBe('管理员 admin@xx-county.example');
+    expect(started?.text?.zh).toBe('组织实施');
   });
 });

@@ -70,6 +70,7 @@ export function pageRoutes(deps: () => ActionDeps): RouteTable {
           validate(id, req.params.programmeId, 'programme id'),
           validate(id, req.params.pilotId, 'pilot id'),
           graph(req),
+          req.query.stage,
         ),
       (view) => view.programme.programmeId,
       (frame, view) => ({ kind: 'pilot', frame, view }),

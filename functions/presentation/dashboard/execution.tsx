@@ -1,26 +1,37 @@
 // Any execution, like the Step Functions console's page but in the programme's words: its graph, what it is
 // doing, its history in readable form with each state's input and output (collapsed), and the stop action.
+
+import { machineShortName } from '#domain/executions.ts';
 import type { ExecutionView } from '#presentation/dashboard/views.ts';
-import { stateLabel } from '#presentation/dashboard/words.ts';
-import { formatDateTime, lt, tr } from '../i18n.ts';
+import { machineLabel, stateLabel } from '#presentation/dashboard/words.ts';
+import { formatDateTime, type LocalText, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { GraphSvg } from './graph-svg.tsx';
 import { AdminLayout, Csrf } from './page-layout.tsx';
 import { executionStatusText, GraphDetailLink, GraphLegend } from './parts.tsx';
 import { urls } from './urls.ts';
 
+/** The machine of an execution ARN (`…:execution:PilotFlow-Launch:name` → `Launch`), in words. */
+function executionLabel(arn: string): LocalText {
+  return machineLabel(machineShortName(arn.split(':')[6] ?? ''));
+}
+
 export function ExecutionPage({ frame, view }: { frame: AdminFrame; view: ExecutionView }) {
   const { locale } = frame;
   const tz = view.timeZone;
   const e = view.execution;
-  const title = lt(`执行：${e.name}`, `Execution: ${e.name}`);
+  const machine = machineLabel(e.machine);
+  const owner = view.pilotName ?? view.programmeTitle;
+  const title = owner
+    ? lt(`${owner.zh} · ${machine.zh}`, `${owner.en} · ${machine.en}`)
+    : lt(`执行：${machine.zh}`, `Execution: ${machine.en}`);
   return (
     <AdminLayout frame={frame} title={title}>
       <h1>{tr(locale, title)}</h1>
       <div id="execution-facts" data-live>
         <dl class="facts">
           <dt>{tr(locale, lt('流程', 'Workflow'))}</dt>
-          <dd>{e.machine}</dd>
+          <dd>{tr(locale, machine)}</dd>
           <dt>{tr(locale, lt('状态', 'Status'))}</dt>
           <dd data-status={e.status}>{executionStatusText(e.status, locale)}</dd>
           {e.startDate ? (
@@ -39,14 +50,20 @@ export function ExecutionPage({ frame, view }: { frame: AdminFrame; view: Execut
             <>
               <dt>{tr(locale, lt('试点', 'Pilot'))}</dt>
               <dd>
-                <a href={urls.pilot(view.programmeId, view.pilotId)}>{view.pilotId}</a>
+                <a href={urls.pilot(view.programmeId, view.pilotId)}>
+                  {view.pilotName ? tr(locale, view.pilotName) : tr(locale, lt('试点', 'Pilot'))}
+                </a>
               </dd>
             </>
           ) : view.programmeId ? (
             <>
               <dt>{tr(locale, lt('试点工作', 'Programme'))}</dt>
               <dd>
-                <a href={urls.overview(view.programmeId)}>{view.programmeId}</a>
+                <a href={urls.overview(view.programmeId)}>
+                  {view.programmeTitle
+                    ? tr(locale, view.programmeTitle)
+                    : tr(locale, lt('试点工作', 'Programme'))}
+                </a>
               </dd>
             </>
           ) : null}
@@ -54,24 +71,40 @@ export function ExecutionPage({ frame, view }: { frame: AdminFrame; view: Execut
             <>
               <dt>{tr(locale, lt('上级流程', 'Started by'))}</dt>
               <dd>
-                <a href={urls.execution(view.parentArn)}>{view.parentArn.split(':').pop()}</a>
+                <a href={urls.execution(view.parentArn)}>{tr(locale, executionLabel(view.parentArn))}</a>
               </dd>
             </>
           ) : null}
-          {e.error ? (
-            <>
-              <dt>{tr(locale, lt('错误', 'Error'))}</dt>
-              <dd>
-                {e.error}
-                {e.cause ? `：${e.cause}` : ''}
-              </dd>
-            </>
-          ) : null}
-          <dt>ARN</dt>
-          <dd>
-            <code>{e.executionArn}</code>
-          </dd>
         </dl>
+        {/* Ids and errors are data in no one's language: behind a toggle, readable without JavaScript. */}
+        <details class="raw" id="execution-ids">
+          <summary>
+            {e.error
+              ? tr(locale, lt('技术详情（含错误原因）', 'Technical details (with the error)'))
+              : tr(locale, lt('技术详情', 'Technical details'))}
+          </summary>
+          <dl class="facts">
+            {e.error ? (
+              <>
+                <dt>{tr(locale, lt('错误', 'Error'))}</dt>
+                <dd>
+                  <code>
+                    {e.error}
+                    {e.cause ? `: ${e.cause}` : ''}
+                  </code>
+                </dd>
+              </>
+            ) : null}
+            <dt>{tr(locale, lt('执行名称', 'Execution name'))}</dt>
+            <dd>
+              <code>{e.name}</code>
+            </dd>
+            <dt>ARN</dt>
+            <dd>
+              <code>{e.executionArn}</code>
+            </dd>
+          </dl>
+        </details>
       </div>
 
       {view.canStop ? (
@@ -137,8 +170,14 @@ export function ExecutionPage({ frame, view }: { frame: AdminFrame; view: Execut
               {h.detail ? <p class="values">{tr(locale, h.detail)}</p> : null}
               {h.executionArn ? (
                 <p class="values">
-                  <a href={urls.execution(h.executionArn)}>{h.executionArn.split(':').pop()}</a>
+                  <a href={urls.execution(h.executionArn)}>{tr(locale, executionLabel(h.executionArn))}</a>
                 </p>
+              ) : null}
+              {h.raw ? (
+                <details class="raw" id={`h${h.id}-raw`}>
+                  <summary>{tr(locale, lt('技术详情', 'Technical details'))}</summary>
+                  <code>{h.raw}</code>
+                </details>
               ) : null}
               {h.input ? (
                 <details id={`h${h.id}-in`}>

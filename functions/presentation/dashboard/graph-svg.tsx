@@ -55,8 +55,8 @@ export function GraphSvg(props: { graph: GraphView; locale: Locale; id: string; 
             <rect x={g.x} y={g.y} width={g.width} height={g.height} rx={8} />
             <text x={g.x + 6} y={g.y + g.height - 5}>
               {g.type === 'Map'
-                ? tr(locale, lt('逐项（Map）', 'For each item (Map)'))
-                : tr(locale, lt('并行（Parallel）', 'In parallel'))}
+                ? tr(locale, lt('逐项', 'For each item (Map)'))
+                : tr(locale, lt('并行', 'In parallel'))}
             </text>
           </g>
         ))}

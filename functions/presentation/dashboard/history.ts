@@ -146,8 +146,10 @@ export interface HistoryEntry {
   title: LocalText;
   /** The state it happened in. */
   state?: string;
-  /** More: the decision and comment, the wait's target time, the error and its cause. */
+  /** More: the decision and comment, the wait's target time. */
   detail?: LocalText;
+  /** Technical detail in no one's language (an error and its cause, a function's name): behind a toggle. */
+  raw?: string;
   /** A nested execution it started (execution page link). */
   executionArn?: string;
   /** Pretty JSON, collapsed on the page. */
@@ -237,7 +239,8 @@ export function readableHistory(
     const cause = () => {
       const error = typeof d.error === 'string' ? d.error : '';
       const text = typeof d.cause === 'string' ? d.cause.slice(0, 2000) : '';
-      return lt([error, text].filter(Boolean).join('：'), [error, text].filter(Boolean).join(': '));
+      const raw = [error, text].filter(Boolean).join(': ');
+      return raw ? { raw } : {};
     };
     const t = event.type;
     if (t === 'ExecutionStarted') {
@@ -255,11 +258,11 @@ export function readableHistory(
         ...withJson('output', d.output),
       });
     } else if (t === 'ExecutionFailed') {
-      entries.push({ ...base, tone: 'stop', title: lt('执行失败', 'Execution failed'), detail: cause() });
+      entries.push({ ...base, tone: 'stop', title: lt('执行失败', 'Execution failed'), ...cause() });
     } else if (t === 'ExecutionAborted') {
-      entries.push({ ...base, tone: 'stop', title: lt('执行已停止', 'Execution stopped'), detail: cause() });
+      entries.push({ ...base, tone: 'stop', title: lt('执行已停止', 'Execution stopped'), ...cause() });
     } else if (t === 'ExecutionTimedOut') {
-      entries.push({ ...base, tone: 'stop', title: lt('执行超时', 'Execution timed out'), detail: cause() });
+      entries.push({ ...base, tone: 'stop', title: lt('执行超时', 'Execution timed out'), ...cause() });
     } else if (t.endsWith('StateEntered')) {
       const name = d.name as string;
       const label = stateLabel(name);
@@ -304,12 +307,13 @@ export function readableHistory(
         : nested
           ? lt('启动子流程', 'Started a nested execution')
           : fn
-            ? lt(`调用函数 ${fn}`, `Called the function ${fn}`)
-            : lt(`调用 ${d.resourceType}:${resource}`, `Called ${d.resourceType}:${resource}`);
+            ? lt('调用函数', `Called the function ${fn}`)
+            : lt('调用服务', `Called ${d.resourceType}:${resource}`);
       entries.push({
         ...base,
         tone: 'info',
         title,
+        ...(human || nested ? {} : { raw: fn ?? `${d.resourceType}:${resource}` }),
         ...(name ? { state: name } : {}),
         ...withJson('input', d.parameters ?? d.input),
       });
@@ -346,7 +350,7 @@ export function readableHistory(
         tone: 'stop',
         title: timedOut ? lt('超时', 'Timed out') : lt('失败', 'Failed'),
         ...(name ? { state: name } : {}),
-        detail: cause(),
+        ...cause(),
       });
     } else if (t === 'MapStateStarted') {
       const n = Number(d.length ?? 0);

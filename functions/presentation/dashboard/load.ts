@@ -155,6 +155,8 @@ export async function loadPilot(
   programmeId: string,
   pilotId: string,
   options: GraphOptions,
+  /** The stage whose graph the page draws (`?stage=`); by default the one the pilot is in. */
+  stage?: string,
 ): Promise<PilotView> {
   const { plan, ref } = await programmeAndPlan(deps, programmeId);
   const pilot = await getPilot(deps.store, programmeId, pilotId);
@@ -176,6 +178,13 @@ export async function loadPilot(
   const executions = await Promise.all(
     arns.flatMap(([stage, arn]) => (arn ? [stageExecution(deps, stage, arn, options)] : [])),
   );
+  const chosen = executions.find((e) => e.stage === stage);
+  const running = executions.filter((e) => e.stage !== 'pilot' && e.execution);
+  const shown =
+    chosen?.stage ??
+    running.find((e) => e.execution?.status === 'RUNNING')?.stage ??
+    running.at(-1)?.stage ??
+    'launch';
   const planPilot = plan.pilots.find((p) => p.id === pilotId);
   const town = pilot.town ? findParty(plan, pilot.town) : undefined;
   return {
@@ -193,6 +202,7 @@ export async function loadPilot(
       })),
     },
     executions,
+    shown,
     // Open tasks first (latest due last), then the rest, newest first.
     tasks: [
       ...open.sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
@@ -245,6 +255,7 @@ export async function loadExecution(
   const pilotId = typeof input.pilotId === 'string' ? input.pilotId : undefined;
   const parent = input.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
   const plan = programmeId ? await tryPlan(deps.store, programmeId) : undefined;
+  const planPilot = pilotId ? plan?.pilots.find((p) => p.id === pilotId) : undefined;
   const { current: _current, ...graph } = graphView({
     definition,
     events,
@@ -264,6 +275,8 @@ export async function loadExecution(
     },
     ...(programmeId ? { programmeId } : {}),
     ...(pilotId ? { pilotId } : {}),
+    ...(plan ? { programmeTitle: lt(plan.programme.title, plan.programme.titleEn) } : {}),
+    ...(planPilot ? { pilotName: lt(planPilot.name, planPilot.nameEn ?? planPilot.name) } : {}),
     ...(typeof parent === 'string' ? { parentArn: parent } : {}),
     graph,
     history: readableHistory(events, statesOf(definition), input),
@@ -290,14 +303,19 @@ export async function loadTask(deps: DashboardDeps, taskId: string): Promise<Tas
   const trail = buildTrail(audit, [task]);
   const decision = [...trail].reverse().find((e) => e.action === 'decision.recorded');
   const unitIds = [...new Set(task.assignees.flatMap((a) => (a.unitId ? [a.unitId] : [])))];
+  // Only a contact the task can go to is offered: not the unit's one current assignee (reassigning a task to
+  // whoever alone holds it fails). Of several assignees, each may be left to hold it alone.
   const reassignTo = plan
     ? unitIds.flatMap((id) => {
-        const party = findParty(plan, id);
-        if (!party) return [];
+        const holders = task.assignees.filter((a) => a.unitId === id).map((a) => a.email.toLowerCase());
+        const others = findParty(plan, id)?.contacts.filter(
+          (c) => !(holders.length === 1 && holders[0] === c.email.toLowerCase()),
+        );
+        if (!others?.length) return [];
         return [
           {
             ...unitRef(plan, id),
-            contacts: party.contacts.map((c) => ({
+            contacts: others.map((c) => ({
               name: c.name,
               email: c.email,
               ...(c.role ? { role: c.role } : {}),

@@ -78,7 +78,7 @@ export function OverviewPage({ frame, view }: { frame: AdminFrame; view: Overvie
       <h2 id="matrix-title">{tr(locale, lt('试点 × 阶段', 'Pilots × stages'))}</h2>
       <CellLegend locale={locale} />
       <div class="scroll">
-        <table class="grid matrix" aria-labelledby="matrix-title">
+        <table class="grid matrix stack" aria-labelledby="matrix-title">
           <thead>
             <tr>
               <th scope="col">{tr(locale, lt('试点', 'Pilot'))}</th>
@@ -96,9 +96,9 @@ export function OverviewPage({ frame, view }: { frame: AdminFrame; view: Overvie
                   <span class="who">{tr(locale, p.type)}</span>
                 </th>
                 {p.cells.map((cell) => (
-                  <StageTd cell={cell} locale={locale} />
+                  <StageTd cell={cell} locale={locale} label={tr(locale, STAGE_NAMES[cell.stage])} />
                 ))}
-                <td>
+                <td data-label={tr(locale, lt('结果', 'Outcome'))}>
                   {p.outcome ? tr(locale, OUTCOMES[p.outcome] ?? lt(p.outcome, p.outcome)) : '—'}
                   {p.acceptanceScore !== undefined ? ` · ${p.acceptanceScore}` : ''}
                 </td>

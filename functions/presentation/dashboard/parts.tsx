@@ -51,11 +51,16 @@ export function durationText(ms: number, locale: Locale): string {
  * A matrix cell as a table cell coloured by its state, with its glyph and label (linked to the stage's
  * execution) and whom it waits on. Kept to a few elements: the overview has one per pilot and stage.
  */
-export function StageTd(props: { cell: StageCell; locale: Locale }) {
+export function StageTd(props: { cell: StageCell; locale: Locale; label?: string }) {
   const { cell, locale } = props;
   const label = `${CELL_GLYPHS[cell.state]} ${tr(locale, CELL_LABELS[cell.state])}`;
   return (
-    <td class={`sc cell-${cell.state}`} data-stage={cell.stage} data-state={cell.state}>
+    <td
+      class={`sc cell-${cell.state}`}
+      data-stage={cell.stage}
+      data-state={cell.state}
+      {...(props.label ? { 'data-label': props.label } : {})}
+    >
       {cell.executionArn ? <a href={urls.execution(cell.executionArn)}>{label}</a> : label}
       {cell.waitingOn.length > 0 || cell.openTasks > 0 ? (
         <span class="who">
@@ -118,7 +123,7 @@ export function GraphLegend({ locale }: { locale: Locale }) {
             <path d="M1 5 H27" />
           </g>
         </svg>
-        {tr(locale, lt('出错时（Catch）', 'On error (Catch)'))}
+        {tr(locale, lt('出错时', 'On error (Catch)'))}
       </li>
     </ul>
   );
@@ -160,21 +165,16 @@ export function Trail(props: { entries: TrailEntry[]; locale: Locale; timeZone: 
           <li class={`tone-${tone}`} data-action={e.action}>
             <time datetime={e.at}>{formatDateTime(e.at, locale, timeZone)}</time>
             <strong>{tr(locale, e.label)}</strong>
-            {e.outcome ? `：${tr(locale, e.outcome)}` : ''} <span class="muted">{e.summary}</span>
+            {e.outcome ? `：${tr(locale, e.outcome)}` : ''}{' '}
+            {e.text && tr(locale, e.text) ? <span class="muted">{tr(locale, e.text)}</span> : null}
             <span class="who">
               {tr(locale, lt('操作者：', 'By: '))}
-              {e.actor}
-              {e.client ? (
-                <>
-                  {' · '}
-                  {tr(locale, lt('来自：', 'From: '))}
-                  {e.client}
-                </>
-              ) : null}
+              {tr(locale, e.by)}
+
               {e.taskId ? (
                 <>
                   {' · '}
-                  <a href={urls.task(e.taskId)}>{tr(locale, lt('任务', 'task'))}</a>
+                  <a href={urls.task(e.taskId)}>{e.taskTitle ?? tr(locale, lt('任务', 'task'))}</a>
                 </>
               ) : null}
               {e.executionArn ? (
@@ -184,6 +184,19 @@ export function Trail(props: { entries: TrailEntry[]; locale: Locale; timeZone: 
                 </>
               ) : null}
             </span>
+            {e.client ? (
+              // The network and browser as the request gave them: data, behind a toggle.
+              <details class="raw">
+                <summary>{tr(locale, lt('来源（网络与浏览器）', 'From (network and browser)'))}</summary>
+                <code>{e.client}</code>
+              </details>
+            ) : null}
+            {e.raw ? (
+              <details class="raw">
+                <summary>{tr(locale, lt('技术详情', 'Technical details'))}</summary>
+                <code>{e.raw}</code>
+              </details>
+            ) : null}
             {e.comment ? <blockquote class="quote">{e.comment}</blockquote> : null}
             {e.reason ? (
               <p class="values">
@@ -196,7 +209,7 @@ export function Trail(props: { entries: TrailEntry[]; locale: Locale; timeZone: 
                 {e.values.map((v) => (
                   <>
                     <dt>{tr(locale, v.label)}</dt>
-                    <dd>{v.value}</dd>
+                    <dd>{tr(locale, v.value)}</dd>
                   </>
                 ))}
               </dl>

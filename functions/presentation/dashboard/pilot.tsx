@@ -2,7 +2,12 @@
 // and one chronological audit trail (tasks, decisions with comments and scores, e-mails, reminders,
 // escalations, administrators' actions).
 import type { PilotView, StageExecutionView, TaskRow } from '#presentation/dashboard/views.ts';
-import { STAGE_NAMES, stateLabel, TASK_STATUS_LABELS } from '#presentation/dashboard/words.ts';
+import {
+  PILOT_OUTCOME_LABELS,
+  STAGE_NAMES,
+  stateLabel,
+  TASK_STATUS_LABELS,
+} from '#presentation/dashboard/words.ts';
 import { formatDateTime, formatDue, type Locale, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { GraphSvg } from './graph-svg.tsx';
@@ -21,33 +26,41 @@ export function TaskTable(props: {
   if (props.tasks.length === 0) {
     return <p class="muted">{tr(locale, lt('没有任务。', 'No tasks.'))}</p>;
   }
+  // The column names, also on each cell: at phone width each row is a card of labelled lines.
+  const col = {
+    pilot: tr(locale, lt('试点', 'Pilot')),
+    stage: tr(locale, lt('阶段', 'Stage')),
+    assignees: tr(locale, lt('办理人', 'Assignees')),
+    due: tr(locale, lt('截止', 'Due')),
+    status: tr(locale, lt('状态', 'Status')),
+  };
   return (
     <div class="scroll">
-      <table class="grid tasks">
+      <table class="grid tasks stack">
         <thead>
           <tr>
-            {props.showPilot ? <th scope="col">{tr(locale, lt('试点', 'Pilot'))}</th> : null}
-            <th scope="col">{tr(locale, lt('阶段', 'Stage'))}</th>
+            {props.showPilot ? <th scope="col">{col.pilot}</th> : null}
+            <th scope="col">{col.stage}</th>
             <th scope="col">{tr(locale, lt('任务', 'Task'))}</th>
-            <th scope="col">{tr(locale, lt('办理人', 'Assignees'))}</th>
-            <th scope="col">{tr(locale, lt('截止', 'Due'))}</th>
-            <th scope="col">{tr(locale, lt('状态', 'Status'))}</th>
+            <th scope="col">{col.assignees}</th>
+            <th scope="col">{col.due}</th>
+            <th scope="col">{col.status}</th>
           </tr>
         </thead>
         <tbody id={props.id} data-live>
           {props.tasks.map((t) => (
             <tr data-task={t.taskId}>
-              {props.showPilot ? <td>{tr(locale, t.pilotName)}</td> : null}
-              <td>{tr(locale, t.stageName)}</td>
-              <td>
+              {props.showPilot ? <td data-label={col.pilot}>{tr(locale, t.pilotName)}</td> : null}
+              <td data-label={col.stage}>{tr(locale, t.stageName)}</td>
+              <td class="lead">
                 <a href={urls.task(t.taskId)}>{t.title}</a>
                 <span class="who">{tr(locale, t.step)}</span>
               </td>
-              <td>
+              <td data-label={col.assignees}>
                 {t.units.map((u) => tr(locale, u.name)).join(locale === 'en' ? ', ' : '、')}
                 <span class="who">{t.assignees.map((a) => a.name).join(locale === 'en' ? ', ' : '、')}</span>
               </td>
-              <td>
+              <td data-label={col.due}>
                 {formatDue(t.dueAt, locale, timeZone)}
                 {t.overdueMs > 0 ? (
                   <span class="who overdue">
@@ -56,7 +69,7 @@ export function TaskTable(props: {
                   </span>
                 ) : null}
               </td>
-              <td>
+              <td data-label={col.status}>
                 {tr(locale, TASK_STATUS_LABELS[t.status] ?? lt(t.status, t.status))}
                 {t.escalationLevel > 0 ? (
                   <span class="who">
@@ -162,7 +175,7 @@ export function PilotPage({ frame, view }: { frame: AdminFrame; view: PilotView 
           <>
             <dt>{tr(locale, lt('结果', 'Outcome'))}</dt>
             <dd>
-              {p.outcome}
+              {tr(locale, PILOT_OUTCOME_LABELS[p.outcome] ?? lt('其他', p.outcome))}
               {p.acceptanceScore !== undefined ? ` · ${p.acceptanceScore}` : ''}
             </dd>
           </>
@@ -189,14 +202,27 @@ export function PilotPage({ frame, view }: { frame: AdminFrame; view: PilotView 
 
       <h2>{tr(locale, lt('流程', 'Workflows'))}</h2>
       <GraphLegend locale={locale} />
+      <nav class="tabs" aria-label={tr(locale, lt('选择阶段', 'Choose a stage'))}>
+        {view.executions.map((e) => (
+          <a
+            href={urls.pilot(view.programme.programmeId, p.pilotId, full, e.stage)}
+            {...(e.stage === view.shown ? { 'aria-current': 'page' } : {})}
+          >
+            {tr(locale, e.name)}
+            <span class="who">{executionStatusText(e.execution?.status, locale)}</span>
+          </a>
+        ))}
+      </nav>
       <GraphDetailLink
         locale={locale}
         full={full}
-        href={urls.pilot(view.programme.programmeId, p.pilotId, !full)}
+        href={urls.pilot(view.programme.programmeId, p.pilotId, !full, view.shown)}
       />
-      {view.executions.map((e) => (
-        <ExecutionSection frame={frame} view={view} execution={e} />
-      ))}
+      {view.executions
+        .filter((e) => e.stage === view.shown)
+        .map((e) => (
+          <ExecutionSection frame={frame} view={view} execution={e} />
+        ))}
 
       <h2>{tr(locale, lt('任务', 'Tasks'))}</h2>
       <TaskTable tasks={view.tasks} locale={locale} timeZone={tz} showPilot={false} id="pilot-tasks" />

@@ -72,7 +72,8 @@ function ProblemPage(props: { frame: AdminFrame; status: number; message?: strin
       <div class={`status ${props.status >= 500 ? 'warn' : 'stop'}`} role="alert">
         <p>{tr(locale, problem.text)}</p>
       </div>
-      {props.message ? <p class="muted">{props.message}</p> : null}
+      {/* The error's own message is English, written for API clients and logs: shown on English pages only. */}
+      {props.message && locale === 'en' ? <p class="muted">{props.message}</p> : null}
       <p>
         <a href={urls.home()}>{tr(locale, lt('返回总览', 'Back to the overview'))}</a>
       </p>

@@ -97,6 +97,19 @@ form.action select{display:block;width:100%;min-height:44px;font:inherit;padding
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 .live-note{font-size:.8125rem;color:#4b5563}
 .now-states{margin:.25rem 0 .5rem}
+nav.tabs{display:flex;flex-wrap:wrap;gap:.5rem;margin:.75rem 0}
+nav.tabs a{display:block;padding:.375rem .75rem;border:1px solid #d1d5db;border-radius:6px;text-decoration:none;color:#1f2328;background:#fff}
+nav.tabs a[aria-current]{border-color:#1d4ed8;background:#dbeafe;font-weight:600}
+details.raw code{overflow-wrap:anywhere;font-size:.8125rem}
+@media (max-width:39.99rem){
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
+table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;width:auto}
+table.stack tr{border:1px solid #e5e7eb;border-radius:8px;margin:0 0 .75rem;padding:.5rem .75rem;background:#fff}
+table.grid.stack th,table.grid.stack td{border:0;padding:.25rem 0;white-space:normal}
+table.grid.stack td.sc{padding:.25rem .5rem;border-radius:6px;margin:.25rem 0}
+table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:.75rem;font-weight:600;color:#4b5563}
+table.stack td.sc[data-label]::before{color:inherit}
+}
 `.trim();
 
 /** The dashboard's stylesheet: the approval pages' one, then the administrators' additions. */

@@ -1,7 +1,7 @@
 // One task: what it is, whom it waits on and since when, its links, its history, and the actions an
 // administrator may take while it is open — resend the link, reassign it (转办) — each with a reason.
 import type { TaskView } from '#presentation/dashboard/views.ts';
-import { TASK_STATUS_LABELS } from '#presentation/dashboard/words.ts';
+import { revokedText, TASK_STATUS_LABELS } from '#presentation/dashboard/words.ts';
 import { formatDateTime, formatDue, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { AdminLayout, Csrf } from './page-layout.tsx';
@@ -92,7 +92,9 @@ export function TaskDetailPage(props: {
           ) : null}
           <dt>{tr(locale, lt('执行', 'Execution'))}</dt>
           <dd>
-            <a href={urls.execution(t.executionArn)}>{t.executionArn.split(':').pop()}</a>
+            <a href={urls.execution(t.executionArn)}>
+              {tr(locale, lt('查看执行与历史', 'Execution and history'))}
+            </a>
           </dd>
         </dl>
         {t.decision ? (
@@ -127,7 +129,23 @@ export function TaskDetailPage(props: {
               {tr(locale, lt('重新发送', 'Send again'))}
             </button>
           </form>
-          {view.reassignTo.length > 0 ? (
+          {view.reassignTo.length === 0 ? (
+            <section class="action" id="reassign-form" aria-disabled="true">
+              <h3>{tr(locale, lt('转办', 'Reassign'))}</h3>
+              <p class="help" id="reassign-none">
+                {tr(
+                  locale,
+                  lt(
+                    '无法转办：本单位没有其他联系人。请先在方案中为本单位添加联系人。',
+                    'Cannot be reassigned: the unit has no other contact. Add one to the unit in the plan first.',
+                  ),
+                )}
+              </p>
+              <button type="button" class="btn primary" disabled aria-describedby="reassign-none">
+                {tr(locale, lt('转办', 'Reassign'))}
+              </button>
+            </section>
+          ) : (
             <form method="post" action={urls.reassign(t.taskId)} class="action" id="reassign-form">
               <h3>{tr(locale, lt('转办', 'Reassign'))}</h3>
               <Csrf frame={frame} />
@@ -147,7 +165,7 @@ export function TaskDetailPage(props: {
                   <optgroup label={tr(locale, u.name)}>
                     {u.contacts.map((c) => (
                       <option value={c.email} selected={props.input?.['reassign.to'] === c.email}>
-                        {`${c.name}${c.role ? `（${c.role}）` : ''} <${c.email}>${current.has(c.email.toLowerCase()) ? tr(locale, lt(' — 当前办理人', ' — current assignee')) : ''}`}
+                        {`${c.name}${c.role ? `（${c.role}）` : ''} <${c.email}>${current.has(c.email.toLowerCase()) ? tr(locale, lt(' — 改由其一人办理', ' — to hold it alone')) : ''}`}
                       </option>
                     ))}
                   </optgroup>
@@ -162,7 +180,7 @@ export function TaskDetailPage(props: {
                 {tr(locale, lt('转办', 'Reassign'))}
               </button>
             </form>
-          ) : null}
+          )}
         </section>
       ) : null}
 
@@ -171,7 +189,7 @@ export function TaskDetailPage(props: {
         <table class="grid">
           <thead>
             <tr>
-              <th scope="col">{tr(locale, lt('链接', 'Link'))}</th>
+              <th scope="col">{tr(locale, lt('序号', 'No.'))}</th>
               <th scope="col">{tr(locale, lt('办理人', 'Assignee'))}</th>
               <th scope="col">{tr(locale, lt('状态', 'Status'))}</th>
               <th scope="col">{tr(locale, lt('发出', 'Issued'))}</th>
@@ -179,17 +197,20 @@ export function TaskDetailPage(props: {
             </tr>
           </thead>
           <tbody>
-            {view.links.map((l) => (
+            {view.links.map((l, i) => (
               <tr data-link-status={l.status}>
                 <td>
-                  <code>{l.linkHint}</code>
+                  {/* The link's id is not for reading: its last characters, on hover. */}
+                  <span title={l.linkHint}>{i + 1}</span>
                 </td>
                 <td>
                   {l.assignee.name} {l.assignee.email}
                 </td>
                 <td>
                   {tr(locale, LINK_STATUS[l.status] ?? lt(l.status, l.status))}
-                  {l.revokedReason ? <span class="who">{l.revokedReason}</span> : null}
+                  {l.revokedReason ? (
+                    <span class="who">{tr(locale, revokedText(l.revokedReason))}</span>
+                  ) : null}
                 </td>
                 <td>{formatDateTime(l.createdAt, locale, tz)}</td>
                 <td>{formatDateTime(l.expiresAt, locale, tz)}</td>

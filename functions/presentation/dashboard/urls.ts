@@ -14,8 +14,8 @@ export const urls = {
   signIn: () => '/admin/sign-in',
   signOut: () => '/admin/sign-out',
   overview: (programmeId: string) => `/admin/programmes/${enc(programmeId)}`,
-  pilot: (programmeId: string, pilotId: string, full?: boolean) =>
-    `/admin/programmes/${enc(programmeId)}/pilots/${enc(pilotId)}${full ? '?graph=full' : ''}`,
+  pilot: (programmeId: string, pilotId: string, full?: boolean, stage?: string) =>
+    `/admin/programmes/${enc(programmeId)}/pilots/${enc(pilotId)}${query({ stage, graph: full ? 'full' : undefined })}`,
   tasks: (params: Record<string, string | undefined> = {}) => `/admin/tasks${query(params)}`,
   task: (taskId: string) => `/admin/tasks/${enc(taskId)}`,
   resend: (taskId: string) => `/admin/tasks/${enc(taskId)}/resend`,

@@ -134,15 +134,24 @@ export interface TrailEntry {
   at: string;
   action: string;
   label: LocalText;
-  /** `system`, `email:<address>`, `admin:<id>`, shown as it is. */
+  /** `system`, `email:<address>`, `admin:<id>`, as stored. */
   actor: string;
+  /** The actor in words (a person's name, 系统, 管理员 …). */
+  by: LocalText;
+  /** The stored summary (English, for logs and API clients). */
   summary: string;
+  /** What happened, in words: Chinese from the event's details, English as the summary says it. */
+  text?: LocalText;
+  /** The task's title, for the link to it. */
+  taskTitle?: string;
+  /** Technical detail in no one's language (a workflow's error), shown behind a toggle. */
+  raw?: string;
   taskId?: string;
   executionArn?: string;
   comment?: string;
   reason?: string;
   /** Form values of a decision, with their labels (scores, links, yes/no). */
-  values?: Array<{ label: LocalText; value: string }>;
+  values?: Array<{ label: LocalText; value: LocalText }>;
   outcome?: LocalText;
   /** Where a decision by link came from: its network and browser (functions/domain/client.ts). */
   client?: string;
@@ -155,6 +164,8 @@ export interface PilotView {
   timeZone: string;
   pilot: PilotRow & { town?: LocalText; contacts: Array<{ name: string; email: string; phone?: string }> };
   executions: StageExecutionView[];
+  /** The execution whose graph the page shows: `?stage=`, or the stage the pilot is in. */
+  shown: StageExecutionView['stage'];
   tasks: TaskRow[];
   trail: TrailEntry[];
 }
@@ -166,6 +177,9 @@ export interface ExecutionView {
   execution: ExecutionSummary & { input?: string; output?: string };
   programmeId?: string;
   pilotId?: string;
+  /** The programme's title and the pilot's name (from the plan), for the page's words. */
+  programmeTitle?: LocalText;
+  pilotName?: LocalText;
   /** The execution that started this one. */
   parentArn?: string;
   graph: GraphView;

@@ -175,3 +175,43 @@ export const OUTCOME_LABELS: Record<string, LocalText> = {
   acknowledge: lt('已确认', 'Acknowledged'),
   submit: lt('已提交', 'Submitted'),
 };
+
+/** A pilot's outcome and an acceptance round's (pilot.outcome, acceptance.scored). */
+export const PILOT_OUTCOME_LABELS: Record<string, LocalText> = {
+  accepted: lt('通过验收', 'Accepted'),
+  returned: lt('退回整改', 'Returned'),
+  failed: lt('未通过', 'Failed'),
+  stopped: lt('已停止', 'Stopped'),
+};
+
+/** Why an approval link was refused (functions/domain/approval.ts, RefusalReason). */
+export const REFUSAL_LABELS: Record<string, LocalText> = {
+  unknown: lt('链接不存在', 'Unknown link'),
+  'bad-signature': lt('链接签名无效', 'Bad signature'),
+  expired: lt('链接已过期', 'Expired'),
+  revoked: lt('链接已作废', 'Revoked'),
+  'bad-form-token': lt('表单令牌无效', 'Bad form token'),
+};
+
+/** Why a link was retired (the stored reason is English, for logs): the beginning of it, in words. */
+export function revokedText(reason: string): LocalText {
+  if (reason.startsWith('expired')) return lt('已过期，已发送新链接', reason);
+  const reassigned = /^reassigned to ([^:]+): ([\s\S]*)$/.exec(reason);
+  if (reassigned) return lt(`已转办给 ${reassigned[1]}：${reassigned[2]}`, reason);
+  if (reason.startsWith('marked as unwanted')) return lt('收件人拒收或投诉', reason);
+  return lt('已作废', reason);
+}
+
+/** The state machines by their short names (`machineShortName`): what an execution of each is. */
+export const MACHINE_NAMES: Record<string, LocalText> = {
+  Programme: lt('试点工作流程', 'Programme workflow'),
+  Pilot: lt('试点流程', 'Pilot workflow'),
+  Launch: STAGE_NAMES.launch,
+  Implementation: STAGE_NAMES.implementation,
+  Evaluation: STAGE_NAMES.evaluation,
+};
+
+/** A machine's name in words; one this list lacks is called a workflow. */
+export function machineLabel(short: string): LocalText {
+  return MACHINE_NAMES[short] ?? lt('流程', 'Workflow');
+}
