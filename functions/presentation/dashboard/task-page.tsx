@@ -27,6 +27,12 @@ export function TaskDetailPage(props: {
   const t = view.task;
   const errors = props.errors ?? {};
   const current = new Set(t.assignees.map((a) => a.email.toLowerCase()));
+  // The links table's column names, also on each cell: at phone width each link is a card.
+  const col = {
+    status: tr(locale, lt('状态', 'Status')),
+    issued: tr(locale, lt('发出', 'Issued')),
+    expires: tr(locale, lt('有效期至', 'Expires')),
+  };
   return (
     <AdminLayout frame={frame} title={lt(t.title, t.title)}>
       {view.programme ? (
@@ -186,34 +192,32 @@ export function TaskDetailPage(props: {
 
       <h2>{tr(locale, lt('链接', 'Links'))}</h2>
       <div class="scroll" id="task-links" data-live>
-        <table class="grid">
+        <table class="grid stack">
           <thead>
             <tr>
-              <th scope="col">{tr(locale, lt('序号', 'No.'))}</th>
               <th scope="col">{tr(locale, lt('办理人', 'Assignee'))}</th>
-              <th scope="col">{tr(locale, lt('状态', 'Status'))}</th>
-              <th scope="col">{tr(locale, lt('发出', 'Issued'))}</th>
-              <th scope="col">{tr(locale, lt('有效期至', 'Expires'))}</th>
+              <th scope="col">{col.status}</th>
+              <th scope="col">{col.issued}</th>
+              <th scope="col">{col.expires}</th>
             </tr>
           </thead>
           <tbody>
             {view.links.map((l, i) => (
               <tr data-link-status={l.status}>
-                <td>
+                <td class="lead">
                   {/* The link's id is not for reading: its last characters, on hover. */}
                   <span title={l.linkHint}>{i + 1}</span>
-                </td>
-                <td>
+                  {'. '}
                   {l.assignee.name} {l.assignee.email}
                 </td>
-                <td>
+                <td data-label={col.status}>
                   {tr(locale, LINK_STATUS[l.status] ?? lt(l.status, l.status))}
                   {l.revokedReason ? (
                     <span class="who">{tr(locale, revokedText(l.revokedReason))}</span>
                   ) : null}
                 </td>
-                <td>{formatDateTime(l.createdAt, locale, tz)}</td>
-                <td>{formatDateTime(l.expiresAt, locale, tz)}</td>
+                <td data-label={col.issued}>{formatDateTime(l.createdAt, locale, tz)}</td>
+                <td data-label={col.expires}>{formatDateTime(l.expiresAt, locale, tz)}</td>
               </tr>
             ))}
           </tbody>
