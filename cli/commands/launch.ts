@@ -51,7 +51,7 @@ async function launch(file: string, options: LaunchOptions): Promise<number> {
       options,
       { file, problems },
       [
-        ...problems.map(formatProblem),
+        ...problems.map((p) => formatProblem(p)),
         `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}: nothing was launched`,
       ].join('\n'),
     );

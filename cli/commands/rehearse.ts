@@ -37,7 +37,7 @@ export function registerRehearse(cli: Command): void {
         'as the scenario expects.',
     )
     .argument('[plan]', 'the plan file (YAML)', SAMPLE_PLAN)
-    .option('--json', 'print one JSON object on stdout (progress goes to stderr)')
+    .option('--json', 'print one JSON object on stdout instead of the summary (progress goes to stderr)')
     .option('--scenario <name>', 'how the officials answer: default', 'default')
     .option(
       '--data-dir <dir>',
@@ -77,7 +77,8 @@ async function run(plan: string, options: RehearseCliOptions): Promise<number> {
     console.error(`no scenario "${options.scenario}"; there is: ${Object.keys(SCENARIOS).join(', ')}`);
     return 1;
   }
-  const out = options.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  // Progress goes to stderr (README): stdout holds only the result, the summary or the JSON object.
+  const out = (line: string) => console.error(line);
   const onSignal = (signal: NodeJS.Signals) => {
     // The local cloud's exit handlers stop DynamoDB Local and release the data directory; everything it
     // committed stays, so the same --data-dir continues the rehearsal.

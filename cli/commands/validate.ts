@@ -1,4 +1,5 @@
-// `pilotflow validate <file>`: checks a plan file and prints a summary, or every problem with its path and line.
+// `pilotflow validate <file>`: checks a plan file and prints a summary, or every problem with its path and line,
+// in the plan's language (`programme.locale`; zh-CN when the plan is too broken to say).
 import type { Command } from 'commander';
 
 export function registerValidate(cli: Command): void {
@@ -14,7 +15,7 @@ export function registerValidate(cli: Command): void {
 
 async function validate(file: string, json: boolean): Promise<number> {
   // Loaded on use, so that other commands do not pay for zod and yaml at start-up.
-  const { formatProblem, loadPlanFile, PlanFileError } = await import('#plan/load.ts');
+  const { formatProblem, loadPlanFile, PlanFileError, problemCount } = await import('#plan/load.ts');
   let result: Awaited<ReturnType<typeof loadPlanFile>>;
   try {
     result = await loadPlanFile(file);
@@ -35,8 +36,11 @@ async function validate(file: string, json: boolean): Promise<number> {
         ),
       );
     } else {
+      // In the plan's language, like its problems.
       console.log(
-        `${file}: valid plan "${programme.id}" (${programme.title}), ${pilots.length} pilots, ${units.length} units`,
+        programme.locale === 'zh-CN'
+          ? `${file}：方案有效：“${programme.id}”（${programme.title}），${pilots.length} 个试点，${units.length} 个单位`
+          : `${file}: valid plan "${programme.id}" (${programme.titleEn}), ${pilots.length} pilots, ${units.length} units`,
       );
     }
     return 0;
@@ -45,8 +49,8 @@ async function validate(file: string, json: boolean): Promise<number> {
   if (json) {
     console.log(JSON.stringify({ file, ok: false, problems }, null, 2));
   } else {
-    for (const problem of problems) console.log(formatProblem(problem));
-    console.log(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}`);
+    for (const problem of problems) console.log(formatProblem(problem, result.locale));
+    console.log(problemCount(file, problems.length, result.locale));
   }
   return 1;
 }

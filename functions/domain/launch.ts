@@ -55,7 +55,7 @@ export async function launchProgramme(deps: LaunchDeps, input: LaunchInput): Pro
   if (!parsed.ok) {
     const where = input.source ?? 'the plan';
     throw new ValidationError(
-      `${where} is not a valid plan (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${parsed.problems.map(formatProblem).join('\n')}`,
+      `${where} is not a valid plan (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${parsed.problems.map((p) => formatProblem(p)).join('\n')}`,
       parsed.problems.map((p) => ({
         path: p.path,
         message: p.line ? `${p.message} (line ${p.line})` : p.message,

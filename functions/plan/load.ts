@@ -4,13 +4,20 @@ import { readFile } from 'node:fs/promises';
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { formatPath } from './rules.ts';
 import type { Plan } from './schema.ts';
-import { InvalidPlanError, type Problem, validateRaw } from './validate.ts';
+import { InvalidPlanError, type Problem, planLocaleOf, validateRaw } from './validate.ts';
 
 export * from './validate.ts';
 
 export type ParseResult =
   | { ok: true; plan: Plan; source?: string }
-  | { ok: false; problems: Problem[]; source?: string };
+  | { ok: false; problems: Problem[]; source?: string; locale: PlanLocale };
+
+type PlanLocale = 'zh-CN' | 'en';
+
+/** The language of a plan that may not parse: its `locale: en` line, else zh-CN (the schema's first). */
+function localeOfText(text: string): PlanLocale {
+  return /^\s+locale:\s*["']?en["']?\s*(#.*)?$/m.test(text) ? 'en' : 'zh-CN';
+}
 
 /** The plan file could not be read at all (missing, a folder, no permission). */
 export class PlanFileError extends Error {
@@ -27,16 +34,23 @@ const MAX_YAML_ERRORS = 20;
 /** Parses and validates plan YAML. `source` (a file name) is echoed back for the caller's messages. */
 export function parsePlan(text: string, source?: string): ParseResult {
   const withSource = <T extends object>(r: T) => (source === undefined ? r : { ...r, source });
+  let locale: PlanLocale = 'zh-CN';
   try {
     if (typeof text !== 'string') {
-      return withSource({ ok: false, problems: [{ path: '', message: 'the plan must be text (YAML)' }] });
+      return withSource({
+        ok: false,
+        locale,
+        problems: [{ path: '', message: 'the plan must be text (YAML)', zh: '方案必须是文字（YAML）' }],
+      });
     }
+    locale = localeOfText(text);
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const lineAt = (offset: number) => Math.max(1, lines.linePos(offset).line);
     if (doc.errors.length === 0 && doc.contents === null) {
       const message = 'the file is empty: a plan starts with "programme:"; copy plans/sample.yaml to begin';
-      return withSource({ ok: false, problems: [{ path: '', message, line: 1 }] });
+      const zh = '文件是空的：方案以“programme:”开头；可以复制 plans/sample.yaml 开始';
+      return withSource({ ok: false, locale, problems: [{ path: '', message, zh, line: 1 }] });
     }
     if (doc.errors.length > 0) {
       // Later syntax errors are mostly echoes of the first ones; a hostile file could have thousands.
@@ -44,7 +58,7 @@ export function parsePlan(text: string, source?: string): ParseResult {
         const path = pathAtOffset(doc.contents, error.pos[0]);
         return {
           path: formatPath(path),
-          message: yamlMessage(error.code, error.message),
+          ...yamlMessage(error.code, error.message),
           line: lineAt(error.pos[0]),
         };
       });
@@ -55,10 +69,11 @@ export function parsePlan(text: string, source?: string): ParseResult {
         problems.push({
           path: '',
           message: `… and ${more} more YAML syntax errors: fix the ones above first`,
+          zh: `……另有 ${more} 处 YAML 语法错误：请先改正上面的`,
           line: lineAt(firstOmitted.pos[0]),
         });
       }
-      return withSource({ ok: false, problems: sortByLine(problems) });
+      return withSource({ ok: false, locale, problems: sortByLine(problems) });
     }
     let data: unknown;
     try {
@@ -68,7 +83,15 @@ export function parsePlan(text: string, source?: string): ParseResult {
       const message = error instanceof Error ? error.message : String(error);
       return withSource({
         ok: false,
-        problems: [{ path: '', message: `the YAML cannot be read: ${message}`, line: 1 }],
+        locale,
+        problems: [
+          {
+            path: '',
+            message: `the YAML cannot be read: ${message}`,
+            zh: `无法读取 YAML：${message}`,
+            line: 1,
+          },
+        ],
       });
     }
     const result = validateRaw(data);
@@ -76,15 +99,19 @@ export function parsePlan(text: string, source?: string): ParseResult {
     const problems = result.problems.map((p) => ({
       path: formatPath(p.path),
       message: p.message,
+      ...(p.zh ? { zh: p.zh } : {}),
       line: lineOfPath(doc, p.path, lineAt),
     }));
-    return withSource({ ok: false, problems: sortByLine(problems) });
+    return withSource({ ok: false, locale: planLocaleOf(data), problems: sortByLine(problems) });
   } catch (error) {
     // A last resort: a bug here must still come back as a problem, never as an exception to the caller.
     const message = error instanceof Error ? error.message : String(error);
     return withSource({
       ok: false,
-      problems: [{ path: '', message: `the plan could not be checked: ${message}` }],
+      locale,
+      problems: [
+        { path: '', message: `the plan could not be checked: ${message}`, zh: `无法检查方案：${message}` },
+      ],
     });
   }
 }
@@ -112,7 +139,7 @@ export async function loadPlanFile(path: string): Promise<ParseResult> {
 /** Reads a plan file that must be valid: the Plan, or {@link InvalidPlanError} / {@link PlanFileError}. */
 export async function loadValidPlanFile(path: string): Promise<Plan> {
   const result = await loadPlanFile(path);
-  if (!result.ok) throw new InvalidPlanError(path, result.problems);
+  if (!result.ok) throw new InvalidPlanError(path, result.problems, result.locale);
   return result.plan;
 }
 
@@ -125,16 +152,25 @@ function sortByLine(problems: Problem[]): Problem[] {
     .map(({ p }) => p);
 }
 
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(code: string, message: string): { message: string; zh: string } {
   switch (code) {
     case 'DUPLICATE_KEY':
-      return 'this field is written twice in the same section: keep one';
+      return {
+        message: 'this field is written twice in the same section: keep one',
+        zh: '同一节中这一项写了两次：只保留一个',
+      };
     case 'MULTIPLE_DOCS':
-      return 'the file holds more than one YAML document (a second "---"): a plan is one document';
+      return {
+        message: 'the file holds more than one YAML document (a second "---"): a plan is one document',
+        zh: '文件中有多个 YAML 文档（第二个“---”）：一个方案只能是一个文档',
+      };
     case 'TAB_AS_INDENT':
-      return 'a tab is used to indent: YAML needs spaces';
+      return { message: 'a tab is used to indent: YAML needs spaces', zh: '用了制表符缩进：YAML 需要用空格' };
     default:
-      return `YAML syntax error: ${message.split('\n')[0]}`;
+      return {
+        message: `YAML syntax error: ${message.split('\n')[0]}`,
+        zh: `YAML 语法错误：${message.split('\n')[0]}`,
+      };
   }
 }
 

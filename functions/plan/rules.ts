@@ -13,7 +13,13 @@ import {
 } from './time.ts';
 
 type Path = (string | number)[];
-type Report = (path: Path, message: string) => void;
+/** A problem's message in English and in Chinese (the plan's language decides which one is shown). */
+export interface RuleMessage {
+  en: string;
+  zh: string;
+}
+type Report = (path: Path, message: RuleMessage) => void;
+const m = (en: string, zh: string): RuleMessage => ({ en, zh });
 type Obj = Record<string, unknown>;
 
 const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -24,7 +30,9 @@ const dateStr = (v: unknown): string | undefined =>
 
 /** The refinement attached to the plan schema. */
 export function checkPlanRules(value: unknown, ctx: z.RefinementCtx): void {
-  checkPlan(value, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+  checkPlan(value, (path, message) =>
+    ctx.addIssue({ code: 'custom', path, message: message.en, params: { zh: message.zh } }),
+  );
 }
 
 /** Runs every cross-field rule on a (possibly malformed) plan value and reports each problem with its path. */
@@ -45,7 +53,10 @@ export function checkPlan(value: unknown, report: Report): void {
       if (earlier) {
         report(
           [section, i, 'id'],
-          `id "${id}" is already used by ${earlier.where}; every unit and pilot needs its own id`,
+          m(
+            `id "${id}" is already used by ${earlier.where}; every unit and pilot needs its own id`,
+            `编号“${id}”已被 ${earlier.where} 使用；每个单位和试点都需要自己的编号`,
+          ),
         );
       } else {
         parties.set(id, {
@@ -59,8 +70,8 @@ export function checkPlan(value: unknown, report: Report): void {
   };
   remember('units', units);
   remember('pilots', pilots);
-  uniqueIds(types, ['pilotTypes'], 'pilot type', report);
-  uniqueIds(list(indicators.items).map(obj), ['indicators', 'items'], 'indicator', report);
+  uniqueIds(types, ['pilotTypes'], 'pilot type', report, '试点类型');
+  uniqueIds(list(indicators.items).map(obj), ['indicators', 'items'], 'indicator', report, '指标');
   for (const [i, u] of units.entries())
     uniqueEmails(list(u.contacts), ['units', i, 'contacts'], 'unit', report);
   for (const [i, p] of pilots.entries())
@@ -78,8 +89,21 @@ export function checkPlan(value: unknown, report: Report): void {
     if (id === undefined) return false;
     if (isUnit(id)) return true;
     if (isPilot(id))
-      report(path, `"${id}" is a pilot, but a unit is needed here (${known(unitIds, undefined, 'units')})`);
-    else report(path, `unknown unit "${id}" (${known(unitIds, id, 'units')})`);
+      report(
+        path,
+        m(
+          `"${id}" is a pilot, but a unit is needed here (${known(unitIds, undefined, 'units')})`,
+          `“${id}”是试点，这里需要一个单位（${knownZh(unitIds, undefined, '单位')}）`,
+        ),
+      );
+    else
+      report(
+        path,
+        m(
+          `unknown unit "${id}" (${known(unitIds, id, 'units')})`,
+          `没有单位“${id}”（${knownZh(unitIds, id, '单位')}）`,
+        ),
+      );
     return false;
   };
   const unitRefs = (v: unknown, path: Path) => {
@@ -87,7 +111,13 @@ export function checkPlan(value: unknown, report: Report): void {
     list(v).forEach((item, k) => {
       const id = str(item);
       if (id !== undefined && seen.has(id)) {
-        report([...path, k], `"${id}" is listed twice (also at [${seen.get(id)}]); list each unit once`);
+        report(
+          [...path, k],
+          m(
+            `"${id}" is listed twice (also at [${seen.get(id)}]); list each unit once`,
+            `“${id}”列了两次（另见 [${seen.get(id)}]）；每个单位只列一次`,
+          ),
+        );
         return;
       }
       if (id !== undefined) seen.set(id, k);
@@ -98,15 +128,18 @@ export function checkPlan(value: unknown, report: Report): void {
   // Programme-level references: the lead unit, the leading group, the higher level.
   const programme = obj(plan.programme);
   unitRef(programme.leadUnit, ['programme', 'leadUnit']);
-  for (const [field, kind, role] of [
-    ['leadingGroup', 'leading-group', 'the leading group'],
-    ['higherLevel', 'higher-level', 'the higher level'],
+  for (const [field, kind, role, roleZh] of [
+    ['leadingGroup', 'leading-group', 'the leading group', '领导小组'],
+    ['higherLevel', 'higher-level', 'the higher level', '上级单位'],
   ] as const) {
     const id = str(programme[field]);
     if (unitRef(programme[field], ['programme', field]) && id !== undefined && unitKind(id) !== kind) {
       report(
         ['programme', field],
-        `unit "${id}" has kind "${unitKind(id) ?? '?'}", but ${role} must be a unit of kind "${kind}"`,
+        m(
+          `unit "${id}" has kind "${unitKind(id) ?? '?'}", but ${role} must be a unit of kind "${kind}"`,
+          `单位“${id}”的类别是“${unitKind(id) ?? '?'}”，但${roleZh}必须是类别为“${kind}”的单位`,
+        ),
       );
     }
   }
@@ -125,29 +158,47 @@ export function checkPlan(value: unknown, report: Report): void {
   pilots.forEach((p, i) => {
     const type = str(p.type);
     if (type !== undefined && !typeIds.includes(type)) {
-      report(['pilots', i, 'type'], `unknown pilot type "${type}" (${known(typeIds, type, 'pilotTypes')})`);
+      report(
+        ['pilots', i, 'type'],
+        m(
+          `unknown pilot type "${type}" (${known(typeIds, type, 'pilotTypes')})`,
+          `没有试点类型“${type}”（${knownZh(typeIds, type, '试点类型')}）`,
+        ),
+      );
     }
     const town = str(p.town);
     if (p.level === 'town' && p.town !== undefined) {
       report(
         ['pilots', i, 'town'],
-        'a town-level pilot has no "town": remove this line (only communities name their town)',
+        m(
+          'a town-level pilot has no "town": remove this line (only communities name their town)',
+          '乡镇级试点没有“town”：请删除这一行（只有社区试点填写所属乡镇）',
+        ),
       );
     } else if (p.level === 'community') {
       if (p.town === undefined) {
         report(
           ['pilots', i, 'town'],
-          `missing: a community pilot names its town pilot in "town" (${known(townPilotIds, undefined, 'town pilots')})`,
+          m(
+            `missing: a community pilot names its town pilot in "town" (${known(townPilotIds, undefined, 'town pilots')})`,
+            `缺少：社区试点须在“town”中填写所属的乡镇试点（${knownZh(townPilotIds, undefined, '乡镇试点')}）`,
+          ),
         );
       } else if (town !== undefined && !isPilot(town)) {
         report(
           ['pilots', i, 'town'],
-          `unknown pilot "${town}" (${known(townPilotIds, town, 'town pilots')})`,
+          m(
+            `unknown pilot "${town}" (${known(townPilotIds, town, 'town pilots')})`,
+            `没有试点“${town}”（${knownZh(townPilotIds, town, '乡镇试点')}）`,
+          ),
         );
       } else if (town !== undefined && pilotLevel(town) !== 'town') {
         report(
           ['pilots', i, 'town'],
-          `pilot "${town}" is a ${pilotLevel(town) ?? 'pilot'}, not a town: name a town-level pilot (${known(townPilotIds, town, 'town pilots')})`,
+          m(
+            `pilot "${town}" is a ${pilotLevel(town) ?? 'pilot'}, not a town: name a town-level pilot (${known(townPilotIds, town, 'town pilots')})`,
+            `试点“${town}”不是乡镇：请填写一个乡镇级试点（${knownZh(townPilotIds, town, '乡镇试点')}）`,
+          ),
         );
       }
     }
@@ -156,12 +207,18 @@ export function checkPlan(value: unknown, report: Report): void {
       if (isPilot(up) && pilotLevel(up) !== 'town') {
         report(
           ['pilots', i, 'escalatesTo'],
-          `pilot "${up}" is not a town: a pilot escalates to a unit or to a town-level pilot`,
+          m(
+            `pilot "${up}" is not a town: a pilot escalates to a unit or to a town-level pilot`,
+            `试点“${up}”不是乡镇：试点只能上报给单位或乡镇级试点`,
+          ),
         );
       } else if (!parties.has(up)) {
         report(
           ['pilots', i, 'escalatesTo'],
-          `unknown unit or town pilot "${up}" (${known([...unitIds, ...townPilotIds], up, 'units and town pilots')})`,
+          m(
+            `unknown unit or town pilot "${up}" (${known([...unitIds, ...townPilotIds], up, 'units and town pilots')})`,
+            `没有单位或乡镇试点“${up}”（${knownZh([...unitIds, ...townPilotIds], up, '单位和乡镇试点')}）`,
+          ),
         );
       }
     }
@@ -181,7 +238,10 @@ export function checkPlan(value: unknown, report: Report): void {
   unitRef(supervision.inspector, ['stages', 'implementation', 'supervision', 'inspector']);
   const every = str(supervision.every);
   if (every !== undefined && isDuration(every) && isZeroDuration(parseDuration(every))) {
-    report(['stages', 'implementation', 'supervision', 'every'], 'must be longer than zero, e.g. P1M');
+    report(
+      ['stages', 'implementation', 'supervision', 'every'],
+      m('must be longer than zero, e.g. P1M', '必须大于零，例如 P1M'),
+    );
   }
   const evaluation = obj(stages.evaluation);
   const workingGroup = obj(obj(evaluation.acceptance).workingGroup);
@@ -195,13 +255,25 @@ export function checkPlan(value: unknown, report: Report): void {
     const sum = (weights as number[]).reduce((a, b) => a + b, 0);
     // Decimal weights (12.5, 33.3…) add up with binary rounding noise; a millionth is far below any real error.
     if (Math.abs(sum - 100) > 1e-6) {
-      report(['indicators', 'items'], `the weights add up to ${round(sum)}; they must add up to exactly 100`);
+      report(
+        ['indicators', 'items'],
+        m(
+          `the weights add up to ${round(sum)}; they must add up to exactly 100`,
+          `权重合计为 ${round(sum)}；合计必须正好是 100`,
+        ),
+      );
     }
   }
   const pass = indicators.passScore;
   const excellent = indicators.excellentScore;
   if (typeof pass === 'number' && typeof excellent === 'number' && !(pass < excellent)) {
-    report(['indicators', 'excellentScore'], `must be above passScore (${pass}); got ${excellent}`);
+    report(
+      ['indicators', 'excellentScore'],
+      m(
+        `must be above passScore (${pass}); got ${excellent}`,
+        `必须高于合格分 passScore（${pass}）；现在是 ${excellent}`,
+      ),
+    );
   }
 
   // Task times and escalation timings.
@@ -209,7 +281,7 @@ export function checkPlan(value: unknown, report: Report): void {
   for (const kind of TASK_KINDS) {
     const d = str(durations[kind]);
     if (d !== undefined && isDuration(d) && isZeroDuration(parseDuration(d))) {
-      report(['tasks', 'durations', kind], 'must be longer than zero, e.g. P7D');
+      report(['tasks', 'durations', kind], m('must be longer than zero, e.g. P7D', '必须大于零，例如 P7D'));
     }
   }
   const escalation = obj(plan.escalation);
@@ -228,13 +300,16 @@ export function checkPlan(value: unknown, report: Report): void {
     if (day !== undefined && holidays.has(day)) {
       report(
         ['calendar', 'workdays', i],
-        `${day} is also listed in calendar.holidays[${holidays.get(day)}]; a day is either off or a working day`,
+        m(
+          `${day} is also listed in calendar.holidays[${holidays.get(day)}]; a day is either off or a working day`,
+          `${day} 也列在 calendar.holidays[${holidays.get(day)}] 中；一天要么放假，要么上班`,
+        ),
       );
     }
   });
 }
 
-function uniqueIds(items: Obj[], path: Path, what: string, report: Report): void {
+function uniqueIds(items: Obj[], path: Path, what: string, report: Report, whatZh = what): void {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     const id = str(item.id);
@@ -243,7 +318,10 @@ function uniqueIds(items: Obj[], path: Path, what: string, report: Report): void
     if (earlier !== undefined) {
       report(
         [...path, i, 'id'],
-        `${what} id "${id}" is already used by ${formatPath([...path, earlier])}; ids must be unique`,
+        m(
+          `${what} id "${id}" is already used by ${formatPath([...path, earlier])}; ids must be unique`,
+          `${whatZh}编号“${id}”已被 ${formatPath([...path, earlier])} 使用；编号不能重复`,
+        ),
       );
     } else seen.set(id, i);
   });
@@ -258,7 +336,10 @@ function uniqueEmails(contacts: unknown[], path: Path, of: string, report: Repor
     if (earlier !== undefined) {
       report(
         [...path, j, 'email'],
-        `e-mail "${email}" is listed twice for this ${of} (also contacts[${earlier}])`,
+        m(
+          `e-mail "${email}" is listed twice for this ${of} (also contacts[${earlier}])`,
+          `电子邮箱“${email}”在本${of === 'unit' ? '单位' : '试点'}中列了两次（另见 contacts[${earlier}]）`,
+        ),
       );
     } else seen.set(email, j);
   });
@@ -282,8 +363,11 @@ function escalationCycles(
       for (const id of chain) inCycle.add(id);
       report(
         [...party.path, 'escalatesTo'],
-        `escalation goes round in a circle (${[...chain, start].join(' → ')}); the chain must end at a unit ` +
-          'without "escalatesTo", such as the leading group',
+        m(
+          `escalation goes round in a circle (${[...chain, start].join(' → ')}); the chain must end at a unit ` +
+            'without "escalatesTo", such as the leading group',
+          `上报链绕成了一个圈（${[...chain, start].join(' → ')}）；上报链必须终止于一个没有“escalatesTo”的单位，例如领导小组`,
+        ),
       );
     }
   }
@@ -293,7 +377,13 @@ function checkDates(programme: Obj, stages: Obj, report: Report): void {
   const pStart = dateStr(programme.start);
   const pEnd = dateStr(programme.end);
   if (pStart && pEnd && pEnd < pStart) {
-    report(['programme', 'end'], `the programme ends (${pEnd}) before it starts (${pStart})`);
+    report(
+      ['programme', 'end'],
+      m(
+        `the programme ends (${pEnd}) before it starts (${pStart})`,
+        `试点工作的结束日期（${pEnd}）早于开始日期（${pStart}）`,
+      ),
+    );
   }
   let previous: { name: string; end: string } | undefined;
   for (const name of STAGES) {
@@ -301,19 +391,38 @@ function checkDates(programme: Obj, stages: Obj, report: Report): void {
     const start = dateStr(stage.start);
     const end = dateStr(stage.end);
     if (start && end && end < start) {
-      report(['stages', name, 'end'], `the ${name} stage ends (${end}) before it starts (${start})`);
+      report(
+        ['stages', name, 'end'],
+        m(
+          `the ${name} stage ends (${end}) before it starts (${start})`,
+          `${STAGE_ZH[name]}阶段的结束日期（${end}）早于开始日期（${start}）`,
+        ),
+      );
     }
     if (start && pStart && start < pStart) {
-      report(['stages', name, 'start'], `${start} is before the programme starts (${pStart})`);
+      report(
+        ['stages', name, 'start'],
+        m(
+          `${start} is before the programme starts (${pStart})`,
+          `${start} 早于试点工作的开始日期（${pStart}）`,
+        ),
+      );
     }
     if (end && pEnd && end > pEnd) {
-      report(['stages', name, 'end'], `${end} is after the programme ends (${pEnd})`);
+      report(
+        ['stages', name, 'end'],
+        m(`${end} is after the programme ends (${pEnd})`, `${end} 晚于试点工作的结束日期（${pEnd}）`),
+      );
     }
     if (start && previous && start < previous.end) {
       report(
         ['stages', name, 'start'],
-        `the ${name} stage starts (${start}) before the ${previous.name} stage ends (${previous.end}); ` +
-          'stages run in order: launch, implementation, evaluation',
+        m(
+          `the ${name} stage starts (${start}) before the ${previous.name} stage ends (${previous.end}); ` +
+            'stages run in order: launch, implementation, evaluation',
+          `${STAGE_ZH[name]}阶段的开始日期（${start}）早于${STAGE_ZH[previous.name as keyof typeof STAGE_ZH]}阶段的结束日期（${previous.end}）；` +
+            '各阶段依次进行：工作启动、组织实施、评估验收',
+        ),
       );
     }
     if (end) previous = { name, end };
@@ -327,7 +436,10 @@ function checkDates(programme: Obj, stages: Obj, report: Report): void {
     if (day < lStart || day > lEnd) {
       report(
         ['stages', 'launch', 'mobilisationMeeting', 'time'],
-        `the meeting (${day}) must fall within the launch stage (${lStart} to ${lEnd})`,
+        m(
+          `the meeting (${day}) must fall within the launch stage (${lStart} to ${lEnd})`,
+          `动员大会（${day}）必须在工作启动阶段内（${lStart} 至 ${lEnd}）`,
+        ),
       );
     }
   }
@@ -337,7 +449,10 @@ function checkDates(programme: Obj, stages: Obj, report: Report): void {
   if (due && eStart && eEnd && (due < eStart || due > eEnd)) {
     report(
       ['stages', 'evaluation', 'summaryReport', 'due'],
-      `${due} must fall within the evaluation stage (${eStart} to ${eEnd})`,
+      m(
+        `${due} must fall within the evaluation stage (${eStart} to ${eEnd})`,
+        `${due} 必须在评估验收阶段内（${eStart} 至 ${eEnd}）`,
+      ),
     );
   }
 }
@@ -349,9 +464,23 @@ function escalationOrder(timing: Obj, path: Path, report: Report): void {
   if (compareDurations(toLeadingGroup, toSupervisor) < 0) {
     report(
       [...path, 'toLeadingGroupAfterDue'],
-      `${toLeadingGroup} is before the escalation to the supervisor (${toSupervisor}); the leading group comes last`,
+      m(
+        `${toLeadingGroup} is before the escalation to the supervisor (${toSupervisor}); the leading group comes last`,
+        `${toLeadingGroup} 早于上报主管单位的时间（${toSupervisor}）；领导小组应在最后`,
+      ),
     );
   }
+}
+
+/** The stages' names in Chinese, for the rules' messages. */
+const STAGE_ZH = { launch: '工作启动', implementation: '组织实施', evaluation: '评估验收' } as const;
+
+/** `known` in Chinese: "是否想写“x”？单位：a, b, c". */
+function knownZh(ids: string[], wrong: string | undefined, label: string): string {
+  const shown = ids.slice(0, 8).join(', ');
+  const more = ids.length > 8 ? `，……共 ${ids.length} 个` : '';
+  const near = wrong === undefined ? undefined : closest(wrong, ids);
+  return `${near ? `是否想写“${near}”？` : ''}${label}：${shown || '无'}${more}`;
 }
 
 /** "known: a, b, c, … (N in all)", with a "did you mean" when one id is a near miss. */

@@ -135,4 +135,16 @@ describe('pilotflow rehearse', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('no scenario "nonesuch"; there is: default');
   });
+
+  test('refuses a broken zh-CN plan with its problems in Chinese on stderr, before starting anything', () => {
+    const result = spawnSync(process.execPath, [CLI, 'rehearse', 'test/fixtures/plan-ten-mistakes.yaml'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toBe('test/fixtures/plan-ten-mistakes.yaml：10 个问题');
+    expect(lines).toContain('units[1].contacts[0].email：不是电子邮箱地址（第 41 行）');
+  });
 });

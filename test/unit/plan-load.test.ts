@@ -130,9 +130,15 @@ describe('lines of problems', () => {
     expect(result.problems).toContainEqual({
       path: 'programme.title',
       message: 'missing: add this field (text)',
+      zh: '缺少：请添加此项（文字）',
       line: 1,
     });
-    expect(result.problems).toContainEqual({ path: 'units', message: 'needs at least 1 entry', line: 3 });
+    expect(result.problems).toContainEqual({
+      path: 'units',
+      message: 'needs at least 1 entry',
+      zh: '至少需要 1 项',
+      line: 3,
+    });
   });
 
   it('gives an empty value the line of its field', () => {
@@ -146,7 +152,12 @@ describe('lines of problems', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toEqual([
-      { path: 'pilots[2].contacts[0].email', message: 'empty: write text after the colon', line },
+      {
+        path: 'pilots[2].contacts[0].email',
+        message: 'empty: write text after the colon',
+        zh: '为空：请在冒号后填写文字',
+        line,
+      },
     ]);
   });
 
@@ -164,10 +175,12 @@ describe('lines of problems', () => {
 
     expect(result).toEqual({
       ok: false,
+      locale: 'zh-CN',
       problems: [
         {
           path: 'programme.id',
           message: 'this field is written twice in the same section: keep one',
+          zh: '同一节中这一项写了两次：只保留一个',
           line: 4,
         },
       ],
@@ -185,6 +198,7 @@ describe('lines of problems', () => {
     expect(result.problems).toContainEqual({
       path: 'pilots[1].id',
       message: 'must be text, not the number 2023: put it in quotes ("2023")',
+      zh: '必须是文字，而不是数字 2023：请加上引号（"2023"）',
     });
   });
 });
@@ -250,10 +264,12 @@ describe('odd input', () => {
   it('an empty file gets one problem that says how to begin', () => {
     expect(parsePlan('')).toEqual({
       ok: false,
+      locale: 'zh-CN',
       problems: [
         {
           path: '',
           message: 'the file is empty: a plan starts with "programme:"; copy plans/sample.yaml to begin',
+          zh: '文件是空的：方案以“programme:”开头；可以复制 plans/sample.yaml 开始',
           line: 1,
         },
       ],
@@ -284,6 +300,31 @@ describe('reading plan files', () => {
     expect(error).toBeInstanceOf(InvalidPlanError);
     expect((error as InvalidPlanError).name).toBe('InvalidPlanError');
     expect((error as InvalidPlanError).problems).toHaveLength(10);
+  });
+
+  it('formats a problem in Chinese for a zh-CN plan: "path：message（第 N 行）"', () => {
+    expect(
+      formatProblem(
+        {
+          path: 'pilots[3].contacts[0].email',
+          message: 'not an e-mail address',
+          zh: '不是电子邮箱地址',
+          line: 87,
+        },
+        'zh-CN',
+      ),
+    ).toBe('pilots[3].contacts[0].email：不是电子邮箱地址（第 87 行）');
+    expect(formatProblem({ path: '', message: 'the file is empty', zh: '文件是空的' }, 'zh-CN')).toBe(
+      '（方案）：文件是空的',
+    );
+  });
+
+  it('gives every problem of the ten-mistakes plan a Chinese message', async () => {
+    const result = await loadPlanFile(`${ROOT}${TEN_MISTAKES_FILE}`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.locale).toBe('zh-CN');
+    expect(result.problems.filter((p) => !p.zh)).toEqual([]);
   });
 
   it('formats a problem as "path: message (line N)"', () => {
