@@ -125,3 +125,28 @@ describe('the middlewares every route shares', () => {
     expect(large.statusCode).toBe(413);
   });
 });
+
+describe('the language of a page', () => {
+  let pageLocale: typeof import('../../functions/handlers/dashboard/pages.ts').pageLocale;
+  beforeAll(async () => {
+    ({ pageLocale } = await import('../../functions/handlers/dashboard/pages.ts'));
+  });
+  const en = { programme: { locale: 'en' as const } };
+  const zh = { programme: { locale: 'zh-CN' as const } };
+  const none = { locale: 'zh-CN' as const, query: {}, event: {} };
+
+  it('is the plan’s: English for an en plan, Chinese for a zh-CN plan', () => {
+    expect(pageLocale(none, en)).toBe('en');
+    expect(pageLocale(none, zh)).toBe('zh-CN');
+  });
+
+  it('is the administrator’s when they chose one (?lang= or its cookie), whatever the plan’s', () => {
+    expect(pageLocale({ ...none, query: { lang: 'zh' } }, en)).toBe('zh-CN');
+    expect(pageLocale({ ...none, locale: 'en', query: { lang: 'en' } }, zh)).toBe('en');
+    expect(pageLocale({ ...none, event: { cookies: ['pilotflow_lang=zh'] } }, en)).toBe('zh-CN');
+  });
+
+  it('is Chinese for a page of no programme without a choice', () => {
+    expect(pageLocale(none, {})).toBe('zh-CN');
+  });
+});

@@ -11,7 +11,9 @@ import {
   parseExecutionArn,
 } from '#presentation/dashboard/load.ts';
 import type { DashboardPage } from '#presentation/dashboard/render.tsx';
+import { cookieValue, LANG_COOKIE } from '#presentation/dashboard/session.ts';
 import { TASK_FILTER_STATUSES } from '#presentation/dashboard/views.ts';
+import { type Locale, parseLocale } from '#presentation/i18n.ts';
 import type { AdminRequest, RouteTable } from './request.ts';
 import { frameOf, html, json } from './respond.ts';
 
@@ -31,6 +33,19 @@ const TaskQuerySchema = z.object({
 });
 
 type Viewed = { timeZone: string };
+
+/**
+ * A page's language: the one the administrator chose (`?lang=`, kept in a cookie), else its programme's plan's
+ * (a zh-CN plan's pages in Chinese, an en plan's in English), else Chinese.
+ */
+export function pageLocale(
+  req: Pick<AdminRequest, 'locale' | 'query'> & { event: { cookies?: string[] } },
+  view: object,
+): Locale {
+  const chosen = parseLocale(req.query.lang) ?? parseLocale(cookieValue(req.event.cookies, LANG_COOKIE));
+  if (chosen) return chosen;
+  return (view as { programme?: { locale?: Locale } }).programme?.locale ?? req.locale;
+}
 type PageOf<V> = (frame: Awaited<ReturnType<typeof frameOf>>, view: V) => DashboardPage;
 
 /** A page route: the view model as JSON, or the page around it in the frame of its programme. */
@@ -44,7 +59,9 @@ function page<V extends Viewed>(
     async run(req: AdminRequest) {
       const view = await load(req);
       if (req.json) return json(req, 200, view);
-      return html(req, 200, render(await frameOf(req, programmeOf(view), view.timeZone), view));
+      const locale = pageLocale(req, view);
+      const frame = { ...(await frameOf(req, programmeOf(view), view.timeZone)), locale };
+      return html(req, 200, render(frame, view));
     },
   };
 }

@@ -128,6 +128,7 @@ export function programmeRef(
   return {
     programmeId: record.programmeId,
     title,
+    ...(plan ? { locale: plan.programme.locale } : {}),
     status: record.status,
     launchedAt: record.launchedAt,
     ...(record.executionArn ? { executionArn: record.executionArn } : {}),

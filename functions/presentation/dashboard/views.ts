@@ -10,6 +10,8 @@ import type { CellState, StateStatus } from './words.ts';
 export interface ProgrammeRef {
   programmeId: string;
   title: LocalText;
+  /** The plan's language: the pages' unless the administrator chose another. */
+  locale?: 'zh-CN' | 'en';
   status: string;
   launchedAt: string;
   executionArn?: string;
