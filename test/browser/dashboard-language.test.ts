@@ -77,6 +77,8 @@ async function screenshots(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `dashboard-zh-${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: PHONE, height: 800 });
   await page.screenshot({ path: join(SCREENSHOTS, `dashboard-zh-${name}-phone.png`), fullPage: true });
+  // The first screen alone, at its real size: what a phone shows before scrolling.
+  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-zh-${name}-phone-top.png`) });
   const wide = await page.evaluate(
     (width) =>
       Array.from(document.querySelectorAll('body *'))

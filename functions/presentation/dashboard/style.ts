@@ -107,7 +107,7 @@ table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{displ
 table.stack tr{border:1px solid #e5e7eb;border-radius:8px;margin:0 0 .75rem;padding:.5rem .75rem;background:#fff}
 table.grid.stack th,table.grid.stack td{border:0;padding:.25rem 0;white-space:normal}
 table.grid.stack td.sc{padding:.25rem .5rem;border-radius:6px;margin:.25rem 0}
-table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:.75rem;font-weight:600;color:#4b5563}
+table.stack td[data-label]::before{content:attr(data-label);display:inline-block;min-width:4.5rem;margin-right:.5rem;font-size:.8125rem;font-weight:600;color:#4b5563}
 table.stack td.sc[data-label]::before{color:inherit}
 }
 `.trim();
