@@ -42,7 +42,7 @@ export async function sendOnce(
   deps: Pick<Deps, 'store' | 'now' | 'sendEmail'>,
   scope: string,
   id: string,
-  email: Email,
+  email: Email | (() => Promise<Email | undefined>),
 ): Promise<boolean> {
   const giveUpAt = performance.now() + BUSY_WAIT_MS;
   let lease = await takeLease(deps.store, scope, id, deps.now());
@@ -57,7 +57,14 @@ export async function sendOnce(
     );
   }
   try {
-    await deps.sendEmail(email);
+    // An e-mail made under the lease (the daily digest: what it carries is read while no other run can send it);
+    // nothing to send gives the lease back, so a later run may still send one for the key.
+    const made = typeof email === 'function' ? await email() : email;
+    if (!made) {
+      await releaseLease(deps.store, scope, id, lease.leaseId);
+      return false;
+    }
+    await deps.sendEmail(made);
   } catch (error) {
     await releaseLease(deps.store, scope, id, lease.leaseId);
     throw error;

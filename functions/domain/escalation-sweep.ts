@@ -1,16 +1,17 @@
 // The escalation sweep: reads the open tasks due up to now plus the reminder bound from the sparse
 // open-tasks-by-due index (never a scan, so its cost follows the number of due tasks, not the table's size),
 // and takes each task up the policy's levels (escalation.ts). Every level is claimed with a conditional
-// write and delivered under a lease (functions/store/escalation.ts), and each of its messages goes through
-// `sendOnce` (a lease per task, level and recipient, taken before sending and marked done after), so
-// overlapping sweeps, retries and restarts send each message once but for one window: a run that dies
-// after SES accepted a message and before that message's lease is marked done sends it again on resume.
+// write (functions/store/escalation.ts) and completed in one transaction with its audit event and its messages,
+// queued as items of their recipients' daily digests. Then it sends the digests that are due (digest.ts): one
+// e-mail per person and day, through `sendOnce`, so overlapping sweeps, retries and restarts send each digest
+// once but for one window: a run that dies after SES accepted a digest and before its lease is marked done
+// sends it again once that lease runs out.
 import { NotFoundError } from '#lib/errors.ts';
-import { linkExpiresAt } from '#plan/schedule.ts';
 // The plan's parts one by one, not its index: the index brings the YAML parser, which a sweep never needs.
-import type { Party, Plan } from '#plan/schema.ts';
+import type { Plan } from '#plan/schema.ts';
 import { addDuration, compareDurations } from '#plan/time.ts';
 import { InvalidPlanError } from '#plan/validate.ts';
+import type { DigestItem } from '#store/digest.ts';
 import {
   completeEscalation,
   openTasksDueBy,
@@ -19,36 +20,25 @@ import {
   resumeEscalation,
 } from '#store/escalation.ts';
 import type { Store } from '#store/store.ts';
-import type { Person, TaskRecord } from '#store/tasks.ts';
-import { sendOnce } from './deps.ts';
+import type { TaskRecord } from '#store/tasks.ts';
+import { digestItemsOfStep, sendDigests } from './digest.ts';
 import {
   type Level,
   type LevelStep,
   levelStep,
   longestReminderLead,
-  type PlannedMessage,
   pendingSteps,
-  type Recipient,
   stepAction,
   stepSummary,
-  supervisingParties,
 } from './escalation.ts';
-import { actionLinkFor } from './links.ts';
 import type { Email, Texts } from './mail.ts';
 import { loadPlan } from './plans.ts';
-import { supervisionLink } from './supervision.ts';
 
 /**
  * How long a sweep holds a level it claimed. Longer than the escalate function's timeout (infra checks it),
  * so a level is only resumed once the sweep that claimed it can no longer be sending.
  */
 export const ESCALATION_LEASE_MS = 15 * 60_000;
-
-/**
- * The claim-once scope of reminder and escalation messages; the id is `<taskId>#<message id>`, and a message
- * id names the level and the recipient (`2:assignee:<email>`, `2:supervisor:<party>`, escalation.ts).
- */
-export const ESCALATION_MESSAGE_SCOPE = 'escalation';
 
 /** The sweep stops taking new tasks when less real time than this is left in its invocation. */
 const TIME_RESERVE_MS = 30_000;
@@ -60,11 +50,11 @@ export interface SweepLog {
 
 export interface SweepDeps {
   store: Store;
-  /** Sends one e-mail and resolves to the provider's message id (functions/adapters/mail.ts). */
+  /** Sends one e-mail (a digest) and resolves to the provider's message id (functions/adapters/mail.ts). */
   send: (email: Email) => Promise<string>;
-  /** The reminders' and escalations' words (functions/presentation/email/texts.ts). */
+  /** The digests' words (functions/presentation/email/texts.ts). */
   texts: Texts;
-  /** The approval-link signing key: asked for only when an assignee's message is sent. */
+  /** The approval-link signing key: asked for only when a digest is made. */
   signingKey: () => Promise<string>;
   /** The HTTP API's public base URL: assignees' links and the supervision pages. */
   apiBaseUrl: string;
@@ -97,8 +87,17 @@ export interface SweepReport {
   delivered: { reminder: number; supervisor: number; leadingGroup: number };
   /** Level-1 reminders passed without sending (the task was overdue, or opened inside the window). */
   remindersSkipped: number;
+  /** Messages of the levels delivered, queued as digest items (one per recipient of each message). */
+  digestItemsQueued: number;
+  /** E-mails sent: digests, one per person and day. */
   messagesSent: number;
+  /** Digests that failed (their items wait for the next sweep). */
   messagesFailed: number;
+  /** Digest items sent, and dropped because their task closed meanwhile. */
+  digestItemsSent: number;
+  digestItemsDropped: number;
+  /** Recipients with items left for a later digest (a day off, before the hour, or sent today already). */
+  digestsWaiting: number;
   /** Tasks with a level another sweep is delivering (its lease has not expired). */
   tasksInFlight: number;
   /** Tasks left for the next sweep because of an error (logged). */
@@ -127,8 +126,12 @@ export async function sweepEscalations(deps: SweepDeps, now: Date): Promise<Swee
     itemsScanned: 0,
     delivered: { reminder: 0, supervisor: 0, leadingGroup: 0 },
     remindersSkipped: 0,
+    digestItemsQueued: 0,
     messagesSent: 0,
     messagesFailed: 0,
+    digestItemsSent: 0,
+    digestItemsDropped: 0,
+    digestsWaiting: 0,
     tasksInFlight: 0,
     tasksFailed: 0,
     tasksWithoutPlan: 0,
@@ -147,9 +150,30 @@ export async function sweepEscalations(deps: SweepDeps, now: Date): Promise<Swee
     });
     if (!done) {
       report.complete = false;
-      break;
+      return report;
     }
   }
+  if (deps.timeLeft && deps.timeLeft() < TIME_RESERVE_MS) {
+    report.complete = false;
+    return report;
+  }
+  const digests = await sendDigests(
+    {
+      store: deps.store,
+      send: deps.send,
+      texts: deps.texts,
+      signingKey: () => sweep.signingKey(),
+      apiBaseUrl: deps.apiBaseUrl,
+      planOf: (programmeId) => sweep.planOf(programmeId),
+      ...(deps.log ? { log: deps.log } : {}),
+    },
+    now,
+  );
+  report.messagesSent = digests.sent;
+  report.messagesFailed = digests.failed;
+  report.digestItemsSent = digests.itemsSent;
+  report.digestItemsDropped = digests.itemsDropped;
+  report.digestsWaiting = digests.waiting;
   return report;
 }
 
@@ -210,116 +234,66 @@ class Sweep {
     }
   }
 
-  /** Sends the step's messages not sent yet, then marks the level delivered. False: stop with this task. */
+  /**
+   * Marks the level delivered with its audit event and queues its messages for the recipients' digests, in one
+   * transaction. False: stop with this task (another sweep completed it, or the write failed: the lease is
+   * released so the next sweep resumes the level).
+   */
   private async deliver(plan: Plan, task: TaskRecord, step: LevelStep, lease: string): Promise<boolean> {
-    const { store, send } = this.deps;
-    const supervisors: Party[] = step.level >= 2 ? supervisingParties(plan, task) : [];
-    // Whether a message went out is asked of its claim when it is sent, never of `task`: that came from the
-    // index, whose reads are eventually consistent and may predate another run's sends
-    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
-    // The message leases run on the sweep's instant, as the level's does: a resumed level (its lease of
-    // ESCALATION_LEASE_MS expired) always finds the leases of its messages (LEASE_MS) expired too.
-    const once = { store, now: () => this.now, sendEmail: send };
-    for (const message of step.messages) {
-      const email = this.deps.texts.escalationEmail({
-        plan,
-        task,
-        message,
-        now: this.now,
-        supervisors,
-        ...(message.assignee
-          ? await this.actionUrl(plan, task, message.assignee)
-          : await this.supervisionLinks(plan, message)),
-      });
-      let sent: boolean;
-      try {
-        sent = await sendOnce(once, ESCALATION_MESSAGE_SCOPE, `${task.taskId}#${message.id}`, email);
-      } catch (error) {
-        this.report.messagesFailed += 1;
-        this.deps.log?.error('sending a reminder or escalation failed; a later sweep resumes the level', {
-          taskId: task.taskId,
-          level: step.level,
-          messageId: message.id,
-          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        });
-        await releaseEscalation(store, task.taskId, lease, this.nowIso);
-        return false;
-      }
-      if (sent) this.report.messagesSent += 1;
+    const { store } = this.deps;
+    const items = digestItemsOfStep(task, step, this.nowIso);
+    let completed: boolean;
+    try {
+      completed = await this.complete(plan, task, step, items);
+    } catch (error) {
+      await releaseEscalation(store, task.taskId, lease, this.nowIso);
+      throw error;
     }
-    const completed = await completeEscalation(store, task.taskId, step.level, {
-      eventId: `escalation-${task.taskId}-${step.level}`,
-      programmeId: task.programmeId,
-      pilotId: task.pilotId,
-      at: this.nowIso,
-      actor: 'system',
-      action: stepAction(step),
-      taskId: task.taskId,
-      executionArn: task.executionArn,
-      summary: stepSummary(plan, step),
-      details: {
-        level: step.level,
-        dueAt: task.dueAt,
-        levelDueSince: step.dueSince.toISOString(),
-        ...(step.skipped ? { skipped: step.skipped } : {}),
-        messages: step.messages.map((m) => ({
-          id: m.id,
-          audience: m.audience,
-          to: m.to.map((r) => r.email),
-          ...(m.cc.length ? { cc: m.cc.map((r) => r.email) } : {}),
-        })),
-      },
-    });
     if (!completed) return false;
+    this.report.digestItemsQueued += items.length;
     if (step.skipped) this.report.remindersSkipped += 1;
     else this.report.delivered[LEVEL_COUNTER[step.level]] += 1;
     return true;
   }
 
-  /**
-   * A link of the assignee's that works: their stored link while it is active and not expired, else a new one
-   * bound to them (links.ts actionLinkFor), valid for the plan's grace period from now.
-   */
-  private async actionUrl(plan: Plan, task: TaskRecord, assignee: Person): Promise<{ actionUrl: string }> {
-    const base = Math.max(Date.parse(task.dueAt), this.now.getTime());
-    const link = await actionLinkFor(this.deps.store, await this.signingKey(), {
-      task,
-      assignee,
-      now: this.now,
-      expiresAt: linkExpiresAt(plan, new Date(base)).toISOString(),
-      apiBaseUrl: this.deps.apiBaseUrl,
-    });
-    return { actionUrl: link.url };
+  private complete(plan: Plan, task: TaskRecord, step: LevelStep, items: DigestItem[]): Promise<boolean> {
+    return completeEscalation(
+      this.deps.store,
+      task.taskId,
+      step.level,
+      {
+        eventId: `escalation-${task.taskId}-${step.level}`,
+        programmeId: task.programmeId,
+        pilotId: task.pilotId,
+        at: this.nowIso,
+        actor: 'system',
+        action: stepAction(step),
+        taskId: task.taskId,
+        executionArn: task.executionArn,
+        summary: stepSummary(plan, step),
+        details: {
+          level: step.level,
+          dueAt: task.dueAt,
+          levelDueSince: step.dueSince.toISOString(),
+          ...(step.skipped ? { skipped: step.skipped } : {}),
+          messages: step.messages.map((m) => ({
+            id: m.id,
+            audience: m.audience,
+            to: m.to.map((r) => r.email),
+            ...(m.cc.length ? { cc: m.cc.map((r) => r.email) } : {}),
+          })),
+        },
+      },
+      items,
+    );
   }
 
-  /** Each recipient's own link to the party's supervision page (supervision.ts). */
-  private async supervisionLinks(
-    plan: Plan,
-    message: PlannedMessage,
-  ): Promise<{ supervisionLinks?: Array<Recipient & { url: string }> }> {
-    const party = message.party;
-    if (!party) return {};
-    const key = await this.signingKey();
-    return {
-      supervisionLinks: [...message.to, ...message.cc].map((recipient) => ({
-        ...recipient,
-        url: supervisionLink(key, {
-          apiBaseUrl: this.deps.apiBaseUrl,
-          plan,
-          party,
-          recipient,
-          now: this.now,
-        }),
-      })),
-    };
-  }
-
-  private signingKey(): Promise<string> {
+  signingKey(): Promise<string> {
     this.key ??= this.deps.signingKey();
     return this.key;
   }
 
-  private planOf(programmeId: string): Promise<Plan | undefined> {
+  planOf(programmeId: string): Promise<Plan | undefined> {
     let plan = this.plans.get(programmeId);
     if (!plan) {
       plan = this.loadPlan(programmeId);

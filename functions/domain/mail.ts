@@ -73,6 +73,25 @@ export interface EscalationMailInput {
   supervisors?: Party[];
 }
 
+/** One item of a daily digest: a task the recipient is reminded of or asked to supervise, with its link. */
+export interface DigestMailItem {
+  task: EscalationMailTask;
+  level: PlannedMessage['level'];
+  audience: PlannedMessage['audience'];
+  /** The assignee's own action link, or the recipient's link to the party's supervision page. */
+  url: string;
+  /** A supervisor's or the leading group's item: the party whose page the link opens. */
+  party?: Party;
+}
+
+export interface DigestMailInput {
+  plan: Plan;
+  recipient: Recipient;
+  /** The sweep's instant: the digest's day and how late each task is. */
+  now: Date;
+  items: DigestMailItem[];
+}
+
 export interface StalledNoticeInput {
   pilotId?: string;
   step: string;
@@ -108,6 +127,8 @@ export interface Texts {
   ): RenderedEmail;
   /** A reminder or escalation, with its recipients and tags. */
   escalationEmail(input: EscalationMailInput): Email;
+  /** A recipient's daily digest of reminders and escalations. */
+  digestEmail(input: DigestMailInput): Email;
 }
 
 /**

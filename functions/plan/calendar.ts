@@ -152,3 +152,20 @@ export function shiftFromDeadline(
 }
 
 const ZERO: Duration = { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };
+
+export const DEFAULT_DIGEST_AT = '09:00';
+
+/**
+ * The day whose digest may go out at `now` (YYYY-MM-DD in the programme's zone), or undefined: a digest is sent
+ * on a working day of the plan's calendar, from its digest hour (`escalation.digestAt`, 09:00 by default) to the
+ * day's end. Items queued on a day off, or after the day's digest went out, wait for the next working day's.
+ */
+export function digestDay(
+  plan: Pick<Plan, 'programme' | 'calendar' | 'escalation'>,
+  now: Date,
+): string | undefined {
+  const today = dateOf(now, plan.programme.timezone);
+  if (!isWorkingDay(plan, today)) return undefined;
+  const at = atClockTime(plan, today, plan.escalation.digestAt ?? DEFAULT_DIGEST_AT);
+  return now.getTime() >= at.getTime() ? today : undefined;
+}

@@ -309,6 +309,11 @@ export const IndicatorSystemSchema = z
   })
   .describe('The indicator system for acceptance: total score = weighted mean of the indicator scores.');
 
+const clockTime = () =>
+  z
+    .string()
+    .regex(CLOCK_TIME_PATTERN, { error: 'not a time of day: write HH:MM on a 24-hour clock, e.g. 17:30' });
+
 const escalationTimingFields = {
   remindBeforeDue: duration().describe(
     'Remind (催办) the assignees this long before the task is due, e.g. P2D.',
@@ -334,6 +339,12 @@ export const EscalationOverrideSchema = z
 export const EscalationPolicySchema = z
   .strictObject({
     ...escalationTimingFields,
+    digestAt: clockTime()
+      .optional()
+      .describe(
+        'When the daily digest of reminders and escalations goes out (HH:MM in the programme’s time zone, ' +
+          'default 09:00), on working days of the calendar only: one e-mail per person and day.',
+      ),
     overrides: z
       .strictObject(
         Object.fromEntries(TASK_KINDS.map((kind) => [kind, EscalationOverrideSchema.optional()])) as Record<
@@ -349,11 +360,6 @@ export const EscalationPolicySchema = z
   .describe(
     'Reminders and escalation of overdue tasks: remind, then the supervisor, then the leading group.',
   );
-
-const clockTime = () =>
-  z
-    .string()
-    .regex(CLOCK_TIME_PATTERN, { error: 'not a time of day: write HH:MM on a 24-hour clock, e.g. 17:30' });
 
 export const CalendarSchema = z
   .strictObject({

@@ -103,6 +103,15 @@ export function formatWhen(iso: string | Date, locale: Locale, timeZone: string)
     : `${p.year}年${p.month}月${p.day}日（${p.weekday}）${p.hour}:${p.minute}`;
 }
 
+/** The local day of an instant with its weekday: `2023年1月10日（星期二）` / `Tuesday 10 January 2023`. */
+export function formatDay(iso: string | Date, locale: Locale, timeZone: string): string {
+  const { date, get } = localParts(iso, locale, timeZone);
+  const p = get(date);
+  return locale === 'en'
+    ? `${p.weekday} ${p.day} ${p.month} ${p.year}`
+    : `${p.year}年${p.month}月${p.day}日（${p.weekday}）`;
+}
+
 /**
  * A deadline as officials write it: `2023年1月4日（星期三）17:30前` / `by 17:30 on Wednesday 4 January 2023`.
  * A deadline at local midnight (a due date that includes its whole day) reads as the end of the day before.

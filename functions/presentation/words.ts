@@ -165,6 +165,13 @@ export interface MailWords {
   superviseNote: string;
   lateLine(name: string, details: string[]): string;
   phone(n: string): string;
+  // The daily digest.
+  digestSubject(day: string, count: number): string;
+  digestBody: string;
+  /** Each item's kind, as the single e-mails named it. */
+  digestLabel: Record<'reminder' | 'overdue' | 'supervisor' | 'leading-group', string>;
+  /** How late, in working days of the plan's calendar (0: due today, past the deadline). */
+  lateWorkingDays(n: number): string;
   // Summaries.
   outcome: Record<'accepted' | 'failed' | 'stopped' | 'in-progress', string>;
   grade: Record<'excellent' | 'pass' | 'fail', string>;
@@ -263,6 +270,16 @@ const zh: MailWords = {
   supervise: '查看逾期事项并催办',
   nudgedBy: (who) => `${who}督促您尽快办理此项任务。`,
   superviseFor: (name) => `${name}：查看逾期事项并催办`,
+  digestSubject: (day, count) => `【每日催办汇总】${day}：${count} 项事项`,
+  digestBody:
+    '以下是需要您办理或督办的事项，每个工作日汇总发送一次。逾期天数按工作日计算；已办理的事项不再列出。',
+  digestLabel: {
+    reminder: '【催办】',
+    overdue: '【逾期催办】',
+    supervisor: '【逾期提醒】',
+    'leading-group': '【逾期上报】',
+  },
+  lateWorkingDays: (n) => (n >= 1 ? `${n} 个工作日` : '今天到期，已过截止时间'),
   superviseNote: '此链接仅供收件人本人使用，14 天内有效，无需登录。',
   lateLine: (name, details) => `${name}（${details.join('，')}）`,
   phone: (n) => `电话 ${n}`,
@@ -363,6 +380,17 @@ const en: MailWords = {
   supervise: 'See the overdue tasks and send reminders',
   nudgedBy: (who) => `${who} asks you to do this task now.`,
   superviseFor: (name) => `${name}: see the overdue tasks and send reminders`,
+  digestSubject: (day, count) => `[Daily digest] ${day}: ${count} ${count === 1 ? 'item' : 'items'}`,
+  digestBody:
+    'Here is what needs your action or follow-up, sent once each working day. Days overdue count working days; tasks that have been done are left out.',
+  digestLabel: {
+    reminder: '[Reminder]',
+    overdue: '[Overdue]',
+    supervisor: '[Overdue: please follow up]',
+    'leading-group': '[Escalated]',
+  },
+  lateWorkingDays: (n) =>
+    n >= 1 ? `${n} working ${n === 1 ? 'day' : 'days'}` : 'due today, past the deadline',
   superviseNote: 'This link is for its recipient only, works for 14 days and needs no sign-in.',
   lateLine: (name, details) => `${name} (${details.join(', ')})`,
   phone: (n) => `phone ${n}`,

@@ -1,13 +1,12 @@
-// The delivery of a task's reminder or escalation level, at least once and each message once but for one window:
+// The delivery of a task's reminder or escalation level, once:
 //   claim   raiseEscalation(from, to, at, leaseUntil) — one sweep wins the level and holds it until leaseUntil;
-//   send    each message through sendOnce (functions/domain/deps.ts): a claim-once lease on (task, level,
-//           recipient) taken before the send and marked done after it (functions/store/once.ts);
-//   finish  completeEscalation — the level is marked delivered and its audit event written, in one transaction.
-// A sweep that fails to send releases its lease at once; one that crashes keeps it until it expires. Then a
-// later sweep resumes the level (resumeEscalation) and sends only the messages whose lease is not done. A
-// message is sent twice only if the run dies between the provider accepting it and its lease being marked done.
+//   finish  completeEscalation — the level is marked delivered, its audit event written and its messages queued
+//           for their recipients' daily digests (store/digest.ts), in one transaction.
+// A sweep that fails releases its lease at once; one that crashes keeps it until it expires. Then a later
+// sweep resumes the level (resumeEscalation). The digests are sent apart from the levels (domain/digest.ts).
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type NewAuditEvent } from './audit.ts';
+import { type DigestItem, digestItemPut } from './digest.ts';
 import { CONDITION, keys } from './keys.ts';
 import { conditionHeld, type Store } from './store.ts';
 import { listOpenTasksDueBy, type TaskRecord, updateTaskIf } from './tasks.ts';
@@ -73,8 +72,8 @@ export function releaseEscalation(
 }
 
 /**
- * Marks `level` delivered and appends its audit event, in one transaction, so the event exists exactly when
- * the level is done. Resolves to false when the level was delivered already (by another sweep). The task
+ * Marks `level` delivered, appends its audit event and queues its digest items, in one transaction, so the
+ * event and the items exist exactly when the level is done. Resolves to false when the level was delivered already (by another sweep). The task
  * need not be open: a task decided while its level was going out still gets the event for what was sent.
  */
 export function completeEscalation(
@@ -82,6 +81,7 @@ export function completeEscalation(
   taskId: string,
   level: number,
   event: NewAuditEvent,
+  digest: DigestItem[] = [],
 ): Promise<boolean> {
   return conditionHeld(() =>
     store.db.send(
@@ -99,6 +99,7 @@ export function completeEscalation(
           {
             Put: { TableName: store.table, Item: auditItem(event), ConditionExpression: CONDITION.isNew },
           },
+          ...digest.map((item) => digestItemPut(store, item)),
         ],
       }),
     ),

@@ -29,6 +29,9 @@ export const PROGRAMMES = 'PROGRAMMES';
 /** The partition of the open-tasks index. One partition keeps "everything due before T" a single Query. */
 export const OPEN_TASKS = 'OPEN';
 
+/** The byParent partition of digest items not sent yet (see keys.digestItem). */
+export const DIGEST_PENDING = 'DIGEST#PENDING';
+
 /** The partition of undelivered decisions (see keys.pendingCallback). */
 export const PENDING_CALLBACKS = 'CALLBACK#PENDING';
 
@@ -95,6 +98,23 @@ export const keys = {
     sk: `${decidedAt}#${taskId}`,
   }),
   pendingCallbacks: () => ({ pk: PENDING_CALLBACKS }),
+  /**
+   * A reminder or escalation waiting for its recipient's daily digest, in the order queued: one partition per
+   * programme and recipient, read with a consistent Query when the digest is made, deleted once it went out.
+   */
+  digestItem: (programmeId: string, email: string, queuedAt: string, itemId: string) => ({
+    pk: `DIGEST#${programmeId}#${email.toLowerCase()}`,
+    sk: `${queuedAt}#${itemId}`,
+  }),
+  digestItemsOf: (programmeId: string, email: string) => ({
+    pk: `DIGEST#${programmeId}#${email.toLowerCase()}`,
+  }),
+  /** Digest item → the items not sent yet (byParent), so the sweep finds whom to send a digest with one Query. */
+  digestPending: (programmeId: string, email: string, queuedAt: string, itemId: string) => ({
+    gsi1pk: DIGEST_PENDING,
+    gsi1sk: `${programmeId}#${email.toLowerCase()}#${queuedAt}#${itemId}`,
+  }),
+  pendingDigestItems: () => ({ gsi1pk: DIGEST_PENDING }),
 };
 
 /** Condition expressions, each named for what it prevents. */

@@ -1,12 +1,17 @@
-// The escalation sweep against DynamoDB Local and aws-ses-v2-local, with the clock as an argument.
+// The escalation sweep against DynamoDB Local and aws-ses-v2-local, with the clock as an argument: the levels
+// it reaches, and the daily digests that carry their messages (one e-mail per person and working day).
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type SweepDeps, type SweepReport, sweepEscalations } from '#domain/escalation-sweep.ts';
 import { verifyLinkSignature } from '#domain/links.ts';
 import type { Email } from '#domain/mail.ts';
 import { decodeTicket, recipientHash } from '#domain/supervision.ts';
+import { digestDay } from '#plan/calendar.ts';
 import type { Plan } from '#plan/index.ts';
+import { dateOf } from '#plan/time.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
 import { listAuditOfTask } from '#store/audit.ts';
+import { digestItemsOf } from '#store/digest.ts';
 import { raiseEscalation } from '#store/escalation.ts';
 import { getLink, listLinksOfTask } from '#store/links.ts';
 import type { Store } from '#store/store.ts';
@@ -68,22 +73,36 @@ const sweep = (at: number, overrides: Partial<SweepDeps> = {}): Promise<SweepRep
   sweepEscalations(deps(overrides), new Date(at));
 
 // Opened at the mobilisation meeting, 2023-01-10 09:30 in Asia/Shanghai. Sweeps every three hours from then
-// land on the reminder and escalation instants exactly (the hourly schedule itself runs in escalation-cloud).
+// land on the reminder and escalation instants exactly (the hourly schedule itself runs in escalation-cloud),
+// and at 09:30 each day, just after the sample's digest hour (09:00).
 const OPENED = Date.parse('2023-01-10T01:30:00.000Z');
 const DUE = OPENED + 3 * DAY;
 // Thresholds in working days: the reminder from the start of Wednesday 11 January (two working days before
 // Friday 13), the leading group three working days after the due time (Monday 16, Tuesday 17, Wednesday 18).
 const REMIND = Date.parse('2023-01-10T16:00:00.000Z');
 const LEADING = Date.parse('2023-01-18T01:30:00.000Z');
-/** The first of the sweeps every three hours from OPENED at or after the reminder: 16:30. */
+/** The first of the sweeps every three hours from OPENED at or after the reminder: 00:30 on Wednesday 11. */
 const REMIND_SWEEP = REMIND + 30 * 60_000;
+/** The first sweep after the digest hour of Wednesday 11: the reminder's digest. */
+const REMIND_DIGEST = OPENED + DAY;
+
+/** The first whole hour at or after `at` at which the sample sends digests (a working day, from 09:00). */
+function nextDigestHour(at: number): number {
+  let t = Math.ceil(at / HOUR) * HOUR;
+  while (!digestDay(plan, new Date(t))) t += HOUR;
+  return t;
+}
 
 /** Runs a sweep every three hours from `from` to `to` and returns, per sweep instant, the e-mails it sent. */
-async function sweepRegularly(from: number, to: number): Promise<Map<number, MailboxEmail[]>> {
+async function sweepRegularly(
+  from: number,
+  to: number,
+  overrides: Partial<SweepDeps> = {},
+): Promise<Map<number, MailboxEmail[]>> {
   const sent = new Map<number, MailboxEmail[]>();
   let seen = 0;
   for (let at = from; at <= to; at += 3 * HOUR) {
-    await sweep(at);
+    await sweep(at, overrides);
     const emails = await ses.emails();
     if (emails.length > seen) sent.set(at, emails.slice(seen));
     seen = emails.length;
@@ -94,19 +113,23 @@ async function sweepRegularly(from: number, to: number): Promise<Map<number, Mai
 const recipients = (emails: MailboxEmail[] = []) => emails.map((e) => e.destination.to.join(',')).sort();
 
 describe('regular sweeps over a task due in three days (sample plan)', () => {
-  it('remind two working days before, escalate at due and to the leading group three working days after, and send nothing more', async () => {
+  it('remind two working days before, escalate at due and to the leading group three working days after, each in the day’s digest, and send nothing more', async () => {
     await openTask(store, plan, OPENED);
 
     const sent = await sweepRegularly(OPENED, LEADING + 3 * DAY);
 
-    expect([...sent.keys()]).toEqual([REMIND_SWEEP, DUE, LEADING]);
-    expect(recipients(sent.get(REMIND_SWEEP))).toEqual(['gucheng@xx-town.example']);
+    // The reminder reached at 00:30 waits for 09:00; the later levels fall after 09:00 and go at once.
+    expect([...sent.keys()]).toEqual([REMIND_DIGEST, DUE, LEADING]);
+    expect(recipients(sent.get(REMIND_DIGEST))).toEqual(['gucheng@xx-town.example']);
     expect(recipients(sent.get(DUE))).toEqual(['gucheng@xx-town.example', 'shehuishiwu@xx-town.example']);
-    expect(recipients(sent.get(LEADING))).toEqual(['lingdaoxiaozu@xx-county.example']);
-    expect(sent.get(LEADING)?.[0]?.destination.cc).toEqual([
-      'minzheng@xx-county.example',
+    // The leading group and the lead unit it copied: each their own digest.
+    expect(recipients(sent.get(LEADING))).toEqual([
+      'lingdaoxiaozu@xx-county.example',
       'minzheng-office@xx-county.example',
+      'minzheng@xx-county.example',
     ]);
+    for (const mails of sent.values()) for (const m of mails) expect(m.subject).toMatch(/^【每日催办汇总】/);
+    expect(sent.get(LEADING)?.[0]?.body.text).toContain('【逾期上报】XX镇古城社区：确认收到试点任务');
   });
 
   it('record each reminder and escalation as an event in the task’s history', async () => {
@@ -139,7 +162,7 @@ describe('the assignee’s reminder', () => {
   it('carries the assignee’s original link, still valid, and no new link is issued', async () => {
     const { task, links } = await openTask(store, plan, OPENED);
 
-    await sweep(DUE - 2 * DAY);
+    await sweep(REMIND_DIGEST);
 
     const [email] = await ses.emails();
     const original = links[0]?.url ?? '';
@@ -176,8 +199,8 @@ describe('the assignee’s reminder', () => {
   it('an assignee whose link expired gets a new link bound to them, and the old one is revoked', async () => {
     const { task, links } = await openTask(store, plan, OPENED);
     const old = await getLink(store, links[0]?.linkId ?? '');
-    // The sample's links live 7 days past the due time; the sweep after that runs with the link expired.
-    const AT = Date.parse(old?.expiresAt ?? '') + HOUR;
+    // The sample's links live 7 days past the due time; the digest after that is made with the link expired.
+    const AT = nextDigestHour(Date.parse(old?.expiresAt ?? '') + HOUR);
 
     await sweep(AT);
 
@@ -217,6 +240,25 @@ describe('a closed task', () => {
     expect((await listAuditOfTask(store, task.taskId)).map((e) => e.action)).toEqual(['reminder.sent']);
   });
 
+  it('decided after its reminder was queued and before the digest: the item is dropped, nothing is sent', async () => {
+    const { task, links } = await openTask(store, plan, OPENED);
+    await sweep(REMIND_SWEEP);
+    await decideTask(store, task.taskId, {
+      outcome: 'approve',
+      comment: '',
+      form: {},
+      decidedBy: task.assignees[0] ?? { name: '', email: '' },
+      decidedAt: new Date(REMIND_SWEEP + HOUR).toISOString(),
+      linkId: links[0]?.linkId ?? '',
+    });
+
+    const report = await sweep(REMIND_DIGEST);
+
+    expect(report).toMatchObject({ messagesSent: 0, digestItemsDropped: 1 });
+    expect(await ses.emails()).toEqual([]);
+    expect(await digestItemsOf(store, plan.programme.id, 'gucheng@xx-town.example')).toEqual([]);
+  });
+
   it('is not read by the sweep at all', async () => {
     const { task, links } = await openTask(store, plan, OPENED);
     await decideTask(store, task.taskId, {
@@ -243,10 +285,12 @@ describe('a sweep that runs late', () => {
 
     expect(report.remindersSkipped).toBe(1);
     expect(report.delivered).toEqual({ reminder: 0, supervisor: 1, leadingGroup: 1 });
-    expect((await ses.emails()).map((e) => e.destination.to[0])).toEqual([
+    expect(recipients(await ses.emails())).toEqual([
       'gucheng@xx-town.example',
-      'shehuishiwu@xx-town.example',
       'lingdaoxiaozu@xx-county.example',
+      'minzheng-office@xx-county.example',
+      'minzheng@xx-county.example',
+      'shehuishiwu@xx-town.example',
     ]);
     expect((await listAuditOfTask(store, task.taskId)).map((e) => e.action)).toEqual([
       'reminder.skipped',
@@ -258,7 +302,7 @@ describe('a sweep that runs late', () => {
 });
 
 describe('overlapping sweeps', () => {
-  it('two sweeps at once send each message once', async () => {
+  it('two sweeps at once send one digest per person, listing every task', async () => {
     const tasks = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         openTask(store, plan, OPENED, { title: `XX镇古城社区：确认收到试点任务 ${i + 1}` }),
@@ -268,12 +312,17 @@ describe('overlapping sweeps', () => {
     const reports = await Promise.all([sweep(LEADING + DAY), sweep(LEADING + DAY)]);
 
     const emails = await ses.emails();
-    // Per task: the assignee and the supervisor at level 2, the leading group at level 3.
-    expect(emails).toHaveLength(tasks.length * 3);
-    expect(reports.reduce((n, r) => n + r.messagesSent, 0)).toBe(tasks.length * 3);
-    // Each e-mail names its task in its subject (the tasks' titles differ), and goes to one party.
-    const keys = emails.map((e) => `${e.destination.to}|${e.subject}`);
-    expect(new Set(keys).size).toBe(emails.length);
+    // The assignee, the supervisor, the leading group and the two lead-unit contacts it copies: one each.
+    expect(recipients(emails)).toEqual([
+      'gucheng@xx-town.example',
+      'lingdaoxiaozu@xx-county.example',
+      'minzheng-office@xx-county.example',
+      'minzheng@xx-county.example',
+      'shehuishiwu@xx-town.example',
+    ]);
+    expect(reports.reduce((n, r) => n + r.messagesSent, 0)).toBe(5);
+    const supervisor = emails.find((e) => e.destination.to.includes('shehuishiwu@xx-town.example'));
+    for (const { task } of tasks) expect(supervisor?.body.text).toContain(`【逾期提醒】${task.title}\n`);
     for (const { task } of tasks) {
       expect((await listAuditOfTask(store, task.taskId)).map((e) => e.action)).toEqual([
         'reminder.skipped',
@@ -300,29 +349,28 @@ describe('overlapping sweeps', () => {
     const after = await sweep(crashedAt + HOUR);
 
     expect(during.tasksInFlight).toBe(1);
+    expect(during.messagesSent).toBe(0);
     expect(after.delivered.reminder).toBe(1);
     expect((await ses.emails()).map((e) => e.destination.to[0])).toEqual(['gucheng@xx-town.example']);
   });
 });
 
-describe('a failed send', () => {
-  it('is resumed by the next sweep, which sends only the messages that did not go out', async () => {
+describe('a failed digest', () => {
+  it('leaves its items for the next digest, on a later working day', async () => {
     const { task } = await openTask(store, plan, OPENED);
-    let calls = 0;
-    const failSecond = async (email: Email) => {
-      calls += 1;
-      if (calls === 2)
-        throw Object.assign(new Error('Maximum sending rate exceeded.'), {
-          name: 'TooManyRequestsException',
-        });
-      return sendEmail(email);
+    const failing = async () => {
+      throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
     };
 
-    const first = await sweep(DUE, { send: failSecond });
-    const second = await sweep(DUE + HOUR);
+    const first = await sweep(DUE, { send: failing });
+    // Friday's digests fail all day; the next working day is Monday 16 January.
+    await sweepRegularly(DUE + 3 * HOUR, DUE + 12 * HOUR, { send: failing });
+    const weekend = await sweepRegularly(DUE + 15 * HOUR, DUE + 2 * DAY + 21 * HOUR);
+    const monday = await sweep(DUE + 3 * DAY, { send: sendEmail });
 
-    expect([first.messagesSent, first.messagesFailed, first.delivered.supervisor]).toEqual([1, 1, 0]);
-    expect([second.messagesSent, second.messagesFailed, second.delivered.supervisor]).toEqual([1, 0, 1]);
+    expect([first.messagesSent, first.messagesFailed, first.delivered.supervisor]).toEqual([0, 2, 1]);
+    expect(weekend.size).toBe(0);
+    expect([monday.messagesSent, monday.digestItemsSent]).toEqual([2, 2]);
     expect(recipients(await ses.emails())).toEqual([
       'gucheng@xx-town.example',
       'shehuishiwu@xx-town.example',
@@ -334,103 +382,86 @@ describe('a failed send', () => {
   });
 });
 
-describe('a sweep killed in the middle of a level', () => {
-  const AT = DUE + HOUR; // the supervisor level: the assignee's overdue notice, then the supervisor's
-  /** A sweep at AT that freezes for good (as a killed process would) at its k-th send, after or before SES took it. */
-  function killedSweep(k: number, when: 'before-ses' | 'after-ses'): Promise<void> {
-    return new Promise((killed) => {
-      let calls = 0;
-      const send = async (email: Email) => {
-        calls += 1;
-        if (calls < k) return sendEmail(email);
-        if (when === 'after-ses') await sendEmail(email);
-        killed();
-        return new Promise<string>(() => {});
-      };
-      void sweep(AT, { send, concurrency: 1 });
-    });
-  }
+describe('a sweep killed while sending digests', () => {
+  const AT = DUE + HOUR; // the overdue level: the assignee's and the supervisor's digests
 
-  it('killed between two messages: the next sweep sends the rest and nothing twice', async () => {
-    const { task } = await openTask(store, plan, OPENED);
-    await killedSweep(2, 'before-ses');
-
-    // The next sweep after the level's lease (15 minutes) expired.
-    const next = await sweep(AT + HOUR);
-
-    expect(next.messagesSent).toBe(1);
-    expect(recipients(await ses.emails())).toEqual([
-      'gucheng@xx-town.example',
-      'shehuishiwu@xx-town.example',
-    ]);
-    expect((await listAuditOfTask(store, task.taskId)).map((e) => e.action)).toEqual([
-      'reminder.skipped',
-      'escalation.supervisor-notified',
-    ]);
-  });
-
-  it('killed after SES accepted a message and before its lease was marked done: that message goes again, and only it', async () => {
+  it('killed after SES accepted a digest and before its lease was marked done: that digest goes again, once', async () => {
     await openTask(store, plan, OPENED);
-    await killedSweep(1, 'after-ses');
+    await new Promise<void>((killed) => {
+      const send = async (email: Email) => {
+        await sendEmail(email);
+        killed();
+        return new Promise<string>(() => {}); // frozen for good, as a killed process
+      };
+      void sweep(AT, { send });
+    });
 
     const next = await sweep(AT + HOUR);
+    const later = await sweep(AT + 2 * HOUR);
 
-    // The one duplicate the design allows (docs/reliability.md): SES has no way to ask "did you take this?".
+    // The one duplicate the design allows (docs/escalation.md): SES has no way to ask "did you take this?".
     expect(next.messagesSent).toBe(2);
+    expect(later.messagesSent).toBe(0);
     expect(recipients(await ses.emails())).toEqual([
       'gucheng@xx-town.example',
       'gucheng@xx-town.example',
       'shehuishiwu@xx-town.example',
     ]);
   });
+
+  it('killed after the digest was recorded and before its items were deleted: they are not sent again', async () => {
+    await openTask(store, plan, OPENED);
+    // The first sweep's store freezes on the delete of the sent items.
+    await new Promise<void>((killed) => {
+      const db = new Proxy(store.db, {
+        get(target, prop, receiver) {
+          if (prop !== 'send') return Reflect.get(target, prop, receiver);
+          return (command: unknown) => {
+            if (!(command instanceof BatchWriteCommand)) return target.send(command as never);
+            killed();
+            return new Promise(() => {});
+          };
+        },
+      });
+      void sweep(AT, { store: { ...store, db } });
+    });
+
+    const sameDay = await sweep(AT + HOUR);
+    const nextDay = await sweep(AT + 3 * DAY);
+
+    // The killed sweep got no further than the assignee's digest: the supervisor's goes now, and nothing more.
+    expect([sameDay.messagesSent, nextDay.messagesSent]).toEqual([1, 0]);
+    expect(recipients(await ses.emails())).toEqual([
+      'gucheng@xx-town.example',
+      'shehuishiwu@xx-town.example',
+    ]);
+    expect(await digestItemsOf(store, plan.programme.id, 'gucheng@xx-town.example')).toEqual([]);
+  });
 });
 
-describe('a sweep whose page was read before another run sent part of a level', () => {
-  it('sends only what that run did not send: each message is claimed when it is sent, not when the page was read', async () => {
-    const AT = DUE + HOUR;
-    // Due an hour before `task`, so a sweep taking one task at a time reaches it first.
-    const { task: earlier } = await openTask(store, plan, OPENED - HOUR, {
-      title: 'XX镇古城社区：另一项任务',
-    });
-    const { task, links } = await openTask(store, plan, OPENED);
-    // A sweep claimed the overdue level of `task` at its due time and died before sending; its lease expired.
-    await raiseEscalation(
-      store,
-      task.taskId,
-      0,
-      2,
-      new Date(DUE).toISOString(),
-      new Date(DUE + 15 * 60_000).toISOString(),
-    );
-    // While the first sweep sends `earlier`'s first message, a second one resumes `task`'s level, sends the
-    // assignee's notice and fails on the supervisor's (releasing the level); the first then reaches `task`
-    // with the page it read before any of that.
-    let failing = 0;
-    const failSecond = async (email: Email) => {
-      failing += 1;
-      if (failing === 2) throw Object.assign(new Error('Throttling'), { name: 'TooManyRequestsException' });
-      return sendEmail(email);
-    };
-    let second: Promise<SweepReport> | undefined;
-    const first = await sweep(AT, {
-      concurrency: 1,
-      send: async (email) => {
-        second ??= sweep(AT, { concurrency: 1, send: failSecond });
-        await second;
-        return sendEmail(email);
+describe('digests on working days only (2023’s Spring Festival)', () => {
+  it('items whose digest failed on the Friday before the holiday wait for the make-up working day, Saturday 28 January', async () => {
+    // Due on Friday 20 January at 17:30, the last working day before the holiday (21–27 January); that day's
+    // digests fail (the mail service is down).
+    const dueAt = '2023-01-20T09:30:00.000Z';
+    await openTask(store, plan, Date.parse('2023-01-16T01:30:00.000Z'), { dueAt });
+    const down = {
+      send: async (): Promise<string> => {
+        throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailableException' });
       },
-    });
+    };
+    const friday = await sweep(Date.parse(dueAt), down);
+    await sweepRegularly(Date.parse(dueAt) + 3 * HOUR, Date.parse(dueAt) + 6 * HOUR, down);
 
-    expect(await second).toMatchObject({ messagesSent: 1, messagesFailed: 1, tasksInFlight: 1 });
-    expect(first).toMatchObject({ messagesSent: 3, messagesFailed: 0 });
-    const about = (await ses.emails()).filter(
-      (e) =>
-        e.body.text?.includes(links[0]?.linkId ?? '-') ||
-        (e.subject.includes(task.title) && e.body.text?.includes(`${API_BASE_URL}/s/`)),
-    );
-    expect(recipients(about)).toEqual(['gucheng@xx-town.example', 'shehuishiwu@xx-town.example']);
-    expect((await getTask(store, task.taskId))?.escalationDelivered).toBe(2);
-    expect((await getTask(store, earlier.taskId))?.escalationDelivered).toBe(2);
+    const sent = await sweepRegularly(Date.parse(dueAt) + 9 * HOUR, Date.parse('2023-01-29T15:00:00.000Z'));
+
+    expect(friday.messagesFailed).toBe(2);
+    const days = [...sent.keys()].map((at) => dateOf(new Date(at), plan.programme.timezone));
+    expect(days).toEqual(['2023-01-28']);
+    expect(recipients([...sent.values()].flat())).toEqual([
+      'gucheng@xx-town.example',
+      'shehuishiwu@xx-town.example',
+    ]);
   });
 });
 

@@ -115,7 +115,7 @@ function lateParty(plan: Plan, task: EscalationMailTask, assignee: Person): stri
 }
 
 /** `郑凯（XX镇古城社区，gucheng@xx-town.example，电话 …）`: the person, the party, how to reach them. */
-function lateLine(plan: Plan, task: EscalationMailTask, assignee: Person, w: MailWords): string {
+export function lateLine(plan: Plan, task: EscalationMailTask, assignee: Person, w: MailWords): string {
   const phone = findContactsByEmail(plan, assignee.email).find((c) => c.contact.phone)?.contact.phone;
   const details = [lateParty(plan, task, assignee), assignee.email, ...(phone ? [w.phone(phone)] : [])];
   return w.lateLine(personName(plan, assignee), details);

@@ -2,7 +2,7 @@
 // both), names are the plan's in that language only, and instants are shown in the programme's time zone
 // without naming it, as officials write dates: `2023年1月4日（星期三）17:30前`.
 import type { Plan } from '#plan/schema.ts';
-import { formatDeadline, formatWhen } from '../i18n.ts';
+import { formatDay, formatDeadline, formatWhen } from '../i18n.ts';
 import { MAIL, type MailWords } from '../words.ts';
 
 export type Locale = Plan['programme']['locale'];
@@ -25,4 +25,9 @@ export function deadlineOf(plan: Plan, instant: string | Date): string {
 /** An instant in the programme's zone: `2023年1月10日（星期二）09:30`. */
 export function whenOf(plan: Plan, instant: string | Date): string {
   return formatWhen(instant, plan.programme.locale, plan.programme.timezone);
+}
+
+/** A day in the programme's zone: `2023年1月10日（星期二）`. */
+export function dayOf(plan: Plan, instant: string | Date): string {
+  return formatDay(instant, plan.programme.locale, plan.programme.timezone);
 }

@@ -1,5 +1,6 @@
 // The e-mail texts the domain asks for (its `Texts` port, functions/domain/mail.ts), in the plan's language.
 import type { Texts } from '#domain/mail.ts';
+import { renderDigestEmail } from './digest.ts';
 import { renderEscalationEmail } from './escalation.ts';
 import { renderFailureNotice, renderMobilisationNotice, renderStalledNotice } from './notices.ts';
 import { renderPilotSummary, renderProgrammeSummary } from './summaries.ts';
@@ -14,4 +15,5 @@ export const emailTexts: Texts = {
   pilotSummary: renderPilotSummary,
   programmeSummary: renderProgrammeSummary,
   escalationEmail: renderEscalationEmail,
+  digestEmail: renderDigestEmail,
 };
