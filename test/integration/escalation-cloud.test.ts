@@ -1,6 +1,7 @@
 // Reminders and escalation end to end on the local cloud: the project's own CDK app, its EventBridge Scheduler
 // schedule firing the escalate function on the cloud's clock, DynamoDB Local, the local Secrets Manager and
-// the local SES. Tasks are stored as the open-task function stores them; then the clock moves.
+// the local SES. Tasks are stored as the open-task function stores them; then the clock moves. Reminders and
+// escalations go out in each recipient's daily digest, from 09:00 on working days.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkSignature } from '#domain/links.ts';
@@ -23,8 +24,10 @@ const DUE = OPENED + 3 * DAY;
 // Friday 13), the leading group three working days after the due time (Monday 16, Tuesday 17, Wednesday 18).
 const REMIND = Date.parse('2023-01-10T16:00:00.000Z');
 const LEADING = Date.parse('2023-01-18T01:30:00.000Z');
-/** The hourly schedule's first run at or after the reminder: 16:30. */
+/** The hourly schedule's first run at or after the reminder: 16:30 (00:30 on Wednesday in Shanghai). */
 const REMIND_RUN = REMIND + 30 * 60_000;
+/** The first run after the digest hour (09:00) of Wednesday 11 January: the reminder's digest. */
+const REMIND_DIGEST = OPENED + DAY;
 
 let cloud: LocalCloud;
 let store: Store;
@@ -63,14 +66,14 @@ afterAll(async () => {
 });
 
 /**
- * The mail about one task: its assignees' links, or its title with a supervision page's link (the tasks of this
- * file have titles of their own).
+ * The digests about one task: with its assignees' links, or its title and a supervision page's link (the tasks
+ * of this file have titles of their own).
  */
 async function mailAbout(task: { title: string }, linkIds: string[]): Promise<Mail[]> {
   return (await cloud.mailbox.list()).filter(
     (m) =>
       m.links.some((l) => linkIds.some((id) => l.includes(`/a/${id}?`))) ||
-      (m.subject.includes(task.title) && m.links.some((l) => l.startsWith(`${apiBaseUrl}/s/`))),
+      (m.text?.includes(task.title) && m.links.some((l) => l.startsWith(`${apiBaseUrl}/s/`))),
   );
 }
 
@@ -110,15 +113,18 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
     expect(await cloud.mailbox.list()).toEqual([]);
   });
 
-  it('reminds the assignee two working days before the due day, with their original link', async () => {
-    await advanceTo(REMIND_RUN);
+  it('reminds the assignee two working days before the due day in that day’s digest, with their original link', async () => {
+    await advanceTo(REMIND_DIGEST - HOUR);
+    expect(await cloud.mailbox.list()).toEqual([]); // reached at 00:30, the reminder waits for 09:00
+    await advanceTo(REMIND_DIGEST);
 
     const mails = await mailAbout(ack.task, [ack.links[0]?.linkId ?? '']);
     expect(recipients(mails)).toEqual(['gucheng@xx-town.example']);
     const link = await getLink(store, ack.links[0]?.linkId ?? '');
     const original = `${apiBaseUrl}/a/${link?.linkId}?sig=${link ? linkSignature(signingKey, link) : ''}`;
     expect(mails[0]?.links).toContain(original);
-    expect(mails[0]?.subject).toContain('【催办】');
+    expect(mails[0]?.subject).toMatch(/^【每日催办汇总】/);
+    expect(mails[0]?.text).toContain('【催办】XX镇古城社区：确认收到试点任务');
   });
 
   it('sends no escalation for a task decided before its due date', async () => {
@@ -142,10 +148,13 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
 
   it('escalated the open task at its due time and to the leading group three working days later, and nothing more', async () => {
     const mails = await mailAbout(ack.task, [ack.links[0]?.linkId ?? '']);
+    // The leading group's escalation also goes to the lead unit's two contacts, each in their own digest.
     expect(recipients(mails)).toEqual([
       'gucheng@xx-town.example',
       'gucheng@xx-town.example',
       'lingdaoxiaozu@xx-county.example',
+      'minzheng-office@xx-county.example',
+      'minzheng@xx-county.example',
       'shehuishiwu@xx-town.example',
     ]);
     const history = await listAuditOfTask(store, ack.task.taskId);
@@ -156,7 +165,9 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
     ]);
   });
 
-  it('sends each message once when two runs overlap', async () => {
+  it('sends one digest per person when two runs overlap', async () => {
+    // Wednesday 1 February 2023 at 09:30 in Shanghai: a working day, after the digest hour.
+    await advanceTo(Date.parse('2023-02-01T01:30:00.000Z'));
     const now = cloud.clock.now();
     const late = await openTask(
       store,
@@ -177,11 +188,13 @@ describe('the escalation schedule on the local cloud’s clock (sample plan)', (
 
     expect(runs.map((r) => r.functionError)).toEqual([undefined, undefined]);
     const sent = runs.map((r) => (r.payload as { messagesSent: number }).messagesSent);
-    expect(sent.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(5);
     const mails = await mailAbout(late.task, [late.links[0]?.linkId ?? '']);
     expect(recipients(mails)).toEqual([
       'donghelu@xx-town.example',
       'lingdaoxiaozu@xx-county.example',
+      'minzheng-office@xx-county.example',
+      'minzheng@xx-county.example',
       'shehuishiwu@xx-town.example',
     ]);
     expect((await getTask(store, late.task.taskId))?.escalationLevel).toBe(3);

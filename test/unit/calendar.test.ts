@@ -2,7 +2,7 @@
 // 2023-01-21 to 01-27 off, 调休 working days Saturday 2023-01-28 and Sunday 01-29), a plan's own days
 // overriding it, and a deadline written as officials write it.
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, deadlineOfDate, isWorkingDay } from '#plan/calendar.ts';
+import { addWorkingDays, deadlineOfDate, digestDay, isWorkingDay } from '#plan/calendar.ts';
 import { validatePlan } from '#plan/load.ts';
 import { escalationTimes, taskDueAt } from '#plan/schedule.ts';
 import type { Plan } from '#plan/schema.ts';
@@ -98,6 +98,45 @@ describe('the default calendar, 2023 (mainland China)', () => {
     expect(addWorkingDays(plan, '2023-01-22', 0)).toBe('2023-01-28');
     expect(deadlineOfDate(plan, '2023-01-22')).toEqual(at('2023-01-28T09:30:00Z'));
     expect(deadlineOfDate(plan, '2023-01-04')).toEqual(at('2023-01-04T09:30:00Z'));
+  });
+});
+
+describe('the daily digest, 2023 (mainland China)', () => {
+  const plan = samplePlan();
+
+  it('goes out only on working days, from 09:00 in Shanghai: never during the Spring Festival, on its make-up weekend', () => {
+    // Every hour of January and February 2023: the days on which a digest may go out.
+    const sendDays = new Set<string>();
+    for (
+      let t = at('2022-12-31T16:00:00Z').getTime();
+      t < at('2023-02-28T16:00:00Z').getTime();
+      t += 3_600_000
+    ) {
+      const day = digestDay(plan, new Date(t));
+      if (day) {
+        sendDays.add(day);
+        expect(day).toBe(dateOf(new Date(t), TZ));
+        expect(toLocal(new Date(t), TZ).hour).toBeGreaterThanOrEqual(9);
+      }
+    }
+    expect(days('2023-01-01', '2023-02-28').filter((d) => isWorkingDay(plan, d))).toEqual([...sendDays]);
+    expect(SPRING_FESTIVAL.filter((d) => sendDays.has(d))).toEqual([]);
+    expect(sendDays.has('2023-01-28')).toBe(true);
+    expect(sendDays.has('2023-01-29')).toBe(true);
+  });
+
+  it('is due from 09:00 on the make-up Saturday, not at 08:59', () => {
+    expect(digestDay(plan, at('2023-01-28T00:59:00Z'))).toBeUndefined();
+    expect(digestDay(plan, at('2023-01-28T01:00:00Z'))).toBe('2023-01-28');
+    expect(digestDay(plan, at('2023-01-27T02:00:00Z'))).toBeUndefined(); // the festival's last day
+  });
+
+  it('follows the plan’s digestAt', () => {
+    const late = planWith((p) => {
+      p.escalation.digestAt = '14:30';
+    });
+    expect(digestDay(late, at('2023-01-28T06:29:00Z'))).toBeUndefined();
+    expect(digestDay(late, at('2023-01-28T06:30:00Z'))).toBe('2023-01-28');
   });
 });
 

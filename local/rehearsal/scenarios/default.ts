@@ -111,13 +111,17 @@ function act(view: TaskInView): Act {
       return { decision: 'approve' };
     case 'selfInspection': {
       if (pilotId === r.late && round === 1) {
-        // Answered only once the system has chased it: the reminder, then the overdue notice, with this link.
+        // Answered only once the system has chased it: the reminder, then the overdue notice, with this link —
+        // each an item of a daily digest (its label, then its facts and link), or an e-mail of its own (催办).
         const chased = (prefix: string) =>
           view.mailbox.some(
             (m) =>
-              m.subject.startsWith(prefix) &&
               m.to.some((to) => to.toLowerCase() === view.assignee.toLowerCase()) &&
-              m.links.some((link) => samePath(link, view.page.url)),
+              (m.subject.startsWith(prefix) ? [m.text ?? ''] : (m.text ?? '').split(/\n(?=【)/)).some(
+                (part) =>
+                  part.startsWith(prefix) &&
+                  (part.match(/https?:\/\/\S+/g) ?? []).some((link) => samePath(link, view.page.url)),
+              ),
           );
         if (!chased('【催办】')) return { wait: 'until the reminder comes' };
         if (!chased('【逾期催办】')) return { wait: 'until the overdue notice comes' };
