@@ -12,6 +12,7 @@
 //   audit event       AUDIT#<programme>#<pilot>  <at>#<event>       byParent (task events): TASK#<task> / AUDIT#<at>#<event>
 //   claim-once        ONCE#<scope>               <id>               – (optional ttl)
 //   undelivered       CALLBACK#PENDING           <decided>#<task>   – (decisions Step Functions has not confirmed)
+//   digest item       DIGEST#<programme>#<email> <queued>#<task>#<msg> byParent (until sent): DIGEST#PENDING / <programme>#<email>#<queued>#…
 //   contact status    CONTACT#<email>            STATUS             byParent (hard bounce, complaint): CONTACTS / CONTACT#<email>
 //
 // Access patterns: every programme (byParent PROGRAMMES); programme → pilots (Query pk); pilot → tasks (byParent); task → links, audit (byParent);

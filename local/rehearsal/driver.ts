@@ -32,12 +32,13 @@ import {
 import type { Act, Scenario, TaskInView } from './scenario.ts';
 
 /**
- * The CDK context a rehearsal synthesises the app with: the escalation sweep and the callback retry run once a
- * day instead of every hour (a configuration the AWS deployment accepts as well), so that a year of schedule
- * runs takes 2 × 365 fires rather than 2 × 8,760. Reminders and escalations are then sent within a day of
- * their time instead of within the hour.
+ * The CDK context a rehearsal synthesises the app with: the escalation sweep runs twice a day and the callback
+ * retry once a day instead of every hour (a configuration the AWS deployment accepts as well), so that a year of
+ * schedule runs takes 3 × 365 fires rather than 2 × 8,760. The sweeps fall at midnight and noon of the plan's
+ * zone (the cloud starts at midnight): levels are reached within half a day of their time, and the daily
+ * digest, due from 09:00, goes out at noon.
  */
-export const REHEARSAL_CONTEXT = { escalationRate: '1 day', callbackRetryRate: '1 day' } as const;
+export const REHEARSAL_CONTEXT = { escalationRate: '12 hours', callbackRetryRate: '1 day' } as const;
 
 export class RehearsalError extends Error {
   override name = 'RehearsalError';
