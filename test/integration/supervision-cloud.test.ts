@@ -38,7 +38,7 @@ beforeAll(async () => {
   secrets.destroy();
   await sample.cloud.clock.advanceTo(IDLE_UNTIL);
   await sample.cloud.whenIdle();
-  const mails = await sample.cloud.mailbox.list({ subject: /【逾期(提醒|上报)】/ });
+  const mails = await sample.cloud.mailbox.list({ subject: /^【每日催办汇总】/ });
   links = mails.flatMap((mail) =>
     mail.links.filter((l) => SUPERVISION_URL.test(l)).map((url) => ({ url, mail })),
   );
@@ -60,7 +60,7 @@ const pageOf = (party: string, email: string) =>
   links.find((l) => decodeTicket(ticketOf(l.url))?.partyId === party && recipientOf(l.url) === email)?.url ??
   '';
 
-describe('supervision links in the escalation e-mails of the idle sample (local cloud)', () => {
+describe('supervision links in the daily digests of the idle sample (local cloud)', () => {
   it('reach the supervising units and the leading group, one link per recipient of each message', () => {
     const parties = new Set(links.map((l) => decodeTicket(ticketOf(l.url))?.partyId));
     expect([...parties].sort()).toEqual(['civil-affairs', 'leading-group', 'xx-town']);
