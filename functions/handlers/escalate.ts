@@ -1,5 +1,6 @@
 // The escalate function, run by the EventBridge Scheduler schedule (hourly by default): one sweep of the
-// open tasks due, reminding and escalating by each programme's plan (functions/domain/escalation-sweep.ts).
+// open tasks due, reminding and escalating by each programme's plan, then the daily digests that are due
+// (functions/domain/escalation-sweep.ts).
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { getStore } from '#adapters/aws.ts';
@@ -13,7 +14,7 @@ import { emailTexts } from '#presentation/email/texts.ts';
 
 const env = requireConfig('TABLE_NAME', 'MAIL_FROM', 'API_BASE_URL', 'LINK_SIGNING_SECRET_ARN');
 
-/** Some messages could not be sent, or some tasks failed: failing the run makes Lambda retry it (async invoke). */
+/** Some digests could not be sent, or some tasks failed: failing the run makes Lambda retry it (async invoke). */
 export class EscalationIncompleteError extends Error {
   override name = 'EscalationIncompleteError';
 }
@@ -42,7 +43,7 @@ export const handler = lambdaHandler(EscalateInput, async (input, context) => {
   metrics.addMetric('EscalationTasksFailed', MetricUnit.Count, report.tasksFailed);
   if (report.messagesFailed > 0 || report.tasksFailed > 0) {
     throw new EscalationIncompleteError(
-      `${report.messagesFailed} message(s) and ${report.tasksFailed} task(s) failed; the next sweep resumes them`,
+      `${report.messagesFailed} digest(s) and ${report.tasksFailed} task(s) failed; the next sweep resumes them`,
     );
   }
   return report;

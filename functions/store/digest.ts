@@ -3,7 +3,7 @@
 // went out. While queued an item also sits in the byParent partition DIGEST#PENDING, so the sweep finds whom
 // to send a digest with one Query; what goes into a digest is read again from the recipient's own partition
 // with a consistent read (the index may lag behind a delete).
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, INDEX, keys } from './keys.ts';
 import { queryAll } from './query.ts';
 import { conditionHeld, type Store, withoutKeys } from './store.ts';
@@ -93,19 +93,12 @@ export function stampDigestItem(store: Store, item: DigestItem, day: string): Pr
   );
 }
 
-/** Deletes items (sent, or about tasks no longer open). */
+/**
+ * Deletes items (sent, or about tasks no longer open), one DeleteItem each: a digest holds a few, and the
+ * functions' table grant has no BatchWriteItem (infra/constructs/function.ts).
+ */
 export async function deleteDigestItems(store: Store, items: DigestItem[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let requests: Array<Record<string, unknown>> | undefined = items
-      .slice(i, i + 25)
-      .map((item) => ({ DeleteRequest: { Key: itemKey(item) } }));
-    // BatchWrite may hand some requests back under load; they are sent again until none are left.
-    for (let attempt = 0; requests?.length; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** Math.min(attempt, 6)));
-      const out = await store.db.send(
-        new BatchWriteCommand({ RequestItems: { [store.table]: requests as never } }),
-      );
-      requests = out.UnprocessedItems?.[store.table] as Array<Record<string, unknown>> | undefined;
-    }
+  for (const item of items) {
+    await store.db.send(new DeleteCommand({ TableName: store.table, Key: itemKey(item) }));
   }
 }

@@ -1,6 +1,6 @@
 // The escalation sweep against DynamoDB Local and aws-ses-v2-local, with the clock as an argument: the levels
 // it reaches, and the daily digests that carry their messages (one e-mail per person and working day).
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type SweepDeps, type SweepReport, sweepEscalations } from '#domain/escalation-sweep.ts';
 import { verifyLinkSignature } from '#domain/links.ts';
@@ -417,7 +417,7 @@ describe('a sweep killed while sending digests', () => {
         get(target, prop, receiver) {
           if (prop !== 'send') return Reflect.get(target, prop, receiver);
           return (command: unknown) => {
-            if (!(command instanceof BatchWriteCommand)) return target.send(command as never);
+            if (!(command instanceof DeleteCommand)) return target.send(command as never);
             killed();
             return new Promise(() => {});
           };
