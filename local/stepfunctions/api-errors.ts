@@ -12,6 +12,8 @@ export type ApiErrorName =
   | 'InvalidName'
   | 'InvalidExecutionInput'
   | 'TaskDoesNotExist'
+  | 'ActivityDoesNotExist'
+  | 'ActivityAlreadyExists'
   | 'TaskTimedOut'
   | 'InvalidToken'
   | 'InvalidOutput'

@@ -33,7 +33,7 @@ import { waitEnded, waitState } from './states/wait.ts';
 import type { ExecutionRow, Store } from './store.ts';
 import { abortThread, exitState, type ThreadRun, threadFailed } from './threads.ts';
 import { Timers } from './timers.ts';
-import { Tokens } from './tokens.ts';
+import { TokenError, Tokens } from './tokens.ts';
 import type { ExecutionStatus, ExecutionStatusEvent, Failure, Json, RuntimeLog } from './types.ts';
 
 /** What the engine needs from its embedder (the runtime). */
@@ -121,6 +121,8 @@ export class Engine {
       startChild: options.startChild,
       describeForParent: options.describeForParent,
       mockResponse: options.mockResponse,
+      activityExists: options.activityExists,
+      offerActivity: options.offerActivity,
       tokens: this.tokens,
       calls: this.scheduler,
       isRunning: (arn) => this.running.has(arn),
@@ -306,6 +308,28 @@ export class Engine {
       this.scheduler.scheduleDrain();
     }
     return this.scheduler.afterCommit();
+  }
+
+  /**
+   * GetActivityTask hands a queued activity task to a worker: ActivityStarted is committed before the worker
+   * gets the token; false when the task has ended meanwhile (timed out, execution stopped) or was taken.
+   */
+  async claimActivity(token: string, workerName: string | undefined): Promise<boolean> {
+    let waiter: ReturnType<Tokens['take']>;
+    try {
+      waiter = this.tokens.take(token, false);
+    } catch (error) {
+      if (error instanceof TokenError) return false;
+      throw error;
+    }
+    const { exec, thread } = waiter;
+    let claimed = false;
+    this.scheduler.enqueue(exec, () => {
+      const t = exec.st.threads[thread];
+      if (t?.task?.token === token) claimed = this.tasks.activityStarted(exec, t, workerName);
+    });
+    await this.scheduler.afterCommit();
+    return claimed;
   }
 
   /** Resolves when no execution has runnable work: each waits on a timer, a token or nothing. */

@@ -35,23 +35,18 @@ export const OPERATIONS = {
   TagResource: 'tagResource',
   UntagResource: 'untagResource',
   ListTagsForResource: 'listTagsForResource',
+  CreateActivity: 'createActivity',
+  DescribeActivity: 'describeActivity',
+  ListActivities: 'listActivities',
+  DeleteActivity: 'deleteActivity',
+  GetActivityTask: 'getActivityTask',
 } as const satisfies Record<string, keyof StepFunctionsRuntime>;
 
 /**
  * The Step Functions API's other operations: answered with "not supported", not as unknown names.
  * docs/stepfunctions.md ("Coverage") lists both sets; test/stepfunctions/coverage.test.ts keeps it true.
  */
-export const NOT_SUPPORTED = new Set([
-  'CreateActivity',
-  'DeleteActivity',
-  'DescribeActivity',
-  'DescribeMapRun',
-  'GetActivityTask',
-  'ListActivities',
-  'ListMapRuns',
-  'TestState',
-  'UpdateMapRun',
-]);
+export const NOT_SUPPORTED = new Set(['DescribeMapRun', 'ListMapRuns', 'TestState', 'UpdateMapRun']);
 
 const MAX_BODY = 4 * 1024 * 1024;
 const CONTENT_TYPE = 'application/x-amz-json-1.0';

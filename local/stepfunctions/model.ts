@@ -68,6 +68,8 @@ export interface TaskRun {
   child?: string;
   childName?: string;
   mocked?: { output?: Json; failure?: Failure };
+  /** The activity a worker takes this task from (GetActivityTask); `submitted` once one has. */
+  activityArn?: string;
   /** HeartbeatSeconds as evaluated when the task started (a heartbeat re-arms this much). */
   heartbeat?: number;
 }

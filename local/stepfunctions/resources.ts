@@ -14,15 +14,28 @@ export interface ResolvedResource {
   /** The action without its pattern suffix: `invoke`, `startExecution`. */
   action: string;
   pattern: Pattern;
+  /** An activity ARN: the task waits on its token for a worker (GetActivityTask). */
+  activityArn?: string;
 }
 
 const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$/;
+const ACTIVITY_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:activity:[^:]+$/;
 const STATES_ARN =
   /^arn:aws[a-z-]*:states:[a-z0-9-]*:\d{0,12}:(aws-sdk:[a-z0-9]+|[a-z0-9-]+):([A-Za-z0-9.:]+)$/;
 
 export function resolveResource(resource: string): ResolvedResource | undefined {
   if (LAMBDA_ARN.test(resource)) {
     return { lambdaArn: true, service: 'lambda', resource, action: 'invoke', pattern: 'request' };
+  }
+  if (ACTIVITY_ARN.test(resource)) {
+    return {
+      lambdaArn: false,
+      service: 'activity',
+      resource,
+      action: 'activity',
+      pattern: 'token',
+      activityArn: resource,
+    };
   }
   const m = STATES_ARN.exec(resource);
   if (!m) return undefined;

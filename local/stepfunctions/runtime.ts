@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { type Clock, systemClock } from '../clock.ts';
+import { Activities } from './activities.ts';
 import { SfnApiError } from './api-errors.ts';
 import { Engine } from './engine.ts';
+import { type Prepared, prepareExecution } from './executions.ts';
 import { invokeLambdaTask, lambdaInvokeIntegration } from './lambda.ts';
 import { type MockConfig, mockResponder, parseMockConfig } from './mock-config.ts';
 import { asTaskError, describeForParent } from './nested.ts';
@@ -61,6 +63,8 @@ export interface RuntimeOptions {
   log?: RuntimeLog;
   /** Source of randomness for retry jitter (tests make it repeatable). */
   random?: () => number;
+  /** How long GetActivityTask holds a poll with no task: 60 s as on AWS (tests shorten it). */
+  activityPollMs?: number;
 }
 
 /** "Express Workflows can run for up to five minutes" (https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html). */
@@ -104,6 +108,8 @@ export class StepFunctionsRuntime {
       startChild: (start) => this.startChild(start),
       describeForParent: (row) => describeForParent(row),
       mockResponse: this.mocks && mockResponder(this.mocks),
+      activityExists: (arn) => this.store.activity(arn) !== undefined,
+      offerActivity: (task) => this.activities.offer(task),
       log: this.log,
       random: options.random,
     });
@@ -121,7 +127,17 @@ export class StepFunctionsRuntime {
       redrive: (row, point) => this.engine.redrive(row, point),
     });
     this.tags = new Tags(this.store);
+    this.activities = new Activities({
+      store: this.store,
+      clock: this.clock,
+      region: this.region,
+      accountId: this.accountId,
+      pollMs: options.activityPollMs ?? 60_000,
+      claim: (task, worker) => this.engine.claimActivity(task.token, worker),
+    });
   }
+
+  private readonly activities: Activities;
 
   private readonly versions: Versions;
   private readonly redrives: Redrives;
@@ -184,6 +200,7 @@ export class StepFunctionsRuntime {
   }
 
   private async closeOnce(): Promise<void> {
+    this.activities.close();
     const engineClosed = this.engine.close();
     const server = this.server;
     this.server = undefined;
@@ -438,60 +455,9 @@ export class StepFunctionsRuntime {
     return { target, testCase };
   }
 
-  private prepareExecution(
-    { machine: m, versionArn, aliasArn }: Target,
-    name: string,
-    input: string,
-    testCase: string | null,
-  ): { row: ExecutionRow } | { existing: ExecutionRow } {
-    if (!validName(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
-    checkPayload(input, 'input');
-    try {
-      JSON.parse(input);
-    } catch {
-      throw new SfnApiError(
-        'InvalidExecutionInput',
-        `Invalid State Machine Execution Input: '${input.slice(0, 100)}'`,
-      );
-    }
-    // An Express execution's ARN has its own resource type and an id, so a name may be used again; the
-    // operations that read an execution (DescribeExecution, GetExecutionHistory, StopExecution) refuse it.
-    const arn =
-      m.type === 'EXPRESS'
-        ? `arn:aws:states:${this.region}:${this.accountId}:express:${m.name}:${name}:${randomUUID()}`
-        : `arn:aws:states:${this.region}:${this.accountId}:execution:${m.name}:${name}`;
-    const existing = this.engine.runningRow(arn) ?? this.store.getExecution(arn);
-    if (existing) {
-      // StartExecution is idempotent for a name while the execution is open (RUNNING) and the input is the same
-      // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
-      if (existing.input === input && existing.status === 'RUNNING') return { existing };
-      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
-    }
-    return {
-      row: {
-        seq: this.engine.allocateSeq(),
-        arn,
-        smArn: m.arn,
-        name,
-        status: 'RUNNING',
-        input,
-        output: null,
-        error: null,
-        cause: null,
-        start: this.clock.now(),
-        stop: null,
-        definition: m.definition,
-        roleArn: m.roleArn,
-        smUpdated: m.updated,
-        testCase,
-        state: null,
-        nextEvent: 1,
-        redriveCount: 0,
-        redriveDate: null,
-        versionArn: versionArn ?? null,
-        aliasArn: aliasArn ?? null,
-      },
-    };
+  private prepareExecution(target: Target, name: string, input: string, testCase: string | null) {
+    const { region, accountId, clock, engine, store } = this;
+    return prepareExecution({ region, accountId, clock, engine, store }, target, name, input, testCase);
   }
 
   private async startChild(start: ChildStart): Promise<{ executionArn: string; startDate: number }> {
@@ -502,7 +468,7 @@ export class StepFunctionsRuntime {
       throw asTaskError(error);
     }
     const m = target.machine;
-    let prepared: ReturnType<StepFunctionsRuntime['prepareExecution']>;
+    let prepared: Prepared;
     try {
       prepared = this.prepareExecution(target, start.name, start.input, null);
     } catch (error) {
@@ -644,6 +610,29 @@ export class StepFunctionsRuntime {
 
   async listTagsForResource(input: unknown): Promise<{ tags: Array<{ key: string; value: string }> }> {
     return { tags: this.tags.list(parse(S.listTags, input).resourceArn) };
+  }
+
+  // ---- activities (activities.ts) ---------------------------------------------------------------------------
+
+  async createActivity(input: unknown) {
+    return this.activities.create(input);
+  }
+
+  async describeActivity(input: unknown) {
+    return this.activities.describe(input);
+  }
+
+  async listActivities(input: unknown) {
+    return this.activities.list(input);
+  }
+
+  async deleteActivity(input: unknown) {
+    return this.activities.delete(input);
+  }
+
+  /** Long poll: up to 60 s for a task scheduled on the activity. */
+  async getActivityTask(input: unknown) {
+    return await this.activities.getTask(input);
   }
 
   // ---- callbacks -----------------------------------------------------------------------------------------

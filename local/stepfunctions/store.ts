@@ -68,6 +68,12 @@ export interface AliasRow {
   updated: number;
 }
 
+export interface ActivityRow {
+  arn: string;
+  name: string;
+  created: number;
+}
+
 export interface EventRow {
   id: number;
   type: string;
@@ -110,6 +116,8 @@ CREATE TABLE IF NOT EXISTS aliases (
 CREATE TABLE IF NOT EXISTS execution_origins (seq INTEGER PRIMARY KEY, version_arn TEXT, alias_arn TEXT);
 CREATE TABLE IF NOT EXISTS tags (
   arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key)) WITHOUT ROWID;
+-- Activities (CreateActivity); their queued tasks are the positions of the executions that wait on them.
+CREATE TABLE IF NOT EXISTS activities (arn TEXT PRIMARY KEY, name TEXT NOT NULL, created REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tokens (
   token TEXT PRIMARY KEY, exec INTEGER NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;
 `;
@@ -235,6 +243,10 @@ export class Store {
            AND ($redriven IS NULL OR (coalesce(r.count, 0) > 0) = $redriven)
          ORDER BY e.seq DESC LIMIT $limit`,
       ),
+      putActivity: p('INSERT OR IGNORE INTO activities (arn, name, created) VALUES (?, ?, ?)'),
+      getActivity: p('SELECT arn, name, created FROM activities WHERE arn = ?'),
+      listActivities: p('SELECT arn, name, created FROM activities WHERE arn > ? ORDER BY arn LIMIT ?'),
+      deleteActivity: p('DELETE FROM activities WHERE arn = ?'),
       putTag: p('INSERT OR REPLACE INTO tags (arn, key, value) VALUES (?, ?, ?)'),
       deleteTag: p('DELETE FROM tags WHERE arn = ? AND key = ?'),
       deleteTags: p('DELETE FROM tags WHERE arn = ?'),
@@ -373,6 +385,35 @@ export class Store {
       key: t.key,
       value: t.value,
     }));
+  }
+
+  /** Creates an activity with its tags; an existing one is left as it is. */
+  putActivity(a: ActivityRow, tags: ReadonlyArray<{ key: string; value: string }> = []): void {
+    this.transaction(() => {
+      this.s.putActivity!.run(a.arn, a.name, a.created);
+      for (const t of tags) this.s.putTag!.run(a.arn, t.key, t.value);
+    });
+  }
+
+  activity(arn: string): ActivityRow | undefined {
+    const r = this.s.getActivity!.get(arn) as ActivityRow | undefined;
+    return r && { arn: r.arn, name: r.name, created: Number(r.created) };
+  }
+
+  activities(after: string, limit: number): ActivityRow[] {
+    return (this.s.listActivities!.all(after, limit) as unknown as ActivityRow[]).map((r) => ({
+      arn: r.arn,
+      name: r.name,
+      created: Number(r.created),
+    }));
+  }
+
+  /** Deletes an activity with its tags. */
+  deleteActivity(arn: string): void {
+    this.transaction(() => {
+      this.s.deleteActivity!.run(arn);
+      this.s.deleteTags!.run(arn);
+    });
   }
 
   listStateMachines(after: string, limit: number): StateMachineRow[] {

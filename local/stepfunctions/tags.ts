@@ -1,4 +1,4 @@
-// Tags on state machines (TagResource, UntagResource, ListTagsForResource; CreateStateMachine's tags go through
+// Tags on state machines and activities (TagResource, UntagResource, ListTagsForResource; CreateStateMachine's tags go through
 // requests.ts and the store), with AWS's limit of 50 and its errors.
 // https://docs.aws.amazon.com/step-functions/latest/apireference/API_TagResource.html
 import { SfnApiError } from './api-errors.ts';
@@ -31,13 +31,17 @@ export class Tags {
     return this.store.tags(this.taggable(resourceArn));
   }
 
-  /** A resource that takes tags: "Only state machine and activity ARNs are supported", and this has no activities. */
+  /** A resource that takes tags: "Only state machine and activity ARNs are supported". */
   private taggable(arn: string): string {
     const parts = arn.split(':');
     if (parts.length < 7 || parts[0] !== 'arn' || parts[2] !== 'states') {
       throw new SfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
     }
-    if (parts[5] !== 'stateMachine' || parts.length !== 7 || !this.store.getStateMachine(arn)) {
+    const exists =
+      parts[5] === 'stateMachine'
+        ? this.store.getStateMachine(arn)
+        : parts[5] === 'activity' && this.store.activity(arn);
+    if (parts.length !== 7 || !exists) {
       throw new SfnApiError('ResourceNotFound', `Resource not found: '${arn}'`);
     }
     return arn;

@@ -2,6 +2,7 @@
 // token of `.waitForTaskToken`, and calls the resource once the turn is committed; then takes its outcome (the
 // call's return, a token's answer, a nested execution's end, a timer) to the state's output or to Retry/Catch.
 import { randomUUID } from 'node:crypto';
+import type { ActivityTask } from '../activities.ts';
 import { StatesFailure, toFailure } from '../failure.ts';
 import { type Execution, type State, stateOf, type TaskRun, type Thread } from '../model.ts';
 import * as P from '../processing.ts';
@@ -28,6 +29,9 @@ export interface TaskServices {
   startChild: (start: ChildStart) => Promise<{ executionArn: string; startDate: number }>;
   /** A child's DescribeExecution shape, for .sync outputs. */
   describeForParent: (row: ExecutionRow) => Record<string, Json>;
+  /** Whether an activity exists, and queuing a task on it for its workers (activities.ts). */
+  activityExists: (activityArn: string) => boolean;
+  offerActivity: (task: ActivityTask) => void;
   /** Step Functions Local's mocked responses: the response for the `call`-th call (from 0) of a state. */
   mockResponse?: (
     stateMachineArn: string,
@@ -96,6 +100,10 @@ export class TaskStates {
     }
     t.task = task;
     t.phase = 'task';
+    if (resolved.activityArn && !task.mocked) {
+      task.activityArn = resolved.activityArn;
+      return this.scheduleActivity(exec, t, task, timeout, heartbeat);
+    }
     if (resolved.lambdaArn) {
       this.run.emit(exec, t, 'LambdaFunctionScheduled', 'lambdaFunctionScheduledEventDetails', {
         resource: resourceName,
@@ -131,6 +139,65 @@ export class TaskStates {
     this.launch(exec, t, task);
   }
 
+  /**
+   * A Task on an activity: ActivityScheduled, its TimeoutSeconds armed from now, its token open and the task
+   * queued for a worker once the turn is committed. HeartbeatSeconds counts from ActivityStarted.
+   */
+  private scheduleActivity(
+    exec: Execution,
+    t: Thread,
+    task: TaskRun,
+    timeout: number | undefined,
+    heartbeat: number | undefined,
+  ): void {
+    const arn = task.activityArn!;
+    if (!this.o.activityExists(arn)) {
+      const failure = { error: 'States.Runtime', cause: `The activity ${arn} does not exist` };
+      this.run.emit(exec, t, 'ActivityScheduleFailed', 'activityScheduleFailedEventDetails', failure);
+      t.task = undefined;
+      throw new StatesFailure(failure);
+    }
+    this.run.emit(exec, t, 'ActivityScheduled', 'activityScheduledEventDetails', {
+      resource: arn,
+      input: JSON.stringify(task.parameters ?? null),
+      inputDetails: { truncated: false },
+      timeoutInSeconds: timeout,
+      heartbeatInSeconds: heartbeat,
+    });
+    if (exec.done) return;
+    if (timeout !== undefined) this.run.arm(exec, t, 'timeout', this.run.now() + timeout * 1000);
+    this.o.tokens.issue(task.token!, exec, t.id);
+    this.queueActivity(task);
+  }
+
+  private queueActivity(task: TaskRun): void {
+    const queued = {
+      activityArn: task.activityArn!,
+      token: task.token!,
+      input: JSON.stringify(task.parameters ?? null),
+    };
+    this.o.calls.effect(() => this.o.offerActivity(queued));
+  }
+
+  /** A worker took the activity task (GetActivityTask): ActivityStarted; false when it was taken already. */
+  activityStarted(exec: Execution, t: Thread, workerName: string | undefined): boolean {
+    const task = t.task;
+    if (!task?.activityArn || task.submitted) return false;
+    task.submitted = true;
+    this.run.emit(
+      exec,
+      t,
+      'ActivityStarted',
+      'activityStartedEventDetails',
+      workerName === undefined ? {} : { workerName },
+    );
+    if (task.heartbeat !== undefined) {
+      this.run.arm(exec, t, 'heartbeat', this.run.now() + task.heartbeat * 1000);
+    }
+    this.run.touch(exec);
+    return true;
+  }
+
   /** SendTaskHeartbeat: the heartbeat timer starts again; false when the task has none running. */
   heartbeat(exec: Execution, t: Thread): boolean {
     const seconds = t.timers.heartbeat === undefined ? undefined : t.task?.heartbeat;
@@ -160,7 +227,10 @@ export class TaskStates {
   resume(exec: Execution, t: Thread): void {
     const task = t.task!;
     if (task.token) this.o.tokens.reopen(task.token, exec, t.id);
-    if (task.child) {
+    if (task.activityArn) {
+      // Queued again for a worker unless one had taken it (its heartbeat timer is re-armed by the engine).
+      if (!task.submitted) this.queueActivity(task);
+    } else if (task.child) {
       const child = this.o.getExecution(task.child);
       if (child && child.status !== 'RUNNING') {
         this.run.enqueue(exec, () => this.childFinished(exec, t.id, task.effect, child));
@@ -300,7 +370,9 @@ export class TaskStates {
     outcome: 'Succeeded' | 'Failed' | 'TimedOut',
     details: Record<string, unknown>,
   ): void {
-    if (task.lambdaArn) {
+    if (task.activityArn) {
+      this.run.emit(exec, t, `Activity${outcome}`, `activity${outcome}EventDetails`, details);
+    } else if (task.lambdaArn) {
       this.run.emit(exec, t, `LambdaFunction${outcome}`, `lambdaFunction${outcome}EventDetails`, details);
     } else {
       this.run.emit(exec, t, `Task${outcome}`, `task${outcome}EventDetails`, {

@@ -225,7 +225,9 @@ const ACTIVITY = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:activity:/;
 /** Why this runtime cannot run a Task's Resource, or undefined when it can. */
 export function resourceProblem(resource: string, support: RuntimeSupport): string | undefined {
   if (ACTIVITY.test(resource)) {
-    return `The activity ${resource} cannot run: activities are not supported by the local runtime`;
+    return support.type === 'EXPRESS'
+      ? `An EXPRESS state machine cannot use the activity ${resource}: Express workflows do not support activities`
+      : undefined;
   }
   const r = resolveResource(resource);
   if (!r) return `The resource ${resource} is not supported by the local runtime`;
