@@ -29,9 +29,10 @@ import {
   tooManyTags,
   validName,
 } from './requests.ts';
-import type { ChildStart } from './states/task.ts';
+import type { ChildStart, TaskServices } from './states/task.ts';
 import { type ExecutionRow, type StateMachineRow, Store } from './store.ts';
 import { Tags } from './tags.ts';
+import { taskCaller, testState } from './test-state.ts';
 import { TokenError } from './tokens.ts';
 import type { ExecutionStatusEvent, InvokeLambda, Json, RuntimeLog, ServiceIntegration } from './types.ts';
 import { describeProblem, type RuntimeSupport, validateDefinition } from './validate.ts';
@@ -94,6 +95,9 @@ export class StepFunctionsRuntime {
         : options.mockConfig && parseMockConfig(options.mockConfig);
     const integrations = new Map<string, ServiceIntegration>();
     const invoke = options.invokeLambda;
+    this.lambdaTask = (arn, parameters, call) =>
+      invokeLambdaTask(invoke, options.lambdaEndpoint, arn, parameters, call);
+    this.random = options.random ?? Math.random;
     integrations.set(
       'lambda:invoke',
       lambdaInvokeIntegration(invoke, options.lambdaEndpoint, this.region, this.accountId),
@@ -103,8 +107,7 @@ export class StepFunctionsRuntime {
       clock: this.clock,
       region: this.region,
       integrations,
-      invokeLambdaTask: (arn, parameters, call) =>
-        invokeLambdaTask(invoke, options.lambdaEndpoint, arn, parameters, call),
+      invokeLambdaTask: this.lambdaTask,
       startChild: (start) => this.startChild(start),
       describeForParent: (row) => describeForParent(row),
       mockResponse: this.mocks && mockResponder(this.mocks),
@@ -138,6 +141,8 @@ export class StepFunctionsRuntime {
   }
 
   private readonly activities: Activities;
+  private readonly lambdaTask: TaskServices['invokeLambdaTask'];
+  private readonly random: () => number;
 
   private readonly versions: Versions;
   private readonly redrives: Redrives;
@@ -610,6 +615,17 @@ export class StepFunctionsRuntime {
 
   async listTagsForResource(input: unknown): Promise<{ tags: Array<{ key: string; value: string }> }> {
     return { tags: this.tags.list(parse(S.listTags, input).resourceArn) };
+  }
+
+  /** TestState (test-state.ts): one state run with an input; a Task calls its resource for real. */
+  async testState(input: unknown) {
+    return await testState(input, {
+      support: this.support(undefined, 'STANDARD'),
+      env: { random: this.random, uuid: randomUUID, now: () => this.clock.now() },
+      region: this.region,
+      accountId: this.accountId,
+      callTask: taskCaller(this.lambdaTask, this.integrations, (i) => this.startExecution(i)),
+    });
   }
 
   // ---- activities (activities.ts) ---------------------------------------------------------------------------

@@ -73,7 +73,7 @@ export function queryLanguageOf(state: AslState, machine: AslMachine): QueryLang
 // JSONPath states
 
 /** InputPath: absent → the whole input; null → {} (the spec: "the effective input is an empty JSON object"). */
-function applyInputPath(state: AslState, rawInput: unknown, scope: PathScope): unknown {
+export function applyInputPath(state: AslState, rawInput: unknown, scope: PathScope): unknown {
   if (state.InputPath === undefined) return rawInput;
   if (state.InputPath === null) return {};
   return readPath(String(state.InputPath), rawInput, scope);
@@ -111,7 +111,7 @@ export function jsonPathResultSelector(
     : evaluatePayloadTemplate(state.ResultSelector, result, scope, env);
 }
 
-function applyOutputPath(state: AslState, value: unknown, scope: PathScope): unknown {
+export function applyOutputPath(state: AslState, value: unknown, scope: PathScope): unknown {
   if (state.OutputPath === undefined) return value;
   if (state.OutputPath === null) return {};
   return readPath(String(state.OutputPath), value, scope);
