@@ -11,6 +11,7 @@ const Options = z.object({
   lambdaEndpoint: z.url().optional(),
   dynamodbEndpoint: z.url().optional(),
   sesEndpoint: z.url().optional(),
+  s3Endpoint: z.url().optional(),
   mockConfig: z.string().min(1).optional(),
   region: z.string().min(1),
   accountId: z.string().regex(/^\d{12}$/),
@@ -26,6 +27,11 @@ export function registerStepFunctions(cli: Command): void {
     .option('--lambda-endpoint <url>', 'run Lambda tasks through the Lambda Invoke API at this URL')
     .option('--dynamodb-endpoint <url>', 'run DynamoDB tasks against this endpoint')
     .option('--ses-endpoint <url>', 'run SES tasks against this endpoint')
+    .option(
+      '--s3-endpoint <url>',
+      'read Distributed Map items from S3 at this URL (default: $AWS_ENDPOINT_URL_S3)',
+      process.env.AWS_ENDPOINT_URL_S3 || undefined,
+    )
     .option('--mock-config <file>', "Step Functions Local's mocked service integrations file")
     .option('--region <region>', 'region in ARNs', 'us-east-1')
     .option('--account-id <id>', 'account id in ARNs', '123456789012')
@@ -48,6 +54,7 @@ export function registerStepFunctions(cli: Command): void {
         lambdaEndpoint: o.lambdaEndpoint,
         dynamodbEndpoint: o.dynamodbEndpoint,
         sesEndpoint: o.sesEndpoint,
+        s3Endpoint: o.s3Endpoint,
         mockConfig: o.mockConfig,
         region: o.region,
         accountId: o.accountId,

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import { scopeOf } from './context.ts';
 import { StatesFailure } from './failure.ts';
 import { HISTORY_LIMIT_FAILURE, History, MAX_HISTORY_EVENTS, statusEvent } from './history.ts';
+import type { ReadItems } from './integrations/s3-items.ts';
 import {
   compile,
   type ExecState,
@@ -23,7 +24,7 @@ import { stateFailed } from './retry-catch.ts';
 import { Scheduler } from './scheduler.ts';
 import { choiceState } from './states/choice.ts';
 import { fanoutSucceeded } from './states/fanout.ts';
-import { mapState } from './states/map.ts';
+import { mapState, updateMapRun } from './states/map.ts';
 import { parallelState } from './states/parallel.ts';
 import { passState } from './states/pass.ts';
 import type { StateAction } from './states/run.ts';
@@ -38,6 +39,8 @@ import type { ExecutionStatus, ExecutionStatusEvent, Failure, Json, RuntimeLog }
 
 /** What the engine needs from its embedder (the runtime). */
 export interface EngineOptions extends TaskServices {
+  /** A Distributed Map's ItemReader (integrations/s3-items.ts); without it, reading fails the Map. */
+  readItems?: ReadItems;
   store: Store;
   clock: Clock;
   region: string;
@@ -102,6 +105,16 @@ export class Engine {
       stateFailed: (exec, t, failure) => stateFailed(this.run, exec, t, failure),
       threadFailed: (exec, t, failure) => threadFailed(this.run, exec, t, failure),
       abortThread: (exec, id) => abortThread(this.run, exec, id),
+      readItems: (read) => {
+        if (!this.o.readItems) {
+          throw new StatesFailure({
+            error: 'States.ItemReaderFailed',
+            cause: 'This runtime has no S3 endpoint: start it with --s3-endpoint URL to read items from S3',
+          });
+        }
+        return this.o.readItems(read);
+      },
+      mapRun: (row) => this.scheduler.mapRun(row),
       executionSucceeded: (exec, t, output) =>
         this.finish(
           exec,
@@ -330,6 +343,23 @@ export class Engine {
     });
     await this.scheduler.afterCommit();
     return claimed;
+  }
+
+  /** UpdateMapRun on a map run its running execution is in; false when the map run is not running. */
+  async updateMapRun(
+    executionArn: string,
+    mapRunArn: string,
+    changes: Parameters<typeof updateMapRun>[3],
+  ): Promise<boolean> {
+    const exec = this.running.get(executionArn);
+    const t = exec && Object.values(exec.st.threads).find((th) => th.fanout?.mapRun?.arn === mapRunArn);
+    if (!exec || !t) return false;
+    this.scheduler.enqueue(exec, () => {
+      if (exec.st.threads[t.id]?.fanout?.mapRun?.arn === mapRunArn)
+        return updateMapRun(this.run, exec, t, changes);
+    });
+    await this.scheduler.afterCommit();
+    return true;
   }
 
   /** Resolves when no execution has runnable work: each waits on a timer, a token or nothing. */

@@ -41,13 +41,16 @@ export const OPERATIONS = {
   DeleteActivity: 'deleteActivity',
   GetActivityTask: 'getActivityTask',
   TestState: 'testState',
+  DescribeMapRun: 'describeMapRun',
+  ListMapRuns: 'listMapRuns',
+  UpdateMapRun: 'updateMapRun',
 } as const satisfies Record<string, keyof StepFunctionsRuntime>;
 
 /**
  * The Step Functions API's other operations: answered with "not supported", not as unknown names.
  * docs/stepfunctions.md ("Coverage") lists both sets; test/stepfunctions/coverage.test.ts keeps it true.
  */
-export const NOT_SUPPORTED = new Set(['DescribeMapRun', 'ListMapRuns', 'UpdateMapRun']);
+export const NOT_SUPPORTED = new Set<string>();
 
 const MAX_BODY = 4 * 1024 * 1024;
 const CONTENT_TYPE = 'application/x-amz-json-1.0';

@@ -88,6 +88,8 @@ export interface Fanout {
   tolerated?: { count?: number; percentage?: number };
   /** Iterations that failed within the threshold. */
   failed?: number;
+  /** A Distributed Map's map run (its items run here as iterations of the Map, not as child executions). */
+  mapRun?: { arn: string; start: number };
 }
 
 export interface Thread {

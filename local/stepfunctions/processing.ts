@@ -3,6 +3,7 @@
 import {
   AslDefinitionError,
   type AslState,
+  applyInputPath,
   type Catcher,
   checkPayloadSize,
   completeCatch,
@@ -10,6 +11,8 @@ import {
   decideChoice,
   type EvalContext,
   errorOutputOf,
+  evaluateJsonataTemplate,
+  evaluatePayloadTemplate,
   failErrorAndCause,
   findCatcher,
   heartbeatSeconds,
@@ -171,6 +174,8 @@ export async function mapSetup(
   state: State,
   raw: Json,
   scope: Scope,
+  /** A Distributed Map's ItemReader: reads the items with the reader's evaluated parameters. */
+  readItems?: (parameters: Json) => Promise<Json[]>,
 ): Promise<{
   items: Json[];
   maxConcurrency: number;
@@ -179,13 +184,27 @@ export async function mapSetup(
 }> {
   const c = ctx(scope);
   const effective = jsonPath(scope) ? jsonPathEffectiveInput(state, raw, c.scope, c.env) : raw;
-  const items = await mapItems(state, effective, c);
+  const items =
+    state.ItemReader !== undefined && readItems
+      ? await readItems(await itemReaderParameters(state, raw, c))
+      : await mapItems(state, effective, c);
   return {
     items,
     maxConcurrency: await maxConcurrency(state, effective, c),
     effective,
     tolerated: await toleratedFailures(state, effective, c),
   };
+}
+
+/** ItemReader's Parameters (JSONPath, on the input after InputPath) or Arguments (JSONata). */
+async function itemReaderParameters(state: State, raw: Json, c: EvalContext): Promise<Json> {
+  const reader = state.ItemReader as Record<string, unknown>;
+  if (c.queryLanguage === 'JSONPath') {
+    const input = applyInputPath(state, raw, c.scope);
+    return evaluatePayloadTemplate(reader.Parameters ?? {}, input, c.scope, c.env);
+  }
+  const bindings = jsonataBindings(raw, c.scope);
+  return await evaluateJsonataTemplate(reader.Arguments ?? {}, bindings, c.env, 'ItemReader/Arguments');
 }
 
 export async function mapItemInput(state: State, effective: Json, value: Json, index: number, scope: Scope) {

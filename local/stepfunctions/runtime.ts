@@ -7,15 +7,17 @@ import type { Server } from 'node:http';
 import { type Clock, systemClock } from '../clock.ts';
 import { Activities } from './activities.ts';
 import { SfnApiError } from './api-errors.ts';
+import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './callbacks.ts';
 import { Engine } from './engine.ts';
 import { type Prepared, prepareExecution } from './executions.ts';
+import { lazyItemReader } from './items.ts';
 import { invokeLambdaTask, lambdaInvokeIntegration } from './lambda.ts';
+import { MapRuns } from './maprun.ts';
 import { type MockConfig, mockResponder, parseMockConfig } from './mock-config.ts';
 import { asTaskError, describeForParent } from './nested.ts';
 import { Redrives } from './redrive.ts';
 import {
   checkArn,
-  checkPayload,
   decodeToken,
   encodeToken,
   isNum,
@@ -33,8 +35,7 @@ import type { ChildStart, TaskServices } from './states/task.ts';
 import { type ExecutionRow, type StateMachineRow, Store } from './store.ts';
 import { Tags } from './tags.ts';
 import { taskCaller, testState } from './test-state.ts';
-import { TokenError } from './tokens.ts';
-import type { ExecutionStatusEvent, InvokeLambda, Json, RuntimeLog, ServiceIntegration } from './types.ts';
+import type { ExecutionStatusEvent, InvokeLambda, RuntimeLog, ServiceIntegration } from './types.ts';
 import { describeProblem, type RuntimeSupport, validateDefinition } from './validate.ts';
 import { splitQualified, type Target, VersionRequests, Versions } from './versions.ts';
 import {
@@ -62,6 +63,8 @@ export interface RuntimeOptions {
   /** Extra or replacement integrations, keyed `service:action` (for example `aws-sdk:s3:getObject`). */
   integrations?: Record<string, ServiceIntegration>;
   log?: RuntimeLog;
+  /** A Distributed Map's ItemReader reads S3 through @aws-sdk/client-s3 at this URL (`--s3-endpoint`). */
+  s3Endpoint?: string;
   /** Source of randomness for retry jitter (tests make it repeatable). */
   random?: () => number;
   /** How long GetActivityTask holds a poll with no task: 60 s as on AWS (tests shorten it). */
@@ -113,6 +116,7 @@ export class StepFunctionsRuntime {
       mockResponse: this.mocks && mockResponder(this.mocks),
       activityExists: (arn) => this.store.activity(arn) !== undefined,
       offerActivity: (task) => this.activities.offer(task),
+      readItems: options.s3Endpoint ? lazyItemReader(options.s3Endpoint, this.region) : undefined,
       log: this.log,
       random: options.random,
     });
@@ -130,6 +134,11 @@ export class StepFunctionsRuntime {
       redrive: (row, point) => this.engine.redrive(row, point),
     });
     this.tags = new Tags(this.store);
+    this.mapRuns = new MapRuns({
+      store: this.store,
+      isRunning: (arn) => this.engine.isRunning(arn),
+      update: (row, changes) => this.engine.updateMapRun(row.executionArn, row.arn, changes),
+    });
     this.activities = new Activities({
       store: this.store,
       clock: this.clock,
@@ -141,6 +150,7 @@ export class StepFunctionsRuntime {
   }
 
   private readonly activities: Activities;
+  private readonly mapRuns: MapRuns;
   private readonly lambdaTask: TaskServices['invokeLambdaTask'];
   private readonly random: () => number;
 
@@ -628,6 +638,20 @@ export class StepFunctionsRuntime {
     });
   }
 
+  // ---- map runs (maprun.ts) ----------------------------------------------------------------------------------
+
+  async describeMapRun(input: unknown) {
+    return this.mapRuns.describe(input);
+  }
+
+  async listMapRuns(input: unknown) {
+    return this.mapRuns.list(input);
+  }
+
+  async updateMapRun(input: unknown) {
+    return await this.mapRuns.update(input);
+  }
+
   // ---- activities (activities.ts) ---------------------------------------------------------------------------
 
   async createActivity(input: unknown) {
@@ -654,39 +678,15 @@ export class StepFunctionsRuntime {
   // ---- callbacks -----------------------------------------------------------------------------------------
 
   async sendTaskSuccess(input: unknown): Promise<Record<string, never>> {
-    const req = parse(S.success, input);
-    checkPayload(req.output, 'output');
-    let output: Json;
-    try {
-      output = JSON.parse(req.output);
-    } catch {
-      throw new SfnApiError('InvalidOutput', `Invalid Output: '${req.output.slice(0, 100)}'`);
-    }
-    await this.withToken(() => this.engine.sendTaskSuccess(req.taskToken, output));
-    return {};
+    return await sendTaskSuccess(this.engine, input);
   }
 
   async sendTaskFailure(input: unknown): Promise<Record<string, never>> {
-    const req = parse(S.failure, input);
-    await this.withToken(() =>
-      this.engine.sendTaskFailure(req.taskToken, { error: req.error ?? '', cause: req.cause }),
-    );
-    return {};
+    return await sendTaskFailure(this.engine, input);
   }
 
   async sendTaskHeartbeat(input: unknown): Promise<Record<string, never>> {
-    const req = parse(S.heartbeat, input);
-    await this.withToken(() => this.engine.sendTaskHeartbeat(req.taskToken));
-    return {};
-  }
-
-  private async withToken(fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (error) {
-      if (error instanceof TokenError) throw new SfnApiError(error.code, error.message);
-      throw error;
-    }
+    return await sendTaskHeartbeat(this.engine, input);
   }
 }
 

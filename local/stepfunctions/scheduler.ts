@@ -4,7 +4,7 @@
 // the commit. This order is the durability model (docs/stepfunctions.md#durability-model): keep it.
 
 import type { Execution } from './model.ts';
-import type { Batch, EventRow, ExecutionRow, Store } from './store.ts';
+import type { Batch, EventRow, ExecutionRow, MapRunRow, Store } from './store.ts';
 import type { ExecutionStatusEvent } from './types.ts';
 
 const MAX_TURN = 4000;
@@ -28,6 +28,7 @@ export class Scheduler {
   private readonly dirty = new Set<Execution>();
   private events: Batch['events'] = [];
   private tokenWrites: Batch['tokens'] = [];
+  private mapRunWrites = new Map<string, MapRunRow>();
   private effects: Array<() => void> = [];
   private notices: ExecutionStatusEvent[] = [];
   /** Callers waiting until the work they enqueued (up to `upTo`) is committed. */
@@ -80,6 +81,11 @@ export class Scheduler {
 
   token(exec: Execution, token: string, open: boolean): void {
     this.tokenWrites.push({ token, exec: exec.row.seq, open });
+  }
+
+  /** A map run changed: written with this turn (its last state in the turn). */
+  mapRun(row: MapRunRow): void {
+    this.mapRunWrites.set(row.arn, row);
   }
 
   /** A side effect, started once this turn is committed (and never after close). */
@@ -159,6 +165,10 @@ export class Scheduler {
       }
     }
     if (reopens.length) batch.reopens = reopens;
+    if (this.mapRunWrites.size) {
+      batch.mapRuns = [...this.mapRunWrites.values()];
+      this.mapRunWrites = new Map();
+    }
     this.dirty.clear();
     this.events = [];
     this.tokenWrites = [];
@@ -167,6 +177,7 @@ export class Scheduler {
       batch.positions.length ||
       batch.finishes.length ||
       batch.reopens?.length ||
+      batch.mapRuns?.length ||
       batch.events.length ||
       batch.tokens.length
     ) {

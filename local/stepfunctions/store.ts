@@ -68,6 +68,27 @@ export interface AliasRow {
   updated: number;
 }
 
+/** A Distributed Map run as DescribeMapRun shows it (status RUNNING while its execution runs it). */
+export interface MapRunRow {
+  arn: string;
+  executionArn: string;
+  stateMachineArn: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  start: number;
+  stop: number | null;
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+  toleratedFailureCount: number;
+  items: {
+    pending: number;
+    running: number;
+    succeeded: number;
+    failed: number;
+    aborted: number;
+    total: number;
+  };
+}
+
 export interface ActivityRow {
   arn: string;
   name: string;
@@ -118,6 +139,9 @@ CREATE TABLE IF NOT EXISTS tags (
   arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (arn, key)) WITHOUT ROWID;
 -- Activities (CreateActivity); their queued tasks are the positions of the executions that wait on them.
 CREATE TABLE IF NOT EXISTS activities (arn TEXT PRIMARY KEY, name TEXT NOT NULL, created REAL NOT NULL) WITHOUT ROWID;
+-- Distributed Map runs: written with the turn that changes them (counts, status), kept after the execution.
+CREATE TABLE IF NOT EXISTS map_runs (arn TEXT PRIMARY KEY, exec_arn TEXT NOT NULL, record TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS map_runs_by_execution ON map_runs (exec_arn);
 CREATE TABLE IF NOT EXISTS tokens (
   token TEXT PRIMARY KEY, exec INTEGER NOT NULL, open INTEGER NOT NULL) WITHOUT ROWID;
 `;
@@ -132,6 +156,8 @@ export interface Batch {
   finishes: ExecutionRow[];
   events: Array<{ exec: number; row: EventRow }>;
   tokens: Array<{ token: string; exec: number; open: boolean }>;
+  /** Map runs that changed in the turn. */
+  mapRuns?: MapRunRow[];
   /** Stopped executions that RedriveExecution made RUNNING again (their position is in `positions`). */
   reopens?: ExecutionRow[];
 }
@@ -243,6 +269,9 @@ export class Store {
            AND ($redriven IS NULL OR (coalesce(r.count, 0) > 0) = $redriven)
          ORDER BY e.seq DESC LIMIT $limit`,
       ),
+      putMapRun: p('INSERT OR REPLACE INTO map_runs (arn, exec_arn, record) VALUES (?, ?, ?)'),
+      getMapRun: p('SELECT record FROM map_runs WHERE arn = ?'),
+      listMapRuns: p('SELECT record FROM map_runs WHERE exec_arn = ? AND arn > ? ORDER BY arn LIMIT ?'),
       putActivity: p('INSERT OR IGNORE INTO activities (arn, name, created) VALUES (?, ?, ?)'),
       getActivity: p('SELECT arn, name, created FROM activities WHERE arn = ?'),
       listActivities: p('SELECT arn, name, created FROM activities WHERE arn > ? ORDER BY arn LIMIT ?'),
@@ -385,6 +414,16 @@ export class Store {
       key: t.key,
       value: t.value,
     }));
+  }
+
+  mapRun(arn: string): MapRunRow | undefined {
+    const r = this.s.getMapRun!.get(arn) as { record: string } | undefined;
+    return r && (JSON.parse(r.record) as MapRunRow);
+  }
+
+  mapRuns(executionArn: string, after: string, limit: number): MapRunRow[] {
+    const rows = this.s.listMapRuns!.all(executionArn, after, limit) as Array<{ record: string }>;
+    return rows.map((r) => JSON.parse(r.record) as MapRunRow);
   }
 
   /** Creates an activity with its tags; an existing one is left as it is. */
@@ -534,6 +573,7 @@ export class Store {
         this.s.insertEvent!.run(exec, row.id, row.type, row.ts, row.prev, row.details);
       }
       for (const t of batch.tokens) this.s.putToken!.run(t.token, t.exec, t.open ? 1 : 0);
+      for (const r of batch.mapRuns ?? []) this.s.putMapRun!.run(r.arn, r.executionArn, JSON.stringify(r));
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');

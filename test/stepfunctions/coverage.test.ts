@@ -117,7 +117,10 @@ describe('state fields', () => {
     expect(modes.filter(([, here]) => here === 'refused').map(([m]) => bare(m!))).toEqual(
       Object.keys(REFUSED_PROCESSOR_MODES),
     );
-    expect(modes.filter(([, here]) => here === 'supported').map(([m]) => bare(m!))).toEqual(['INLINE']);
+    expect(modes.filter(([, here]) => here === 'supported').map(([m]) => bare(m!))).toEqual([
+      'INLINE',
+      'DISTRIBUTED',
+    ]);
   });
 });
 

@@ -2,8 +2,10 @@
 // and the scope, write history, arm timers, queue work, move or end a thread). The engine implements it, so
 // that handlers never import the engine.
 import type { History } from '../history.ts';
+import type { ItemRead } from '../integrations/s3-items.ts';
 import type { Execution, Fanout, State, Thread, TimerKind } from '../model.ts';
 import type { Outcome, Scope } from '../processing.ts';
+import type { MapRunRow } from '../store.ts';
 import type { Failure, Json } from '../types.ts';
 
 export interface Run {
@@ -30,6 +32,10 @@ export interface Run {
   threadFailed(exec: Execution, t: Thread, failure: Failure): Promise<void>;
   /** Stops a thread (and the threads it started) without a trace in the history. */
   abortThread(exec: Execution, id: number): void;
+  /** Reads a Distributed Map's items with its ItemReader. */
+  readItems(read: ItemRead): Promise<Json[]>;
+  /** A map run changed: written with the turn. */
+  mapRun(row: MapRunRow): void;
 }
 
 /**

@@ -6,9 +6,11 @@ import { resolveResource } from '../resources.ts';
 import {
   BLOCK_FIELDS,
   CATCHER_FIELDS,
+  ITEM_READERS,
   knownField,
   type Language,
   MACHINE_FIELDS,
+  READER_CONFIG_FIELDS,
   REFUSED_FIELDS,
   REFUSED_PROCESSOR_MODES,
   RETRIER_FIELDS,
@@ -140,8 +142,72 @@ function checkState(
       if (typeof mode === 'string' && REFUSED_PROCESSOR_MODES[mode]) {
         add(UNSUPPORTED, REFUSED_PROCESSOR_MODES[mode]!, `${at}/${key}/ProcessorConfig/Mode`);
       }
+      checkDistributed(state, mode === 'DISTRIBUTED', support, `${at}`, `${at}/${key}`, add);
       checkBlock(processor, `${at}/${key}`, top, support, add, true);
     }
+  }
+}
+
+/**
+ * Distributed Map: not in an EXPRESS machine; its ItemReader (only there) reads a JSON or CSV file or a
+ * listing from S3, with the ReaderConfig fields this runtime reads.
+ */
+function checkDistributed(
+  state: Record<string, unknown>,
+  distributed: boolean,
+  support: RuntimeSupport,
+  at: string,
+  processorAt: string,
+  add: Add,
+): void {
+  if (distributed && support.type === 'EXPRESS') {
+    add(
+      UNSUPPORTED,
+      'An EXPRESS state machine cannot run a Distributed Map',
+      `${processorAt}/ProcessorConfig/Mode`,
+    );
+  }
+  const reader = state.ItemReader;
+  if (reader === undefined) return;
+  if (!distributed) {
+    add(
+      SCHEMA,
+      'ItemReader is only supported in a Distributed Map (ProcessorConfig Mode DISTRIBUTED)',
+      `${at}/ItemReader`,
+    );
+    return;
+  }
+  if (!isObj(reader)) {
+    add(SCHEMA, 'ItemReader must be an object', `${at}/ItemReader`);
+    return;
+  }
+  if (typeof reader.Resource !== 'string' || !ITEM_READERS.includes(reader.Resource)) {
+    add(
+      UNSUPPORTED,
+      `The ItemReader resource ${String(reader.Resource)} is not supported by the local runtime (it reads ${ITEM_READERS.join(', ')})`,
+      `${at}/ItemReader/Resource`,
+    );
+  }
+  const config = reader.ReaderConfig;
+  if (!isObj(config)) return;
+  for (const field of Object.keys(config)) {
+    if (!READER_CONFIG_FIELDS.includes(field)) {
+      add(
+        UNSUPPORTED,
+        `ReaderConfig ${field} is not supported by the local runtime`,
+        `${at}/ItemReader/ReaderConfig${ptr(field)}`,
+      );
+    }
+  }
+  if (config.InputType !== undefined && config.InputType !== 'JSON' && config.InputType !== 'CSV') {
+    add(
+      UNSUPPORTED,
+      `ReaderConfig InputType ${String(config.InputType)} is not supported by the local runtime (JSON, CSV)`,
+      `${at}/ItemReader/ReaderConfig/InputType`,
+    );
+  }
+  if (config.CSVHeaderLocation === 'GIVEN' && !Array.isArray(config.CSVHeaders)) {
+    add(SCHEMA, 'CSVHeaderLocation GIVEN needs CSVHeaders', `${at}/ItemReader/ReaderConfig/CSVHeaders`);
   }
 }
 

@@ -124,16 +124,14 @@ export function knownField(type: string, field: string, language: Language): 'ye
 export const REFUSED_FIELDS: Readonly<Record<string, string>> = {
   'Task.Credentials':
     'cross-account tasks (Credentials) are not supported: the local runtime has one account and no IAM',
-  'Map.ItemReader':
-    'ItemReader (Distributed Map reading items from S3) is not supported: the local runtime has no S3',
   'Map.ItemBatcher': 'ItemBatcher (Distributed Map) is not supported by the local runtime',
   'Map.ResultWriter':
-    'ResultWriter (Distributed Map writing results to S3) is not supported: the local runtime has no S3',
-  'Map.Label': 'Label (Distributed Map runs) is not supported by the local runtime',
+    'ResultWriter (Distributed Map writing results to S3) is not supported by the local runtime',
 };
 
 /** Top-level fields of a Map's ItemProcessor.ProcessorConfig that are refused, with their reason. */
-export const REFUSED_PROCESSOR_MODES: Readonly<Record<string, string>> = {
-  DISTRIBUTED:
-    'Distributed Map (ProcessorConfig Mode DISTRIBUTED: child executions and map runs) is not supported by the local runtime; use Mode INLINE',
-};
+export const REFUSED_PROCESSOR_MODES: Readonly<Record<string, string>> = {};
+
+/** A Distributed Map's ItemReader resources and ReaderConfig fields that the runtime reads. */
+export const ITEM_READERS = ['arn:aws:states:::s3:getObject', 'arn:aws:states:::s3:listObjectsV2'];
+export const READER_CONFIG_FIELDS = ['InputType', 'CSVHeaderLocation', 'CSVHeaders', 'MaxItems'];
