@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '#local/ports.ts';
 import { createMachine, describe as describeExecution, eventTypes, start } from './harness.ts';
-import { type RuntimeProcess, spawnRuntime, until } from './process.ts';
+import { killAndRestart, type RuntimeProcess, spawnRuntime, until } from './process.ts';
 
 let dataDir: string;
 let runtime: RuntimeProcess | undefined;
@@ -45,11 +45,7 @@ it('keeps activities, queued tasks and workers’ tokens across SIGKILL and a re
   const queued = await start(sfn, machine, { plan: 'queued' });
   await until(async () => (await eventTypes(sfn, queued)).includes('ActivityScheduled'));
 
-  const killed = runtime.child;
-  killed.kill('SIGKILL');
-  await new Promise((r) => killed.once('exit', r));
-  sfn.destroy();
-  runtime = await spawnRuntime(port, args);
+  runtime = await killAndRestart(runtime, port, args);
   sfn = runtime.sfn;
 
   expect((await sfn.send(new DescribeActivityCommand({ activityArn }))).name).toBe('Countersign');

@@ -12,7 +12,7 @@ import {
   REFUSED_PROCESSOR_MODES,
   STATE_FIELDS,
 } from '#local/stepfunctions/validation/fields.ts';
-import { type Harness, ROLE, startHarness } from './harness.ts';
+import { type Harness, ROLE, sfnClient, startHarness } from './harness.ts';
 
 const DOC = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'stepfunctions.md'), 'utf8');
 
@@ -43,13 +43,7 @@ let sfn: sdk.SFNClient;
 beforeAll(async () => {
   h = await startHarness();
   // StartSyncExecution's endpoint has the host prefix `sync-`; against a local endpoint it must be turned off.
-  sfn = new sdk.SFNClient({
-    endpoint: h.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    disableHostPrefix: true,
-  });
+  sfn = sfnClient(h.endpoint, { disableHostPrefix: true });
 });
 
 afterAll(async () => {

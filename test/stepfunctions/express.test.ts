@@ -7,13 +7,13 @@ import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMachine, type Harness, ROLE, settle, startHarness } from './harness.ts';
+import { createMachine, type Harness, ROLE, settle, sfnClient, startHarness } from './harness.ts';
 import { until } from './process.ts';
 
 let h: Harness;
@@ -21,13 +21,7 @@ let sfn: SFNClient;
 
 beforeAll(async () => {
   h = await startHarness();
-  sfn = new SFNClient({
-    endpoint: h.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    disableHostPrefix: true,
-  });
+  sfn = sfnClient(h.endpoint, { disableHostPrefix: true });
 });
 
 afterAll(async () => {

@@ -24,12 +24,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function sfnClient(endpoint: string): SFNClient {
+/**
+ * An SFN client for a local endpoint. StartSyncExecution and TestState go to the endpoint's host prefixed with
+ * `sync-` unless `disableHostPrefix` turns that off, as it must against a local endpoint.
+ */
+export function sfnClient(endpoint: string, options: { disableHostPrefix?: boolean } = {}): SFNClient {
   return new SFNClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
+    ...options,
   });
 }
 

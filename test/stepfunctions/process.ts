@@ -57,3 +57,16 @@ export async function spawnRuntime(port: number, args: string[]): Promise<Runtim
   );
   return { child, sfn, output: () => output };
 }
+
+/** Kills the runtime with SIGKILL, then starts the same command again on the same port and data. */
+export async function killAndRestart(
+  runtime: RuntimeProcess,
+  port: number,
+  args: string[],
+): Promise<RuntimeProcess> {
+  const killed = runtime.child;
+  killed.kill('SIGKILL');
+  await new Promise((r) => killed.once('exit', r));
+  runtime.sfn.destroy();
+  return await spawnRuntime(port, args);
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '#local/ports.ts';
 import { createMachine, describe as describeExecution, history, start } from './harness.ts';
 import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
-import { type RuntimeProcess, spawnRuntime, until } from './process.ts';
+import { killAndRestart, type RuntimeProcess, spawnRuntime, until } from './process.ts';
 
 let dataDir: string;
 let lambda: LambdaServer;
@@ -58,11 +58,7 @@ it('continues a token wait and a timed Wait after SIGKILL and a restart on the s
   const token = await until(async () => (lambda.calls[0]?.payload as { token?: string } | undefined)?.token);
   await until(async () => (await history(sfn, waitingOnTimer)).some((e) => e.type === 'WaitStateEntered'));
 
-  const killed = runtime.child;
-  killed.kill('SIGKILL');
-  await new Promise((r) => killed.once('exit', r));
-  sfn.destroy();
-  runtime = await spawnRuntime(port, args);
+  runtime = await killAndRestart(runtime, port, args);
   sfn = runtime.sfn;
 
   await sfn.send(

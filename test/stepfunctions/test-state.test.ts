@@ -1,9 +1,9 @@
 // TestState through @aws-sdk/client-sfn: one state run with an input, at INFO (output, status, next state) and
 // DEBUG (each step of the data flow in inspectionData); Task states call a real Lambda endpoint once, and their
 // Retry and Catch give RETRIABLE and CAUGHT_ERROR as the API documents; what TestState does not run is refused.
-import { SFNClient, TestStateCommand, type TestStateCommandInput } from '@aws-sdk/client-sfn';
+import { type SFNClient, TestStateCommand, type TestStateCommandInput } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, ROLE, startHarness } from './harness.ts';
+import { type Harness, ROLE, sfnClient, startHarness } from './harness.ts';
 import { type LambdaServer, startLambdaServer } from './lambda-server.ts';
 
 let h: Harness;
@@ -20,13 +20,7 @@ beforeAll(async () => {
   });
   h = await startHarness({ lambdaEndpoint: lambda.url });
   // Like StartSyncExecution, TestState goes to the endpoint's host prefixed with `sync-` unless turned off.
-  sfn = new SFNClient({
-    endpoint: h.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-    disableHostPrefix: true,
-  });
+  sfn = sfnClient(h.endpoint, { disableHostPrefix: true });
 });
 
 afterAll(async () => {
