@@ -251,6 +251,9 @@ describe('refusals', () => {
     expect(
       await validate(distributed({ ...json('$.key'), ReaderConfig: { InputType: 'JSONL' } }, pass)),
     ).toEqual(['UNSUPPORTED_BY_LOCAL_RUNTIME /States/Each/ItemReader/ReaderConfig/InputType']);
+    expect(await validate(distributed(json('$.key'), pass, { ItemsPath: '$.items' }))).toEqual([
+      'UNSUPPORTED_BY_LOCAL_RUNTIME /States/Each/ItemsPath',
+    ]);
     const inline = distributed(json('$.key'), pass) as { States: { Each: { ItemProcessor: object } } };
     inline.States.Each.ItemProcessor = { StartAt: 'Work', States: { Work: pass } };
     expect(await validate(inline)).toEqual(['SCHEMA_VALIDATION_FAILED /States/Each/ItemReader']);

@@ -181,6 +181,15 @@ function checkDistributed(
     add(SCHEMA, 'ItemReader must be an object', `${at}/ItemReader`);
     return;
   }
+  for (const field of ['ItemsPath', 'Items']) {
+    if (state[field] !== undefined) {
+      add(
+        UNSUPPORTED,
+        `${field} with an ItemReader is not supported by the local runtime`,
+        `${at}${ptr(field)}`,
+      );
+    }
+  }
   if (typeof reader.Resource !== 'string' || !ITEM_READERS.includes(reader.Resource)) {
     add(
       UNSUPPORTED,
