@@ -110,10 +110,11 @@ export class PilotFlowStack extends Stack {
       rate: config.escalationRate,
       ...(config.escalationReadAhead ? { readAhead: config.escalationReadAhead } : {}),
     });
-    this.adminAuth = new AdminAuth(this, 'AdminAuth', { adminEmails: config.adminEmails });
+    this.adminAuth = new AdminAuth(this, 'AdminAuth', { adminEmails: config.adminEmails, apiBaseUrl });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       api: this.approval.api,
       authorizer: this.adminAuth.authorizer,
+      authEnvironment: this.adminAuth.environment,
       table: this.table.table,
       mail,
       linkSigningSecret: this.linkSigningSecret,

@@ -1,9 +1,9 @@
 // The administrators' dashboard (API Gateway HTTP API, payload 2.0): one function for every `/admin…` route,
 // a table from route key to a small route function (./dashboard/). Pages are HTML by default and the same view
-// models as JSON for `Accept: application/json`. Every route but sign-in and sign-out sits behind the HTTP
-// API's JWT authorizer; the middlewares refuse requests that arrive without its claims and browser posts that
-// do not come from the dashboard's own pages, and errors are answered by the one error mapping shared with
-// the approval handler (lib/middleware.ts).
+// models as JSON for `Accept: application/json`. Every route but sign-in, its callback and sign-out sits behind
+// the admin authorizer; the middlewares send a request without a verified administrator to sign in (401 for an
+// API client), refuse browser posts that do not come from the dashboard's own pages, and errors are answered by
+// the one error mapping shared with the approval handler (lib/middleware.ts).
 //
 // The table is keyed by `routeKey`, API Gateway's own answer to which route matched, rather than matched again
 // on the path by @middy/http-router: the HTTP API routes every request before the function runs, and a second
@@ -20,11 +20,11 @@ import { requireConfig } from '#lib/config.ts';
 import { NotFoundError } from '#lib/errors.ts';
 import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
+import { authorize } from './dashboard/access.ts';
 import { actionRoutes } from './dashboard/actions.ts';
 import { pageRoutes } from './dashboard/pages.ts';
 import {
   type AdminRequest,
-  authorize,
   checkCsrf,
   dashboardRequestOf,
   parseBody,

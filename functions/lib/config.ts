@@ -45,6 +45,13 @@ const envSchema = z.object({
     .string()
     .refine(isDuration, { error: 'not an ISO 8601 duration such as P14D' })
     .default('P14D'),
+  /**
+   * The administrators' identity provider: its issuer (Cognito's user-pool URL on AWS, the local OpenID
+   * provider locally), whose `/.well-known/openid-configuration` names the managed login's endpoints and whose
+   * `/.well-known/jwks.json` the keys; and the dashboard's app client.
+   */
+  AUTH_ISSUER: optionalUrl,
+  AUTH_CLIENT_ID: z.string().min(1).optional(),
   /** The Powertools service name. */
   POWERTOOLS_SERVICE_NAME: z.string().default('pilotflow'),
   /** Set by the local cloud: the dashboard shows its clock and mailbox controls. */

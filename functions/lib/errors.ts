@@ -29,6 +29,13 @@ export class UnauthorizedError extends Error {
 /** The caller is signed in but the request is refused (a form posted from another site, …). */
 export class ForbiddenError extends Error {
   override name = 'ForbiddenError';
+  /** `role`: the administrator's groups do not allow it (functions/domain/roles.ts). */
+  readonly reason: 'role' | undefined;
+
+  constructor(message: string, reason?: 'role') {
+    super(message);
+    this.reason = reason;
+  }
 }
 
 /** A dependency failed in a way worth retrying (the workflows retry on this name). */

@@ -1,6 +1,6 @@
 // The administrators' dashboard on the approval pages' HTTP API: one function for every `/admin…` route, each
-// route behind the JWT authorizer except the sign-in page (which only sets a cookie from a pasted token) and
-// sign-out. The function reads the table, the executions and their histories, and may stop executions, send
+// route behind the admin authorizer (infra/constructs/admin-auth.ts) except the browser sign-in's own three:
+// sign-in, its callback and sign-out. The function reads the table, the executions and their histories, and may stop executions, send
 // task e-mails with fresh links, and resume the Programme when a stopped pilot was its last.
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
@@ -14,6 +14,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { CALLBACK_PATH, SIGN_IN_PATH, SIGN_OUT_PATH } from '#lib/oidc.ts';
 import { ADMIN_COOKIE } from '#presentation/dashboard/session.ts';
 import { mark } from '../marks.ts';
 import { PilotFlowFunction } from './function.ts';
@@ -38,11 +39,16 @@ export const DASHBOARD_ROUTES: Array<[HttpMethod, string]> = [
   [HttpMethod.POST, '/admin/executions/{executionArn}/stop'],
 ];
 
-/** Routes without the authorizer: the sign-in page sets the cookie, sign-out clears it. */
+/**
+ * Routes without the authorizer (functions/handlers/dashboard/sign-in.ts): sign-in sends the browser to the
+ * managed login, the callback sets the session cookie, sign-out (POST) clears it and ends the managed login's
+ * session, whose logout returns to the signed-out page (GET).
+ */
 export const DASHBOARD_PUBLIC_ROUTES: Array<[HttpMethod, string]> = [
-  [HttpMethod.GET, '/admin/sign-in'],
-  [HttpMethod.POST, '/admin/sign-in'],
-  [HttpMethod.POST, '/admin/sign-out'],
+  [HttpMethod.GET, SIGN_IN_PATH],
+  [HttpMethod.GET, CALLBACK_PATH],
+  [HttpMethod.POST, SIGN_OUT_PATH],
+  [HttpMethod.GET, SIGN_OUT_PATH],
 ];
 
 export interface DashboardProps {
@@ -51,6 +57,8 @@ export interface DashboardProps {
   table: ITable;
   mail: PilotFlowMail;
   linkSigningSecret: ISecret;
+  /** The identity provider the sign-in handlers use (AdminAuth.environment). */
+  authEnvironment: { AUTH_ISSUER: string; AUTH_CLIENT_ID: string };
   /** The approval links' base URL (in the local cloud also where the pages read its clock). */
   apiBaseUrl: string;
   machines: {
@@ -82,6 +90,7 @@ export class Dashboard extends Construct {
         LAUNCH_STATE_MACHINE_ARN: machines.launch.stateMachineArn,
         IMPLEMENTATION_STATE_MACHINE_ARN: machines.implementation.stateMachineArn,
         EVALUATION_STATE_MACHINE_ARN: machines.evaluation.stateMachineArn,
+        ...props.authEnvironment,
       },
     }).bindTable(props.table, 'write');
     props.mail.bind(this.fn);

@@ -3,7 +3,8 @@
 // bar's script) or in the `csrf` field of its plain form (no JavaScript) — and that plain form, whose fields
 // become the JSON the clock takes and whose answer is a 303 back to the page it came from.
 import { isFormContentType, parseFormBody } from '#lib/form-body.ts';
-import { safeBack, sameOrigin, verifyCsrf } from '#presentation/dashboard/session.ts';
+import { landing as safeBack } from '#lib/oidc.ts';
+import { sameOrigin, verifyCsrf } from '#presentation/dashboard/session.ts';
 import type { LocalAnswer, LocalRequest } from './http-api.ts';
 
 export const CLOCK_PATH = '/_local/clock';

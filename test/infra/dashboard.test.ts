@@ -1,5 +1,6 @@
-// The dashboard as synthesised: its /admin routes share the approval API behind the Cognito JWT authorizer,
-// while the approval links (/a/{linkId}) and the sign-in page stay open; the user pool admits no self sign-up.
+// The dashboard as synthesised: its /admin routes share the approval API behind the Lambda authorizer that
+// verifies the Cognito token, while the approval links (/a/{linkId}) and the browser sign-in's routes stay
+// open; the user pool admits no self sign-up, requires MFA, and signs in through its managed login.
 import { describe, expect, it } from 'vitest';
 import { DASHBOARD_HOME, DASHBOARD_PUBLIC_ROUTES, DASHBOARD_ROUTES } from '#infra/constructs/dashboard.ts';
 import { ADMIN_COOKIE } from '#presentation/dashboard/session.ts';
@@ -17,11 +18,11 @@ const routeKeyed = (key: string) => {
 };
 
 describe('the dashboard routes', () => {
-  it('puts every admin route behind the JWT authorizer', () => {
+  it('puts every admin route behind the Lambda authorizer', () => {
     const [[authorizerId]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
     for (const [method, path] of DASHBOARD_ROUTES) {
       expect(routeKeyed(`${method} ${path}`), `${method} ${path}`).toMatchObject({
-        AuthorizationType: 'JWT',
+        AuthorizationType: 'CUSTOM',
         AuthorizerId: { Ref: authorizerId },
       });
     }
@@ -33,7 +34,13 @@ describe('the dashboard routes', () => {
     expect(keys.filter((key) => /clock|_local/.test(key))).toEqual([]);
   });
 
-  it('leaves the approval links and the sign-in page without an authorizer', () => {
+  it('leaves the approval links and exactly sign-in, its callback and sign-out without an authorizer', () => {
+    expect(DASHBOARD_PUBLIC_ROUTES.map(([m, p]) => `${m} ${p}`).sort()).toEqual([
+      'GET /admin/auth/callback',
+      'GET /admin/auth/sign-in',
+      'GET /admin/auth/sign-out',
+      'POST /admin/auth/sign-out',
+    ]);
     const open = [
       ...['GET', 'HEAD', 'POST', 'OPTIONS'].map((m) => `${m} /a/{linkId}`),
       ...DASHBOARD_PUBLIC_ROUTES.map(([method, path]) => `${method} ${path}`),
@@ -70,22 +77,58 @@ describe('the dashboard routes', () => {
 });
 
 describe('the administrators’ sign-in', () => {
-  it('trusts only tokens of the stack’s user pool issued to the dashboard’s app client', () => {
+  it('verifies the token in a Lambda REQUEST authorizer from the pool’s issuer for the dashboard’s client', () => {
     const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
+    const props = authorizers[0]![1].Properties as Record<string, unknown>;
+    expect(props).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 0,
+    });
+    // A browser has no Authorization header and an API client no cookie: neither may be a required source.
+    expect(props.IdentitySource ?? []).toEqual([]);
     const [[poolId]] = ofType('AWS::Cognito::UserPool') as [[string, Resource]];
     const [[clientId]] = ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
-    const props = authorizers[0]![1].Properties as {
-      AuthorizerType: string;
-      IdentitySource: string[];
-      JwtConfiguration: { Audience: unknown[]; Issuer: unknown };
-    };
-    expect(props.AuthorizerType).toBe('JWT');
-    expect(props.IdentitySource).toEqual(['$request.header.Authorization']);
-    expect(props.JwtConfiguration.Audience).toEqual([{ Ref: clientId }]);
-    expect(JSON.stringify(props.JwtConfiguration.Issuer)).toBe(
-      JSON.stringify({ 'Fn::GetAtt': [poolId, 'ProviderURL'] }),
+    const fn = ofType('AWS::Lambda::Function').find(([id]) =>
+      JSON.stringify(props.AuthorizerUri).includes(id),
     );
+    expect(fn, 'the authorizer’s function').toBeDefined();
+    expect((fn![1].Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject(
+      {
+        AUTH_ISSUER: { 'Fn::GetAtt': [poolId, 'ProviderURL'] },
+        AUTH_CLIENT_ID: { Ref: clientId },
+      },
+    );
+  });
+
+  it('signs in through a Cognito domain’s managed login', () => {
+    const domains = ofType('AWS::Cognito::UserPoolDomain');
+    expect(domains).toHaveLength(1);
+    expect(domains[0]![1].Properties).toMatchObject({ ManagedLoginVersion: 2 });
+    expect(ofType('AWS::Cognito::ManagedLoginBranding')).toHaveLength(1);
+  });
+
+  it('has a public app client for the authorization code flow, returning to /admin/auth/ on the API', () => {
+    const [[, client]] = ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    expect(client.Properties).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: expect.arrayContaining(['openid', 'email', 'profile']),
+      SupportedIdentityProviders: ['COGNITO'],
+    });
+    expect(client.Properties.GenerateSecret ?? false).toBe(false);
+    const urls = JSON.stringify([client.Properties.CallbackURLs, client.Properties.LogoutURLs]);
+    expect(client.Properties.CallbackURLs).toHaveLength(1);
+    expect(urls).toContain('/admin/auth/callback');
+    expect(urls).toContain('/admin/auth/sign-out');
+    expect(urls).toContain('ApiEndpoint');
+  });
+
+  it('has the admin and viewer groups that give the dashboard’s roles', () => {
+    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual(['admin', 'viewer']);
   });
 
   it('admits no self sign-up and requires MFA', () => {

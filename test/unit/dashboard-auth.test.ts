@@ -1,13 +1,11 @@
 // Who is asking and whether a state-changing request comes from the dashboard's own pages.
 import { describe, expect, it } from 'vitest';
+import { landing as safeBack } from '#lib/oidc.ts';
 import { parseExecutionArn } from '#presentation/dashboard/load.ts';
 import {
-  adminCookie,
   adminFromClaims,
-  clearedAdminCookie,
   csrfToken,
   ownOrigin,
-  safeBack,
   sameOrigin,
   sessionToken,
   verifyCsrf,
@@ -50,14 +48,6 @@ describe('the session token', () => {
     });
     expect(sessionToken({ authorization: ' bearer  a.b.c ' }, undefined)?.token).toBe('a.b.c');
     expect(sessionToken({ authorization: 'Basic dXNlcjpwdw==' }, undefined)).toBeUndefined();
-  });
-
-  it('is kept in an HttpOnly, SameSite=Strict cookie, Secure over https', () => {
-    expect(adminCookie('a.b.c', true)).toBe(
-      'pilotflow_admin=a.b.c; Path=/; HttpOnly; SameSite=Strict; Secure',
-    );
-    expect(adminCookie('a.b.c', false)).not.toContain('Secure');
-    expect(clearedAdminCookie(false)).toContain('Max-Age=0');
   });
 });
 

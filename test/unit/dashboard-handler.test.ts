@@ -23,10 +23,25 @@ beforeAll(async () => {
 const TOKEN = 'aaa.bbb.ccc';
 const ORIGIN = 'https://approval.test';
 
-/** An event through the JWT authorizer: its claims in the request context. */
-function admitted(parts: EventParts): APIGatewayProxyEventV2 {
+/** An event through the admin authorizer, for someone in `groups`: what it verified in the request context. */
+function admitted(parts: EventParts, groups: string[] = ['admin']): APIGatewayProxyEventV2 {
   const event = httpEvent(parts);
-  const authorizer = { jwt: { claims: { sub: 'u-1', email: 'wang@xx-county.example' }, scopes: null } };
+  const lambda = {
+    session: 'valid',
+    via: 'cookie',
+    sub: 'u-1',
+    email: 'wang@xx-county.example',
+    name: '',
+    groups: JSON.stringify(groups),
+  };
+  const authorizer = { lambda };
+  return { ...event, requestContext: { ...event.requestContext, authorizer } } as APIGatewayProxyEventV2;
+}
+
+/** An event the authorizer found no valid token on. */
+function anonymous(parts: EventParts): APIGatewayProxyEventV2 {
+  const event = httpEvent(parts);
+  const authorizer = { lambda: { session: 'none' } };
   return { ...event, requestContext: { ...event.requestContext, authorizer } } as APIGatewayProxyEventV2;
 }
 
@@ -55,18 +70,69 @@ describe('the route table', () => {
     expect(html.statusCode).toBe(404);
     expect(html.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
     expect(html.body).toContain('Not found');
-    const anonymous = await invoke(httpEvent({ method: 'GET', route: '/admin/nothing' }));
-    expect(anonymous.statusCode).toBe(401);
+    const unknown = await invoke(
+      anonymous({ method: 'GET', route: '/admin/nothing', headers: { accept: 'application/json' } }),
+    );
+    expect(unknown.statusCode).toBe(401);
   });
 });
 
 describe('the middlewares every route shares', () => {
-  it('refuses a request without the authorizer’s claims with the authorizer’s own 401', async () => {
+  it('answers an API client without a valid token 401 JSON', async () => {
+    for (const event of [
+      anonymous({ method: 'GET', route: '/admin', headers: { accept: 'application/json' } }),
+      // A route deployed without the authorizer has nothing in the request context: refused alike.
+      httpEvent({ method: 'GET', route: '/admin', headers: { accept: 'application/json' } }),
+    ]) {
+      const response = await invoke(event);
+      expect(response).toMatchObject({ statusCode: 401, body: '{"message":"Unauthorized"}' });
+      expect(response.headers?.['WWW-Authenticate']).toBe('Bearer');
+    }
+  });
+
+  it('sends a browser without a session to sign in, and back to the page it asked for', async () => {
     const response = await invoke(
-      httpEvent({ method: 'GET', route: '/admin', headers: { accept: 'text/html' } }),
+      anonymous({
+        method: 'GET',
+        route: '/admin/tasks',
+        rawQueryString: 'status=overdue',
+        headers: { accept: 'text/html' },
+      }),
     );
-    expect(response).toMatchObject({ statusCode: 401, body: '{"message":"Unauthorized"}' });
-    expect(response.headers?.['WWW-Authenticate']).toBe('Bearer');
+    expect(response.statusCode).toBe(303);
+    expect(response.headers?.Location).toBe(
+      `/admin/auth/sign-in?back=${encodeURIComponent('/admin/tasks?status=overdue')}`,
+    );
+  });
+
+  it('refuses a viewer’s action with a page in the dashboard’s language, before anything is read', async () => {
+    const event = admitted(
+      {
+        method: 'POST',
+        route: '/admin/tasks/{taskId}/resend',
+        pathParameters: { taskId: 't-1' },
+        headers: {
+          'x-forwarded-proto': 'https',
+          host: 'approval.test',
+          origin: ORIGIN,
+          cookie: `pilotflow_admin=${TOKEN}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: `csrf=${csrfToken(TOKEN)}&reason=test`,
+      },
+      ['viewer'],
+    );
+    const response = await invoke({ ...event, cookies: [`pilotflow_admin=${TOKEN}`] });
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('无权执行此操作');
+    expect(response.body).toContain('只有查看权限');
+  });
+
+  it('refuses someone signed in but in no group with 403', async () => {
+    const response = await invoke(
+      admitted({ method: 'GET', route: '/admin', headers: { accept: 'application/json' } }, ['Staff']),
+    );
+    expect(response.statusCode).toBe(403);
   });
 
   it('answers JSON only to a client that prefers it, the page to a browser or to no Accept at all', async () => {

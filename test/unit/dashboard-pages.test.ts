@@ -186,7 +186,8 @@ const pages: Array<[string, DashboardPage]> = [
   ['pilot', { kind: 'pilot', frame: frame(), view: pilotView }],
   ['task', { kind: 'task', frame: frame(), view: taskView }],
   ['problem', { kind: 'problem', frame: frame(), status: 409, message: 'task task-1 is decided' }],
-  ['sign-in', { kind: 'sign-in', locale: 'zh-CN', path: '/admin/sign-in', secure: false }],
+  ['signed-out', { kind: 'signed-out', locale: 'zh-CN', path: '/admin/auth/sign-out' }],
+  ['refused', { kind: 'refused', frame: frame(), noRole: false, back: '/admin/tasks/task-1' }],
 ];
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;

@@ -1,4 +1,4 @@
-// The administrators' actions by route key: resend, reassign, stop. The middlewares have read the body and
+// The administrators' actions by route key: resend, reassign, stop, each for the admin role only. The middlewares have read the body and
 // checked that a browser's post came from one of the dashboard's pages; a page's post answers 303 back to its
 // page with a notice, an API client's the result as JSON.
 import {
@@ -13,6 +13,7 @@ import {
 import { ValidationError } from '#lib/errors.ts';
 import { validate } from '#lib/middleware.ts';
 import { loadTask, parseExecutionArn } from '#presentation/dashboard/load.ts';
+import { requireAct } from './access.ts';
 import { id } from './pages.ts';
 import type { AdminRequest, RouteTable } from './request.ts';
 import { frameOf, html, json, redirect } from './respond.ts';
@@ -32,6 +33,7 @@ function taskAction(
   return {
     access: 'admin' as const,
     async run(req: AdminRequest) {
+      requireAct(req);
       const taskId = validate(id, req.params.taskId, 'task id');
       const d = deps();
       const input = inputOf(req);
@@ -66,6 +68,7 @@ export function actionRoutes(deps: () => ActionDeps): RouteTable {
     'POST /admin/executions/{executionArn}/stop': {
       access: 'admin',
       async run(req) {
+        requireAct(req);
         const arn = parseExecutionArn(req.params.executionArn ?? '');
         const input = validate(StopInputSchema, inputOf(req), 'stop');
         const result = await stopExecution(deps(), req.admin, arn, input);

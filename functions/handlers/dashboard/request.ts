@@ -1,14 +1,14 @@
 // What every dashboard route shares, as middy middlewares run in this order after the content negotiation:
-// the request read once (language, origin, JSON or HTML), the administrator from the authorizer's claims,
+// the request read once (language, origin, JSON or HTML), the administrator (./access.ts),
 // the body of a POST, and the check that a browser's POST comes from one of this dashboard's own pages.
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Admin } from '#domain/admin.ts';
+import type { Access } from '#domain/roles.ts';
 import { BodyError, ForbiddenError, UnauthorizedError } from '#lib/errors.ts';
 import { readFormBody } from '#lib/form-body.ts';
 import type { HttpResponse } from '#lib/middleware.ts';
 import {
-  adminFromClaims,
   cookieValue,
   LANG_COOKIE,
   langCookie,
@@ -40,9 +40,11 @@ export interface DashboardRequest {
   bodyError?: unknown;
   /** Every route but the public ones has one. */
   admin?: Admin;
+  /** What the administrator's groups allow (functions/domain/roles.ts). */
+  access?: Access;
 }
 
-export type AdminRequest = DashboardRequest & { admin: Admin };
+export type AdminRequest = DashboardRequest & { admin: Admin; access: Access };
 
 /** A route key's function; `public` routes (sign-in, sign-out) sit outside the JWT authorizer. */
 export type Route =
@@ -52,7 +54,7 @@ export type Route =
 export type RouteTable = Readonly<Record<string, Route>>;
 
 type DashboardContext = Context & { preferredMediaType?: string; dashboard?: DashboardRequest };
-type Middleware = middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>;
+export type Middleware = middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>;
 
 /** The request as the middlewares below left it; undefined if the error came before it was read. */
 export function dashboardRequestOf(context: Context): DashboardRequest | undefined {
@@ -60,7 +62,7 @@ export function dashboardRequestOf(context: Context): DashboardRequest | undefin
 }
 
 /** For the middlewares after readRequest(), which always has run. */
-const requestOf = (context: Context) => dashboardRequestOf(context) as DashboardRequest;
+export const requestOf = (context: Context) => dashboardRequestOf(context) as DashboardRequest;
 
 export const readRequest = (): Middleware => ({
   before: ({ event, context }) => {
@@ -83,16 +85,6 @@ export const readRequest = (): Middleware => ({
       session: sessionToken(headers, event.cookies),
       fields: {},
     };
-  },
-});
-
-/** The JWT authorizer's claims: present only on routes that have it, and only once it let the token in. */
-export const authorize = (routes: RouteTable): Middleware => ({
-  before: ({ event, context }) => {
-    if (routes[event.routeKey]?.access === 'public') return;
-    const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
-      .authorizer?.jwt?.claims;
-    requestOf(context).admin = adminFromClaims(claims);
   },
 });
 

@@ -2,12 +2,14 @@
 // cloud's clock and mailbox, the forms' CSRF token, a notice), the view model as JSON, a redirect after an
 // action, and its side of the one error mapping (lib/middleware.ts): the problem page in the request's language.
 import { config } from '#lib/config.ts';
+import { ForbiddenError } from '#lib/errors.ts';
 import type { ErrorPages, HttpResponse } from '#lib/middleware.ts';
 import type { AdminFrame, LocalCloudFrame } from '#presentation/dashboard/frame.ts';
 import { type DashboardPage, problemTitle, renderDashboard } from '#presentation/dashboard/render.tsx';
 import { csrfToken } from '#presentation/dashboard/session.ts';
 import { DASHBOARD_HEADERS } from '#presentation/dashboard/style.ts';
 import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, lt } from '#presentation/i18n.ts';
+import { refererPath } from './access.ts';
 import { type AdminRequest, type DashboardRequest, dashboardRequestOf } from './request.ts';
 
 /** How often the pages' live parts refresh. */
@@ -103,7 +105,8 @@ export async function frameOf(
 /** Errors as pages: the problem page around the administrator's frame; plain text before sign-in. */
 export const errorPages: ErrorPages = {
   headers: DASHBOARD_HEADERS,
-  async page({ status, message }, { context }) {
+  async page(problem, { context }) {
+    const { status, message } = problem;
     const req = dashboardRequestOf(context);
     if (!req?.admin) {
       return {
@@ -113,6 +116,11 @@ export const errorPages: ErrorPages = {
       };
     }
     const frame = { ...(await frameOf(req as AdminRequest)), liveMs: 0 };
+    const { error } = problem;
+    if (error instanceof ForbiddenError && error.reason === 'role') {
+      const back = refererPath(req);
+      return html(req, 403, { kind: 'refused', frame, noRole: !req.access?.all, ...(back ? { back } : {}) });
+    }
     return html(req, status, { kind: 'problem', frame, status, ...(message ? { message } : {}) });
   },
 };

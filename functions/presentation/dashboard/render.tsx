@@ -10,10 +10,11 @@ import type {
   TaskView,
 } from '#presentation/dashboard/views.ts';
 import { type Locale, type LocalText, lt, tr } from '../i18n.ts';
+import { RefusedPage, SignedOutPage } from './access-pages.tsx';
 import { ExecutionPage } from './execution.tsx';
 import type { AdminFrame } from './frame.ts';
 import { OverviewPage } from './overview-page.tsx';
-import { AdminLayout, PlainLayout } from './page-layout.tsx';
+import { AdminLayout } from './page-layout.tsx';
 import { PilotPage } from './pilot.tsx';
 import { TaskDetailPage } from './task-page.tsx';
 import { TasksPage } from './tasks-page.tsx';
@@ -32,7 +33,8 @@ export type DashboardPage =
       input?: Record<string, string>;
     }
   | { kind: 'problem'; frame: AdminFrame; status: number; message?: string }
-  | { kind: 'sign-in'; locale: Locale; path: string; problem?: 'empty' | 'origin'; secure: boolean };
+  | { kind: 'refused'; frame: AdminFrame; noRole: boolean; back?: string }
+  | { kind: 'signed-out'; locale: Locale; path: string; problem?: 'failed' };
 
 const PROBLEMS: Record<number, { title: LocalText; text: LocalText }> = {
   400: {
@@ -81,60 +83,6 @@ function ProblemPage(props: { frame: AdminFrame; status: number; message?: strin
   );
 }
 
-function SignInPage(props: {
-  locale: Locale;
-  path: string;
-  problem?: 'empty' | 'origin' | undefined;
-  secure: boolean;
-}) {
-  const { locale } = props;
-  const title = lt('管理员登录', 'Administrator sign-in');
-  return (
-    <PlainLayout locale={locale} title={title} path={props.path}>
-      <h1>{tr(locale, title)}</h1>
-      <p>
-        {tr(
-          locale,
-          lt(
-            '粘贴管理员令牌后登录。本地云的令牌由 npm start 打印，也写在数据目录的 endpoints.json（adminToken）中；在 AWS 上使用登录后得到的令牌。',
-            'Paste an administrator token to sign in. In the local cloud, `npm start` prints it and writes it to endpoints.json in the data directory (adminToken); on AWS, use the token your sign-in gave you.',
-          ),
-        )}
-      </p>
-      {props.problem ? (
-        <div class="summary" role="alert">
-          <p>
-            {props.problem === 'empty'
-              ? tr(locale, lt('请粘贴令牌。', 'Please paste a token.'))
-              : tr(locale, lt('请从本页面提交。', 'Please submit from this page.'))}
-          </p>
-        </div>
-      ) : null}
-      <form method="post" action={urls.signIn()}>
-        <div class="field">
-          <label for="token">{tr(locale, lt('令牌', 'Token'))}</label>
-          <textarea id="token" name="token" rows={4} autocomplete="off" spellcheck={false} required />
-        </div>
-        <div class="actions">
-          <button type="submit" class="approve">
-            {tr(locale, lt('登录', 'Sign in'))}
-          </button>
-        </div>
-      </form>
-      <p class="muted">
-        {tr(
-          locale,
-          lt(
-            '令牌只保存在本浏览器的 Cookie 中（HttpOnly、SameSite=Strict），不会被页面脚本读取。令牌无效时，管理页面会回答 401。',
-            'The token is kept only in this browser’s cookie (HttpOnly, SameSite=Strict), out of reach of page scripts. With an invalid token the admin pages answer 401.',
-          ),
-        )}
-        {props.secure ? '' : ''}
-      </p>
-    </PlainLayout>
-  );
-}
-
 function body(page: DashboardPage) {
   switch (page.kind) {
     case 'overview':
@@ -149,8 +97,10 @@ function body(page: DashboardPage) {
       return <TaskDetailPage frame={page.frame} view={page.view} errors={page.errors} input={page.input} />;
     case 'problem':
       return <ProblemPage frame={page.frame} status={page.status} message={page.message} />;
-    case 'sign-in':
-      return <SignInPage locale={page.locale} path={page.path} problem={page.problem} secure={page.secure} />;
+    case 'refused':
+      return <RefusedPage frame={page.frame} noRole={page.noRole} back={page.back} />;
+    case 'signed-out':
+      return <SignedOutPage locale={page.locale} path={page.path} problem={page.problem} />;
   }
 }
 

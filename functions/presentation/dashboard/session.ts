@@ -1,20 +1,19 @@
 // Who is asking, and whether a state-changing request really comes from the dashboard's own pages. The
-// token itself is checked before the function runs, by the HTTP API's JWT authorizer (Cognito on AWS, the
-// local cloud's emulation locally); the function refuses any admin request that arrives without the
-// authorizer's claims (a route deployed without it), and defends its forms against cross-site requests:
-// the cookie is SameSite=Strict, the Origin must be this site's, and each form carries a token derived from
-// the session token that a page of another site cannot know.
-// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+// token itself is verified before the function runs, by the admin routes' authorizer
+// (functions/handlers/admin-authorizer.ts); the function acts only for the identity it verified, and defends
+// its forms against cross-site requests: the cookie is SameSite=Lax, the Origin must be this site's, and each
+// form carries a token derived from the session token that a page of another site cannot know.
 // https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '#lib/errors.ts';
+import { SESSION_COOKIE } from '#lib/oidc.ts';
 import type { Admin } from '../../domain/admin.ts';
 
-/** The cookie the sign-in page sets and the authorizer reads (the local cloud's `pilotflow_admin`). */
-export const ADMIN_COOKIE = 'pilotflow_admin';
+/** The session cookie the callback sets and the authorizer reads (lib/oidc.ts). */
+export const ADMIN_COOKIE = SESSION_COOKIE;
 export const LANG_COOKIE = 'pilotflow_lang';
 
-/** The administrator from the authorizer's claims (`requestContext.authorizer.jwt.claims`). */
+/** The administrator from what the authorizer verified (`requestContext.authorizer.lambda`). */
 export function adminFromClaims(claims: Record<string, unknown> | undefined): Admin {
   const sub = typeof claims?.sub === 'string' && claims.sub ? claims.sub : undefined;
   if (!sub) throw new UnauthorizedError('the request carries no administrator claims');
@@ -28,9 +27,9 @@ export function adminFromClaims(claims: Record<string, unknown> | undefined): Ad
 }
 
 /**
- * The session token: the `Authorization` header's, else the cookie's. The header is read as API Gateway's JWT
- * authorizer reads it, "only the token, or the token prefixed with Bearer" (the page above), so that a token
- * the authorizer let in is never missing here.
+ * The session token: the `Authorization` header's, else the cookie's; the header's "only the token, or the
+ * token prefixed with Bearer", as API Gateway's JWT authorizers read it.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
  */
 export function sessionToken(
   headers: Record<string, string | undefined>,
@@ -102,21 +101,6 @@ export function sameOrigin(headers: Record<string, string | undefined>, origin: 
   return true;
 }
 
-/** The sign-in cookie: HttpOnly (out of scripts' reach), SameSite=Strict, Secure over https, whole site. */
-export function adminCookie(token: string, secure: boolean): string {
-  return `${ADMIN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
-}
-
-export function clearedAdminCookie(secure: boolean): string {
-  return `${ADMIN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
-}
-
 export function langCookie(lang: string, secure: boolean): string {
   return `${LANG_COOKIE}=${lang}; Path=/admin; SameSite=Lax; Max-Age=31536000${secure ? '; Secure' : ''}`;
-}
-
-/** A path to go back to after an action: only this dashboard's own pages (no open redirect). */
-export function safeBack(value: string | undefined): string {
-  if (value && /^\/admin(?:[/?#][^\s\\]*)?$/.test(value) && !value.startsWith('//')) return value;
-  return '/admin';
 }

@@ -11,8 +11,8 @@ function query(params: Record<string, string | undefined>): string {
 
 export const urls = {
   home: () => '/admin',
-  signIn: () => '/admin/sign-in',
-  signOut: () => '/admin/sign-out',
+  signIn: (back?: string) => `/admin/auth/sign-in${query({ back })}`,
+  signOut: () => '/admin/auth/sign-out',
   overview: (programmeId: string) => `/admin/programmes/${enc(programmeId)}`,
   pilot: (programmeId: string, pilotId: string, full?: boolean, stage?: string) =>
     `/admin/programmes/${enc(programmeId)}/pilots/${enc(pilotId)}${query({ stage, graph: full ? 'full' : undefined })}`,
