@@ -15,8 +15,10 @@ export const MARK = {
 /**
  * `launcher`: the Lambda function the local cloud invokes once per data directory with `{ planYaml, source }`.
  * `dashboard`: the HTTP API route of the dashboard's home page, printed as the dashboard's URL.
+ * `sign-in`: the HTTP API route that starts a browser's sign-in, printed (with the local administrator's
+ * `login_hint`) as the one-click sign-in link.
  */
-export const ROLES = ['launcher', 'dashboard'] as const;
+export const ROLES = ['launcher', 'dashboard', 'sign-in'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Marks {

@@ -123,7 +123,7 @@ The endpoints and the admin token are written to <data-dir>/endpoints.json.`,
         const e = cloud.endpoints;
         console.log(`
 PilotFlow is running locally (ready in ${elapsed().trim()}).
-  Dashboard       ${e.dashboard}
+  Dashboard       ${e.dashboard}${e.signInUrl ? `\n  Sign in         ${e.signInUrl}` : ''}
   Mailbox         ${e.mailbox}
   HTTP API        ${e.api}
   Step Functions  ${e.stepfunctions}

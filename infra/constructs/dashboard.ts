@@ -137,7 +137,11 @@ export class Dashboard extends Construct {
       this.routes.push(...added);
     }
     for (const [method, path] of DASHBOARD_PUBLIC_ROUTES) {
-      this.routes.push(...props.api.addRoutes({ path, methods: [method], integration }));
+      const added = props.api.addRoutes({ path, methods: [method], integration });
+      if (method === HttpMethod.GET && path === SIGN_IN_PATH) {
+        for (const route of added) mark(route, { role: 'sign-in' });
+      }
+      this.routes.push(...added);
     }
   }
 }

@@ -20,6 +20,13 @@ import {
   tokenScopes,
 } from './jwt.ts';
 import { type InvokeResult, RequestTooLargeError } from './lambda.ts';
+import {
+  authorizedContext,
+  authorizerEvent,
+  identityValues,
+  type LambdaAuthorizerRule,
+  lambdaAuthorizerOf,
+} from './lambda-authorizer.ts';
 
 export interface HttpRoute {
   logicalId: string;
@@ -32,6 +39,8 @@ export interface HttpRoute {
   integrationTimeoutMs: number;
   /** The JWT authorizer's rules, when the route has one. */
   jwt?: JwtRules;
+  /** The Lambda REQUEST authorizer, when the route has one. */
+  lambdaAuthorizer?: LambdaAuthorizerRule;
   scopes: string[];
   /** Its mark in the template (infra/marks.ts): `dashboard` for the dashboard's home page. */
   role?: Role;
@@ -89,7 +98,15 @@ export function httpApisOf(resolver: Resolver): HttpApiDefinition[] {
       const method = routeKey === '$default' ? undefined : routeKey.split(' ')[0]?.toUpperCase();
       const path = routeKey === '$default' ? undefined : routeKey.slice(routeKey.indexOf(' ') + 1);
       let jwt: JwtRules | undefined;
-      if (p.AuthorizationType === 'JWT') {
+      let lambdaAuthorizer: LambdaAuthorizerRule | undefined;
+      if (p.AuthorizationType === 'CUSTOM') {
+        const authorizerId = resolver.resolveString(p.AuthorizerId, `AuthorizerId of ${routeId}`);
+        lambdaAuthorizer = lambdaAuthorizerOf(
+          resolver,
+          authorizers.get(authorizerId)?.Properties ?? {},
+          `the authorizer ${authorizerId}`,
+        );
+      } else if (p.AuthorizationType === 'JWT') {
         const authorizerId = resolver.resolveString(p.AuthorizerId, `AuthorizerId of ${routeId}`);
         const authorizer = authorizers.get(authorizerId)?.Properties ?? {};
         const config = resolver.resolve(
@@ -102,7 +119,7 @@ export function httpApisOf(resolver: Resolver): HttpApiDefinition[] {
         jwt = { issuer: config.Issuer, audiences: config.Audience ?? [] };
       } else if (p.AuthorizationType && p.AuthorizationType !== 'NONE') {
         throw new UnsupportedIntrinsicError(
-          `${where} uses ${p.AuthorizationType} authorization; the local cloud supports NONE and JWT`,
+          `${where} uses ${p.AuthorizationType} authorization; the local cloud supports NONE, JWT and CUSTOM`,
         );
       }
       const { role } = marksOf(route.Metadata);
@@ -114,6 +131,7 @@ export function httpApisOf(resolver: Resolver): HttpApiDefinition[] {
         functionArn,
         integrationTimeoutMs: Number(ip.TimeoutInMillis ?? 30_000),
         ...(jwt ? { jwt } : {}),
+        ...(lambdaAuthorizer ? { lambdaAuthorizer } : {}),
         scopes:
           (resolver.resolve(p.AuthorizationScopes, `AuthorizationScopes of ${routeId}`) as string[]) ?? [],
         ...(role ? { role } : {}),
@@ -378,7 +396,9 @@ export class HttpApiServer {
     }
     const path = rawPath.slice(api.stagePrefix.length) || '/';
 
-    if (path.startsWith('/_local/') && this.options.local) {
+    // Also under /admin/, where the browser sends the dashboard's session cookie (its Path): the clock bar's form.
+    const localPath = path.startsWith('/admin/_local/') ? path.slice('/admin'.length) : path;
+    if (localPath.startsWith('/_local/') && this.options.local) {
       const headers: Record<string, string | undefined> = {};
       for (const [name, value] of Object.entries(req.headers)) {
         headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -394,7 +414,7 @@ export class HttpApiServer {
       }
       const answer = await this.options.local({
         method,
-        path,
+        path: localPath,
         query: url.searchParams,
         headers,
         body,
@@ -407,8 +427,30 @@ export class HttpApiServer {
     if (!match) return send(res, 404, { message: 'Not Found' });
     const { route } = match;
 
-    let authorizer: { jwt: { claims: Record<string, string>; scopes: string[] | null } } | undefined;
-    if (route.jwt) {
+    let authorizer: unknown;
+    if (route.lambdaAuthorizer) {
+      const rule = route.lambdaAuthorizer;
+      const request = this.event(req, {
+        requestId,
+        rawPath,
+        url,
+        method,
+        body,
+        match,
+        authorizer: undefined,
+      });
+      const identity = identityValues(rule, request);
+      if (!identity) return send(res, 401, { message: 'Unauthorized' });
+      const routeArn = `arn:aws:execute-api:us-east-1:${this.options.accountId}:${api.apiId}/${api.stage}/${method}${path}`;
+      const answer = await this.options.invoke(
+        rule.functionArn,
+        authorizerEvent(request, identity, routeArn),
+      );
+      if (answer.functionError) return send(res, 500, { message: 'Internal Server Error' });
+      const context = authorizedContext(answer.payload);
+      if (!context) return send(res, 403, { message: 'Forbidden' });
+      authorizer = { lambda: context };
+    } else if (route.jwt) {
       const token = this.token(req);
       let claims: Claims;
       try {

@@ -24,6 +24,7 @@ import { startDynamoDb, startMeter } from './services/dynamodb.ts';
 import { publishEndpoints } from './services/endpoints.ts';
 import { startFunctions } from './services/functions.ts';
 import { startHttpApis } from './services/http-apis.ts';
+import { startIdentity } from './services/identity.ts';
 import { launcherOf, launchOnce } from './services/launch.ts';
 import { startMail } from './services/mail.ts';
 import { reservePorts } from './services/ports.ts';
@@ -89,8 +90,12 @@ export interface Endpoints {
   lambda: string;
   /** The function marked as the plan's launcher (`pilotflow launch` invokes it), if the template has one. */
   launcher?: string;
-  /** The local administrator's token for JWT-protected routes and /_local/. */
+  /** The local administrator's token (Bearer) for the admin routes and /_local/. */
   adminToken: string;
+  /** One click signs the local administrator in through the local identity provider and lands on /admin. */
+  signInUrl?: string;
+  /** The local identity provider (Cognito's stand-in), when the template has a user pool client. */
+  identity?: string;
 }
 
 export interface LocalCloud {
@@ -258,12 +263,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     };
     clock.addSettler(whenIdle);
 
+    const identity = await services.start(
+      startIdentity({ dataDir, host, port: ports.identity, clients: template.clients }),
+    );
+    if (identity.url) progress(`identity provider: ${identity.url}`);
     const http = await services.start(
       startHttpApis({
         apis: template.apis,
         port: ports.api,
         host,
-        dataDir,
+        issuer: identity.issuer,
+        ...(identity.url && identity.clientId && identity.admin
+          ? { identity: { url: identity.url, clientId: identity.clientId, admin: identity.admin } }
+          : {}),
         clock,
         functions,
         invoke,
@@ -286,6 +298,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       lambda: fns.url,
       ...(launcher ? { launcher: launcher.name } : {}),
       adminToken: http.adminToken,
+      ...(http.signInUrl ? { signInUrl: http.signInUrl } : {}),
+      ...(identity.url ? { identity: identity.url } : {}),
     };
     await launchOnce({
       launch: options.launch !== false,

@@ -51,6 +51,8 @@ export interface ResolverOptions {
   account?: LocalAccount;
   /** The local URL of an `AWS::ApiGatewayV2::Api` (its `ApiEndpoint`), by logical id. */
   apiEndpoint?: (logicalId: string) => string | undefined;
+  /** The local identity provider's issuer URL, a user pool's `ProviderURL` (local/cloud/oidc.ts). */
+  identityProvider?: string;
 }
 
 /** AWS::NoValue: the property it stands for is removed. */
@@ -73,6 +75,7 @@ export class Resolver {
   private readonly resources: Record<string, TemplateResource>;
   private readonly parameters: Record<string, { Type: string; Default?: unknown }>;
   private readonly apiEndpoint: (logicalId: string) => string | undefined;
+  private readonly identityProvider: string | undefined;
   private readonly identities = new Map<string, Identity>();
   private apiHosts: Array<[string, string]> | undefined;
 
@@ -82,6 +85,7 @@ export class Resolver {
     this.resources = options.template.Resources ?? {};
     this.parameters = options.template.Parameters ?? {};
     this.apiEndpoint = options.apiEndpoint ?? (() => undefined);
+    this.identityProvider = options.identityProvider;
   }
 
   /** Resources of one type, by logical id, in template order. */
@@ -415,7 +419,8 @@ export class Resolver {
           attributes: {
             Arn: arn('cognito-idp', `userpool/${id}`),
             ProviderName: `cognito-idp.${region}.${this.account.urlSuffix}/${id}`,
-            ProviderURL: `https://cognito-idp.${region}.${this.account.urlSuffix}/${id}`,
+            ProviderURL:
+              this.identityProvider ?? `https://cognito-idp.${region}.${this.account.urlSuffix}/${id}`,
             UserPoolId: id,
           },
         };

@@ -43,6 +43,11 @@ export class LocalIssuer {
     return new LocalIssuer(privateKey);
   }
 
+  /** The signing key as a private JWK, for the local identity provider (local/cloud/oidc.ts). */
+  privateJwk(): object {
+    return this.privateKey.export({ format: 'jwk' });
+  }
+
   /** Signs a token (RS256). `now` and `lifetimeSeconds` give `iat`, `nbf` and `exp`, unless `claims` has them. */
   issue(claims: Claims, options: { now?: number; lifetimeSeconds?: number } = {}): Promise<string> {
     const iat = Math.floor((options.now ?? Date.now()) / 1000);

@@ -1,6 +1,6 @@
 // An administrator's path through the dashboard in a real browser (Debian's headless Chromium) during a
 // rehearsal of the sample plan on the local cloud: pilots in different stages (four acknowledging, 古城社区's
-// plan under review, 东河路社区's launch done), sign-in with the local token, the overview, a pilot's graphs,
+// plan under review, 东河路社区's launch done), sign-in through the local identity provider, the overview, a pilot's graphs,
 // an execution, the tasks, a reassignment (转办) whose old link is refused, a stop seen without reloading,
 // the clock controls (with JavaScript and without). Screenshots of each page at desktop and phone width go to
 // test-results/screenshots/.
@@ -88,15 +88,13 @@ const stateOf = (page: Page, pilotId: string, stage: string) =>
   page.locator(`tr[data-pilot="${pilotId}"] td[data-stage="${stage}"]`).getAttribute('data-state');
 
 describe('the dashboard in a browser', () => {
-  test('refuses the overview before sign-in, and signs in with the pasted local token', async () => {
+  test('sends the browser to sign in before the overview, and back to it once signed in', async () => {
     const page = await browser.newPage();
-    const refused = await page.goto(`${api}/admin`);
-    expect(refused?.status()).toBe(401);
+    await page.goto(`${api}/admin`);
+    // The local identity provider's sign-in page (Cognito's managed login on AWS).
+    expect(page.url()).toMatch(/\/interaction\//);
     expect(await page.locator('table, svg').count()).toBe(0);
-
-    await page.goto(`${api}${urls.signIn()}`);
-    await page.getByLabel('令牌').fill(env.cloud.endpoints.adminToken);
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: /本地管理员/ }).click();
     await page.waitForURL(`${api}/admin`);
     expect(await page.locator('h1').count()).toBe(1);
     await screenshots(page, 'overview-signed-in');
@@ -255,14 +253,12 @@ describe('the dashboard in a browser', () => {
     const noScript = await chromium.launchPersistentContext(dir, { ...CHROMIUM, javaScriptEnabled: false });
     try {
       const page = await noScript.newPage();
-      await page.goto(`${api}${urls.signIn()}`);
-      await page.getByLabel('令牌').fill(env.cloud.endpoints.adminToken);
-      await page.getByRole('button', { name: '登录' }).click();
+      await page.goto(env.cloud.endpoints.signInUrl as string);
       await page.waitForURL(`${api}/admin`);
       await page.goto(`${api}${urls.tasks({ pilot: 'gucheng' })}`);
       const before = env.cloud.clock.now();
       const [answer] = await Promise.all([
-        page.waitForResponse((r) => r.url() === `${api}/_local/clock`, { timeout: 90_000 }),
+        page.waitForResponse((r) => r.url() === `${api}/admin/_local/clock`, { timeout: 90_000 }),
         page.getByRole('button', { name: '前进一天' }).click({ noWaitAfter: true }),
       ]);
       expect(answer.status()).toBe(303);

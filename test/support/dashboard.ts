@@ -84,7 +84,11 @@ export async function forgedTokens(env: SampleCloud): Promise<Record<string, str
     'signed with another key': `${otherKey}.${sign('sha256', Buffer.from(otherKey), privateKey).toString('base64url')}`,
     'a changed payload': `${head}.${b64url({ ...claims, sub: 'intruder' })}.${signature}`,
     'no signature (alg none)': `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`,
-    expired: await issuer.issue(base, { now: Date.now() - 2 * 86_400_000, lifetimeSeconds: 3600 }),
+    // Expired by the local cloud's clock, which the authorizer reads, and by the wall clock, which /_local/ reads.
+    expired: await issuer.issue(base, {
+      now: Math.min(Date.now(), env.cloud.clock.now()) - 2 * 86_400_000,
+      lifetimeSeconds: 3600,
+    }),
     'another audience': await issuer.issue({ ...base, aud: 'someone-else' }),
     'another issuer': await issuer.issue({ ...base, iss: 'https://evil.example' }),
   };

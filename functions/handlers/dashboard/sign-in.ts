@@ -2,7 +2,8 @@
 // locally), outside the authorizer: sign-in sends the browser to the provider with a PKCE challenge, keeping
 // the verifier, state and nonce in a short-lived signed cookie; the callback exchanges the code for tokens at
 // the token endpoint and keeps the ID token in the session cookie; sign-out clears it and sends the browser to
-// the provider's logout, so the managed login's own session ends too, which returns to the signed-out page.
+// the provider's logout (by a refresh: the pages' CSP keeps a form's post from being redirected to another
+// origin), so the managed login's own session ends too, which returns to the signed-out page.
 // https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
 import { JwtBaseError } from 'aws-jwt-verify/error';
 import {
@@ -107,9 +108,10 @@ export const signInRoutes: RouteTable = {
     async run(req) {
       if (!sameOrigin(req.headers, req.origin)) throw new UnauthorizedError('sign-out from another site');
       const { logout } = await providerEndpoints();
-      return redirect(req, logoutUrl(logout, clientId(), own(req, SIGN_OUT_PATH)), [
-        clearedSessionCookie(req.secure),
-      ]);
+      const to = logoutUrl(logout, clientId(), own(req, SIGN_OUT_PATH));
+      req.cookies.push(clearedSessionCookie(req.secure));
+      const page = html(req, 200, { kind: 'signing-out', locale: req.locale, path: req.event.rawPath, to });
+      return { ...page, headers: { ...page.headers, Refresh: `0; url=${to}` } };
     },
   },
   /** Where the provider's logout returns: the signed-out page, with a link to sign in again. */

@@ -17,13 +17,19 @@ export const ACCESS_WORDS = {
     'The sign-in did not complete (it may have timed out, or was started in another window). Please sign in again.',
   ),
   signIn: lt('登录', 'Sign in'),
+  signingOutTitle: lt('正在退出登录', 'Signing out'),
+  signingOut: lt(
+    '已清除本浏览器的登录状态，正在结束身份服务中的会话……',
+    'This browser’s session is cleared; ending the session with the identity provider…',
+  ),
+  continue: lt('继续', 'Continue'),
   refusedTitle: lt('无权执行此操作', 'Not allowed'),
   refused: lt(
-    '您的账号只有查看权限，不能执行这项操作，未作任何更改。如需办理，请联系管理员把您加入 admin 组。',
+    '您的账号只有查看权限，不能执行这项操作，未作任何更改。如需办理，请联系管理员为您开通办理权限。',
     'Your account may only view, not act; nothing was changed. Ask an administrator to add you to the admin group.',
   ),
   noRole: lt(
-    '您的账号尚未加入任何管理组（admin 或 viewer），暂时不能查看管理后台。请联系管理员。',
+    '您的账号尚未开通管理后台的查看或办理权限，暂时不能查看。请联系管理员。',
     'Your account is in no dashboard group (admin or viewer) yet, so it cannot see the dashboard. Ask an administrator.',
   ),
   back: lt('返回上一页', 'Back to the previous page'),
@@ -42,6 +48,24 @@ export function SignedOutPage(props: { locale: Locale; path: string; problem?: '
       </div>
       <p>
         <a href={urls.signIn()}>{tr(locale, ACCESS_WORDS.signIn)}</a>
+      </p>
+    </PlainLayout>
+  );
+}
+
+/**
+ * After sign-out clears the cookie: on to the provider's logout. Not a redirect of the form's post, which the
+ * pages' `form-action 'self'` would stop at the provider's origin, but a refresh (the response's `Refresh`
+ * header) and a link.
+ */
+export function SigningOutPage(props: { locale: Locale; path: string; to: string }) {
+  const { locale } = props;
+  return (
+    <PlainLayout locale={locale} title={ACCESS_WORDS.signingOutTitle} path={props.path}>
+      <h1>{tr(locale, ACCESS_WORDS.signingOutTitle)}</h1>
+      <p>{tr(locale, ACCESS_WORDS.signingOut)}</p>
+      <p>
+        <a href={props.to}>{tr(locale, ACCESS_WORDS.continue)}</a>
       </p>
     </PlainLayout>
   );

@@ -13,7 +13,8 @@ import { urls } from './urls.ts';
  * post to it directly, the script with the CSRF token in `X-CSRF-Token`, without JavaScript as a plain form
  * with its `csrf` field, answered by a 303 back to `back`.
  */
-const LOCAL_CLOCK = '/_local/clock';
+// Under /admin, where the browser sends the session cookie (lib/oidc.ts); the local cloud answers it there too.
+const LOCAL_CLOCK = '/admin/_local/clock';
 
 const OTHER: Record<Locale, { locale: Locale; label: string; param: string }> = {
   'zh-CN': { locale: 'en', label: 'English', param: 'en' },

@@ -10,7 +10,7 @@ import type {
   TaskView,
 } from '#presentation/dashboard/views.ts';
 import { type Locale, type LocalText, lt, tr } from '../i18n.ts';
-import { RefusedPage, SignedOutPage } from './access-pages.tsx';
+import { RefusedPage, SignedOutPage, SigningOutPage } from './access-pages.tsx';
 import { ExecutionPage } from './execution.tsx';
 import type { AdminFrame } from './frame.ts';
 import { OverviewPage } from './overview-page.tsx';
@@ -34,7 +34,8 @@ export type DashboardPage =
     }
   | { kind: 'problem'; frame: AdminFrame; status: number; message?: string }
   | { kind: 'refused'; frame: AdminFrame; noRole: boolean; back?: string }
-  | { kind: 'signed-out'; locale: Locale; path: string; problem?: 'failed' };
+  | { kind: 'signed-out'; locale: Locale; path: string; problem?: 'failed' }
+  | { kind: 'signing-out'; locale: Locale; path: string; to: string };
 
 const PROBLEMS: Record<number, { title: LocalText; text: LocalText }> = {
   400: {
@@ -99,6 +100,8 @@ function body(page: DashboardPage) {
       return <ProblemPage frame={page.frame} status={page.status} message={page.message} />;
     case 'refused':
       return <RefusedPage frame={page.frame} noRole={page.noRole} back={page.back} />;
+    case 'signing-out':
+      return <SigningOutPage locale={page.locale} path={page.path} to={page.to} />;
     case 'signed-out':
       return <SignedOutPage locale={page.locale} path={page.path} problem={page.problem} />;
   }

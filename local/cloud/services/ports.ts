@@ -9,6 +9,8 @@ export interface Ports {
   secrets: number;
   stepfunctions: number;
   lambda: number;
+  /** The local identity provider (Cognito's stand-in). */
+  identity: number;
   /** A further free port above every port taken so far (an HTTP API after the first). */
   next(): Promise<number>;
 }
@@ -17,14 +19,15 @@ export async function reservePorts(port: number | undefined, host: string): Prom
   if (port && !(await takePort(port, host)))
     throw new Error(`port ${port} is in use: choose another with --port`);
   const api = port ? port : await freePort(port === 0 ? undefined : 3000, host);
-  const [dynamodb, ses, secrets, stepfunctions, lambda] = (await freePorts(5, api + 1, host)) as [
+  const [dynamodb, ses, secrets, stepfunctions, lambda, identity] = (await freePorts(6, api + 1, host)) as [
+    number,
     number,
     number,
     number,
     number,
     number,
   ];
-  const taken = [api, stepfunctions, lambda];
+  const taken = [api, stepfunctions, lambda, identity];
   return {
     api,
     dynamodb,
@@ -32,6 +35,7 @@ export async function reservePorts(port: number | undefined, host: string): Prom
     secrets,
     stepfunctions,
     lambda,
+    identity,
     async next() {
       const next = await freePort(Math.max(...taken) + 1, host);
       taken.push(next);

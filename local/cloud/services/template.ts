@@ -5,6 +5,7 @@ import { type CloudStack, readAssembly } from '../assembly.ts';
 import { type HttpApiDefinition, httpApisOf } from '../http-api.ts';
 import { LOCAL_ACCOUNT, Resolver, type TemplateResource } from '../intrinsics.ts';
 import { functionsOf, type LocalFunction } from '../lambda.ts';
+import type { LocalClient } from '../oidc.ts';
 import { type LocalSchedule, schedulesOf } from '../schedules.ts';
 import { type LocalStateMachine, stateMachinesOf } from '../state-machines.ts';
 import type { Ports } from './ports.ts';
@@ -19,6 +20,8 @@ export interface LocalTemplate {
   /** The HTTP APIs, each with the port of its local server. */
   apis: Array<{ api: HttpApiDefinition; port: number }>;
   schedules: LocalSchedule[];
+  /** The Cognito app clients, for the local identity provider. */
+  clients: LocalClient[];
   /** The resource types it does not run, with their counts (`AWS::SQS::Queue ×3`). */
   notRunLocally: string[];
 }
@@ -36,6 +39,7 @@ export async function readTemplate(dir: string, host: string, ports: Ports): Pro
       stackName: stack.stackName,
       template: stack.template,
       account: LOCAL_ACCOUNT,
+      identityProvider: `http://${host}:${ports.identity}`,
       apiEndpoint: (logicalId) => {
         const port = apiPorts.get(`${stack.stackName}/${logicalId}`);
         return port === undefined ? undefined : `http://${host}:${port}`;
@@ -64,8 +68,22 @@ export async function readTemplate(dir: string, host: string, ports: Ports): Pro
       })),
     ),
     schedules: resolved.flatMap(({ resolver }) => schedulesOf(resolver)),
+    clients: resolved.flatMap(({ resolver }) => clientsOf(resolver)),
     notRunLocally: notRunLocally(stacks),
   };
+}
+
+/** The user pools' app clients with their callback and sign-out URLs (AWS::Cognito::UserPoolClient). */
+function clientsOf(resolver: Resolver): LocalClient[] {
+  return resolver.resourcesOfType('AWS::Cognito::UserPoolClient').map(([id, client]) => {
+    const urls = (key: string) =>
+      (resolver.resolve(client.Properties?.[key], `${key} of ${id}`) as string[] | undefined) ?? [];
+    return {
+      clientId: resolver.identity(id).ref,
+      redirectUris: urls('CallbackURLs'),
+      logoutUris: urls('LogoutURLs'),
+    };
+  });
 }
 
 function resourcesOf(stack: CloudStack, ...types: string[]): Array<[string, TemplateResource]> {
@@ -74,7 +92,7 @@ function resourcesOf(stack: CloudStack, ...types: string[]): Array<[string, Temp
 
 /** What the local cloud runs, and what has no local meaning (permissions, log groups, identities…). */
 const RUN =
-  /^AWS::(DynamoDB::(Global)?Table|Lambda::Function|StepFunctions::StateMachine|SecretsManager::Secret|ApiGatewayV2::(Api|Route|Integration|Authorizer|Stage)|Scheduler::Schedule)$/;
+  /^AWS::(DynamoDB::(Global)?Table|Lambda::Function|StepFunctions::StateMachine|SecretsManager::Secret|ApiGatewayV2::(Api|Route|Integration|Authorizer|Stage)|Scheduler::Schedule|Cognito::(UserPool|UserPoolClient|UserPoolDomain|UserPoolGroup|ManagedLoginBranding))$/;
 const NO_LOCAL_MEANING =
   /^(AWS::IAM::|AWS::Logs::|AWS::KMS::|AWS::CloudWatch::|AWS::Lambda::(Permission|EventInvokeConfig)$|AWS::CDK::Metadata$|AWS::Scheduler::ScheduleGroup$|AWS::SES::(EmailIdentity|ConfigurationSet|ConfigurationSetEventDestination)$)/;
 
