@@ -447,6 +447,14 @@ describe('the administrators', () => {
     expect(ofType('AWS::Cognito::UserPoolUser')).toEqual([]);
   });
 
+  it('puts each of them in the admin group, so that their first browser sign-in may act', () => {
+    const attachments = Object.values(smtp.findResources('AWS::Cognito::UserPoolUserToGroupAttachment'));
+    expect(attachments.map((a) => [a.Properties.Username, a.Properties.GroupName]).sort()).toEqual([
+      ['chief@xx-county.example', 'admin'],
+      ['deputy@xx-county.example', 'admin'],
+    ]);
+  });
+
   it('gives the user pool’s and the app client’s ids as stack outputs (README step 7)', () => {
     const [[poolId] = []] = ofType('AWS::Cognito::UserPool');
     const [[clientId] = []] = ofType('AWS::Cognito::UserPoolClient');
