@@ -29,10 +29,10 @@ export class UnauthorizedError extends Error {
 /** The caller is signed in but the request is refused (a form posted from another site, …). */
 export class ForbiddenError extends Error {
   override name = 'ForbiddenError';
-  /** `role`: the administrator's groups do not allow it (functions/domain/roles.ts). */
-  readonly reason: 'role' | undefined;
+  /** The administrator's groups do not allow it (functions/domain/roles.ts): the action, or the programme. */
+  readonly reason: 'role' | 'programme' | undefined;
 
-  constructor(message: string, reason?: 'role') {
+  constructor(message: string, reason?: 'role' | 'programme') {
     super(message);
     this.reason = reason;
   }

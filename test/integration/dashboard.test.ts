@@ -22,6 +22,7 @@ import {
   newestLink,
   postForm,
   postJson,
+  tokenWithGroups,
   toPlanReview,
 } from '#test/support/dashboard.ts';
 import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
@@ -147,6 +148,56 @@ describe('signing in', () => {
     const result = await env.cloud.invoke(dashboard!.arn, verified);
     expect(result.functionError).toBeUndefined();
     expect(result.payload).toMatchObject({ statusCode: 401, body: '{"message":"Unauthorized"}' });
+  });
+});
+
+describe('roles from the groups', () => {
+  const as = (token: string) => ({ authorization: `Bearer ${token}`, accept: 'application/json' });
+  const resend = async (token: string, taskId: string) =>
+    fetch(`${api}/admin/tasks/${taskId}/resend`, {
+      method: 'POST',
+      headers: { ...as(token), 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: '按权限测试重发' }),
+    });
+
+  it('shows a programme-scoped viewer their programme only, and refuses their action', async () => {
+    const token = await tokenWithGroups(env, [`viewer:${PROGRAMME}`]);
+    const home = await fetch(`${api}/admin`, { headers: as(token) });
+    expect(home.status).toBe(200);
+    const view = (await home.json()) as OverviewView;
+    expect(view.programme.programmeId).toBe(PROGRAMME);
+    expect(view.programmes.map((p) => p.programmeId)).toEqual([PROGRAMME]);
+    const [task] = (await getJson<TasksView>(env, '/admin/tasks?pilot=zhangshu')).tasks;
+    expect((await resend(token, task!.taskId)).status).toBe(403);
+  });
+
+  it('refuses the programme’s pages to someone whose groups name another programme', async () => {
+    const token = await tokenWithGroups(env, ['viewer:another-programme', 'admin:another-programme']);
+    const [task] = (await getJson<TasksView>(env, '/admin/tasks?pilot=zhangshu')).tasks;
+    for (const path of [
+      `/admin/programmes/${PROGRAMME}`,
+      `/admin/programmes/${PROGRAMME}/pilots/zhangshu`,
+      `/admin/tasks?programme=${PROGRAMME}`,
+      `/admin/tasks/${task!.taskId}`,
+    ]) {
+      expect((await fetch(`${api}${path}`, { headers: as(token) })).status, path).toBe(403);
+    }
+    const before = (await listAuditOfTask(env.store, task!.taskId)).length;
+    expect((await resend(token, task!.taskId)).status).toBe(403);
+    expect((await listAuditOfTask(env.store, task!.taskId)).length).toBe(before);
+  });
+
+  it('lets an admin of the programme act on its tasks, audited with who acted', async () => {
+    const token = await tokenWithGroups(env, [`admin:${PROGRAMME}`]);
+    const [task] = (await getJson<TasksView>(env, '/admin/tasks?pilot=zhangshu')).tasks;
+    expect((await resend(token, task!.taskId)).status).toBe(200);
+    const audit = await listAuditOfTask(env.store, task!.taskId);
+    expect(audit.find((e) => e.action === 'task.link-resent')?.actor).toBe('admin:admin@pilotflow.local');
+  });
+
+  it('refuses someone in no group of the dashboard', async () => {
+    const token = await tokenWithGroups(env, ['Staff']);
+    expect((await fetch(`${api}/admin`, { headers: as(token) })).status).toBe(403);
   });
 });
 

@@ -94,6 +94,20 @@ export async function forgedTokens(env: SampleCloud): Promise<Record<string, str
   };
 }
 
+/** A valid token of the local administrator, but in `groups` (roles: functions/domain/roles.ts). */
+export async function tokenWithGroups(env: SampleCloud, groups: string[]): Promise<string> {
+  const { iat: _iat, nbf: _nbf, exp, ...base } = claimsOf(env.cloud.endpoints.adminToken);
+  const issuer = LocalIssuer.open(join(env.cloud.dataDir, 'admin-key.pem'));
+  // No `nbf`: the authorizer reads the local cloud's clock, which may be before the wall clock.
+  return issuer.issue({
+    ...base,
+    exp,
+    nbf: undefined,
+    sub: `in-${groups.join('-')}`,
+    'cognito:groups': groups,
+  });
+}
+
 /** The newest task link e-mailed to `to` about `subject`. */
 export async function newestLink(env: SampleCloud, subject: RegExp, to?: string): Promise<TaskLink> {
   const links = await env.links({ subject, ...(to ? { to } : {}) });

@@ -187,7 +187,7 @@ const pages: Array<[string, DashboardPage]> = [
   ['task', { kind: 'task', frame: frame(), view: taskView }],
   ['problem', { kind: 'problem', frame: frame(), status: 409, message: 'task task-1 is decided' }],
   ['signed-out', { kind: 'signed-out', locale: 'zh-CN', path: '/admin/auth/sign-out' }],
-  ['refused', { kind: 'refused', frame: frame(), noRole: false, back: '/admin/tasks/task-1' }],
+  ['refused', { kind: 'refused', frame: frame(), why: 'act', back: '/admin/tasks/task-1' }],
 ];
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;

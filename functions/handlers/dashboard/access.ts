@@ -1,7 +1,7 @@
 // Who may see and do what on the dashboard: the administrator the admin routes' authorizer verified
 // (functions/handlers/admin-authorizer.ts), with the roles their groups give (functions/domain/roles.ts).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { accessOf, canAct, parseGroups } from '#domain/roles.ts';
+import { accessOf, canAct, canRead, hasAnyRole, parseGroups } from '#domain/roles.ts';
 import { ForbiddenError, UnauthorizedError } from '#lib/errors.ts';
 import type { HttpResponse } from '#lib/middleware.ts';
 import { landing } from '#lib/oidc.ts';
@@ -37,16 +37,30 @@ export const authorize = (routes: RouteTable): Middleware => ({
     }
     req.admin = adminFromClaims(session);
     req.access = accessOf(parseGroups(session.groups));
-    // Programme-scoped groups (`viewer:<id>`) are not yet applied to the pages that list every programme, so
-    // for now only the all-programme roles open the dashboard.
-    if (!req.access.all)
+    if (!hasAnyRole(req.access)) {
       throw new ForbiddenError('the administrator is in no group of the dashboard', 'role');
+    }
   },
 });
 
-/** An action needs the admin role (a viewer reads only): refused with the page that says so. */
-export function requireAct(req: AdminRequest): void {
-  if (!canAct(req.access, undefined)) throw new ForbiddenError('the administrator may only view', 'role');
+/**
+ * An action needs the admin role on its programme (a viewer reads only): refused with the page that says so.
+ * Without a programme (stopping an execution), only the all-programme `admin` group acts.
+ */
+export function requireAct(req: AdminRequest, programmeId: string | undefined): void {
+  if (!canAct(req.access, programmeId)) throw new ForbiddenError('the administrator may only view', 'role');
+}
+
+/** A page of a programme the administrator's groups do not cover: refused (`viewer:<other>`). */
+export function requireRead(req: AdminRequest, programmeId: string | undefined): void {
+  if (!canRead(req.access, programmeId)) {
+    throw new ForbiddenError('the administrator may not see this programme', 'programme');
+  }
+}
+
+/** The programme a page without one shows: the latest (undefined) for all-programme groups, else their first. */
+export function homeProgramme(req: AdminRequest): string | undefined {
+  return req.access.all ? undefined : Object.keys(req.access.programmes).sort()[0];
 }
 
 export function refererPath(req: DashboardRequest): string | undefined {

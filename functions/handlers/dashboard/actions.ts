@@ -13,6 +13,7 @@ import {
 import { ValidationError } from '#lib/errors.ts';
 import { validate } from '#lib/middleware.ts';
 import { loadTask, parseExecutionArn } from '#presentation/dashboard/load.ts';
+import { getTask } from '#store/tasks.ts';
 import { requireAct } from './access.ts';
 import { id } from './pages.ts';
 import type { AdminRequest, RouteTable } from './request.ts';
@@ -24,6 +25,17 @@ function inputOf(req: AdminRequest): Record<string, string> {
   return input;
 }
 
+/**
+ * The admin role on the task's programme, checked before the action reads anything else: an all-programme
+ * admin at once, someone who is admin nowhere (a viewer) without reading the task, anyone else on the task's
+ * programme (a missing task is refused here, not answered 404, which would tell it exists elsewhere).
+ */
+async function requireActOnTask(req: AdminRequest, d: ActionDeps, taskId: string): Promise<void> {
+  if (req.access.all === 'admin') return;
+  if (!Object.values(req.access.programmes).includes('admin')) return requireAct(req, undefined);
+  requireAct(req, (await getTask(d.store, taskId))?.programmeId);
+}
+
 /** Resend and reassign: a refused input shows the task page again, with what was typed and what is wrong. */
 function taskAction(
   deps: () => ActionDeps,
@@ -33,9 +45,9 @@ function taskAction(
   return {
     access: 'admin' as const,
     async run(req: AdminRequest) {
-      requireAct(req);
       const taskId = validate(id, req.params.taskId, 'task id');
       const d = deps();
+      await requireActOnTask(req, d, taskId);
       const input = inputOf(req);
       try {
         const result = await act(d, req, taskId, input);
@@ -68,7 +80,7 @@ export function actionRoutes(deps: () => ActionDeps): RouteTable {
     'POST /admin/executions/{executionArn}/stop': {
       access: 'admin',
       async run(req) {
-        requireAct(req);
+        requireAct(req, undefined);
         const arn = parseExecutionArn(req.params.executionArn ?? '');
         const input = validate(StopInputSchema, inputOf(req), 'stop');
         const result = await stopExecution(deps(), req.admin, arn, input);

@@ -1,6 +1,7 @@
 // The dashboard's pages by route key: each loads its view model and answers it as JSON or as the page.
 import * as z from 'zod';
 import type { ActionDeps } from '#domain/admin.ts';
+import { canRead } from '#domain/roles.ts';
 import { validate } from '#lib/middleware.ts';
 import {
   loadExecution,
@@ -14,6 +15,7 @@ import type { DashboardPage } from '#presentation/dashboard/render.tsx';
 import { cookieValue, LANG_COOKIE } from '#presentation/dashboard/session.ts';
 import { TASK_FILTER_STATUSES } from '#presentation/dashboard/views.ts';
 import { type Locale, parseLocale } from '#presentation/i18n.ts';
+import { homeProgramme, requireRead } from './access.ts';
 import type { AdminRequest, RouteTable } from './request.ts';
 import { frameOf, html, json } from './respond.ts';
 
@@ -58,6 +60,7 @@ function page<V extends Viewed>(
     access: 'admin' as const,
     async run(req: AdminRequest) {
       const view = await load(req);
+      requireRead(req, programmeOf(view));
       if (req.json) return json(req, 200, view);
       const locale = pageLocale(req, view);
       const frame = { ...(await frameOf(req, programmeOf(view), view.timeZone)), locale };
@@ -69,11 +72,14 @@ function page<V extends Viewed>(
 export function pageRoutes(deps: () => ActionDeps): RouteTable {
   const graph = (req: AdminRequest) => ({ locale: req.locale, full: req.query.graph === 'full' });
   const overview = page(
-    (req) =>
-      loadOverview(
+    async (req) => {
+      const view = await loadOverview(
         deps(),
-        req.params.programmeId ? validate(id, req.params.programmeId, 'programme id') : undefined,
-      ),
+        req.params.programmeId ? validate(id, req.params.programmeId, 'programme id') : homeProgramme(req),
+      );
+      // The programme switcher lists only what the administrator's groups cover.
+      return { ...view, programmes: view.programmes.filter((p) => canRead(req.access, p.programmeId)) };
+    },
     (view) => view.programme.programmeId,
     (frame, view) => ({ kind: 'overview', frame, view }),
   );
@@ -98,7 +104,10 @@ export function pageRoutes(deps: () => ActionDeps): RouteTable {
       (frame, view) => ({ kind: 'execution', frame, view }),
     ),
     'GET /admin/tasks': page(
-      (req) => loadTasks(deps(), validate(TaskQuerySchema, req.query, 'filters')),
+      (req) => {
+        const filters = validate(TaskQuerySchema, req.query, 'filters');
+        return loadTasks(deps(), { ...filters, programme: filters.programme ?? homeProgramme(req) });
+      },
       (view) => view.programme.programmeId,
       (frame, view) => ({ kind: 'tasks', frame, view }),
     ),

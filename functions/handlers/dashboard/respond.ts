@@ -1,6 +1,8 @@
 // The dashboard's responses: a page (with the frame every admin page has: who, the language, the local
 // cloud's clock and mailbox, the forms' CSRF token, a notice), the view model as JSON, a redirect after an
 // action, and its side of the one error mapping (lib/middleware.ts): the problem page in the request's language.
+
+import { hasAnyRole } from '#domain/roles.ts';
 import { config } from '#lib/config.ts';
 import { ForbiddenError } from '#lib/errors.ts';
 import type { ErrorPages, HttpResponse } from '#lib/middleware.ts';
@@ -117,9 +119,10 @@ export const errorPages: ErrorPages = {
     }
     const frame = { ...(await frameOf(req as AdminRequest)), liveMs: 0 };
     const { error } = problem;
-    if (error instanceof ForbiddenError && error.reason === 'role') {
+    if (error instanceof ForbiddenError && error.reason) {
       const back = refererPath(req);
-      return html(req, 403, { kind: 'refused', frame, noRole: !req.access?.all, ...(back ? { back } : {}) });
+      const why = !req.access || !hasAnyRole(req.access) ? 'none' : error.reason === 'role' ? 'act' : 'read';
+      return html(req, 403, { kind: 'refused', frame, why, ...(back ? { back } : {}) });
     }
     return html(req, status, { kind: 'problem', frame, status, ...(message ? { message } : {}) });
   },

@@ -28,6 +28,7 @@ export const ACCESS_WORDS = {
     '您的账号只有查看权限，不能执行这项操作，未作任何更改。如需办理，请联系管理员为您开通办理权限。',
     'Your account may only view, not act; nothing was changed. Ask an administrator to add you to the admin group.',
   ),
+  otherProgramme: lt('您的账号无权查看这个试点项目。', 'Your account may not see this programme.'),
   noRole: lt(
     '您的账号尚未开通管理后台的查看或办理权限，暂时不能查看。请联系管理员。',
     'Your account is in no dashboard group (admin or viewer) yet, so it cannot see the dashboard. Ask an administrator.',
@@ -72,13 +73,26 @@ export function SigningOutPage(props: { locale: Locale; path: string; to: string
 }
 
 /** 403 for a role: what was refused, why, and the way back. */
-export function RefusedPage(props: { frame: AdminFrame; noRole: boolean; back?: string | undefined }) {
+export function RefusedPage(props: {
+  frame: AdminFrame;
+  why: 'act' | 'read' | 'none';
+  back?: string | undefined;
+}) {
   const { locale } = props.frame;
   return (
     <AdminLayout frame={{ ...props.frame, liveMs: 0 }} title={ACCESS_WORDS.refusedTitle}>
       <h1>{tr(locale, ACCESS_WORDS.refusedTitle)}</h1>
       <div class="status stop" role="alert">
-        <p>{tr(locale, props.noRole ? ACCESS_WORDS.noRole : ACCESS_WORDS.refused)}</p>
+        <p>
+          {tr(
+            locale,
+            props.why === 'none'
+              ? ACCESS_WORDS.noRole
+              : props.why === 'read'
+                ? ACCESS_WORDS.otherProgramme
+                : ACCESS_WORDS.refused,
+          )}
+        </p>
       </div>
       <p>
         {props.back ? (

@@ -33,7 +33,7 @@ export type DashboardPage =
       input?: Record<string, string>;
     }
   | { kind: 'problem'; frame: AdminFrame; status: number; message?: string }
-  | { kind: 'refused'; frame: AdminFrame; noRole: boolean; back?: string }
+  | { kind: 'refused'; frame: AdminFrame; why: 'act' | 'read' | 'none'; back?: string }
   | { kind: 'signed-out'; locale: Locale; path: string; problem?: 'failed' }
   | { kind: 'signing-out'; locale: Locale; path: string; to: string };
 
@@ -99,7 +99,7 @@ function body(page: DashboardPage) {
     case 'problem':
       return <ProblemPage frame={page.frame} status={page.status} message={page.message} />;
     case 'refused':
-      return <RefusedPage frame={page.frame} noRole={page.noRole} back={page.back} />;
+      return <RefusedPage frame={page.frame} why={page.why} back={page.back} />;
     case 'signing-out':
       return <SigningOutPage locale={page.locale} path={page.path} to={page.to} />;
     case 'signed-out':
