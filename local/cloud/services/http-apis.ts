@@ -137,7 +137,7 @@ function issueAdminToken(
     iat: Math.floor(Math.min(Date.now(), clockNow) / 1000),
     exp: Math.floor(now / 1000) + 365 * 24 * 3600,
     iss: jwtRules[0]?.issuer ?? identity?.url ?? 'https://pilotflow.local',
-    aud: audiences.length === 1 ? audiences[0] : audiences.length ? audiences : 'pilotflow-local',
+    aud: audiences.length ? audiences : 'pilotflow-local',
     sub: identity?.admin.sub ?? 'local-admin',
     email: identity?.admin.email ?? 'admin@pilotflow.local',
     name: identity?.admin.name ?? 'Local administrator',
