@@ -1,12 +1,14 @@
 // Sends an e-mail through SES (API v2), with the sender and configuration set from configuration, or through
 // an SMTP server where SES is not offered (MAIL_TRANSPORT=smtp, functions/adapters/smtp.ts).
-// Every message has a plain-text and an HTML part. Delivery is at-least-once: callers that must not send
+// Every message has a plain-text and an HTML part; one with attachments goes to SES as a raw MIME message
+// (mime.ts), which SES sends as it is (destinations and tags still from the request). Delivery is at-least-once: callers that must not send
 // twice claim the message first (functions/store/once.ts) or accept a rare duplicate.
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { getSes } from '#adapters/aws.ts';
 import { smtpSecret } from '#adapters/secrets.ts';
 import type { Email } from '#domain/mail.ts';
 import { config, requireConfig } from '#lib/config.ts';
+import { rawMessage } from './mime.ts';
 import { parseSmtpSettings, sendSmtp } from './smtp.ts';
 
 const TAG_VALUE = /[^A-Za-z0-9_.@-]/g;
@@ -27,15 +29,17 @@ async function sendSes(email: Email, from: string): Promise<string> {
     new SendEmailCommand({
       FromEmailAddress: from,
       Destination: { ToAddresses: email.to, ...(email.cc?.length ? { CcAddresses: email.cc } : {}) },
-      Content: {
-        Simple: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: {
-            Text: { Data: email.text, Charset: 'UTF-8' },
-            Html: { Data: email.html, Charset: 'UTF-8' },
+      Content: email.attachments?.length
+        ? { Raw: { Data: rawMessage(email, from) } }
+        : {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: email.text, Charset: 'UTF-8' },
+                Html: { Data: email.html, Charset: 'UTF-8' },
+              },
+            },
           },
-        },
-      },
       ...(SES_CONFIGURATION_SET ? { ConfigurationSetName: SES_CONFIGURATION_SET } : {}),
       ...(email.tags
         ? {

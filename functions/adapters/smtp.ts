@@ -100,6 +100,15 @@ export async function sendSmtp(email: Email, from: string, settings: SmtpSetting
       subject: email.subject,
       text: email.text,
       html: email.html,
+      ...(email.attachments?.length
+        ? {
+            attachments: email.attachments.map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              content: Buffer.from(a.content),
+            })),
+          }
+        : {}),
       // Kept on the message for the recipients' server logs, as SES keeps its message tags.
       ...(email.tags ? { headers: { 'X-PilotFlow-Tags': new URLSearchParams(email.tags).toString() } } : {}),
     })) as { messageId?: string };

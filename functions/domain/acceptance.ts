@@ -38,6 +38,33 @@ export function scoresOf(indicators: IndicatorSystem, form: Record<string, unkno
   return scores;
 }
 
+/** Each indicator's mean over the complete sets of scores, or undefined when there is none. */
+function meanScores(
+  indicators: IndicatorSystem,
+  sets: Array<Record<string, number> | undefined>,
+): Record<string, number> | undefined {
+  const scored = sets.filter((s): s is Record<string, number> => s !== undefined);
+  if (scored.length === 0) return undefined;
+  const mean: Record<string, number> = {};
+  for (const { id } of indicators.items) {
+    mean[id] = scored.reduce((sum, s) => sum + s[id]!, 0) / scored.length;
+  }
+  return mean;
+}
+
+/** The working group's score of each indicator (the members' mean, two decimals), as the score sheet shows it. */
+export function indicatorScores(
+  indicators: IndicatorSystem,
+  decisions: MemberDecision[],
+): Record<string, number> | undefined {
+  const mean = meanScores(
+    indicators,
+    decisions.map((d) => scoresOf(indicators, d.form)),
+  );
+  if (!mean) return undefined;
+  return Object.fromEntries(Object.entries(mean).map(([id, v]) => [id, Math.round(v * 100) / 100]));
+}
+
 export function acceptanceOutcome(
   indicators: IndicatorSystem,
   decisions: MemberDecision[],
@@ -53,15 +80,11 @@ export function acceptanceOutcome(
       scores,
     };
   });
-  const scored = members.filter((m) => m.scores !== undefined).map((m) => m.scores!);
-  let score: number | null = null;
-  if (scored.length > 0) {
-    const mean: Record<string, number> = {};
-    for (const { id } of indicators.items) {
-      mean[id] = scored.reduce((sum, s) => sum + s[id]!, 0) / scored.length;
-    }
-    score = weightedScore(indicators, mean);
-  }
+  const mean = meanScores(
+    indicators,
+    members.map((m) => m.scores),
+  );
+  const score = mean ? weightedScore(indicators, mean) : null;
   const grade = score === null ? null : gradeOf(indicators, score);
   const anyReturned = decisions.length === 0 || decisions.some((d) => d.outcome !== 'approve');
   const outcome = anyReturned ? 'returned' : grade === null || grade === 'fail' ? 'failed' : 'accepted';

@@ -16,6 +16,15 @@ export interface Email {
   html: string;
   /** Message tags for SES event publishing, e.g. { kind: 'task', programme: '…' } (letters, digits, _ and -). */
   tags?: Record<string, string>;
+  /** Files sent with the message (the summary report to the higher level). */
+  attachments?: Attachment[];
+}
+
+/** A file attached to an e-mail: a generated document, a few hundred kilobytes at most. */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
 }
 
 /** A message's words: what the presentation floor makes of a message's input. */

@@ -2,11 +2,13 @@
 // pilot and the lead unit); the programme's summary once every pilot finished; and, after the lead unit
 // confirmed it, the summary materials sent to the higher level (报送试点工作总结材料).
 import * as z from 'zod';
-import { sourceTags } from '#domain/mail.ts';
+import { type Attachment, sourceTags } from '#domain/mail.ts';
 import { NotFoundError } from '#lib/errors.ts';
 import { higherLevel, leadUnit, getPilot as planPilot } from '#plan/lookup.ts';
-import { getPilot, listPilots, recordPilotSummary } from '#store/pilots.ts';
+import type { Plan } from '#plan/schema.ts';
+import { getPilot, listPilots, type PilotRecord, recordPilotSummary } from '#store/pilots.ts';
 import { getProgramme, setProgrammeStatus } from '#store/programmes.ts';
+import type { Store } from '#store/store.ts';
 import { listTasksOfPilot } from '#store/tasks.ts';
 import { DecisionSchema } from './checks.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
@@ -28,6 +30,26 @@ export type CompileSummaryInput = z.infer<typeof CompileSummaryInputSchema>;
 
 export const SendSummaryInputSchema = z.strictObject({ ...ids, taskId: z.uuid(), decision: DecisionSchema });
 export type SendSummaryInput = z.infer<typeof SendSummaryInputSchema>;
+
+/** Every pilot of a programme with its summary (summaryOfPilot). */
+export async function pilotSummaries(
+  store: Store,
+  plan: Plan,
+  programmeId: string,
+): Promise<{ pilots: PilotRecord[]; summaries: PilotSummary[] }> {
+  const pilots = await listPilots(store, programmeId, { consistent: true });
+  const summaries: PilotSummary[] = [];
+  for (const pilot of pilots) summaries.push(await summaryOfPilot(store, plan, pilot));
+  return { pilots, summaries };
+}
+
+/** A pilot's summary: the stored one if its outcome has not changed since, otherwise compiled from its tasks. */
+export async function summaryOfPilot(store: Store, plan: Plan, pilot: PilotRecord): Promise<PilotSummary> {
+  const stored = pilot.summary as unknown as PilotSummary | undefined;
+  return stored && stored.outcome === pilot.outcome
+    ? stored
+    : compilePilotSummary(plan, pilot, await listTasksOfPilot(store, pilot.programmeId, pilot.pilotId));
+}
 
 async function pilotSummary(deps: Deps, programmeId: string, pilotId: string): Promise<PilotSummary> {
   const plan = await loadPlan(deps.store, programmeId);
@@ -72,19 +94,7 @@ export async function compileSummary(
     const accepted = summary.outcome === 'accepted' ? 1 : 0;
     return { total: 1, accepted, allAccepted: accepted === 1, averageScore: summary.acceptanceScore };
   }
-  const pilots = await listPilots(deps.store, input.programmeId, { consistent: true });
-  const summaries: PilotSummary[] = [];
-  for (const pilot of pilots) {
-    summaries.push(
-      (pilot.summary as unknown as PilotSummary | undefined)?.outcome === pilot.outcome && pilot.summary
-        ? (pilot.summary as unknown as PilotSummary)
-        : compilePilotSummary(
-            plan,
-            pilot,
-            await listTasksOfPilot(deps.store, input.programmeId, pilot.pilotId),
-          ),
-    );
-  }
+  const { summaries } = await pilotSummaries(deps.store, plan, input.programmeId);
   const summary = compileProgrammeSummary(input.programmeId, summaries);
   await setProgrammeStatus(deps.store, input.programmeId, ['running', 'launched'], 'running', at, {
     summary: summary as unknown as Record<string, unknown>,
@@ -107,8 +117,22 @@ export async function compileSummary(
   };
 }
 
-/** Sends the confirmed summary materials to the higher level and completes the programme. */
-export async function sendSummary(deps: Deps, input: SendSummaryInput): Promise<{ sentTo: string[] }> {
+/** The programme's summary report as a document (functions/presentation/documents/report.ts). */
+export type ProgrammeReport = (
+  plan: Plan,
+  summary: ProgrammeSummary,
+  note: string,
+  now: Date,
+) => Promise<Attachment>;
+
+/**
+ * Sends the confirmed summary materials to the higher level, the report attached as a document, and completes
+ * the programme.
+ */
+export async function sendSummary(
+  deps: Deps & { programmeReport: ProgrammeReport },
+  input: SendSummaryInput,
+): Promise<{ sentTo: string[] }> {
   const plan = await loadPlan(deps.store, input.programmeId);
   const programme = await getProgramme(deps.store, input.programmeId);
   if (!programme?.summary)
@@ -120,17 +144,21 @@ export async function sendSummary(deps: Deps, input: SendSummaryInput): Promise<
   };
   const to = higherLevel(plan).contacts.map((c) => c.email);
   const cc = leadUnit(plan).contacts.map((c) => c.email);
-  const email = deps.texts.programmeSummary(plan, programme.summary as unknown as ProgrammeSummary, note);
+  const summary = programme.summary as unknown as ProgrammeSummary;
+  const email = deps.texts.programmeSummary(plan, summary, note);
+  const report = await deps.programmeReport(plan, summary, note.text, deps.now());
   await sendOnce(deps, 'programme-summary', input.programmeId, {
     to,
     cc,
     ...email,
+    attachments: [report],
     tags: { kind: 'summary', ...sourceTags(input) },
   });
   const at = deps.now().toISOString();
   try {
     await setProgrammeStatus(deps.store, input.programmeId, ['running'], 'completed', at, {
       summarySentAt: at,
+      summaryNote: note.text,
     });
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ConflictError')) throw error;
@@ -144,7 +172,7 @@ export async function sendSummary(deps: Deps, input: SendSummaryInput): Promise<
     taskId: input.taskId,
     executionArn: input.executionArn,
     summary: `Summary materials sent to ${to.join(', ')}`,
-    details: { to, cc, document: note.document },
+    details: { to, cc, document: note.document, attachment: report.filename },
   });
   return { sentTo: to };
 }

@@ -3,7 +3,7 @@
 import type { Plan } from '#plan/schema.ts';
 import type { PilotRecord } from '#store/pilots.ts';
 import type { TaskRecord } from '#store/tasks.ts';
-import { acceptanceOutcome } from './acceptance.ts';
+import { acceptanceOutcome, indicatorScores } from './acceptance.ts';
 import { FIELD } from './task-forms.ts';
 
 export interface PilotSummary {
@@ -11,6 +11,8 @@ export interface PilotSummary {
   outcome: PilotRecord['outcome'] | 'in-progress';
   acceptanceScore: number | null;
   grade: 'fail' | 'pass' | 'excellent' | null;
+  /** The last acceptance round's score of each indicator (absent before acceptance, and in older summaries). */
+  indicatorScores?: Record<string, number>;
   /** Rounds the implementation plan took until approved. */
   implementationPlanRounds: number;
   supervisionChecks: number;
@@ -34,19 +36,17 @@ export function compilePilotSummary(plan: Plan, pilot: PilotRecord, tasks: TaskR
     .filter((v): v is string => typeof v === 'string' && v.trim() !== '');
   // The last acceptance round decides the score.
   const acceptanceRounds = maxRound(decided, 'acceptance');
-  const lastAcceptance = decided.filter((t) => t.kind === 'acceptance' && t.round === acceptanceRounds);
-  const result =
-    lastAcceptance.length > 0
-      ? acceptanceOutcome(
-          plan.indicators,
-          lastAcceptance.map((t) => t.decision!),
-        )
-      : undefined;
+  const lastAcceptance = decided
+    .filter((t) => t.kind === 'acceptance' && t.round === acceptanceRounds)
+    .map((t) => t.decision!);
+  const result = lastAcceptance.length > 0 ? acceptanceOutcome(plan.indicators, lastAcceptance) : undefined;
+  const indicators = lastAcceptance.length > 0 ? indicatorScores(plan.indicators, lastAcceptance) : undefined;
   return {
     pilotId: pilot.pilotId,
     outcome: pilot.outcome ?? 'in-progress',
     acceptanceScore: pilot.acceptanceScore ?? result?.score ?? null,
     grade: result?.grade ?? null,
+    ...(indicators ? { indicatorScores: indicators } : {}),
     implementationPlanRounds: maxRound(decided, 'implementationPlan'),
     supervisionChecks: checks.length,
     checksWithProblems: withProblems.length,

@@ -16,6 +16,8 @@ export interface ProgrammeRecord {
   updatedAt: string;
   executionArn?: string;
   summarySentAt?: string;
+  /** The summary text the lead unit confirmed and sent, in the report to the higher level. */
+  summaryNote?: string;
   /** The programme's compiled summary (functions/domain/summary.ts), once every pilot finished. */
   summary?: Record<string, unknown>;
 }
@@ -86,7 +88,7 @@ export async function setProgrammeStatus(
   from: ProgrammeStatus[],
   status: ProgrammeStatus,
   at: string,
-  extra: Partial<Pick<ProgrammeRecord, 'executionArn' | 'summarySentAt' | 'summary'>> = {},
+  extra: Partial<Pick<ProgrammeRecord, 'executionArn' | 'summarySentAt' | 'summaryNote' | 'summary'>> = {},
 ): Promise<void> {
   const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':status': status, ':at': at };

@@ -16,6 +16,14 @@ export interface Mail {
   links: string[];
   /** When the local SES received it (real time, second precision). */
   receivedAt: Date;
+  /** Attached files (a raw message's), with their bytes. */
+  attachments: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export interface MailFilter {
@@ -34,6 +42,7 @@ interface StoredEmail {
   destination: { to?: string[]; cc?: string[]; bcc?: string[] };
   subject: string;
   body: { html?: string; text?: string };
+  attachments?: Array<{ filename?: string; contentType?: string; content: string }>;
   at: number;
 }
 
@@ -60,19 +69,34 @@ function address(value: string): string {
   return (/<([^>]+)>/.exec(value)?.[1] ?? value).trim().toLowerCase();
 }
 
+/**
+ * The addresses of a stored destination: one per entry for a simple message, but a raw message's header as
+ * the store keeps it is one entry for the whole list (`"A" <a@x>, b@y`).
+ */
+export function addressesOf(list: string[] | undefined): string[] {
+  return (list ?? []).flatMap((entry) =>
+    entry.includes(',') ? (entry.match(/[^\s<>,"]+@[^\s<>,"]+/g) ?? []) : [entry],
+  );
+}
+
 function toMail(email: StoredEmail): Mail {
   return {
     id: email.messageId,
     from: email.from,
-    to: email.destination.to ?? [],
-    cc: email.destination.cc ?? [],
-    bcc: email.destination.bcc ?? [],
+    to: addressesOf(email.destination.to),
+    cc: addressesOf(email.destination.cc),
+    bcc: addressesOf(email.destination.bcc),
     replyTo: email.replyTo ?? [],
     subject: email.subject,
     ...(email.body.text !== undefined ? { text: email.body.text } : {}),
     ...(email.body.html !== undefined ? { html: email.body.html } : {}),
     links: linksOf(email.body.text, email.body.html),
     receivedAt: new Date(email.at * 1000),
+    attachments: (email.attachments ?? []).map((a) => ({
+      filename: a.filename ?? '',
+      contentType: a.contentType ?? 'application/octet-stream',
+      content: Buffer.from(a.content, 'base64'),
+    })),
   };
 }
 

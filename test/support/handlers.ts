@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
+import { addressesOf } from '#local/cloud/mailbox.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import type { Store } from '#store/store.ts';
 import { type SmtpCapture, type SmtpCaptureOptions, startSmtpCapture } from './smtp-capture.ts';
@@ -25,6 +26,8 @@ export interface SentMail {
   subject: string;
   text: string;
   html: string;
+  /** Attached files (the local SES's store keeps a raw message's). */
+  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
 }
 
 export interface HandlerEnv {
@@ -159,6 +162,7 @@ export async function startHandlerEnv(options: HandlerEnvOptions = {}): Promise<
           subject: m.subject,
           text: m.text,
           html: m.html,
+          attachments: m.attachments,
         }));
       }
       const res = await fetch(`${ses.url}/store`);
@@ -168,15 +172,21 @@ export async function startHandlerEnv(options: HandlerEnvOptions = {}): Promise<
           destination: { to?: string[]; cc?: string[] };
           subject: string;
           body: { text?: string; html?: string };
+          attachments?: Array<{ filename?: string; contentType: string; content: string }>;
         }>;
       };
       return emails.map((e) => ({
         from: e.from,
-        to: e.destination.to ?? [],
-        cc: e.destination.cc ?? [],
+        to: addressesOf(e.destination.to),
+        cc: addressesOf(e.destination.cc),
         subject: e.subject,
         text: e.body.text ?? '',
         html: e.body.html ?? '',
+        attachments: (e.attachments ?? []).map((a) => ({
+          filename: a.filename ?? '',
+          contentType: a.contentType,
+          content: Buffer.from(a.content, 'base64'),
+        })),
       }));
     },
     async close() {

@@ -21,6 +21,7 @@ export interface CapturedMail {
   text: string;
   html: string;
   headers: Map<string, unknown>;
+  attachments: Array<{ filename: string; contentType: string; content: Buffer }>;
   /** The raw message, to check its encoding. */
   raw: string;
 }
@@ -118,6 +119,11 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
               text: mail.text ?? '',
               html: typeof mail.html === 'string' ? mail.html : '',
               headers: mail.headers as Map<string, unknown>,
+              attachments: mail.attachments.map((a) => ({
+                filename: a.filename ?? '',
+                contentType: a.contentType,
+                content: a.content,
+              })),
               raw: raw.toString('utf8'),
             });
             callback();

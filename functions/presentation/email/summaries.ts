@@ -8,13 +8,13 @@ import { shortName, wordsOf } from './i18n.ts';
 import { type Block, type RenderedEmail, renderMessage } from './message.tsx';
 import { contactOf, programmeLine } from './task-email.ts';
 
-function scoreText(w: MailWords, s: PilotSummary): string {
+export function scoreText(w: MailWords, s: PilotSummary): string {
   if (s.acceptanceScore === null) return w.notScored;
   const grade = s.grade ? w.grade[s.grade as keyof MailWords['grade']] : undefined;
   return grade ? w.withPart(s.acceptanceScore, grade) : String(s.acceptanceScore);
 }
 
-function pilotRows(w: MailWords, s: PilotSummary): Array<[string, string]> {
+export function pilotRows(w: MailWords, s: PilotSummary): Array<[string, string]> {
   const r = w.summaryRows;
   const outcome = w.outcome[(s.outcome ?? 'in-progress') as keyof MailWords['outcome']] ?? '';
   return [
