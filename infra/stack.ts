@@ -10,6 +10,7 @@ import { type DeployConfig, deployConfig } from './config.ts';
 import { AdminAuth } from './constructs/admin-auth.ts';
 import { ApprovalApi } from './constructs/approval-api.ts';
 import { Dashboard } from './constructs/dashboard.ts';
+import { Documents } from './constructs/documents.ts';
 import { Escalation, parseRate } from './constructs/escalation.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
@@ -127,8 +128,13 @@ export class PilotFlowStack extends Stack {
         evaluation: this.workflows.evaluation.machine,
       },
     });
+    const documents = new Documents(this, 'Documents', {
+      api: this.approval.api,
+      authorizer: this.adminAuth.authorizer,
+      table: this.table.table,
+    });
     // The administrators' routes have their own throttles, so that traffic on the links does not lock them out.
-    this.approval.throttleRoutes(this.dashboard.routes, {
+    this.approval.throttleRoutes([...this.dashboard.routes, ...documents.routes], {
       rateLimit: config.adminRateLimit,
       burstLimit: config.adminBurstLimit,
     });

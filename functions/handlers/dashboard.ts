@@ -8,7 +8,6 @@
 // The table is keyed by `routeKey`, API Gateway's own answer to which route matched, rather than matched again
 // on the path by @middy/http-router: the HTTP API routes every request before the function runs, and a second
 // matcher on `requestContext.http.path` (which carries the stage name on a named stage) could only disagree.
-import httpContentNegotiation from '@middy/http-content-negotiation';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { getSfn, getStore } from '#adapters/aws.ts';
 import { sendEmail } from '#adapters/mail.ts';
@@ -22,6 +21,7 @@ import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
 import { authorize } from './dashboard/access.ts';
 import { actionRoutes } from './dashboard/actions.ts';
+import { negotiate } from './dashboard/negotiate.ts';
 import { pageRoutes } from './dashboard/pages.ts';
 import {
   type AdminRequest,
@@ -72,15 +72,7 @@ async function route(event: APIGatewayProxyEventV2, context: Context): Promise<H
 }
 
 export const handler = httpHandler(route, errorPages, [
-  // JSON only when asked for: anything else, a browser's `*/*` or no Accept at all, gets the page.
-  httpContentNegotiation({
-    parseCharsets: false,
-    parseEncodings: false,
-    parseLanguages: false,
-    availableMediaTypes: ['text/html', 'application/json'],
-    defaultToFirstMediaType: true,
-    failOnMismatch: false,
-  }),
+  negotiate(),
   readRequest(),
   authorize(ROUTES),
   parseBody(),

@@ -3,6 +3,7 @@
 // open; the user pool admits no self sign-up, requires MFA, and signs in through its managed login.
 import { describe, expect, it } from 'vitest';
 import { DASHBOARD_HOME, DASHBOARD_PUBLIC_ROUTES, DASHBOARD_ROUTES } from '#infra/constructs/dashboard.ts';
+import { DOCUMENT_ROUTES } from '#infra/constructs/documents.ts';
 import { ADMIN_COOKIE } from '#presentation/dashboard/session.ts';
 import { stackTemplate } from '#test/support/template.ts';
 
@@ -67,7 +68,9 @@ describe('the dashboard routes', () => {
   });
 
   it('has no other route under /admin than the listed ones', () => {
-    const listed = [...DASHBOARD_ROUTES, ...DASHBOARD_PUBLIC_ROUTES].map(([m, p]) => `${m} ${p}`).sort();
+    const listed = [...DASHBOARD_ROUTES, ...DASHBOARD_PUBLIC_ROUTES, ...DOCUMENT_ROUTES]
+      .map(([m, p]) => `${m} ${p}`)
+      .sort();
     const adminKeys = routes()
       .map((r) => r.RouteKey as string)
       .filter((key) => key.includes(' /admin'))

@@ -3,6 +3,7 @@
 import type { OverviewView } from '#presentation/dashboard/views.ts';
 import { STAGE_NAMES } from '#presentation/dashboard/words.ts';
 import { formatDateTime, lt, tr } from '../i18n.ts';
+import { ProgrammeDownloads } from './downloads.tsx';
 import type { AdminFrame } from './frame.ts';
 import { Gantt } from './gantt.tsx';
 import { AdminLayout } from './page-layout.tsx';
@@ -61,6 +62,7 @@ export function OverviewPage({ frame, view }: { frame: AdminFrame; view: Overvie
           </p>
         </nav>
       ) : null}
+      <ProgrammeDownloads programmeId={id} locale={locale} />
       <section id="counts" data-live aria-label={tr(locale, lt('概况', 'Summary'))} class="cards">
         {card(c.pilots, lt('个试点', 'pilots'), '#matrix')}
         {card(c.open, lt('项待办', 'open tasks'), urls.tasks({ programme: id }))}

@@ -9,6 +9,7 @@ import {
   TASK_STATUS_LABELS,
 } from '#presentation/dashboard/words.ts';
 import { formatDateTime, formatDue, type Locale, lt, tr } from '../i18n.ts';
+import { PilotDownload } from './downloads.tsx';
 import type { AdminFrame } from './frame.ts';
 import { GraphSvg } from './graph-svg.tsx';
 import { AdminLayout } from './page-layout.tsx';
@@ -149,6 +150,7 @@ export function PilotPage({ frame, view }: { frame: AdminFrame; view: PilotView 
         <a href={urls.overview(view.programme.programmeId)}>{tr(locale, view.programme.title)}</a>
       </p>
       <h1>{tr(locale, p.name)}</h1>
+      <PilotDownload programmeId={view.programme.programmeId} pilotId={p.pilotId} locale={locale} />
       <dl class="facts">
         <dt>{tr(locale, lt('类型', 'Type'))}</dt>
         <dd>
