@@ -18,6 +18,7 @@ import {
   SAMPLE_PLAN,
   SIX_PILOTS,
 } from '#test/support/rehearsal.ts';
+import { docxText, unzip } from '#test/support/zip.ts';
 
 async function rehearseSample(dataDir: string): Promise<RehearsalReport> {
   return rehearse({ plan: SAMPLE_PLAN, scenario: defaultScenario, dataDir, assemblyDir: ASSEMBLY_CACHE });
@@ -86,11 +87,17 @@ describe('a rehearsal of the sample plan', () => {
     expect(english).toEqual([]);
   });
 
-  test('sends the programme summary to the higher level by e-mail', () => {
+  test('sends the programme summary to the higher level by e-mail, the report attached as .docx', () => {
     const summaries = uninterrupted.mail.filter((m) => m.subject.startsWith('【报送】'));
     expect(summaries).toHaveLength(1);
-    expect(summaries[0]?.to).toEqual(expect.arrayContaining([expect.stringMatching(/@/)]));
+    expect(summaries[0]?.to).toEqual(['minzheng@xx-city.example']);
     expect(uninterrupted.report.programme.summarySent).toBe(true);
+    const [report] = summaries[0]!.attachments;
+    expect(report?.filename).toBe('XX县试点工作总结报告.docx');
+    const text = docxText(unzip(report!.content).get('word/document.xml')!.toString('utf8'));
+    for (const pilot of uninterrupted.report.pilots) {
+      expect(text).toContain(`通过验收\n${pilot.acceptanceScore}\n`);
+    }
   });
 });
 
