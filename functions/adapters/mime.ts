@@ -1,7 +1,7 @@
 // A message with attachments as raw MIME (RFC 5322, 2045–2047, 2231), for SES's raw content: multipart/mixed
 // with the text and HTML as multipart/alternative, then each file. Everything non-ASCII is base64 (bodies,
 // files) or an encoded word (subject, names), so the message is 7-bit clean whatever the language.
-// Written here (80 lines) rather than with nodemailer's composer: nodemailer stays out of the SES bundles.
+// Written here (90 lines) rather than with nodemailer's composer: nodemailer stays out of the SES bundles.
 import { randomBytes } from 'node:crypto';
 import type { Email } from '#domain/mail.ts';
 
@@ -15,7 +15,9 @@ function base64Lines(bytes: Uint8Array): string {
 }
 
 /** RFC 2047 encoded words of at most 45 bytes each (75 characters encoded), never splitting a character. */
-export function encodedWords(text: string): string {
+export function encodedWords(value: string): string {
+  // A line break in a header value would start a header of its own.
+  const text = value.replace(/[\r\n]+/g, ' ');
   if (ASCII.test(text)) return text;
   const words: string[] = [];
   let chunk = '';
@@ -31,7 +33,8 @@ export function encodedWords(text: string): string {
 }
 
 /** `Name <a@b>` with the name encoded when it is not plain ASCII; a bare address as it is. */
-function mailbox(value: string): string {
+function mailbox(address: string): string {
+  const value = address.replace(/[\r\n]+/g, ' ');
   const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(value);
   if (!match) return value.trim();
   const name = (match[1] ?? '').replace(/^"(.*)"$/, '$1');

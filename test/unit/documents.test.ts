@@ -172,6 +172,16 @@ describe('the programme status (.xlsx)', () => {
 });
 
 describe('a mail with an attachment, as raw MIME', () => {
+  it('keeps a line break in the subject from starting a header of its own', async () => {
+    const raw = rawMessage(
+      { to: ['a@xx.example'], subject: 'Report\r\nBcc: evil@xx.example', text: 't', html: '<p>t</p>' },
+      'pilotflow@xx-county.example',
+    );
+    const mail = await simpleParser(Buffer.from(raw));
+    expect(mail.subject).toBe('Report Bcc: evil@xx.example');
+    expect(mail.bcc).toBeUndefined();
+  });
+
   it('carries the subject, the recipients, both bodies and the file with its Chinese name, intact', async () => {
     const content = new Uint8Array([80, 75, 3, 4, 0, 1, 2, 255]);
     const raw = rawMessage(
