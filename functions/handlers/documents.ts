@@ -1,4 +1,4 @@
-// The dashboard's downloads (GET, behind the same JWT authorizer and the same middlewares as the dashboard):
+// The dashboard's downloads (GET, behind the same authorizer, roles and middlewares as the dashboard):
 // the programme's summary report (.docx), acceptance score sheet and status (.xlsx), and each pilot's summary
 // report (.docx). A function of its own, apart from the dashboard's, so that the document libraries stay out
 // of the pages' bundle (test/infra/bundles.test.ts).
@@ -20,14 +20,9 @@ import { scoreSheet, statusSheet } from '#presentation/documents/sheets.ts';
 import { DOCUMENT_WORDS } from '#presentation/documents/words.ts';
 import { DEFAULT_LOCALE } from '#presentation/i18n.ts';
 import { SECURITY_HEADERS } from '#presentation/pages/style.ts';
+import { authorize, requireRead } from './dashboard/access.ts';
 import { negotiate } from './dashboard/negotiate.ts';
-import {
-  type AdminRequest,
-  authorize,
-  dashboardRequestOf,
-  type RouteTable,
-  readRequest,
-} from './dashboard/request.ts';
+import { type AdminRequest, dashboardRequestOf, type RouteTable, readRequest } from './dashboard/request.ts';
 
 requireConfig('TABLE_NAME');
 
@@ -77,6 +72,7 @@ export const ROUTES: RouteTable = {
     async run(req: AdminRequest) {
       const name = validate(z.enum(PROGRAMME_DOCUMENTS), req.params.document, 'document');
       const programmeId = validate(id, req.params.programmeId, 'programme id');
+      requireRead(req, programmeId);
       return download(await programmeDocument(deps(), programmeId, name), name);
     },
   },
@@ -85,6 +81,7 @@ export const ROUTES: RouteTable = {
     async run(req: AdminRequest) {
       const programmeId = validate(id, req.params.programmeId, 'programme id');
       const pilotId = validate(id, req.params.pilotId, 'pilot id');
+      requireRead(req, programmeId);
       return download(await pilotDocument(deps(), programmeId, pilotId), `${pilotId}-report.docx`);
     },
   },

@@ -1,5 +1,5 @@
 // The dashboard's downloads (functions/handlers/documents.ts): the summary reports (.docx), the acceptance score
-// sheet and the programme status (.xlsx), behind the same JWT authorizer as every other admin route. A function
+// sheet and the programme status (.xlsx), behind the same authorizer as every other admin route. A function
 // apart from the dashboard's because it carries the document libraries; it only reads the table.
 import { Duration } from 'aws-cdk-lib';
 import {
