@@ -1,4 +1,4 @@
-// The dashboard's downloads as synthesised: their routes behind the same JWT authorizer as the dashboard, and
+// The dashboard's downloads as synthesised: their routes behind the same admin authorizer as the dashboard, and
 // a function that may only read the table (it renders documents from what is stored, and changes nothing).
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_ROUTES } from '#infra/constructs/documents.ts';
@@ -10,12 +10,12 @@ const resources = () =>
 const ofType = (type: string) => resources().filter(([, r]) => r.Type === type);
 
 describe('the document downloads', () => {
-  it('sit behind the JWT authorizer, on the documents function', () => {
+  it('sit behind the admin authorizer, on the documents function', () => {
     const [[authorizerId]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, Resource]];
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     for (const [method, path] of DOCUMENT_ROUTES) {
       expect(routes.find((r) => r.RouteKey === `${method} ${path}`)).toMatchObject({
-        AuthorizationType: 'JWT',
+        AuthorizationType: 'CUSTOM',
         AuthorizerId: { Ref: authorizerId },
       });
     }

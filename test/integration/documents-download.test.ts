@@ -1,6 +1,6 @@
 // The dashboard's downloads over HTTP on the local cloud with the sample launched: the score sheet and the
 // status as .xlsx (read back with exceljs), the summary reports as .docx (unzipped), each with its Chinese file
-// name; refused without a token by the JWT authorizer, and an unknown document refused with the plan's words.
+// name; refused without a session (an API client 401, a browser sent to sign in), and an unknown document refused with the plan's words.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, cookie } from '#test/support/dashboard.ts';
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 async function download(path: string, headers = bearer(env)) {
-  const res = await fetch(url(path), { headers });
+  const res = await fetch(url(path), { headers, redirect: 'manual' });
   return { res, body: new Uint8Array(await res.arrayBuffer()) };
 }
 
@@ -59,7 +59,11 @@ describe('the dashboard downloads', () => {
   });
 
   it('refuses a download without a token, and a document that does not exist', async () => {
-    expect((await download('/documents/status.xlsx', {})).res.status).toBe(401);
+    const client = await download('/documents/status.xlsx', { Accept: 'application/json' });
+    expect(client.res.status).toBe(401);
+    const browser = await download('/documents/status.xlsx', { Accept: 'text/html' });
+    expect(browser.res.status).toBe(303);
+    expect(browser.res.headers.get('location')).toContain('/admin/auth/sign-in');
     const unknown = await download('/documents/passwords.txt');
     expect(unknown.res.status).toBe(400);
     expect(new TextDecoder().decode(unknown.body)).toBe('没有这个文件。');

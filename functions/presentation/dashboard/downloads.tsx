@@ -11,9 +11,9 @@ export const documentUrls = {
 };
 
 const PROGRAMME_LINKS = [
-  ['summary-report.docx', lt('试点工作总结报告（Word）', 'Summary report (Word)')],
-  ['acceptance-scores.xlsx', lt('验收评分表（Excel）', 'Acceptance scores (Excel)')],
-  ['status.xlsx', lt('试点工作进展表（Excel）', 'Programme status (Excel)')],
+  ['summary-report.docx', lt('试点工作总结报告（文档）', 'Summary report (Word)')],
+  ['acceptance-scores.xlsx', lt('验收评分表（电子表格）', 'Acceptance scores (Excel)')],
+  ['status.xlsx', lt('试点工作进展表（电子表格）', 'Programme status (Excel)')],
 ] as const;
 
 /** The programme's documents: its summary report, the acceptance score sheet and its status. */
@@ -39,7 +39,7 @@ export function PilotDownload(props: { programmeId: string; pilotId: string; loc
     <p class="muted" id="downloads">
       {tr(props.locale, lt('下载：', 'Download: '))}
       <a href={documentUrls.pilotReport(props.programmeId, props.pilotId)} download>
-        {tr(props.locale, lt('试点工作总结报告（Word）', 'Summary report (Word)'))}
+        {tr(props.locale, lt('试点工作总结报告（文档）', 'Summary report (Word)'))}
       </a>
     </p>
   );
