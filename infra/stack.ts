@@ -79,6 +79,12 @@ export class PilotFlowStack extends Stack {
       apiBaseUrl,
       ...(config.helpContact ? { helpContact: config.helpContact } : {}),
     });
+    this.approval.addBatch({
+      table: this.table.table,
+      signingKey: this.linkSigningSecret,
+      apiBaseUrl,
+      ...(config.helpContact ? { helpContact: config.helpContact } : {}),
+    });
     this.handlers = new WorkflowHandlers(this, 'Workflow', {
       table: this.table.table,
       mail,

@@ -156,6 +156,34 @@ export function verifySupervisionFormToken(keys: SigningKeys, ticket: string, to
   return verifySigned(keys, token, supervisionFormMac(ticket));
 }
 
+// Batch links (functions/domain/batch.ts): `GET {api}/b/{ticket}?sig=…`, a stateless ticket as a supervision
+// link's, with labels of their own, so that none of these can pass for another's signature or form token.
+const batchMac =
+  (label: string, ticket: string) =>
+  (key: string): Buffer =>
+    hmac(key, [label, ticket]);
+
+export function batchSignature(key: string, ticket: string): string {
+  return signWith(key, batchMac('batch-v1', ticket));
+}
+
+export function verifyBatchSignature(keys: SigningKeys, ticket: string, sig: string): boolean {
+  return verifySigned(keys, sig, batchMac('batch-v1', ticket));
+}
+
+/** The batch page form's token: derived from the ticket, as an approval page's from its link. */
+export function batchFormToken(key: string, ticket: string): string {
+  return signWith(key, batchMac('batch-form-v1', ticket));
+}
+
+export function verifyBatchFormToken(keys: SigningKeys, ticket: string, token: string): boolean {
+  return verifySigned(keys, token, batchMac('batch-form-v1', ticket));
+}
+
+export function batchUrl(apiBaseUrl: string, ticket: string, sig: string): string {
+  return `${apiBaseUrl.replace(/\/+$/, '')}/b/${ticket}?sig=${sig}`;
+}
+
 export function supervisionUrl(apiBaseUrl: string, ticket: string, sig: string): string {
   return `${apiBaseUrl.replace(/\/+$/, '')}/s/${ticket}?sig=${sig}`;
 }

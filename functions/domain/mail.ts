@@ -58,6 +58,17 @@ export interface TaskEmailInput {
   context?: TaskContext;
 }
 
+/** The one e-mail of a batch (functions/domain/batch.ts): the pilots the plan predicts, and the batch's link. */
+export interface BatchEmailInput {
+  plan: Plan;
+  kind: TaskKind;
+  dueAt: string;
+  assignee: Person;
+  pilotIds: string[];
+  url: string;
+  linkExpiresAt: string;
+}
+
 export type EscalationMailTask = Pick<
   TaskRecord,
   'taskId' | 'programmeId' | 'pilotId' | 'stage' | 'step' | 'kind' | 'title' | 'dueAt' | 'assignees'
@@ -125,6 +136,8 @@ export interface Texts {
   /** The task's title as stored and shown: `XX镇古城社区：审核实施方案（第 2 轮）`. */
   taskTitle(plan: Plan, kind: TaskKind, pilotId: string, round: number): string;
   taskEmail(input: TaskEmailInput): RenderedEmail;
+  /** One e-mail for several parallel tasks of one kind, with one link to their page. */
+  batchEmail(input: BatchEmailInput): RenderedEmail;
   mobilisationNotice(plan: Plan, recipient: Party, pilotCount: number): RenderedEmail;
   stalledNotice(plan: Plan, input: StalledNoticeInput): RenderedEmail;
   failureNotice(plan: Plan, input: FailureNoticeInput): RenderedEmail;
@@ -182,5 +195,28 @@ export function taskRequestEmail(
     to: [link.assignee.email],
     ...words,
     tags: { kind: 'task', taskKind: task.kind, ...sourceTags(task) },
+  };
+}
+
+/** The one e-mail of a batch to one assignee, with the batch page's link (functions/domain/batch.ts). */
+export function batchRequestEmail(
+  texts: Texts,
+  plan: Plan,
+  task: TaskRecord,
+  args: { assignee: Person; pilotIds: string[]; url: string; linkExpiresAt: string },
+): Email {
+  const words = texts.batchEmail({
+    plan,
+    kind: task.kind as TaskKind,
+    dueAt: task.dueAt,
+    assignee: args.assignee,
+    pilotIds: args.pilotIds,
+    url: args.url,
+    linkExpiresAt: args.linkExpiresAt,
+  });
+  return {
+    to: [args.assignee.email],
+    ...words,
+    tags: { kind: 'batch', taskKind: task.kind, ...sourceTags({ programmeId: task.programmeId }) },
   };
 }

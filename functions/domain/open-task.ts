@@ -1,15 +1,18 @@
 // Opening a human task (the Lambda behind every `.waitForTaskToken` step): store the task with its assignees,
 // due date, form and token; issue one signed link per assignee; e-mail each assignee their own link; audit.
 // Idempotent: Step Functions may run it again with a fresh token (Retry), and the task id from the state
-// machine's Pass state keeps it one task, with one link and one e-mail per assignee.
+// machine's Pass state keeps it one task, with one link and one e-mail per assignee. A task opened with
+// parallel others of its kind for the same person (functions/domain/batch.ts) is announced by one e-mail for
+// all of them, sent by whichever opens first; its link is still issued, for the batch page to decide through.
 import * as z from 'zod';
 import { issueLinks } from '#domain/links.ts';
-import { taskRequestEmail } from '#domain/mail.ts';
+import { batchRequestEmail, taskRequestEmail } from '#domain/mail.ts';
 import { deadlineOfDate } from '#plan/calendar.ts';
 import { STAGES, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
 import { createTask } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
+import { batchLink, batchOf } from './batch.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
 import { formFor } from './task-forms.ts';
 
@@ -130,26 +133,43 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
   let emailsSent = 0;
   const failures: unknown[] = [];
   for (const link of links) {
-    const email = taskRequestEmail(deps.texts, plan, task, link, expiresAt);
+    const batch = batchOf(plan, task, { assignee: input.assignee, person: link.assignee, expiresAt });
+    const email = batch
+      ? batchRequestEmail(deps.texts, plan, task, {
+          assignee: link.assignee,
+          pilotIds: batch.pilots.map((p) => p.id),
+          url: batchLink(await deps.linkSigningKey(), deps.apiBaseUrl, batch.ticket),
+          linkExpiresAt: expiresAt,
+        })
+      : taskRequestEmail(deps.texts, plan, task, link, expiresAt);
     let sent: boolean;
     try {
-      sent = await sendOnce(deps, 'task-email', `${task.taskId}#${link.assignee.email.toLowerCase()}`, email);
+      // A batch's e-mail goes once per person, whichever of its tasks opens first (its lease decides).
+      sent = batch
+        ? await sendOnce(deps, 'batch-email', batch.mailKey, email)
+        : await sendOnce(deps, 'task-email', `${task.taskId}#${link.assignee.email.toLowerCase()}`, email);
     } catch (error) {
       failures.push(error);
       continue;
     }
-    if (!sent) continue;
-    emailsSent++;
+    if (!sent && !batch) continue;
+    if (sent) emailsSent++;
     await auditOnce(deps, `${task.taskId}#${link.assignee.email.toLowerCase()}`, {
       programmeId: task.programmeId,
       pilotId: task.pilotId,
       at: deps.now().toISOString(),
       actor: 'system',
-      action: 'email.sent',
+      action: sent ? 'email.sent' : 'email.batched',
       taskId: task.taskId,
       executionArn: task.executionArn,
-      summary: `Task e-mail sent to ${link.assignee.email}`,
-      details: { to: link.assignee.email, subject: email.subject },
+      summary: sent
+        ? `Task e-mail sent to ${link.assignee.email}${batch ? ` (for ${batch.pilots.length} pilots)` : ''}`
+        : `Covered by the e-mail already sent to ${link.assignee.email} for ${batch?.pilots.length} pilots`,
+      details: {
+        to: link.assignee.email,
+        subject: email.subject,
+        ...(batch ? { batch: batch.mailKey } : {}),
+      },
     });
   }
   if (failures.length > 0) throw failures[0];

@@ -127,6 +127,10 @@ export interface MailWords {
   taskSubject(title: string, deadline: string): string;
   openTask: string;
   linkNote(expires: string): string;
+  // One request for several parallel tasks (functions/domain/batch.ts).
+  batchSubject(what: string, pilots: number, deadline: string): string;
+  batchLead(pilots: number): string;
+  openBatch: string;
   // The mobilisation notice.
   noticeSubject(meeting: string): string;
   noticeBody(county: string, pilots: number): string;
@@ -230,6 +234,10 @@ const zh: MailWords = {
   taskSubject: (title, deadline) => `【待办】${title}，请于${deadline}办理`,
   openTask: '打开任务并办理',
   linkNote: (expires) => `此链接仅供您本人使用，请勿转发；${expires}后失效。`,
+  batchSubject: (what, n, deadline) => `【待办】${what}（${n} 个试点），请于${deadline}办理`,
+  batchLead: (n) =>
+    `以下 ${n} 个试点的这项任务都请您办理。打开链接后，可在一个页面上一并办理，也可以逐项办理：`,
+  openBatch: '打开任务清单并办理',
   noticeSubject: (meeting) => `【通知】${meeting}`,
   noticeBody: (county, pilots) =>
     `${county}城乡社区治理试点工作正式启动，共 ${pilots} 个试点。请按时参加动员大会。`,
@@ -341,6 +349,10 @@ const en: MailWords = {
   openTask: 'Open the task',
   linkNote: (expires) =>
     `This link is for you alone; please do not forward it. It stops working on ${expires}.`,
+  batchSubject: (what, n, deadline) => `[Action needed] ${what}: ${plural(n, 'pilot')}, ${deadline}`,
+  batchLead: (n) =>
+    `This task is yours for each of these ${plural(n, 'pilot')}. The link opens one page where you can do them together or one by one:`,
+  openBatch: 'Open the list of tasks',
   noticeSubject: (meeting) => `[Notice] ${meeting}`,
   noticeBody: (county, pilots) =>
     `${county}'s pilot programme is starting, with ${plural(pilots, 'pilot')}. Please attend the mobilisation meeting.`,
@@ -647,23 +659,64 @@ export const SUPERVISION = {
     'not-recipient': {
       title: lt('此链接不属于您', 'This link is not yours'),
       body: lt(
-        '这个督办链接是发给其他人的，或收件人已不在本单位的联系人名单中。请使用发给您本人的邮件中的链接，或联系下方的联系人。',
-        'This follow-up link was sent to someone else, or its recipient is no longer a contact of the unit. Use the link in the e-mail sent to you, or contact the person below.',
+        '这个链接是发给其他人的，或收件人已不在联系人名单中。请使用发给您本人的邮件中的链接，或联系下方的联系人。',
+        'This link was sent to someone else, or its recipient is no longer listed as a contact. Use the link in the e-mail sent to you, or contact the person below.',
       ),
     },
     expired: {
       title: lt('链接已过期', 'This link has expired'),
       body: lt(
-        '这个督办链接的有效期已经结束。请使用最近一封逾期提醒邮件中的链接，或联系下方的联系人。',
-        'This follow-up link has expired. Use the link in the latest overdue e-mail, or contact the person below.',
+        '这个链接的有效期已经结束。请使用最近一封提醒邮件中的链接，或联系下方的联系人。',
+        'This link has expired. Use the link in the latest reminder, or contact the person below.',
       ),
     },
     'bad-form-token': {
       title: lt('无法提交', 'This form cannot be submitted'),
       body: lt(
-        '提交的表单已失效，未发送催办。请重新打开邮件中的链接后再试。',
-        'The form is no longer valid; no reminder was sent. Open the link from your e-mail again and try once more.',
+        '提交的表单已失效，未做任何处理。请重新打开邮件中的链接后再试。',
+        'The form is no longer valid; nothing was done. Open the link from your e-mail again and try once more.',
       ),
     },
   },
+};
+
+/** The batch page (functions/presentation/pages/batch.tsx): one person's parallel tasks of one kind. */
+export const BATCH = {
+  intro: (name: string, n: number) =>
+    lt(
+      `${name}，您好：以下 ${n} 个试点的这项任务都请您办理。`,
+      `${name}, this task is yours for each of these ${n === 1 ? 'pilot' : `${n} pilots`}.`,
+    ),
+  howTo: lt(
+    '可以点击页面下方的“全部确认”一并办理，也可以逐项办理。',
+    'Confirm them all at once with “Confirm all” below, or one by one.',
+  ),
+  status: lt('状态', 'Status'),
+  open: lt('待办理', 'To do'),
+  decided: (by: string, at: string) => lt(`已由${by}于${at}办理`, `Done by ${by} on ${at}`),
+  closed: lt('已关闭，无需办理', 'Closed; nothing to do'),
+  confirmAll: lt('全部确认', 'Confirm all'),
+  confirmOne: lt('确认此项', 'Confirm this one'),
+  confirmLabel: (what: string) => lt(`确认：${what}`, `Confirm: ${what}`),
+  openOne: lt('打开此项（可填写备注）', 'Open this task (to add remarks)'),
+  openToFill: lt('打开此项办理', 'Open this task to fill it in'),
+  openLabel: (what: string) => lt(`打开：${what}`, `Open: ${what}`),
+  formNote: lt('需要填写内容的任务，请逐项打开办理。', 'Tasks that ask for details open one by one.'),
+  waiting: (names: string) =>
+    lt(
+      `以下试点的这项任务尚未开始，开始后会显示在本页：${names}。`,
+      `The task has not started yet for: ${names}. It will appear on this page when it does.`,
+    ),
+  none: lt('这些任务都已办理完毕，无需再办理。', 'All of these tasks are done; nothing is left to do.'),
+  done: (n: number) => lt(`已确认 ${n} 项。`, `${n} confirmed.`),
+  missed: (n: number) =>
+    lt(
+      `${n} 项已由他人办理或已关闭，未重复办理。`,
+      `${n} had been done by someone else or closed; left as they were.`,
+    ),
+  note: lt(
+    '确认后将记录办理人及本设备的网络地址和浏览器信息。',
+    'Each confirmation is recorded with your name and this device’s network address and browser.',
+  ),
+  refused: SUPERVISION.refused,
 };

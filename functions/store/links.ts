@@ -78,6 +78,25 @@ export async function listLinksOfAssignee(store: Store, email: string): Promise<
   return items;
 }
 
+/** A person's links to tasks due at exactly `dueAt` (one batch's: functions/domain/batch-page.ts). */
+export async function listLinksOfAssigneeDueAt(
+  store: Store,
+  email: string,
+  dueAt: string,
+): Promise<LinkRecord[]> {
+  const { assigneePk } = keys.linksOfAssignee(email);
+  const { items } = await queryAll(
+    store,
+    {
+      IndexName: INDEX.byAssignee,
+      KeyConditionExpression: 'assigneePk = :pk AND begins_with(assigneeSk, :due)',
+      ExpressionAttributeValues: { ':pk': assigneePk, ':due': `${dueAt}#` },
+    },
+    (item) => withoutKeys<LinkRecord>(item),
+  );
+  return items;
+}
+
 /**
  * The write that revokes an active link: alone (revokeLink) or inside reassignment's transaction
  * (functions/store/tasks.ts reassignAssignees). Refused once the link was used or revoked.

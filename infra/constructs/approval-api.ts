@@ -53,6 +53,9 @@ export const APPROVAL_ROUTE_METHODS = [HttpMethod.GET, HttpMethod.HEAD, HttpMeth
 /** The supervision link route (functions/domain/links.ts builds `${url}/s/${ticket}?sig=…`): same methods. */
 export const SUPERVISION_ROUTE_PATH = '/s/{ticket}';
 
+/** The batch link route (functions/domain/links.ts builds `${url}/b/${ticket}?sig=…`): same methods. */
+export const BATCH_ROUTE_PATH = '/b/{ticket}';
+
 /**
  * How often undelivered decisions are sent again by default (the escalation sweep's cadence); CDK context
  * `callbackRetryRate` overrides it, e.g. `1 day` for a rehearsal that runs a year on the local cloud.
@@ -67,6 +70,8 @@ export class ApprovalApi extends Construct {
   readonly deadLetterQueue: Queue;
   /** The supervision page's function (addSupervision), once added. */
   supervision: PilotFlowFunction | undefined;
+  /** The batch page's function (addBatch), once added. */
+  batch: PilotFlowFunction | undefined;
   private readonly linkThrottle: Throttle;
   /** The API's base URL (no trailing slash): links are `${url}/a/{linkId}?sig=…`. */
   readonly url: string;
@@ -233,6 +238,33 @@ export class ApprovalApi extends Construct {
       this.linkThrottle,
     );
     this.supervision = fn;
+    return fn;
+  }
+
+  /**
+   * The batch page (`/b/{ticket}`: GET lists one person's parallel tasks of one kind, POST decides them through
+   * the person's own links of them, with SendTaskSuccess as the approval function does). Its own function: it
+   * needs the API's URL for the task pages it links, which the approval function does not. Throttled alike.
+   */
+  addBatch(props: { table: ITable; signingKey: ISecret; apiBaseUrl: string; helpContact?: string }) {
+    const fn = new PilotFlowFunction(this, 'Batch', {
+      handler: 'batch',
+      description: "Batch links: lists a person's parallel tasks (GET) and decides them together (POST)",
+      timeout: Duration.seconds(30),
+      environment: {
+        API_BASE_URL: props.apiBaseUrl,
+        ...(props.helpContact ? { HELP_CONTACT: props.helpContact } : {}),
+      },
+    }).bindTable(props.table, 'write');
+    fn.readSecret(props.signingKey);
+    fn.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.signingKey.secretArn);
+    fn.grantTaskSuccess();
+    const integration = new HttpLambdaIntegration('Batch', fn.fn);
+    this.throttleRoutes(
+      this.api.addRoutes({ path: BATCH_ROUTE_PATH, methods: APPROVAL_ROUTE_METHODS, integration }),
+      this.linkThrottle,
+    );
+    this.batch = fn;
     return fn;
   }
 

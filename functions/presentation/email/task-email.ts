@@ -1,6 +1,6 @@
 // The e-mail that hands a task to one official: what to do, for which pilot, by when (in the programme's
 // time zone), their own link, and whom to contact. Each assignee gets a message with only their own link.
-import type { TaskContext, TaskEmailInput } from '#domain/mail.ts';
+import type { BatchEmailInput, TaskContext, TaskEmailInput } from '#domain/mail.ts';
 import type { TaskKind } from '#plan/kinds.ts';
 import { findPilot, leadUnit } from '#plan/lookup.ts';
 import type { Plan } from '#plan/schema.ts';
@@ -76,6 +76,35 @@ export function renderTaskEmail(input: TaskEmailInput): RenderedEmail {
         url,
         note: w.linkNote(whenOf(plan, input.linkExpiresAt)),
       },
+    ],
+    contact: contactOf(plan),
+  });
+}
+
+/** One e-mail for a person's parallel tasks of one kind (functions/domain/batch.ts): the pilots, one link. */
+export function renderBatchEmail(input: BatchEmailInput): RenderedEmail {
+  const { plan, url } = input;
+  const locale = plan.programme.locale;
+  const w = wordsOf(plan);
+  const kind = KIND_TEXT[input.kind];
+  const what = locale === 'en' ? kind.en : kind.zh;
+  const due = deadlineOf(plan, input.dueAt);
+  const pilots = input.pilotIds.map((id) => {
+    const pilot = findPilot(plan, id);
+    return pilot ? shortName(locale, pilot) : id;
+  });
+  return renderMessage({
+    locale,
+    subject: w.batchSubject(what, pilots.length, due),
+    programme: programmeLine(plan),
+    heading: what,
+    greeting: w.greet(personName(plan, input.assignee)),
+    blocks: [
+      { kind: 'p', text: locale === 'en' ? kind.whatEn : kind.whatZh },
+      { kind: 'p', text: w.batchLead(pilots.length) },
+      { kind: 'list', items: pilots },
+      { kind: 'facts', rows: [[w.due, due]] },
+      { kind: 'link', label: w.openBatch, url, note: w.linkNote(whenOf(plan, input.linkExpiresAt)) },
     ],
     contact: contactOf(plan),
   });

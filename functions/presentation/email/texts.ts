@@ -4,11 +4,12 @@ import { renderDigestEmail } from './digest.ts';
 import { renderEscalationEmail } from './escalation.ts';
 import { renderFailureNotice, renderMobilisationNotice, renderStalledNotice } from './notices.ts';
 import { renderPilotSummary, renderProgrammeSummary } from './summaries.ts';
-import { renderTaskEmail, taskTitle } from './task-email.ts';
+import { renderBatchEmail, renderTaskEmail, taskTitle } from './task-email.ts';
 
 export const emailTexts: Texts = {
   taskTitle,
   taskEmail: renderTaskEmail,
+  batchEmail: renderBatchEmail,
   mobilisationNotice: renderMobilisationNotice,
   stalledNotice: renderStalledNotice,
   failureNotice: renderFailureNotice,

@@ -65,6 +65,9 @@ ol.items .facts{margin:.5rem 0;padding:.5rem .625rem;gap:.25rem .75rem}
 ul.people{list-style:none;padding:0;margin:0}
 ul.people li{margin:0 0 .5rem;overflow-wrap:anywhere}
 form.nudge{margin-top:.5rem}
+.done{color:#166534;font-weight:600}
+p.one{margin:.75rem 0 0}
+p.one a{display:inline-block;min-height:44px;line-height:44px}
 [hidden]{display:none!important}
 `.trim();
 

@@ -1,0 +1,186 @@
+// The batch page (functions/domain/batch.ts): `GET|POST {api}/b/{ticket}?sig=…`. GET lists one person's tasks
+// of the batch as they stand now (open, decided, closed), with each task's own page, and the pilots the plan
+// predicts whose task has not opened yet; it writes nothing. POST decides the chosen open tasks together
+// ("全部确认": those the page listed) or one (`one`), after checking the link as GET does and the form token.
+// Each task is decided through the person's own link of that task, by the approval link's code
+// (approval.ts submitDecision): the same checks, the same transaction, its own SendTaskSuccess, so a workflow
+// sees exactly what a decision on the task's own page gives it, and a task decided elsewhere is left alone.
+
+import type { StageName } from '#plan/kinds.ts';
+import type { Pilot, Plan } from '#plan/schema.ts';
+import { type LinkRecord, listLinksOfAssigneeDueAt } from '#store/links.ts';
+import { getTask, type Person, type TaskRecord } from '#store/tasks.ts';
+import { type ApprovalDeps, submitDecision } from './approval.ts';
+import { type BatchTicket, batchRecipientOf, decodeBatchTicket, predictedPilots } from './batch.ts';
+import type { RequestClient } from './client.ts';
+import { taskFormOf, validateSubmission } from './forms.ts';
+import {
+  batchFormToken,
+  formToken,
+  linkSignature,
+  linkUrl,
+  verifyBatchFormToken,
+  verifyBatchSignature,
+} from './links.ts';
+import { findPlan } from './plans.ts';
+
+export interface BatchDeps extends ApprovalDeps {
+  /** The base of the task pages' links. */
+  apiBaseUrl: string;
+}
+
+export interface BatchRequest {
+  ticket: string;
+  sig: string | undefined;
+}
+
+export type BatchRefusal = 'unknown' | 'bad-signature' | 'not-recipient' | 'expired' | 'bad-form-token';
+
+/** One task of the batch as the page shows it. */
+export interface BatchItem {
+  task: TaskRecord;
+  /** The person's link of the task: the batch decides through it. */
+  link: LinkRecord;
+  /** The person's own link to the task's page (open it one by one, or fill in a form the batch cannot). */
+  url: string;
+  /** Open, the person's link still works, and the task asks nothing but a confirmation: decidable here. */
+  together: boolean;
+}
+
+export type BatchState =
+  | { kind: 'refused'; reason: BatchRefusal; plan?: Plan; at?: string }
+  | {
+      kind: 'open';
+      sig: string;
+      plan: Plan;
+      recipient: Person;
+      ticket: BatchTicket;
+      items: BatchItem[];
+      /** Pilots the plan gives this person the task for, whose task has not opened (yet). */
+      waiting: Pilot[];
+      formToken: string;
+    };
+
+type Open = Extract<BatchState, { kind: 'open' }>;
+
+export type BatchResult =
+  | Exclude<BatchState, Open>
+  /** `decided`: the tasks this POST decided; `missed`: chosen tasks someone or something closed first. */
+  | (Omit<Open, 'kind'> & { kind: 'decided'; decided: TaskRecord[]; missed: TaskRecord[] });
+
+async function resolve(
+  deps: BatchDeps,
+  req: BatchRequest,
+): Promise<Exclude<BatchState, Open> | Omit<Open, 'items' | 'waiting'>> {
+  const ticket = decodeBatchTicket(req.ticket);
+  if (!ticket) return { kind: 'refused', reason: 'unknown' };
+  const plan = await findPlan(deps.store, ticket.programmeId);
+  if (!plan) return { kind: 'refused', reason: 'unknown' };
+  if (!req.sig || !verifyBatchSignature(deps.signingKeys, req.ticket, req.sig)) {
+    return { kind: 'refused', reason: 'bad-signature', plan };
+  }
+  const recipient = batchRecipientOf(plan, ticket);
+  if (!recipient) return { kind: 'refused', reason: 'not-recipient', plan };
+  if (deps.now().getTime() >= Date.parse(ticket.expiresAt)) {
+    return { kind: 'refused', reason: 'expired', plan, at: ticket.expiresAt };
+  }
+  const token = batchFormToken(deps.signingKeys.current, req.ticket);
+  return { kind: 'open', sig: req.sig, plan, recipient, ticket, formToken: token };
+}
+
+/** The link of a task a page should use: one that works, else the one that decided, else any. */
+function bestLink(links: LinkRecord[], now: Date): LinkRecord | undefined {
+  const works = (l: LinkRecord) => l.status === 'active' && Date.parse(l.expiresAt) > now.getTime();
+  return links.find(works) ?? links.find((l) => l.status === 'used') ?? links[0];
+}
+
+const ASKS_NOTHING_MORE = { decision: 'approve', comment: '', values: {} };
+
+/** The person's tasks of the batch (the assignee index: their links due at the batch's time), in plan order. */
+async function itemsOf(deps: BatchDeps, r: Omit<Open, 'items' | 'waiting'>): Promise<BatchItem[]> {
+  const { plan, ticket } = r;
+  const now = deps.now();
+  const byTask = new Map<string, LinkRecord[]>();
+  for (const link of await listLinksOfAssigneeDueAt(deps.store, r.recipient.email, ticket.dueAt)) {
+    byTask.set(link.taskId, [...(byTask.get(link.taskId) ?? []), link]);
+  }
+  const items: BatchItem[] = [];
+  for (const [taskId, links] of byTask) {
+    const task = await getTask(deps.store, taskId);
+    const link = bestLink(links, now);
+    if (!task || !link || task.programmeId !== plan.programme.id) continue;
+    if (task.kind !== ticket.kind || task.step !== ticket.step || task.round !== 1) continue;
+    const works = link.status === 'active' && Date.parse(link.expiresAt) > now.getTime();
+    items.push({
+      task,
+      link,
+      url: linkUrl(deps.apiBaseUrl, link.linkId, linkSignature(deps.signingKeys.current, link)),
+      together: task.status === 'open' && works && validateSubmission(taskFormOf(task), ASKS_NOTHING_MORE).ok,
+    });
+  }
+  const order = new Map(plan.pilots.map((p, i) => [p.id, i]));
+  return items.sort((a, b) => (order.get(a.task.pilotId) ?? 0) - (order.get(b.task.pilotId) ?? 0));
+}
+
+async function withItems(deps: BatchDeps, r: Omit<Open, 'items' | 'waiting'>): Promise<Open> {
+  const items = await itemsOf(deps, r);
+  const stage = r.ticket.stage as StageName;
+  const predicted = predictedPilots(r.plan, { assignee: r.ticket.assignee, stage, email: r.recipient.email });
+  const waiting = predicted.filter((p) => !items.some((i) => i.task.pilotId === p.id));
+  return { ...r, items, waiting };
+}
+
+/** GET (and HEAD) of a batch link: the person's tasks of the batch as they stand. Writes nothing. */
+export async function openBatch(deps: BatchDeps, req: BatchRequest): Promise<BatchState> {
+  const r = await resolve(deps, req);
+  return r.kind === 'open' ? withItems(deps, r) : r;
+}
+
+/** Form names: `one` = the task to decide alone; `t.<taskId>` = a task the page listed, decided by "all". */
+export const BATCH_TASK_PREFIX = 't.';
+
+/**
+ * POST of the batch page: checks the link as GET does and the form token, then decides each chosen task that
+ * is still decidable here through the person's own link of it (approval.ts submitDecision), one after another.
+ */
+export async function decideBatch(
+  deps: BatchDeps,
+  req: BatchRequest & { fields: ReadonlyMap<string, string>; client?: RequestClient | undefined },
+): Promise<BatchResult> {
+  const r = await resolve(deps, req);
+  if (r.kind !== 'open') return r;
+  const token = req.fields.get('token');
+  if (!token || !verifyBatchFormToken(deps.signingKeys, req.ticket, token)) {
+    return { kind: 'refused', reason: 'bad-form-token', plan: r.plan };
+  }
+  const one = req.fields.get('one');
+  const chosen = new Set(
+    one !== undefined
+      ? [one]
+      : req.fields.get('decision') === 'approve'
+        ? [...req.fields.keys()].filter((k) => k.startsWith(BATCH_TASK_PREFIX)).map((k) => k.slice(2))
+        : [],
+  );
+  const decided: TaskRecord[] = [];
+  const missed: TaskRecord[] = [];
+  const key = deps.signingKeys.current;
+  for (const item of (await withItems(deps, r)).items) {
+    if (!chosen.has(item.task.taskId)) continue;
+    const { linkId } = item.link;
+    // The batch's signature and form token stand for the person's own link's, which the server makes here.
+    const result = item.together
+      ? await submitDecision(deps, {
+          linkId,
+          sig: linkSignature(key, item.link),
+          fields: new Map([
+            ['token', formToken(key, linkId)],
+            ['decision', 'approve'],
+          ]),
+          client: req.client,
+        })
+      : undefined;
+    if (result?.kind === 'recorded') decided.push(result.task);
+    else missed.push(item.task);
+  }
+  return { ...(await withItems(deps, r)), kind: 'decided', decided, missed };
+}

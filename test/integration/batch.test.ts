@@ -1,0 +1,127 @@
+// Batching at the open-task handler, against DynamoDB Local and the local SES: the tasks one person gets for
+// several pilots at one scheduled moment are announced by one e-mail, however they race; a task that stands
+// alone keeps its own e-mail.
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decodeBatchTicket } from '#domain/batch.ts';
+import { listAuditOfTask } from '#store/audit.ts';
+import { listLinksOfTask } from '#store/links.ts';
+import { putPilots } from '#store/pilots.ts';
+import { putProgrammeOnce } from '#store/programmes.ts';
+import { samplePlan } from '#test/fixtures/plans.ts';
+import { type HandlerEnv, startHandlerEnv } from '#test/support/handlers.ts';
+
+const plan = samplePlan();
+const PROGRAMME = plan.programme.id;
+/** The launch window opens on 1 January 2023: the acknowledgements of every pilot open then. */
+const LAUNCH = new Date('2023-01-01T00:00:05Z');
+const FINANCE = 'caizheng@xx-county.example';
+
+let env: HandlerEnv;
+
+beforeAll(async () => {
+  env = await startHandlerEnv();
+  const at = '2023-01-01T00:00:00.000Z';
+  await putProgrammeOnce(
+    env.store,
+    { programmeId: PROGRAMME, title: plan.programme.title, status: 'running', launchedAt: at, updatedAt: at },
+    plan,
+  );
+  await putPilots(
+    env.store,
+    plan.pilots.map((p) => ({
+      programmeId: PROGRAMME,
+      pilotId: p.id,
+      name: p.name,
+      level: p.level,
+      type: p.type,
+      stages: {},
+      updatedAt: at,
+    })),
+  );
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+function acknowledgement(pilotId: string, assignee: string, overrides: Record<string, unknown> = {}) {
+  return {
+    taskToken: `token-${randomUUID()}`,
+    taskId: randomUUID(),
+    programmeId: PROGRAMME,
+    pilotId,
+    stage: 'launch',
+    kind: 'acknowledgement',
+    step: 'Acknowledge receipt',
+    executionArn: `arn:aws:states:us-east-1:123456789012:execution:PilotFlow-Launch:${pilotId}-launch`,
+    round: 1,
+    assignee,
+    ...overrides,
+  };
+}
+
+const mailTo = async (address: string, since: number) =>
+  (await env.mail()).slice(since).filter((m) => m.to.includes(address));
+
+describe('open-task batching', () => {
+  it('sends one e-mail for six pilots opened at once, whichever task claims the batch', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(LAUNCH);
+    const before = (await env.mail()).length;
+    const events = plan.pilots.map((p) => acknowledgement(p.id, 'finance'));
+    const results = await Promise.all(
+      events.map((e) => env.invoke<{ emailsSent: number }>('open-task', e)),
+    );
+    expect(results.map((r) => r.emailsSent).reduce((a, b) => a + b, 0)).toBe(1);
+    const mails = await mailTo(FINANCE, before);
+    expect(mails).toHaveLength(1);
+    const [mail] = mails;
+    expect(mail?.subject).toContain('6 个试点');
+    const url = mail?.text.match(/https:\/\/api\.xx-county\.example\/b\/(\S+)\?sig=\S+/);
+    expect(url).not.toBeNull();
+    expect(decodeBatchTicket(url?.[1] ?? '')).toMatchObject({ kind: 'acknowledgement', assignee: 'finance' });
+    // Every task still has its own link, for the batch page to decide through, and says how it was announced.
+    const actions: string[] = [];
+    for (const e of events) {
+      expect(await listLinksOfTask(env.store, e.taskId)).toHaveLength(1);
+      actions.push(...(await listAuditOfTask(env.store, e.taskId)).map((a) => a.action));
+    }
+    expect(actions.filter((a) => a === 'email.sent')).toHaveLength(1);
+    expect(actions.filter((a) => a === 'email.batched')).toHaveLength(5);
+  });
+
+  it('sends nothing more when the tasks are opened again (Step Functions retries)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(LAUNCH);
+    const events = plan.pilots.map((p) => acknowledgement(p.id, 'justice'));
+    for (const e of events) await env.invoke('open-task', e);
+    const before = (await env.mail()).length;
+    await Promise.all(events.map((e) => env.invoke('open-task', { ...e, taskToken: `retry-${randomUUID()}` })));
+    expect((await env.mail()).length).toBe(before);
+  });
+
+  it("keeps one e-mail with the task's own link for a task that stands alone", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(LAUNCH);
+    const before = (await env.mail()).length;
+    await env.invoke('open-task', acknowledgement('gucheng', 'pilot'));
+    const [own] = await mailTo('gucheng@xx-town.example', before);
+    expect(own?.text).toMatch(/https:\/\/api\.xx-county\.example\/a\/[A-Za-z0-9_-]{24}\?sig=/);
+    expect(own?.text).not.toContain('/b/');
+  });
+
+  it('does not batch on a day the plan schedules no such tasks (a pilot that fell behind)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2023-01-04T02:00:00Z'));
+    const before = (await env.mail()).length;
+    await env.invoke('open-task', acknowledgement('caotang', 'political-legal'));
+    const mails = await mailTo('zhengfawei@xx-county.example', before);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toMatch(/\/a\/[A-Za-z0-9_-]{24}\?sig=/);
+  });
+});
