@@ -74,9 +74,7 @@ describe('open-task batching', () => {
     vi.setSystemTime(LAUNCH);
     const before = (await env.mail()).length;
     const events = plan.pilots.map((p) => acknowledgement(p.id, 'finance'));
-    const results = await Promise.all(
-      events.map((e) => env.invoke<{ emailsSent: number }>('open-task', e)),
-    );
+    const results = await Promise.all(events.map((e) => env.invoke<{ emailsSent: number }>('open-task', e)));
     expect(results.map((r) => r.emailsSent).reduce((a, b) => a + b, 0)).toBe(1);
     const mails = await mailTo(FINANCE, before);
     expect(mails).toHaveLength(1);
@@ -101,7 +99,9 @@ describe('open-task batching', () => {
     const events = plan.pilots.map((p) => acknowledgement(p.id, 'justice'));
     for (const e of events) await env.invoke('open-task', e);
     const before = (await env.mail()).length;
-    await Promise.all(events.map((e) => env.invoke('open-task', { ...e, taskToken: `retry-${randomUUID()}` })));
+    await Promise.all(
+      events.map((e) => env.invoke('open-task', { ...e, taskToken: `retry-${randomUUID()}` })),
+    );
     expect((await env.mail()).length).toBe(before);
   });
 
