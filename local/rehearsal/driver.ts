@@ -16,6 +16,7 @@ import { loadValidPlanFile } from '#plan/load.ts';
 import type { Plan } from '#plan/schema.ts';
 import { dateOf } from '#plan/time.ts';
 import { KIND_TEXT } from '#presentation/kind-text.ts';
+import { getLink } from '#store/links.ts';
 import { listPilots, type PilotRecord } from '#store/pilots.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { listTasksOfPilot } from '#store/tasks.ts';
@@ -70,6 +71,8 @@ const DAY = 86_400_000;
  */
 const PILOTS_AT_ONCE = 4;
 const APPROVAL_LINK = /\/a\/[A-Za-z0-9_-]{24}\?sig=/;
+/** One link for a person's parallel tasks of one kind (functions/domain/batch.ts). */
+const BATCH_LINK = /\/b\/[A-Za-z0-9_-]+\?sig=/;
 const CHASE = /^(【催办】|【逾期催办】|【逾期提醒】|【逾期上报】|\[Reminder\]|\[Overdue)/;
 
 const KIND_BY_TITLE = new Map<string, TaskKind>(
@@ -372,6 +375,61 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
   };
 
   /**
+   * Acts through a batch link as its recipient would: reads the batch page, opens each open task's own page
+   * from it to read what is asked (GET changes nothing), and asks the scenario. The tasks it approves as they
+   * stand are confirmed on the batch page ("全部确认" when that is all the page offers, else each on its own
+   * button); a task that needs more (a check's findings, a comment) or is left for now is handled on its own
+   * page, as from a single e-mail. True if anything was decided.
+   */
+  const actOnBatch = async (mail: Mail, url: string): Promise<boolean> => {
+    const page = await browser.open(url);
+    const rows = page.links.filter((l) => APPROVAL_LINK.test(l));
+    if (page.status !== 200 || rows.length === 0) {
+      settled.add(new URL(url).pathname);
+      return false;
+    }
+    let decided = false;
+    const confirm = new Map<string, TaskInView>();
+    for (const rowUrl of rows) {
+      const rowPage = await browser.open(rowUrl);
+      if (!rowPage.form) continue;
+      const linkId = new URL(rowUrl).pathname.split('/').pop() ?? '';
+      const taskId = (await getLink(store, linkId))?.taskId ?? '';
+      const view = await viewOf(rowPage, mail);
+      const act = scenario.act(view);
+      const here = page.form?.buttons.some((b) => b.name === 'one' && b.value === taskId);
+      if (here && 'decision' in act && act.decision === 'approve' && !act.comment && !act.values) {
+        confirm.set(taskId, view);
+      } else if (await actOn(mail, rowUrl, rowPage)) decided = true;
+    }
+    const form = page.form;
+    if (!form || confirm.size === 0) return decided;
+    const listed = Object.keys(form.hidden).filter((k) => k.startsWith('t.'));
+    const presses = listed.every((k) => confirm.has(k.slice(2)))
+      ? form.buttons.filter((b) => b.name === 'decision' && b.value === 'approve')
+      : form.buttons.filter((b) => b.name === 'one' && confirm.has(b.value));
+    for (const button of presses) {
+      const answer = await browser.submit(page, form, {}, button);
+      if (answer.status !== 200) {
+        throw new RehearsalError(
+          `"${mail.subject}": confirming on the batch page was answered ${answer.status}: ${answer.notice || answer.title}`,
+        );
+      }
+      decided = true;
+    }
+    if (options.verbose) {
+      for (const view of confirm.values()) {
+        say(
+          view.pilotId,
+          view.stage ?? '',
+          `${view.page.title}: confirmed on the batch page (${view.assignee})`,
+        );
+      }
+    }
+    return decided;
+  };
+
+  /**
    * Opens each unsettled link once and acts on it; true if anything was decided. Each pilot's links are taken
    * one after another, oldest e-mail first, as its officials would (which of two 或签 members is first, and
    * what a later page shows, depends on it); different pilots' officials act side by side, PILOTS_AT_ONCE at a
@@ -381,6 +439,17 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
   const actOnMail = async (): Promise<boolean> => {
     const links: Array<{ mail: Mail; url: string }> = [];
     const listed = new Set<string>();
+    // Batch pages first, one after another: two people's pages may list the same pilot's tasks (或签).
+    let batchDecided = false;
+    for (const mail of mails) {
+      for (const link of mail.links.filter((l) => BATCH_LINK.test(l))) {
+        const url = atCurrentApi(link);
+        const key = new URL(url).pathname;
+        if (settled.has(key) || listed.has(key)) continue;
+        listed.add(key);
+        if (await actOnBatch(mail, url)) batchDecided = true;
+      }
+    }
     for (const mail of mails) {
       for (const link of mail.links.filter((l) => APPROVAL_LINK.test(l))) {
         const url = atCurrentApi(link);
@@ -415,7 +484,7 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
       },
       { concurrency: PILOTS_AT_ONCE },
     );
-    return decided.some(Boolean);
+    return batchDecided || decided.some(Boolean);
   };
 
   for (;;) {

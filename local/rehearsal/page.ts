@@ -48,6 +48,8 @@ export interface TaskPage {
   errors: string;
   /** The form, when the page offers one. */
   form?: PageForm;
+  /** Every link of the page's content (`<a href>`), resolved against its URL, in document order. */
+  links: string[];
 }
 
 interface Tag {
@@ -113,7 +115,17 @@ const hasClass = (tag: Tag, name: string) => (tag.attrs.class ?? '').split(/\s+/
 /** Parses a page of the approval link (any of them: the form, or what happened instead). */
 export function parseTaskPage(html: string, url: string, status: number): TaskPage {
   const tokens = tokenize(html);
-  const page: TaskPage = { url, status, lang: '', title: '', facts: {}, quotes: {}, notice: '', errors: '' };
+  const page: TaskPage = {
+    url,
+    status,
+    lang: '',
+    title: '',
+    facts: {},
+    quotes: {},
+    notice: '',
+    errors: '',
+    links: [],
+  };
   const labels = new Map<string, string>();
   const fields: PageField[] = [];
   let form: PageForm | undefined;
@@ -171,6 +183,11 @@ export function parseTaskPage(html: string, url: string, status: number): TaskPa
             fields,
             buttons: [],
           };
+        }
+        break;
+      case 'a':
+        if (t.attrs.href && !t.attrs.href.startsWith('mailto:') && !t.attrs.href.startsWith('tel:')) {
+          page.links.push(new URL(t.attrs.href, url).toString());
         }
         break;
       case 'label':

@@ -21,7 +21,7 @@ beforeAll(async () => {
   const link = mails.flatMap((m) => m.links).find((l) => /\/b\/[A-Za-z0-9_-]+\?sig=/.test(l));
   if (!link) throw new Error('the finance bureau got no batch link');
   batchLink = link;
-  ({ browser, close: closeBrowser } = await launchBrowser());
+  ({ browser, close: closeBrowser } = await launchBrowser({ javaScriptEnabled: false }));
 }, 900_000);
 
 afterAll(async () => {
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 async function open(url: string, width: number): Promise<{ page: Page; cspErrors: string[] }> {
-  const page = await browser.newPage({ javaScriptEnabled: false });
+  const page = await browser.newPage();
   const cspErrors = cspRefusals(page);
   await page.setViewportSize({ width, height: 900 });
   const response = await page.goto(url);
