@@ -34,10 +34,11 @@ function policyStatementsOf(handler: string) {
 
 describe('the approval HTTP API', () => {
   it('routes GET, HEAD, POST and OPTIONS of /a/{linkId} to the approval function with payload 2.0', () => {
-    // The dashboard's /admin routes share the API (test/infra/dashboard.test.ts), and the supervision page's /s.
+    // The dashboard's /admin routes share the API (test/infra/dashboard.test.ts), the supervision page's /s and
+    // the batch page's /b.
     const routes = ofType('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string)
-      .filter((key) => !key.includes(' /admin') && !key.includes(' /s/'));
+      .filter((key) => !key.includes(' /admin') && !key.includes(' /s/') && !key.includes(' /b/'));
     expect(routes.sort()).toEqual([
       'GET /a/{linkId}',
       'HEAD /a/{linkId}',
@@ -157,6 +158,32 @@ describe('the approval HTTP API', () => {
     const actions = policyStatementsOf('supervision').flatMap((s) => [s.Action].flat());
     expect(actions).toEqual(expect.arrayContaining(['ses:SendEmail', 'secretsmanager:GetSecretValue']));
     expect(actions).not.toContain('states:SendTaskSuccess');
+  });
+
+  it('routes GET, HEAD, POST and OPTIONS of /b/{ticket} to the batch function, which reports decisions and sends no mail', () => {
+    const [apiId] = ofType('AWS::ApiGatewayV2::Api')[0] ?? [];
+    const routes = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey as string)
+      .filter((key) => key.includes(' /b/'));
+    expect(routes.sort()).toEqual([
+      'GET /b/{ticket}',
+      'HEAD /b/{ticket}',
+      'OPTIONS /b/{ticket}',
+      'POST /b/{ticket}',
+    ]);
+    const [batchId, fn] = functionNamed('batch');
+    const integrations = ofType('AWS::ApiGatewayV2::Integration').filter(
+      ([, i]) => (i.Properties.IntegrationUri as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] === batchId,
+    );
+    expect(integrations).toHaveLength(1);
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables)).toEqual(expect.arrayContaining(['TABLE_NAME', 'LINK_SIGNING_SECRET_ARN']));
+    expect(variables.API_BASE_URL).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+    const actions = policyStatementsOf('batch').flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(
+      expect.arrayContaining(['states:SendTaskSuccess', 'secretsmanager:GetSecretValue']),
+    );
+    expect(actions).not.toContain('ses:SendEmail');
   });
 
   it('is the one place links point to: its URL is an output and open-task builds links on it', () => {

@@ -1,0 +1,92 @@
+// Which tasks form a batch (one e-mail for a person's parallel tasks of one kind), and the batch link's ticket.
+import { describe, expect, it } from 'vitest';
+import { batchOf, decodeBatchTicket, encodeBatchTicket, predictedPilots } from '#domain/batch.ts';
+import { batchFormToken, batchSignature, verifyBatchFormToken, verifyBatchSignature } from '#domain/links.ts';
+import type { TaskRecord } from '#store/tasks.ts';
+import { samplePlan } from '#test/fixtures/plans.ts';
+
+const plan = samplePlan();
+const FINANCE = { name: '陈静', email: 'caizheng@xx-county.example', unitId: 'finance' };
+const LAUNCH_OPEN = '2023-01-01T00:00:05.000Z';
+
+function task(overrides: Partial<TaskRecord> = {}): TaskRecord {
+  return {
+    taskId: 't1',
+    programmeId: plan.programme.id,
+    pilotId: 'gucheng',
+    stage: 'launch',
+    kind: 'acknowledgement',
+    step: 'Acknowledge receipt',
+    title: 'XX镇古城社区：确认收到试点任务',
+    round: 1,
+    assignees: [FINANCE],
+    dueAt: '2023-01-05T09:30:00.000Z',
+    createdAt: LAUNCH_OPEN,
+    status: 'open',
+    executionArn: 'arn',
+    taskToken: 'token',
+    form: {},
+    escalationLevel: 0,
+    ...overrides,
+  };
+}
+
+const args = { assignee: 'finance', person: FINANCE, expiresAt: '2023-01-12T09:30:00.000Z' };
+
+describe('predictedPilots', () => {
+  it('gives a county department every pilot, and a pilot only itself', () => {
+    const all = plan.pilots.map((p) => p.id);
+    expect(
+      predictedPilots(plan, { assignee: 'finance', stage: 'launch', email: FINANCE.email }).map((p) => p.id),
+    ).toEqual(all);
+    expect(
+      predictedPilots(plan, { assignee: 'pilot', stage: 'launch', email: 'gucheng@xx-town.example' }).map(
+        (p) => p.id,
+      ),
+    ).toEqual(['gucheng']);
+  });
+});
+
+describe('batchOf', () => {
+  it('batches a department acknowledgement opened at the launch window, keyed without the pilot', () => {
+    const a = batchOf(plan, task(), args);
+    const b = batchOf(plan, task({ taskId: 't2', pilotId: 'caotang' }), args);
+    expect(a?.pilots).toHaveLength(6);
+    expect(a?.mailKey).toBe(b?.mailKey);
+    expect(a?.ticket).toMatchObject({
+      kind: 'acknowledgement',
+      assignee: 'finance',
+      dueAt: '2023-01-05T09:30:00.000Z',
+    });
+  });
+
+  it('leaves alone a later round, a deadline set by a person, another kind, another day, and a task for one pilot', () => {
+    expect(batchOf(plan, task({ round: 2 }), args)).toBeUndefined();
+    expect(batchOf(plan, task({ context: { dueBy: '2023-01-20' } }), args)).toBeUndefined();
+    expect(batchOf(plan, task({ kind: 'planReview' }), args)).toBeUndefined();
+    expect(batchOf(plan, task({ createdAt: '2023-01-04T02:00:00.000Z' }), args)).toBeUndefined();
+    const pilot = { name: '郑凯', email: 'gucheng@xx-town.example', unitId: 'gucheng' };
+    expect(batchOf(plan, task(), { ...args, assignee: 'pilot', person: pilot })).toBeUndefined();
+  });
+});
+
+describe('the batch ticket', () => {
+  const ticket = batchOf(plan, task(), args)!.ticket;
+  const encoded = encodeBatchTicket(ticket);
+
+  it('round-trips, and refuses what is not one', () => {
+    expect(decodeBatchTicket(encoded)).toEqual(ticket);
+    expect(decodeBatchTicket('not a ticket')).toBeUndefined();
+    expect(decodeBatchTicket(Buffer.from('[2,"x"]').toString('base64url'))).toBeUndefined();
+  });
+
+  it('is signed under its own labels: neither its signature nor its form token passes for the other', () => {
+    const key = 'k'.repeat(48);
+    const sig = batchSignature(key, encoded);
+    expect(verifyBatchSignature({ current: key }, encoded, sig)).toBe(true);
+    expect(verifyBatchFormToken({ current: key }, encoded, sig)).toBe(false);
+    expect(verifyBatchSignature({ current: key }, encoded, batchFormToken(key, encoded))).toBe(false);
+    const moved = encodeBatchTicket({ ...ticket, expiresAt: '2024-01-01T00:00:00.000Z' });
+    expect(verifyBatchSignature({ current: key }, moved, sig)).toBe(false);
+  });
+});
