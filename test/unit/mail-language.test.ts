@@ -121,6 +121,20 @@ function everyMail(plan: Plan): Array<[string, { subject: string; text: string; 
       ]);
     }
   }
+  for (const kind of ['acknowledgement', 'supervisionCheck'] as const) {
+    mails.push([
+      `batch e-mail ${kind}`,
+      texts.batchEmail({
+        plan,
+        kind,
+        dueAt: '2023-01-05T09:30:00.000Z',
+        assignee: { name: '陈静', email: 'caizheng@xx-county.example', unitId: 'finance' },
+        pilotIds: plan.pilots.map((p) => p.id),
+        url: LINK,
+        linkExpiresAt: '2023-01-12T09:30:00.000Z',
+      }),
+    ]);
+  }
   mails.push(['notice to a unit', texts.mobilisationNotice(plan, getUnit(plan, 'finance'), 6)]);
   mails.push(['notice to a pilot', texts.mobilisationNotice(plan, getPilot(plan, 'gucheng'), 6)]);
   const stalled = taskOf(plan, 'selfInspection', 1, {});
