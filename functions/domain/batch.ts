@@ -14,7 +14,7 @@ import type { Pilot, Plan } from '#plan/schema.ts';
 import { dateOf } from '#plan/time.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
-import { batchSignature, batchUrl } from './links.ts';
+import { batchSignature, batchUrl, encodeTicketFields, ticketFields } from './links.ts';
 import { recipientHash } from './supervision.ts';
 
 /**
@@ -47,7 +47,6 @@ export interface BatchTicket {
 }
 
 const MAX_TICKET_LENGTH = 1000;
-const TICKET_PATTERN = /^[A-Za-z0-9_-]+$/;
 const TicketSchema = z.tuple([
   z.literal(1),
   z.string().min(1).max(64),
@@ -61,20 +60,22 @@ const TicketSchema = z.tuple([
 ]);
 
 export function encodeBatchTicket(t: BatchTicket): string {
-  const fields = [1, t.programmeId, t.recipient, t.kind, t.stage, t.step, t.assignee, t.dueAt, t.expiresAt];
-  return Buffer.from(JSON.stringify(fields)).toString('base64url');
+  return encodeTicketFields([
+    1,
+    t.programmeId,
+    t.recipient,
+    t.kind,
+    t.stage,
+    t.step,
+    t.assignee,
+    t.dueAt,
+    t.expiresAt,
+  ]);
 }
 
 /** The ticket a URL carries, or undefined when it is not one (checked before anything is looked up). */
 export function decodeBatchTicket(ticket: string): BatchTicket | undefined {
-  if (ticket.length > MAX_TICKET_LENGTH || !TICKET_PATTERN.test(ticket)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(ticket, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const parsed = TicketSchema.safeParse(raw);
+  const parsed = TicketSchema.safeParse(ticketFields(ticket, MAX_TICKET_LENGTH));
   if (!parsed.success) return undefined;
   const [, programmeId, recipient, kind, stage, step, assignee, dueAt, expiresAt] = parsed.data;
   return { programmeId, recipient, kind, stage, step, assignee, dueAt, expiresAt };

@@ -184,6 +184,23 @@ export function batchUrl(apiBaseUrl: string, ticket: string, sig: string): strin
   return `${apiBaseUrl.replace(/\/+$/, '')}/b/${ticket}?sig=${sig}`;
 }
 
+const TICKET_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** A ticket (a supervision or batch link's, not stored): its fields as JSON, base64url. */
+export function encodeTicketFields(fields: unknown[]): string {
+  return Buffer.from(JSON.stringify(fields)).toString('base64url');
+}
+
+/** The JSON a ticket carries, or undefined when it is not one (its shape is the caller's to check). */
+export function ticketFields(ticket: string, maxLength: number): unknown {
+  if (ticket.length > maxLength || !TICKET_PATTERN.test(ticket)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(ticket, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export function supervisionUrl(apiBaseUrl: string, ticket: string, sig: string): string {
   return `${apiBaseUrl.replace(/\/+$/, '')}/s/${ticket}?sig=${sig}`;
 }

@@ -20,10 +20,12 @@ import { sendOnce } from './deps.ts';
 import { type PlannedMessage, type Recipient, supervisingParties } from './escalation.ts';
 import {
   actionLinkFor,
+  encodeTicketFields,
   type SigningKeys,
   supervisionFormToken,
   supervisionSignature,
   supervisionUrl,
+  ticketFields,
   verifySupervisionFormToken,
   verifySupervisionSignature,
 } from './links.ts';
@@ -39,7 +41,6 @@ export const NUDGE_AUDIT_SCOPE = 'nudge-audit';
 export const NUDGE_ACTION = 'reminder.nudged';
 
 const MAX_TICKET_LENGTH = 600;
-const TICKET_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 /** What a supervision link stands for. */
 export interface SupervisionTicket {
@@ -65,21 +66,12 @@ export function recipientHash(email: string): string {
 }
 
 export function encodeTicket(t: SupervisionTicket): string {
-  return Buffer.from(JSON.stringify([1, t.programmeId, t.partyId, t.recipient, t.expiresAt])).toString(
-    'base64url',
-  );
+  return encodeTicketFields([1, t.programmeId, t.partyId, t.recipient, t.expiresAt]);
 }
 
 /** The ticket a URL carries, or undefined when it is not one (checked before anything is looked up). */
 export function decodeTicket(ticket: string): SupervisionTicket | undefined {
-  if (ticket.length > MAX_TICKET_LENGTH || !TICKET_PATTERN.test(ticket)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(ticket, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const parsed = TicketSchema.safeParse(raw);
+  const parsed = TicketSchema.safeParse(ticketFields(ticket, MAX_TICKET_LENGTH));
   if (!parsed.success) return undefined;
   const [, programmeId, partyId, recipient, expiresAt] = parsed.data;
   return { programmeId, partyId, recipient, expiresAt };

@@ -14,7 +14,7 @@ import { readFormBody } from '#lib/form-body.ts';
 import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { logger } from '#lib/observability.ts';
 import { batchPage } from '#presentation/pages/batch.tsx';
-import { SECURITY_HEADERS } from '#presentation/pages/style.ts';
+import { htmlResponse, SECURITY_HEADERS } from '#presentation/pages/style.ts';
 import { errorPages } from './approval.ts';
 
 const config = requireConfig('TABLE_NAME', 'LINK_SIGNING_SECRET_ARN', 'API_BASE_URL');
@@ -32,13 +32,7 @@ async function deps(...signedWith: Array<string | undefined>): Promise<BatchDeps
   };
 }
 
-function respond(method: string, page: { status: number; html: string }): HttpResponse {
-  return {
-    statusCode: page.status,
-    headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8' },
-    body: method === 'HEAD' ? '' : page.html,
-  };
-}
+const respond = htmlResponse;
 
 async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const method = event.requestContext.http.method.toUpperCase();

@@ -16,7 +16,7 @@ import { emailTexts } from '#presentation/email/texts.ts';
 import { frameOf } from '#presentation/pages/approval-view.ts';
 import type { BadRequestReason } from '#presentation/pages/model.ts';
 import { renderPage } from '#presentation/pages/render.tsx';
-import { SECURITY_HEADERS } from '#presentation/pages/style.ts';
+import { htmlResponse, SECURITY_HEADERS } from '#presentation/pages/style.ts';
 import { supervisionPage } from '#presentation/pages/supervision.tsx';
 
 const config = requireConfig('TABLE_NAME', 'LINK_SIGNING_SECRET_ARN', 'MAIL_FROM', 'API_BASE_URL');
@@ -34,13 +34,7 @@ async function deps(...signedWith: Array<string | undefined>): Promise<Supervisi
   };
 }
 
-function respond(method: string, page: { status: number; html: string }): HttpResponse {
-  return {
-    statusCode: page.status,
-    headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8' },
-    body: method === 'HEAD' ? '' : page.html,
-  };
-}
+const respond = htmlResponse;
 
 async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const method = event.requestContext.http.method.toUpperCase();

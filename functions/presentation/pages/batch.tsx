@@ -13,16 +13,9 @@ import { BATCH, kindName, PAGE, STAGE_TEXT, SUPERVISION } from '../words.ts';
 import { frameOf, type ViewContext } from './approval-view.ts';
 import { Layout } from './layout.tsx';
 import type { PageFrame } from './model.ts';
+import { refusedTicketPage } from './supervision.tsx';
 
 const W = BATCH;
-
-const REFUSED_STATUS = {
-  unknown: 404,
-  'bad-signature': 403,
-  'not-recipient': 403,
-  'bad-form-token': 403,
-  expired: 410,
-} as const;
 
 const nameIn = (locale: Locale, thing: { name: string; nameEn?: string | undefined }) =>
   locale === 'en' ? (thing.nameEn ?? thing.name) : thing.name;
@@ -97,17 +90,7 @@ export function batchPage(
   state: BatchState | BatchResult,
   ctx: ViewContext,
 ): { status: number; html: string } {
-  if (state.kind === 'refused') {
-    const frame = frameOf(ctx, state.plan, undefined);
-    const text = SUPERVISION.refused[state.reason];
-    const body = (
-      <Layout frame={frame} title={text.title}>
-        <h1>{tr(frame.locale, text.title)}</h1>
-        <p>{tr(frame.locale, text.body)}</p>
-      </Layout>
-    );
-    return { status: REFUSED_STATUS[state.reason], html: `<!DOCTYPE html>${render(body)}` };
-  }
+  if (state.kind === 'refused') return refusedTicketPage(state, ctx);
   const frame = frameOf(ctx, state.plan, state.sig);
   const { locale, timeZone } = frame;
   const what = kindName(locale, state.ticket.kind) ?? state.ticket.kind;

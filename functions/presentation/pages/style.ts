@@ -91,3 +91,15 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   'Strict-Transport-Security': 'max-age=31536000',
   'X-Robots-Tag': 'noindex, nofollow',
 });
+
+/** A link page as an HTTP response: its status, the security headers, and no body for HEAD. */
+export function htmlResponse(
+  method: string,
+  page: { status: number; html: string },
+): { statusCode: number; headers: Record<string, string>; body: string } {
+  return {
+    statusCode: page.status,
+    headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8' },
+    body: method === 'HEAD' ? '' : page.html,
+  };
+}

@@ -104,22 +104,28 @@ function outcomeOf(result: NudgeResult, locale: Locale): Outcome {
   return { tone: result.sent.length ? 'ok' : 'warn', text: parts.join(' ') };
 }
 
+/** The page of a refused ticket link (supervision or batch): what is wrong with it, and its HTTP status. */
+export function refusedTicketPage(
+  state: { reason: keyof typeof REFUSED_STATUS; plan?: Plan | undefined },
+  ctx: ViewContext,
+): { status: number; html: string } {
+  const frame = frameOf(ctx, state.plan, undefined);
+  const text = W.refused[state.reason];
+  const body = (
+    <Layout frame={frame} title={text.title}>
+      <h1>{tr(frame.locale, text.title)}</h1>
+      <p>{tr(frame.locale, text.body)}</p>
+    </Layout>
+  );
+  return { status: REFUSED_STATUS[state.reason], html: `<!DOCTYPE html>${render(body)}` };
+}
+
 /** The page for a supervision link's state, or for what a 催办 came to, with its HTTP status. */
 export function supervisionPage(
   state: SupervisionState | NudgeResult,
   ctx: ViewContext,
 ): { status: number; html: string } {
-  if (state.kind === 'refused') {
-    const frame = frameOf(ctx, state.plan, undefined);
-    const text = W.refused[state.reason];
-    const body = (
-      <Layout frame={frame} title={text.title}>
-        <h1>{tr(frame.locale, text.title)}</h1>
-        <p>{tr(frame.locale, text.body)}</p>
-      </Layout>
-    );
-    return { status: REFUSED_STATUS[state.reason], html: `<!DOCTYPE html>${render(body)}` };
-  }
+  if (state.kind === 'refused') return refusedTicketPage(state, ctx);
   const frame = frameOf(ctx, state.plan, state.sig);
   const { locale, timeZone } = frame;
   const outcome = state.kind === 'open' ? undefined : outcomeOf(state, locale);
