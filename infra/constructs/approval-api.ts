@@ -62,6 +62,14 @@ export const BATCH_ROUTE_PATH = '/b/{ticket}';
  */
 export const CALLBACK_RETRY_RATE = Duration.hours(1);
 
+/** What a signed-link page's function needs (addSupervision, addBatch). */
+export interface LinkPageProps {
+  table: ITable;
+  signingKey: ISecret;
+  apiBaseUrl: string;
+  helpContact?: string;
+}
+
 export class ApprovalApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
@@ -212,31 +220,13 @@ export class ApprovalApi extends Construct {
    * POST 催办 e-mails an assignee) on its own function: it sends mail and needs the API's URL for the links it
    * e-mails, which the approval function needs neither of. Throttled like the approval links.
    */
-  addSupervision(props: {
-    table: ITable;
-    signingKey: ISecret;
-    mail: PilotFlowMail;
-    apiBaseUrl: string;
-    helpContact?: string;
-  }): PilotFlowFunction {
-    const fn = new PilotFlowFunction(this, 'Supervision', {
-      handler: 'supervision',
+  addSupervision(props: LinkPageProps & { mail: PilotFlowMail }): PilotFlowFunction {
+    const fn = this.linkPage('Supervision', 'supervision', SUPERVISION_ROUTE_PATH, props, {
       description:
         'Supervision links: shows the overdue tasks a unit supervises (GET) and reminds an assignee (POST)',
       timeout: Duration.seconds(15),
-      environment: {
-        API_BASE_URL: props.apiBaseUrl,
-        ...(props.helpContact ? { HELP_CONTACT: props.helpContact } : {}),
-      },
-    }).bindTable(props.table, 'write');
-    fn.readSecret(props.signingKey);
-    fn.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.signingKey.secretArn);
+    });
     props.mail.bind(fn);
-    const integration = new HttpLambdaIntegration('Supervision', fn.fn);
-    this.throttleRoutes(
-      this.api.addRoutes({ path: SUPERVISION_ROUTE_PATH, methods: APPROVAL_ROUTE_METHODS, integration }),
-      this.linkThrottle,
-    );
     this.supervision = fn;
     return fn;
   }
@@ -246,11 +236,28 @@ export class ApprovalApi extends Construct {
    * the person's own links of them, with SendTaskSuccess as the approval function does). Its own function: it
    * needs the API's URL for the task pages it links, which the approval function does not. Throttled alike.
    */
-  addBatch(props: { table: ITable; signingKey: ISecret; apiBaseUrl: string; helpContact?: string }) {
-    const fn = new PilotFlowFunction(this, 'Batch', {
-      handler: 'batch',
+  addBatch(props: LinkPageProps): PilotFlowFunction {
+    const fn = this.linkPage('Batch', 'batch', BATCH_ROUTE_PATH, props, {
       description: "Batch links: lists a person's parallel tasks (GET) and decides them together (POST)",
+      // Deciding six tasks is six transactions and six SendTaskSuccess calls, one after another.
       timeout: Duration.seconds(30),
+    });
+    fn.grantTaskSuccess();
+    this.batch = fn;
+    return fn;
+  }
+
+  /** A signed-link page on its own function: the table, the signing key, the API's URL, the link route's throttle. */
+  private linkPage(
+    id: string,
+    handler: string,
+    path: string,
+    props: LinkPageProps,
+    options: { description: string; timeout: Duration },
+  ): PilotFlowFunction {
+    const fn = new PilotFlowFunction(this, id, {
+      handler,
+      ...options,
       environment: {
         API_BASE_URL: props.apiBaseUrl,
         ...(props.helpContact ? { HELP_CONTACT: props.helpContact } : {}),
@@ -258,13 +265,11 @@ export class ApprovalApi extends Construct {
     }).bindTable(props.table, 'write');
     fn.readSecret(props.signingKey);
     fn.fn.addEnvironment('LINK_SIGNING_SECRET_ARN', props.signingKey.secretArn);
-    fn.grantTaskSuccess();
-    const integration = new HttpLambdaIntegration('Batch', fn.fn);
+    const integration = new HttpLambdaIntegration(id, fn.fn);
     this.throttleRoutes(
-      this.api.addRoutes({ path: BATCH_ROUTE_PATH, methods: APPROVAL_ROUTE_METHODS, integration }),
+      this.api.addRoutes({ path, methods: APPROVAL_ROUTE_METHODS, integration }),
       this.linkThrottle,
     );
-    this.batch = fn;
     return fn;
   }
 
