@@ -149,6 +149,7 @@ export const ACTION_LABELS: Record<string, LocalText> = {
   'task.link-resent': lt('重新发送链接', 'Link resent'),
   'task.reassigned': lt('转办', 'Task reassigned'),
   'email.sent': lt('邮件已发送', 'E-mail sent'),
+  'email.batched': lt('已并入同一封待办邮件', 'Covered by one e-mail with others'),
   'notice.sent': lt('通知已发送', 'Notice sent'),
   'decision.recorded': lt('意见已记录', 'Decision recorded'),
   'link.refused': lt('链接被拒绝', 'Link refused'),
