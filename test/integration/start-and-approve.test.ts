@@ -93,10 +93,15 @@ describe('pilotflow start', () => {
 
   test('moves the execution on once every official has opened the link and approved', async () => {
     const browser = new Browser();
-    // 古城社区's acknowledgement goes to the community and four county departments (a countersign).
-    const acknowledgements = await mailsMatching(/古城社区：确认收到试点任务/, 5);
+    // 古城社区's acknowledgement goes to the community and four county departments (a countersign); each
+    // department has one e-mail for its six pilots, whose page's "全部确认" is its approve button.
+    const acknowledgements = [
+      ...(await mailsMatching(/古城社区：确认收到试点任务/, 1)),
+      ...(await mailsMatching(/确认收到试点任务（6 个试点）/, 4)),
+    ];
+    expect(acknowledgements).toHaveLength(5);
     for (const mail of acknowledgements) {
-      const [link] = mail.links.filter((l) => l.includes('/a/'));
+      const [link] = mail.links.filter((l) => l.includes('/a/') || l.includes('/b/'));
       const page = await browser.open(link as string);
       expect(page.status).toBe(200);
       expect(page.title).toBe('确认收到试点任务');

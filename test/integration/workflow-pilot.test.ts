@@ -7,6 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mail } from '#local/cloud/index.ts';
 import { parsePlan } from '#plan/load.ts';
 import { listAuditOfPilot } from '#store/audit.ts';
 import { getPilot, listPilots } from '#store/pilots.ts';
@@ -18,6 +19,7 @@ import {
   executionStatus,
   Inbox,
   startWorkflowCloud,
+  taskOfBatch,
   WORKFLOW_PLAN,
   type WorkflowCloud,
 } from '#test/support/workflow-cloud.ts';
@@ -39,6 +41,8 @@ const scores = (n: number) => Object.fromEntries(plan.indicators.items.map((i) =
 
 let wf: WorkflowCloud;
 let inbox: Inbox;
+/** The finance bureau's one e-mail for its acknowledgements of both pilots. */
+let financeBatch: Mail;
 
 beforeAll(async () => {
   wf = await startWorkflowCloud();
@@ -72,7 +76,9 @@ describe('a community pilot', () => {
     await advanceTo(wf.cloud, '2023-01-01T16:00:00.000Z');
     const notice = await inbox.next(GUCHENG, '动员大会');
     expect(notice.text).toContain('2023年1月3日（星期二）09:30');
-    await decideThroughLink(wf, await inbox.next(FINANCE, 'XX镇古城社区：确认收到试点任务'), {
+    // The finance bureau acknowledges for both pilots: one e-mail, one page (batching).
+    financeBatch = await inbox.next(FINANCE, '确认收到试点任务（2 个试点）');
+    await decideThroughLink(wf, await taskOfBatch(wf, financeBatch, 'XX镇古城社区：确认收到试点任务'), {
       outcome: 'approve',
     });
     await decideThroughLink(wf, await inbox.next(GUCHENG, 'XX镇古城社区：确认收到试点任务'), {
@@ -251,7 +257,9 @@ describe('a countersigned acceptance', () => {
     timeout: 600_000,
   }, async () => {
     // The town pilot, still at its launch: acknowledge, submit, approve; its windows have passed, so it moves on.
-    await decideThroughLink(wf, await inbox.next(FINANCE, 'XX镇：确认收到试点任务'), { outcome: 'approve' });
+    await decideThroughLink(wf, await taskOfBatch(wf, financeBatch, 'XX镇：确认收到试点任务'), {
+      outcome: 'approve',
+    });
     await decideThroughLink(wf, await inbox.next(TOWN, 'XX镇：确认收到试点任务'), { outcome: 'approve' });
     await decideThroughLink(wf, await inbox.next(TOWN, 'XX镇：提交实施方案'), {
       outcome: 'approve',

@@ -62,6 +62,22 @@ export function approvalLink(mail: Mail): { url: string; linkId: string } {
   return { url, linkId: new URL(url).pathname.split('/').pop()! };
 }
 
+/**
+ * One task's e-mail out of a batch e-mail (one link for a person's parallel tasks: functions/domain/batch.ts): the
+ * batch page links each open task's own page; this is that link, under the task's title.
+ */
+export async function taskOfBatch(wf: WorkflowCloud, mail: Mail, title: string): Promise<Mail> {
+  const url = mail.links.find((l) => /\/b\/[A-Za-z0-9_-]+\?sig=/.test(l));
+  if (!url) throw new Error(`no batch link in "${mail.subject}"`);
+  const html = await (await fetch(url)).text();
+  for (const [, link] of html.matchAll(/href="([^"]+\/a\/[^"]+)"/g)) {
+    const record = await getLink(wf.store, new URL(link ?? '').pathname.split('/').pop() ?? '');
+    const task = record && (await getTask(wf.store, record.taskId));
+    if (link && task?.title === title) return { ...mail, subject: title, links: [link] };
+  }
+  throw new Error(`the batch page of "${mail.subject}" lists no open task "${title}"`);
+}
+
 /** Reads task e-mails the way an official works through an inbox: each one once, oldest first. */
 export class Inbox {
   private readonly seen = new Set<string>();
