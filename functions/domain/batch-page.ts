@@ -9,9 +9,16 @@
 import type { StageName } from '#plan/kinds.ts';
 import type { Pilot, Plan } from '#plan/schema.ts';
 import { type LinkRecord, listLinksOfAssigneeDueAt } from '#store/links.ts';
+import { listPilots } from '#store/pilots.ts';
 import { getTask, type Person, type TaskRecord } from '#store/tasks.ts';
 import { type ApprovalDeps, submitDecision } from './approval.ts';
-import { type BatchTicket, batchRecipientOf, decodeBatchTicket, predictedPilots } from './batch.ts';
+import {
+  type BatchTicket,
+  batchRecipientOf,
+  decodeBatchTicket,
+  pilotsOnTrack,
+  predictedPilots,
+} from './batch.ts';
 import type { RequestClient } from './client.ts';
 import { taskFormOf, validateSubmission } from './forms.ts';
 import {
@@ -125,7 +132,13 @@ async function itemsOf(deps: BatchDeps, r: Omit<Open, 'items' | 'waiting'>): Pro
 async function withItems(deps: BatchDeps, r: Omit<Open, 'items' | 'waiting'>): Promise<Open> {
   const items = await itemsOf(deps, r);
   const stage = r.ticket.stage as StageName;
-  const predicted = predictedPilots(r.plan, { assignee: r.ticket.assignee, stage, email: r.recipient.email });
+  const onTrack = pilotsOnTrack(await listPilots(deps.store, r.plan.programme.id), stage);
+  const predicted = predictedPilots(r.plan, {
+    assignee: r.ticket.assignee,
+    stage,
+    email: r.recipient.email,
+    onTrack,
+  });
   const waiting = predicted.filter((p) => !items.some((i) => i.task.pilotId === p.id));
   return { ...r, items, waiting };
 }

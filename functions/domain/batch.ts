@@ -12,6 +12,7 @@ import { findContactsByEmail } from '#plan/lookup.ts';
 import { stageWindow, supervisionCheckTimes } from '#plan/schedule.ts';
 import type { Pilot, Plan } from '#plan/schema.ts';
 import { dateOf } from '#plan/time.ts';
+import type { PilotRecord } from '#store/pilots.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
 import { batchSignature, batchUrl, encodeTicketFields, ticketFields } from './links.ts';
@@ -23,6 +24,12 @@ import { recipientHash } from './supervision.ts';
  * when one pilot's work arrives, so nothing predicts a second one, and they keep one e-mail per task.
  */
 const BATCHED_KINDS: ReadonlySet<TaskKind> = new Set(['acknowledgement', 'supervisionCheck']);
+
+/** Whether a task can belong to a batch at all: a batched kind, round 1, a pilot's, no deadline set by a person. */
+export function mayBatch(task: TaskRecord): boolean {
+  if (!BATCHED_KINDS.has(task.kind as TaskKind) || task.round !== 1 || task.pilotId === '-') return false;
+  return !(task.context as { dueBy?: string } | undefined)?.dueBy;
+}
 
 /** The days of the plan on which tasks of `kind` open together (in the plan's time zone). */
 function scheduledDays(plan: Plan, kind: TaskKind): Set<string> {
@@ -95,15 +102,16 @@ export function batchRecipientOf(plan: Plan, ticket: BatchTicket): Person | unde
 
 /**
  * The pilots for which the plan gives `email` a task of this step: those whose assignee resolves to a party
- * the person is a contact of. In the plan's order.
+ * the person is a contact of, and (`onTrack`) that have reached the stage. In the plan's order.
  */
 export function predictedPilots(
   plan: Plan,
-  args: { assignee: string; stage: StageName; email: string },
+  args: { assignee: string; stage: StageName; email: string; onTrack?: ReadonlySet<string> },
 ): Pilot[] {
   const email = args.email.toLowerCase();
   if (findContactsByEmail(plan, email).length === 0) return [];
   return plan.pilots.filter((pilot) => {
+    if (args.onTrack && !args.onTrack.has(pilot.id)) return false;
     try {
       const people = peopleOf(resolveParties(plan, args.assignee, pilot.id, args.stage));
       return people.some((p) => p.email.toLowerCase() === email);
@@ -111,6 +119,17 @@ export function predictedPilots(
       return false; // a role this pilot has no party for (a town for the town itself)
     }
   });
+}
+
+/**
+ * The pilots that have reached `stage`: every stage before it is done. A pilot still in an earlier stage (its
+ * implementation plan not yet approved when the checks begin) will open its task on another day, on its own.
+ */
+export function pilotsOnTrack(pilots: PilotRecord[], stage: StageName): Set<string> {
+  const before = STAGES.slice(0, STAGES.indexOf(stage));
+  return new Set(
+    pilots.filter((p) => before.every((s) => p.stages[s]?.status === 'done')).map((p) => p.pilotId),
+  );
 }
 
 /** What one person's e-mail for a batched task is about. */
@@ -130,16 +149,20 @@ export interface Batch {
 export function batchOf(
   plan: Plan,
   task: TaskRecord,
-  args: { assignee: string; person: Person; expiresAt: string },
+  args: { assignee: string; person: Person; expiresAt: string; onTrack?: ReadonlySet<string> },
 ): Batch | undefined {
   const kind = task.kind as TaskKind;
   const stage = task.stage as StageName;
-  if (!BATCHED_KINDS.has(kind) || task.round !== 1 || task.pilotId === '-') return undefined;
-  if ((task.context as { dueBy?: string } | undefined)?.dueBy) return undefined;
+  if (!mayBatch(task)) return undefined;
   if (!scheduledDays(plan, kind).has(dateOf(new Date(task.createdAt), plan.programme.timezone))) {
     return undefined;
   }
-  const pilots = predictedPilots(plan, { assignee: args.assignee, stage, email: args.person.email });
+  const pilots = predictedPilots(plan, {
+    assignee: args.assignee,
+    stage,
+    email: args.person.email,
+    ...(args.onTrack ? { onTrack: args.onTrack } : {}),
+  });
   if (pilots.length < 2 || !pilots.some((p) => p.id === task.pilotId)) return undefined;
   const ticket: BatchTicket = {
     programmeId: task.programmeId,

@@ -10,9 +10,10 @@ import { batchRequestEmail, taskRequestEmail } from '#domain/mail.ts';
 import { deadlineOfDate } from '#plan/calendar.ts';
 import { STAGES, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
+import { listPilots } from '#store/pilots.ts';
 import { createTask } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
-import { batchLink, batchOf } from './batch.ts';
+import { batchLink, batchOf, mayBatch, pilotsOnTrack } from './batch.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
 import { formFor } from './task-forms.ts';
 
@@ -132,8 +133,12 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
   // lease to run out, every retry stopped at it, and meanwhile the first assignee decided (docs/reliability.md).
   let emailsSent = 0;
   const failures: unknown[] = [];
+  const onTrack = mayBatch(task)
+    ? pilotsOnTrack(await listPilots(deps.store, task.programmeId), input.stage)
+    : undefined;
   for (const link of links) {
-    const batch = batchOf(plan, task, { assignee: input.assignee, person: link.assignee, expiresAt });
+    const batch =
+      onTrack && batchOf(plan, task, { assignee: input.assignee, person: link.assignee, expiresAt, onTrack });
     const email = batch
       ? batchRequestEmail(deps.texts, plan, task, {
           assignee: link.assignee,

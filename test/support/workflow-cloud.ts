@@ -13,9 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { decodeBatchTicket } from '#domain/batch.ts';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
-import { getLink } from '#store/links.ts';
+import { getLink, listLinksOfAssigneeDueAt } from '#store/links.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { clearCallbackPending, decideTask, getTask, type TaskRecord } from '#store/tasks.ts';
 
@@ -63,19 +64,20 @@ export function approvalLink(mail: Mail): { url: string; linkId: string } {
 }
 
 /**
- * One task's e-mail out of a batch e-mail (one link for a person's parallel tasks: functions/domain/batch.ts): the
- * batch page links each open task's own page; this is that link, under the task's title.
+ * One task's e-mail out of a batch e-mail (one link for a person's parallel tasks: functions/domain/batch.ts), for
+ * decideThroughLink, which decides as the task's assignee through their own link of it: that link, found as the
+ * batch page finds it (the person's links due at the batch's time), under the task's title.
  */
 export async function taskOfBatch(wf: WorkflowCloud, mail: Mail, title: string): Promise<Mail> {
   const url = mail.links.find((l) => /\/b\/[A-Za-z0-9_-]+\?sig=/.test(l));
-  if (!url) throw new Error(`no batch link in "${mail.subject}"`);
-  const html = await (await fetch(url)).text();
-  for (const [, link] of html.matchAll(/href="([^"]+\/a\/[^"]+)"/g)) {
-    const record = await getLink(wf.store, new URL(link ?? '').pathname.split('/').pop() ?? '');
-    const task = record && (await getTask(wf.store, record.taskId));
-    if (link && task?.title === title) return { ...mail, subject: title, links: [link] };
+  const ticket = decodeBatchTicket(new URL(url ?? 'http://x/').pathname.split('/').pop() ?? '');
+  if (!url || !ticket) throw new Error(`no batch link in "${mail.subject}"`);
+  for (const link of await listLinksOfAssigneeDueAt(wf.store, mail.to[0] ?? '', ticket.dueAt)) {
+    const task = await getTask(wf.store, link.taskId);
+    if (task?.title === title)
+      return { ...mail, subject: title, links: [url.replace(/\/b\/.*$/, `/a/${link.linkId}?sig=`)] };
   }
-  throw new Error(`the batch page of "${mail.subject}" lists no open task "${title}"`);
+  throw new Error(`"${mail.subject}" has no task "${title}"`);
 }
 
 /** Reads task e-mails the way an official works through an inbox: each one once, oldest first. */
