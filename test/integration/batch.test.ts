@@ -6,10 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { decodeBatchTicket } from '#domain/batch.ts';
 import { listAuditOfTask } from '#store/audit.ts';
 import { listLinksOfTask } from '#store/links.ts';
-import { putPilots } from '#store/pilots.ts';
-import { putProgrammeOnce } from '#store/programmes.ts';
 import { samplePlan } from '#test/fixtures/plans.ts';
-import { type HandlerEnv, startHandlerEnv } from '#test/support/handlers.ts';
+import { type HandlerEnv, startHandlerEnv, storeLaunchedProgramme } from '#test/support/handlers.ts';
 
 const plan = samplePlan();
 const PROGRAMME = plan.programme.id;
@@ -21,24 +19,7 @@ let env: HandlerEnv;
 
 beforeAll(async () => {
   env = await startHandlerEnv();
-  const at = '2023-01-01T00:00:00.000Z';
-  await putProgrammeOnce(
-    env.store,
-    { programmeId: PROGRAMME, title: plan.programme.title, status: 'running', launchedAt: at, updatedAt: at },
-    plan,
-  );
-  await putPilots(
-    env.store,
-    plan.pilots.map((p) => ({
-      programmeId: PROGRAMME,
-      pilotId: p.id,
-      name: p.name,
-      level: p.level,
-      type: p.type,
-      stages: {},
-      updatedAt: at,
-    })),
-  );
+  await storeLaunchedProgramme(env.store, plan);
 });
 
 afterEach(() => {

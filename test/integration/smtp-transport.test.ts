@@ -4,10 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderTaskEmail } from '#presentation/email/task-email.ts';
-import { putPilots } from '#store/pilots.ts';
-import { putProgrammeOnce } from '#store/programmes.ts';
 import { samplePlan } from '#test/fixtures/plans.ts';
-import { API_BASE_URL, type HandlerEnv, startHandlerEnv } from '#test/support/handlers.ts';
+import {
+  API_BASE_URL,
+  type HandlerEnv,
+  startHandlerEnv,
+  storeLaunchedProgramme,
+} from '#test/support/handlers.ts';
 import { type SmtpCapture, startSmtpCapture } from '#test/support/smtp-capture.ts';
 
 const plan = samplePlan();
@@ -18,24 +21,7 @@ let env: HandlerEnv;
 
 beforeAll(async () => {
   env = await startHandlerEnv({ transport: 'smtp' });
-  const at = '2023-01-01T00:00:00.000Z';
-  await putProgrammeOnce(
-    env.store,
-    { programmeId: PROGRAMME, title: plan.programme.title, status: 'running', launchedAt: at, updatedAt: at },
-    plan,
-  );
-  await putPilots(
-    env.store,
-    plan.pilots.map((p) => ({
-      programmeId: PROGRAMME,
-      pilotId: p.id,
-      name: p.name,
-      level: p.level,
-      type: p.type,
-      stages: {},
-      updatedAt: at,
-    })),
-  );
+  await storeLaunchedProgramme(env.store, plan);
 });
 
 afterAll(async () => {

@@ -11,11 +11,16 @@ import { dateOf, toLocal } from '#plan/time.ts';
 import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
 import { keys } from '#store/keys.ts';
 import { listLinksOfTask } from '#store/links.ts';
-import { getPilot, putPilots } from '#store/pilots.ts';
-import { getProgramme, putProgrammeOnce } from '#store/programmes.ts';
+import { getPilot } from '#store/pilots.ts';
+import { getProgramme } from '#store/programmes.ts';
 import { decideTask, getTask, listTasksOfPilot } from '#store/tasks.ts';
 import { readProjectFile, samplePlan } from '#test/fixtures/plans.ts';
-import { API_BASE_URL, type HandlerEnv, startHandlerEnv } from '#test/support/handlers.ts';
+import {
+  API_BASE_URL,
+  type HandlerEnv,
+  startHandlerEnv,
+  storeLaunchedProgramme,
+} from '#test/support/handlers.ts';
 
 const plan = samplePlan();
 const PROGRAMME = plan.programme.id;
@@ -26,24 +31,7 @@ let env: HandlerEnv;
 beforeAll(async () => {
   env = await startHandlerEnv();
   // The programme as launch-programme stores it (launching itself needs Step Functions: see workflow tests).
-  const at = '2023-01-01T00:00:00.000Z';
-  await putProgrammeOnce(
-    env.store,
-    { programmeId: PROGRAMME, title: plan.programme.title, status: 'running', launchedAt: at, updatedAt: at },
-    plan,
-  );
-  await putPilots(
-    env.store,
-    plan.pilots.map((p) => ({
-      programmeId: PROGRAMME,
-      pilotId: p.id,
-      name: p.name,
-      level: p.level,
-      type: p.type,
-      stages: {},
-      updatedAt: at,
-    })),
-  );
+  await storeLaunchedProgramme(env.store, plan);
 });
 
 afterAll(async () => {

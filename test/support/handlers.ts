@@ -10,6 +10,9 @@ import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { addressesOf } from '#local/cloud/mailbox.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import type { Plan } from '#plan/schema.ts';
+import { putPilots } from '#store/pilots.ts';
+import { putProgrammeOnce } from '#store/programmes.ts';
 import type { Store } from '#store/store.ts';
 import { type SmtpCapture, type SmtpCaptureOptions, startSmtpCapture } from './smtp-capture.ts';
 import { freshStore } from './store.ts';
@@ -195,4 +198,30 @@ export async function startHandlerEnv(options: HandlerEnvOptions = {}): Promise<
       await smtp?.close();
     },
   };
+}
+
+/**
+ * The sample programme and its pilots as launch-programme stores them, none started yet (launching itself needs
+ * Step Functions: see the workflow tests), at 2023-01-01.
+ */
+export async function storeLaunchedProgramme(store: Store, plan: Plan): Promise<void> {
+  const at = '2023-01-01T00:00:00.000Z';
+  const programmeId = plan.programme.id;
+  await putProgrammeOnce(
+    store,
+    { programmeId, title: plan.programme.title, status: 'running', launchedAt: at, updatedAt: at },
+    plan,
+  );
+  await putPilots(
+    store,
+    plan.pilots.map((p) => ({
+      programmeId,
+      pilotId: p.id,
+      name: p.name,
+      level: p.level,
+      type: p.type,
+      stages: {},
+      updatedAt: at,
+    })),
+  );
 }
