@@ -8,7 +8,8 @@ import type { NudgeResult, SupervisedItem, SupervisionState } from '#domain/supe
 import { findPilot } from '#plan/lookup.ts';
 import type { Plan } from '#plan/schema.ts';
 import { formatDateTime, formatDeadline, type Locale, type LocalText, tr } from '../i18n.ts';
-import { kindName, STAGE_TEXT, SUPERVISION } from '../words.ts';
+import { SUPERVISION } from '../link-page-words.ts';
+import { kindName, STAGE_TEXT } from '../words.ts';
 import { frameOf, type ViewContext } from './approval-view.ts';
 import { Layout, pageQuery } from './layout.tsx';
 import type { PageFrame } from './model.ts';
