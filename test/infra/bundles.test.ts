@@ -1,5 +1,5 @@
 // Every Lambda function's bundle, as the CDK app builds it (infra/bundle.ts, one pass, cached), stays under 1 MB
-// (the two that render documents under their allowance, BUNDLE_ALLOWANCES).
+// (the two that render documents and the dashboard under their allowance, BUNDLE_ALLOWANCES).
 // Two imports once grew every mail-sending bundle past it unnoticed (`import { z } from 'zod'` keeps all of zod;
 // nodemailer bundled where it is never loaded): this catches the next one at test time.
 import { readFileSync } from 'node:fs';
