@@ -37,7 +37,14 @@ const STAR_RESOURCE_ACTIONS = new Set([
 ]);
 
 /** The functions that call SendTaskSuccess (functions/adapters/sfn.ts). */
-const REPORTS_TASK_SUCCESS = ['approval', 'callback-retry', 'record-progress', 'await-pilots', 'dashboard'];
+const REPORTS_TASK_SUCCESS = [
+  'approval',
+  'callback-retry',
+  'record-progress',
+  'await-pilots',
+  'dashboard',
+  'batch',
+];
 
 let template: Template;
 let resources: Array<[string, Resource]>;
