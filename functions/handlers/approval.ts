@@ -10,14 +10,15 @@ import { type ApprovalDeps, openLink, submitDecision } from '#domain/approval.ts
 import { requestClient } from '#domain/client.ts';
 import { keyIdOf } from '#domain/links.ts';
 import { requireConfig } from '#lib/config.ts';
-import { BodyError, MethodNotAllowedError, PayloadTooLargeError } from '#lib/errors.ts';
+import { MethodNotAllowedError } from '#lib/errors.ts';
 import { readFormBody } from '#lib/form-body.ts';
-import { type ErrorPages, type HttpResponse, httpHandler } from '#lib/middleware.ts';
+import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { logger } from '#lib/observability.ts';
-import { decisionPage, frameOf, linkPage, type ViewContext } from '#presentation/pages/approval-view.ts';
-import type { BadRequestReason, PageResult } from '#presentation/pages/model.ts';
+import { decisionPage, linkPage, type ViewContext } from '#presentation/pages/approval-view.ts';
+import type { PageResult } from '#presentation/pages/model.ts';
 import { renderPage } from '#presentation/pages/render.tsx';
 import { SECURITY_HEADERS } from '#presentation/pages/style.ts';
+import { linkErrorPages } from './link-errors.ts';
 
 const config = requireConfig('TABLE_NAME', 'LINK_SIGNING_SECRET_ARN');
 
@@ -45,9 +46,6 @@ function respond(method: string, result: PageResult, extra: Record<string, strin
 function viewContext(event: APIGatewayProxyEventV2): ViewContext {
   return { lang: event.queryStringParameters?.lang, helpContact: config.HELP_CONTACT, now: new Date() };
 }
-
-/** The frame of a page that knows no link (a malformed request, an error). */
-const bareFrame = (event: APIGatewayProxyEventV2) => frameOf(viewContext(event), undefined, undefined);
 
 async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const method = event.requestContext.http.method.toUpperCase();
@@ -78,24 +76,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   }
 }
 
-/** Why a request was refused, as the bad-request page says it; undefined for an error of the system. */
-function badRequestOf(error: unknown): BadRequestReason | undefined {
-  if (error instanceof BodyError) return error.problem;
-  if (error instanceof PayloadTooLargeError) return 'too-large';
-  if (error instanceof MethodNotAllowedError) return 'method-not-allowed';
-  return undefined;
-}
-
 /** The approval pages' side of the one error mapping (lib/middleware.ts): the page in the link's language. */
-export const errorPages: ErrorPages = {
-  headers: SECURITY_HEADERS,
-  page: ({ status, error }, { event }) => {
-    const reason = badRequestOf(error);
-    // In the page's language: the form posts to its page's URL, which names it (`lang`).
-    const frame = bareFrame(event);
-    const view = reason ? { page: 'bad-request' as const, frame, reason } : { page: 'error' as const, frame };
-    return respond(event.requestContext.http.method.toUpperCase(), { status, view });
-  },
-};
+export const errorPages = linkErrorPages(config.HELP_CONTACT);
 
 export const handler = httpHandler(handle, errorPages);

@@ -15,7 +15,7 @@ import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { logger } from '#lib/observability.ts';
 import { batchPage } from '#presentation/pages/batch.tsx';
 import { htmlResponse, SECURITY_HEADERS } from '#presentation/pages/style.ts';
-import { errorPages } from './approval.ts';
+import { linkErrorPages } from './link-errors.ts';
 
 const config = requireConfig('TABLE_NAME', 'LINK_SIGNING_SECRET_ARN', 'API_BASE_URL');
 
@@ -60,4 +60,4 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   }
 }
 
-export const handler = httpHandler(handle, errorPages);
+export const handler = httpHandler(handle, linkErrorPages(config.HELP_CONTACT));

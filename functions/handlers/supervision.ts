@@ -9,15 +9,13 @@ import { requestClient } from '#domain/client.ts';
 import { keyIdOf } from '#domain/links.ts';
 import { nudgeTask, openSupervision, type SupervisionDeps } from '#domain/supervision.ts';
 import { requireConfig } from '#lib/config.ts';
-import { BodyError, MethodNotAllowedError, PayloadTooLargeError } from '#lib/errors.ts';
+import { MethodNotAllowedError } from '#lib/errors.ts';
 import { readFormBody } from '#lib/form-body.ts';
-import { type ErrorPages, type HttpResponse, httpHandler } from '#lib/middleware.ts';
+import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
-import { frameOf } from '#presentation/pages/approval-view.ts';
-import type { BadRequestReason } from '#presentation/pages/model.ts';
-import { renderPage } from '#presentation/pages/render.tsx';
 import { htmlResponse, SECURITY_HEADERS } from '#presentation/pages/style.ts';
 import { supervisionPage } from '#presentation/pages/supervision.tsx';
+import { linkErrorPages } from './link-errors.ts';
 
 const config = requireConfig('TABLE_NAME', 'LINK_SIGNING_SECRET_ARN', 'MAIL_FROM', 'API_BASE_URL');
 
@@ -61,22 +59,4 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   }
 }
 
-function badRequestOf(error: unknown): BadRequestReason | undefined {
-  if (error instanceof BodyError) return error.problem;
-  if (error instanceof PayloadTooLargeError) return 'too-large';
-  if (error instanceof MethodNotAllowedError) return 'method-not-allowed';
-  return undefined;
-}
-
-/** A refused body or an error: the approval pages' bad-request and error pages, in the page's language. */
-const errorPages: ErrorPages = {
-  headers: SECURITY_HEADERS,
-  page: ({ status, error }, { event }) => {
-    const reason = badRequestOf(error);
-    const frame = frameOf({ lang: event.queryStringParameters?.lang, now: new Date() }, undefined, undefined);
-    const view = reason ? { page: 'bad-request' as const, frame, reason } : { page: 'error' as const, frame };
-    return respond(event.requestContext.http.method.toUpperCase(), { status, html: renderPage(view) });
-  },
-};
-
-export const handler = httpHandler(handle, errorPages);
+export const handler = httpHandler(handle, linkErrorPages());
