@@ -72,6 +72,8 @@ export class PilotFlowStack extends Stack {
     // Links in e-mails (approval links, the escalation's task pages, the dashboard's resent links) start with
     // the HTTP API's URL, unless a custom domain is given (`-c apiBaseUrl=…`).
     const apiBaseUrl = config.apiBaseUrl ?? this.approval.url;
+    // The task page's upload forms send the browser to S3 and back: S3's success redirect is the page's own URL.
+    this.approval.approval.fn.addEnvironment('API_BASE_URL', apiBaseUrl);
     this.approval.addSupervision({
       table: this.table.table,
       signingKey: this.linkSigningSecret,

@@ -22,7 +22,7 @@ export function evaluationDefinition(flow: Flow): sfn.IChainable {
   const preliminary = flow.humanTask('Carry out the preliminary evaluation', {
     kind: 'preliminaryEvaluation',
     assignee: 'town',
-    context: `{ "submittedSummary": $selfInspection.summary, "submittedDocument": $selfInspection.evidence }`,
+    context: `{ "submittedSummary": $selfInspection.summary, "submittedFiles": $selfInspection.evidence }`,
     assign: { preliminary: jx('$states.result') },
   });
   const passed = flow.choice('Did the town pass the preliminary evaluation?');

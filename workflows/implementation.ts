@@ -47,7 +47,7 @@ export function implementationDefinition(flow: Flow): sfn.IChainable {
     assignee: 'inspector',
     context:
       `{ "problems": $checkRecord.problems, "submittedSummary": $rectification.measures, ` +
-      `"submittedDocument": $rectification.evidence }`,
+      `"submittedFiles": $rectification.evidence }`,
     assign: { verification: jx('$states.result') },
   });
   const verified = flow

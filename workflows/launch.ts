@@ -32,7 +32,7 @@ export function launchDefinition(flow: Flow): sfn.IChainable {
     kind: 'planReview',
     assignee: 'stageLead',
     context:
-      `{ "submittedSummary": $submission.summary, "submittedDocument": $submission.document, ` +
+      `{ "submittedSummary": $submission.summary, "submittedFiles": $submission.document, ` +
       `"previousComment": $returnComment != '' ? $returnComment }`,
     assign: { review: jx('$states.result') },
   });

@@ -8,6 +8,17 @@ import { getLink, type LinkRecord } from '#store/links.ts';
 import { type Decision, getTask, listTasksOfPilot, type TaskRecord } from '#store/tasks.ts';
 import type { RequestClient } from './client.ts';
 import { type CallbackDeps, type Delivery, deliverDecision, recordDecision } from './decision.ts';
+import {
+  type DownloadableFile,
+  downloadable,
+  type EvidenceStore,
+  filesOf,
+  filesToRecord,
+  settleUpload,
+  type UploadForm,
+  type UploadOutcome,
+  uploadFormsOf,
+} from './evidence.ts';
 import { type LocalText, type TaskForm, taskFormOf, validateSubmission } from './forms.ts';
 import { formToken, isLinkId, type SigningKeys, verifyFormToken, verifyLinkSignature } from './links.ts';
 import { findPlan } from './plans.ts';
@@ -15,11 +26,17 @@ import { findPlan } from './plans.ts';
 export interface ApprovalDeps extends CallbackDeps {
   /** The keys that sign (current) and verify (current, previous) links and form tokens (functions/adapters/secrets.ts). */
   signingKeys: SigningKeys;
+  /** The evidence bucket: needed by a task whose form takes files (functions/domain/evidence.ts). */
+  evidence?: EvidenceStore | undefined;
 }
 
 export interface LinkRequest {
   linkId: string;
   sig: string | undefined;
+  /** The page's own URL, where S3 sends the browser back after an upload (the same signed link). */
+  returnUrl?: string | undefined;
+  /** The key S3 names when it sends the browser back after an upload (`?key=`). */
+  uploadedKey?: string | undefined;
 }
 
 /** Why a link cannot act: unknown, its signature or the form's token wrong, expired, revoked. */
@@ -48,7 +65,16 @@ export type LinkState =
       task?: TaskRecord;
       plan?: Plan;
     }
-  | { kind: 'decided'; sig: string; link: LinkRecord; task: TaskRecord; plan?: Plan; decision: Decision }
+  | {
+      kind: 'decided';
+      sig: string;
+      link: LinkRecord;
+      task: TaskRecord;
+      plan?: Plan;
+      decision: Decision;
+      /** An upload that reached the task after its decision: not attached, and deleted. */
+      lateUpload?: boolean;
+    }
   | { kind: 'closed'; sig: string; link: LinkRecord; task: TaskRecord; plan?: Plan }
   | OpenLink;
 
@@ -63,6 +89,12 @@ export interface OpenLink {
   /** Earlier rounds of the same step for this pilot (a returned plan, a repeated check), oldest first. */
   earlierRounds: TaskRecord[];
   formToken: string;
+  /** One upload form per `files` field, with the files uploaded so far. */
+  uploads: UploadForm[];
+  /** The files this round is about (the submission a reviewer reads), each with a short-lived download link. */
+  submittedFiles: DownloadableFile[];
+  /** The upload S3 just sent the browser back from was refused (and deleted). */
+  uploadRefused?: UploadOutcome;
 }
 
 /** What a POST of a link's form came to. */
@@ -80,7 +112,9 @@ export type SubmitResult =
       delivery: Delivery;
     };
 
-type Resolved = Exclude<LinkState, OpenLink> | Omit<OpenLink, 'form' | 'earlierRounds' | 'formToken'>;
+type Resolved =
+  | Exclude<LinkState, OpenLink>
+  | Omit<OpenLink, 'form' | 'earlierRounds' | 'formToken' | 'uploads' | 'submittedFiles'>;
 
 async function resolve(deps: ApprovalDeps, req: LinkRequest): Promise<Resolved> {
   if (!isLinkId(req.linkId)) return { kind: 'refused', reason: 'unknown' };
@@ -114,12 +148,21 @@ async function resolve(deps: ApprovalDeps, req: LinkRequest): Promise<Resolved> 
 }
 
 /** An open link with what its page needs. */
-async function opened(deps: ApprovalDeps, r: Extract<Resolved, { kind: 'open' }>): Promise<OpenLink> {
+async function opened(
+  deps: ApprovalDeps,
+  r: Extract<Resolved, { kind: 'open' }>,
+  req: LinkRequest,
+): Promise<OpenLink> {
+  const form = taskFormOf(r.task);
+  const submitted = filesOf(r.task.context?.submittedFiles);
   return {
     ...r,
-    form: taskFormOf(r.task),
+    form,
     earlierRounds: await earlierRoundsOf(deps, r.task),
     formToken: formToken(deps.signingKeys.current, r.link.linkId),
+    uploads: await uploadFormsOf(deps.evidence, r.task, form, req.returnUrl),
+    // The task's people may read what they are asked to review: its holder of a valid link gets the links.
+    submittedFiles: deps.evidence && submitted.length > 0 ? await downloadable(deps.evidence, submitted) : [],
   };
 }
 
@@ -191,8 +234,16 @@ const refusalOf = (r: Exclude<Resolved, { kind: 'open' }>): RefusalKind =>
 /** GET (and HEAD) of a link: the task and its form, or what happened to it. Writes only for refused links. */
 export async function openLink(deps: ApprovalDeps, req: LinkRequest, method = 'GET'): Promise<LinkState> {
   const r = await resolve(deps, req);
-  if (r.kind === 'open') return opened(deps, r);
+  // S3 sent the browser back from an upload (functions/domain/evidence.ts, settleUpload): a file that came
+  // after the decision, or of a type not accepted, is refused and deleted. Nothing of the task changes.
+  const upload =
+    r.kind !== 'refused' && method === 'GET'
+      ? await settleUpload(deps.evidence, r.task, req.uploadedKey)
+      : undefined;
+  if (r.kind === 'open')
+    return { ...(await opened(deps, r, req)), ...(upload ? { uploadRefused: upload } : {}) };
   if (r.kind === 'refused') await auditRefusal(deps, r.reason, method, req, r.link, r.task);
+  if (r.kind === 'decided' && upload === 'late') return { ...r, lateUpload: true };
   return r;
 }
 
@@ -230,10 +281,12 @@ export async function submitDecision(
   }
   const decisionValue = req.fields.get('decision');
   const comment = text(req.fields.get('comment') ?? '');
-  const checked = validateSubmission(form, { decision: decisionValue, comment, values });
+  // The files are what is in the task's prefix now, recorded with the decision in its one transaction.
+  const files = await filesToRecord(deps.evidence, r.task, form);
+  const checked = validateSubmission(form, { decision: decisionValue, comment, values, files });
   if (!checked.ok) {
     const input: FormInput = { comment, values, ...(decisionValue ? { decision: decisionValue } : {}) };
-    return { ...(await opened(deps, r)), kind: 'invalid', input, errors: checked.errors };
+    return { ...(await opened(deps, r, req)), kind: 'invalid', input, errors: checked.errors };
   }
 
   const decision: Decision = {

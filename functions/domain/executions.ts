@@ -1,7 +1,9 @@
 // What the dashboard and the administrators' actions read of Step Functions: the port (SfnApi, implemented
 // over the SDK by functions/adapters/sfn-api.ts), its shapes, and which of PilotFlow's machines an ARN is.
+
 import type { StageName } from '#plan/kinds.ts';
 import type { Store } from '#store/store.ts';
+import type { EvidenceStore } from './evidence.ts';
 
 /** A history event as the SDK returns it (timestamps as Date) or as JSON carries it (ISO strings). */
 export interface HistoryEvent {
@@ -44,6 +46,8 @@ export interface DashboardDeps {
   now: () => Date;
   /** The state machines' ARNs (absent ones are simply not drawn). */
   machines: Partial<Record<MachineName, string>>;
+  /** The evidence bucket: a task page lists its files with short-lived download links. */
+  evidence?: EvidenceStore | undefined;
 }
 
 /** Which of PilotFlow's machines an ARN belongs to. */

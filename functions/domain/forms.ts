@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { OUTCOMES, type Outcome } from '#plan/kinds.ts';
 import type { TaskRecord } from '#store/tasks.ts';
+import { type StoredFile, StoredFilesSchema } from './evidence.ts';
 
 export { OUTCOMES, type Outcome };
 
@@ -13,7 +14,8 @@ export type LocalText = z.infer<typeof Text>;
 export const FieldSchema = z.strictObject({
   /** The form field's name, e.g. `summary` or `score.party-leadership`. */
   name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/),
-  kind: z.enum(['text', 'textarea', 'url', 'date', 'score', 'yesno']),
+  /** `files`: uploaded straight to the bucket (functions/domain/evidence.ts); required means at least one. */
+  kind: z.enum(['text', 'textarea', 'url', 'date', 'score', 'yesno', 'files']),
   label: Text,
   help: Text.optional(),
   /** Required for these decisions (all by default when `required` is true). */
@@ -49,7 +51,7 @@ export const MAX_COMMENT = 4000;
 const DEFAULT_MAX_TEXT = 200;
 const DEFAULT_MAX_TEXTAREA = 8000;
 
-export type FormValue = string | number | boolean;
+export type FormValue = string | number | boolean | StoredFile[];
 
 export type SubmissionResult =
   | { ok: true; outcome: Outcome; comment: string; form: Record<string, FormValue> }
@@ -69,7 +71,13 @@ function isRequired(field: Field, outcome: Outcome): boolean {
  */
 export function validateSubmission(
   spec: FormSpec,
-  submitted: { decision?: string; comment?: string; values: Record<string, string | undefined> },
+  submitted: {
+    decision?: string;
+    comment?: string;
+    values: Record<string, string | undefined>;
+    /** The files under each `files` field's prefix when the form was posted. */
+    files?: Record<string, StoredFile[]>;
+  },
 ): SubmissionResult {
   const errors: Record<string, LocalText> = {};
   const outcome = OUTCOMES.find((o) => o === submitted.decision);
@@ -88,8 +96,16 @@ export function validateSubmission(
   }
   const form: Record<string, FormValue> = {};
   for (const field of spec.fields) {
-    const raw = (submitted.values[field.name] ?? '').trim();
     const required = outcome ? isRequired(field, outcome) : field.required;
+    if (field.kind === 'files') {
+      const files = submitted.files?.[field.name] ?? [];
+      if (files.length > 0) form[field.name] = files;
+      else if (required) {
+        errors[field.name] = message('请至少上传一个文件。', 'Upload at least one file.');
+      }
+      continue;
+    }
+    const raw = (submitted.values[field.name] ?? '').trim();
     if (raw === '') {
       if (required) errors[field.name] = message('此项为必填项。', 'This field is required.');
       continue;
@@ -149,6 +165,9 @@ function parseField(field: Field, raw: string): { value: FormValue } | { error: 
       if (raw !== 'yes' && raw !== 'no') return { error: message('请选择“是”或“否”。', 'Choose yes or no.') };
       return { value: raw === 'yes' };
     }
+    case 'files':
+      // Files are never read from the form's body: validateSubmission takes them from the bucket's listing.
+      return { error: message('请上传文件。', 'Upload the file.') };
   }
 }
 
@@ -186,6 +205,7 @@ const TaskContextSchema = z.object({
   problems: z.string().optional().catch(undefined),
   submittedSummary: z.string().optional().catch(undefined),
   submittedDocument: z.string().optional().catch(undefined),
+  submittedFiles: StoredFilesSchema.optional().catch(undefined),
   score: z.number().nullable().optional().catch(undefined),
   memberUnit: z.string().optional().catch(undefined),
 });

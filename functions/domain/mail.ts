@@ -43,6 +43,8 @@ export interface TaskContext {
   /** A submission to review: its summary and document link. */
   submittedSummary?: string;
   submittedDocument?: string;
+  /** The files of the submission: names and sizes in the e-mail, downloads only on the page. */
+  submittedFiles?: Array<{ name: string; size: number }>;
   /** The acceptance score of the previous round (rectification after acceptance). */
   score?: number | null;
   /** The member unit a countersign task is for. */

@@ -15,6 +15,7 @@ import { createTask } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
 import { batchLink, batchOf, mayBatch, pilotsOnTrack } from './batch.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
+import { StoredFilesSchema } from './evidence.ts';
 import { formFor } from './task-forms.ts';
 
 export const TaskContextSchema = z.strictObject({
@@ -22,6 +23,8 @@ export const TaskContextSchema = z.strictObject({
   problems: z.string().max(8000).optional(),
   submittedSummary: z.string().max(20_000).optional(),
   submittedDocument: z.string().max(2000).optional(),
+  /** The files of the submission to review (functions/domain/evidence.ts). */
+  submittedFiles: StoredFilesSchema.optional(),
   score: z.number().nullable().optional(),
   memberUnit: z.string().max(100).optional(),
   /** A deadline set by a person (the inspector's "rectify by" date, YYYY-MM-DD), instead of the plan's duration. */

@@ -1,6 +1,7 @@
 // The summary steps: a pilot's summary report when its evaluation ends (stored on the pilot, e-mailed to the
 // pilot and the lead unit); the programme's summary once every pilot finished; and, after the lead unit
 // confirmed it, the summary materials sent to the higher level (报送试点工作总结材料).
+
 import * as z from 'zod';
 import { type Attachment, sourceTags } from '#domain/mail.ts';
 import { NotFoundError } from '#lib/errors.ts';
@@ -12,6 +13,7 @@ import type { Store } from '#store/store.ts';
 import { listTasksOfPilot } from '#store/tasks.ts';
 import { DecisionSchema } from './checks.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
+import { filesOf } from './evidence.ts';
 import {
   compilePilotSummary,
   compileProgrammeSummary,
@@ -140,7 +142,16 @@ export async function sendSummary(
   const form = input.decision.form;
   const note = {
     text: typeof form[FIELD.summary] === 'string' ? (form[FIELD.summary] as string) : input.decision.comment,
-    ...(typeof form[FIELD.document] === 'string' ? { document: form[FIELD.document] as string } : {}),
+    // The summary materials' file names (the higher level reads the report attached; the files stay with the task).
+    ...(typeof form[FIELD.document] === 'string'
+      ? { document: form[FIELD.document] as string }
+      : filesOf(form[FIELD.document]).length > 0
+        ? {
+            document: filesOf(form[FIELD.document])
+              .map((f) => f.name)
+              .join('、'),
+          }
+        : {}),
   };
   const to = higherLevel(plan).contacts.map((c) => c.email);
   const cc = leadUnit(plan).contacts.map((c) => c.email);

@@ -91,8 +91,8 @@ export function formFor(plan: Plan, kind: TaskKind): FormSpec {
           },
           {
             name: FIELD.document,
-            kind: 'url',
-            label: t('实施方案文件链接', 'Link to the implementation plan document'),
+            kind: 'files',
+            label: t('实施方案文件', 'The implementation plan document'),
             required: true,
           },
         ],
@@ -122,6 +122,12 @@ export function formFor(plan: Plan, kind: TaskKind): FormSpec {
             kind: 'textarea',
             label: t('发现的问题及整改要求', 'Problems found and what must be rectified'),
             help: t('发现问题时必填。', 'Required when problems were found.'),
+            required: false,
+          },
+          {
+            name: FIELD.evidence,
+            kind: 'files',
+            label: t('督查佐证材料（现场照片等，可选）', 'Evidence of the check (photos etc., optional)'),
             required: false,
           },
           {
@@ -162,8 +168,8 @@ export function formFor(plan: Plan, kind: TaskKind): FormSpec {
           },
           {
             name: FIELD.evidence,
-            kind: 'url',
-            label: t('佐证材料链接（可选）', 'Link to evidence (optional)'),
+            kind: 'files',
+            label: t('佐证材料（可选）', 'Evidence (optional)'),
             required: false,
           },
         ],
@@ -192,8 +198,8 @@ export function formFor(plan: Plan, kind: TaskKind): FormSpec {
           },
           {
             name: FIELD.evidence,
-            kind: 'url',
-            label: t('佐证材料链接', 'Link to the evidence'),
+            kind: 'files',
+            label: t('佐证材料', 'Evidence'),
             required: true,
           },
         ],
@@ -234,8 +240,8 @@ export function formFor(plan: Plan, kind: TaskKind): FormSpec {
           },
           {
             name: FIELD.document,
-            kind: 'url',
-            label: t('总结材料链接（可选）', 'Link to the summary materials (optional)'),
+            kind: 'files',
+            label: t('总结材料（可选）', 'Summary materials (optional)'),
             required: false,
           },
         ],

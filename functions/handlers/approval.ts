@@ -8,7 +8,7 @@ import { linkSigningKeys } from '#adapters/secrets.ts';
 import { sfnTaskCallback } from '#adapters/sfn.ts';
 import { type ApprovalDeps, openLink, submitDecision } from '#domain/approval.ts';
 import { requestClient } from '#domain/client.ts';
-import { keyIdOf } from '#domain/links.ts';
+import { keyIdOf, linkUrl } from '#domain/links.ts';
 import { requireConfig } from '#lib/config.ts';
 import { MethodNotAllowedError } from '#lib/errors.ts';
 import { readFormBody } from '#lib/form-body.ts';
@@ -18,6 +18,8 @@ import { decisionPage, linkPage, type ViewContext } from '#presentation/pages/ap
 import type { PageResult } from '#presentation/pages/model.ts';
 import { renderPage } from '#presentation/pages/render.tsx';
 import { SECURITY_HEADERS } from '#presentation/pages/style.ts';
+import { pageHeaders } from '#presentation/pages/uploads.tsx';
+import { evidenceStore } from './evidence.ts';
 import { linkErrorPages } from './link-errors.ts';
 
 const config = requireConfig('TABLE_NAME', 'LINK_SIGNING_SECRET_ARN');
@@ -32,24 +34,35 @@ async function deps(...signedWith: Array<string | undefined>): Promise<ApprovalD
     callback: sfnTaskCallback,
     now: () => new Date(),
     warn: (message, details) => logger.warn(message, details),
+    evidence: evidenceStore(),
   };
 }
 
 function respond(method: string, result: PageResult, extra: Record<string, string> = {}): HttpResponse {
   return {
     statusCode: result.status,
-    headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8', ...extra },
+    headers: { ...pageHeaders(result.view), 'Content-Type': 'text/html; charset=utf-8', ...extra },
     body: method === 'HEAD' ? '' : renderPage(result.view),
   };
 }
 
 function viewContext(event: APIGatewayProxyEventV2): ViewContext {
-  return { lang: event.queryStringParameters?.lang, helpContact: config.HELP_CONTACT, now: new Date() };
+  const q = event.queryStringParameters;
+  return { lang: q?.lang, helpContact: config.HELP_CONTACT, now: new Date(), uploadedKey: q?.key };
+}
+
+/** Where S3 sends the browser after an upload: this page, on the same signed link, in the same language. */
+function returnUrl(linkId: string, sig: string | undefined, lang: string | undefined): string | undefined {
+  if (!config.API_BASE_URL || !sig) return undefined;
+  const base = linkUrl(config.API_BASE_URL, encodeURIComponent(linkId), encodeURIComponent(sig));
+  return lang ? `${base}&lang=${encodeURIComponent(lang)}` : base;
 }
 
 async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const method = event.requestContext.http.method.toUpperCase();
-  const req = { linkId: event.pathParameters?.linkId ?? '', sig: event.queryStringParameters?.sig };
+  const q = event.queryStringParameters;
+  const linkId = event.pathParameters?.linkId ?? '';
+  const req = { linkId, sig: q?.sig, returnUrl: returnUrl(linkId, q?.sig, q?.lang), uploadedKey: q?.key };
   switch (method) {
     case 'GET':
     case 'HEAD':

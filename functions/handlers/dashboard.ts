@@ -33,6 +33,7 @@ import {
 } from './dashboard/request.ts';
 import { errorPages } from './dashboard/respond.ts';
 import { signInRoutes } from './dashboard/sign-in.ts';
+import { evidenceStore } from './evidence.ts';
 
 const config = requireConfig('TABLE_NAME');
 
@@ -57,6 +58,7 @@ function deps(): ActionDeps {
     linkSigningKey,
     apiBaseUrl: config.API_BASE_URL ?? '',
     sendTaskSuccess,
+    evidence: evidenceStore(),
   };
 }
 

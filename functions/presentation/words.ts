@@ -21,8 +21,8 @@ export const KIND_TEXT: Record<TaskKind, { zh: string; en: string; whatZh: strin
   implementationPlan: {
     zh: '提交实施方案',
     en: 'Submit the implementation plan',
-    whatZh: '请提交本试点的实施方案（摘要和文件链接）。',
-    whatEn: "Please submit the pilot's implementation plan (a summary and a link to the document).",
+    whatZh: '请提交本试点的实施方案（摘要和方案文件）。',
+    whatEn: "Please submit the pilot's implementation plan (a summary and the document).",
   },
   planReview: {
     zh: '审核实施方案',

@@ -1,7 +1,7 @@
 // How the rehearsal's officials use the approval links: like a browser. GET the link with a browser's
 // headers and its cookies, read the page, fill the form it contains, and POST it as
 // application/x-www-form-urlencoded with the hidden inputs (the form token) and the button pressed.
-import { type PageForm, parseTaskPage, type TaskPage } from './page.ts';
+import { type PageForm, parseTaskPage, type TaskPage, type UploadPageForm } from './page.ts';
 
 export class PageError extends Error {
   override name = 'PageError';
@@ -18,6 +18,30 @@ export class Browser {
   private readonly cookies = new Map<string, Map<string, string>>();
   /** Requests made, by method. */
   readonly requests: Record<string, number> = {};
+  /** Files uploaded (and stored: S3 sent the browser back to the page). */
+  uploads = 0;
+
+  /**
+   * Uploads `file` with a page's upload form as a browser does: a multipart POST of the policy's fields and
+   * then the file, straight to S3, which answers 303 to the page; the page is then opened again.
+   */
+  async upload(
+    form: UploadPageForm,
+    file: { name: string; type: string; bytes: Uint8Array<ArrayBuffer> },
+  ): Promise<TaskPage> {
+    const body = new FormData();
+    for (const [name, value] of form.hidden) body.append(name, name === 'Content-Type' ? file.type : value);
+    body.append(form.fileName, new Blob([file.bytes], { type: file.type }), file.name);
+    const response = await this.request(form.action, { method: 'POST', body });
+    const location = response.headers.get('location');
+    if (response.status !== 303 || !location) {
+      throw new PageError(
+        `upload of ${file.name} was answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+      );
+    }
+    this.uploads++;
+    return this.open(new URL(location, form.action).toString());
+  }
 
   async open(url: string): Promise<TaskPage> {
     const response = await this.request(url, { method: 'GET' });

@@ -113,6 +113,34 @@ function valuesFor(form: PageForm, act: Extract<Act, { decision: string }>): Rec
   return values;
 }
 
+/**
+ * A small PDF for a scenario's evidence value (a document's name or URL: its last part names the file), as an
+ * official would pick from their desktop: a real one-page PDF of a few hundred bytes.
+ */
+export function evidenceFile(value: string): { name: string; type: string; bytes: Uint8Array<ArrayBuffer> } {
+  const last = value.split(/[/?#]/).filter(Boolean).pop() ?? 'evidence';
+  const name = /\.pdf$/i.test(last) ? last : `${last}.pdf`;
+  const text = `(${name.replace(/[()\\]/g, '')})`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${`BT /F1 12 Tf 72 770 Td ${text} Tj ET`.length} >>\nstream\nBT /F1 12 Tf 72 770 Td ${text} Tj ET\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(pdf.length);
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return { name, type: 'application/pdf', bytes: new TextEncoder().encode(pdf) };
+}
+
 /** The API port an interrupted rehearsal on this data directory used. */
 function readStoredPort(file: string): number | undefined {
   try {
@@ -344,7 +372,15 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
         `"${mail.subject}": the page offers ${page.form.buttons.map((b) => b.value).join(', ')}, not ${act.decision}`,
       );
     }
-    const answer = await browser.submit(page, page.form, valuesFor(page.form, act), button);
+    // Evidence first, as the page asks: each upload reloads the page, so the form is read from the last one.
+    let current = page;
+    for (const upload of page.uploads) {
+      const given = act.values?.[upload.field];
+      if (given === undefined || typeof given === 'boolean') continue;
+      current = await browser.upload(upload, evidenceFile(String(given)));
+    }
+    const form = current.form ?? page.form;
+    const answer = await browser.submit(current, form, valuesFor(form, act), button);
     if (answer.status === 409) {
       // Someone else with a link to the same task was first (或签), or it closed meanwhile.
       settled.add(key);
@@ -543,6 +579,7 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     ...outcome,
     scenario: scenario.name,
     emails: mails.length,
+    attachments: outcome.attachments,
     transitions: executions.transitions,
     simulatedDays: simulatedDays(executions.startedAt, executions.stoppedAt ?? cloud.clock.now()),
     wallSeconds: Math.round((performance.now() - ctx.started) / 100) / 10,

@@ -31,6 +31,19 @@ export interface PageForm {
   buttons: PageButton[];
 }
 
+/** A `files` field's upload form: posted as multipart straight to S3, the file last. */
+export interface UploadPageForm {
+  /** The form field it uploads for (`document`, `evidence`: its section's id without `f-`). */
+  field: string;
+  /** The bucket's URL. */
+  action: string;
+  /** The POST policy's fields, in the page's order. */
+  hidden: Array<[string, string]>;
+  /** The file control's name (`file`) and what it accepts. */
+  fileName: string;
+  accept: string;
+}
+
 export interface TaskPage {
   url: string;
   status: number;
@@ -48,6 +61,10 @@ export interface TaskPage {
   errors: string;
   /** The form, when the page offers one. */
   form?: PageForm;
+  /** The upload forms of its `files` fields (evidence), before the form. */
+  uploads: UploadPageForm[];
+  /** The names of the files listed under each upload section, by field. */
+  files: Record<string, string[]>;
   /** Every link of the page's content (`<a href>`), resolved against its URL, in document order. */
   links: string[];
 }
@@ -125,7 +142,12 @@ export function parseTaskPage(html: string, url: string, status: number): TaskPa
     notice: '',
     errors: '',
     links: [],
+    uploads: [],
+    files: {},
   };
+  // The upload section and form being read.
+  let section: string | undefined;
+  let upload: UploadPageForm | undefined;
   const labels = new Map<string, string>();
   const fields: PageField[] = [];
   let form: PageForm | undefined;
@@ -140,7 +162,40 @@ export function parseTaskPage(html: string, url: string, status: number): TaskPa
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.kind === 'close' && t.name === 'fieldset') fieldset = undefined;
+    if (t.kind === 'close' && t.name === 'form') upload = undefined;
+    if (t.kind === 'close' && t.name === 'section') section = undefined;
     if (t.kind !== 'open') continue;
+    if (t.name === 'section' && hasClass(t, 'upload-field') && t.attrs.id) {
+      section = t.attrs.id.replace(/^f-/, '');
+      page.files[section] = [];
+      continue;
+    }
+    if (section && t.name === 'li') {
+      const name = squash(textOf(tokens, i, (x) => hasClass(x, 'size')).text);
+      if (name) page.files[section]?.push(name);
+    }
+    if (t.name === 'form' && hasClass(t, 'upload')) {
+      upload = {
+        field: section ?? '',
+        action: new URL(t.attrs.action ?? '', url).toString(),
+        hidden: [],
+        fileName: '',
+        accept: '',
+      };
+      page.uploads.push(upload);
+      continue;
+    }
+    if (upload) {
+      if (t.name === 'input' && t.attrs.name) {
+        if ((t.attrs.type ?? '').toLowerCase() === 'file') {
+          upload.fileName = t.attrs.name;
+          upload.accept = t.attrs.accept ?? '';
+        } else if ((t.attrs.type ?? '').toLowerCase() === 'hidden') {
+          upload.hidden.push([t.attrs.name, t.attrs.value ?? '']);
+        }
+      }
+      continue;
+    }
     switch (t.name) {
       case 'fieldset':
         fieldset = t;

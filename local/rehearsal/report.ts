@@ -1,6 +1,7 @@
 // The rehearsal's result, read from the system once the programme has ended (the store, the mailbox, the
 // executions' histories), so a rehearsal that was stopped and restarted reports the whole programme; and its
 // two renderings: one JSON object, or a table for people.
+import { decisionFiles } from '#domain/evidence.ts';
 import type { LocalCloud, Mail } from '#local/cloud/index.ts';
 import type { TaskKind } from '#plan/kinds.ts';
 import type { Plan } from '#plan/schema.ts';
@@ -31,6 +32,8 @@ export interface RehearsalReport extends RehearsalOutcome {
   emails: number;
   /** Decisions recorded through approval links. */
   decisions: number;
+  /** Evidence files uploaded through the pages and recorded with those decisions. */
+  attachments: number;
   /** States entered by every execution of the programme (from their histories). */
   transitions: number;
   simulatedDays: number;
@@ -70,7 +73,7 @@ export async function readOutcome(
   store: Store,
   plan: Plan,
   mails: Mail[],
-): Promise<RehearsalOutcome & { decisions: number }> {
+): Promise<RehearsalOutcome & { decisions: number; attachments: number }> {
   const programmeId = plan.programme.id;
   const programme = await getProgramme(store, programmeId);
   const pilots = await listPilots(store, programmeId, { consistent: true });
@@ -78,8 +81,11 @@ export async function readOutcome(
   const higherAddresses = new Set((higherLevel?.contacts ?? []).map((c) => c.email.toLowerCase()));
   const summaryMailed = mails.some((m) => m.to.some((to) => higherAddresses.has(to.toLowerCase())));
   let decisions = 0;
+  let attachments = 0;
   const countDecisions = (tasks: TaskRecord[]) => {
-    decisions += tasks.filter((t) => t.status === 'decided' && t.decision?.linkId).length;
+    const decided = tasks.filter((t) => t.status === 'decided' && t.decision?.linkId);
+    decisions += decided.length;
+    attachments += decided.flatMap((t) => decisionFiles(t.decision?.form)).length;
   };
   countDecisions(await listTasksOfPilot(store, programmeId, '-'));
   const out: RehearsalOutcome['pilots'] = [];
@@ -114,6 +120,7 @@ export async function readOutcome(
     },
     pilots: out,
     decisions,
+    attachments,
   };
 }
 
@@ -183,6 +190,7 @@ export function reportJson(report: RehearsalReport): Record<string, unknown> {
     })),
     emails: report.emails,
     decisions: report.decisions,
+    attachments: report.attachments,
     transitions: report.transitions,
     simulatedDays: report.simulatedDays,
     wallSeconds: report.wallSeconds,
@@ -242,7 +250,7 @@ export function reportText(report: RehearsalReport): string {
   lines.push(
     '',
     `programme ${report.programme.id}: ${report.programme.status}; summary ${report.programme.summarySent ? 'sent to the higher level' : 'NOT sent'}`,
-    `${num(report.emails)} e-mails · ${num(report.decisions)} decisions · ${num(report.transitions)} state transitions · ` +
+    `${num(report.emails)} e-mails · ${num(report.decisions)} decisions · ${num(report.attachments)} files attached · ${num(report.transitions)} state transitions · ` +
       `${report.simulatedDays} simulated days in ${report.wallSeconds} s`,
     `(plan, self, accept: rounds; checks: supervision checks (with problems))`,
   );

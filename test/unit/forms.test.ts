@@ -70,3 +70,31 @@ describe('validateSubmission', () => {
     expect(result.errors.decision).toBeDefined();
   });
 });
+
+describe('validateSubmission of uploaded files', () => {
+  const withFiles: FormSpec = FormSpecSchema.parse({
+    decisions: ['approve'],
+    fields: [{ name: 'evidence', kind: 'files', label: { zh: '佐证材料', en: 'Evidence' }, required: true }],
+  });
+  const file = { name: '自查报告.pdf', size: 1234, key: 'evidence/p/pilot/t/evidence/ab/自查报告.pdf' };
+
+  it('requires at least one file for a required files field, in both languages', () => {
+    const result = validateSubmission(withFiles, {
+      decision: 'approve',
+      values: {},
+      files: { evidence: [] },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.evidence).toEqual({ zh: '请至少上传一个文件。', en: 'Upload at least one file.' });
+  });
+
+  it('records the files listed under the field, never a value posted in the body', () => {
+    const result = validateSubmission(withFiles, {
+      decision: 'approve',
+      values: { evidence: 'https://attacker.example/x.pdf' },
+      files: { evidence: [file] },
+    });
+    expect(result).toEqual({ ok: true, outcome: 'approve', comment: '', form: { evidence: [file] } });
+  });
+});

@@ -220,6 +220,8 @@ function everyPage(plan: Plan): Array<[string, string]> {
       form: taskFormOf(task),
       earlierRounds: [],
       formToken: 'KKKKKKKK.token',
+      uploads: [],
+      submittedFiles: [],
     };
     const page = linkPage(state, { now: new Date('2023-01-03T00:00:00Z') });
     return [`the ${kind} page`, renderPage(page.view)];

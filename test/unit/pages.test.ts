@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type FormSpec, FormSpecSchema } from '#domain/forms.ts';
-import type { PageFrame, PageView, TaskSummary } from '../../functions/presentation/pages/model.ts';
+import type {
+  PageFrame,
+  PageView,
+  TaskSummary,
+  UploadView,
+} from '../../functions/presentation/pages/model.ts';
 import { renderPage } from '../../functions/presentation/pages/render.tsx';
 import { CSS_HASH, SECURITY_HEADERS } from '../../functions/presentation/pages/style.ts';
+import { pageHeaders } from '../../functions/presentation/pages/uploads.tsx';
 
 const frame: PageFrame = {
   locale: 'zh-CN',
@@ -31,6 +37,7 @@ const task: TaskSummary = {
     { label: { zh: '实施方案', en: 'Plan' }, url: 'https://docs.example/plan.pdf' },
     { label: { zh: '坏链接', en: 'Bad' }, url: 'javascript:alert(1)' },
   ],
+  files: [],
   quotes: [{ label: { zh: '提交的内容', en: 'What was submitted' }, text: '第一行\n<第二行>' }],
   history: [
     {
@@ -187,6 +194,90 @@ describe('the task page', () => {
     const html = renderPage(taskView());
     expect(html).not.toContain('English');
     expect(html).not.toContain('PilotFlow');
+  });
+});
+
+describe('the task page with evidence files', () => {
+  const post = {
+    url: 'http://127.0.0.1:4569/evidence-bucket',
+    fields: {
+      key: 'evidence/p/gucheng/t1/document/ab12/${filename}',
+      Policy: 'cG9saWN5',
+      'X-Amz-Signature': 'abc',
+    },
+  };
+  const uploads: UploadView[] = [
+    {
+      field: 'document',
+      label: { zh: '实施方案文件', en: 'The implementation plan document' },
+      required: true,
+      post,
+      files: [{ name: '实施方案.docx', size: 2_345_678 }],
+    },
+  ];
+  const withFiles = (overrides: Partial<Extract<PageView, { page: 'task' }>> = {}) =>
+    taskView({
+      form: FormSpecSchema.parse({
+        decisions: ['approve'],
+        fields: [{ name: 'document', kind: 'files', label: uploads[0]!.label, required: true }],
+      }),
+      uploads,
+      ...overrides,
+    });
+
+  it('posts each file straight to the bucket: the policy’s fields first, the file last, photos, PDF and Office accepted', () => {
+    const html = renderPage(withFiles());
+    const upload = html.match(/<form class="upload"[\s\S]*?<\/form>/)?.[0] ?? '';
+    expect(upload).toContain(
+      'method="post" action="http://127.0.0.1:4569/evidence-bucket" enctype="multipart/form-data"',
+    );
+    const names = [...upload.matchAll(/<input[^>]*name="([^"]+)"/g)].map((m) => m[1]);
+    expect(names).toEqual(['key', 'Policy', 'X-Amz-Signature', 'file']);
+    expect(upload).toMatch(
+      /<input type="file"[^>]*accept="image\/\*,\.pdf,\.doc,\.docx,\.xls,\.xlsx,\.ppt,\.pptx/,
+    );
+    expect(upload).not.toContain('multiple');
+    // The decision's own form holds no file control (a form cannot hold another).
+    const decisionForm = html.match(/<form method="post" action="\?sig=[\s\S]*?<\/form>/)?.[0] ?? '';
+    expect(decisionForm).not.toContain('type="file"');
+  });
+
+  it('lists the files uploaded so far with their sizes, and says in Chinese what to do when S3 refuses', () => {
+    const html = renderPage(withFiles());
+    expect(html).toMatch(
+      /<ul class="files" id="f-document-files"><li><span class="name">实施方案.docx<\/span> <span class="size">2.2 MB<\/span>/,
+    );
+    expect(html).toContain('每个不超过 20 MB');
+    expect(html).toContain('请返回本页，刷新后重新上传');
+    expect(html).toContain('data-big="文件“{name}”超过 20 MB，没有上传。请压缩或拆分后再上传。"');
+  });
+
+  it('lets a page with upload forms post to the bucket’s origin and run its check, and no other page', () => {
+    const csp = pageHeaders(withFiles())['Content-Security-Policy'] ?? '';
+    expect(csp).toContain("form-action 'self' http://127.0.0.1:4569;");
+    const script = renderPage(withFiles()).match(/<script>([\s\S]*?)<\/script>/)?.[1] ?? '';
+    const hash = `'sha256-${createHash('sha256').update(script).digest('base64')}'`;
+    expect(csp).toContain(`script-src ${hash};`);
+    expect(pageHeaders(taskView())['Content-Security-Policy']).toBe(
+      SECURITY_HEADERS['Content-Security-Policy'],
+    );
+    expect(renderPage(taskView())).not.toContain('<script');
+  });
+
+  it('offers a reviewer the submitted files as download links, and says how long they work', () => {
+    const html = renderPage(
+      taskView({
+        task: {
+          ...task,
+          files: [{ name: '方案.pdf', size: 2048, url: 'http://127.0.0.1:4569/b/k?X-Amz-Signature=s' }],
+        },
+      }),
+    );
+    expect(html).toContain('<h2 id="submitted-files">提交的文件</h2>');
+    expect(html).toContain(
+      '<a href="http://127.0.0.1:4569/b/k?X-Amz-Signature=s" download="方案.pdf" rel="noopener noreferrer">方案.pdf</a> <span class="size">2.0 KB</span>',
+    );
+    expect(html).toContain('下载链接 5 分钟内有效');
   });
 });
 

@@ -20,12 +20,33 @@ describe('the form of each kind of task', () => {
     expect(formFor(plan, 'preliminaryEvaluation').decisions).toEqual(['approve', 'return']);
   });
 
-  it('asks the implementation plan for a summary and a link to the document', () => {
+  it('asks the implementation plan for a summary and the document as uploaded files', () => {
     const form = formFor(samplePlan(), 'implementationPlan');
     expect(form.fields.map((f) => [f.name, f.kind, f.required])).toEqual([
       ['summary', 'textarea', true],
-      ['document', 'url', true],
+      ['document', 'files', true],
     ]);
+  });
+
+  it('takes files wherever a form asks for evidence, and no links', () => {
+    const plan = samplePlan();
+    const filesOf = (kind: Parameters<typeof formFor>[1]) =>
+      formFor(plan, kind)
+        .fields.filter((f) => f.kind === 'files')
+        .map((f) => [f.name, f.required]);
+    expect(filesOf('supervisionCheck')).toEqual([['evidence', false]]);
+    expect(filesOf('rectification')).toEqual([['evidence', false]]);
+    expect(filesOf('selfInspection')).toEqual([['evidence', true]]);
+    expect(filesOf('summary')).toEqual([['document', false]]);
+    for (const kind of [
+      'implementationPlan',
+      'supervisionCheck',
+      'rectification',
+      'selfInspection',
+      'summary',
+    ] as const) {
+      expect(formFor(plan, kind).fields.some((f) => f.kind === 'url')).toBe(false);
+    }
   });
 
   it('scores every indicator at acceptance, required to approve but not to return', () => {

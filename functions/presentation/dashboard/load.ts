@@ -3,6 +3,7 @@
 // through DashboardDeps, so these are tested against DynamoDB Local and the local Step Functions runtime.
 
 import { loadPlan } from '#domain/deps.ts';
+import { decisionFiles, downloadable, filesOf } from '#domain/evidence.ts';
 import {
   type DashboardDeps,
   type ExecutionDescription,
@@ -20,7 +21,7 @@ import { listLinksOfTask } from '#store/links.ts';
 import { getPilot, listPilots } from '#store/pilots.ts';
 import { getProgramme, listProgrammes, type ProgrammeRecord } from '#store/programmes.ts';
 import type { Store } from '#store/store.ts';
-import { getTask, listOpenTasks, listTasksOfPilot } from '#store/tasks.ts';
+import { getTask, listOpenTasks, listTasksOfPilot, type TaskRecord } from '#store/tasks.ts';
 import { type Locale, lt } from '../i18n.ts';
 import { parseDefinition, statesOf } from './graph.ts';
 import { graphView } from './graph-view.ts';
@@ -345,5 +346,19 @@ export async function loadTask(deps: DashboardDeps, taskId: string): Promise<Tas
     trail,
     reassignTo,
     canAct: task.status === 'open',
+    ...(await taskFiles(deps, task)),
+  };
+}
+
+/** The task's files with download links made now, for an administrator (the route requires read access). */
+async function taskFiles(deps: DashboardDeps, task: TaskRecord): Promise<Pick<TaskView, 'files'>> {
+  const decided = decisionFiles(task.decision?.form);
+  const submitted = filesOf(task.context?.submittedFiles);
+  if (!deps.evidence || decided.length + submitted.length === 0) return {};
+  return {
+    files: {
+      decided: await downloadable(deps.evidence, decided),
+      submitted: await downloadable(deps.evidence, submitted),
+    },
   };
 }

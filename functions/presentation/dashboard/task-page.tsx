@@ -1,12 +1,42 @@
 // One task: what it is, whom it waits on and since when, its links, its history, and the actions an
 // administrator may take while it is open — resend the link, reassign it (转办) — each with a reason.
+
+import type { DownloadableFile } from '#domain/evidence.ts';
 import type { TaskView } from '#presentation/dashboard/views.ts';
 import { revokedText, TASK_STATUS_LABELS } from '#presentation/dashboard/words.ts';
-import { formatDateTime, formatDue, lt, tr } from '../i18n.ts';
+import { EVIDENCE, fileSize } from '../evidence-words.ts';
+import { formatDateTime, formatDue, type Locale, type LocalText, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { AdminLayout, Csrf } from './page-layout.tsx';
 import { durationText, Trail } from './parts.tsx';
 import { urls } from './urls.ts';
+
+/** The task's files, each a download link made for this page view (a few minutes). */
+function TaskFiles(props: { locale: Locale; files: NonNullable<TaskView['files']> }) {
+  const { locale, files } = props;
+  const list = (id: string, title: LocalText, items: DownloadableFile[]) =>
+    items.length === 0 ? null : (
+      <section aria-labelledby={`${id}-h`}>
+        <h2 id={`${id}-h`}>{tr(locale, title)}</h2>
+        <ul id={id}>
+          {items.map((f) => (
+            <li>
+              <a href={f.url} download={f.name} rel="noopener noreferrer">
+                {f.name}
+              </a>{' '}
+              <span class="muted">{fileSize(f.size)}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
+  return (
+    <>
+      {list('submitted-files', EVIDENCE.submittedFiles, files.submitted)}
+      {list('decision-files', lt('办理时上传的文件', 'Files uploaded with the decision'), files.decided)}
+    </>
+  );
+}
 
 const LINK_STATUS: Record<string, ReturnType<typeof lt>> = {
   active: lt('有效', 'Active'),
@@ -109,6 +139,7 @@ export function TaskDetailPage(props: {
             <Trail entries={[t.decision]} locale={locale} timeZone={tz} id="decision" />
           </section>
         ) : null}
+        {view.files ? <TaskFiles locale={locale} files={view.files} /> : null}
       </div>
 
       {view.canAct ? (

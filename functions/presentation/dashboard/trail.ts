@@ -1,6 +1,7 @@
 // A pilot's (or a task's) audit trail in time order, in the programme's words: tasks opened, e-mails,
 // decisions with their comments and scores, reminders, escalations, administrators' actions with their
 // reasons, stage changes, failures. Pure.
+import { filesOf } from '#domain/evidence.ts';
 import type { Field } from '#domain/forms.ts';
 import type { StageName } from '#plan/kinds.ts';
 import type { AuditEvent } from '#store/audit.ts';
@@ -22,7 +23,13 @@ function formValues(task: TaskRecord | undefined, form: unknown): TrailEntry['va
         ? value
           ? lt('是', 'yes')
           : lt('否', 'no')
-        : same(typeof value === 'string' ? value : JSON.stringify(value));
+        : Array.isArray(value)
+          ? same(
+              filesOf(value)
+                .map((f) => f.name)
+                .join('、') || JSON.stringify(value),
+            )
+          : same(typeof value === 'string' ? value : JSON.stringify(value));
     values.push({ label, value: text });
   }
   return values.length > 0 ? values : undefined;

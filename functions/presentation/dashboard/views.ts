@@ -1,5 +1,6 @@
 // The dashboard's view models: plain JSON-ready data that the domain builds (from the store and the Step
 // Functions API) and the pages render. The JSON API (`Accept: application/json`) answers exactly these.
+import type { DownloadableFile } from '#domain/evidence.ts';
 import type { StageName } from '#plan/kinds.ts';
 import type { Person } from '#store/tasks.ts';
 import type { LocalText } from '../i18n.ts';
@@ -240,6 +241,8 @@ export interface TaskView {
   /** Contacts of the assignees' units who could take the task over (转办), by unit. */
   reassignTo: Array<UnitRef & { contacts: Array<{ name: string; email: string; role?: string }> }>;
   canAct: boolean;
+  /** The files the task's decision recorded and the files it was given to review, each downloadable briefly. */
+  files?: { decided: DownloadableFile[]; submitted: DownloadableFile[] };
 }
 
 export type DashboardView = OverviewView | PilotView | ExecutionView | TasksView | TaskView;

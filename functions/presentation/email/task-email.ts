@@ -4,6 +4,8 @@ import type { BatchEmailInput, TaskContext, TaskEmailInput } from '#domain/mail.
 import type { TaskKind } from '#plan/kinds.ts';
 import { findPilot, leadUnit } from '#plan/lookup.ts';
 import type { Plan } from '#plan/schema.ts';
+import { EVIDENCE, fileSize } from '../evidence-words.ts';
+import { type Locale, tr } from '../i18n.ts';
 import { KIND_TEXT, kindName, type MailWords } from '../words.ts';
 import { deadlineOf, shortName, whenOf, wordsOf } from './i18n.ts';
 import { type Block, type RenderedEmail, renderMessage } from './message.tsx';
@@ -33,13 +35,27 @@ export function programmeLine(plan: Plan): string {
 }
 
 /** What this round is about: what was submitted, the problems found, the previous round's comment and score. */
-export function contextBlocks(w: MailWords, context: TaskContext | undefined): Block[] {
+export function contextBlocks(
+  w: MailWords,
+  context: TaskContext | undefined,
+  locale: Locale = 'zh-CN',
+): Block[] {
   if (!context) return [];
   const blocks: Block[] = [];
   if (context.submittedSummary)
     blocks.push({ kind: 'quote', label: w.submitted, text: context.submittedSummary });
   if (context.submittedDocument)
     blocks.push({ kind: 'facts', rows: [[w.document, context.submittedDocument]] });
+  // The files' names and sizes only: they are downloaded on the task page, by the link's holder.
+  if (context.submittedFiles && context.submittedFiles.length > 0) {
+    blocks.push({ kind: 'p', text: tr(locale, EVIDENCE.mailFiles) });
+    blocks.push({
+      kind: 'list',
+      items: context.submittedFiles.map((f) =>
+        locale === 'en' ? `${f.name} (${fileSize(f.size)})` : `${f.name}（${fileSize(f.size)}）`,
+      ),
+    });
+  }
   if (context.problems) blocks.push({ kind: 'quote', label: w.problems, text: context.problems });
   if (context.previousComment) {
     blocks.push({ kind: 'quote', label: w.previousComment, text: context.previousComment });
@@ -69,7 +85,7 @@ export function renderTaskEmail(input: TaskEmailInput): RenderedEmail {
     blocks: [
       { kind: 'p', text: locale === 'en' ? kind.whatEn : kind.whatZh },
       { kind: 'facts', rows },
-      ...contextBlocks(w, input.context),
+      ...contextBlocks(w, input.context, locale),
       {
         kind: 'link',
         label: w.openTask,

@@ -1,6 +1,7 @@
 // The approval pages' view of where a link stands (functions/domain/approval.ts): the frame in the page's
 // language, what the task is, its earlier rounds and its decision, and the HTTP status each page is sent with.
-import type { LinkState, RefusalReason, SubmitResult } from '#domain/approval.ts';
+import type { LinkState, OpenLink, RefusalReason, SubmitResult } from '#domain/approval.ts';
+import { fileNameOf, filesOf } from '#domain/evidence.ts';
 import {
   decisionLabel,
   type LocalText,
@@ -14,7 +15,15 @@ import type { LinkRecord } from '#store/links.ts';
 import type { Decision, Person, TaskRecord } from '#store/tasks.ts';
 import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, type Locale, parseLocale, same } from '../i18n.ts';
 import { KIND_TEXT, PAGE, STAGE_TEXT } from '../words.ts';
-import type { ContactView, DecisionView, HistoryEntry, PageFrame, PageResult, TaskSummary } from './model.ts';
+import type {
+  ContactView,
+  DecisionView,
+  HistoryEntry,
+  PageFrame,
+  PageResult,
+  TaskSummary,
+  UploadView,
+} from './model.ts';
 
 /** What the page needs besides the link's state. */
 export interface ViewContext {
@@ -23,6 +32,8 @@ export interface ViewContext {
   /** Whom to contact about a link the system does not know (HELP_CONTACT); the plan's lead unit otherwise. */
   helpContact?: string | undefined;
   now: Date;
+  /** The key S3 names when it sends the browser back after an upload. */
+  uploadedKey?: string | undefined;
 }
 
 const STATUS: Record<RefusalReason, number> = {
@@ -147,6 +158,8 @@ function summaryOf(
     assignee: personText(link.assignee),
     facts: [...context.facts, ...(form?.facts ?? [])],
     documents: [...context.documents, ...(form?.documents ?? [])],
+    // Names and sizes; the open page replaces them with downloadable ones (uploadsView below).
+    files: filesOf(task.context?.submittedFiles).map((f) => ({ name: f.name, size: f.size })),
     quotes: context.quotes,
     history,
   };
@@ -162,6 +175,28 @@ function decisionView(task: TaskRecord, link: LinkRecord, decision: Decision): D
     byYou:
       decision.linkId === link.linkId ||
       decision.decidedBy.email.toLowerCase() === link.assignee.email.toLowerCase(),
+  };
+}
+
+/** The upload forms of an open page, labelled from its form, and the name of a file just uploaded. */
+function uploadsView(state: Pick<OpenLink, 'form' | 'uploads' | 'uploadRefused'>, ctx: ViewContext) {
+  const uploads: UploadView[] = state.uploads.map((u) => {
+    const field = state.form.fields.find((f) => f.name === u.field);
+    return {
+      field: u.field,
+      label: field?.label ?? same(u.field),
+      required: field?.required ?? false,
+      ...(u.post ? { post: u.post } : {}),
+      files: u.files.map((f) => ({ name: f.name, size: f.size })),
+    };
+  });
+  const just = state.uploads.flatMap((u) => u.files).find((f) => f.key === ctx.uploadedKey);
+  return {
+    uploads,
+    ...(just ? { justUploaded: just.name } : {}),
+    ...(state.uploadRefused === 'wrong-type' && ctx.uploadedKey
+      ? { refusedUpload: fileNameOf(ctx.uploadedKey) }
+      : {}),
   };
 }
 
@@ -193,16 +228,13 @@ export function linkPage(state: LinkState | SubmitResult, ctx: ViewContext, sett
         view: {
           page: 'task',
           frame: frameOf(ctx, state.plan, state.sig),
-          task: summaryOf(
-            ctx,
-            state.task,
-            state.link,
-            state.plan,
-            state.form,
-            historyOf(state.earlierRounds),
-          ),
+          task: {
+            ...summaryOf(ctx, state.task, state.link, state.plan, state.form, historyOf(state.earlierRounds)),
+            ...(state.submittedFiles.length > 0 ? { files: state.submittedFiles } : {}),
+          },
           form: state.form,
           formToken: state.formToken,
+          ...uploadsView(state, ctx),
           ...(state.kind === 'invalid' ? { input: state.input, errors: state.errors } : {}),
         },
       };
@@ -225,6 +257,7 @@ export function linkPage(state: LinkState | SubmitResult, ctx: ViewContext, sett
           frame: frameOf(ctx, state.plan, state.sig),
           task: summaryOf(ctx, state.task, state.link, state.plan, storedForm(state.task), []),
           decision: decisionView(state.task, state.link, state.decision),
+          ...(state.lateUpload ? { lateUpload: true } : {}),
         },
       };
     case 'closed':

@@ -51,9 +51,28 @@ export interface TaskSummary {
   assignee: string;
   facts: Array<{ label: LocalText; value: LocalText }>;
   documents: Array<{ label: LocalText; url: string }>;
+  /** The files of the submission this round is about, each with a short-lived download link. */
+  files: FileView[];
   /** Longer texts the official should read: what was submitted, the problems found, earlier comments. */
   quotes: Array<{ label: LocalText; text: string }>;
   history: HistoryEntry[];
+}
+
+export interface FileView {
+  name: string;
+  size: number;
+  /** A presigned download URL, made for this page view only. */
+  url?: string;
+}
+
+/** A `files` field's upload form (functions/domain/evidence.ts) and the files uploaded so far. */
+export interface UploadView {
+  field: string;
+  label: LocalText;
+  required: boolean;
+  /** The POST policy's URL and fields; absent when the field is full. */
+  post?: { url: string; fields: Record<string, string> };
+  files: FileView[];
 }
 
 export interface DecisionView {
@@ -76,9 +95,14 @@ export type PageView =
       formToken: string;
       input?: FormInput;
       errors?: Record<string, LocalText>;
+      uploads?: UploadView[];
+      /** The name of the file S3 just sent the browser back from uploading. */
+      justUploaded?: string;
+      /** The name of a file S3 took but whose type is not accepted: deleted. */
+      refusedUpload?: string;
     }
   | { page: 'recorded'; frame: PageFrame; task: TaskSummary; decision: DecisionView; delivery: Delivery }
-  | { page: 'decided'; frame: PageFrame; task: TaskSummary; decision: DecisionView }
+  | { page: 'decided'; frame: PageFrame; task: TaskSummary; decision: DecisionView; lateUpload?: boolean }
   | {
       page: 'closed';
       frame: PageFrame;

@@ -2,6 +2,7 @@
 // closed; the link was refused; the request was malformed; something failed. Each says calmly what
 // happened and when, and what (if anything) to do next: never a stack trace.
 import type { ComponentChildren } from 'preact';
+import { EVIDENCE } from '../evidence-words.ts';
 import { formatDateTime, tr } from '../i18n.ts';
 import { PAGE } from '../words.ts';
 import { ContactLine, Layout } from './layout.tsx';
@@ -76,7 +77,13 @@ export function RecordedPage(props: {
   );
 }
 
-export function DecidedPage(props: { frame: PageFrame; task: TaskSummary; decision: DecisionView }) {
+export function DecidedPage(props: {
+  frame: PageFrame;
+  task: TaskSummary;
+  decision: DecisionView;
+  /** A file was uploaded from a page opened before the decision: refused (deleted). */
+  lateUpload?: boolean | undefined;
+}) {
   const { frame, task, decision } = props;
   const { locale, timeZone } = frame;
   const at = formatDateTime(decision.at, locale, timeZone);
@@ -87,6 +94,13 @@ export function DecidedPage(props: { frame: PageFrame; task: TaskSummary; decisi
   return (
     <Layout frame={frame} title={PAGE.alreadyDecidedTitle}>
       <h1>{tr(locale, task.title)}</h1>
+      {props.lateUpload ? (
+        <Status tone="stop">
+          <p role="alert" id="late-upload">
+            <strong>{tr(locale, EVIDENCE.late)}</strong>
+          </p>
+        </Status>
+      ) : null}
       <Status tone="info">
         <p>
           <strong>{tr(locale, message)}</strong>

@@ -23,6 +23,9 @@ function body(view: PageView) {
           formToken={view.formToken}
           input={view.input}
           errors={view.errors}
+          uploads={view.uploads}
+          justUploaded={view.justUploaded}
+          refusedUpload={view.refusedUpload}
         />
       );
     case 'recorded':
@@ -30,7 +33,14 @@ function body(view: PageView) {
         <RecordedPage frame={view.frame} task={view.task} decision={view.decision} delivery={view.delivery} />
       );
     case 'decided':
-      return <DecidedPage frame={view.frame} task={view.task} decision={view.decision} />;
+      return (
+        <DecidedPage
+          frame={view.frame}
+          task={view.task}
+          decision={view.decision}
+          lateUpload={view.lateUpload}
+        />
+      );
     case 'closed':
       return <ClosedPage frame={view.frame} task={view.task} status={view.status} closedAt={view.closedAt} />;
     case 'refused':

@@ -68,6 +68,16 @@ form.nudge{margin-top:.5rem}
 .done{color:#166534;font-weight:600}
 p.one{margin:.75rem 0 0}
 p.one a{display:inline-block;min-height:44px;line-height:44px}
+.uploads{margin-top:1.5rem}
+.upload-field{padding:.75rem 1rem;border:1px solid #d1d5db;border-radius:8px}
+.upload-field h2.label{font-size:1rem;margin:0 0 .25rem}
+.upload-field form{margin-top:.75rem}
+ul.files{padding-left:1.25rem;margin:.25rem 0 .5rem}
+ul.files li{margin:.25rem 0;overflow-wrap:anywhere}
+ul.files a{display:inline-block;min-height:44px;line-height:44px}
+ul.files .size{color:#4b5563;font-size:.875rem}
+input[type=file]{display:block;width:100%;min-height:44px;padding:.5rem 0;font:inherit}
+.btn-upload{min-height:44px;padding:.5rem 1.25rem;margin:.25rem 0 .5rem;font:inherit;font-weight:600;background:#fff;color:#1d4ed8;border:2px solid #1d4ed8;border-radius:6px;cursor:pointer}
 [hidden]{display:none!important}
 `.trim();
 

@@ -4,7 +4,8 @@ import { decisionLabel, type Field, type FormSpec } from '#domain/forms.ts';
 import { formatDateTime, formatDeadline, type Locale, type LocalText, lt, tr } from '../i18n.ts';
 import { PAGE } from '../words.ts';
 import { Layout, pageQuery } from './layout.tsx';
-import { FIELD_PREFIX, type FormInput, type PageFrame, type TaskSummary } from './model.ts';
+import { FIELD_PREFIX, type FormInput, type PageFrame, type TaskSummary, type UploadView } from './model.ts';
+import { SubmittedFiles, Uploads } from './uploads.tsx';
 
 /** Only web links become hrefs: a `javascript:` or `data:` URL in task data must never be clickable. */
 export function safeHref(url: string): string | undefined {
@@ -236,6 +237,9 @@ export function TaskPage(props: {
   formToken: string;
   input?: FormInput | undefined;
   errors?: Record<string, LocalText> | undefined;
+  uploads?: UploadView[] | undefined;
+  justUploaded?: string | undefined;
+  refusedUpload?: string | undefined;
 }) {
   const { frame, task, form, input } = props;
   const { locale } = frame;
@@ -270,7 +274,15 @@ export function TaskPage(props: {
       <TaskFacts frame={frame} task={task} />
       <Quotes locale={locale} task={task} />
       <Documents locale={locale} task={task} />
+      <SubmittedFiles locale={locale} files={task.files} />
       <History frame={frame} task={task} />
+      <Uploads
+        locale={locale}
+        uploads={props.uploads ?? []}
+        errors={errors}
+        justUploaded={props.justUploaded}
+        refusedUpload={props.refusedUpload}
+      />
 
       <form method="post" action={pageQuery(frame, locale)} novalidate>
         {errorKeys.length > 0 ? (
@@ -291,16 +303,19 @@ export function TaskPage(props: {
         {/* Pressing Enter in a text box submits with the form's first button: this disabled one, so Enter
             submits nothing and no decision is ever taken by accident (HTML "implicit submission"). */}
         <button type="submit" disabled hidden aria-hidden="true" tabIndex={-1} />
-        {form.fields.map((field) => (
-          <FieldControl
-            locale={locale}
-            spec={form}
-            field={field}
-            value={input?.values[field.name] ?? ''}
-            error={errors[field.name]}
-            autofocus={firstError === field.name}
-          />
-        ))}
+        {/* Files are uploaded above, each field in its own form: a form cannot hold another. */}
+        {form.fields
+          .filter((field) => field.kind !== 'files')
+          .map((field) => (
+            <FieldControl
+              locale={locale}
+              spec={form}
+              field={field}
+              value={input?.values[field.name] ?? ''}
+              error={errors[field.name]}
+              autofocus={firstError === field.name}
+            />
+          ))}
         <div class={errors.comment ? 'field invalid' : 'field'}>
           <label for="comment">
             {tr(locale, T.comment)}
