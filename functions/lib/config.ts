@@ -60,8 +60,6 @@ const envSchema = z.object({
   PILOTFLOW_LOCAL: z.enum(['1']).optional(),
   /** The local mailbox's URL (local cloud only). */
   LOCAL_MAILBOX_URL: optionalUrl,
-  /** The private bucket of evidence files (functions/domain/evidence.ts). */
-  EVIDENCE_BUCKET: z.string().min(3).max(63).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
