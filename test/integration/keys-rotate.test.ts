@@ -14,6 +14,7 @@ import {
   type SampleCloud,
   startSampleCloud,
   type TaskLink,
+  uploadEvidence,
 } from '#test/support/sample-cloud.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/pilotflow.js', import.meta.url));
@@ -110,11 +111,8 @@ describe('pilotflow keys rotate', () => {
     expect(rotated.previousKeyId).toBe(rotatedKey);
     env = await startSampleCloud({ continueFrom: env });
 
-    const res = await decide(plan, {
-      decision: 'approve',
-      'f.summary': '建设“一站式”便民服务中心',
-      'f.document': 'https://docs.xx-town.example/gucheng/plan-v1.pdf',
-    });
+    await uploadEvidence(plan, 'plan-v1.pdf');
+    const res = await decide(plan, { decision: 'approve', 'f.summary': '建设“一站式”便民服务中心' });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('您的意见已提交，谢谢。');
     expect((await fetch(launched.url)).status).toBe(403);

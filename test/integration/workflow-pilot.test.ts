@@ -37,6 +37,10 @@ const plan = (() => {
   if (!parsed.ok) throw new Error('the workflow plan does not validate');
   return parsed.plan;
 })();
+/** A files field's value as a decision records it: the files under the task's prefix (functions/domain/evidence.ts). */
+const files = (name: string) => [
+  { name, size: 1024, key: `evidence/${PROGRAMME}/pilot/task/field/u/${name}` },
+];
 const scores = (n: number) => Object.fromEntries(plan.indicators.items.map((i) => [`score.${i.id}`, n]));
 
 let wf: WorkflowCloud;
@@ -88,20 +92,20 @@ describe('a community pilot', () => {
     // The implementation plan is returned once, then approved.
     const plan1 = {
       summary: '建设“一站式”便民服务中心',
-      document: 'https://docs.xx-town.example/gucheng/plan-v1.pdf',
+      document: files('plan-v1.pdf'),
     };
     await decideThroughLink(wf, await inbox.next(GUCHENG, 'XX镇古城社区：提交实施方案，'), {
       outcome: 'approve',
       form: plan1,
     });
     const review1 = await inbox.next(LEAD, 'XX镇古城社区：审核实施方案，');
-    expect(review1.text).toContain(plan1.document);
+    expect(review1.text).toContain('plan-v1.pdf（1.0 KB）');
     await decideThroughLink(wf, review1, { outcome: 'return', comment: '请补充时间表和责任人' });
     const resubmit = await inbox.next(GUCHENG, 'XX镇古城社区：提交实施方案（第 2 轮）');
     expect(resubmit.text).toContain('请补充时间表和责任人');
     const plan2 = {
       summary: '一站式服务中心，2023年3月底前建成',
-      document: 'https://docs.xx-town.example/gucheng/plan-v2.pdf',
+      document: files('plan-v2.pdf'),
     };
     await decideThroughLink(wf, resubmit, { outcome: 'approve', form: plan2 });
     await decideThroughLink(wf, await inbox.next(LEAD, 'XX镇古城社区：审核实施方案（第 2 轮）'), {
@@ -139,7 +143,7 @@ describe('a community pilot', () => {
     const selfInspection = {
       ...scores(80),
       summary: '各项任务完成',
-      evidence: 'https://docs.xx-town.example/gucheng/self.pdf',
+      evidence: files('self.pdf'),
     };
     await decideThroughLink(wf, await inbox.next(GUCHENG, 'XX镇古城社区：试点自查，'), {
       outcome: 'approve',
@@ -263,7 +267,7 @@ describe('a countersigned acceptance', () => {
     await decideThroughLink(wf, await inbox.next(TOWN, 'XX镇：确认收到试点任务'), { outcome: 'approve' });
     await decideThroughLink(wf, await inbox.next(TOWN, 'XX镇：提交实施方案'), {
       outcome: 'approve',
-      form: { summary: '“五社联动”机制', document: 'https://docs.xx-town.example/town/plan.pdf' },
+      form: { summary: '“五社联动”机制', document: files('plan.pdf') },
     });
     await decideThroughLink(wf, await inbox.next(LEAD, 'XX镇：审核实施方案'), { outcome: 'approve' });
     await decideThroughLink(wf, await inbox.next(LEAD, 'XX镇：开展督查'), {
@@ -272,7 +276,7 @@ describe('a countersigned acceptance', () => {
     });
     await decideThroughLink(wf, await inbox.next(TOWN, 'XX镇：试点自查'), {
       outcome: 'approve',
-      form: { ...scores(90), summary: '完成', evidence: 'https://docs.xx-town.example/town/self.pdf' },
+      form: { ...scores(90), summary: '完成', evidence: files('self.pdf') },
     });
 
     // Three members; one returns it.
@@ -309,7 +313,7 @@ describe('a countersigned acceptance', () => {
     const confirm = await inbox.next(LEAD, '报送试点工作总结材料');
     await decideThroughLink(wf, confirm, {
       outcome: 'approve',
-      form: { summary: '两个试点均通过验收。', document: 'https://docs.xx-county.example/summary.pdf' },
+      form: { summary: '两个试点均通过验收。', document: files('summary.pdf') },
     });
     const report = await inbox.next(HIGHER_LEVEL, '【报送】');
     expect(report.cc).toContain(LEAD);

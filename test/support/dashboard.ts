@@ -4,7 +4,7 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { join } from 'node:path';
 import { LocalIssuer } from '#local/cloud/jwt.ts';
-import { decide, type SampleCloud, type TaskLink } from './sample-cloud.ts';
+import { decide, type SampleCloud, type TaskLink, uploadEvidence } from './sample-cloud.ts';
 
 export function bearer(env: SampleCloud): Record<string, string> {
   return { authorization: `Bearer ${env.cloud.endpoints.adminToken}` };
@@ -127,11 +127,11 @@ export async function toPlanReview(env: SampleCloud, pilotName: string): Promise
   }
   await env.cloud.whenIdle();
   const submit = await newestLink(env, new RegExp(`${pilotName}：提交实施方案`));
+  await uploadEvidence(submit, 'implementation.pdf');
   const res = await decide(submit, {
     decision: 'approve',
     comment: '',
     'f.summary': '一、组建工作专班；二、完善便民服务站点；三、每月向县民政局报告进展。',
-    'f.document': 'https://docs.xx-county.example/plans/implementation.pdf',
   });
   if (res.status !== 200) throw new Error(`submitting the plan: ${res.status} ${await res.text()}`);
   await env.cloud.whenIdle();

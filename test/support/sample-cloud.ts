@@ -7,6 +7,8 @@ import type { LocalCloud, Mail } from '#local/cloud/index.ts';
 import { startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { freePort } from '#local/ports.ts';
+import { Browser } from '#local/rehearsal/browser.ts';
+import { evidenceFile } from '#local/rehearsal/driver.ts';
 import { getLink } from '#store/links.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { getTask, type TaskRecord } from '#store/tasks.ts';
@@ -183,4 +185,24 @@ export function postForm(url: string, fields: Record<string, string>): Promise<R
 export async function decide(link: TaskLink, fields: Record<string, string>): Promise<Response> {
   const page = await fetch(link.url);
   return postForm(link.url, { token: formTokenOf(await page.text()), ...fields });
+}
+
+/**
+ * Uploads a small PDF named `name` with the first upload form of the link's page, as a browser does (a multipart
+ * POST straight to the local S3 server, which sends the browser back to the page): what a form that asks for
+ * evidence needs before `decide`.
+ */
+export async function uploadEvidence(link: TaskLink, name = 'evidence.pdf'): Promise<void> {
+  const browser = new Browser();
+  const page = await browser.open(link.url);
+  const [form] = page.uploads;
+  if (!form) throw new Error(`the page of ${link.subject} offers no upload`);
+  const after = await browser.upload(form, evidenceFile(name));
+  if (
+    !Object.values(after.files)
+      .flat()
+      .includes(`${name} ${evidenceFile(name).bytes.length} B`)
+  ) {
+    throw new Error(`${name} is not listed on the page after its upload`);
+  }
 }
