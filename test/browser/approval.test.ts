@@ -69,7 +69,7 @@ describe('the task page in a browser', () => {
   test('labels every control, so each can be found by its label', async () => {
     const { page } = await open(planLink.url);
     await expect(page.getByLabel('实施方案摘要').count()).resolves.toBe(1);
-    await expect(page.getByLabel('实施方案文件链接').count()).resolves.toBe(1);
+    await expect(page.getByLabel('选择文件').count()).resolves.toBe(1);
     await expect(page.getByLabel('意见').count()).resolves.toBe(1);
     const unlabelled = await page.evaluate(
       () =>
@@ -83,8 +83,8 @@ describe('the task page in a browser', () => {
 
   test('decides nothing when Enter is pressed in a text box', async () => {
     const { page } = await open(planLink.url);
-    await page.getByLabel('实施方案文件链接').fill('https://docs.xx-county.example/plan.pdf');
-    await page.getByLabel('实施方案文件链接').press('Enter');
+    await page.getByLabel('实施方案摘要').fill('建设便民服务站');
+    await page.getByLabel('意见').press('Enter');
     await page.waitForTimeout(500);
     expect(page.url()).toBe(planLink.url);
     const record = await getLink(env.store, planLink.linkId);
@@ -101,7 +101,7 @@ describe('the task page in a browser', () => {
       const style = getComputedStyle(el);
       return { id: el.id, outline: `${style.outlineStyle} ${style.outlineWidth}` };
     });
-    expect(outline).toEqual({ id: 'f-document', outline: 'solid 3px' });
+    expect(outline).toEqual({ id: 'comment', outline: 'solid 3px' });
     await page.close();
   });
 });
@@ -112,22 +112,28 @@ describe('an official submitting the form', () => {
     await page
       .getByLabel('实施方案摘要')
       .fill('一、主要任务：建设便民服务站。\n二、时间安排：2023年2月至10月。');
-    await page.getByLabel('实施方案文件链接').fill('古城社区实施方案.docx');
     await page.getByRole('button', { name: '提交实施方案' }).click();
     await page.waitForLoadState();
 
-    const summary = page.getByRole('alert');
+    const summary = page.getByRole('alert').first();
     expect(await summary.textContent()).toContain('请修改以下内容后再提交');
-    expect(await summary.textContent()).toContain('实施方案文件链接：请填写以 https:// 开头的完整链接。');
-    const field = page.getByLabel('实施方案文件链接');
-    expect(await field.getAttribute('aria-invalid')).toBe('true');
-    expect(await field.inputValue()).toBe('古城社区实施方案.docx');
+    expect(await summary.textContent()).toContain('实施方案文件：请至少上传一个文件。');
+    expect(await page.locator('#f-document-error').textContent()).toBe('请至少上传一个文件。');
     expect(await page.getByLabel('实施方案摘要').inputValue()).toContain('建设便民服务站');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-document');
     await page.screenshot({ path: join(SCREENSHOTS, 'task-error-phone.png'), fullPage: true });
     expect((await getLink(env.store, planLink.linkId))?.status).toBe('active');
 
-    await field.fill('https://docs.xx-county.example/gucheng/implementation-plan.pdf');
+    // The upload reloads the page (the form says so: upload first); the summary is typed again after it.
+    await page.getByLabel('选择文件').setInputFiles({
+      name: '古城社区实施方案.docx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      buffer: Buffer.from('PK stands in for a .docx here'),
+    });
+    await page.getByRole('button', { name: '上传' }).click();
+    await page.waitForLoadState();
+    await page
+      .getByLabel('实施方案摘要')
+      .fill('一、主要任务：建设便民服务站。\n二、时间安排：2023年2月至10月。');
     await page.getByRole('button', { name: '提交实施方案' }).click();
     await page.waitForLoadState();
 
@@ -141,7 +147,7 @@ describe('an official submitting the form', () => {
     const task = await getTask(env.store, record?.taskId ?? '');
     expect(task?.decision?.form).toEqual({
       summary: '一、主要任务：建设便民服务站。\n二、时间安排：2023年2月至10月。',
-      document: 'https://docs.xx-county.example/gucheng/implementation-plan.pdf',
+      document: [expect.objectContaining({ name: '古城社区实施方案.docx', size: 29 })],
     });
     // The workflow moved on: the civil affairs bureau is asked to review the plan.
     expect((await env.links({ subject: /古城社区：审核实施方案/ })).length).toBeGreaterThan(0);
