@@ -343,6 +343,23 @@ describe('actions', () => {
     });
   });
 
+  it('lists the files of the plan under review with short-lived download links, for a signed-in reader only', async () => {
+    // The review of 古城社区's plan, which the pilot submitted with a file (toPlanReview, above).
+    const [review] = await env.links({ subject: /古城社区：审核实施方案/ });
+    const task = await env.taskOf(review!);
+    const view = await getJson<TaskView>(env, `/admin/tasks/${task.taskId}`);
+    const [file] = view.files?.submitted ?? [];
+    expect(view.files?.submitted.map((f) => f.name)).toEqual(['implementation.pdf']);
+    const download = await fetch(file!.url);
+    expect(download.status).toBe(200);
+    expect((await download.arrayBuffer()).byteLength).toBe(file!.size);
+    const anonymous = await fetch(`${api}/admin/tasks/${task.taskId}`, {
+      headers: { accept: 'application/json' },
+    });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toContain('X-Amz-Signature');
+  });
+
   it('refuses a form post from another site or without the CSRF token, changing nothing', async () => {
     const [task] = (await getJson<TasksView>(env, '/admin/tasks?pilot=zhangshu&unit=finance')).tasks;
     const page = await fetch(`${api}/admin/tasks/${task!.taskId}`, { headers: cookie(env) });

@@ -39,6 +39,11 @@ describe('a rehearsal of the sample plan', () => {
     expect(uninterrupted.report.programme.status).toBe('completed');
   });
 
+  test('uploads evidence through the pages wherever a form asks for it', () => {
+    // At least each pilot's implementation plan and self-inspection, and the summary materials.
+    expect(uninterrupted.report.attachments).toBeGreaterThanOrEqual(6 + 6 + 1);
+  });
+
   test('ends with all six pilots accepted by the county', () => {
     const { pilots } = uninterrupted.report;
     expect(pilots.map((p) => p.id)).toEqual(SIX_PILOTS);
