@@ -198,10 +198,9 @@ export async function uploadFormsOf(
         expiresSeconds: UPLOAD_EXPIRES_SECONDS,
         ...(returnUrl ? { successRedirect: returnUrl } : {}),
       });
-      // Several types share no common beginning, so the policy allows any Content-Type: the form carries one
-      // (the page's script sets the file's own), and the name decides what is attached (acceptedName).
-      const fields = { 'Content-Type': 'application/octet-stream', ...post.fields };
-      return { field, post: { url: post.url, fields }, files };
+      // Several types share no common beginning, so the policy allows any Content-Type (the form carries
+      // application/octet-stream; the page's script sets the file's own) and the name decides (acceptedName).
+      return { field, post: { url: post.url, fields: post.fields }, files };
     }),
   );
 }
