@@ -201,7 +201,7 @@ describe('the task page with evidence files', () => {
   const post = {
     url: 'http://127.0.0.1:4569/evidence-bucket',
     fields: {
-      key: 'evidence/p/gucheng/t1/document/ab12/${filename}',
+      key: `evidence/p/gucheng/t1/document/ab12/\${filename}`,
       Policy: 'cG9saWN5',
       'X-Amz-Signature': 'abc',
     },
