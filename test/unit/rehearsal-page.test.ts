@@ -49,3 +49,42 @@ describe('an approval page as the rehearsal reads it', () => {
     });
   });
 });
+
+describe('an approval page with an upload form, as the rehearsal reads it', () => {
+  const page = parseTaskPage(
+    `<!doctype html><html lang="zh-CN"><body><main><h1>提交实施方案</h1>
+<div class="uploads"><section class="field upload-field" id="f-document"><h2 class="label">实施方案文件</h2>
+<ul class="files" id="f-document-files"><li><span class="name">方案.pdf</span> <span class="size">1.2 MB</span></li></ul>
+<form class="upload" method="post" action="http://127.0.0.1:4569/bucket" enctype="multipart/form-data">
+  <input type="hidden" name="key" value="evidence/p/x/t/document/u/\${filename}">
+  <input type="hidden" name="Policy" value="cA==">
+  <label for="f-document-file">选择文件</label>
+  <input type="file" id="f-document-file" name="file" accept="image/*,.pdf">
+  <button type="submit" class="btn-upload">上传</button>
+</form></section></div>
+<form method="post" action="?sig=s"><input type="hidden" name="token" value="t">
+  <label for="f-summary">摘要</label><textarea id="f-summary" name="f.summary"></textarea>
+  <button type="submit" name="decision" value="approve">提交</button>
+</form></main></body></html>`,
+    URL_OF_PAGE,
+    200,
+  );
+
+  test('gives each upload form apart from the decision’s form, with its policy fields in order', () => {
+    expect(page.uploads).toEqual([
+      {
+        field: 'document',
+        action: 'http://127.0.0.1:4569/bucket',
+        hidden: [
+          ['key', `evidence/p/x/t/document/u/\${filename}`],
+          ['Policy', 'cA=='],
+        ],
+        fileName: 'file',
+        accept: 'image/*,.pdf',
+      },
+    ]);
+    expect(page.files).toEqual({ document: ['方案.pdf'] });
+    expect(page.form?.hidden).toEqual({ token: 't' });
+    expect(page.form?.fields.map((f) => f.name)).toEqual(['f.summary']);
+  });
+});
