@@ -5,11 +5,12 @@ import type { LocalText } from './i18n.ts';
 
 const lt = (zh: string, en: string): LocalText => ({ zh, en });
 
-/** 1,234,567 bytes → `1.2 MB`; the same in both languages. */
-export function fileSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+/** 1,234,567 bytes → `1.2 兆字节` / `1.2 MB`: a zh-CN plan's mails and pages name the unit in Chinese. */
+export function fileSize(bytes: number, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
+  const [b, kb, mb] = locale === 'en' ? ['B', 'KB', 'MB'] : ['字节', '千字节', '兆字节'];
+  if (bytes < 1024) return `${bytes} ${b}`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} ${kb}`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} ${mb}`;
 }
 
 export const EVIDENCE = {

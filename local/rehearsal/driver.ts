@@ -120,7 +120,8 @@ function valuesFor(form: PageForm, act: Extract<Act, { decision: string }>): Rec
 export function evidenceFile(value: string): { name: string; type: string; bytes: Uint8Array<ArrayBuffer> } {
   const last = value.split(/[/?#]/).filter(Boolean).pop() ?? 'evidence';
   const name = /\.pdf$/i.test(last) ? last : `${last}.pdf`;
-  const text = `(${name.replace(/[()\\]/g, '')})`;
+  // ASCII only inside the PDF, whose lengths and offsets count bytes.
+  const text = '(evidence)';
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

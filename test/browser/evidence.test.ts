@@ -183,8 +183,8 @@ describe('evidence files on the implementation plan page', () => {
     expect(await page.getByRole('status').first().textContent()).toBe('已上传“古城社区实施方案.pdf”。');
     await upload(page, { name: '便民服务站现场.png', mimeType: 'image/png', buffer: png() });
     expect(await fileList(page)).toEqual([
-      `古城社区实施方案.pdf ${pdf().length} B`,
-      `便民服务站现场.png ${png().length} B`,
+      `古城社区实施方案.pdf ${pdf().length} 字节`,
+      `便民服务站现场.png ${png().length} 字节`,
     ]);
     await page.screenshot({ path: join(SCREENSHOTS, 'evidence-upload-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 375, height: 800 });
@@ -224,8 +224,8 @@ describe('evidence files on the implementation plan page', () => {
     const [review] = await env.links({ subject: /古城社区：审核实施方案/ });
     if (!review) throw new Error('the review task was not e-mailed');
     const mail = (await env.cloud.mailbox.list({ to: review.to })).find((m) => m.subject === review.subject);
-    expect(mail?.text).toContain(`古城社区实施方案.pdf（${pdf().length} B）`);
-    expect(mail?.text).toContain(`便民服务站现场.png（${png().length} B）`);
+    expect(mail?.text).toContain(`古城社区实施方案.pdf（${pdf().length} 字节）`);
+    expect(mail?.text).toContain(`便民服务站现场.png（${png().length} 字节）`);
 
     const page = await open(review.url);
     const links = page.locator('#submitted-file-list a');

@@ -99,7 +99,7 @@ describe('a community pilot', () => {
       form: plan1,
     });
     const review1 = await inbox.next(LEAD, 'XX镇古城社区：审核实施方案，');
-    expect(review1.text).toContain('plan-v1.pdf（1.0 KB）');
+    expect(review1.text).toContain('plan-v1.pdf（1.0 千字节）');
     await decideThroughLink(wf, review1, { outcome: 'return', comment: '请补充时间表和责任人' });
     const resubmit = await inbox.next(GUCHENG, 'XX镇古城社区：提交实施方案（第 2 轮）');
     expect(resubmit.text).toContain('请补充时间表和责任人');

@@ -245,7 +245,7 @@ describe('the task page with evidence files', () => {
   it('lists the files uploaded so far with their sizes, and says in Chinese what to do when S3 refuses', () => {
     const html = renderPage(withFiles());
     expect(html).toMatch(
-      /<ul class="files" id="f-document-files"><li><span class="name">实施方案.docx<\/span> <span class="size">2.2 MB<\/span>/,
+      /<ul class="files" id="f-document-files"><li><span class="name">实施方案.docx<\/span> <span class="size">2.2 兆字节<\/span>/,
     );
     expect(html).toContain('每个不超过 20 MB');
     expect(html).toContain('请返回本页，刷新后重新上传');
@@ -275,7 +275,7 @@ describe('the task page with evidence files', () => {
     );
     expect(html).toContain('<h2 id="submitted-files">提交的文件</h2>');
     expect(html).toContain(
-      '<a href="http://127.0.0.1:4569/b/k?X-Amz-Signature=s" download="方案.pdf" rel="noopener noreferrer">方案.pdf</a> <span class="size">2.0 KB</span>',
+      '<a href="http://127.0.0.1:4569/b/k?X-Amz-Signature=s" download="方案.pdf" rel="noopener noreferrer">方案.pdf</a> <span class="size">2.0 千字节</span>',
     );
     expect(html).toContain('下载链接 5 分钟内有效');
   });

@@ -24,7 +24,7 @@ function TaskFiles(props: { locale: Locale; files: NonNullable<TaskView['files']
               <a href={f.url} download={f.name} rel="noopener noreferrer">
                 {f.name}
               </a>{' '}
-              <span class="muted">{fileSize(f.size)}</span>
+              <span class="muted">{fileSize(f.size, locale)}</span>
             </li>
           ))}
         </ul>

@@ -52,7 +52,9 @@ export function contextBlocks(
     blocks.push({
       kind: 'list',
       items: context.submittedFiles.map((f) =>
-        locale === 'en' ? `${f.name} (${fileSize(f.size)})` : `${f.name}（${fileSize(f.size)}）`,
+        locale === 'en'
+          ? `${f.name} (${fileSize(f.size, locale)})`
+          : `${f.name}（${fileSize(f.size, locale)}）`,
       ),
     });
   }

@@ -55,7 +55,7 @@ export function pageHeaders(view: PageView): Record<string, string> {
   return { ...SECURITY_HEADERS, 'Content-Security-Policy': csp };
 }
 
-function FileList(props: { files: FileView[]; id: string }) {
+function FileList(props: { locale: Locale; files: FileView[]; id: string }) {
   return (
     <ul class="files" id={props.id}>
       {props.files.map((f) => (
@@ -67,7 +67,7 @@ function FileList(props: { files: FileView[]; id: string }) {
           ) : (
             <span class="name">{f.name}</span>
           )}{' '}
-          <span class="size">{fileSize(f.size)}</span>
+          <span class="size">{fileSize(f.size, props.locale)}</span>
         </li>
       ))}
     </ul>
@@ -81,7 +81,7 @@ export function SubmittedFiles(props: { locale: Locale; files: FileView[] }) {
   return (
     <section aria-labelledby="submitted-files">
       <h2 id="submitted-files">{tr(locale, EVIDENCE.submittedFiles)}</h2>
-      <FileList files={files} id="submitted-file-list" />
+      <FileList locale={locale} files={files} id="submitted-file-list" />
       <p class="help">{tr(locale, EVIDENCE.downloadNote(5))}</p>
     </section>
   );
@@ -104,7 +104,7 @@ function UploadSection(props: { locale: Locale; upload: UploadView; error: Local
       ) : null}
       <p class="muted">{tr(locale, EVIDENCE.uploaded)}</p>
       {upload.files.length > 0 ? (
-        <FileList files={upload.files} id={`${id}-files`} />
+        <FileList locale={locale} files={upload.files} id={`${id}-files`} />
       ) : (
         <p class="muted none">{tr(locale, EVIDENCE.none)}</p>
       )}

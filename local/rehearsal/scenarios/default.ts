@@ -66,7 +66,7 @@ function act(view: TaskInView): Act {
             round === 1
               ? '围绕试点任务建设一站式便民服务中心，完善居民议事协商机制。'
               : '一站式便民服务中心2023年4月底前建成；议事协商每月一次；各项任务明确责任人和完成时限。',
-          document: doc(pilotId, `implementation-plan-v${round}`),
+          document: doc(pilotId, `实施方案（第${round}稿）`),
         },
       };
     case 'planReview':
@@ -100,7 +100,7 @@ function act(view: TaskInView): Act {
             : round === 1
               ? '补齐2023年以来的议事会记录。'
               : '补齐议事会记录，服务事项清单已在服务大厅上墙公示。',
-          evidence: doc(pilotId, `rectification-${afterAcceptance ? 'acceptance' : 'check'}-${round}`),
+          evidence: doc(pilotId, `${afterAcceptance ? '验收整改' : '督查整改'}佐证（第${round}轮）`),
         },
       };
     }
@@ -132,7 +132,7 @@ function act(view: TaskInView): Act {
           score: Math.min(100, score + 3),
           summary:
             round === 1 ? '对照指标逐项自查，各项任务已完成。' : '补充了居民满意度调查数据，重新自查。',
-          evidence: doc(pilotId, `self-inspection-${round}`),
+          evidence: doc(pilotId, `自查佐证材料（第${round}轮）`),
         },
       };
     }
@@ -151,7 +151,7 @@ function act(view: TaskInView): Act {
         decision: 'approve',
         values: {
           summary: '试点工作按方案完成，各试点均通过县级验收，现将总结材料报送。',
-          document: 'https://docs.xx-county.example/summary-2023.pdf',
+          document: 'https://docs.xx-county.example/试点工作总结材料.pdf',
         },
       };
   }
