@@ -79,11 +79,14 @@ describe('a rehearsal of the sample plan', () => {
   });
 
   test('sends every mail in Chinese only: no Latin-script word but in addresses and URLs', () => {
-    // `XX` is the sample's anonymised place name, not English.
+    // `XX` is the sample's anonymised place name, not English; file names (an official's data) keep their extension.
     const latin = (text: string) =>
-      (text.replace(/https?:\/\/\S+|[\w.+-]+@[\w.-]+\.[a-z]{2,}/gi, ' ').match(/[A-Za-z]+/g) ?? []).filter(
-        (w) => w !== 'XX',
-      );
+      (
+        text
+          .replace(/https?:\/\/\S+|[\w.+-]+@[\w.-]+\.[a-z]{2,}/gi, ' ')
+          .replace(/\.(?:pdf|docx?|xlsx?|pptx?|jpe?g|png)(?=[（\s])/gi, ' ')
+          .match(/[A-Za-z]+/g) ?? []
+      ).filter((w) => w !== 'XX');
     const english = uninterrupted.mail.flatMap((m) => {
       const words = latin(`${m.subject}\n${m.text ?? ''}`);
       return words.length ? [`${m.subject}: ${[...new Set(words)].join(' ')}`] : [];
