@@ -31,6 +31,7 @@ import {
   simulatedDays,
 } from './report.ts';
 import type { Act, Scenario, TaskInView } from './scenario.ts';
+import { type RehearsalWords, rehearsalWords } from './words.ts';
 
 /**
  * The CDK context a rehearsal synthesises the app with: the escalation sweep runs twice a day and the callback
@@ -142,27 +143,18 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   const dataDir = options.dataDir
     ? resolve(options.dataDir)
     : mkdtempSync(join(tmpdir(), 'pilotflow-rehearsal-'));
-  progress(
-    `rehearsal of ${plan.programme.title} (${plan.programme.id}), scenario "${options.scenario.name}":`,
-  );
+  const words = rehearsalWords(plan.programme.locale);
+  progress(words.heading(plan.programme.title, plan.programme.id, options.scenario.name));
   for (const line of options.scenario.describe(plan)) progress(`  - ${line}`);
-  progress(
-    `  (schedules: escalation sweep and callback retry once a day — CDK context ${Object.entries(
-      REHEARSAL_CONTEXT,
-    )
-      .map(([k, v]) => `${k}="${v}"`)
-      .join(', ')})`,
-  );
-  progress(`data directory: ${dataDir}`);
+  progress(words.schedules(REHEARSAL_CONTEXT));
+  progress(words.dataDirectory(dataDir));
 
   // The HTTP API keeps its port across a resume: the e-mails already sent carry links to it, as links on AWS
   // keep pointing at the same API.
   const portFile = join(dataDir, 'rehearsal.json');
   const storedPort = readStoredPort(portFile);
   if (storedPort !== undefined) {
-    progress(
-      'resuming an interrupted rehearsal: what it already did is read back from the mailbox and the store',
-    );
+    progress(words.resuming);
   }
   const start = (port: number) =>
     startLocalCloud({
@@ -174,17 +166,15 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
       meter: true,
       concurrency: options.concurrency ?? 2,
       ...(options.assemblyDir ? { assemblyDir: options.assemblyDir } : {}),
-      onProgress: (line) => progress(`  local cloud: ${line}`),
-      log: (line) => progress(`  note: ${line}`),
+      onProgress: (line) => progress(`  ${words.localCloud}${line}`),
+      log: (line) => progress(`  ${words.note}${line}`),
     });
   let cloud: LocalCloud;
   try {
     cloud = await start(storedPort ?? (await quietPort()));
   } catch (error) {
     if (storedPort === undefined || !/port \d+ is in use/.test((error as Error).message)) throw error;
-    progress(
-      `  note: port ${storedPort} of the interrupted run is taken; its links are followed at the new port`,
-    );
+    progress(words.portTaken(storedPort));
     cloud = await start(await quietPort());
   }
   writeFileSync(portFile, `${JSON.stringify({ apiPort: Number(new URL(cloud.endpoints.api).port) })}\n`);
@@ -194,7 +184,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     if (!table) throw new RehearsalError('the CDK app has no table');
     const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
     try {
-      report = await play({ cloud, store, plan, options, progress, started, dataDir });
+      report = await play({ cloud, store, plan, options, progress, words, started, dataDir });
     } finally {
       store.db.destroy();
     }
@@ -211,12 +201,13 @@ interface PlayContext {
   plan: Plan;
   options: RehearseOptions;
   progress: (line: string) => void;
+  words: RehearsalWords;
   started: number;
   dataDir: string;
 }
 
 async function play(ctx: PlayContext): Promise<RehearsalReport> {
-  const { cloud, store, plan, options } = ctx;
+  const { cloud, store, plan, options, words } = ctx;
   const programmeId = plan.programme.id;
   const browser = new Browser();
   const scenario = options.scenario;
@@ -229,7 +220,9 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
   }
   const nameOf = (pilotId: string) => plan.pilots.find((p) => p.id === pilotId)?.name ?? pilotId;
   const say = (pilotId: string, stage: string, text: string) =>
-    ctx.progress(`${dayOf(plan, cloud.clock.now())}  ${pad(nameOf(pilotId), 18)} ${pad(stage, 15)} ${text}`);
+    ctx.progress(
+      `${dayOf(plan, cloud.clock.now())}  ${pad(nameOf(pilotId), 18)} ${pad(words.stage(stage), 15)} ${text}`,
+    );
 
   // The mailbox as read so far (oldest first), and the links whose pages no longer offer a form.
   const mails: Mail[] = [];
@@ -268,16 +261,12 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
         const key = `${pilot.pilotId}/${stage}`;
         if (!status || seenStages.get(key) === status) continue;
         seenStages.set(key, status);
-        say(pilot.pilotId, stage, status === 'running' ? 'started' : status);
+        say(pilot.pilotId, stage, words.stageStatus(status));
       }
       const key = `${pilot.pilotId}/outcome`;
       if (pilot.outcome && !seenStages.has(key)) {
         seenStages.set(key, pilot.outcome);
-        say(
-          pilot.pilotId,
-          'outcome',
-          `${pilot.outcome}${pilot.acceptanceScore !== undefined ? `, score ${pilot.acceptanceScore}` : ''}`,
-        );
+        say(pilot.pilotId, 'outcome', words.pilotOutcome(pilot.outcome, pilot.acceptanceScore));
       }
     }
   };
@@ -331,9 +320,9 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     const view = await viewOf(page, mail);
     const act = scenario.act(view);
     if ('wait' in act) {
-      if (waiting.get(key) !== act.wait) {
-        waiting.set(key, act.wait);
-        say(view.pilotId, view.stage ?? '', `${page.title}: left unanswered ${act.wait}`);
+      if (waiting.get(key) !== act.wait.en) {
+        waiting.set(key, act.wait.en);
+        say(view.pilotId, view.stage ?? '', words.leftUnanswered(page.title, act.wait));
       }
       return false;
     }
@@ -363,12 +352,16 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
         typeof act.values?.score === 'number' &&
         act.values.score < plan.indicators.passScore);
     if (notable || options.verbose) {
-      const problems = act.values?.problemsFound === 'yes' ? `, problems: ${act.values.problems ?? ''}` : '';
-      const what = `${page.title}${view.round > 1 ? ` (round ${view.round})` : ''}: ${button.label}${problems}`;
+      const problems =
+        act.values?.problemsFound === 'yes' ? words.problems(String(act.values.problems ?? '')) : '';
+      const what = words.decided(
+        `${page.title}${view.round > 1 ? words.round(view.round) : ''}`,
+        `${button.label}${problems}`,
+      );
       say(
         view.pilotId,
         view.stage ?? '',
-        `${what}${act.comment ? ` — ${act.comment}` : ''} (${view.assignee})`,
+        `${what}${act.comment ? ` — ${act.comment}` : ''}${words.by(view.assignee)}`,
       );
     }
     return true;
@@ -419,11 +412,7 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     }
     if (options.verbose) {
       for (const view of confirm.values()) {
-        say(
-          view.pilotId,
-          view.stage ?? '',
-          `${view.page.title}: confirmed on the batch page (${view.assignee})`,
-        );
+        say(view.pilotId, view.stage ?? '', words.confirmedOnBatchPage(view.page.title, view.assignee));
       }
     }
     return decided;
@@ -492,7 +481,7 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     for (const mail of await readMail()) {
       if (CHASE.test(mail.subject))
         ctx.progress(
-          `${dayOf(plan, cloud.clock.now())}  ${pad('(mail)', 18)} ${pad('escalation', 15)} ${mail.subject} → ${mail.to.join(', ')}`,
+          `${dayOf(plan, cloud.clock.now())}  ${pad(words.mail, 18)} ${pad(words.chase, 15)} ${mail.subject} → ${mail.to.join(', ')}`,
         );
     }
     if (await actOnMail()) continue;
