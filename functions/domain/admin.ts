@@ -65,11 +65,13 @@ export type ReassignInput = z.infer<typeof ReassignInputSchema>;
 export type StopInput = z.infer<typeof StopInputSchema>;
 
 export const actorOf = (admin: Admin) => `admin:${admin.email ?? admin.sub}`;
-const by = (admin: Admin) => ({
+/** The administrator as an audit event's details record them. */
+export const adminDetails = (admin: Admin) => ({
   sub: admin.sub,
   ...(admin.email ? { email: admin.email } : {}),
   ...(admin.name ? { name: admin.name } : {}),
 });
+const by = adminDetails;
 
 async function openTaskOf(deps: ActionDeps, taskId: string): Promise<TaskRecord> {
   const task = await getTask(deps.store, taskId);

@@ -115,6 +115,8 @@ export const keys = {
     gsi1sk: `${programmeId}#${email.toLowerCase()}#${queuedAt}#${itemId}`,
   }),
   pendingDigestItems: () => ({ gsi1pk: DIGEST_PENDING }),
+  /** A plan uploaded on the dashboard, under the SHA-256 of its text: what its preview shows and its launch starts. */
+  planUpload: (sha256: string) => ({ pk: `UPLOAD#PLAN#${sha256}`, sk: 'PLAN' }),
 };
 
 /** Condition expressions, each named for what it prevents. */

@@ -2,11 +2,12 @@
 // cloud's clock and mailbox, the forms' CSRF token, a notice), the view model as JSON, a redirect after an
 // action, and its side of the one error mapping (lib/middleware.ts): the problem page in the request's language.
 
-import { hasAnyRole } from '#domain/roles.ts';
+import { hasAnyRole, mayLaunch } from '#domain/roles.ts';
 import { config } from '#lib/config.ts';
 import { ForbiddenError } from '#lib/errors.ts';
 import type { ErrorPages, HttpResponse } from '#lib/middleware.ts';
 import type { AdminFrame, LocalCloudFrame } from '#presentation/dashboard/frame.ts';
+import { PLAN_WORDS } from '#presentation/dashboard/plan-words.ts';
 import { type DashboardPage, problemTitle, renderDashboard } from '#presentation/dashboard/render.tsx';
 import { csrfToken } from '#presentation/dashboard/session.ts';
 import { DASHBOARD_HEADERS } from '#presentation/dashboard/style.ts';
@@ -81,6 +82,8 @@ const NOTICES: Record<string, AdminFrame['notice']> = {
     ),
   },
   stopped: { tone: 'warn', text: lt('执行已停止。', 'The execution was stopped.') },
+  launched: { tone: 'ok', text: PLAN_WORDS.launched },
+  'launched-before': { tone: 'ok', text: PLAN_WORDS.alreadyLaunched },
 };
 
 export async function frameOf(
@@ -97,6 +100,7 @@ export async function frameOf(
     path: event.rawPath + (event.rawQueryString ? `?${event.rawQueryString}` : ''),
     admin: req.admin,
     csrf: req.session ? csrfToken(req.session.token) : '',
+    ...(mayLaunch(req.access) ? { canLaunch: true } : {}),
     ...(local ? { local } : {}),
     ...(programmeId ? { programmeId } : {}),
     ...(notice ? { notice } : {}),
