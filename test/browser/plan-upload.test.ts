@@ -135,7 +135,7 @@ describe('launching a plan from the dashboard', () => {
     const windows = await page.locator('#plan-windows tbody tr').allTextContents();
     expect(windows.map((w) => w.slice(0, 4))).toEqual(['工作启动', '组织实施', '评估验收']);
     const mail = page.locator('#plan-mail');
-    const civilAffairs = mail.locator('tr[data-email="minzheng@xx-county.example"]');
+    const civilAffairs = mail.locator('tr[data-key="minzheng@xx-county.example"]');
     expect(await civilAffairs.textContent()).toContain('动员通知');
     expect(await mail.textContent()).toContain('确认收到试点任务');
     expect(await page.locator('#plan-programme-id').textContent()).toBe(NEW_ID);

@@ -39,13 +39,19 @@ async function page(req: AdminRequest, status: number, locale: Locale, of: (f: F
   return html(req, status, of({ ...(await frameOf(req)), locale }));
 }
 
-/** The stored upload and its (valid) plan; 404 for a plan id nobody uploaded. */
+/**
+ * The stored upload and its (valid) plan, for an administrator of its programme; 404 for a plan id nobody
+ * uploaded. Read before the role check (reading changes nothing), so that a refusal is in the plan's language.
+ */
 async function storedPlan(d: PlanDeps, req: AdminRequest) {
   const sha256 = validate(Sha256, req.params.planId, 'plan id');
   const upload = await getPlanUpload(d.store, sha256);
   const parsed = upload && parsePlan(upload.planYaml, upload.source);
   if (!upload || !parsed?.ok) throw new NotFoundError(`no uploaded plan ${sha256}`);
-  return { upload, plan: parsed.plan as Plan };
+  const plan: Plan = parsed.plan;
+  req.locale = localeFor(req, plan.programme.locale);
+  requireAct(req, plan.programme.id);
+  return { upload, plan };
 }
 
 export function planRoutes(deps: () => PlanDeps): RouteTable {
@@ -101,10 +107,7 @@ export function planRoutes(deps: () => PlanDeps): RouteTable {
       access: 'admin',
       async run(req) {
         const d = deps();
-        // Read before the role check (reading changes nothing), so that a refusal is in the plan's language.
         const { upload, plan } = await storedPlan(d, req);
-        req.locale = localeFor(req, plan.programme.locale);
-        requireAct(req, plan.programme.id);
         const view = planPreview(plan, upload, await priorLaunch(d, plan), emailTexts);
         if (req.json) return json(req, 200, view);
         return page(req, 200, req.locale, (frame) => ({ kind: 'plan-preview', frame, view }));
@@ -114,10 +117,7 @@ export function planRoutes(deps: () => PlanDeps): RouteTable {
       access: 'admin',
       async run(req) {
         const d = deps();
-        // Read before the role check (reading changes nothing), so that a refusal is in the plan's language.
         const { upload, plan } = await storedPlan(d, req);
-        req.locale = localeFor(req, plan.programme.locale);
-        requireAct(req, plan.programme.id);
         const result = await launchProgramme(
           d,
           { planYaml: upload.planYaml, source: upload.source },

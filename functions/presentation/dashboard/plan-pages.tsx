@@ -1,6 +1,7 @@
 // Launching a plan from the dashboard: the upload form (with the plan's problems when it was refused) and the
 // preview with its launch button. Plain forms, no JavaScript needed; the launch form names the plan by the
 // SHA-256 of its text, so what launches is what was previewed.
+import type { ComponentChildren } from 'preact';
 import type { Problem } from '#plan/load.ts';
 import { formatDateTime, formatDay, type Locale, type LocalText, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
@@ -102,6 +103,42 @@ function Contacts(props: { contacts: Array<{ name: string; email: string }> }) {
   );
 }
 
+/** A table that becomes one card per row on a phone: the first column leads, the others carry their names. */
+function StackTable(props: {
+  id: string;
+  locale: Locale;
+  columns: LocalText[];
+  rows: Array<{ key?: string; cells: ComponentChildren[] }>;
+}) {
+  const { locale, columns } = props;
+  return (
+    <div class="scroll">
+      <table class="grid stack" id={props.id}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col">{tr(locale, c)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr data-key={row.key}>
+              {row.cells.map((cell, i) =>
+                i === 0 ? (
+                  <td class="lead">{cell}</td>
+                ) : (
+                  <td data-label={tr(locale, columns[i] as LocalText)}>{cell}</td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function PlanPreviewPage(props: { frame: AdminFrame; view: PlanPreviewView }) {
   const { frame, view } = props;
   const { locale } = frame;
@@ -136,83 +173,51 @@ export function PlanPreviewPage(props: { frame: AdminFrame; view: PlanPreviewVie
       )}
 
       <h2>{tr(locale, W.windows)}</h2>
-      <div class="scroll">
-        <table class="grid stack" id="plan-windows">
-          <thead>
-            <tr>
-              <th scope="col">{tr(locale, W.stage)}</th>
-              <th scope="col">{tr(locale, W.from)}</th>
-              <th scope="col">{tr(locale, W.to)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.stages.map((s) => (
-              <tr>
-                <td class="lead">{tr(locale, STAGE_NAMES[s.stage])}</td>
-                <td data-label={tr(locale, W.from)}>{formatDay(s.start, locale, tz)}</td>
-                {/* The window ends at the start of the day after its last: that last day is shown. */}
-                <td data-label={tr(locale, W.to)}>
-                  {formatDay(new Date(Date.parse(s.end) - 1), locale, tz)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <StackTable
+        id="plan-windows"
+        locale={locale}
+        columns={[W.stage, W.from, W.to]}
+        rows={view.stages.map((s) => ({
+          cells: [
+            tr(locale, STAGE_NAMES[s.stage]),
+            formatDay(s.start, locale, tz),
+            // The window ends at the start of the day after its last: that last day is shown.
+            formatDay(new Date(Date.parse(s.end) - 1), locale, tz),
+          ],
+        }))}
+      />
 
       <h2>
         {tr(locale, W.pilots)} ({view.pilots.length})
       </h2>
-      <div class="scroll">
-        <table class="grid stack" id="plan-pilots">
-          <thead>
-            <tr>
-              <th scope="col">{tr(locale, W.pilot)}</th>
-              <th scope="col">{tr(locale, W.level)}</th>
-              <th scope="col">{tr(locale, W.type)}</th>
-              <th scope="col">{tr(locale, W.town)}</th>
-              <th scope="col">{tr(locale, W.contacts)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.pilots.map((p) => (
-              <tr data-pilot={p.pilotId}>
-                <td class="lead">{tr(locale, p.name)}</td>
-                <td data-label={tr(locale, W.level)}>{tr(locale, W.levels[p.level])}</td>
-                <td data-label={tr(locale, W.type)}>{tr(locale, p.type)}</td>
-                <td data-label={tr(locale, W.town)}>{p.town ? tr(locale, p.town) : '—'}</td>
-                <td data-label={tr(locale, W.contacts)}>
-                  <Contacts contacts={p.contacts} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <StackTable
+        id="plan-pilots"
+        locale={locale}
+        columns={[W.pilot, W.level, W.type, W.town, W.contacts]}
+        rows={view.pilots.map((p) => ({
+          key: p.pilotId,
+          cells: [
+            tr(locale, p.name),
+            tr(locale, W.levels[p.level]),
+            tr(locale, p.type),
+            p.town ? tr(locale, p.town) : '—',
+            <Contacts contacts={p.contacts} />,
+          ],
+        }))}
+      />
 
       <h2>
         {tr(locale, W.units)} ({view.units.length})
       </h2>
-      <div class="scroll">
-        <table class="grid stack" id="plan-units">
-          <thead>
-            <tr>
-              <th scope="col">{tr(locale, W.unit)}</th>
-              <th scope="col">{tr(locale, W.contacts)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.units.map((u) => (
-              <tr>
-                <td class="lead">{tr(locale, u.name)}</td>
-                <td data-label={tr(locale, W.contacts)}>
-                  <Contacts contacts={u.contacts} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <StackTable
+        id="plan-units"
+        locale={locale}
+        columns={[W.unit, W.contacts]}
+        rows={view.units.map((u) => ({
+          key: u.unitId,
+          cells: [tr(locale, u.name), <Contacts contacts={u.contacts} />],
+        }))}
+      />
 
       <h2>{tr(locale, W.mailTitle)}</h2>
       <p>
@@ -223,44 +228,38 @@ export function PlanPreviewPage(props: { frame: AdminFrame; view: PlanPreviewVie
         {view.mail.recipients.length}
         {tr(locale, W.mailPeople)}
       </p>
-      <div class="scroll">
-        <table class="grid stack" id="plan-mail">
-          <thead>
-            <tr>
-              <th scope="col">{tr(locale, W.recipient)}</th>
-              <th scope="col">{tr(locale, W.what)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.mail.recipients.map((r) => (
-              <tr data-email={r.email}>
-                <td class="lead">
-                  {r.name} {r.email}
-                  <span class="who">{tr(locale, r.party)}</span>
-                </td>
-                <td data-label={tr(locale, W.what)}>
-                  {r.notices.map((n) => (
-                    <span class="who">
-                      {tr(locale, W.notice)}
-                      {tr(locale, W.noticeFor)}
-                      {tr(locale, n)}
-                      {tr(locale, W.noticeForEnd)}
-                      {locale === 'zh-CN' ? '：' : ': '}
-                      {view.mail.noticeSubject}
-                    </span>
-                  ))}
-                  {r.acknowledges.length ? (
-                    <span class="who">
-                      {tr(locale, W.acknowledge)}
-                      {r.acknowledges.map((a) => tr(locale, a)).join(locale === 'zh-CN' ? '、' : ', ')}
-                    </span>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <StackTable
+        id="plan-mail"
+        locale={locale}
+        columns={[W.recipient, W.what]}
+        rows={view.mail.recipients.map((r) => ({
+          key: r.email,
+          cells: [
+            <>
+              {r.name} {r.email}
+              <span class="who">{tr(locale, r.party)}</span>
+            </>,
+            <>
+              {r.notices.map((n) => (
+                <span class="who">
+                  {tr(locale, W.notice)}
+                  {tr(locale, W.noticeFor)}
+                  {tr(locale, n)}
+                  {tr(locale, W.noticeForEnd)}
+                  {locale === 'zh-CN' ? '：' : ': '}
+                  {view.mail.noticeSubject}
+                </span>
+              ))}
+              {r.acknowledges.length ? (
+                <span class="who">
+                  {tr(locale, W.acknowledge)}
+                  {r.acknowledges.map((a) => tr(locale, a)).join(locale === 'zh-CN' ? '、' : ', ')}
+                </span>
+              ) : null}
+            </>,
+          ],
+        }))}
+      />
 
       {view.prior === 'different' ? (
         <p>
