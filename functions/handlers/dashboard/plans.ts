@@ -117,7 +117,7 @@ export function planRoutes(deps: () => PlanDeps): RouteTable {
       access: 'admin',
       async run(req) {
         const d = deps();
-        const { upload, plan } = await storedPlan(d, req);
+        const { upload } = await storedPlan(d, req);
         const result = await launchProgramme(
           d,
           { planYaml: upload.planYaml, source: upload.source },
