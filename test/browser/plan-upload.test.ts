@@ -62,6 +62,8 @@ async function screenshots(p: Page, name: string): Promise<void> {
     await p.setViewportSize({ width, height: 800 });
     await p.screenshot({ path: join(SCREENSHOTS, `plan-upload-${name}-${label}.png`), fullPage: true });
     if (width === 375) {
+      // The first screen alone, at its real size: what a phone shows before scrolling.
+      await p.screenshot({ path: join(SCREENSHOTS, `plan-upload-${name}-phone-top.png`) });
       // Nothing wider than the phone but what scrolls in its own box.
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     }
