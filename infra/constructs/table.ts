@@ -14,6 +14,7 @@
 //   undelivered       CALLBACK#PENDING           <decided>#<task>   – (decisions Step Functions has not confirmed)
 //   digest item       DIGEST#<programme>#<email> <queued>#<task>#<msg> byParent (until sent): DIGEST#PENDING / <programme>#<email>#<queued>#…
 //   contact status    CONTACT#<email>            STATUS             byParent (hard bounce, complaint): CONTACTS / CONTACT#<email>
+//   uploaded plan     UPLOAD#PLAN#<sha256>       PLAN               – (ttl: a day; the dashboard's preview → launch)
 //
 // Access patterns: every programme (byParent PROGRAMMES); programme → pilots (Query pk); pilot → tasks (byParent); task → links, audit (byParent);
 // pilot → audit trail (Query pk); link id → task (GetItem, then the task); open tasks due by T, earliest
