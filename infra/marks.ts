@@ -17,8 +17,9 @@ export const MARK = {
  * `dashboard`: the HTTP API route of the dashboard's home page, printed as the dashboard's URL.
  * `sign-in`: the HTTP API route that starts a browser's sign-in, printed (with the local administrator's
  * `login_hint`) as the one-click sign-in link.
+ * `evidence`: the S3 bucket of evidence files, named in endpoints.json as `evidenceBucket`.
  */
-export const ROLES = ['launcher', 'dashboard', 'sign-in'] as const;
+export const ROLES = ['launcher', 'dashboard', 'sign-in', 'evidence'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Marks {

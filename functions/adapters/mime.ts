@@ -4,6 +4,7 @@
 // Written here (90 lines) rather than with nodemailer's composer: nodemailer stays out of the SES bundles.
 import { randomBytes } from 'node:crypto';
 import type { Email } from '#domain/mail.ts';
+import { rfc5987 } from '#lib/content-disposition.ts';
 
 const CRLF = '\r\n';
 const ASCII = /^[\x20-\x7e]*$/;
@@ -75,15 +76,11 @@ export function rawMessage(email: Email, from: string, date = new Date()): Uint8
   }
   lines.push(`--${alternative}--`, '');
   for (const file of email.attachments ?? []) {
-    const name = encodeURIComponent(file.filename).replace(
-      /['()*]/g,
-      (c) => `%${c.charCodeAt(0).toString(16)}`,
-    );
     lines.push(
       `--${mixed}`,
       // `name` for older readers (one encoded word, as Outlook and Foxmail write it), `filename*` per RFC 2231.
       `Content-Type: ${file.contentType}; name="=?UTF-8?B?${Buffer.from(file.filename).toString('base64')}?="`,
-      `Content-Disposition: attachment; filename*=UTF-8''${name}`,
+      `Content-Disposition: attachment; filename*=UTF-8''${rfc5987(file.filename)}`,
       'Content-Transfer-Encoding: base64',
       '',
       base64Lines(file.content),

@@ -13,6 +13,7 @@ import {
 } from '#domain/documents.ts';
 import type { Attachment } from '#domain/mail.ts';
 import { requireConfig } from '#lib/config.ts';
+import { attachmentDisposition } from '#lib/content-disposition.ts';
 import { NotFoundError } from '#lib/errors.ts';
 import { type ErrorPages, type HttpResponse, httpHandler, validate } from '#lib/middleware.ts';
 import { pilotReport, programmeReport } from '#presentation/documents/report.ts';
@@ -49,15 +50,11 @@ const deps = (): DocumentDeps => ({
 
 /** The file as a download: its own name in UTF-8 (RFC 6266), `fallback` for clients that read only ASCII. */
 function download(file: Attachment, fallback: string): HttpResponse {
-  const name = encodeURIComponent(file.filename).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16)}`,
-  );
   return {
     statusCode: 200,
     headers: {
       'Content-Type': file.contentType,
-      'Content-Disposition': `attachment; filename="${fallback}"; filename*=UTF-8''${name}`,
+      'Content-Disposition': attachmentDisposition(file.filename, fallback),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     },

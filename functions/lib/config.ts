@@ -52,6 +52,8 @@ const envSchema = z.object({
    */
   AUTH_ISSUER: optionalUrl,
   AUTH_CLIENT_ID: z.string().min(1).optional(),
+  /** The private bucket of evidence files (functions/adapters/evidence-store.ts). */
+  EVIDENCE_BUCKET: z.string().min(3).max(63).optional(),
   /** The Powertools service name. */
   POWERTOOLS_SERVICE_NAME: z.string().default('pilotflow'),
   /** Set by the local cloud: the dashboard shows its clock and mailbox controls. */

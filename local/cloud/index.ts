@@ -28,6 +28,7 @@ import { startIdentity } from './services/identity.ts';
 import { launcherOf, launchOnce } from './services/launch.ts';
 import { startMail } from './services/mail.ts';
 import { reservePorts } from './services/ports.ts';
+import { startS3 } from './services/s3.ts';
 import { startSchedules } from './services/schedules.ts';
 import { startSecrets } from './services/secrets.ts';
 import { startStepFunctions } from './services/stepfunctions.ts';
@@ -88,6 +89,10 @@ export interface Endpoints {
   secretsmanager: string;
   /** The Lambda Invoke API of the local functions. */
   lambda: string;
+  /** The local S3 server (path-style; signatures and browser uploads' POST policies checked). */
+  s3: string;
+  /** The bucket of evidence files, when the template has one (marked `evidence`). */
+  evidenceBucket?: string;
   /** The function marked as the plan's launcher (`pilotflow launch` invokes it), if the template has one. */
   launcher?: string;
   /** The local administrator's token (Bearer) for the admin routes and /_local/. */
@@ -113,6 +118,7 @@ export interface LocalCloud {
   resources: {
     assemblyDir: string;
     tables: string[];
+    buckets: string[];
     functions: LocalFunction[];
     stateMachines: LocalStateMachine[];
     apis: HttpApiDefinition[];
@@ -208,6 +214,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       startSecrets({ resolvers: template.resolvers, dataDir, clock, port: ports.secrets, host }),
     );
 
+    const s3 = await services.start(
+      startS3({ buckets: template.buckets.names, dataDir, clock, port: ports.s3, host }),
+    );
+    if (s3.buckets.length) progress(`S3: ${s3.url} (${s3.buckets.join(', ')})`);
+
     const { functions } = template;
     const fns = await services.start(
       startFunctions({
@@ -223,6 +234,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ses: mail.url,
           secretsmanager: secrets.url,
           mailbox: mail.mailboxUrl,
+          s3: s3.url,
         },
       }),
     );
@@ -296,6 +308,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       mailbox: mail.mailboxUrl,
       secretsmanager: secrets.url,
       lambda: fns.url,
+      s3: s3.url,
+      ...(template.buckets.evidence ? { evidenceBucket: template.buckets.evidence } : {}),
       ...(launcher ? { launcher: launcher.name } : {}),
       adminToken: http.adminToken,
       ...(http.signInUrl ? { signInUrl: http.signInUrl } : {}),
@@ -324,6 +338,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       resources: {
         assemblyDir: synth.dir,
         tables,
+        buckets: s3.buckets,
         functions,
         stateMachines: machines,
         apis: template.apis.map((a) => a.api),

@@ -33,6 +33,7 @@ export async function startFunctions(options: {
     ses: string;
     secretsmanager: string;
     mailbox: string;
+    s3: string;
   };
 }): Promise<FunctionsService> {
   const { endpoints, host } = options;
@@ -52,6 +53,7 @@ export async function startFunctions(options: {
       AWS_ENDPOINT_URL_SES: endpoints.ses,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsmanager,
       AWS_ENDPOINT_URL_LAMBDA: lambdaUrl,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
       PILOTFLOW_LOCAL: '1',
       LOCAL_MAILBOX_URL: endpoints.mailbox,
     },

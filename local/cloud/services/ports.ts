@@ -11,6 +11,8 @@ export interface Ports {
   lambda: number;
   /** The local identity provider (Cognito's stand-in). */
   identity: number;
+  /** The local S3 server's front (s3-front.ts). */
+  s3: number;
   /** A further free port above every port taken so far (an HTTP API after the first). */
   next(): Promise<number>;
 }
@@ -19,15 +21,12 @@ export async function reservePorts(port: number | undefined, host: string): Prom
   if (port && !(await takePort(port, host)))
     throw new Error(`port ${port} is in use: choose another with --port`);
   const api = port ? port : await freePort(port === 0 ? undefined : 3000, host);
-  const [dynamodb, ses, secrets, stepfunctions, lambda, identity] = (await freePorts(6, api + 1, host)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const taken = [api, stepfunctions, lambda, identity];
+  const [dynamodb, ses, secrets, stepfunctions, lambda, identity, s3] = (await freePorts(
+    7,
+    api + 1,
+    host,
+  )) as [number, number, number, number, number, number, number];
+  const taken = [api, stepfunctions, lambda, identity, s3];
   return {
     api,
     dynamodb,
@@ -36,6 +35,7 @@ export async function reservePorts(port: number | undefined, host: string): Prom
     stepfunctions,
     lambda,
     identity,
+    s3,
     async next() {
       const next = await freePort(Math.max(...taken) + 1, host);
       taken.push(next);

@@ -1,7 +1,7 @@
 // The synthesised assembly as the services read it: every stack's template with a resolver that gives each
 // resource its local name (a table's, a function's ARN, an HTTP API's local URL), and what the local cloud runs
 // from it. It has no list of its own: only the template's resources, by type and mark (ARCHITECTURE.md).
-import { type CloudStack, readAssembly } from '../assembly.ts';
+import { type CloudStack, marksOf, readAssembly } from '../assembly.ts';
 import { type HttpApiDefinition, httpApisOf } from '../http-api.ts';
 import { LOCAL_ACCOUNT, Resolver, type TemplateResource } from '../intrinsics.ts';
 import { functionsOf, type LocalFunction } from '../lambda.ts';
@@ -15,6 +15,8 @@ export interface LocalTemplate {
   stackNames: string[];
   resolvers: Resolver[];
   tables: Array<{ name: string; resource: TemplateResource }>;
+  /** The S3 buckets' local names; `evidence` is the one marked as the evidence files' bucket. */
+  buckets: { names: string[]; evidence?: string };
   functions: LocalFunction[];
   stateMachines: LocalStateMachine[];
   /** The HTTP APIs, each with the port of its local server. */
@@ -59,6 +61,7 @@ export async function readTemplate(dir: string, host: string, ports: Ports): Pro
         }),
       ),
     ),
+    buckets: bucketsOf(resolved.map((r) => r.resolver)),
     functions: resolved.flatMap(({ stack, resolver }) => functionsOf(stack, resolver)),
     stateMachines: resolved.flatMap(({ resolver }) => stateMachinesOf(resolver)),
     apis: resolved.flatMap(({ resolver }) =>
@@ -71,6 +74,17 @@ export async function readTemplate(dir: string, host: string, ports: Ports): Pro
     clients: resolved.flatMap(({ resolver }) => clientsOf(resolver)),
     notRunLocally: notRunLocally(stacks),
   };
+}
+
+function bucketsOf(resolvers: Resolver[]): LocalTemplate['buckets'] {
+  const buckets = resolvers.flatMap((resolver) =>
+    resolver.resourcesOfType('AWS::S3::Bucket').map(([id, resource]) => ({
+      name: resolver.identity(id).ref,
+      role: marksOf(resource.Metadata).role,
+    })),
+  );
+  const evidence = buckets.find((b) => b.role === 'evidence')?.name;
+  return { names: buckets.map((b) => b.name), ...(evidence ? { evidence } : {}) };
 }
 
 /** The user pools' app clients with their callback and sign-out URLs (AWS::Cognito::UserPoolClient). */
@@ -92,9 +106,9 @@ function resourcesOf(stack: CloudStack, ...types: string[]): Array<[string, Temp
 
 /** What the local cloud runs, and what has no local meaning (permissions, log groups, identities…). */
 const RUN =
-  /^AWS::(DynamoDB::(Global)?Table|Lambda::Function|StepFunctions::StateMachine|SecretsManager::Secret|ApiGatewayV2::(Api|Route|Integration|Authorizer|Stage)|Scheduler::Schedule|Cognito::(UserPool|UserPoolClient|UserPoolDomain|UserPoolGroup|ManagedLoginBranding))$/;
+  /^AWS::(DynamoDB::(Global)?Table|Lambda::Function|StepFunctions::StateMachine|SecretsManager::Secret|S3::Bucket|ApiGatewayV2::(Api|Route|Integration|Authorizer|Stage)|Scheduler::Schedule|Cognito::(UserPool|UserPoolClient|UserPoolDomain|UserPoolGroup|ManagedLoginBranding))$/;
 const NO_LOCAL_MEANING =
-  /^(AWS::IAM::|AWS::Logs::|AWS::KMS::|AWS::CloudWatch::|AWS::Lambda::(Permission|EventInvokeConfig)$|AWS::CDK::Metadata$|AWS::Scheduler::ScheduleGroup$|AWS::SES::(EmailIdentity|ConfigurationSet|ConfigurationSetEventDestination)$)/;
+  /^(AWS::IAM::|AWS::Logs::|AWS::KMS::|AWS::CloudWatch::|AWS::Lambda::(Permission|EventInvokeConfig)$|AWS::CDK::Metadata$|AWS::Scheduler::ScheduleGroup$|AWS::S3::BucketPolicy$|AWS::SES::(EmailIdentity|ConfigurationSet|ConfigurationSetEventDestination)$)/;
 
 function notRunLocally(stacks: CloudStack[]): string[] {
   const counts = new Map<string, number>();

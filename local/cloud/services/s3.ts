@@ -1,0 +1,62 @@
+// S3: s3rver (an S3-compatible server from npm) with its files under <data-dir>/s3, behind the front that
+// checks signatures, presigned URLs' expiry and browser uploads' POST policies on the local clock
+// (s3-front.ts). The template's buckets are created at start; their files survive a restart.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import type { Clock } from '../../clock.ts';
+import { LOCAL_AWS } from '../../dynamodb-local.ts';
+import { startS3Front } from '../s3-front.ts';
+import type { Service } from './compose.ts';
+
+export interface S3Service extends Service {
+  /** The S3 endpoint (path-style: `<url>/<bucket>/<key>`). */
+  url: string;
+  buckets: string[];
+}
+
+export async function startS3(options: {
+  buckets: string[];
+  dataDir: string;
+  /** Policies and presigned URLs expire on it. */
+  clock: Pick<Clock, 'now'>;
+  port: number;
+  host: string;
+}): Promise<S3Service> {
+  const directory = join(options.dataDir, 's3');
+  mkdirSync(directory, { recursive: true });
+  // s3rver listens on loopback only, on any port: everything reaches it through the front.
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: options.buckets.map((name) => ({ name })),
+  });
+  const { port } = await s3rver.run();
+  try {
+    const front = await startS3Front({
+      host: options.host,
+      port: options.port,
+      target: { host: '127.0.0.1', port },
+      now: () => options.clock.now(),
+      // The credentials every local function and tool is given (LOCAL_AWS); S3 would know the account's keys.
+      secretOf: (id) =>
+        id === LOCAL_AWS.credentials.accessKeyId ? LOCAL_AWS.credentials.secretAccessKey : undefined,
+    });
+    return {
+      url: front.url,
+      buckets: options.buckets,
+      async stop() {
+        try {
+          await front.close();
+        } finally {
+          await s3rver.close();
+        }
+      },
+    };
+  } catch (error) {
+    await s3rver.close();
+    throw error;
+  }
+}
