@@ -71,6 +71,11 @@ export const contextSchema = z.strictObject({
       error: `one of ${RETENTION_DAYS.join(', ')}`,
     })
     .default(180),
+  /**
+   * Days an evidence file is kept after its upload before S3 deletes it (default 3650, ten years: the shortest
+   * retention period, 定期10年, of government records kept as documents).
+   */
+  evidenceRetentionDays: count(1, 36_500).default(3650),
   /** Days a human task waits before its stage is reported stalled. */
   humanTaskTimeoutDays: count(1, 365).optional(),
   /** Public base URL of approval links (a custom domain); default the HTTP API's own URL. */

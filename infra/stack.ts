@@ -12,6 +12,7 @@ import { ApprovalApi } from './constructs/approval-api.ts';
 import { Dashboard } from './constructs/dashboard.ts';
 import { Documents } from './constructs/documents.ts';
 import { Escalation, parseRate } from './constructs/escalation.ts';
+import { Evidence } from './constructs/evidence.ts';
 import { PilotFlowFunction } from './constructs/function.ts';
 import { PilotFlowMail } from './constructs/mail.ts';
 import { Monitoring, notificationsKey } from './constructs/monitoring.ts';
@@ -31,6 +32,7 @@ export class PilotFlowStack extends Stack {
   readonly dashboard: Dashboard;
   readonly escalation: Escalation;
   readonly mail: PilotFlowMail;
+  readonly evidence: Evidence;
   readonly monitoring: Monitoring;
   readonly config: DeployConfig;
 
@@ -139,6 +141,13 @@ export class PilotFlowStack extends Stack {
       authorizer: this.adminAuth.authorizer,
       table: this.table.table,
     });
+    // Evidence files: the link pages sign uploads, downloads (the reviewer's page) and the deletion of an upload
+    // that came after its task was decided; the dashboard lists them and signs administrators' downloads.
+    this.evidence = new Evidence(this, 'Evidence', { retentionDays: config.evidenceRetentionDays });
+    for (const page of [this.approval.approval, this.approval.supervision]) {
+      if (page) this.evidence.grantUpload(page).grantDownload(page).grantDelete(page);
+    }
+    this.evidence.grantDownload(this.dashboard.fn);
     // The administrators' routes have their own throttles, so that traffic on the links does not lock them out.
     this.approval.throttleRoutes([...this.dashboard.routes, ...documents.routes], {
       rateLimit: config.adminRateLimit,
