@@ -30,6 +30,9 @@ import { once } from '#lib/once.ts';
 
 export const EVIDENCE_ROOT = 'evidence/';
 
+/** What S3 replaces, in an upload form's key, with the name of the file the browser sends. */
+export const FILENAME_VARIABLE = '$' + '{filename}';
+
 /** The largest evidence file the forms accept by default: 20 MB, a phone photo or a scanned PDF with room. */
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -140,7 +143,7 @@ export function createEvidenceStore(s3: S3Client): EvidenceStore {
       if (!request.keyPrefix.startsWith(EVIDENCE_ROOT) || !request.keyPrefix.endsWith('/')) {
         throw new Error(`an upload prefix is a task's evidence folder, not '${request.keyPrefix}'`);
       }
-      const key = `${request.keyPrefix}${randomUUID()}/\${filename}`;
+      const key = `${request.keyPrefix}${randomUUID()}/${FILENAME_VARIABLE}`;
       const condition = contentTypeCondition(request.contentTypes);
       const fields: Record<string, string> = {};
       // With one exact type the form carries it; otherwise the page sets Content-Type to the file's type.

@@ -40,6 +40,10 @@ const OBJECT_FIELDS =
 
 export async function startS3Front(options: S3FrontOptions): Promise<S3Front> {
   const server = createServer((req, res) => {
+    // Every answer is dated on the local clock, as s3rver's (the machine's time) would otherwise be: the AWS
+    // SDK corrects its clock by a response's Date, and would then sign forms and URLs that expire on the
+    // machine's time instead of the local cloud's.
+    res.setHeader('date', new Date(options.now()).toUTCString());
     handle(req, res, options).catch((error: unknown) => {
       const failure =
         error instanceof S3Error ? error : new S3Error(500, 'InternalError', (error as Error).message);
@@ -99,7 +103,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: S3Fron
     headers,
   });
   upstream.on('response', (reply) => {
-    const replyHeaders = { ...reply.headers };
+    const { date: _date, ...replyHeaders } = reply.headers;
     if ((reply.statusCode ?? 500) < 300) {
       for (const [key, value] of overrides) replyHeaders[key.slice('response-'.length)] = value;
     }
@@ -243,7 +247,8 @@ function store(
         },
       },
       (reply) => {
-        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        const { date: _date, ...replyHeaders } = reply.headers;
+        res.writeHead(reply.statusCode ?? 502, replyHeaders);
         reply.pipe(res);
         reply.on('end', resolve);
       },
