@@ -146,8 +146,11 @@ export function createEvidenceStore(s3: S3Client): EvidenceStore {
       const key = `${request.keyPrefix}${randomUUID()}/${FILENAME_VARIABLE}`;
       const condition = contentTypeCondition(request.contentTypes);
       const fields: Record<string, string> = {};
-      // With one exact type the form carries it; otherwise the page sets Content-Type to the file's type.
+      // With one exact type the form carries it. Otherwise the page sets Content-Type to the file's type (a
+      // script can, a plain form cannot); when any type passes the policy the form starts with a generic one.
+      // (Every field given to createPresignedPost gets an exact condition, so the generic one is added after.)
       if (condition[0] === 'eq') fields['Content-Type'] = condition[2];
+      const generic = condition[0] === 'starts-with' && condition[2] === '';
       const conditions: Array<unknown> = [
         ['content-length-range', 1, request.maxBytes],
         // createPresignedPost adds ["starts-with", "$key", <key up to ${filename}>]: this uploadId's folder.
@@ -167,7 +170,8 @@ export function createEvidenceStore(s3: S3Client): EvidenceStore {
         Conditions: conditions as never,
         Expires: request.expiresSeconds,
       });
-      return { url: post.url, fields: post.fields, key, expires };
+      const formFields = generic ? { 'Content-Type': 'application/octet-stream', ...post.fields } : post.fields;
+      return { url: post.url, fields: formFields, key, expires };
     },
 
     presignDownload({ bucket, key, filename, expiresSeconds }) {

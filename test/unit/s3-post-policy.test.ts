@@ -4,7 +4,13 @@
 // is refused with S3's status and code.
 import { S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEvidenceStore, FILENAME_VARIABLE, type UploadForm } from '#adapters/evidence-store.ts';
+import {
+  allowsContentType,
+  contentTypeCondition,
+  createEvidenceStore,
+  FILENAME_VARIABLE,
+  type UploadForm,
+} from '#adapters/evidence-store.ts';
 import { S3Error } from '#local/cloud/s3-errors.ts';
 import { checkPostPolicy, checkSize, type PostFields, signPolicy } from '#local/cloud/s3-post-policy.ts';
 import { verifySigV4 } from '#local/cloud/s3-sigv4.ts';
@@ -208,5 +214,40 @@ describe('a presigned download URL', () => {
     const tampered = new URL(url);
     tampered.searchParams.set('X-Amz-Signature', '1'.repeat(64));
     expect(refusal(() => verify(tampered))).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+  });
+});
+
+describe('the content types of an upload form', () => {
+  it('are enforced by S3 when there is one type or one family', () => {
+    expect(contentTypeCondition(['application/pdf'])).toEqual(['eq', '$Content-Type', 'application/pdf']);
+    expect(contentTypeCondition(['image/'])).toEqual(['starts-with', '$Content-Type', 'image/']);
+  });
+
+  it('narrow to what several types have in common, which the attach step checks further', async () => {
+    const types = ['application/pdf', 'image/', 'application/msword'];
+    expect(contentTypeCondition(types)).toEqual(['starts-with', '$Content-Type', '']);
+    const mixed = await store.presignUpload({
+      bucket: BUCKET,
+      keyPrefix: PREFIX,
+      maxBytes: 1000,
+      contentTypes: types,
+      expiresSeconds: 900,
+    });
+    // A plain form posts the generic type; a script puts the file's own type in its place.
+    expect(mixed.fields['Content-Type']).toBe('application/octet-stream');
+    const posted = (type: string) =>
+      checkPostPolicy(
+        new Map(
+          Object.entries({ ...mixed.fields, 'Content-Type': type }).map(([k, v]) => [k.toLowerCase(), v]),
+        ),
+        'a.jpg',
+        { bucket: BUCKET, now: new Date(), secretOf },
+      );
+    expect(() => posted('application/octet-stream')).not.toThrow();
+    expect(() => posted('image/jpeg')).not.toThrow();
+    expect(allowsContentType(types, 'image/jpeg')).toBe(true);
+    expect(allowsContentType(types, 'application/pdf; charset=binary')).toBe(true);
+    expect(allowsContentType(types, 'text/html')).toBe(false);
+    expect(allowsContentType(types, 'application/octet-stream')).toBe(false);
   });
 });

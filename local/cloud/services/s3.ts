@@ -1,11 +1,11 @@
 // S3: s3rver (an S3-compatible server from npm) with its files under <data-dir>/s3, behind the front that
 // checks signatures, presigned URLs' expiry and browser uploads' POST policies on the local clock
 // (s3-front.ts). The template's buckets are created at start; their files survive a restart.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import type { Clock } from '../../clock.ts';
 import { LOCAL_AWS } from '../../dynamodb-local.ts';
+import { makePrivateDir } from '../files.ts';
 import { startS3Front } from '../s3-front.ts';
 import type { Service } from './compose.ts';
 
@@ -24,7 +24,8 @@ export async function startS3(options: {
   host: string;
 }): Promise<S3Service> {
   const directory = join(options.dataDir, 's3');
-  mkdirSync(directory, { recursive: true });
+  // The evidence files are the officials' documents: no other user of the machine enters their folder.
+  makePrivateDir(directory);
   // s3rver listens on loopback only, on any port: everything reaches it through the front.
   const s3rver = new S3rver({
     address: '127.0.0.1',
