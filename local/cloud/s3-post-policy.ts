@@ -14,9 +14,9 @@
 //   matched without regard to case, and `bucket` is the bucket posted to;
 // - every form field but x-amz-signature, file, policy and those starting x-ignore- is named by a condition;
 // - the key's `${filename}` is replaced by the uploaded file's name before the key is checked.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { S3Error } from './s3-errors.ts';
-import { signingKey } from './s3-sigv4.ts';
+import { matchSignature, secretOf, signingKey } from './s3-sigv4.ts';
 
 export { S3Error };
 
@@ -132,24 +132,9 @@ function verifySignature(fields: PostFields, policy: string, context: PostPolicy
   if (!accessKeyId || !date || !region || service !== 's3' || terminator !== 'aws4_request') {
     throw new S3Error(400, 'InvalidRequest', `Malformed x-amz-credential: ${credential}`);
   }
-  const secret = context.secretOf(accessKeyId);
-  if (secret === undefined) {
-    throw new S3Error(
-      403,
-      'InvalidAccessKeyId',
-      'The AWS Access Key Id you provided does not exist in our records.',
-      { AWSAccessKeyId: accessKeyId },
-    );
-  }
+  const secret = secretOf(context, accessKeyId);
   const expected = Buffer.from(signPolicy(policy, secret, date, region), 'hex');
-  const given = Buffer.from(signature, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new S3Error(
-      403,
-      'SignatureDoesNotMatch',
-      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    );
-  }
+  matchSignature(signature, expected);
 }
 
 /** SigV4 for a POST policy: the base64 policy is the string to sign. */

@@ -86,17 +86,7 @@ export function verifySigV4(request: SignedRequest, context: SigV4Context): void
     }
   }
   const [accessKeyId = '', date = '', region = '', service = ''] = credential.split('/');
-  const secret = context.secretOf(accessKeyId);
-  if (secret === undefined) {
-    throw new S3Error(
-      403,
-      'InvalidAccessKeyId',
-      'The AWS Access Key Id you provided does not exist in our records.',
-      {
-        AWSAccessKeyId: accessKeyId,
-      },
-    );
-  }
+  const secret = secretOf(context, accessKeyId);
   const canonicalQuery = query
     .filter(([key]) => authorization !== undefined || key !== 'X-Amz-Signature')
     .map(([key, value]) => [rfc3986(key), rfc3986(value)] as const)
@@ -124,7 +114,26 @@ export function verifySigV4(request: SignedRequest, context: SigV4Context): void
   const expected = createHmac('sha256', signingKey(secret, date, region, service))
     .update(stringToSign)
     .digest();
-  const given = Buffer.from(signature, 'hex');
+  matchSignature(signature, expected);
+}
+
+/** The secret of an access key id, or S3's InvalidAccessKeyId. */
+export function secretOf(context: Pick<SigV4Context, 'secretOf'>, accessKeyId: string): string {
+  const secret = context.secretOf(accessKeyId);
+  if (secret === undefined) {
+    throw new S3Error(
+      403,
+      'InvalidAccessKeyId',
+      'The AWS Access Key Id you provided does not exist in our records.',
+      { AWSAccessKeyId: accessKeyId },
+    );
+  }
+  return secret;
+}
+
+/** Compares a given hex signature with the expected one in constant time, or S3's SignatureDoesNotMatch. */
+export function matchSignature(givenHex: string, expected: Buffer): void {
+  const given = Buffer.from(givenHex, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new S3Error(
       403,
