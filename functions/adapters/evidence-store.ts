@@ -170,7 +170,9 @@ export function createEvidenceStore(s3: S3Client): EvidenceStore {
         Conditions: conditions as never,
         Expires: request.expiresSeconds,
       });
-      const formFields = generic ? { 'Content-Type': 'application/octet-stream', ...post.fields } : post.fields;
+      const formFields = generic
+        ? { 'Content-Type': 'application/octet-stream', ...post.fields }
+        : post.fields;
       return { url: post.url, fields: formFields, key, expires };
     },
 
