@@ -55,7 +55,7 @@ export function registerRehearse(cli: Command): void {
       'after',
       `
 The escalation sweep and the callback retry run once a day in a rehearsal (CDK context
-escalationRate="1 day", callbackRetryRate="1 day"; hourly by default), so a year takes seconds.
+escalationDailyAt="12:00" in the plan's zone, callbackRetryRate="1 day"; hourly by default), so a year takes seconds.
 The default scenario: one pilot's implementation plan is returned once; one pilot's second supervision check
 finds problems (rectified; the verification returns it once); one pilot answers its self-inspection only after
 the reminder and the overdue escalation; one community is returned at the preliminary evaluation; one pilot

@@ -11,6 +11,7 @@ import pMap from 'p-map';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { freePort } from '#local/ports.ts';
+import { DEFAULT_DIGEST_AT } from '#plan/calendar.ts';
 import { STAGES, type StageName, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { loadValidPlanFile } from '#plan/load.ts';
 import type { Plan } from '#plan/schema.ts';
@@ -34,13 +35,21 @@ import type { Act, Scenario, TaskInView } from './scenario.ts';
 import { type RehearsalWords, rehearsalWords } from './words.ts';
 
 /**
- * The CDK context a rehearsal synthesises the app with: the escalation sweep runs twice a day and the callback
+ * The CDK context a rehearsal synthesises the app with: the escalation sweep runs once a day and the callback
  * retry once a day instead of every hour (a configuration the AWS deployment accepts as well), so that a year of
- * schedule runs takes 3 × 365 fires rather than 2 × 8,760. The sweeps fall at midnight and noon of the plan's
- * zone (the cloud starts at midnight): levels are reached within half a day of their time, and the daily
- * digest, due from 09:00, goes out at noon.
+ * schedule runs takes 2 × 365 fires rather than 2 × 8,760. The sweep runs at noon of the plan's zone (or at
+ * its digest hour, when that is later): the digest due from 09:00 goes out at noon, on the same days and at the
+ * same instants as with the sweep every 12 hours that it replaces (a level due after noon was queued at
+ * midnight and sent at the next noon; now it is queued and sent at that noon), with half the sweeps.
  */
-export const REHEARSAL_CONTEXT = { escalationRate: '12 hours', callbackRetryRate: '1 day' } as const;
+export function rehearsalContext(plan: Pick<Plan, 'programme' | 'escalation'>): Record<string, string> {
+  const digestAt = plan.escalation.digestAt ?? DEFAULT_DIGEST_AT;
+  return {
+    escalationDailyAt: digestAt > '12:00' ? digestAt : '12:00',
+    escalationTimeZone: plan.programme.timezone,
+    callbackRetryRate: '1 day',
+  };
+}
 
 export class RehearsalError extends Error {
   override name = 'RehearsalError';
@@ -146,7 +155,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   const words = rehearsalWords(plan.programme.locale);
   progress(words.heading(plan.programme.title, plan.programme.id, options.scenario.name));
   for (const line of options.scenario.describe(plan)) progress(`  - ${line}`);
-  progress(words.schedules(REHEARSAL_CONTEXT));
+  const context = rehearsalContext(plan);
+  progress(words.schedules(context));
   progress(words.dataDirectory(dataDir));
 
   // The HTTP API keeps its port across a resume: the e-mails already sent carry links to it, as links on AWS
@@ -162,7 +172,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
       plan: options.plan,
       speed: 0,
       port,
-      context: { ...REHEARSAL_CONTEXT },
+      context,
       meter: true,
       concurrency: options.concurrency ?? 2,
       ...(options.assemblyDir ? { assemblyDir: options.assemblyDir } : {}),
@@ -535,7 +545,7 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     transitions: executions.transitions,
     simulatedDays: simulatedDays(executions.startedAt, executions.stoppedAt ?? cloud.clock.now()),
     wallSeconds: Math.round((performance.now() - ctx.started) / 100) / 10,
-    context: { ...REHEARSAL_CONTEXT },
+    context: rehearsalContext(plan),
     usage: runUsage,
     expected: differences.length === 0,
     differences,
