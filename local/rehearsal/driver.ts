@@ -4,7 +4,7 @@
 // cloud is idle, until the programme's execution ends. Everything it decides comes from the system (the
 // mailbox, the pages, the store), so a rehearsal stopped at any moment and started again on the same data
 // directory carries on and ends the same way.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pMap from 'p-map';
@@ -144,6 +144,21 @@ async function quietPort(): Promise<number> {
   }
 }
 
+/**
+ * Where a temporary data directory goes: in memory (/dev/shm) where the machine has it, so that DynamoDB
+ * Local's SQLite files, the runtime's database and the small state files are written to memory rather than to
+ * disk (12 % of a rehearsal's time at 30 pilots, docs/benchmarks.md); the system's temporary folder otherwise.
+ */
+function temporaryRoot(): string {
+  try {
+    accessSync(SHARED_MEMORY, constants.W_OK);
+    return SHARED_MEMORY;
+  } catch {
+    return tmpdir();
+  }
+}
+const SHARED_MEMORY = '/dev/shm';
+
 export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
   const started = performance.now();
   const progress = options.progress ?? (() => {});
@@ -151,7 +166,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   const temporary = !options.dataDir;
   const dataDir = options.dataDir
     ? resolve(options.dataDir)
-    : mkdtempSync(join(tmpdir(), 'pilotflow-rehearsal-'));
+    : mkdtempSync(join(temporaryRoot(), 'pilotflow-rehearsal-'));
   const words = rehearsalWords(plan.programme.locale);
   progress(words.heading(plan.programme.title, plan.programme.id, options.scenario.name));
   for (const line of options.scenario.describe(plan)) progress(`  - ${line}`);
