@@ -135,11 +135,14 @@ function firstStart(dir: string): Promise<Figure> {
       output += chunk.toString();
       if (ready === undefined && output.includes('Press Ctrl-C')) ready = (performance.now() - began) / 1000;
     };
+    let stopping = 0;
     const poll = setInterval(() => {
-      if (firstMail !== undefined || !existsSync(mails) || statSync(mails).size === 0) return;
-      firstMail = (performance.now() - began) / 1000;
-      clearInterval(poll);
-      // SIGINT to pilotflow itself (bash waits for it and then reports the CPU time of the whole tree).
+      if (firstMail === undefined && existsSync(mails) && statSync(mails).size > 0) {
+        firstMail = (performance.now() - began) / 1000;
+      }
+      // Stopped once it is ready too (before, a Ctrl-C is not handled yet), with SIGINT to pilotflow itself
+      // (bash waits for it and then reports the CPU time of the whole tree), again every 10 s until it exits.
+      if (firstMail === undefined || ready === undefined || stopping++ % 100 !== 0) return;
       spawnSync('pkill', ['-INT', '-P', String(child.pid)]);
     }, 100);
     child.stdout.on('data', read);
