@@ -21,6 +21,7 @@ import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
 import { authorize } from './dashboard/access.ts';
 import { actionRoutes } from './dashboard/actions.ts';
+import { amendRoutes } from './dashboard/amend.ts';
 import { negotiate } from './dashboard/negotiate.ts';
 import { pageRoutes } from './dashboard/pages.ts';
 import { type PlanDeps, planRoutes } from './dashboard/plans.ts';
@@ -74,6 +75,7 @@ export const ROUTES: RouteTable = {
   ...pageRoutes(deps),
   ...actionRoutes(deps),
   ...planRoutes(planDeps),
+  ...amendRoutes(deps),
   ...signInRoutes,
 };
 

@@ -42,6 +42,10 @@ export const DASHBOARD_ROUTES: Array<[HttpMethod, string]> = [
   [HttpMethod.POST, '/admin/plans'],
   [HttpMethod.GET, '/admin/plans/{planId}'],
   [HttpMethod.POST, '/admin/plans/{planId}/launch'],
+  // Amending a running programme (functions/handlers/dashboard/amend.ts).
+  [HttpMethod.GET, '/admin/programmes/{programmeId}/plan'],
+  [HttpMethod.POST, '/admin/programmes/{programmeId}/plan'],
+  [HttpMethod.POST, '/admin/tasks/{taskId}/due'],
 ];
 
 /**

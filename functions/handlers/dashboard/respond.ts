@@ -6,6 +6,7 @@ import { hasAnyRole, mayLaunch } from '#domain/roles.ts';
 import { config } from '#lib/config.ts';
 import { ForbiddenError } from '#lib/errors.ts';
 import type { ErrorPages, HttpResponse } from '#lib/middleware.ts';
+import { AMEND } from '#presentation/amend-words.ts';
 import type { AdminFrame, LocalCloudFrame } from '#presentation/dashboard/frame.ts';
 import { PLAN_WORDS } from '#presentation/dashboard/plan-words.ts';
 import { type DashboardPage, problemTitle, renderDashboard } from '#presentation/dashboard/render.tsx';
@@ -93,7 +94,11 @@ export async function frameOf(
 ): Promise<AdminFrame> {
   const { event } = req;
   const local = req.json ? undefined : await localFrame(req.session?.token);
-  const notice = req.query.done ? NOTICES[req.query.done] : undefined;
+  const done = req.query.done;
+  const amended = done ? AMEND.done[done] : undefined;
+  const notice = done
+    ? (NOTICES[done] ?? (amended ? { tone: 'ok' as const, text: amended } : undefined))
+    : undefined;
   return {
     locale: req.locale,
     timeZone,

@@ -19,6 +19,7 @@ import { AdminLayout } from './page-layout.tsx';
 import { PilotPage } from './pilot.tsx';
 import { PlanPreviewPage, PlanUploadPage, type UploadRefusal } from './plan-pages.tsx';
 import type { PlanPreviewView } from './plan-preview.ts';
+import { type AmendFormState, PlanPage, type PlanView } from './plan-page.tsx';
 import { TaskDetailPage } from './task-page.tsx';
 import { TasksPage } from './tasks-page.tsx';
 import { urls } from './urls.ts';
@@ -42,6 +43,7 @@ export type DashboardPage =
       problems?: { source: string; problems: Problem[] };
     }
   | { kind: 'plan-preview'; frame: AdminFrame; view: PlanPreviewView }
+  | { kind: 'plan'; frame: AdminFrame; view: PlanView; form?: AmendFormState }
   | { kind: 'problem'; frame: AdminFrame; status: number; message?: string }
   | { kind: 'refused'; frame: AdminFrame; why: 'act' | 'read' | 'none'; back?: string }
   | { kind: 'signed-out'; locale: Locale; path: string; problem?: 'failed' }
@@ -117,6 +119,8 @@ function body(page: DashboardPage) {
       return <PlanUploadPage frame={page.frame} refused={page.refused} problems={page.problems} />;
     case 'plan-preview':
       return <PlanPreviewPage frame={page.frame} view={page.view} />;
+    case 'plan':
+      return <PlanPage frame={page.frame} view={page.view} form={page.form} />;
     case 'problem':
       return <ProblemPage frame={page.frame} status={page.status} message={page.message} />;
     case 'refused':

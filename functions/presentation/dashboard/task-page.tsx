@@ -6,6 +6,7 @@ import { formatDateTime, formatDue, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { AdminLayout, Csrf } from './page-layout.tsx';
 import { durationText, Trail } from './parts.tsx';
+import { DueForm } from './plan-page.tsx';
 import { urls } from './urls.ts';
 
 const LINK_STATUS: Record<string, ReturnType<typeof lt>> = {
@@ -187,6 +188,7 @@ export function TaskDetailPage(props: {
               </button>
             </form>
           )}
+          <DueForm frame={frame} taskId={t.taskId} errors={errors} input={props.input} />
         </section>
       ) : null}
 

@@ -176,16 +176,21 @@ const storedForm = (task: TaskRecord) => {
  */
 export function linkPage(state: LinkState | SubmitResult, ctx: ViewContext, settledStatus = 200): PageResult {
   switch (state.kind) {
-    case 'refused':
+    case 'refused': {
+      const frame = frameOf(ctx, state.plan, undefined);
+      const to = state.reason === 'revoked' ? state.link?.handedTo : undefined;
+      const handedTo = to && (frame.locale === 'en' ? (to.nameEn ?? to.name) : to.name);
       return {
         status: STATUS[state.reason],
         view: {
           page: 'refused',
-          frame: frameOf(ctx, state.plan, undefined),
+          frame,
           reason: state.reason,
           ...(state.at ? { at: state.at } : {}),
+          ...(handedTo ? { handedTo } : {}),
         },
       };
+    }
     case 'open':
     case 'invalid':
       return {
