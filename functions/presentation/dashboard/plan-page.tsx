@@ -105,10 +105,17 @@ export interface AmendFormState {
   errors: Record<string, string>;
 }
 
-function FieldError(props: { locale: 'zh-CN' | 'en'; form?: AmendFormState; change: string; field: string }) {
+function FieldError(props: {
+  locale: 'zh-CN' | 'en';
+  form?: AmendFormState | undefined;
+  change: string;
+  field: string;
+  /** The field's label where it differs from its usual name (the successor's e-mail). */
+  label?: LocalText | undefined;
+}) {
   const message = props.form?.change === props.change ? props.form.errors[props.field] : undefined;
   if (!message) return null;
-  const name = FIELD_NAMES[props.field];
+  const name = props.label ?? FIELD_NAMES[props.field];
   return (
     <span class="error" id={`${props.change}-${props.field}-error`}>
       {`${name ? `${tr(props.locale, name)}：` : ''}${tr(props.locale, amendMessage(message))}`}
@@ -120,8 +127,8 @@ export function PlanPage(props: { frame: AdminFrame; view: PlanView; form?: Amen
   const { frame, view, form } = props;
   const { locale } = frame;
   const value = (change: string, field: string) => (form?.change === change ? (form.input[field] ?? '') : '');
-  const err = (change: string, field: string) => (
-    <FieldError locale={locale} form={form} change={change} field={field} />
+  const err = (change: string, field: string, label?: LocalText) => (
+    <FieldError locale={locale} form={form} change={change} field={field} label={label} />
   );
   const reasonField = (change: string) => (
     <>
@@ -135,7 +142,7 @@ export function PlanPage(props: { frame: AdminFrame; view: PlanView; form?: Amen
   const text = (change: string, field: string, label: LocalText, email = false) => (
     <>
       <label for={`${change}-${field}`}>{tr(locale, label)}</label>
-      {err(change, field)}
+      {err(change, field, label)}
       <input
         type="text"
         id={`${change}-${field}`}
