@@ -4,6 +4,8 @@
 //   item              pk                         sk                 indexes
 //   programme         PROGRAMME#<programme>      PROGRAMME          byParent (programme list): PROGRAMMES / PROGRAMME#<launched>#<programme>
 //   pilot             PROGRAMME#<programme>      PILOT#<pilot>      –
+//   plan version      PROGRAMME#<programme>      PLANV#<000002…>    – (an amended plan, gzip, with who/when/what)
+//   plan head         PROGRAMME#<programme>      PLANHEAD           – (the current version; absent: 1, the launched plan)
 //   task              TASK#<task>                TASK               byParent: PILOT#<programme>#<pilot> / TASK#<created>#<task>
 //                                                                   openTasksByDue (only while open): OPEN / <due>#<task>
 //   decision          TASK#<task>                DECISION           –

@@ -257,4 +257,20 @@ describe('the dashboard of a zh-CN plan', () => {
     expect(await englishOnPage(conflict)).toBe('');
     await conflict.close();
   });
+
+  test('shows the plan page with its versions and forms in Chinese only', async () => {
+    const added = await postJson(env, urls.amend(PROGRAMME), {
+      change: 'add-contact',
+      unit: 'finance',
+      name: '周敏',
+      email: 'zhoumin@xx-county.example',
+      reason: '增加经办人。',
+    });
+    expect(added.status).toBe(200);
+    const page = await open(urls.plan(PROGRAMME));
+    expect(await page.locator('#plan-versions tbody tr').count()).toBe(2);
+    expect(await englishOnPage(page)).toBe('');
+    await screenshots(page, 'plan');
+    await page.close();
+  });
 });
