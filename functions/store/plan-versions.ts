@@ -1,9 +1,10 @@
 // A running programme's plan versions: the launched plan is version 1 (on the programme item); each amendment
 // (functions/domain/amend.ts) stores the whole plan again as the next version, with who changed what, and moves
 // the head pointer to it in the same transaction as the change it records.
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, keys } from './keys.ts';
+import { getStoredPlan } from './programmes.ts';
 import { queryAll } from './query.ts';
 import { isConditionFailure, isTransactionConflict, type Store } from './store.ts';
 
@@ -44,20 +45,12 @@ export async function getPlanHead(store: Store, programmeId: string): Promise<nu
 }
 
 /** The plan of an amended version (2 and later), or undefined. */
-export async function getPlanOfVersion<T = unknown>(
+export function getPlanOfVersion<T = unknown>(
   store: Store,
   programmeId: string,
   version: number,
 ): Promise<T | undefined> {
-  const out = await store.db.send(
-    new GetCommand({
-      TableName: store.table,
-      Key: keys.planVersion(programmeId, version),
-      ProjectionExpression: 'planGz',
-    }),
-  );
-  const gz = out.Item?.planGz as Uint8Array | undefined;
-  return gz ? (JSON.parse(gunzipSync(gz).toString('utf8')) as T) : undefined;
+  return getStoredPlan<T>(store, keys.planVersion(programmeId, version));
 }
 
 /** Every amended version (2 on), oldest first, without their plans. */

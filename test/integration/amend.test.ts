@@ -26,7 +26,7 @@ import {
   submitPage,
   WANG,
 } from '#test/support/approval.ts';
-import { startLocalSes } from '#test/support/escalation.ts';
+import { startLocalSes, stubLocalSesEnv } from '#test/support/escalation.ts';
 
 const ADMIN = { sub: 'admin-1', email: 'admin@xx-county.example', name: '管理员' };
 const SUCCESSOR = { name: '陈静', email: 'chenjing@xx-county.example' };
@@ -37,11 +37,7 @@ let sendEmail: (email: Email) => Promise<string>;
 
 beforeAll(async () => {
   ses = await startLocalSes();
-  vi.stubEnv('MAIL_FROM', 'PilotFlow <pilotflow@xx-county.example>');
-  vi.stubEnv('AWS_ENDPOINT_URL_SESV2', ses.endpoint);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubLocalSesEnv(ses.endpoint);
   ({ sendEmail } = await import('#adapters/mail.ts'));
 }, 120_000);
 
