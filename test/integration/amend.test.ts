@@ -7,6 +7,7 @@ import { sfnApi } from '#adapters/sfn-api.ts';
 import type { ActionDeps } from '#domain/admin.ts';
 import { addContact, moveDueDate, moveWindow, replaceContact } from '#domain/amend.ts';
 import { peopleOf, resolveParties } from '#domain/assignees.ts';
+import { levelTimes, targetLevel } from '#domain/escalation.ts';
 import { formToken } from '#domain/links.ts';
 import type { Email } from '#domain/mail.ts';
 import { loadPlan } from '#domain/plans.ts';
@@ -254,6 +255,17 @@ describe('moving a window or a due date', () => {
     const dueBy = async (at: string) => (await listOpenTasksDueBy(bed.store, at)).tasks.map((t) => t.taskId);
     expect(await dueBy('2023-02-10T10:00:00.000Z')).not.toContain(opened.task.taskId);
     expect(await dueBy('2023-02-17T10:00:00.000Z')).toContain(opened.task.taskId);
+    // Reminders and escalations are timed from the stored due date: each level comes later, and when the
+    // supervisor would have been told under the old date, they are not yet.
+    const plan = await loadPlan(bed.store, PROGRAMME);
+    const moved = (await getTask(bed.store, opened.task.taskId))!;
+    const before = levelTimes(plan, opened.task);
+    const after = levelTimes(plan, moved);
+    for (const level of [1, 2, 3] as const) {
+      expect(after[level].getTime()).toBeGreaterThan(before[level].getTime());
+    }
+    expect(targetLevel(plan, opened.task, before[2])).toBe(2);
+    expect(targetLevel(plan, moved, before[2])).toBeLessThan(2);
     const links = await listLinksOfTask(bed.store, opened.task.taskId);
     expect(links.every((l) => l.status === 'active')).toBe(true);
     const audit = await listAuditOfTask(bed.store, opened.task.taskId);
