@@ -171,7 +171,11 @@ export async function reassignTask(
     const contact = findParty(plan, unitId)?.contacts.find((c) => c.email.toLowerCase() === to);
     if (contact) {
       newcomer = { name: contact.name, email: contact.email, unitId };
-      handedTo = { name: contact.name, ...(contact.nameEn ? { nameEn: contact.nameEn } : {}) };
+      handedTo = {
+        name: contact.name,
+        email: contact.email,
+        ...(contact.nameEn ? { nameEn: contact.nameEn } : {}),
+      };
       break;
     }
   }

@@ -230,7 +230,7 @@ async function handOver(
       at,
       reason: `contact replaced by ${newcomer.email}: ${input.reason}`,
       event,
-      handedTo: { name: newcomer.name },
+      handedTo: { name: newcomer.name, email: newcomer.email },
       extra,
     }),
   );

@@ -28,6 +28,8 @@ export interface LinkRecord {
 export interface HandedTo {
   name: string;
   nameEn?: string;
+  /** Not shown: tells the newcomer's own old link (revoked too, a new one sent) from the others'. */
+  email: string;
 }
 
 /** How long an expired link is kept (to explain itself) before DynamoDB's TTL deletes it. */

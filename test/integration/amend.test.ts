@@ -100,7 +100,7 @@ describe('replacing a contact', () => {
     expect(task?.assignees).toEqual([{ ...SUCCESSOR, unitId: 'civil-affairs' }, WANG]);
     expect(await getLink(bed.store, old.linkId)).toMatchObject({
       status: 'revoked',
-      handedTo: { name: '陈静' },
+      handedTo: { name: '陈静', email: SUCCESSOR.email },
     });
     // The colleague's link is untouched.
     expect((await getLink(bed.store, wang.linkId))?.status).toBe('active');

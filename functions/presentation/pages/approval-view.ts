@@ -178,8 +178,10 @@ export function linkPage(state: LinkState | SubmitResult, ctx: ViewContext, sett
   switch (state.kind) {
     case 'refused': {
       const frame = frameOf(ctx, state.plan, undefined);
+      // A handover names who has the task now; to the newcomer's own old link, the usual "use the newest e-mail".
       const to = state.reason === 'revoked' ? state.link?.handedTo : undefined;
-      const handedTo = to && (frame.locale === 'en' ? (to.nameEn ?? to.name) : to.name);
+      const mine = to?.email && to.email.toLowerCase() === state.link?.assignee.email.toLowerCase();
+      const handedTo = to && !mine && (frame.locale === 'en' ? (to.nameEn ?? to.name) : to.name);
       return {
         status: STATUS[state.reason],
         view: {
