@@ -202,9 +202,13 @@ async function handOver(
   const leaver = task.assignees.find((a) => a.unitId === unit && same(a.email, input.from)) as Person;
   const stays = task.assignees.some((a) => a !== leaver && same(a.email, newcomer.email));
   const assignees = task.assignees.flatMap((a) => (a === leaver ? (stays ? [] : [newcomer]) : [a]));
-  const revoke = (await listLinksOfTask(deps.store, task.taskId))
-    .filter((l) => l.status === 'active' && same(l.assignee.email, input.from))
-    .map((l) => l.linkId);
+  // Links are per person, not per unit: a leaver who also holds the task for another unit keeps theirs.
+  const stillAssigned = assignees.some((a) => same(a.email, input.from));
+  const revoke = stillAssigned
+    ? []
+    : (await listLinksOfTask(deps.store, task.taskId))
+        .filter((l) => l.status === 'active' && same(l.assignee.email, input.from))
+        .map((l) => l.linkId);
   if (revoke.length + 2 + extra.length > MAX_TRANSACTION_ITEMS) {
     throw new ConflictError(
       `task ${task.taskId} has ${revoke.length} active links: more than one transaction holds`,

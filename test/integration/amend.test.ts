@@ -2,6 +2,7 @@
 // replaced contact's open task moves to the successor in one transaction (the old link revoked and naming
 // the successor, the new link mailed once through local SES and deciding the execution), the next task of the
 // unit goes to the successor, every amendment is a plan version; window and due-date moves are validated.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sfnApi } from '#adapters/sfn-api.ts';
 import type { ActionDeps } from '#domain/admin.ts';
@@ -10,6 +11,7 @@ import { peopleOf, resolveParties } from '#domain/assignees.ts';
 import { levelTimes, targetLevel } from '#domain/escalation.ts';
 import { formToken } from '#domain/links.ts';
 import type { Email } from '#domain/mail.ts';
+import { openTask } from '#domain/open-task.ts';
 import { loadPlan } from '#domain/plans.ts';
 import { ValidationError } from '#lib/errors.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
@@ -155,9 +157,27 @@ describe('replacing a contact', () => {
 
   it('sends the next task of the unit to the successor, and keeps the versions with who, when and what', async () => {
     await replaceLi();
-    const plan = await loadPlan(bed.store, PROGRAMME);
-    const people = peopleOf(resolveParties(plan, 'stageLead', 'gucheng', 'implementation'));
-    expect(people.map((p) => p.email)).toEqual([SUCCESSOR.email, WANG.email]);
+    // The next plan review opens as the open-task function opens it: for the successor and the colleague.
+    const next = await openTask(
+      { ...deps(), linkSigningKey: async () => SIGNING_KEY },
+      {
+        taskToken: 'token-of-the-next-review',
+        taskId: randomUUID(),
+        programmeId: PROGRAMME,
+        pilotId: 'caotang',
+        stage: 'launch',
+        kind: 'planReview',
+        step: 'Review the implementation plan',
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:launch:caotang',
+        round: 1,
+        assignee: 'stageLead',
+      },
+    );
+    const task = await getTask(bed.store, next.taskId);
+    expect(task?.assignees.map((p) => p.email)).toEqual([SUCCESSOR.email, WANG.email]);
+    const mailed = (await ses.emails()).flatMap((e) => e.destination.to);
+    expect(mailed.some((to) => to.includes(SUCCESSOR.email))).toBe(true);
+    expect(mailed.some((to) => to.includes(LI.email))).toBe(false);
 
     await addContact(deps(), ADMIN, PROGRAMME, {
       reason: '增加经办人',
