@@ -7,7 +7,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { sfnApi } from '#adapters/sfn-api.ts';
 import type { ActionDeps } from '#domain/admin.ts';
 import { addContact, moveDueDate, moveWindow, replaceContact } from '#domain/amend.ts';
-import { peopleOf, resolveParties } from '#domain/assignees.ts';
 import { levelTimes, targetLevel } from '#domain/escalation.ts';
 import { formToken } from '#domain/links.ts';
 import type { Email } from '#domain/mail.ts';
