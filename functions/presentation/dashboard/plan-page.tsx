@@ -1,6 +1,7 @@
 // The programme's plan page: its versions (the launched plan is version 1; each amendment adds one, with who,
 // when, why and what) and, for administrators who may act, the amendments' forms (functions/domain/amend.ts):
 // replace a contact, add a contact to a unit, move a stage window.
+import type { ComponentChildren } from 'preact';
 import { loadPlanVersion } from '#domain/plans.ts';
 import { NotFoundError } from '#lib/errors.ts';
 import { STAGES, type StageName } from '#plan/kinds.ts';
@@ -167,6 +168,27 @@ export function PlanPage(props: { frame: AdminFrame; view: PlanView; form?: Amen
       </select>
     </>
   );
+  /** One amendment's form: what it is, its fields, the reason, the button; `change` says which to the POST. */
+  const amendForm = (
+    id: string,
+    change: string,
+    title: LocalText,
+    help: LocalText,
+    submit: LocalText,
+    fields: ComponentChildren[],
+  ) => (
+    <form method="post" action={urls.amend(view.programme.programmeId)} class="action" id={id}>
+      <h3>{tr(locale, title)}</h3>
+      <Csrf frame={frame} />
+      <input type="hidden" name="change" value={change} />
+      <p class="help">{tr(locale, help)}</p>
+      {fields}
+      {reasonField(change)}
+      <button type="submit" class="btn primary">
+        {tr(locale, submit)}
+      </button>
+    </form>
+  );
   return (
     <AdminLayout frame={frame} title={AMEND.title}>
       <p class="muted">
@@ -208,68 +230,48 @@ export function PlanPage(props: { frame: AdminFrame; view: PlanView; form?: Amen
       {view.canAct ? (
         <section aria-labelledby="amend-h">
           <h2 id="amend-h">{tr(locale, lt('修改', 'Amend'))}</h2>
-          <form
-            method="post"
-            action={urls.amend(view.programme.programmeId)}
-            class="action"
-            id="replace-form"
-          >
-            <h3>{tr(locale, AMEND.replace)}</h3>
-            <Csrf frame={frame} />
-            <input type="hidden" name="change" value="replace-contact" />
-            <p class="help">{tr(locale, AMEND.replaceHelp)}</p>
-            <label for="replace-contact">{tr(locale, AMEND.leaving)}</label>
-            {err('replace-contact', 'from')}
-            <select id="replace-contact" name="contact" required>
-              {view.parties.map((p) => (
-                <optgroup label={tr(locale, p.name)}>
-                  {p.contacts.map((c) => (
-                    <option
-                      value={`${p.id} ${c.email}`}
-                      selected={value('replace-contact', 'contact') === `${p.id} ${c.email}`}
-                    >
-                      {`${c.name}${c.role ? `（${c.role}）` : ''} <${c.email}>`}
-                    </option>
-                  ))}
-                </optgroup>
-              ))}
-            </select>
-            {text('replace-contact', 'name', AMEND.successorName)}
-            {text('replace-contact', 'email', AMEND.successorEmail, true)}
-            {reasonField('replace-contact')}
-            <button type="submit" class="btn primary">
-              {tr(locale, AMEND.submitReplace)}
-            </button>
-          </form>
-
-          <form method="post" action={urls.amend(view.programme.programmeId)} class="action" id="add-form">
-            <h3>{tr(locale, AMEND.add)}</h3>
-            <Csrf frame={frame} />
-            <input type="hidden" name="change" value="add-contact" />
-            <p class="help">{tr(locale, AMEND.addHelp)}</p>
-            {unitSelect('add-contact')}
-            {text('add-contact', 'name', AMEND.name)}
-            {text('add-contact', 'email', AMEND.email, true)}
-            {reasonField('add-contact')}
-            <button type="submit" class="btn primary">
-              {tr(locale, AMEND.submitAdd)}
-            </button>
-          </form>
-
-          <form method="post" action={urls.amend(view.programme.programmeId)} class="action" id="window-form">
-            <h3>{tr(locale, AMEND.window)}</h3>
-            <Csrf frame={frame} />
-            <input type="hidden" name="change" value="move-window" />
-            <p class="help">{tr(locale, AMEND.windowHelp)}</p>
-            <label for="move-window-stage">{tr(locale, AMEND.stage)}</label>
+          {amendForm(
+            'replace-form',
+            'replace-contact',
+            AMEND.replace,
+            AMEND.replaceHelp,
+            AMEND.submitReplace,
+            [
+              <label for="replace-contact">{tr(locale, AMEND.leaving)}</label>,
+              err('replace-contact', 'from'),
+              <select id="replace-contact" name="contact" required>
+                {view.parties.map((p) => (
+                  <optgroup label={tr(locale, p.name)}>
+                    {p.contacts.map((c) => (
+                      <option
+                        value={`${p.id} ${c.email}`}
+                        selected={value('replace-contact', 'contact') === `${p.id} ${c.email}`}
+                      >
+                        {`${c.name}${c.role ? `（${c.role}）` : ''} <${c.email}>`}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>,
+              text('replace-contact', 'name', AMEND.successorName),
+              text('replace-contact', 'email', AMEND.successorEmail, true),
+            ],
+          )}
+          {amendForm('add-form', 'add-contact', AMEND.add, AMEND.addHelp, AMEND.submitAdd, [
+            unitSelect('add-contact'),
+            text('add-contact', 'name', AMEND.name),
+            text('add-contact', 'email', AMEND.email, true),
+          ])}
+          {amendForm('window-form', 'move-window', AMEND.window, AMEND.windowHelp, AMEND.submitWindow, [
+            <label for="move-window-stage">{tr(locale, AMEND.stage)}</label>,
             <select id="move-window-stage" name="stage" required>
               {view.stages.map((s) => (
                 <option value={s.stage} selected={value('move-window', 'stage') === s.stage}>
                   {`${tr(locale, s.name)}（${s.start} – ${s.end}）`}
                 </option>
               ))}
-            </select>
-            {(['start', 'end'] as const).map((field) => (
+            </select>,
+            ...(['start', 'end'] as const).map((field) => (
               <>
                 <label for={`move-window-${field}`}>{tr(locale, AMEND[field])}</label>
                 {err('move-window', field)}
@@ -281,12 +283,8 @@ export function PlanPage(props: { frame: AdminFrame; view: PlanView; form?: Amen
                   value={value('move-window', field)}
                 />
               </>
-            ))}
-            {reasonField('move-window')}
-            <button type="submit" class="btn primary">
-              {tr(locale, AMEND.submitWindow)}
-            </button>
-          </form>
+            )),
+          ])}
         </section>
       ) : null}
     </AdminLayout>
