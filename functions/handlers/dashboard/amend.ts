@@ -17,7 +17,7 @@ import { canAct } from '#domain/roles.ts';
 import { ValidationError } from '#lib/errors.ts';
 import { validate } from '#lib/middleware.ts';
 import { loadTask } from '#presentation/dashboard/load.ts';
-import { type AmendFormState, loadPlanPage } from '#presentation/dashboard/plan-page.tsx';
+import { type AmendFormState, loadPlanPage } from '#presentation/dashboard/programme-plan.tsx';
 import { urls } from '#presentation/dashboard/urls.ts';
 import { requireAct, requireRead } from './access.ts';
 import { id, pageLocale } from './pages.ts';

@@ -19,7 +19,7 @@ import { AdminLayout } from './page-layout.tsx';
 import { PilotPage } from './pilot.tsx';
 import { PlanPreviewPage, PlanUploadPage, type UploadRefusal } from './plan-pages.tsx';
 import type { PlanPreviewView } from './plan-preview.ts';
-import { type AmendFormState, PlanPage, type PlanView } from './plan-page.tsx';
+import { type AmendFormState, PlanPage, type PlanView } from './programme-plan.tsx';
 import { TaskDetailPage } from './task-page.tsx';
 import { TasksPage } from './tasks-page.tsx';
 import { urls } from './urls.ts';

@@ -6,7 +6,7 @@ import { formatDateTime, formatDue, lt, tr } from '../i18n.ts';
 import type { AdminFrame } from './frame.ts';
 import { AdminLayout, Csrf } from './page-layout.tsx';
 import { durationText, Trail } from './parts.tsx';
-import { DueForm } from './plan-page.tsx';
+import { DueForm } from './programme-plan.tsx';
 import { urls } from './urls.ts';
 
 const LINK_STATUS: Record<string, ReturnType<typeof lt>> = {
