@@ -3,11 +3,11 @@
 // time; not under node_modules, where Node does not strip TypeScript's types), and the two are measured in
 // turns — baseline, current, baseline, current… — so that the machine's load falls on both alike. Parts:
 // `rehearse`, the sample rehearsal's wall and CPU time with the assembly cache warm (an unmeasured run first
-// fills it); `start`, the first start of a fresh clone until the local cloud is ready (a new data directory, so
-// the app is synthesised and every function bundled). Prints every run, the medians and current ÷ baseline,
+// fills it); `start`, the first start of a fresh clone until the launch's first e-mail (a new data directory and
+// no bundle cache, so the app is synthesised and every function bundled). Prints every run, the medians and current ÷ baseline,
 // with the load average: on a shared machine it says as much as the code does.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,8 @@ interface Figure {
   seconds: number;
   /** CPU seconds (user + system) of the command and every process it waited for, DynamoDB Local's JVM too. */
   cpu?: number;
+  /** First start: seconds until it printed that it was ready. */
+  ready?: number;
 }
 
 /**
@@ -99,31 +101,64 @@ function rehearse(dir: string): Figure {
   return { seconds: (JSON.parse(result.stdout) as { wallSeconds: number }).wallSeconds, cpu };
 }
 
-/** `pilotflow start` on a new data directory in a checkout: seconds until it prints that it is ready. */
+/**
+ * `pilotflow start` as on a fresh clone: a new data directory and no bundle cache (`node_modules/.cache/pilotflow`
+ * removed first), so the app is synthesised and every function bundled. Measured until the plan's launch sent its
+ * first e-mail (the first line of `<data-dir>/ses/emails.jsonl`); `ready` is when it printed that it was ready.
+ */
 function firstStart(dir: string): Promise<Figure> {
+  rmSync(join(dir, 'node_modules/.cache/pilotflow'), { recursive: true, force: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'pilotflow-bench-compare-'));
+  const mails = join(dataDir, 'ses/emails.jsonl');
   return new Promise<Figure>((done, fail) => {
     const began = performance.now();
     const child = spawn(
-      process.execPath,
-      [join(dir, 'bin/pilotflow.js'), 'start', '--data-dir', dataDir, '--port', '0', '--no-launch'],
+      'bash',
+      [
+        '-c',
+        '"$@"; status=$?; times >&2; exit $status',
+        'bash',
+        process.execPath,
+        join(dir, 'bin/pilotflow.js'),
+        'start',
+        '--data-dir',
+        dataDir,
+        '--port',
+        '0',
+      ],
       { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     let ready: number | undefined;
+    let firstMail: number | undefined;
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      if (ready === undefined && output.includes('Press Ctrl-C')) {
-        ready = (performance.now() - began) / 1000;
-        child.kill('SIGINT');
-      }
+      if (ready === undefined && output.includes('Press Ctrl-C')) ready = (performance.now() - began) / 1000;
     };
+    let stopping = 0;
+    const poll = setInterval(() => {
+      if (firstMail === undefined && existsSync(mails) && statSync(mails).size > 0) {
+        firstMail = (performance.now() - began) / 1000;
+      }
+      // Stopped once it is ready too (before, a Ctrl-C is not handled yet), with SIGINT to pilotflow itself
+      // (bash waits for it and then reports the CPU time of the whole tree), again every 10 s until it exits.
+      if (firstMail === undefined || ready === undefined || stopping++ % 100 !== 0) return;
+      spawnSync('pkill', ['-INT', '-P', String(child.pid)]);
+    }, 100);
     child.stdout.on('data', read);
     child.stderr.on('data', read);
     child.on('exit', (code) => {
-      if (ready === undefined)
-        fail(new Error(`start in ${dir} exited ${code} before it was ready:\n${output}`));
-      else done({ seconds: ready });
+      clearInterval(poll);
+      if (firstMail === undefined) {
+        fail(new Error(`start in ${dir} exited ${code} before its first e-mail:\n${output.slice(-4000)}`));
+        return;
+      }
+      const children = output.trim().split('\n').at(-1) ?? '';
+      const cpu = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+        (sum, m) => sum + Number(m[1]) * 60 + Number(m[2]),
+        0,
+      );
+      done({ seconds: firstMail, cpu, ...(ready !== undefined ? { ready } : {}) });
     });
   }).finally(() => rmSync(dataDir, { recursive: true, force: true }));
 }
@@ -152,7 +187,10 @@ for (const part of parts) {
       const figure = await measure(dir);
       figures[name].push(figure);
       const cpu = figure.cpu === undefined ? '' : `, ${figure.cpu.toFixed(1)} s CPU`;
-      console.log(`${part} run ${i + 1} ${name}: ${figure.seconds.toFixed(1)} s${cpu}; load ${load()}`);
+      const ready = figure.ready === undefined ? '' : ` (ready at ${figure.ready.toFixed(1)} s)`;
+      console.log(
+        `${part} run ${i + 1} ${name}: ${figure.seconds.toFixed(1)} s${ready}${cpu}; load ${load()}`,
+      );
     }
   }
   const ratio = (of: (f: Figure) => number | undefined, label: string) => {

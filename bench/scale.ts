@@ -116,6 +116,8 @@ const FUNCTION_ENV = {
   API_BASE_URL: 'https://api.xx-county.example',
   LINK_SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:link-signing-key-AbCdEf',
   PROGRAMME_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:PilotFlow-Programme',
+  AUTH_ISSUER: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example',
+  AUTH_CLIENT_ID: 'bench-client',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_SERVICE_NAME: 'bench',
   NODE_OPTIONS: '--enable-source-maps',
@@ -134,7 +136,8 @@ function initOnce(b: Bundle): void {
     env: { PATH: process.env.PATH ?? '', ...FUNCTION_ENV, BENCH_BUNDLE: pathToFileURL(b.file).href },
     encoding: 'utf8',
   });
-  if (run.status !== 0) throw new Error(`importing ${b.fn} failed: ${run.stderr}`);
+  // The end of stderr: the error, not the minified line of the bundle it points at.
+  if (run.status !== 0) throw new Error(`importing ${b.fn} failed: ${run.stderr.slice(-1500)}`);
   const { wall, cpu } = JSON.parse(run.stdout) as { wall: number; cpu: number };
   b.initMs.push(wall);
   b.cpuMs.push(cpu);

@@ -27,12 +27,14 @@ export const MAX_BUNDLE_BYTES = 1024 * 1024;
  * took the browser sign-in (aws-jwt-verify, 17 KB, to check the ID token at the callback) and the plan's
  * problems in Chinese (the plan rules' messages, about 25 KB): an administrator's page, not an official's, and the
  * way back under 1 MB is the SDK's shared weight (@smithy/core 137 KB, nested credential clients 59 KB, X-Ray
- * 70 KB), which every function carries. Every other function keeps the 1 MB.
+ * 70 KB), which every function carries. Launching a plan from the dashboard took it to 1,248,465 bytes: the `yaml`
+ * parser (about 100 KB, for the uploaded plan's problems with their lines) and the upload and preview pages. Every
+ * other function keeps the 1 MB.
  */
 export const BUNDLE_ALLOWANCES: Readonly<Record<string, number>> = {
   'send-summary': 1.25 * 1024 * 1024,
   documents: 1.25 * 1024 * 1024,
-  dashboard: 1.125 * 1024 * 1024,
+  dashboard: 1.25 * 1024 * 1024,
 };
 
 /** The most a function's bundle may weigh. */

@@ -58,6 +58,20 @@ export const contextSchema = z.strictObject({
   /** Time between escalation sweeps (`1 hour`, `30 minutes`, `1 day`). */
   escalationRate: text.default('1 hour'),
   /**
+   * Once a day at this local time (`HH:MM`, in `escalationTimeZone`) instead of every `escalationRate`: one
+   * sweep after the digest hour sends the same digests on the same days as several (a rehearsal sets it).
+   */
+  escalationDailyAt: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'a local time HH:MM, e.g. 12:00' })
+    .optional(),
+  /** The time zone of `escalationDailyAt` (IANA, e.g. `Asia/Shanghai`); UTC otherwise. */
+  escalationTimeZone: text
+    .refine((zone) => Intl.supportedValuesOf('timeZone').includes(zone) || zone === 'UTC', {
+      error: 'an IANA time zone, e.g. Asia/Shanghai',
+    })
+    .optional(),
+  /**
    * Time between runs of the callback retry (decisions Step Functions has not confirmed); `1 hour` otherwise
    * (CALLBACK_RETRY_RATE). A rehearsal sets `1 day`.
    */

@@ -119,6 +119,9 @@ export class PilotFlowStack extends Stack {
       linkSigningSecret: this.linkSigningSecret,
       apiBaseUrl,
       rate: config.escalationRate,
+      ...(config.escalationDailyAt
+        ? { dailyAt: { time: config.escalationDailyAt, timeZone: config.escalationTimeZone ?? 'UTC' } }
+        : {}),
       ...(config.escalationReadAhead ? { readAhead: config.escalationReadAhead } : {}),
     });
     this.adminAuth = new AdminAuth(this, 'AdminAuth', { adminEmails: config.adminEmails, apiBaseUrl });

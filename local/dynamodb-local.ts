@@ -34,15 +34,32 @@ const REQUIRED_JAVA = 17;
  */
 const JAVA_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
 
+/**
+ * DynamoDB Local's telemetry is off: the local cloud runs offline on purpose, and nothing a county rehearses
+ * should try to reach a network. The package's spawn takes no `-disableTelemetry`, so the documented
+ * environment variable does it ("Telemetry in DynamoDB local", Amazon DynamoDB Developer Guide).
+ */
+const ENVIRONMENT = { DDB_LOCAL_TELEMETRY: '0' };
+
+/** Spawns the JVM with JAVA_OPTIONS and ENVIRONMENT added to this process's environment for the spawn only. */
 function withJavaOptions<T>(spawnJvm: () => T): T {
-  const previous = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = previous ? `${previous} ${JAVA_OPTIONS}` : JAVA_OPTIONS;
+  const previous = { JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS, ...pick(Object.keys(ENVIRONMENT)) };
+  process.env.JAVA_TOOL_OPTIONS = previous.JAVA_TOOL_OPTIONS
+    ? `${previous.JAVA_TOOL_OPTIONS} ${JAVA_OPTIONS}`
+    : JAVA_OPTIONS;
+  Object.assign(process.env, ENVIRONMENT);
   try {
     return spawnJvm();
   } finally {
-    if (previous === undefined) delete process.env.JAVA_TOOL_OPTIONS;
-    else process.env.JAVA_TOOL_OPTIONS = previous;
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
+}
+
+function pick(names: string[]): Record<string, string | undefined> {
+  return Object.fromEntries(names.map((name) => [name, process.env[name]]));
 }
 
 /** Throws JavaMissingError with one sentence and the fix when `java` is absent or older than 17. */

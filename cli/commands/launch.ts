@@ -37,7 +37,7 @@ class LaunchError extends Error {}
 
 async function launch(file: string, options: LaunchOptions): Promise<number> {
   // Loaded on use, so that other commands do not pay for zod, yaml and the SDK at start-up.
-  const { formatProblem, loadPlanFile, PlanFileError } = await import('#plan/load.ts');
+  const { formatProblem, loadPlanFile, PlanFileError, problemCount } = await import('#plan/load.ts');
   let parsed: Awaited<ReturnType<typeof loadPlanFile>>;
   try {
     parsed = await loadPlanFile(file);
@@ -46,13 +46,15 @@ async function launch(file: string, options: LaunchOptions): Promise<number> {
     return refuse(options, { file, error: error.message }, error.message);
   }
   if (!parsed.ok) {
-    const { problems } = parsed;
+    // In the plan's language, as `pilotflow validate` prints them.
+    const { problems, locale } = parsed;
+    const count = problemCount(file, problems.length, locale);
     return refuse(
       options,
       { file, problems },
       [
-        ...problems.map((p) => formatProblem(p)),
-        `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}: nothing was launched`,
+        ...problems.map((p) => formatProblem(p, locale)),
+        locale === 'zh-CN' ? `${count}：未启动任何内容` : `${count}: nothing was launched`,
       ].join('\n'),
     );
   }

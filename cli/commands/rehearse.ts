@@ -1,5 +1,6 @@
 // `pilotflow rehearse [plan]`: runs a whole programme on a fresh local cloud, playing every official through
 // the e-mailed links, with time skipping ahead whenever everything waits on a timer (local/rehearsal/).
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
@@ -54,7 +55,7 @@ export function registerRehearse(cli: Command): void {
       'after',
       `
 The escalation sweep and the callback retry run once a day in a rehearsal (CDK context
-escalationRate="1 day", callbackRetryRate="1 day"; hourly by default), so a year takes seconds.
+escalationDailyAt="12:00" in the plan's zone, callbackRetryRate="1 day"; hourly by default), so a year takes seconds.
 The default scenario: one pilot's implementation plan is returned once; one pilot's second supervision check
 finds problems (rectified; the verification returns it once); one pilot answers its self-inspection only after
 the reminder and the overdue escalation; one community is returned at the preliminary evaluation; one pilot
@@ -70,11 +71,15 @@ async function run(plan: string, options: RehearseCliOptions): Promise<number> {
   const { rehearse, RehearsalError } = await import('#local/rehearsal/driver.ts');
   const { reportJson, reportText } = await import('#local/rehearsal/report.ts');
   const { SCENARIOS } = await import('#local/rehearsal/scenarios/index.ts');
+  const { rehearsalWords } = await import('#local/rehearsal/words.ts');
+  const { localeOfText } = await import('#plan/load.ts');
   const { InvalidPlanError, PlanFileError } = await import('#plan/load.ts');
   const { DataDirInUseError, JavaMissingError } = await import('#local/cloud/index.ts');
+  // The plan's language, read before the plan is checked (zh-CN when the file is too broken to say).
+  const words = rehearsalWords(localeOfText(readTextOrEmpty(plan)));
   const scenario = SCENARIOS[options.scenario];
   if (!scenario) {
-    console.error(`no scenario "${options.scenario}"; there is: ${Object.keys(SCENARIOS).join(', ')}`);
+    console.error(words.noScenario(options.scenario, Object.keys(SCENARIOS)));
     return 1;
   }
   // Progress goes to stderr (README): stdout holds only the result, the summary or the JSON object.
@@ -82,9 +87,7 @@ async function run(plan: string, options: RehearseCliOptions): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     // The local cloud's exit handlers stop DynamoDB Local and release the data directory; everything it
     // committed stays, so the same --data-dir continues the rehearsal.
-    console.error(
-      `\n${signal}: stopped.${options.dataDir ? ` Continue with --data-dir ${options.dataDir}.` : ''}`,
-    );
+    console.error(words.stopped(signal, options.dataDir));
     process.exit(130);
   };
   process.on('SIGINT', onSignal);
@@ -104,8 +107,8 @@ async function run(plan: string, options: RehearseCliOptions): Promise<number> {
       progress: out,
     });
     if (options.json) console.log(JSON.stringify(reportJson(report), null, 2));
-    else console.log(`\n${reportText(report)}`);
-    if (!report.expected) out(`The data directory is kept: ${report.dataDir}`);
+    else console.log(`\n${reportText(report, words)}`);
+    if (!report.expected) out(words.keptDataDir(report.dataDir));
     return report.expected ? 0 : 1;
   } catch (error) {
     if (
@@ -122,5 +125,14 @@ async function run(plan: string, options: RehearseCliOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The file's text, or '' when it cannot be read (the rehearsal then refuses it with the reason). */
+function readTextOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
   }
 }

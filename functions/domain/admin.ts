@@ -12,7 +12,7 @@ import { findParty } from '#plan/lookup.ts';
 import { linkExpiresAt } from '#plan/schedule.ts';
 import type { Plan } from '#plan/schema.ts';
 import { appendAudit, auditItem } from '#store/audit.ts';
-import { listLinksOfTask, revokeLink } from '#store/links.ts';
+import { type HandedTo, listLinksOfTask, revokeLink } from '#store/links.ts';
 import { getPilot, recordStage } from '#store/pilots.ts';
 import { isTransactionConflict } from '#store/store.ts';
 import {
@@ -24,6 +24,7 @@ import {
   reassignAssignees,
   type TaskRecord,
 } from '#store/tasks.ts';
+import { sendOnce } from './deps.ts';
 import { type DashboardDeps, machineOf } from './executions.ts';
 import { type Email, type Texts, taskRequestEmail } from './mail.ts';
 
@@ -65,11 +66,13 @@ export type ReassignInput = z.infer<typeof ReassignInputSchema>;
 export type StopInput = z.infer<typeof StopInputSchema>;
 
 export const actorOf = (admin: Admin) => `admin:${admin.email ?? admin.sub}`;
-const by = (admin: Admin) => ({
+/** The administrator as an audit event's details record them. */
+export const adminDetails = (admin: Admin) => ({
   sub: admin.sub,
   ...(admin.email ? { email: admin.email } : {}),
   ...(admin.name ? { name: admin.name } : {}),
 });
+const by = adminDetails;
 
 async function openTaskOf(deps: ActionDeps, taskId: string): Promise<TaskRecord> {
   const task = await getTask(deps.store, taskId);
@@ -78,12 +81,16 @@ async function openTaskOf(deps: ActionDeps, taskId: string): Promise<TaskRecord>
   return task;
 }
 
-/** Sends each assignee their link again, issuing a fresh one where theirs expired. */
-async function mailLinks(
+/**
+ * Sends each assignee their link again, issuing a fresh one where theirs expired. With `once`, each
+ * assignee's e-mail of the task goes at most once under that scope (sendOnce), however often this runs.
+ */
+export async function mailLinks(
   deps: ActionDeps,
   plan: Plan,
   task: TaskRecord,
   assignees: Person[],
+  once?: { scope: string },
 ): Promise<string[]> {
   const now = deps.now();
   const key = await deps.linkSigningKey();
@@ -107,7 +114,13 @@ async function mailLinks(
   const sent: string[] = [];
   for (const link of links) {
     const current = (await listLinksOfTask(deps.store, task.taskId)).find((l) => l.linkId === link.linkId);
-    await deps.sendEmail(taskRequestEmail(deps.texts, plan, task, link, current?.expiresAt ?? expiresAt));
+    const email = taskRequestEmail(deps.texts, plan, task, link, current?.expiresAt ?? expiresAt);
+    if (!once) await deps.sendEmail(email);
+    else if (
+      !(await sendOnce(deps, once.scope, `${task.taskId}#${link.assignee.email.toLowerCase()}`, email))
+    ) {
+      continue;
+    }
     sent.push(link.assignee.email);
   }
   return sent;
@@ -153,10 +166,16 @@ export async function reassignTask(
   const plan = await loadPlan(deps.store, task.programmeId);
   const to = input.to.toLowerCase();
   let newcomer: Person | undefined;
+  let handedTo: HandedTo | undefined;
   for (const unitId of new Set(task.assignees.flatMap((a) => (a.unitId ? [a.unitId] : [])))) {
     const contact = findParty(plan, unitId)?.contacts.find((c) => c.email.toLowerCase() === to);
     if (contact) {
       newcomer = { name: contact.name, email: contact.email, unitId };
+      handedTo = {
+        name: contact.name,
+        email: contact.email,
+        ...(contact.nameEn ? { nameEn: contact.nameEn } : {}),
+      };
       break;
     }
   }
@@ -210,6 +229,7 @@ export async function reassignTask(
     at,
     reason: `reassigned to ${newcomer.email}: ${input.reason}`,
     event,
+    ...(handedTo ? { handedTo } : {}),
   };
   const result = await retryConflicts(() => reassignAssignees(deps.store, change));
   if (result === 'task-changed') {
@@ -237,7 +257,7 @@ const MAX_CONFLICT_RETRIES = 8;
  * transaction, such as a decision, writing the same item at that moment: nothing was written), as
  * recordDecision (functions/domain/approval.ts) does for decisions.
  */
-async function retryConflicts<T>(write: () => Promise<T>): Promise<T> {
+export async function retryConflicts<T>(write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();

@@ -196,33 +196,53 @@ async function auditRefusal(
   link: LinkRecord | undefined,
   task: TaskRecord | undefined,
 ): Promise<void> {
+  const verified = kind !== 'unknown' && kind !== 'bad-signature' && kind !== 'bad-form-token';
+  await auditRefusalOnce(
+    deps,
+    {
+      programmeId: task?.programmeId ?? '-',
+      pilotId: task?.pilotId ?? '-',
+      actor: verified && link ? `email:${link.assignee.email.toLowerCase()}` : 'anonymous',
+      action: 'link.refused',
+      ...(task ? { taskId: task.taskId, executionArn: task.executionArn } : {}),
+      summary: `${method} of approval link refused: ${kind}`,
+      details: {
+        reason: kind,
+        method,
+        linkId: link ? link.linkId : isLinkId(req.linkId) ? req.linkId : '(malformed)',
+        ...(link ? { assignee: link.assignee.email } : {}),
+      },
+    },
+    link ? `${link.linkId}#${kind}` : undefined,
+  );
+}
+
+/**
+ * Appends a refused link's `link.refused` event at most once per `subject` (a genuine link and the kind of
+ * refusal) and hour; refusals of links nobody signed share one subject. A failed write is only logged.
+ */
+export async function auditRefusalOnce(
+  deps: Pick<ApprovalDeps, 'store' | 'now' | 'warn'>,
+  event: Omit<NewAuditEvent, 'at'>,
+  subject: string | undefined,
+): Promise<void> {
   const now = deps.now();
   const window = Math.floor(now.getTime() / REFUSAL_WINDOW_MS);
-  const verified = kind !== 'unknown' && kind !== 'bad-signature' && kind !== 'bad-form-token';
-  const event: NewAuditEvent = {
-    programmeId: task?.programmeId ?? '-',
-    pilotId: task?.pilotId ?? '-',
-    at: now.toISOString(),
-    actor: verified && link ? `email:${link.assignee.email.toLowerCase()}` : 'anonymous',
-    action: 'link.refused',
-    ...(task ? { taskId: task.taskId, executionArn: task.executionArn } : {}),
-    summary: `${method} of approval link refused: ${kind}`,
-    details: {
-      reason: kind,
-      method,
-      linkId: link ? link.linkId : isLinkId(req.linkId) ? req.linkId : '(malformed)',
-      ...(link ? { assignee: link.assignee.email } : {}),
-    },
-  };
-  const claimId = link ? `${link.linkId}#${kind}#${window}` : `unknown#${window}`;
   try {
-    await appendAuditOnce(deps.store, event, {
-      scope: 'link-refused',
-      id: claimId,
-      expiresAt: new Date((window + 2) * REFUSAL_WINDOW_MS).toISOString(),
-    });
+    await appendAuditOnce(
+      deps.store,
+      { ...event, at: now.toISOString() },
+      {
+        scope: 'link-refused',
+        id: `${subject ?? 'unknown'}#${window}`,
+        expiresAt: new Date((window + 2) * REFUSAL_WINDOW_MS).toISOString(),
+      },
+    );
   } catch (error) {
-    deps.warn?.('could not write the audit event of a refused link', { error, kind });
+    deps.warn?.('could not write the audit event of a refused link', {
+      error,
+      reason: event.details?.reason,
+    });
   }
 }
 

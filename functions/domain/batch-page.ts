@@ -6,12 +6,13 @@
 // (approval.ts submitDecision): the same checks, the same transaction, its own SendTaskSuccess, so a workflow
 // sees exactly what a decision on the task's own page gives it, and a task decided elsewhere is left alone.
 
+import { createHash } from 'node:crypto';
 import type { StageName } from '#plan/kinds.ts';
 import type { Pilot, Plan } from '#plan/schema.ts';
 import { type LinkRecord, listLinksOfAssigneeDueAt } from '#store/links.ts';
 import { listPilots } from '#store/pilots.ts';
 import { getTask, type Person, type TaskRecord } from '#store/tasks.ts';
-import { type ApprovalDeps, submitDecision } from './approval.ts';
+import { type ApprovalDeps, auditRefusalOnce, submitDecision } from './approval.ts';
 import {
   type BatchTicket,
   batchRecipientOf,
@@ -143,10 +144,47 @@ async function withItems(deps: BatchDeps, r: Omit<Open, 'items' | 'waiting'>): P
   return { ...r, items, waiting };
 }
 
-/** GET (and HEAD) of a batch link: the person's tasks of the batch as they stand. Writes nothing. */
-export async function openBatch(deps: BatchDeps, req: BatchRequest): Promise<BatchState> {
+/**
+ * Audits a refused batch link as the approval links' refusals are (approval.ts auditRefusal): once per genuine
+ * ticket, kind and hour, naming its recipient when the signature proved who it was sent to; links nobody
+ * signed share one event per hour outside any programme.
+ */
+async function auditBatchRefusal(
+  deps: BatchDeps,
+  r: Extract<BatchState, { kind: 'refused' }>,
+  method: string,
+  req: BatchRequest,
+): Promise<void> {
+  const signed = r.reason !== 'unknown' && r.reason !== 'bad-signature';
+  const ticket = signed ? decodeBatchTicket(req.ticket) : undefined;
+  const recipient = ticket && r.plan && r.reason === 'expired' ? batchRecipientOf(r.plan, ticket) : undefined;
+  await auditRefusalOnce(
+    deps,
+    {
+      programmeId: ticket?.programmeId ?? '-',
+      pilotId: '-',
+      actor: recipient ? `email:${recipient.email.toLowerCase()}` : 'anonymous',
+      action: 'link.refused',
+      summary: `${method} of batch link refused: ${r.reason}`,
+      details: {
+        reason: r.reason,
+        method,
+        batch: ticket ? { kind: ticket.kind, step: ticket.step, dueAt: ticket.dueAt } : '(not signed)',
+        ...(recipient ? { assignee: recipient.email } : {}),
+      },
+    },
+    ticket
+      ? `batch:${createHash('sha256').update(req.ticket).digest('base64url').slice(0, 22)}#${r.reason}`
+      : undefined,
+  );
+}
+
+/** GET (and HEAD) of a batch link: the person's tasks of the batch as they stand. Writes only for refusals. */
+export async function openBatch(deps: BatchDeps, req: BatchRequest, method = 'GET'): Promise<BatchState> {
   const r = await resolve(deps, req);
-  return r.kind === 'open' ? withItems(deps, r) : r;
+  if (r.kind === 'open') return withItems(deps, r);
+  await auditBatchRefusal(deps, r, method, req);
+  return r;
 }
 
 /** Form names: `one` = the task to decide alone; `t.<taskId>` = a task the page listed, decided by "all". */
@@ -161,10 +199,15 @@ export async function decideBatch(
   req: BatchRequest & { fields: ReadonlyMap<string, string>; client?: RequestClient | undefined },
 ): Promise<BatchResult> {
   const r = await resolve(deps, req);
-  if (r.kind !== 'open') return r;
+  if (r.kind !== 'open') {
+    await auditBatchRefusal(deps, r, 'POST', req);
+    return r;
+  }
   const token = req.fields.get('token');
   if (!token || !verifyBatchFormToken(deps.signingKeys, req.ticket, token)) {
-    return { kind: 'refused', reason: 'bad-form-token', plan: r.plan };
+    const refused = { kind: 'refused' as const, reason: 'bad-form-token' as const, plan: r.plan };
+    await auditBatchRefusal(deps, refused, 'POST', req);
+    return refused;
   }
   const one = req.fields.get('one');
   const chosen = new Set(

@@ -6,9 +6,10 @@ import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { ConflictError, ValidationError } from '#lib/errors.ts';
 import { formatProblem, parsePlan } from '#plan/load.ts';
-import type { Pilot } from '#plan/schema.ts';
+import type { Pilot, Plan } from '#plan/schema.ts';
 import { type PilotRecord, putPilots } from '#store/pilots.ts';
 import { getProgrammePlan, putProgrammeOnce, setProgrammeStatus } from '#store/programmes.ts';
+import { type Admin, actorOf, adminDetails } from './admin.ts';
 import { auditOnce, type Deps } from './deps.ts';
 import { executionArnOf, programmeInput } from './workflow-input.ts';
 
@@ -50,7 +51,25 @@ export function launchedPilotRecord(programmeId: string, pilot: Pilot, at: strin
   };
 }
 
-export async function launchProgramme(deps: LaunchDeps, input: LaunchInput): Promise<LaunchResult> {
+/**
+ * Whether a plan's programme was launched before: not at all, with this very plan (launching again starts
+ * nothing new), or with another plan under the same id (refused).
+ */
+export async function priorLaunch(
+  deps: Pick<Deps, 'store'>,
+  plan: Plan,
+): Promise<'none' | 'same' | 'different'> {
+  const stored = await getProgrammePlan(deps.store, plan.programme.id);
+  if (stored === undefined) return 'none';
+  return isDeepStrictEqual(stored, JSON.parse(JSON.stringify(plan))) ? 'same' : 'different';
+}
+
+/** `by`: the administrator who launched it from the dashboard (the audit's actor); else the system. */
+export async function launchProgramme(
+  deps: LaunchDeps,
+  input: LaunchInput,
+  by?: Admin,
+): Promise<LaunchResult> {
   const parsed = parsePlan(input.planYaml, input.source);
   if (!parsed.ok) {
     const where = input.source ?? 'the plan';
@@ -80,8 +99,7 @@ export async function launchProgramme(deps: LaunchDeps, input: LaunchInput): Pro
   if (!created) {
     // A second launch of the same plan goes on (a first launch may have stopped half-way); another plan
     // under the same id is refused: its execution would need a different input.
-    const stored = await getProgrammePlan(deps.store, programmeId);
-    if (!isDeepStrictEqual(stored, JSON.parse(JSON.stringify(plan)))) {
+    if ((await priorLaunch(deps, plan)) !== 'same') {
       throw new ConflictError(
         `programme ${programmeId} was launched already with a different plan; give the new plan its own programme.id`,
       );
@@ -110,11 +128,15 @@ export async function launchProgramme(deps: LaunchDeps, input: LaunchInput): Pro
     programmeId,
     pilotId: '-',
     at,
-    actor: 'system',
+    actor: by ? actorOf(by) : 'system',
     action: 'programme.launched',
     executionArn,
     summary: `Programme ${programmeId} launched with ${plan.pilots.length} pilots`,
-    details: { pilots: plan.pilots.length, ...(input.source ? { source: input.source } : {}) },
+    details: {
+      pilots: plan.pilots.length,
+      ...(input.source ? { source: input.source } : {}),
+      ...(by ? { by: adminDetails(by) } : {}),
+    },
   });
   return { programmeId, executionArn, launched: created, pilots: plan.pilots.length };
 }

@@ -4,7 +4,7 @@
 import * as z from 'zod';
 import { sourceTags } from '#domain/mail.ts';
 import { getPilot, getUnit } from '#plan/lookup.ts';
-import type { Party } from '#plan/schema.ts';
+import type { Party, Plan } from '#plan/schema.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
 
 export const SendNoticeInputSchema = z.strictObject({
@@ -15,19 +15,31 @@ export const SendNoticeInputSchema = z.strictObject({
 });
 export type SendNoticeInput = z.infer<typeof SendNoticeInputSchema>;
 
+/**
+ * Who a pilot's launch sends the mobilisation notice to: the lead and participant units (scoped to the
+ * programme, so whichever pilot sends first sends theirs) and the pilot itself. Each contact of a party gets it
+ * once per scope (the dashboard's launch preview lists the same).
+ */
+export function mobilisationRecipients(
+  plan: Plan,
+  pilotId: string,
+): Array<{ party: Party; scopeId: string }> {
+  const programmeId = plan.programme.id;
+  const launch = plan.stages.launch;
+  const units = [...new Set([launch.leadUnit, ...launch.participantUnits])].map((id) => getUnit(plan, id));
+  const pilot = getPilot(plan, pilotId);
+  return [
+    ...units.map((party) => ({ party, scopeId: `${programmeId}#unit#${party.id}` })),
+    { party: pilot, scopeId: `${programmeId}#pilot#${pilot.id}` },
+  ];
+}
+
 export async function sendNotice(
   deps: Deps,
   input: SendNoticeInput,
 ): Promise<{ sent: number; recipients: number }> {
   const plan = await loadPlan(deps.store, input.programmeId);
-  const launch = plan.stages.launch;
-  const units = [...new Set([launch.leadUnit, ...launch.participantUnits])].map((id) => getUnit(plan, id));
-  const pilot = getPilot(plan, input.pilotId);
-  // Units once per programme; the pilot once for itself.
-  const recipients: Array<{ party: Party; scopeId: string }> = [
-    ...units.map((party) => ({ party, scopeId: `${input.programmeId}#unit#${party.id}` })),
-    { party: pilot, scopeId: `${input.programmeId}#pilot#${pilot.id}` },
-  ];
+  const recipients = mobilisationRecipients(plan, input.pilotId);
   let sent = 0;
   for (const { party, scopeId } of recipients) {
     const email = deps.texts.mobilisationNotice(plan, party, plan.pilots.length);

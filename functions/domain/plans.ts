@@ -1,9 +1,12 @@
-// The plan a programme was launched with, read once per function instance and validated: a launched plan
-// never changes, so every use case and page of an instance shares one copy. The one plan loader.
+// The plan a programme runs on, validated and kept per function instance by version: the launched plan is
+// version 1, and an amendment (functions/domain/amend.ts) stores the next one. Every read asks which version
+// is current (one small consistent read), so a replaced contact gets the next task in every instance at once;
+// the plan itself is read once per version and instance. The one plan loader.
 import { LRUCache } from 'lru-cache';
 import { NotFoundError } from '#lib/errors.ts';
 import type { Plan } from '#plan/schema.ts';
 import { InvalidPlanError, validatePlan } from '#plan/validate.ts';
+import { getPlanHead, getPlanOfVersion } from '#store/plan-versions.ts';
 import { getProgrammePlan } from '#store/programmes.ts';
 import type { Store } from '#store/store.ts';
 
@@ -14,8 +17,12 @@ const MAX_PLANS = 64;
 const plans = new LRUCache<string, Plan, Store>({
   max: MAX_PLANS,
   fetchMethod: async (key, _stale, { context: store }) => {
-    const programmeId = key.slice(key.indexOf('\n') + 1);
-    const raw = await getProgrammePlan(store, programmeId);
+    const [, programmeId = '', v = '1'] = key.split('\n');
+    const version = Number(v);
+    const raw =
+      version === 1
+        ? await getProgrammePlan(store, programmeId)
+        : await getPlanOfVersion(store, programmeId, version);
     if (raw === undefined) throw new NotFoundError(`programme ${programmeId} was never launched`);
     const result = validatePlan(raw);
     if (!result.ok) throw new InvalidPlanError(`programme ${programmeId}`, result.problems);
@@ -23,11 +30,20 @@ const plans = new LRUCache<string, Plan, Store>({
   },
 });
 
-/** The plan a programme was launched with. NotFoundError if it never was; InvalidPlanError if it does not validate. */
+/** The current plan of a programme. NotFoundError if it was never launched; InvalidPlanError if it does not validate. */
 export async function loadPlan(store: Store, programmeId: string): Promise<Plan> {
-  const plan = await plans.fetch(`${store.table}\n${programmeId}`, { context: store });
+  return (await loadPlanVersion(store, programmeId)).plan;
+}
+
+/** The current plan and its version number. */
+export async function loadPlanVersion(
+  store: Store,
+  programmeId: string,
+): Promise<{ plan: Plan; version: number }> {
+  const version = await getPlanHead(store, programmeId);
+  const plan = await plans.fetch(`${store.table}\n${programmeId}\n${version}`, { context: store });
   if (!plan) throw new NotFoundError(`programme ${programmeId} was never launched`);
-  return plan;
+  return { plan, version };
 }
 
 /** The plan, or undefined for a programme that was never launched. */

@@ -47,6 +47,10 @@ export const canRead = (access: Access, programmeId: string | undefined): boolea
 export const canAct = (access: Access, programmeId: string | undefined): boolean =>
   roleOn(access, programmeId) === 'admin';
 
+/** Whether the groups allow acting on some programme: launching a plan (its own id checked once it is read). */
+export const mayLaunch = (access: Access | undefined): boolean =>
+  access?.all === 'admin' || Object.values(access?.programmes ?? {}).includes('admin');
+
 /** Whether the groups allow anything at all (else the dashboard shows only "no access"). */
 export const hasAnyRole = (access: Access): boolean =>
   access.all !== undefined || Object.keys(access.programmes).length > 0;

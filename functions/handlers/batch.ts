@@ -41,7 +41,7 @@ async function handle(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   switch (method) {
     case 'GET':
     case 'HEAD':
-      return respond(method, batchPage(await openBatch(await deps(req.sig), req), ctx));
+      return respond(method, batchPage(await openBatch(await deps(req.sig), req, method), ctx));
     case 'POST': {
       // The body is checked before anything is looked up: a refused body changes nothing.
       const fields = readFormBody({

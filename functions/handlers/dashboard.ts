@@ -12,7 +12,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { getSfn, getStore } from '#adapters/aws.ts';
 import { sendEmail } from '#adapters/mail.ts';
 import { linkSigningKey } from '#adapters/secrets.ts';
-import { sendTaskSuccess } from '#adapters/sfn.ts';
+import { sendTaskSuccess, startExecution } from '#adapters/sfn.ts';
 import { sfnApi } from '#adapters/sfn-api.ts';
 import type { ActionDeps } from '#domain/admin.ts';
 import { requireConfig } from '#lib/config.ts';
@@ -21,8 +21,10 @@ import { type HttpResponse, httpHandler } from '#lib/middleware.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
 import { authorize } from './dashboard/access.ts';
 import { actionRoutes } from './dashboard/actions.ts';
+import { amendRoutes } from './dashboard/amend.ts';
 import { negotiate } from './dashboard/negotiate.ts';
 import { pageRoutes } from './dashboard/pages.ts';
+import { type PlanDeps, planRoutes } from './dashboard/plans.ts';
 import {
   type AdminRequest,
   checkCsrf,
@@ -62,8 +64,22 @@ function deps(): ActionDeps {
   };
 }
 
+function planDeps(): PlanDeps {
+  return {
+    ...deps(),
+    programmeStateMachineArn: config.PROGRAMME_STATE_MACHINE_ARN ?? '',
+    startExecution,
+  };
+}
+
 /** Every route of DASHBOARD_ROUTES and DASHBOARD_PUBLIC_ROUTES (infra/constructs/dashboard.ts), by route key. */
-export const ROUTES: RouteTable = { ...pageRoutes(deps), ...actionRoutes(deps), ...signInRoutes };
+export const ROUTES: RouteTable = {
+  ...pageRoutes(deps),
+  ...actionRoutes(deps),
+  ...planRoutes(planDeps),
+  ...amendRoutes(deps),
+  ...signInRoutes,
+};
 
 async function route(event: APIGatewayProxyEventV2, context: Context): Promise<HttpResponse> {
   const req = dashboardRequestOf(context);

@@ -15,7 +15,7 @@ export type ParseResult =
 type PlanLocale = 'zh-CN' | 'en';
 
 /** The language of a plan that may not parse: its `locale: en` line, else zh-CN (the schema's first). */
-function localeOfText(text: string): PlanLocale {
+export function localeOfText(text: string): PlanLocale {
   return /^\s+locale:\s*["']?en["']?\s*(#.*)?$/m.test(text) ? 'en' : 'zh-CN';
 }
 

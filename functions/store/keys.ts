@@ -48,6 +48,16 @@ export const keys = {
     sk: `PILOT#${pilotId}`,
   }),
   pilotsOf: (programmeId: string) => ({ pk: `PROGRAMME#${programmeId}`, skPrefix: 'PILOT#' }),
+  /**
+   * An amended plan (version 2 on; version 1 is the launched plan on the programme item) and the pointer to
+   * the current version, which every plan read checks (functions/domain/plans.ts).
+   */
+  planVersion: (programmeId: string, version: number) => ({
+    pk: `PROGRAMME#${programmeId}`,
+    sk: `PLANV#${String(version).padStart(6, '0')}`,
+  }),
+  planVersionsOf: (programmeId: string) => ({ pk: `PROGRAMME#${programmeId}`, skPrefix: 'PLANV#' }),
+  planHead: (programmeId: string) => ({ pk: `PROGRAMME#${programmeId}`, sk: 'PLANHEAD' }),
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
   /** Task → pilot relation (byParent index). */
   taskParent: (programmeId: string, pilotId: string, createdAt: string, taskId: string) => ({
@@ -115,6 +125,8 @@ export const keys = {
     gsi1sk: `${programmeId}#${email.toLowerCase()}#${queuedAt}#${itemId}`,
   }),
   pendingDigestItems: () => ({ gsi1pk: DIGEST_PENDING }),
+  /** A plan uploaded on the dashboard, under the SHA-256 of its text: what its preview shows and its launch starts. */
+  planUpload: (sha256: string) => ({ pk: `UPLOAD#PLAN#${sha256}`, sk: 'PLAN' }),
 };
 
 /** Condition expressions, each named for what it prevents. */
@@ -132,6 +144,11 @@ export const CONDITION = {
   linkIsActive: '#status = :active',
   /** Reassigning from assignees that another reassignment replaced meanwhile (two administrators at once). */
   assigneesAre: 'assignees = :previousAssignees',
+  /**
+   * Two amendments of one plan at once writing the same next version (each read the same current one): the
+   * second is refused and nothing of it is written.
+   */
+  planHeadIs: '(attribute_not_exists(pk) AND :previous = :one) OR version = :previous',
   /** Sending the same reminder or escalation level twice (overlapping sweeps, retries, restarts). */
   escalationLevelIs: 'escalationLevel = :expectedLevel',
   /** Recording a level's delivery twice (two sweeps finishing the same level). */

@@ -20,6 +20,16 @@ export interface LinkRecord {
   usedAt?: string;
   revokedAt?: string;
   revokedReason?: string;
+  /** Who the task went to when this link was revoked by a handover (转办, a replaced contact): its page says so. */
+  handedTo?: HandedTo;
+}
+
+/** The person a revoked link's page names as the one who has the task now. */
+export interface HandedTo {
+  name: string;
+  nameEn?: string;
+  /** Not shown: tells the newcomer's own old link (revoked too, a new one sent) from the others'. */
+  email: string;
 }
 
 /** How long an expired link is kept (to explain itself) before DynamoDB's TTL deletes it. */
@@ -101,15 +111,26 @@ export async function listLinksOfAssigneeDueAt(
  * The write that revokes an active link: alone (revokeLink) or inside reassignment's transaction
  * (functions/store/tasks.ts reassignAssignees). Refused once the link was used or revoked.
  */
-export function revokeLinkUpdate(store: Store, linkId: string, at: string, reason: string) {
+export function revokeLinkUpdate(
+  store: Store,
+  linkId: string,
+  at: string,
+  reason: string,
+  handedTo?: HandedTo,
+) {
   return {
     TableName: store.table,
     Key: keys.link(linkId),
-    UpdateExpression:
-      'SET #status = :revoked, revokedAt = :at, revokedReason = :reason REMOVE assigneePk, assigneeSk',
+    UpdateExpression: `SET #status = :revoked, revokedAt = :at, revokedReason = :reason${handedTo ? ', handedTo = :to' : ''} REMOVE assigneePk, assigneeSk`,
     ConditionExpression: CONDITION.linkIsActive,
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':at': at, ':reason': reason },
+    ExpressionAttributeValues: {
+      ':revoked': 'revoked',
+      ':active': 'active',
+      ':at': at,
+      ':reason': reason,
+      ...(handedTo ? { ':to': handedTo } : {}),
+    },
   };
 }
 

@@ -66,16 +66,17 @@ export async function getProgramme(store: Store, programmeId: string): Promise<P
 }
 
 /** The plan stored with a programme, as it was launched. */
-export async function getProgrammePlan<T = unknown>(
+export function getProgrammePlan<T = unknown>(store: Store, programmeId: string): Promise<T | undefined> {
+  return getStoredPlan<T>(store, keys.programme(programmeId));
+}
+
+/** The gzip-compressed plan (`planGz`) of the item at `key`: a programme's, or an amended version's. */
+export async function getStoredPlan<T = unknown>(
   store: Store,
-  programmeId: string,
+  key: Record<string, unknown>,
 ): Promise<T | undefined> {
   const out = await store.db.send(
-    new GetCommand({
-      TableName: store.table,
-      Key: keys.programme(programmeId),
-      ProjectionExpression: 'planGz',
-    }),
+    new GetCommand({ TableName: store.table, Key: key, ProjectionExpression: 'planGz' }),
   );
   const gz = out.Item?.planGz as Uint8Array | undefined;
   return gz ? (JSON.parse(gunzipSync(gz).toString('utf8')) as T) : undefined;

@@ -10,7 +10,7 @@ import {
 import type { Outcome } from '#plan/kinds.ts';
 import { pendingCallbackItem } from './callbacks.ts';
 import { CONDITION, INDEX, keys, OPEN_TASKS } from './keys.ts';
-import { revokeLinkUpdate } from './links.ts';
+import { type HandedTo, revokeLinkUpdate } from './links.ts';
 import { queryAll, queryPage } from './query.ts';
 import { conditionHeld, isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
 
@@ -368,7 +368,7 @@ export async function raiseEscalation(
  */
 export const MAX_TRANSACTION_ITEMS = 100;
 
-export type ReassignResult = 'reassigned' | 'task-changed' | 'link-changed';
+export type ReassignResult = 'reassigned' | 'task-changed' | 'link-changed' | 'extra-changed';
 
 /**
  * Reassignment (转办) in one transaction: the open task's assignees go from `from` to `to`, every link in
@@ -377,7 +377,9 @@ export type ReassignResult = 'reassigned' | 'task-changed' | 'link-changed';
  * nothing: a decision after it finds its link revoked, a reassignment after a decision finds the task
  * closed. Resolves to what refused it: 'task-changed' (no longer open, or its assignees are no longer
  * `from`), 'link-changed' (a link was used or revoked meanwhile). A TransactionConflict is thrown unchanged
- * (nothing was written; the caller tries again). At most MAX_TRANSACTION_ITEMS - 2 links.
+ * (nothing was written; the caller tries again). At most MAX_TRANSACTION_ITEMS - 2 links, less `extra`:
+ * writes that must happen with it or not at all (a replaced contact's new plan version, after the task's and
+ * the links' items, so that the reasons' order above holds).
  */
 export async function reassignAssignees(
   store: Store,
@@ -389,9 +391,12 @@ export async function reassignAssignees(
     at: string;
     reason: string;
     event: Record<string, unknown>;
+    /** Whom the revoked links' pages name as having the task now. */
+    handedTo?: HandedTo;
+    extra?: Array<Record<string, unknown>>;
   },
 ): Promise<ReassignResult> {
-  const items = change.revoke.length + 2;
+  const items = change.revoke.length + 2 + (change.extra?.length ?? 0);
   if (items > MAX_TRANSACTION_ITEMS) {
     throw new RangeError(
       `a reassignment of ${items} items exceeds one transaction (${MAX_TRANSACTION_ITEMS})`,
@@ -416,9 +421,10 @@ export async function reassignAssignees(
             },
           },
           ...change.revoke.map((linkId) => ({
-            Update: revokeLinkUpdate(store, linkId, change.at, change.reason),
+            Update: revokeLinkUpdate(store, linkId, change.at, change.reason, change.handedTo),
           })),
           { Put: { TableName: store.table, Item: change.event, ConditionExpression: CONDITION.isNew } },
+          ...(change.extra ?? []),
         ],
       }),
     );
@@ -427,6 +433,9 @@ export async function reassignAssignees(
     if (!isConditionFailure(error)) throw error;
     // The reasons come in the order of TransactItems: the task's first.
     const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    return reasons[0]?.Code === 'ConditionalCheckFailed' ? 'task-changed' : 'link-changed';
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'task-changed';
+    const extraFrom = change.revoke.length + 2;
+    if (reasons.slice(extraFrom).some((r) => r.Code === 'ConditionalCheckFailed')) return 'extra-changed';
+    return 'link-changed';
   }
 }

@@ -1,7 +1,7 @@
 // The administrators' dashboard on the approval pages' HTTP API: one function for every `/admin…` route, each
 // route behind the admin authorizer (infra/constructs/admin-auth.ts) except the browser sign-in's own three:
 // sign-in, its callback and sign-out. The function reads the table, the executions and their histories, and may stop executions, send
-// task e-mails with fresh links, and resume the Programme when a stopped pilot was its last.
+// task e-mails with fresh links, resume the Programme when a stopped pilot was its last, and launch an uploaded plan.
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import {
   type HttpApi,
@@ -37,6 +37,15 @@ export const DASHBOARD_ROUTES: Array<[HttpMethod, string]> = [
   [HttpMethod.POST, '/admin/tasks/{taskId}/reassign'],
   [HttpMethod.GET, '/admin/executions/{executionArn}'],
   [HttpMethod.POST, '/admin/executions/{executionArn}/stop'],
+  // Launching a plan: the upload form, the upload, its preview, its launch (functions/handlers/dashboard/plans.ts).
+  [HttpMethod.GET, '/admin/plans/new'],
+  [HttpMethod.POST, '/admin/plans'],
+  [HttpMethod.GET, '/admin/plans/{planId}'],
+  [HttpMethod.POST, '/admin/plans/{planId}/launch'],
+  // Amending a running programme (functions/handlers/dashboard/amend.ts).
+  [HttpMethod.GET, '/admin/programmes/{programmeId}/plan'],
+  [HttpMethod.POST, '/admin/programmes/{programmeId}/plan'],
+  [HttpMethod.POST, '/admin/tasks/{taskId}/due'],
 ];
 
 /**
@@ -112,6 +121,8 @@ export class Dashboard extends Construct {
     }
     // A stopped pilot may be the last one the Programme execution waits for (functions/domain/progress.ts).
     this.fn.grantTaskSuccess();
+    // Launching an uploaded plan starts the Programme execution (functions/domain/launch.ts): that machine only.
+    machines.programme.grantStartExecution(this.fn.fn);
     const stack = Stack.of(this);
     for (const machine of Object.values(machines)) {
       const ref = stack.getLogicalId(machine.node.defaultChild as CfnStateMachine);

@@ -1,6 +1,6 @@
 // Reminders and escalation (催办): an EventBridge Scheduler schedule that runs the escalate function at a fixed
 // rate, with retries and one dead-letter queue for runs that could not be delivered or kept failing.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -21,6 +21,8 @@ export interface EscalationProps {
   apiBaseUrl: string;
   /** Time between sweeps, e.g. `1 hour` or `30 minutes` (CDK context `escalationRate`). */
   rate: string;
+  /** Once a day at this local time instead (CDK context `escalationDailyAt`, `escalationTimeZone`). */
+  dailyAt?: { time: string; timeZone: string };
   /** How far past now a sweep reads (ISO duration, CDK context `escalationReadAhead`); the function's default otherwise. */
   readAhead?: string;
 }
@@ -66,7 +68,7 @@ export class Escalation extends Construct {
 
     this.schedule = new Schedule(this, 'Schedule', {
       description: 'Runs the escalation sweep: reminders before due, escalation of overdue tasks',
-      schedule: ScheduleExpression.rate(parseRate(props.rate)),
+      schedule: props.dailyAt ? dailyAt(props.dailyAt) : ScheduleExpression.rate(parseRate(props.rate)),
       target: new LambdaInvoke(this.function.fn, {
         role,
         input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
@@ -77,6 +79,16 @@ export class Escalation extends Construct {
       }),
     });
   }
+}
+
+/** `12:00` in a time zone → EventBridge Scheduler's `cron(0 12 * * ? *)` evaluated in that zone. */
+function dailyAt({ time, timeZone }: { time: string; timeZone: string }): ScheduleExpression {
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  return ScheduleExpression.cron({
+    minute: String(minute),
+    hour: String(hour),
+    timeZone: TimeZone.of(timeZone),
+  });
 }
 
 /** `1 hour`, `30 minutes`, `2 days` → a Duration (EventBridge Scheduler's rate units). */

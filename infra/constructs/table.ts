@@ -4,6 +4,8 @@
 //   item              pk                         sk                 indexes
 //   programme         PROGRAMME#<programme>      PROGRAMME          byParent (programme list): PROGRAMMES / PROGRAMME#<launched>#<programme>
 //   pilot             PROGRAMME#<programme>      PILOT#<pilot>      –
+//   plan version      PROGRAMME#<programme>      PLANV#<000002…>    – (an amended plan, gzip, with who/when/what)
+//   plan head         PROGRAMME#<programme>      PLANHEAD           – (the current version; absent: 1, the launched plan)
 //   task              TASK#<task>                TASK               byParent: PILOT#<programme>#<pilot> / TASK#<created>#<task>
 //                                                                   openTasksByDue (only while open): OPEN / <due>#<task>
 //   decision          TASK#<task>                DECISION           –
@@ -14,6 +16,7 @@
 //   undelivered       CALLBACK#PENDING           <decided>#<task>   – (decisions Step Functions has not confirmed)
 //   digest item       DIGEST#<programme>#<email> <queued>#<task>#<msg> byParent (until sent): DIGEST#PENDING / <programme>#<email>#<queued>#…
 //   contact status    CONTACT#<email>            STATUS             byParent (hard bounce, complaint): CONTACTS / CONTACT#<email>
+//   uploaded plan     UPLOAD#PLAN#<sha256>       PLAN               – (ttl: a day; the dashboard's preview → launch)
 //
 // Access patterns: every programme (byParent PROGRAMMES); programme → pilots (Query pk); pilot → tasks (byParent); task → links, audit (byParent);
 // pilot → audit trail (Query pk); link id → task (GetItem, then the task); open tasks due by T, earliest

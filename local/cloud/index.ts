@@ -66,8 +66,8 @@ export interface LocalCloudOptions {
   /** Concurrent executions per function when the template reserves none (default 4). */
   concurrency?: number;
   /**
-   * Count the functions' and the runtime's DynamoDB requests by operation (through a small proxy in front of
-   * DynamoDB Local), for `usage()`. Off by default: it adds a hop to every request.
+   * Count the functions' and the runtime's DynamoDB requests by operation, for `usage()`: the functions' in
+   * their sandboxes, the runtime's through a small proxy in front of DynamoDB Local. Off by default.
    */
   meter?: boolean;
   /** Progress while starting (one line each). */
@@ -149,6 +149,12 @@ export { JavaMissingError } from '../dynamodb-local.ts';
 export { DataDirInUseError } from './lock.ts';
 export { ClockOptionError };
 
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const sum = { ...a };
+  for (const [key, n] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + n;
+  return sum;
+}
+
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const progress = options.onProgress ?? (() => {});
   const log = options.log ?? ((line: string) => console.warn(line));
@@ -192,9 +198,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         onProgress: progress,
       }),
     ] as const);
-    // What the functions and the runtime use: DynamoDB Local itself, or the counting proxy in front of it.
+    // What the runtime uses: DynamoDB Local itself, or the counting proxy in front of it. The functions go to
+    // DynamoDB Local directly and count their requests in their sandboxes (lambda-worker.ts).
     const meter = options.meter ? await services.start(startMeter(dynamo.endpoint, host)) : undefined;
-    const dynamodbForWork = meter?.url ?? dynamo.endpoint;
+    const dynamodbForRuntime = meter?.url ?? dynamo.endpoint;
     progress(`DynamoDB Local: ${dynamo.endpoint}`);
     progress(`SES: ${mail.url}`);
 
@@ -228,8 +235,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         host,
         port: ports.lambda,
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...(options.meter ? { countDynamoDb: true } : {}),
         endpoints: {
-          dynamodb: dynamodbForWork,
+          dynamodb: dynamo.endpoint,
           stepfunctions: `http://${host}:${ports.stepfunctions}`,
           ses: mail.url,
           secretsmanager: secrets.url,
@@ -251,7 +259,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         dataDir,
         clock,
         lambda,
-        endpoints: { dynamodb: dynamodbForWork, ses: mail.url },
+        endpoints: { dynamodb: dynamodbForRuntime, ses: mail.url },
         port: ports.stepfunctions,
         host,
       }),
@@ -350,7 +358,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         lambdaInvocations: { ...lambda.invocationsByFunction },
         stateTransitions: runtime.transitions,
         scheduleFires: scheduler.fires,
-        ...(meter ? { dynamodbRequests: { ...meter.counts } } : {}),
+        ...(meter ? { dynamodbRequests: addCounts(meter.counts, lambda.dynamodbRequests ?? {}) } : {}),
       }),
       stop: () => services.stop(),
     };

@@ -6,7 +6,9 @@
 // is untouched). So a handler sees the local cloud's time — set, advanced or sped up — without knowing it,
 // and the same bytes read real time on AWS. Timers (setTimeout) and performance.now() stay real, as do
 // Intl formatters called without a date; the function timeout is real time too.
+import { subscribe } from 'node:diagnostics_channel';
 import { readdirSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -18,6 +20,8 @@ export interface WorkerSetup {
   handler: string;
   clockBuffer: SharedArrayBuffer;
   sourceMaps: boolean;
+  /** Count the DynamoDB requests the function makes, by operation (reported with each result). */
+  countDynamoDb: boolean;
 }
 
 export interface InvokeMessage {
@@ -47,8 +51,8 @@ export interface LambdaErrorPayload {
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'init-error'; error: LambdaErrorPayload }
-  | { type: 'result'; id: number; payload: string }
-  | { type: 'error'; id: number; error: LambdaErrorPayload }
+  | { type: 'result'; id: number; payload: string; dynamodb?: Record<string, number> }
+  | { type: 'error'; id: number; error: LambdaErrorPayload; dynamodb?: Record<string, number> }
   | { type: 'crash'; error: LambdaErrorPayload };
 
 const setup = workerData as WorkerSetup;
@@ -143,8 +147,32 @@ function run(handler: Handler, event: unknown, context: unknown): Promise<unknow
   return Promise.resolve().then(() => handler(event, context));
 }
 
+/**
+ * DynamoDB requests since the last result, by operation: every request the SDK sends names its operation in
+ * `X-Amz-Target` (`DynamoDB_20120810.Query`). Counted here, in the sandbox, as Node.js starts each HTTP request,
+ * instead of by a proxy on the main thread that every request had to pass through.
+ */
+let dynamodbCounts: Record<string, number> | undefined;
+function countDynamoDbRequests(): void {
+  subscribe('http.client.request.start', (message) => {
+    const target = (message as { request: ClientRequest }).request.getHeader('x-amz-target');
+    if (typeof target !== 'string' || !target.startsWith('DynamoDB_20120810.')) return;
+    const operation = target.slice(target.indexOf('.') + 1);
+    dynamodbCounts ??= {};
+    dynamodbCounts[operation] = (dynamodbCounts[operation] ?? 0) + 1;
+  });
+}
+
+/** The counts since the last call (undefined when there were none). */
+function takeDynamoDbCounts(): { dynamodb?: Record<string, number> } {
+  const counts = dynamodbCounts;
+  dynamodbCounts = undefined;
+  return counts ? { dynamodb: counts } : {};
+}
+
 installClock(setup.clockBuffer);
 if (setup.sourceMaps) process.setSourceMapsEnabled(true);
+if (setup.countDynamoDb) countDynamoDbRequests();
 
 const crash = (errorType: string) => (reason: unknown) => {
   const payload = errorPayload(reason);
@@ -187,8 +215,14 @@ port.on('message', async (message: InvokeMessage) => {
       type: 'result',
       id: message.id,
       payload: JSON.stringify(result === undefined ? null : result),
+      ...takeDynamoDbCounts(),
     } satisfies WorkerMessage);
   } catch (error) {
-    port.postMessage({ type: 'error', id: message.id, error: errorPayload(error) } satisfies WorkerMessage);
+    port.postMessage({
+      type: 'error',
+      id: message.id,
+      error: errorPayload(error),
+      ...takeDynamoDbCounts(),
+    } satisfies WorkerMessage);
   }
 });

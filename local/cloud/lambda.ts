@@ -117,6 +117,8 @@ export interface LambdaServiceOptions {
   baseEnvironment: Record<string, string>;
   /** Concurrent executions per function when the template reserves none (default 4). */
   concurrency?: number;
+  /** Count the functions' DynamoDB requests by operation, in their sandboxes (`dynamodbRequests`). */
+  countDynamoDb?: boolean;
 }
 
 const MAX_PAYLOAD = 6 * 1024 * 1024;
@@ -141,12 +143,19 @@ class Sandbox {
   private nextId = 1;
   dead = false;
 
-  constructor(fn: LocalFunction, clock: ControlledClock, env: Record<string, string>, log: WriteStream) {
+  constructor(
+    fn: LocalFunction,
+    clock: ControlledClock,
+    env: Record<string, string>,
+    log: WriteStream,
+    dynamodbCounts: Record<string, number> | undefined,
+  ) {
     const setup: WorkerSetup = {
       codeDir: fn.codeDir as string,
       handler: fn.handler,
       clockBuffer: clock.buffer,
       sourceMaps: /--enable-source-maps/.test(env.NODE_OPTIONS ?? ''),
+      countDynamoDb: dynamodbCounts !== undefined,
     };
     this.worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
       workerData: setup,
@@ -167,8 +176,13 @@ class Sandbox {
         else if (message.type === 'crash') {
           this.dead = true;
           this.finish({ error: message.error });
-        } else if (message.id === this.pending?.id) {
-          this.finish(message.type === 'result' ? { payload: message.payload } : { error: message.error });
+        } else {
+          if (message.dynamodb && dynamodbCounts) {
+            for (const [operation, n] of Object.entries(message.dynamodb))
+              dynamodbCounts[operation] = (dynamodbCounts[operation] ?? 0) + n;
+          }
+          if (message.id === this.pending?.id)
+            this.finish(message.type === 'result' ? { payload: message.payload } : { error: message.error });
         }
       });
       this.worker.on('error', (error: Error & { code?: string }) => {
@@ -240,6 +254,7 @@ class FunctionHost {
   private readonly clock: ControlledClock;
   private readonly env: Record<string, string>;
   private readonly limit: number;
+  private readonly dynamodbCounts: Record<string, number> | undefined;
 
   constructor(
     fn: LocalFunction,
@@ -247,8 +262,10 @@ class FunctionHost {
     env: Record<string, string>,
     logDir: string,
     limit: number,
+    dynamodbCounts: Record<string, number> | undefined,
   ) {
     this.fn = fn;
+    this.dynamodbCounts = dynamodbCounts;
     this.clock = clock;
     this.env = env;
     this.limit = limit;
@@ -260,7 +277,7 @@ class FunctionHost {
     const sandbox = this.idle.pop();
     if (sandbox) return Promise.resolve(sandbox);
     if (this.all.size < this.limit) {
-      const fresh = new Sandbox(this.fn, this.clock, this.env, this.log);
+      const fresh = new Sandbox(this.fn, this.clock, this.env, this.log, this.dynamodbCounts);
       this.all.add(fresh);
       return Promise.resolve(fresh);
     }
@@ -274,7 +291,7 @@ class FunctionHost {
       // process's event loop alive (an unref'd worker's stdio port is ref'd while the stream waits for data).
       const waiter = this.closed ? undefined : this.waiting.shift();
       if (waiter) {
-        const fresh = new Sandbox(this.fn, this.clock, this.env, this.log);
+        const fresh = new Sandbox(this.fn, this.clock, this.env, this.log, this.dynamodbCounts);
         this.all.add(fresh);
         waiter.resolve(fresh);
       }
@@ -312,10 +329,13 @@ export class LambdaService {
   invocations = 0;
   /** Invocations started so far, by function name. */
   readonly invocationsByFunction: Record<string, number> = {};
+  /** The functions' DynamoDB requests so far, by operation (only with `countDynamoDb`). */
+  readonly dynamodbRequests: Record<string, number> | undefined;
 
   constructor(options: LambdaServiceOptions) {
     this.options = options;
     this.functions = options.functions;
+    this.dynamodbRequests = options.countDynamoDb ? {} : undefined;
     mkdirSync(options.logDir, { recursive: true });
     for (const fn of options.functions) {
       for (const key of [fn.name, fn.arn, fn.logicalId, ...pathKeys(fn.path)]) {
@@ -362,7 +382,14 @@ export class LambdaService {
     let host = this.hosts.get(fn.name);
     if (!host) {
       const limit = fn.reservedConcurrency || this.options.concurrency || 4;
-      host = new FunctionHost(fn, this.options.clock, this.environmentOf(fn), this.options.logDir, limit);
+      host = new FunctionHost(
+        fn,
+        this.options.clock,
+        this.environmentOf(fn),
+        this.options.logDir,
+        limit,
+        this.dynamodbRequests,
+      );
       this.hosts.set(fn.name, host);
     }
     return host;

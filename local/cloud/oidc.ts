@@ -16,6 +16,7 @@ import * as z from 'zod';
 import { guardHost } from '../host-check.ts';
 import { writeJsonFile } from './files.ts';
 import type { LocalIssuer } from './jwt.ts';
+import { memoryAdapters } from './oidc-store.ts';
 
 const userSchema = z.object({
   email: z.email(),
@@ -105,6 +106,7 @@ export class LocalIdentityProvider {
         response_types: ['code'],
       })),
       jwks: { keys: [jwk] },
+      adapter: memoryAdapters(),
       cookies: { keys: [randomBytes(32).toString('base64url')] },
       routes: {
         authorization: '/oauth2/authorize',

@@ -4,13 +4,14 @@
 // cloud is idle, until the programme's execution ends. Everything it decides comes from the system (the
 // mailbox, the pages, the store), so a rehearsal stopped at any moment and started again on the same data
 // directory carries on and ends the same way.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pMap from 'p-map';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { freePort } from '#local/ports.ts';
+import { DEFAULT_DIGEST_AT } from '#plan/calendar.ts';
 import { STAGES, type StageName, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { loadValidPlanFile } from '#plan/load.ts';
 import type { Plan } from '#plan/schema.ts';
@@ -31,15 +32,24 @@ import {
   simulatedDays,
 } from './report.ts';
 import type { Act, Scenario, TaskInView } from './scenario.ts';
+import { type RehearsalWords, rehearsalWords } from './words.ts';
 
 /**
- * The CDK context a rehearsal synthesises the app with: the escalation sweep runs twice a day and the callback
+ * The CDK context a rehearsal synthesises the app with: the escalation sweep runs once a day and the callback
  * retry once a day instead of every hour (a configuration the AWS deployment accepts as well), so that a year of
- * schedule runs takes 3 × 365 fires rather than 2 × 8,760. The sweeps fall at midnight and noon of the plan's
- * zone (the cloud starts at midnight): levels are reached within half a day of their time, and the daily
- * digest, due from 09:00, goes out at noon.
+ * schedule runs takes 2 × 365 fires rather than 2 × 8,760. The sweep runs at noon of the plan's zone (or at
+ * its digest hour, when that is later): the digest due from 09:00 goes out at noon, on the same days and at the
+ * same instants as with the sweep every 12 hours that it replaces (a level due after noon was queued at
+ * midnight and sent at the next noon; now it is queued and sent at that noon), with half the sweeps.
  */
-export const REHEARSAL_CONTEXT = { escalationRate: '12 hours', callbackRetryRate: '1 day' } as const;
+export function rehearsalContext(plan: Pick<Plan, 'programme' | 'escalation'>): Record<string, string> {
+  const digestAt = plan.escalation.digestAt ?? DEFAULT_DIGEST_AT;
+  return {
+    escalationDailyAt: digestAt > '12:00' ? digestAt : '12:00',
+    escalationTimeZone: plan.programme.timezone,
+    callbackRetryRate: '1 day',
+  };
+}
 
 export class RehearsalError extends Error {
   override name = 'RehearsalError';
@@ -163,6 +173,21 @@ async function quietPort(): Promise<number> {
   }
 }
 
+/**
+ * Where a temporary data directory goes: in memory (/dev/shm) where the machine has it, so that DynamoDB
+ * Local's SQLite files, the runtime's database and the small state files are written to memory rather than to
+ * disk (12 % of a rehearsal's time at 30 pilots, docs/benchmarks.md); the system's temporary folder otherwise.
+ */
+function temporaryRoot(): string {
+  try {
+    accessSync(SHARED_MEMORY, constants.W_OK);
+    return SHARED_MEMORY;
+  } catch {
+    return tmpdir();
+  }
+}
+const SHARED_MEMORY = '/dev/shm';
+
 export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
   const started = performance.now();
   const progress = options.progress ?? (() => {});
@@ -170,28 +195,20 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   const temporary = !options.dataDir;
   const dataDir = options.dataDir
     ? resolve(options.dataDir)
-    : mkdtempSync(join(tmpdir(), 'pilotflow-rehearsal-'));
-  progress(
-    `rehearsal of ${plan.programme.title} (${plan.programme.id}), scenario "${options.scenario.name}":`,
-  );
+    : mkdtempSync(join(temporaryRoot(), 'pilotflow-rehearsal-'));
+  const words = rehearsalWords(plan.programme.locale);
+  progress(words.heading(plan.programme.title, plan.programme.id, options.scenario.name));
   for (const line of options.scenario.describe(plan)) progress(`  - ${line}`);
-  progress(
-    `  (schedules: escalation sweep and callback retry once a day — CDK context ${Object.entries(
-      REHEARSAL_CONTEXT,
-    )
-      .map(([k, v]) => `${k}="${v}"`)
-      .join(', ')})`,
-  );
-  progress(`data directory: ${dataDir}`);
+  const context = rehearsalContext(plan);
+  progress(words.schedules(context));
+  progress(words.dataDirectory(dataDir));
 
   // The HTTP API keeps its port across a resume: the e-mails already sent carry links to it, as links on AWS
   // keep pointing at the same API.
   const portFile = join(dataDir, 'rehearsal.json');
   const storedPort = readStoredPort(portFile);
   if (storedPort !== undefined) {
-    progress(
-      'resuming an interrupted rehearsal: what it already did is read back from the mailbox and the store',
-    );
+    progress(words.resuming);
   }
   const start = (port: number) =>
     startLocalCloud({
@@ -199,21 +216,19 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
       plan: options.plan,
       speed: 0,
       port,
-      context: { ...REHEARSAL_CONTEXT },
+      context,
       meter: true,
       concurrency: options.concurrency ?? 2,
       ...(options.assemblyDir ? { assemblyDir: options.assemblyDir } : {}),
-      onProgress: (line) => progress(`  local cloud: ${line}`),
-      log: (line) => progress(`  note: ${line}`),
+      onProgress: (line) => progress(`  ${words.localCloud}${line}`),
+      log: (line) => progress(`  ${words.note}${line}`),
     });
   let cloud: LocalCloud;
   try {
     cloud = await start(storedPort ?? (await quietPort()));
   } catch (error) {
     if (storedPort === undefined || !/port \d+ is in use/.test((error as Error).message)) throw error;
-    progress(
-      `  note: port ${storedPort} of the interrupted run is taken; its links are followed at the new port`,
-    );
+    progress(words.portTaken(storedPort));
     cloud = await start(await quietPort());
   }
   writeFileSync(portFile, `${JSON.stringify({ apiPort: Number(new URL(cloud.endpoints.api).port) })}\n`);
@@ -223,7 +238,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
     if (!table) throw new RehearsalError('the CDK app has no table');
     const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
     try {
-      report = await play({ cloud, store, plan, options, progress, started, dataDir });
+      report = await play({ cloud, store, plan, options, progress, words, started, dataDir });
     } finally {
       store.db.destroy();
     }
@@ -240,12 +255,13 @@ interface PlayContext {
   plan: Plan;
   options: RehearseOptions;
   progress: (line: string) => void;
+  words: RehearsalWords;
   started: number;
   dataDir: string;
 }
 
 async function play(ctx: PlayContext): Promise<RehearsalReport> {
-  const { cloud, store, plan, options } = ctx;
+  const { cloud, store, plan, options, words } = ctx;
   const programmeId = plan.programme.id;
   const browser = new Browser();
   const scenario = options.scenario;
@@ -258,7 +274,9 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
   }
   const nameOf = (pilotId: string) => plan.pilots.find((p) => p.id === pilotId)?.name ?? pilotId;
   const say = (pilotId: string, stage: string, text: string) =>
-    ctx.progress(`${dayOf(plan, cloud.clock.now())}  ${pad(nameOf(pilotId), 18)} ${pad(stage, 15)} ${text}`);
+    ctx.progress(
+      `${dayOf(plan, cloud.clock.now())}  ${pad(nameOf(pilotId), 18)} ${pad(words.stage(stage), 15)} ${text}`,
+    );
 
   // The mailbox as read so far (oldest first), and the links whose pages no longer offer a form.
   const mails: Mail[] = [];
@@ -297,16 +315,12 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
         const key = `${pilot.pilotId}/${stage}`;
         if (!status || seenStages.get(key) === status) continue;
         seenStages.set(key, status);
-        say(pilot.pilotId, stage, status === 'running' ? 'started' : status);
+        say(pilot.pilotId, stage, words.stageStatus(status));
       }
       const key = `${pilot.pilotId}/outcome`;
       if (pilot.outcome && !seenStages.has(key)) {
         seenStages.set(key, pilot.outcome);
-        say(
-          pilot.pilotId,
-          'outcome',
-          `${pilot.outcome}${pilot.acceptanceScore !== undefined ? `, score ${pilot.acceptanceScore}` : ''}`,
-        );
+        say(pilot.pilotId, 'outcome', words.pilotOutcome(pilot.outcome, pilot.acceptanceScore));
       }
     }
   };
@@ -360,9 +374,9 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     const view = await viewOf(page, mail);
     const act = scenario.act(view);
     if ('wait' in act) {
-      if (waiting.get(key) !== act.wait) {
-        waiting.set(key, act.wait);
-        say(view.pilotId, view.stage ?? '', `${page.title}: left unanswered ${act.wait}`);
+      if (waiting.get(key) !== act.wait.en) {
+        waiting.set(key, act.wait.en);
+        say(view.pilotId, view.stage ?? '', words.leftUnanswered(page.title, act.wait));
       }
       return false;
     }
@@ -400,12 +414,16 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
         typeof act.values?.score === 'number' &&
         act.values.score < plan.indicators.passScore);
     if (notable || options.verbose) {
-      const problems = act.values?.problemsFound === 'yes' ? `, problems: ${act.values.problems ?? ''}` : '';
-      const what = `${page.title}${view.round > 1 ? ` (round ${view.round})` : ''}: ${button.label}${problems}`;
+      const problems =
+        act.values?.problemsFound === 'yes' ? words.problems(String(act.values.problems ?? '')) : '';
+      const what = words.decided(
+        `${page.title}${view.round > 1 ? words.round(view.round) : ''}`,
+        `${button.label}${problems}`,
+      );
       say(
         view.pilotId,
         view.stage ?? '',
-        `${what}${act.comment ? ` — ${act.comment}` : ''} (${view.assignee})`,
+        `${what}${act.comment ? ` — ${act.comment}` : ''}${words.by(view.assignee)}`,
       );
     }
     return true;
@@ -456,11 +474,7 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     }
     if (options.verbose) {
       for (const view of confirm.values()) {
-        say(
-          view.pilotId,
-          view.stage ?? '',
-          `${view.page.title}: confirmed on the batch page (${view.assignee})`,
-        );
+        say(view.pilotId, view.stage ?? '', words.confirmedOnBatchPage(view.page.title, view.assignee));
       }
     }
     return decided;
@@ -529,7 +543,7 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     for (const mail of await readMail()) {
       if (CHASE.test(mail.subject))
         ctx.progress(
-          `${dayOf(plan, cloud.clock.now())}  ${pad('(mail)', 18)} ${pad('escalation', 15)} ${mail.subject} → ${mail.to.join(', ')}`,
+          `${dayOf(plan, cloud.clock.now())}  ${pad(words.mail, 18)} ${pad(words.chase, 15)} ${mail.subject} → ${mail.to.join(', ')}`,
         );
     }
     if (await actOnMail()) continue;
@@ -584,7 +598,7 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     transitions: executions.transitions,
     simulatedDays: simulatedDays(executions.startedAt, executions.stoppedAt ?? cloud.clock.now()),
     wallSeconds: Math.round((performance.now() - ctx.started) / 100) / 10,
-    context: { ...REHEARSAL_CONTEXT },
+    context: rehearsalContext(plan),
     usage: runUsage,
     expected: differences.length === 0,
     differences,

@@ -11,6 +11,7 @@ import { getProgramme } from '#store/programmes.ts';
 import type { Store } from '#store/store.ts';
 import { listTasksOfPilot, type TaskRecord } from '#store/tasks.ts';
 import type { RehearsalOutcome } from './scenario.ts';
+import { type RehearsalWords, rehearsalWords } from './words.ts';
 
 export interface RehearsalUsage {
   /** What is counted here covers this run of the command (after a restart: from the restart on). */
@@ -202,8 +203,8 @@ export function reportJson(report: RehearsalReport): Record<string, unknown> {
   };
 }
 
-/** Pads to a display width, counting CJK characters as two columns. */
-export function pad(text: string, width: number): string {
+/** The display width of `text`, counting CJK characters as two columns. */
+export function width(text: string): number {
   let w = 0;
   for (const ch of text)
     w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
@@ -211,35 +212,41 @@ export function pad(text: string, width: number): string {
     )
       ? 2
       : 1;
-  return text + ' '.repeat(Math.max(0, width - w));
+  return w;
+}
+
+/** Pads to a display width, counting CJK characters as two columns. */
+export function pad(text: string, columns: number): string {
+  return text + ' '.repeat(Math.max(0, columns - width(text)));
 }
 
 const num = (n: number) => n.toLocaleString('en-US');
 
-/** The summary for people: one row per pilot, then the programme and the figures. */
-export function reportText(report: RehearsalReport): string {
+/** The summary for people, in the plan's language: one row per pilot, then the programme and the figures. */
+export function reportText(report: RehearsalReport, words: RehearsalWords = rehearsalWords('en')): string {
+  const t = words.table;
   const lines: string[] = [];
   const header = [
-    pad('pilot', 18),
-    pad('outcome', 13),
-    pad('score', 6),
-    pad('plan', 5),
-    pad('checks', 12),
-    pad('self', 5),
-    pad('accept', 7),
-    pad('returns', 8),
-    'reminders/escalations',
+    pad(t.pilot, 18),
+    pad(t.outcome, 13),
+    pad(t.score, 6),
+    pad(t.plan, 5),
+    pad(t.checks, 12),
+    pad(t.self, 5),
+    pad(t.accept, 7),
+    pad(t.returns, 8),
+    t.chased,
   ].join(' ');
-  lines.push(header, '-'.repeat(header.length + 4));
+  lines.push(header, '-'.repeat(width(header) + 4));
   for (const p of report.pilots) {
     const returns = Object.values(p.returns).reduce((a, b) => a + (b ?? 0), 0);
     lines.push(
       [
         pad(p.name, 18),
-        pad(p.outcome, 13),
+        pad(words.locale === 'en' ? p.outcome : words.pilotOutcome(p.outcome, undefined), 13),
         pad(p.acceptanceScore === null ? '-' : String(p.acceptanceScore), 6),
         pad(String(p.rounds.implementationPlan ?? '-'), 5),
-        pad(`${p.checks.total} (${p.checks.withProblems} with problems)`.replace(' with problems', ''), 12),
+        pad(`${p.checks.total} (${p.checks.withProblems})`, 12),
         pad(String(p.rounds.selfInspection ?? '-'), 5),
         pad(String(p.rounds.acceptance ?? '-'), 7),
         pad(String(returns), 8),
@@ -249,14 +256,20 @@ export function reportText(report: RehearsalReport): string {
   }
   lines.push(
     '',
-    `programme ${report.programme.id}: ${report.programme.status}; summary ${report.programme.summarySent ? 'sent to the higher level' : 'NOT sent'}`,
-    `${num(report.emails)} e-mails · ${num(report.decisions)} decisions · ${num(report.attachments)} files attached · ${num(report.transitions)} state transitions · ` +
-      `${report.simulatedDays} simulated days in ${report.wallSeconds} s`,
-    `(plan, self, accept: rounds; checks: supervision checks (with problems))`,
+    words.programmeLine(report.programme.id, report.programme.status, report.programme.summarySent),
+    words.figures({
+      emails: num(report.emails),
+      decisions: num(report.decisions),
+      attachments: num(report.attachments),
+      transitions: num(report.transitions),
+      days: report.simulatedDays,
+      seconds: report.wallSeconds,
+    }),
+    t.legend,
   );
-  if (report.expected) lines.push(`As the "${report.scenario}" scenario expects.`);
+  if (report.expected) lines.push(words.expected(report.scenario));
   else {
-    lines.push(`NOT as the "${report.scenario}" scenario expects:`);
+    lines.push(words.notExpected(report.scenario));
     for (const d of report.differences) lines.push(`  - ${d}`);
   }
   return lines.join('\n');

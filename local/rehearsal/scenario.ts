@@ -2,6 +2,7 @@
 // the system shows them (the pilot, the kind of task, the round, the page, the pilot's earlier decisions, the
 // mailbox), and what the finished programme must look like. Nothing in it may depend on the rehearsal's
 // own memory: a rehearsal stopped and restarted on the same data directory must decide the same way.
+import type { LocalText } from '#domain/forms.ts';
 import type { Mail } from '#local/cloud/mailbox.ts';
 import type { StageName, TaskKind } from '#plan/kinds.ts';
 import type { Plan } from '#plan/schema.ts';
@@ -34,7 +35,7 @@ export interface TaskInView {
  */
 export type Act =
   | { decision: string; comment?: string; values?: Record<string, string | number | boolean> }
-  | { wait: string };
+  | { wait: LocalText };
 
 /** What the rehearsal observed, for the scenario's expectations. */
 export interface RehearsalOutcome {
@@ -55,7 +56,7 @@ export interface RehearsalOutcome {
 
 export interface Scenario {
   name: string;
-  /** One line per twist the scenario plays, for the output and the docs. */
+  /** One line per twist the scenario plays, for the output and the docs, in the plan's language. */
   describe(plan: Plan): string[];
   act(view: TaskInView): Act;
   /** What differs from what the scenario expects (empty: as expected). */

@@ -2,7 +2,11 @@
 // checks (validation/checks.ts: the fields each state may have, AWS's Retry and Catch rules, and whatever this
 // runtime does not run, refused with the state's path), then the ASL schema and graph checks of asl-validator
 // (types, missing targets, unreachable states, missing terminal state).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { checkDefinition, type DefinitionProblem, type RuntimeSupport } from './validation/checks.ts';
 
 export type { DefinitionProblem, RuntimeSupport } from './validation/checks.ts';
@@ -22,6 +26,30 @@ const aslValidator: AslValidator = loaded.default ?? loaded;
 const remembered = new Map<string, DefinitionProblem[]>();
 const REMEMBER = 500;
 
+// …and across processes, for the definitions it found valid: every rehearsal, test and start creates the
+// same machines, and their first check cost 2.5 s of CPU per run. An empty file per definition and validator
+// version (a problem found is not kept: it is checked again, and shown as it is found).
+const VALID_CACHE = fileURLToPath(new URL('../../node_modules/.cache/pilotflow/asl-valid/', import.meta.url));
+const VALIDATOR_VERSION = (require('asl-validator/package.json') as { version: string }).version;
+
+function validMark(definition: string): string {
+  const hash = createHash('sha256').update(VALIDATOR_VERSION).update('\0').update(definition).digest('hex');
+  return join(VALID_CACHE, hash);
+}
+
+function knownValid(definition: string): boolean {
+  return existsSync(validMark(definition));
+}
+
+function rememberValid(definition: string): void {
+  try {
+    mkdirSync(VALID_CACHE, { recursive: true });
+    writeFileSync(validMark(definition), '');
+  } catch {
+    // A read-only checkout validates again next time.
+  }
+}
+
 /** Every problem of a definition for a runtime that runs what `support` says; none when it is valid. */
 export function validateDefinition(definition: string, support: RuntimeSupport): DefinitionProblem[] {
   let parsed: unknown;
@@ -37,7 +65,11 @@ export function validateDefinition(definition: string, support: RuntimeSupport):
   if (own.length) return own;
   let problems = remembered.get(definition);
   if (!problems) {
-    problems = schemaProblems(parsed as Record<string, unknown>);
+    if (knownValid(definition)) problems = [];
+    else {
+      problems = schemaProblems(parsed as Record<string, unknown>);
+      if (!problems.length) rememberValid(definition);
+    }
     if (remembered.size >= REMEMBER) remembered.delete(remembered.keys().next().value as string);
     remembered.set(definition, problems);
   }

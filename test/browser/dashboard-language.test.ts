@@ -5,7 +5,9 @@
 //   - allowed are e-mail addresses and URLs (data, not words), and the product's name, PilotFlow.
 // Two-letter runs pass (the sample's anonymised county "XX县" is one). Also here: the screenshots of the
 // overview, a pilot and a task at 375 and 1280 px, and no sideways scroll of the page at 375 px.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PilotView, TasksView } from '#presentation/dashboard/views.ts';
@@ -15,6 +17,7 @@ import { decide, type SampleCloud, startSampleCloud } from '#test/support/sample
 import { urls } from '../../functions/presentation/dashboard/urls.ts';
 
 const PROGRAMME = 'xx-county-community-governance-2023';
+const SAMPLE_PLAN = fileURLToPath(new URL('../../plans/sample.yaml', import.meta.url));
 const DESKTOP = 1280;
 const PHONE = 375;
 
@@ -223,6 +226,25 @@ describe('the dashboard of a zh-CN plan', () => {
     await page.close();
   });
 
+  test('shows the plan upload form and an uploaded plan’s preview in Chinese only', async () => {
+    const form = await open(urls.newPlan());
+    expect(await englishOnPage(form)).toBe('');
+    await form.close();
+    const body = new FormData();
+    body.append('plan', new Blob([readFileSync(SAMPLE_PLAN)]), 'sample.yaml');
+    const res = await fetch(`${api}${urls.plans()}`, {
+      method: 'POST',
+      headers: { ...bearer(env), accept: 'application/json' },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const { planId } = (await res.json()) as { planId: string };
+    const preview = await open(urls.plan(planId));
+    expect(await englishOnPage(preview)).toBe('');
+    expect(await preview.locator('#plan-prior').textContent()).toContain('已经启动过');
+    await preview.close();
+  });
+
   test('answers 404 and 409 with pages in Chinese only', async () => {
     const missing = await open('/admin/tasks/no-such-task', 404);
     expect(await englishOnPage(missing)).toBe('');
@@ -234,5 +256,21 @@ describe('the dashboard of a zh-CN plan', () => {
     );
     expect(await englishOnPage(conflict)).toBe('');
     await conflict.close();
+  });
+
+  test('shows the plan page with its versions and forms in Chinese only', async () => {
+    const added = await postJson(env, urls.amend(PROGRAMME), {
+      change: 'add-contact',
+      unit: 'finance',
+      name: '周敏',
+      email: 'zhoumin@xx-county.example',
+      reason: '增加经办人。',
+    });
+    expect(added.status).toBe(200);
+    const page = await open(urls.plan(PROGRAMME));
+    expect(await page.locator('#plan-versions tbody tr').count()).toBe(2);
+    expect(await englishOnPage(page)).toBe('');
+    await screenshots(page, 'plan');
+    await page.close();
   });
 });

@@ -79,6 +79,32 @@ describe('the dashboard routes', () => {
   });
 });
 
+describe('launching a plan from the dashboard', () => {
+  type Statement = { Action: string | string[]; Resource: unknown };
+  const list = <T>(v: T | T[]) => ([] as T[]).concat(v);
+  /** The states:StartExecution resources granted to the role of the function of `handler`. */
+  const startsOf = (handler: string) => {
+    const fn = ofType('AWS::Lambda::Function').find(
+      ([, r]) =>
+        (r.Properties.Environment as { Variables?: Record<string, unknown> })?.Variables
+          ?.POWERTOOLS_SERVICE_NAME === handler,
+    );
+    if (!fn) throw new Error(`no function ${handler}`);
+    const role = (fn[1].Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    return ofType('AWS::IAM::Policy')
+      .filter(([, p]) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === role))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+      .filter((st) => list(st.Action).includes('states:StartExecution'))
+      .flatMap((st) => list(st.Resource));
+  };
+
+  it('lets the dashboard start exactly the executions the launch function starts: the Programme machine’s', () => {
+    const launch = startsOf('launch-programme');
+    expect(launch).toHaveLength(1);
+    expect(startsOf('dashboard')).toEqual(launch);
+  });
+});
+
 describe('the administrators’ sign-in', () => {
   it('verifies the token in a Lambda REQUEST authorizer from the pool’s issuer for the dashboard’s client', () => {
     const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');

@@ -1,4 +1,4 @@
-// The schedules' rates as CDK context sets them: what a rehearsal synthesises (`escalationRate` and
+// The schedules' rates as CDK context sets them: what a rehearsal synthesises (`escalationDailyAt` and
 // `callbackRetryRate` of "1 day") is a configuration the AWS deployment accepts as well.
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,21 @@ describe('the schedule rates', () => {
     );
     expect(rateOf(template, 'escalate')).toBe('rate(1 day)');
     expect(rateOf(template, 'callback-retry')).toBe('rate(1 day)');
+  }, 120_000);
+
+  it('run the escalation sweep once a day at a local time when the context gives escalationDailyAt', () => {
+    const template = Template.fromStack(
+      synthApp({ escalationDailyAt: '12:00', escalationTimeZone: 'Asia/Shanghai' }).stack,
+    );
+    expect(rateOf(template, 'escalate')).toBe('cron(0 12 * * ? *)');
+    const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter(
+      (s) => s.Properties.ScheduleExpression === 'cron(0 12 * * ? *)',
+    );
+    expect(schedule?.Properties.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
+  }, 120_000);
+
+  it('refuse an escalation time of day that is not HH:MM, naming the context value', () => {
+    expect(() => synthApp({ escalationDailyAt: '25:00' })).toThrow(/escalationDailyAt/);
   }, 120_000);
 
   it('refuse a callback-retry rate EventBridge Scheduler would not accept, naming the context value', () => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatchTicket, encodeBatchTicket } from '#domain/batch.ts';
 import type { Mail } from '#local/cloud/index.ts';
+import { listAuditOfPilot } from '#store/audit.ts';
 import { getLink } from '#store/links.ts';
 import { getTask, listOpenTasks, type TaskRecord } from '#store/tasks.ts';
 import { samplePlan } from '#test/fixtures/plans.ts';
@@ -91,7 +92,7 @@ describe('the batch page', () => {
     expect(await sample.items()).toEqual(before);
   });
 
-  it('refuses a changed signature, and a ticket moved to another recipient', async () => {
+  it('refuses a changed signature, and a ticket moved to another recipient, auditing it once', async () => {
     const url = new URL(batchUrlOf(emailOf('finance')));
     const forged = new URL(url);
     forged.searchParams.set('sig', `${url.searchParams.get('sig')?.slice(0, -2)}AA`);
@@ -101,6 +102,13 @@ describe('the batch page', () => {
     const moved = new URL(url);
     moved.pathname = `/b/${encodeBatchTicket({ ...ticket!, recipient: other!.recipient })}`;
     expect((await fetch(moved)).status).toBe(403);
+    // Nobody signed either: one event for the hour outside any programme, as for unknown approval links.
+    const refused = (await listAuditOfPilot(sample.store, '-', '-')).filter((e) =>
+      e.summary.includes('batch link refused'),
+    );
+    expect(refused.map((e) => [e.action, e.details?.reason, e.actor])).toEqual([
+      ['link.refused', 'bad-signature', 'anonymous'],
+    ]);
   });
 
   it('refuses a POST without the page form token, deciding nothing', async () => {
@@ -109,6 +117,14 @@ describe('the batch page', () => {
     const answer = await postForm(url, { token: 'x', decision: 'approve' });
     expect(answer.status).toBe(403);
     expect((await listOpenTasks(sample.store)).length).toBe(open);
+    // A genuine ticket: audited in its programme, the trail's words for it on the dashboard.
+    const refused = (await listAuditOfPilot(sample.store, plan.programme.id, '-')).filter(
+      (e) => e.action === 'link.refused',
+    );
+    expect(refused.map((e) => [e.details?.reason, e.details?.method, e.actor])).toEqual([
+      ['bad-form-token', 'POST', 'anonymous'],
+    ]);
+    expect(refused[0]?.details?.batch).toMatchObject({ kind: 'acknowledgement' });
   });
 
   it('decides one pilot alone, then all the rest together; each workflow gets its own decision', async () => {

@@ -332,7 +332,14 @@ describe('actions', () => {
     expect((await getTask(env.store, task.taskId))?.assignees.map((a) => a.email)).toEqual([
       'minzheng-office@xx-county.example',
     ]);
-    for (const link of old) expect((await fetch(link.url)).status, link.to).toBe(410);
+    for (const link of old) {
+      const refused = await fetch(link.url);
+      expect(refused.status, link.to).toBe(410);
+      // The old link's page says who has the task now; the newcomer's own old link, to use the newest e-mail.
+      const text = await refused.text();
+      if (link === old[0]) expect(text).toContain('此事项已转交给 王芳 办理');
+      else expect(text).toContain('请使用最新邮件中的链接');
+    }
     const fresh = await newestLink(env, /古城社区：审核实施方案/, 'minzheng-office@xx-county.example');
     expect(fresh.linkId).not.toBe(old[1]!.linkId);
     expect((await fetch(fresh.url)).status).toBe(200);

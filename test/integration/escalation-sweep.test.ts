@@ -26,6 +26,7 @@ import {
   samplePlan,
   startLocalSes,
   storeProgramme,
+  stubLocalSesEnv,
 } from '#test/support/escalation.ts';
 import { freshStore } from '#test/support/store.ts';
 
@@ -37,11 +38,7 @@ let store: Store;
 beforeAll(async () => {
   ses = await startLocalSes();
   // sendEmail reads its configuration and endpoint from the environment when first used.
-  vi.stubEnv('MAIL_FROM', 'PilotFlow <pilotflow@xx-county.example>');
-  vi.stubEnv('AWS_ENDPOINT_URL_SESV2', ses.endpoint);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubLocalSesEnv(ses.endpoint);
   ({ sendEmail } = await import('#adapters/mail.ts'));
   plan = await samplePlan();
 });

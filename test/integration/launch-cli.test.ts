@@ -46,7 +46,7 @@ async function executions(): Promise<string[]> {
 }
 
 describe('pilotflow launch on the local cloud', () => {
-  test('refuses a plan with a broken e-mail address with its path and line, and launches nothing', async () => {
+  test('refuses a plan with a broken e-mail address with its path and line in the plan’s language (Chinese), and launches nothing', async () => {
     const text = readFileSync(SAMPLE, 'utf8');
     const lines = text.split('\n');
     const line = lines.findIndex((l) => l.includes('minzheng@xx-county.example')) + 1;
@@ -57,9 +57,10 @@ describe('pilotflow launch on the local cloud', () => {
     const result = await launch(broken);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`(line ${line})`);
-    expect(result.stderr).toMatch(/email/);
-    expect(result.stderr).toContain('nothing was launched');
+    expect(result.stderr).toContain(`（第 ${line} 行）`);
+    expect(result.stderr).toMatch(/email：不是电子邮箱地址/);
+    expect(result.stderr).toContain('未启动任何内容');
+    expect(result.stderr).not.toMatch(/nothing was launched|line \d/);
     await env.cloud.whenIdle();
     expect(await env.cloud.mailbox.list({})).toEqual([]);
     expect(await executions()).toEqual([]);

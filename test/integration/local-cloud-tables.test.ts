@@ -1,6 +1,7 @@
 // Template tables in DynamoDB Local across template changes, as CloudFormation updates them: indexes added
 // and removed on the existing table (its items kept), and a changed key schema refused rather than replaced.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { DescribeTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ensureTable, type TemplateResource } from '#local/cloud/tables.ts';
@@ -65,5 +66,14 @@ describe('a template table that already exists', () => {
     await expect(ensureTable(client, table([], 'id'), name)).rejects.toThrow(
       /key schema.*remove the data directory/,
     );
+  });
+});
+
+describe('DynamoDB Local', () => {
+  test('runs with its telemetry off (the local cloud is offline), leaving this process’s environment as it was', () => {
+    const environ = readFileSync(`/proc/${dynamo.process.pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain('DDB_LOCAL_TELEMETRY=0');
+    expect(environ.find((v) => v.startsWith('JAVA_TOOL_OPTIONS='))).toContain('-XX:+UseSerialGC');
+    expect(process.env.DDB_LOCAL_TELEMETRY).toBeUndefined();
   });
 });

@@ -128,7 +128,7 @@ describe('a rehearsal killed in the middle', () => {
   }, 1_200_000);
 
   test('was killed after deciding some tasks and before the programme ended', () => {
-    expect(killedOutput).toMatch(/审核实施方案: 退回修改/);
+    expect(killedOutput).toMatch(/审核实施方案：退回修改/);
     expect(killedOutput).not.toMatch(/"programme"/);
   });
 
@@ -145,13 +145,13 @@ describe('a rehearsal killed in the middle', () => {
 });
 
 describe('pilotflow rehearse', () => {
-  test('refuses an unknown scenario naming the ones there are, and exits 1', () => {
+  test('refuses an unknown scenario naming the ones there are, in the plan’s language, and exits 1', () => {
     const result = spawnSync(process.execPath, [CLI, 'rehearse', '--scenario', 'nonesuch'], {
       cwd: ROOT,
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('no scenario "nonesuch"; there is: default');
+    expect(result.stderr).toContain('没有名为“nonesuch”的场景；可用的有：default');
   });
 
   test('refuses a broken zh-CN plan with its problems in Chinese on stderr, before starting anything', () => {

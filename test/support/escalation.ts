@@ -2,6 +2,7 @@
 // approval links, and the local SES mailbox (aws-ses-v2-local, started in the test's process).
 import type { Server } from 'node:http';
 import sesLocal from 'aws-ses-v2-local';
+import { vi } from 'vitest';
 import { type IssuedLink, issueLinks } from '#domain/links.ts';
 import { freePort } from '#local/ports.ts';
 import { linkExpiresAt, loadValidPlanFile, type Plan } from '#plan/index.ts';
@@ -112,4 +113,13 @@ export async function startLocalSes(): Promise<{
     },
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Points the SES adapter (functions/adapters/mail.ts, which reads them when first used) at a local SES. */
+export function stubLocalSesEnv(endpoint: string): void {
+  vi.stubEnv('MAIL_FROM', 'PilotFlow <pilotflow@xx-county.example>');
+  vi.stubEnv('AWS_ENDPOINT_URL_SESV2', endpoint);
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
 }

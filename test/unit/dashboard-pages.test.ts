@@ -243,13 +243,14 @@ describe('the pilot page', () => {
 });
 
 describe('the task page', () => {
-  it('offers resend and reassign to an open task, each form with the CSRF token and a required reason', () => {
+  it('offers resend, reassign and a due date to an open task, each form with the CSRF token and a required reason', () => {
     const html = renderDashboard({ kind: 'task', frame: frame(), view: taskView });
     const forms = [...html.matchAll(/<form method="post" action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
     const actions = forms.filter(([, action]) => action!.startsWith('/admin/tasks/'));
     expect(actions.map(([, action]) => action)).toEqual([
       '/admin/tasks/task-1/resend',
       '/admin/tasks/task-1/reassign',
+      '/admin/tasks/task-1/due',
     ]);
     for (const [, , body] of forms) expect(body).toContain('name="csrf" value="CSRF-TOKEN-123"');
     for (const [, , body] of actions) expect(body).toMatch(/<textarea[^>]*name="reason"[^>]*required/);
@@ -260,5 +261,6 @@ describe('the task page', () => {
     const html = renderDashboard({ kind: 'task', frame: frame(), view: { ...taskView, canAct: false } });
     expect(html).not.toContain('/resend');
     expect(html).not.toContain('/reassign');
+    expect(html).not.toContain('/due');
   });
 });

@@ -8,6 +8,7 @@ import type { Access } from '#domain/roles.ts';
 import { BodyError, ForbiddenError, UnauthorizedError } from '#lib/errors.ts';
 import { readFormBody } from '#lib/form-body.ts';
 import type { HttpResponse } from '#lib/middleware.ts';
+import { isMultipartContentType, type MultipartBody, readMultipartBody } from '#lib/multipart-body.ts';
 import {
   cookieValue,
   LANG_COOKIE,
@@ -36,6 +37,8 @@ export interface DashboardRequest {
   session: ReturnType<typeof sessionToken>;
   /** A POST's fields: a form (the pages) or a JSON object (API clients). */
   fields: Record<string, string>;
+  /** A file-upload form's files (multipart/form-data: the plan upload). */
+  files?: MultipartBody['files'];
   /** Why a POST's body could not be read; thrown by `checkCsrf`, ignored by the sign-in page. */
   bodyError?: unknown;
   /** Every route but the public ones has one. */
@@ -110,11 +113,17 @@ function readBody(event: APIGatewayProxyEventV2, contentType: string): Record<st
 }
 
 export const parseBody = (): Middleware => ({
-  before: ({ event, context }) => {
+  before: async ({ event, context }) => {
     if (event.requestContext.http.method.toUpperCase() !== 'POST') return;
     const req = requestOf(context);
+    const contentType = req.headers['content-type'] ?? '';
     try {
-      req.fields = readBody(event, req.headers['content-type'] ?? '');
+      if (isMultipartContentType(contentType)) {
+        const { body, isBase64Encoded } = event;
+        const form = await readMultipartBody({ body, isBase64Encoded, contentType });
+        req.fields = form.fields;
+        req.files = form.files;
+      } else req.fields = readBody(event, contentType);
     } catch (error) {
       req.bodyError = error;
     }

@@ -2,11 +2,13 @@
 // cloud's clock and mailbox, the forms' CSRF token, a notice), the view model as JSON, a redirect after an
 // action, and its side of the one error mapping (lib/middleware.ts): the problem page in the request's language.
 
-import { hasAnyRole } from '#domain/roles.ts';
+import { hasAnyRole, mayLaunch } from '#domain/roles.ts';
 import { config } from '#lib/config.ts';
 import { ForbiddenError } from '#lib/errors.ts';
 import type { ErrorPages, HttpResponse } from '#lib/middleware.ts';
+import { AMEND } from '#presentation/amend-words.ts';
 import type { AdminFrame, LocalCloudFrame } from '#presentation/dashboard/frame.ts';
+import { PLAN_WORDS } from '#presentation/dashboard/plan-words.ts';
 import { type DashboardPage, problemTitle, renderDashboard } from '#presentation/dashboard/render.tsx';
 import { csrfToken } from '#presentation/dashboard/session.ts';
 import { DASHBOARD_HEADERS } from '#presentation/dashboard/style.ts';
@@ -81,6 +83,8 @@ const NOTICES: Record<string, AdminFrame['notice']> = {
     ),
   },
   stopped: { tone: 'warn', text: lt('执行已停止。', 'The execution was stopped.') },
+  launched: { tone: 'ok', text: PLAN_WORDS.launched },
+  'launched-before': { tone: 'ok', text: PLAN_WORDS.alreadyLaunched },
 };
 
 export async function frameOf(
@@ -90,13 +94,18 @@ export async function frameOf(
 ): Promise<AdminFrame> {
   const { event } = req;
   const local = req.json ? undefined : await localFrame(req.session?.token);
-  const notice = req.query.done ? NOTICES[req.query.done] : undefined;
+  const done = req.query.done;
+  const amended = done ? AMEND.done[done] : undefined;
+  const notice = done
+    ? (NOTICES[done] ?? (amended ? { tone: 'ok' as const, text: amended } : undefined))
+    : undefined;
   return {
     locale: req.locale,
     timeZone,
     path: event.rawPath + (event.rawQueryString ? `?${event.rawQueryString}` : ''),
     admin: req.admin,
     csrf: req.session ? csrfToken(req.session.token) : '',
+    ...(mayLaunch(req.access) ? { canLaunch: true } : {}),
     ...(local ? { local } : {}),
     ...(programmeId ? { programmeId } : {}),
     ...(notice ? { notice } : {}),

@@ -19,6 +19,8 @@ export interface AdminFrame {
   /** The programme the navigation links to. */
   programmeId?: string;
   notice?: { tone: 'ok' | 'warn' | 'stop'; text: LocalText };
+  /** The administrator may launch a plan (admin on some programme): the navigation offers the upload. */
+  canLaunch?: boolean;
   /** Refresh the live parts every this many milliseconds (0: never). */
   liveMs: number;
 }

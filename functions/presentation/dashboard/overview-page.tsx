@@ -2,6 +2,7 @@
 // of the plan's windows against each pilot's actual progress.
 import type { OverviewView } from '#presentation/dashboard/views.ts';
 import { STAGE_NAMES } from '#presentation/dashboard/words.ts';
+import { AMEND } from '../amend-words.ts';
 import { formatDateTime, lt, tr } from '../i18n.ts';
 import { ProgrammeDownloads } from './downloads.tsx';
 import type { AdminFrame } from './frame.ts';
@@ -46,6 +47,10 @@ export function OverviewPage({ frame, view }: { frame: AdminFrame; view: Overvie
             </a>
           </>
         ) : null}
+        {' · '}
+        <a href={urls.programmePlan(id)} id="plan-link">
+          {tr(locale, AMEND.link)}
+        </a>
       </p>
       {view.programmes.length > 1 ? (
         <nav aria-label={tr(locale, lt('其他试点工作', 'Other programmes'))}>

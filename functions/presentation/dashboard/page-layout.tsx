@@ -5,6 +5,7 @@ import type { ComponentChildren } from 'preact';
 import { formatDateTime, type Locale, type LocalText, lt, tr } from '../i18n.ts';
 import { DocumentHead } from '../pages/head.tsx';
 import type { AdminFrame } from './frame.ts';
+import { PLAN_WORDS } from './plan-words.ts';
 import { DASHBOARD_CSS, LIVE_SCRIPT } from './style.ts';
 import { urls } from './urls.ts';
 
@@ -107,6 +108,7 @@ export function AdminLayout(props: { frame: AdminFrame; title: LocalText; childr
               <a href={urls.tasks(frame.programmeId ? { programme: frame.programmeId } : {})}>
                 {tr(locale, lt('任务', 'Tasks'))}
               </a>
+              {frame.canLaunch ? <a href={urls.newPlan()}>{tr(locale, PLAN_WORDS.nav)}</a> : null}
             </nav>
             <nav aria-label={tr(locale, lt('账户', 'Account'))}>
               <a

@@ -2,6 +2,7 @@
 // attribute value, so names, comments and reasons typed by people can never become markup.
 
 import { render } from 'preact-render-to-string';
+import type { Problem } from '#plan/load.ts';
 import type {
   ExecutionView,
   OverviewView,
@@ -16,6 +17,9 @@ import type { AdminFrame } from './frame.ts';
 import { OverviewPage } from './overview-page.tsx';
 import { AdminLayout } from './page-layout.tsx';
 import { PilotPage } from './pilot.tsx';
+import { PlanPreviewPage, PlanUploadPage, type UploadRefusal } from './plan-pages.tsx';
+import type { PlanPreviewView } from './plan-preview.ts';
+import { type AmendFormState, PlanPage, type PlanView } from './programme-plan.tsx';
 import { TaskDetailPage } from './task-page.tsx';
 import { TasksPage } from './tasks-page.tsx';
 import { urls } from './urls.ts';
@@ -32,6 +36,14 @@ export type DashboardPage =
       errors?: Record<string, string>;
       input?: Record<string, string>;
     }
+  | {
+      kind: 'plan-upload';
+      frame: AdminFrame;
+      refused?: UploadRefusal;
+      problems?: { source: string; problems: Problem[] };
+    }
+  | { kind: 'plan-preview'; frame: AdminFrame; view: PlanPreviewView }
+  | { kind: 'plan'; frame: AdminFrame; view: PlanView; form?: AmendFormState }
   | { kind: 'problem'; frame: AdminFrame; status: number; message?: string }
   | { kind: 'refused'; frame: AdminFrame; why: 'act' | 'read' | 'none'; back?: string }
   | { kind: 'signed-out'; locale: Locale; path: string; problem?: 'failed' }
@@ -52,6 +64,13 @@ const PROBLEMS: Record<number, { title: LocalText; text: LocalText }> = {
   404: {
     title: lt('找不到', 'Not found'),
     text: lt('要查看的内容不存在。', 'What you asked for does not exist.'),
+  },
+  413: {
+    title: lt('提交的内容太大', 'Too large'),
+    text: lt(
+      '提交的内容超过了允许的大小（方案文件最大 256 KB），未作任何更改。',
+      'What was sent is larger than allowed (a plan file may be at most 256 KB); nothing was changed.',
+    ),
   },
   409: {
     title: lt('情况已变化', 'Things have changed'),
@@ -96,6 +115,12 @@ function body(page: DashboardPage) {
       return <TasksPage frame={page.frame} view={page.view} />;
     case 'task':
       return <TaskDetailPage frame={page.frame} view={page.view} errors={page.errors} input={page.input} />;
+    case 'plan-upload':
+      return <PlanUploadPage frame={page.frame} refused={page.refused} problems={page.problems} />;
+    case 'plan-preview':
+      return <PlanPreviewPage frame={page.frame} view={page.view} />;
+    case 'plan':
+      return <PlanPage frame={page.frame} view={page.view} form={page.form} />;
     case 'problem':
       return <ProblemPage frame={page.frame} status={page.status} message={page.message} />;
     case 'refused':

@@ -101,6 +101,7 @@ nav.tabs{display:flex;flex-wrap:wrap;gap:.5rem;margin:.75rem 0}
 nav.tabs a{display:block;padding:.375rem .75rem;border:1px solid #d1d5db;border-radius:6px;text-decoration:none;color:#1f2328;background:#fff}
 nav.tabs a[aria-current]{border-color:#1d4ed8;background:#dbeafe;font-weight:600}
 details.raw code{overflow-wrap:anywhere;font-size:.8125rem}
+ol.problems li{margin:.25rem 0;overflow-wrap:anywhere}
 @media (max-width:39.99rem){
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
 table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;width:auto}

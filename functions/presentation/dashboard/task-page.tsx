@@ -9,6 +9,7 @@ import { formatDateTime, formatDue, type Locale, type LocalText, lt, tr } from '
 import type { AdminFrame } from './frame.ts';
 import { AdminLayout, Csrf } from './page-layout.tsx';
 import { durationText, Trail } from './parts.tsx';
+import { DueForm } from './programme-plan.tsx';
 import { urls } from './urls.ts';
 
 /** The task's files, each a download link made for this page view (a few minutes). */
@@ -218,6 +219,7 @@ export function TaskDetailPage(props: {
               </button>
             </form>
           )}
+          <DueForm frame={frame} taskId={t.taskId} errors={errors} input={props.input} />
         </section>
       ) : null}
 

@@ -6,6 +6,7 @@ import type { Field } from '#domain/forms.ts';
 import type { StageName } from '#plan/kinds.ts';
 import type { AuditEvent } from '#store/audit.ts';
 import type { TaskRecord } from '#store/tasks.ts';
+import { AMEND_ACTION_LABELS } from '../amend-words.ts';
 import { type LocalText, lt, same } from '../i18n.ts';
 import type { TrailEntry } from './views.ts';
 import { ACTION_LABELS, OUTCOME_LABELS, PILOT_OUTCOME_LABELS, REFUSAL_LABELS, STAGE_NAMES } from './words.ts';
@@ -71,7 +72,12 @@ function whatText(event: AuditEvent, task: TaskRecord | undefined): LocalText | 
     case 'task.link-resent':
       return lt(`再次发给 ${to}`, en);
     case 'task.reassigned':
+    case 'task.handed-over':
       return lt(`由 ${namesOf(d.from) || '—'} 转给 ${namesOf(d.to)}`, en);
+    case 'task.due-moved':
+      return lt(`办理期限由 ${String(d.from).slice(0, 10)} 改为 ${String(d.to).slice(0, 10)}`, en);
+    case 'plan.amended':
+      return lt(`方案第 ${String(d.version)} 版`, en);
     case 'summary.compiled':
       return typeof d.total === 'number'
         ? lt(`${d.total} 个试点中 ${String(d.accepted)} 个通过验收`, en)
@@ -119,7 +125,7 @@ export function trailEntry(event: AuditEvent, tasks: Map<string, TaskRecord>): T
   const entry: TrailEntry = {
     at: event.at,
     action: event.action,
-    label: ACTION_LABELS[event.action] ?? lt('其他记录', event.action),
+    label: ACTION_LABELS[event.action] ?? AMEND_ACTION_LABELS[event.action] ?? lt('其他记录', event.action),
     actor: event.actor,
     by: actorText(event.actor, task),
     summary: event.summary,

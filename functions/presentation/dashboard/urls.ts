@@ -22,6 +22,13 @@ export const urls = {
   reassign: (taskId: string) => `/admin/tasks/${enc(taskId)}/reassign`,
   execution: (arn: string, full?: boolean) => `/admin/executions/${enc(arn)}${full ? '?graph=full' : ''}`,
   stop: (arn: string) => `/admin/executions/${enc(arn)}/stop`,
+  newPlan: () => '/admin/plans/new',
+  plans: () => '/admin/plans',
+  plan: (sha256: string) => `/admin/plans/${enc(sha256)}`,
+  launchPlan: (sha256: string) => `/admin/plans/${enc(sha256)}/launch`,
+  programmePlan: (programmeId: string) => `/admin/programmes/${enc(programmeId)}/plan`,
+  amend: (programmeId: string) => `/admin/programmes/${enc(programmeId)}/plan`,
+  due: (taskId: string) => `/admin/tasks/${enc(taskId)}/due`,
   withQuery: (path: string, params: Record<string, string | undefined>) => {
     const [base, existing] = path.split('?', 2) as [string, string | undefined];
     const q = new URLSearchParams(existing ?? '');

@@ -192,6 +192,7 @@ export const REFUSAL_LABELS: Record<string, LocalText> = {
   expired: lt('链接已过期', 'Expired'),
   revoked: lt('链接已作废', 'Revoked'),
   'bad-form-token': lt('表单令牌无效', 'Bad form token'),
+  'not-recipient': lt('收件人已不在方案中', 'Not a recipient of the plan'),
 };
 
 /** Why a link was retired (the stored reason is English, for logs): the beginning of it, in words. */

@@ -211,16 +211,23 @@ const storedForm = (task: TaskRecord) => {
  */
 export function linkPage(state: LinkState | SubmitResult, ctx: ViewContext, settledStatus = 200): PageResult {
   switch (state.kind) {
-    case 'refused':
+    case 'refused': {
+      const frame = frameOf(ctx, state.plan, undefined);
+      // A handover names who has the task now; to the newcomer's own old link, the usual "use the newest e-mail".
+      const to = state.reason === 'revoked' ? state.link?.handedTo : undefined;
+      const mine = to?.email && to.email.toLowerCase() === state.link?.assignee.email.toLowerCase();
+      const handedTo = to && !mine && (frame.locale === 'en' ? (to.nameEn ?? to.name) : to.name);
       return {
         status: STATUS[state.reason],
         view: {
           page: 'refused',
-          frame: frameOf(ctx, state.plan, undefined),
+          frame,
           reason: state.reason,
           ...(state.at ? { at: state.at } : {}),
+          ...(handedTo ? { handedTo } : {}),
         },
       };
+    }
     case 'open':
     case 'invalid':
       return {

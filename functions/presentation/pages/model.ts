@@ -110,7 +110,14 @@ export type PageView =
       status: 'cancelled' | 'timed-out';
       closedAt?: string;
     }
-  | { page: 'refused'; frame: PageFrame; reason: RefusalReason; at?: string }
+  | {
+      page: 'refused';
+      frame: PageFrame;
+      reason: RefusalReason;
+      at?: string;
+      /** A revoked link's task went to this person (a handover): the page names them. */
+      handedTo?: string;
+    }
   | { page: 'bad-request'; frame: PageFrame; reason: BadRequestReason }
   | { page: 'error'; frame: PageFrame };
 

@@ -2,6 +2,7 @@
 // closed; the link was refused; the request was malformed; something failed. Each says calmly what
 // happened and when, and what (if anything) to do next: never a stack trace.
 import type { ComponentChildren } from 'preact';
+import { HANDED_OVER } from '../amend-words.ts';
 import { EVIDENCE } from '../evidence-words.ts';
 import { formatDateTime, tr } from '../i18n.ts';
 import { PAGE } from '../words.ts';
@@ -136,16 +137,24 @@ export function ClosedPage(props: {
   );
 }
 
-export function RefusedPage(props: { frame: PageFrame; reason: RefusalReason; at?: string | undefined }) {
+export function RefusedPage(props: {
+  frame: PageFrame;
+  reason: RefusalReason;
+  at?: string | undefined;
+  handedTo?: string | undefined;
+}) {
   const { frame } = props;
   const { locale, timeZone } = frame;
-  const refusal = PAGE.refused[props.reason];
   const at = props.at ? formatDateTime(props.at, locale, timeZone) : undefined;
+  // A handover says where the task went: the person holding the old link has nothing left to do.
+  const refusal = props.handedTo
+    ? { title: HANDED_OVER.title, body: HANDED_OVER.body(props.handedTo, at) }
+    : { title: PAGE.refused[props.reason].title, body: PAGE.refused[props.reason].body(at) };
   return (
     <Layout frame={frame} title={refusal.title}>
       <h1>{tr(locale, refusal.title)}</h1>
-      <Status tone="stop">
-        <p>{tr(locale, refusal.body(at))}</p>
+      <Status tone={props.handedTo ? 'info' : 'stop'}>
+        <p>{tr(locale, refusal.body)}</p>
       </Status>
       <h2>{tr(locale, PAGE.contact)}</h2>
       <ContactLine locale={locale} contact={frame.contact} />

@@ -44,7 +44,7 @@ function body(view: PageView) {
     case 'closed':
       return <ClosedPage frame={view.frame} task={view.task} status={view.status} closedAt={view.closedAt} />;
     case 'refused':
-      return <RefusedPage frame={view.frame} reason={view.reason} at={view.at} />;
+      return <RefusedPage frame={view.frame} reason={view.reason} at={view.at} handedTo={view.handedTo} />;
     case 'bad-request':
       return <BadRequestPage frame={view.frame} reason={view.reason} />;
     case 'error':

@@ -19,15 +19,24 @@ export function startClock(options: {
   });
   const clock = new ControlledClock({ start: start.at, speed: options.speed ?? 1 });
   options.progress(`clock: ${new Date(start.at).toISOString()} (${start.source}), speed ${clock.speed}`);
-  clock.onChange(() => saveClock(clock, clockFile));
-  const saver = setInterval(() => saveClock(clock, clockFile), 5000);
+  // A paused clock (a rehearsal, a test) changes only when it is advanced, and an advance reports the same
+  // time more than once (before each instant's timers fire and again at its end): each time is written once.
+  let saved = '';
+  const save = () => {
+    const key = `${clock.now()}/${clock.speed}`;
+    if (key === saved) return;
+    saveClock(clock, clockFile);
+    saved = key;
+  };
+  clock.onChange(save);
+  const saver = setInterval(save, 5000);
   saver.unref();
-  saveClock(clock, clockFile);
+  save();
   return {
     clock,
     stop() {
       clearInterval(saver);
-      saveClock(clock, clockFile);
+      save();
     },
   };
 }

@@ -24,6 +24,8 @@ export async function startFunctions(options: {
   host: string;
   /** Sandboxes per function when the template reserves no concurrency. */
   concurrency?: number;
+  /** Count the functions' DynamoDB requests by operation (`lambda.dynamodbRequests`). */
+  countDynamoDb?: boolean;
   /** The Lambda API's port. */
   port: number;
   /** The endpoints the functions are given. */
@@ -58,6 +60,7 @@ export async function startFunctions(options: {
       LOCAL_MAILBOX_URL: endpoints.mailbox,
     },
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.countDynamoDb ? { countDynamoDb: true } : {}),
   });
   let endpoint: LambdaEndpoint;
   try {

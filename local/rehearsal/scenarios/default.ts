@@ -8,6 +8,7 @@
 //   D  (a community) the town returns it at the preliminary evaluation, once;
 //   E  fails its first county acceptance (low scores), rectifies, and passes the second.
 import type { Plan } from '#plan/schema.ts';
+import { lt, tr } from '#presentation/i18n.ts';
 import type { Act, RehearsalOutcome, Scenario, TaskInView } from '../scenario.ts';
 
 interface Roles {
@@ -123,8 +124,8 @@ function act(view: TaskInView): Act {
                   (part.match(/https?:\/\/\S+/g) ?? []).some((link) => samePath(link, view.page.url)),
               ),
           );
-        if (!chased('【催办】')) return { wait: 'until the reminder comes' };
-        if (!chased('【逾期催办】')) return { wait: 'until the overdue notice comes' };
+        if (!chased('【催办】')) return { wait: lt('等待催办', 'until the reminder comes') };
+        if (!chased('【逾期催办】')) return { wait: lt('等待逾期催办', 'until the overdue notice comes') };
       }
       return {
         decision: 'approve',
@@ -208,15 +209,31 @@ export const defaultScenario: Scenario = {
   name: 'default',
   describe(plan) {
     const r = roles(plan);
-    const name = (id: string | undefined) => plan.pilots.find((p) => p.id === id)?.name ?? '(none)';
-    return [
-      `${name(r.returnedPlan)}: implementation plan returned once, then approved`,
-      `${name(r.checkProblems)}: the second supervision check finds problems; the verification returns the rectification once`,
-      `${name(r.late)}: self-inspection answered only after the reminder and the overdue escalation`,
-      `${name(r.preliminaryReturn)}: returned once at the town's preliminary evaluation`,
-      `${name(r.failedAcceptance)}: fails the first county acceptance (scores of 50), rectifies, passes the second`,
-      'everyone else answers at once and approves',
+    const name = (id: string | undefined) => plan.pilots.find((p) => p.id === id)?.name ?? '-';
+    const lines = [
+      lt(
+        `${name(r.returnedPlan)}：实施方案退回一次，再审核通过`,
+        `${name(r.returnedPlan)}: implementation plan returned once, then approved`,
+      ),
+      lt(
+        `${name(r.checkProblems)}：第二次督查发现问题，整改核实时退回一次`,
+        `${name(r.checkProblems)}: the second supervision check finds problems; the verification returns the rectification once`,
+      ),
+      lt(
+        `${name(r.late)}：自查在催办和逾期催办之后才办理`,
+        `${name(r.late)}: self-inspection answered only after the reminder and the overdue escalation`,
+      ),
+      lt(
+        `${name(r.preliminaryReturn)}：乡镇初评时退回一次`,
+        `${name(r.preliminaryReturn)}: returned once at the town's preliminary evaluation`,
+      ),
+      lt(
+        `${name(r.failedAcceptance)}：县级首次验收未通过（各项 50 分），整改后第二次验收通过`,
+        `${name(r.failedAcceptance)}: fails the first county acceptance (scores of 50), rectifies, passes the second`,
+      ),
+      lt('其余人员收到即办理并同意', 'everyone else answers at once and approves'),
     ];
+    return lines.map((line) => tr(plan.programme.locale, line));
   },
   act,
   check,
