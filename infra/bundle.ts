@@ -28,13 +28,16 @@ export const MAX_BUNDLE_BYTES = 1024 * 1024;
  * problems in Chinese (the plan rules' messages, about 25 KB): an administrator's page, not an official's, and the
  * way back under 1 MB is the SDK's shared weight (@smithy/core 137 KB, nested credential clients 59 KB, X-Ray
  * 70 KB), which every function carries. Launching a plan from the dashboard took it to 1,248,465 bytes: the `yaml`
- * parser (about 100 KB, for the uploaded plan's problems with their lines) and the upload and preview pages. Every
+ * parser (about 100 KB, for the uploaded plan's problems with their lines) and the upload and preview pages; the
+ * evidence files' signed downloads on the task page (the S3 client and its presigner) to 1,439,675 bytes. It is
+ * the administrators' function and its cold start is theirs, but it now carries three jobs (pages, launching,
+ * evidence): splitting it, or signing downloads in the small function that serves them, is the way back. Every
  * other function keeps the 1 MB.
  */
 export const BUNDLE_ALLOWANCES: Readonly<Record<string, number>> = {
   'send-summary': 1.25 * 1024 * 1024,
   documents: 1.25 * 1024 * 1024,
-  dashboard: 1.25 * 1024 * 1024,
+  dashboard: 1.5 * 1024 * 1024,
 };
 
 /** The most a function's bundle may weigh. */

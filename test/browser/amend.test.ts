@@ -62,7 +62,7 @@ describe('amending the running programme in a browser', () => {
     const page = await browser.newPage();
     await page.goto(`${api}${urls.overview(PROGRAMME)}`);
     await page.locator('#plan-link').click();
-    await page.waitForURL(`${api}${urls.plan(PROGRAMME)}`);
+    await page.waitForURL(`${api}${urls.programmePlan(PROGRAMME)}`);
     await page.locator('#replace-contact').selectOption(`civil-affairs ${LEAVING}`);
     await page.locator('#replace-contact-name').fill(SUCCESSOR.name);
     await page.locator('#replace-contact-email').fill('chenjing');
@@ -79,7 +79,7 @@ describe('amending the running programme in a browser', () => {
   test('replaces a contact: the open review moves to the successor, whose link decides it; the old link says where it went', async () => {
     const task = await env.taskOf(old);
     const page = await browser.newPage();
-    await page.goto(`${api}${urls.plan(PROGRAMME)}`);
+    await page.goto(`${api}${urls.programmePlan(PROGRAMME)}`);
     await page.locator('#replace-contact').selectOption(`civil-affairs ${LEAVING}`);
     await page.locator('#replace-contact-name').fill(SUCCESSOR.name);
     await page.locator('#replace-contact-email').fill(SUCCESSOR.email);
@@ -121,7 +121,7 @@ describe('amending the running programme in a browser', () => {
 
   test('shows a viewer the versions but no forms, and refuses their post with the page that says so', async () => {
     const token = await tokenWithGroups(env, ['viewer']);
-    const view = await fetch(`${api}${urls.plan(PROGRAMME)}`, {
+    const view = await fetch(`${api}${urls.programmePlan(PROGRAMME)}`, {
       headers: { cookie: `pilotflow_admin=${token}` },
     });
     const html = await view.text();
@@ -146,7 +146,7 @@ describe('amending the running programme in a browser', () => {
     const page = await refused.text();
     expect(page).toContain('lang="zh-CN"');
     expect(page).toContain('您的账号只有查看权限');
-    const after = await fetch(`${api}${urls.plan(PROGRAMME)}`, {
+    const after = await fetch(`${api}${urls.programmePlan(PROGRAMME)}`, {
       headers: { cookie: `pilotflow_admin=${token}` },
     });
     expect((await after.text()).match(/data-version=/g)?.length).toBe(versions);

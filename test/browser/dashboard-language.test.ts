@@ -267,7 +267,7 @@ describe('the dashboard of a zh-CN plan', () => {
       reason: '增加经办人。',
     });
     expect(added.status).toBe(200);
-    const page = await open(urls.plan(PROGRAMME));
+    const page = await open(urls.programmePlan(PROGRAMME));
     expect(await page.locator('#plan-versions tbody tr').count()).toBe(2);
     expect(await englishOnPage(page)).toBe('');
     await screenshots(page, 'plan');
