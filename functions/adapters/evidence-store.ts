@@ -55,7 +55,7 @@ function segment(value: string): string {
 
 export interface UploadRequest {
   bucket: string;
-  /** The task's prefix (evidencePrefix); the form's key is `<keyPrefix><uuid>/${filename}`. */
+  /** The task's prefix (evidencePrefix); the form's key is `<keyPrefix><uploadId>/${filename}`. */
   keyPrefix: string;
   /** The largest file accepted, in bytes (content-length-range 1…maxBytes). */
   maxBytes: number;
@@ -137,13 +137,24 @@ export function contentTypeCondition(
   return ['starts-with', '$Content-Type', common];
 }
 
+/**
+ * An upload's folder: the signing time in milliseconds, then the machine's monotonic clock (the local cloud's
+ * functions read a clock that can stand still; on AWS the milliseconds order them), then a UUID, so that
+ * folders sort in the order their forms were signed, and every form signed writes a folder of its own.
+ */
+function uploadId(): string {
+  const ms = Date.now().toString(36).padStart(9, '0');
+  const tick = process.hrtime.bigint().toString(36).padStart(13, '0');
+  return `${ms}${tick}-${randomUUID()}`;
+}
+
 export function createEvidenceStore(s3: S3Client): EvidenceStore {
   return {
     async presignUpload(request) {
       if (!request.keyPrefix.startsWith(EVIDENCE_ROOT) || !request.keyPrefix.endsWith('/')) {
         throw new Error(`an upload prefix is a task's evidence folder, not '${request.keyPrefix}'`);
       }
-      const key = `${request.keyPrefix}${randomUUID()}/${FILENAME_VARIABLE}`;
+      const key = `${request.keyPrefix}${uploadId()}/${FILENAME_VARIABLE}`;
       const condition = contentTypeCondition(request.contentTypes);
       const fields: Record<string, string> = {};
       // With one exact type the form carries it. Otherwise the page sets Content-Type to the file's type (a
@@ -203,7 +214,13 @@ export function createEvidenceStore(s3: S3Client): EvidenceStore {
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
-      return files.sort((a, b) => (a.lastModified?.getTime() ?? 0) - (b.lastModified?.getTime() ?? 0));
+      // In the order they were uploaded: S3's LastModified has whole seconds (and the local cloud's clock may
+      // stand still), so uploads within one second are ordered by their time-ordered folder (uploadId).
+      return files.sort(
+        (a, b) =>
+          (a.lastModified?.getTime() ?? 0) - (b.lastModified?.getTime() ?? 0) ||
+          (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+      );
     },
 
     async headFile(bucket, key) {

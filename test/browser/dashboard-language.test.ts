@@ -31,6 +31,8 @@ function englishIn(text: string): string[] {
   const rest = text
     .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ')
     .replace(/https?:\/\/\S+/g, ' ')
+    // A file's name is the official's data, as an address is; its extension is the file's type.
+    .replace(/\S*\.(pdf|docx?|xlsx?|pptx?|wps|jpe?g|png|heic|webp)\b/gi, ' ')
     .replace(/PilotFlow/g, ' ');
   return [...new Set(rest.match(/[A-Za-z]{3,}/g) ?? [])];
 }

@@ -356,7 +356,7 @@ describe('actions', () => {
     const task = await env.taskOf(review!);
     const view = await getJson<TaskView>(env, `/admin/tasks/${task.taskId}`);
     const [file] = view.files?.submitted ?? [];
-    expect(view.files?.submitted.map((f) => f.name)).toEqual(['implementation.pdf']);
+    expect(view.files?.submitted.map((f) => f.name)).toEqual(['实施方案.pdf']);
     const download = await fetch(file!.url);
     expect(download.status).toBe(200);
     expect((await download.arrayBuffer()).byteLength).toBe(file!.size);

@@ -127,7 +127,7 @@ export async function toPlanReview(env: SampleCloud, pilotName: string): Promise
   }
   await env.cloud.whenIdle();
   const submit = await newestLink(env, new RegExp(`${pilotName}：提交实施方案`));
-  await uploadEvidence(submit, 'implementation.pdf');
+  await uploadEvidence(submit, '实施方案.pdf');
   const res = await decide(submit, {
     decision: 'approve',
     comment: '',
