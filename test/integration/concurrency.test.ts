@@ -222,9 +222,9 @@ describe('a decision arriving as the task is reassigned', () => {
         outcomes.push('decided');
       } else {
         expect(handOver).toEqual({ ok: true });
-        // A revoked link answers 410 Gone, with the page saying the task went to someone else.
+        // A revoked link answers 410 Gone, with the page saying whom the task went to.
         expect(post.statusCode).toBe(410);
-        expect(post.body).toContain('此事项已改由他人办理');
+        expect(post.body).toContain(`此事项已转交给 ${WANG.name} 办理`);
         expect(task).toMatchObject({ status: 'open', assignees: [WANG] });
         expect((await getLink(bed.store, link.linkId))?.status).toBe('revoked');
         expect(actions).toEqual(['link.refused', 'task.reassigned']);

@@ -65,7 +65,7 @@ const check = (fields: PostFields, at = signedAt, filename = '方案.pdf') =>
 describe('a POST policy', () => {
   it('passes a good form, its key with the file name in and its size range from the policy', () => {
     const checked = check(fieldsOf());
-    expect(checked.key).toMatch(/^evidence\/p1\/town-a\/t1\/[0-9a-f-]{36}\/方案\.pdf$/);
+    expect(checked.key).toMatch(/^evidence\/p1\/town-a\/t1\/[0-9a-z]{22}-[0-9a-f-]{36}\/方案\.pdf$/);
     expect(checked).toMatchObject({ minBytes: 1, maxBytes: 1000 });
     expect(() => checkSize(1000, checked)).not.toThrow();
   });
