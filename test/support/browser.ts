@@ -9,7 +9,11 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 /** Where the browser tests put their screenshots (375 and 1280 px). */
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
-/** Debian's headless Chromium, at desktop width, in Chinese. */
+/**
+ * Debian's headless Chromium, at desktop width, in Chinese: `locale` is what pages see (Accept-Language,
+ * navigator.language); `--lang` and LANGUAGE are Chromium's own interface (a file field's 选择文件, a date
+ * field's 年/月/日), which needs Debian's chromium-l10n (.ci/run installs it) and is English without it.
+ */
 export const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
   headless: true,
@@ -22,7 +26,9 @@ export const CHROMIUM = {
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    '--lang=zh-CN',
   ],
+  env: { ...process.env, LANGUAGE: 'zh_CN', LANG: 'zh_CN.UTF-8' } as Record<string, string>,
   viewport: { width: 1280, height: 900 },
   locale: 'zh-CN',
 };
