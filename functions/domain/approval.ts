@@ -3,7 +3,7 @@
 // changes nothing; a POST decides once (functions/domain/decision.ts). Refused links write one audit event per
 // link, reason and hour, however often they are requested.
 import type { Plan } from '#plan/schema.ts';
-import { appendAuditOnce, type NewAuditEvent } from '#store/audit.ts';
+import { appendAudit, appendAuditOnce, type NewAuditEvent } from '#store/audit.ts';
 import { getLink, type LinkRecord } from '#store/links.ts';
 import { type Decision, getTask, listTasksOfPilot, type TaskRecord } from '#store/tasks.ts';
 import type { RequestClient } from './client.ts';
@@ -14,6 +14,7 @@ import {
   type EvidenceStore,
   filesOf,
   filesToRecord,
+  removableUpload,
   settleUpload,
   type UploadForm,
   type UploadOutcome,
@@ -95,11 +96,13 @@ export interface OpenLink {
   submittedFiles: DownloadableFile[];
   /** The upload S3 just sent the browser back from was refused (and deleted). */
   uploadRefused?: UploadOutcome;
+  /** The page's answer to a file's removal (its 删除 button): the file removed, or `gone` (nothing was). */
+  removed?: { name: string } | 'gone';
 }
 
 /** What a POST of a link's form came to. */
 export type SubmitResult =
-  | Exclude<LinkState, OpenLink>
+  | LinkState
   | (Omit<OpenLink, 'kind'> & { kind: 'invalid'; input: FormInput; errors: Record<string, LocalText> })
   | {
       kind: 'recorded';
@@ -270,6 +273,36 @@ export async function openLink(deps: ApprovalDeps, req: LinkRequest, method = 'G
 // ---- POST ------------------------------------------------------------------------------------------------
 
 /**
+ * Removes a file the task's official uploaded and has not submitted yet (functions/domain/evidence.ts,
+ * removableUpload): audited as `evidence.removed` by the link's assignee, then deleted. A key that is not one
+ * of this open task's uploads (another task's, or gone already: a second click) removes nothing.
+ */
+async function removeUpload(
+  deps: ApprovalDeps,
+  r: Extract<Resolved, { kind: 'open' }>,
+  req: LinkRequest & { client?: RequestClient | undefined },
+  form: TaskForm,
+  key: string,
+): Promise<OpenLink> {
+  const file = await removableUpload(deps.evidence, r.task, form, key);
+  if (file && deps.evidence) {
+    // The record first: a removal that fails after it leaves the file listed, never an unrecorded removal.
+    await appendAudit(deps.store, {
+      programmeId: r.task.programmeId,
+      pilotId: r.task.pilotId,
+      taskId: r.task.taskId,
+      at: deps.now().toISOString(),
+      actor: `email:${r.link.assignee.email.toLowerCase()}`,
+      action: 'evidence.removed',
+      summary: `${r.link.assignee.name} removed the uploaded file ${file.name}`,
+      details: { name: file.name, size: file.size, ...(req.client ? { client: req.client } : {}) },
+    });
+    await deps.evidence.deleteFile(file.key);
+  }
+  return { ...(await opened(deps, r, req)), removed: file ? { name: file.name } : 'gone' };
+}
+
+/**
  * POST of a link's form: decide once. Checks, in order: the link (as GET), the form token, the form
  * (shown again with the official's input and a message per field on error), then one transaction that
  * closes the task, stores the decision, uses the link and writes the audit event and the callback marker;
@@ -293,6 +326,9 @@ export async function submitDecision(
   }
 
   const form = taskFormOf(r.task);
+  // The page's other POST: removing an uploaded file before deciding (the task stays open).
+  const remove = req.fields.get('remove');
+  if (remove !== undefined) return removeUpload(deps, r, req, form, remove);
   const values: Record<string, string> = {};
   // Browsers submit a textarea's line breaks as CRLF (HTML form submission); one kind of line break is stored.
   const text = (value: string) => value.replace(/\r\n?/g, '\n');

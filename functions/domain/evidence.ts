@@ -225,6 +225,26 @@ export async function filesToRecord(
   return Object.fromEntries(entries);
 }
 
+/**
+ * The file `key` names among an open task's uploads, when it is one: under one of the form's `files` fields of
+ * this very task, and there now. What an official may remove before deciding (a wrong photo, an old version);
+ * a key of another task, a recorded file or one already gone is undefined, and nothing is touched.
+ */
+export async function removableUpload(
+  store: EvidenceStore | undefined,
+  task: TaskKeys,
+  form: FormFields,
+  key: string,
+): Promise<StoredFile | undefined> {
+  const evidence = requireEvidence(store, form);
+  if (!evidence) return undefined;
+  const prefix = filesFields(form)
+    .map((field) => evidencePrefix(task, field))
+    .find((p) => key.startsWith(p));
+  if (!prefix) return undefined;
+  return (await filesUnder(evidence, prefix)).find((f) => f.key === key);
+}
+
 /** Every file a decision recorded, whatever its field. */
 export function decisionFiles(form: Record<string, unknown> | undefined): StoredFile[] {
   return Object.values(form ?? {}).flatMap(filesOf);

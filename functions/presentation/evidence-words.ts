@@ -53,6 +53,10 @@ export const EVIDENCE = {
       `This field holds its limit of ${n} files; no more can be added.`,
     ),
   justUploaded: (name: string) => lt(`已上传“${name}”。`, `“${name}” was uploaded.`),
+  remove: lt('删除', 'Remove'),
+  removeLabel: (name: string) => lt(`删除“${name}”`, `Remove “${name}”`),
+  removed: (name: string) => lt(`已删除“${name}”。`, `“${name}” was removed.`),
+  removedGone: lt('该文件已不在，无需删除。', 'That file is no longer there; nothing was removed.'),
   late: lt(
     '本任务已经办结，刚才上传的文件没有被采用，已删除。',
     'This task was already decided: the file just uploaded was not attached and has been deleted.',

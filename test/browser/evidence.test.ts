@@ -1,7 +1,8 @@
 // Evidence files in a real browser on the local cloud: the pilot uploads a PDF and a photo on the
 // implementation plan page (straight to the local S3 server with the page's POST policy), sees both listed and
 // submits; the reviewer's page lists both and each download returns the same bytes. Each refused upload (too
-// large, wrong type, after the decision, a tampered policy) says so and stores nothing.
+// large, wrong type, after the decision, a tampered policy) says so and stores nothing. A wrong file is removed
+// before deciding with its 删除 button; a removal naming another task's file removes nothing.
 
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -10,6 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEvidenceStore } from '#adapters/evidence-store.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { listAuditOfTask } from '#store/audit.ts';
 import { cspRefusals, launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 
@@ -99,7 +101,15 @@ async function upload(page: Page, file: { name: string; mimeType: string; buffer
   await page.waitForLoadState();
 }
 
-const fileList = (page: Page) => page.locator('#f-document-files li').allTextContents();
+/** The uploaded files listed in 实施方案文件: name and size (without the 删除 button). */
+const fileList = (page: Page) =>
+  page
+    .locator('#f-document-files li')
+    .evaluateAll((items) =>
+      items.map(
+        (li) => `${li.querySelector('.name, a')?.textContent} ${li.querySelector('.size')?.textContent}`,
+      ),
+    );
 
 describe('evidence files on the implementation plan page', () => {
   let stalePage: Page;
@@ -175,29 +185,62 @@ describe('evidence files on the implementation plan page', () => {
     await page.close();
   });
 
-  test('uploads a PDF and a photo, lists both, and records them with the decision', async () => {
+  test('uploads a PDF and a photo, removes a wrong third file, and records the two with the decision', async () => {
     const page = await open(planLink.url);
     const consoleErrors = cspRefusals(page);
     await upload(page, { name: '古城社区实施方案.pdf', mimeType: 'application/pdf', buffer: pdf() });
     expect(page.url()).toContain(new URL(planLink.url).pathname);
     expect(await page.getByRole('status').first().textContent()).toBe('已上传“古城社区实施方案.pdf”。');
     await upload(page, { name: '便民服务站现场.png', mimeType: 'image/png', buffer: png() });
-    expect(await fileList(page)).toEqual([
-      `古城社区实施方案.pdf ${pdf().length} 字节`,
-      `便民服务站现场.png ${png().length} 字节`,
-    ]);
+    const both = [`古城社区实施方案.pdf ${pdf().length} 字节`, `便民服务站现场.png ${png().length} 字节`];
+    expect(await fileList(page)).toEqual(both);
     await page.screenshot({ path: join(SCREENSHOTS, 'evidence-upload-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: join(SCREENSHOTS, 'evidence-upload-phone.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    // A wrong file, removed before deciding: audited as the assignee's, deleted, never recorded.
+    await upload(page, { name: '旧版方案.pdf', mimeType: 'application/pdf', buffer: pdf() });
+    expect(await fileList(page)).toEqual([...both, `旧版方案.pdf ${pdf().length} 字节`]);
+    const oldKey = (await bucketFiles()).find((k) => k.endsWith('/旧版方案.pdf'));
+    expect(oldKey).toBeDefined();
+    await page.getByRole('button', { name: '删除“旧版方案.pdf”' }).click();
+    await page.waitForLoadState();
+    expect(await page.locator('#upload-removed').textContent()).toBe('已删除“旧版方案.pdf”。');
+    expect(await fileList(page)).toEqual(both);
+    expect(await bucketFiles()).not.toContain(oldKey);
+    const task = await env.taskOf(planLink);
+    const removals = (await listAuditOfTask(env.store, task.taskId)).filter(
+      (e) => e.action === 'evidence.removed',
+    );
+    expect(removals.map((e) => [e.actor, e.details?.name])).toEqual([
+      [`email:${planLink.to.toLowerCase()}`, '旧版方案.pdf'],
+    ]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'evidence-removed-phone.png'), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'evidence-removed-desktop.png'), fullPage: true });
+
+    // A removal naming a file outside this task's own uploads removes nothing.
+    const stored = await bucketFiles();
+    await page.evaluate(() => {
+      const key = document.querySelector<HTMLInputElement>('form.remove input[name="remove"]');
+      if (key)
+        key.value = key.value.replace(/^evidence\/[^/]+\/[^/]+\/[^/]+\//, 'evidence/other/other/other/');
+    });
+    await page.locator('form.remove button').first().click();
+    await page.waitForLoadState();
+    expect(await page.locator('#upload-removed').textContent()).toBe('该文件已不在，无需删除。');
+    expect(await bucketFiles()).toEqual(stored);
+    expect(await fileList(page)).toEqual(both);
 
     await page.getByLabel('实施方案摘要').fill('一、建设便民服务站。二、2023年2月至10月。');
     await page.getByRole('button', { name: '提交实施方案' }).click();
     await page.waitForLoadState();
     expect(await page.getByRole('status').textContent()).toContain('您的意见已提交，谢谢。');
     expect(consoleErrors).toEqual([]);
-    const task = await env.taskOf(planLink);
-    const files = task.decision?.form.document as Array<{ name: string; size: number; key: string }>;
+    const decided = await env.taskOf(planLink);
+    const files = decided.decision?.form.document as Array<{ name: string; size: number; key: string }>;
     expect(files.map((f) => [f.name, f.size])).toEqual([
       ['古城社区实施方案.pdf', pdf().length],
       ['便民服务站现场.png', png().length],

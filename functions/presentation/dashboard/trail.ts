@@ -78,6 +78,8 @@ function whatText(event: AuditEvent, task: TaskRecord | undefined): LocalText | 
       return lt(`办理期限由 ${String(d.from).slice(0, 10)} 改为 ${String(d.to).slice(0, 10)}`, en);
     case 'plan.amended':
       return lt(`方案第 ${String(d.version)} 版`, en);
+    case 'evidence.removed':
+      return lt(`“${String(d.name ?? '')}”（提交前删除）`, en);
     case 'summary.compiled':
       return typeof d.total === 'number'
         ? lt(`${d.total} 个试点中 ${String(d.accepted)} 个通过验收`, en)

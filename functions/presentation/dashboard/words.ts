@@ -152,6 +152,7 @@ export const ACTION_LABELS: Record<string, LocalText> = {
   'email.batched': lt('已并入同一封待办邮件', 'Covered by one e-mail with others'),
   'notice.sent': lt('通知已发送', 'Notice sent'),
   'decision.recorded': lt('意见已记录', 'Decision recorded'),
+  'evidence.removed': lt('删除上传文件', 'Uploaded file removed'),
   'link.refused': lt('链接被拒绝', 'Link refused'),
   'callback.failed': lt('流程未能接收意见', 'Callback failed'),
   'check.recorded': lt('督查已记录', 'Check recorded'),

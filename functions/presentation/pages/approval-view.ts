@@ -179,7 +179,10 @@ function decisionView(task: TaskRecord, link: LinkRecord, decision: Decision): D
 }
 
 /** The upload forms of an open page, labelled from its form, and the name of a file just uploaded. */
-function uploadsView(state: Pick<OpenLink, 'form' | 'uploads' | 'uploadRefused'>, ctx: ViewContext) {
+function uploadsView(
+  state: Pick<OpenLink, 'form' | 'uploads' | 'uploadRefused' | 'removed'>,
+  ctx: ViewContext,
+) {
   const uploads: UploadView[] = state.uploads.map((u) => {
     const field = state.form.fields.find((f) => f.name === u.field);
     return {
@@ -187,7 +190,7 @@ function uploadsView(state: Pick<OpenLink, 'form' | 'uploads' | 'uploadRefused'>
       label: field?.label ?? same(u.field),
       required: field?.required ?? false,
       ...(u.post ? { post: u.post } : {}),
-      files: u.files.map((f) => ({ name: f.name, size: f.size })),
+      files: u.files.map((f) => ({ name: f.name, size: f.size, key: f.key })),
     };
   });
   const just = state.uploads.flatMap((u) => u.files).find((f) => f.key === ctx.uploadedKey);
@@ -196,6 +199,9 @@ function uploadsView(state: Pick<OpenLink, 'form' | 'uploads' | 'uploadRefused'>
     ...(just ? { justUploaded: just.name } : {}),
     ...(state.uploadRefused === 'wrong-type' && ctx.uploadedKey
       ? { refusedUpload: fileNameOf(ctx.uploadedKey) }
+      : {}),
+    ...(state.removed
+      ? { removed: state.removed === 'gone' ? { gone: true as const } : state.removed.name }
       : {}),
   };
 }

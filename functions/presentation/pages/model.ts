@@ -63,6 +63,8 @@ export interface FileView {
   size: number;
   /** A presigned download URL, made for this page view only. */
   url?: string;
+  /** The file's key, on an open task's own uploads: its 删除 button posts it back. */
+  key?: string;
 }
 
 /** A `files` field's upload form (functions/domain/evidence.ts) and the files uploaded so far. */
@@ -100,6 +102,8 @@ export type PageView =
       justUploaded?: string;
       /** The name of a file S3 took but whose type is not accepted: deleted. */
       refusedUpload?: string;
+      /** The answer to a file's 删除 button: the name of the file removed, or `gone` when it was not there. */
+      removed?: string | { gone: true };
     }
   | { page: 'recorded'; frame: PageFrame; task: TaskSummary; decision: DecisionView; delivery: Delivery }
   | { page: 'decided'; frame: PageFrame; task: TaskSummary; decision: DecisionView; lateUpload?: boolean }

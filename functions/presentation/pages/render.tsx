@@ -26,6 +26,7 @@ function body(view: PageView) {
           uploads={view.uploads}
           justUploaded={view.justUploaded}
           refusedUpload={view.refusedUpload}
+          removed={view.removed}
         />
       );
     case 'recorded':

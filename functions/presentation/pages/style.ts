@@ -76,6 +76,8 @@ ul.files{padding-left:1.25rem;margin:.25rem 0 .5rem}
 ul.files li{margin:.25rem 0;overflow-wrap:anywhere}
 ul.files a{display:inline-block;min-height:44px;line-height:44px}
 ul.files .size{color:#4b5563;font-size:.875rem}
+ul.files form.remove{display:inline;margin:0 0 0 .5rem}
+.btn-remove{min-height:44px;min-width:44px;padding:.25rem .75rem;font:inherit;font-size:.875rem;background:#fff;color:#b91c1c;border:1px solid #fca5a5;border-radius:6px;cursor:pointer}
 input[type=file]{display:block;width:100%;min-height:44px;padding:.5rem 0;font:inherit}
 .btn-upload{min-height:44px;padding:.5rem 1.25rem;margin:.25rem 0 .5rem;font:inherit;font-weight:600;background:#fff;color:#1d4ed8;border:2px solid #1d4ed8;border-radius:6px;cursor:pointer}
 [hidden]{display:none!important}

@@ -240,6 +240,7 @@ export function TaskPage(props: {
   uploads?: UploadView[] | undefined;
   justUploaded?: string | undefined;
   refusedUpload?: string | undefined;
+  removed?: string | { gone: true } | undefined;
 }) {
   const { frame, task, form, input } = props;
   const { locale } = frame;
@@ -282,6 +283,8 @@ export function TaskPage(props: {
         errors={errors}
         justUploaded={props.justUploaded}
         refusedUpload={props.refusedUpload}
+        removed={props.removed}
+        remove={{ action: pageQuery(frame, locale), token: props.formToken }}
       />
 
       <form method="post" action={pageQuery(frame, locale)} novalidate>

@@ -55,7 +55,14 @@ export function pageHeaders(view: PageView): Record<string, string> {
   return { ...SECURITY_HEADERS, 'Content-Security-Policy': csp };
 }
 
-function FileList(props: { locale: Locale; files: FileView[]; id: string }) {
+/** Where a file's 删除 button posts (the page's own signed link) and the page's one-time form token. */
+export interface RemoveForm {
+  action: string;
+  token: string;
+}
+
+function FileList(props: { locale: Locale; files: FileView[]; id: string; remove?: RemoveForm | undefined }) {
+  const { locale, remove } = props;
   return (
     <ul class="files" id={props.id}>
       {props.files.map((f) => (
@@ -67,7 +74,16 @@ function FileList(props: { locale: Locale; files: FileView[]; id: string }) {
           ) : (
             <span class="name">{f.name}</span>
           )}{' '}
-          <span class="size">{fileSize(f.size, props.locale)}</span>
+          <span class="size">{fileSize(f.size, locale)}</span>
+          {remove && f.key ? (
+            <form method="post" action={remove.action} class="remove">
+              <input type="hidden" name="token" value={remove.token} />
+              <input type="hidden" name="remove" value={f.key} />
+              <button type="submit" class="btn-remove" aria-label={tr(locale, EVIDENCE.removeLabel(f.name))}>
+                {tr(locale, EVIDENCE.remove)}
+              </button>
+            </form>
+          ) : null}
         </li>
       ))}
     </ul>
@@ -87,7 +103,12 @@ export function SubmittedFiles(props: { locale: Locale; files: FileView[] }) {
   );
 }
 
-function UploadSection(props: { locale: Locale; upload: UploadView; error: LocalText | undefined }) {
+function UploadSection(props: {
+  locale: Locale;
+  upload: UploadView;
+  error: LocalText | undefined;
+  remove: RemoveForm | undefined;
+}) {
   const { locale, upload, error } = props;
   const id = uploadId(upload.field);
   const msg = (t: LocalText) => tr(locale, t);
@@ -104,7 +125,7 @@ function UploadSection(props: { locale: Locale; upload: UploadView; error: Local
       ) : null}
       <p class="muted">{tr(locale, EVIDENCE.uploaded)}</p>
       {upload.files.length > 0 ? (
-        <FileList locale={locale} files={upload.files} id={`${id}-files`} />
+        <FileList locale={locale} files={upload.files} id={`${id}-files`} remove={props.remove} />
       ) : (
         <p class="muted none">{tr(locale, EVIDENCE.none)}</p>
       )}
@@ -158,8 +179,11 @@ export function Uploads(props: {
   errors: Record<string, LocalText>;
   justUploaded?: string | undefined;
   refusedUpload?: string | undefined;
+  removed?: string | { gone: true } | undefined;
+  /** Each uploaded file gets a 删除 button posting here. */
+  remove?: RemoveForm | undefined;
 }) {
-  const { locale, uploads } = props;
+  const { locale, uploads, removed } = props;
   if (uploads.length === 0) return null;
   const withScript = uploads.some((u) => u.post);
   return (
@@ -174,9 +198,14 @@ export function Uploads(props: {
           {tr(locale, EVIDENCE.justUploaded(props.justUploaded))}
         </p>
       ) : null}
+      {removed ? (
+        <p class="status ok" role="status" id="upload-removed">
+          {tr(locale, typeof removed === 'string' ? EVIDENCE.removed(removed) : EVIDENCE.removedGone)}
+        </p>
+      ) : null}
       <p class="help">{tr(locale, EVIDENCE.first)}</p>
       {uploads.map((u) => (
-        <UploadSection locale={locale} upload={u} error={props.errors[u.field]} />
+        <UploadSection locale={locale} upload={u} error={props.errors[u.field]} remove={props.remove} />
       ))}
       {withScript ? <script dangerouslySetInnerHTML={{ __html: SCRIPT }} /> : null}
     </div>
