@@ -148,6 +148,7 @@ export function parseTaskPage(html: string, url: string, status: number): TaskPa
   // The upload section and form being read.
   let section: string | undefined;
   let upload: UploadPageForm | undefined;
+  let removeForm = false;
   const labels = new Map<string, string>();
   const fields: PageField[] = [];
   let form: PageForm | undefined;
@@ -162,7 +163,10 @@ export function parseTaskPage(html: string, url: string, status: number): TaskPa
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.kind === 'close' && t.name === 'fieldset') fieldset = undefined;
-    if (t.kind === 'close' && t.name === 'form') upload = undefined;
+    if (t.kind === 'close' && t.name === 'form') {
+      upload = undefined;
+      removeForm = false;
+    }
     if (t.kind === 'close' && t.name === 'section') section = undefined;
     if (t.kind !== 'open') continue;
     if (t.name === 'section' && hasClass(t, 'upload-field') && t.attrs.id) {
@@ -171,9 +175,12 @@ export function parseTaskPage(html: string, url: string, status: number): TaskPa
       continue;
     }
     if (section && t.name === 'li') {
-      const name = squash(textOf(tokens, i, (x) => hasClass(x, 'size')).text);
+      const name = squash(textOf(tokens, i, (x) => hasClass(x, 'size') || hasClass(x, 'remove')).text);
       if (name) page.files[section]?.push(name);
     }
+    // A file's 删除 button is a form of its own (pages/uploads.tsx): neither the decision's form nor its fields.
+    if (t.name === 'form' && hasClass(t, 'remove')) removeForm = true;
+    if (removeForm) continue;
     if (t.name === 'form' && hasClass(t, 'upload')) {
       upload = {
         field: section ?? '',

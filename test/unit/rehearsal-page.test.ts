@@ -54,7 +54,9 @@ describe('an approval page with an upload form, as the rehearsal reads it', () =
   const page = parseTaskPage(
     `<!doctype html><html lang="zh-CN"><body><main><h1>提交实施方案</h1>
 <div class="uploads"><section class="field upload-field" id="f-document"><h2 class="label">实施方案文件</h2>
-<ul class="files" id="f-document-files"><li><span class="name">方案.pdf</span> <span class="size">1.2 MB</span></li></ul>
+<ul class="files" id="f-document-files"><li><span class="name">方案.pdf</span> <span class="size">1.2 MB</span>
+<form method="post" action="?sig=s" class="remove"><input type="hidden" name="token" value="t">
+<input type="hidden" name="remove" value="evidence/p/x/t/document/u/方案.pdf"><button type="submit" class="btn-remove">删除</button></form></li></ul>
 <form class="upload" method="post" action="http://127.0.0.1:4569/bucket" enctype="multipart/form-data">
   <input type="hidden" name="key" value="evidence/p/x/t/document/u/\${filename}">
   <input type="hidden" name="Policy" value="cA==">
@@ -70,7 +72,7 @@ describe('an approval page with an upload form, as the rehearsal reads it', () =
     200,
   );
 
-  test('gives each upload form apart from the decision’s form, with its policy fields in order', () => {
+  test('gives each upload form apart from the decision’s form, with its policy fields in order; a file’s 删除 form is neither', () => {
     expect(page.uploads).toEqual([
       {
         field: 'document',
@@ -86,5 +88,6 @@ describe('an approval page with an upload form, as the rehearsal reads it', () =
     expect(page.files).toEqual({ document: ['方案.pdf'] });
     expect(page.form?.hidden).toEqual({ token: 't' });
     expect(page.form?.fields.map((f) => f.name)).toEqual(['f.summary']);
+    expect(page.form?.buttons).toEqual([{ name: 'decision', value: 'approve', label: '提交' }]);
   });
 });
