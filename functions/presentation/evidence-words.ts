@@ -24,8 +24,8 @@ export const EVIDENCE = {
       `Photos (on a phone, take one or pick one from the gallery), PDF, Word, Excel or PowerPoint files, up to ${mb} MB each. One file at a time; upload as many as you need.`,
     ),
   first: lt(
-    '上传文件会重新载入本页，未提交的文字不会保留：请先上传文件，再填写下面的内容。',
-    'Uploading reloads this page and clears text not yet submitted: upload the files first, then fill in the rest.',
+    '上传或删除文件会重新载入本页，请先上传文件，再填写下面的内容（浏览器禁用脚本时，已填写的文字不会保留）。',
+    'Uploading or removing a file reloads this page: upload the files first, then fill in the rest (with scripts turned off in the browser, text typed before is not kept).',
   ),
   back: (mb: number, minutes: number) =>
     lt(

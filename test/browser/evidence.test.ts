@@ -199,15 +199,20 @@ describe('evidence files on the implementation plan page', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'evidence-upload-phone.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 
-    // A wrong file, removed before deciding: audited as the assignee's, deleted, never recorded.
+    // A wrong file, removed before deciding: audited as the assignee's, deleted, never recorded. What the
+    // official typed before uploading and removing is still there after both reloads.
+    const typed = '先写了摘要，再上传文件。';
+    await page.getByLabel('实施方案摘要').fill(typed);
     await upload(page, { name: '旧版方案.pdf', mimeType: 'application/pdf', buffer: pdf() });
     expect(await fileList(page)).toEqual([...both, `旧版方案.pdf ${pdf().length} 字节`]);
+    expect(await page.getByLabel('实施方案摘要').inputValue()).toBe(typed);
     const oldKey = (await bucketFiles()).find((k) => k.endsWith('/旧版方案.pdf'));
     expect(oldKey).toBeDefined();
     await page.getByRole('button', { name: '删除“旧版方案.pdf”' }).click();
     await page.waitForLoadState();
     expect(await page.locator('#upload-removed').textContent()).toBe('已删除“旧版方案.pdf”。');
     expect(await fileList(page)).toEqual(both);
+    expect(await page.getByLabel('实施方案摘要').inputValue()).toBe(typed);
     expect(await bucketFiles()).not.toContain(oldKey);
     const task = await env.taskOf(planLink);
     const removals = (await listAuditOfTask(env.store, task.taskId)).filter(

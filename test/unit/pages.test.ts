@@ -91,7 +91,9 @@ describe('the task page', () => {
 
   it('posts a form with a form token, a comment and one submit button per decision', () => {
     const html = renderPage(taskView());
-    expect(html).toMatch(/<form method="post" action="\?sig=S{43}&amp;lang=zh-CN" novalidate>/);
+    expect(html).toMatch(
+      /<form method="post" action="\?sig=S{43}&amp;lang=zh-CN" id="decision-form" novalidate>/,
+    );
     expect(html).toContain(`<input type="hidden" name="token" value="${'T'.repeat(43)}"/>`);
     expect(html).toMatch(/<textarea id="comment" name="comment"/);
     for (const value of ['approve', 'return', 'reject']) {

@@ -287,7 +287,7 @@ export function TaskPage(props: {
         remove={{ action: pageQuery(frame, locale), token: props.formToken }}
       />
 
-      <form method="post" action={pageQuery(frame, locale)} novalidate>
+      <form method="post" action={pageQuery(frame, locale)} id="decision-form" novalidate>
         {errorKeys.length > 0 ? (
           <div class="summary" role="alert" aria-labelledby="summary-title">
             <h2 id="summary-title">{tr(locale, T.errorsTitle)}</h2>

@@ -28,14 +28,25 @@ export const uploadId = (field: string) => `f-${field}`;
 /**
  * Checks a chosen file before it goes to S3, whose refusals are English XML on its own origin: size, type (by
  * MIME type or extension) and the form's age, and sets the policy's Content-Type field to the file's type.
+ * An upload or a removal reloads the page: what the official typed in the decision's form is kept in the tab's
+ * sessionStorage (this page's path only) just before, and put back into the empty fields when the page loads
+ * (after the whole document is read: this script stands before the decision's form).
  */
 const SCRIPT = `
+document.addEventListener('DOMContentLoaded',()=>{
+const df=document.getElementById('decision-form'),sk='pilotflow-form:'+location.pathname;
+const skip=e=>!e.name||e.type==='hidden'||e.type==='submit'||e.disabled,box=e=>e.type==='radio'||e.type==='checkbox';
+const save=()=>{if(!df)return;const v={};for(const e of df.elements){if(skip(e))continue;if(box(e)){if(e.checked)v[e.name+'='+e.value]=1}else if(e.value)v[e.name]=e.value}
+try{sessionStorage.setItem(sk,JSON.stringify(v))}catch{}};
+if(df){let v=null;try{v=JSON.parse(sessionStorage.getItem(sk)||'null');sessionStorage.removeItem(sk)}catch{}
+if(v)for(const e of df.elements){if(skip(e))continue;if(box(e)){if(v[e.name+'='+e.value])e.checked=true}else if(!e.value&&typeof v[e.name]==='string')e.value=v[e.name]}}
+for(const f of document.querySelectorAll('form.remove'))f.addEventListener('submit',save);
 for(const f of document.querySelectorAll('form.upload')){const t0=performance.now();f.addEventListener('submit',e=>{
 const d=f.dataset,i=f.querySelector('input[type=file]'),m=f.querySelector('.upload-msg'),file=i.files&&i.files[0];
 const ext=file?(file.name.split('.').pop()||'').toLowerCase():'',ok=file&&(d.types.split(',').includes(file.type)||d.exts.split(',').includes(ext));
 let msg='';if(!file)msg=d.none;else if(file.size>+d.max)msg=d.big;else if(!ok)msg=d.type;else if(performance.now()-t0>(+d.ttl-30)*1000)msg=d.old;
 if(msg){e.preventDefault();m.textContent=msg.replace('{name}',file?file.name:'');m.hidden=false;m.focus();return}
-const c=f.querySelector('input[name="Content-Type"]');if(c&&file.type)c.value=file.type;});}
+const c=f.querySelector('input[name="Content-Type"]');if(c&&file.type)c.value=file.type;save();});}});
 `.trim();
 const SCRIPT_HASH = `'sha256-${createHash('sha256').update(SCRIPT, 'utf8').digest('base64')}'`;
 
