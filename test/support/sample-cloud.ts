@@ -6,13 +6,13 @@ import { fileURLToPath } from 'node:url';
 import type { LocalCloud, Mail } from '#local/cloud/index.ts';
 import { startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
-import { freePort } from '#local/ports.ts';
 import { Browser } from '#local/rehearsal/browser.ts';
 import { evidenceFile } from '#local/rehearsal/driver.ts';
 import { getLink } from '#store/links.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { getTask, type TaskRecord } from '#store/tasks.ts';
-import { tempDataDir } from './local-cloud.ts';
+import { basePort, tempDataDir } from './local-cloud.ts';
+import { copyOfLaunched, type Launched, snapshotsEnabled } from './sample-snapshot.ts';
 import { allItems } from './store.ts';
 
 const ASSEMBLY_CACHE = fileURLToPath(
@@ -96,6 +96,43 @@ export async function failedExecutions(cloud: LocalCloud): Promise<string[]> {
   return out;
 }
 
+const SNAPSHOT = 'sample-launched';
+
+/** Starts a local cloud of the app; an execution that failed during the start fails it with its cause. */
+async function startCloud(options: {
+  dataDir: string;
+  port: number;
+  concurrency: number;
+  clock?: number;
+  launch?: false;
+}): Promise<LocalCloud> {
+  const cloud = await startLocalCloud({
+    assemblyDir: ASSEMBLY_CACHE,
+    speed: 0,
+    log: () => {},
+    ...options,
+  });
+  await cloud.whenIdle();
+  const failures = await failedExecutions(cloud);
+  if (failures.length > 0) {
+    await cloud.stop();
+    throw new Error(`the sample programme did not start cleanly:\n${failures.join('\n')}`);
+  }
+  return cloud;
+}
+
+/** Launches the sample in a new data directory and stops it: the run's snapshot (sample-snapshot.ts). */
+async function launchSample(): Promise<Launched> {
+  const cloud = await startCloud({
+    dataDir: tempDataDir(),
+    port: await basePort(),
+    concurrency: 2,
+    clock: SAMPLE_START,
+  });
+  await cloud.stop();
+  return { dataDir: cloud.dataDir, origin: new URL(cloud.endpoints.api).origin };
+}
+
 /**
  * Starts the sample cloud; an execution that failed during the launch fails the test with its cause.
  * `concurrency`: instances per function (fewer cold starts at once during the launch on a small machine).
@@ -110,29 +147,30 @@ export async function startSampleCloud(
     continueFrom?: SampleCloud;
     /** Launch the sample plan at start (true); false starts the cloud as `pilotflow start --no-launch` does. */
     launch?: boolean;
+    /**
+     * Launch in this cloud itself instead of starting from the run's launched copy (sample-snapshot.ts): for a
+     * test of what the launch does in real time, such as when SES received its e-mails.
+     */
+    fresh?: boolean;
   } = {},
 ): Promise<SampleCloud> {
   const concurrency = options.concurrency ?? 2;
   const continueFrom = options.continueFrom;
-  // A port below the ephemeral range, so the ports after it (the other services) stay free meanwhile.
-  let port = continueFrom ? Number(new URL(continueFrom.cloud.endpoints.api).port) : 0;
-  while (port === 0 || port >= 30_000) port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
-  const cloud = await startLocalCloud({
-    dataDir: continueFrom?.cloud.dataDir ?? tempDataDir(),
-    assemblyDir: ASSEMBLY_CACHE,
-    port,
-    speed: 0,
-    ...(continueFrom ? {} : { clock: SAMPLE_START }),
-    concurrency,
-    ...(options.launch === false ? { launch: false } : {}),
-    log: () => {},
-  });
-  await cloud.whenIdle();
-  const failures = await failedExecutions(cloud);
-  if (failures.length > 0) {
-    await cloud.stop();
-    throw new Error(`the sample programme did not start cleanly:\n${failures.join('\n')}`);
+  const port = continueFrom ? Number(new URL(continueFrom.cloud.endpoints.api).port) : await basePort();
+  let dataDir = continueFrom?.cloud.dataDir;
+  // A launched sample starts from a copy of the run's one launch (sample-snapshot.ts): the same state.
+  if (!dataDir && options.launch !== false && !options.fresh && snapshotsEnabled()) {
+    dataDir = tempDataDir();
+    await copyOfLaunched(SNAPSHOT, launchSample, dataDir, `http://127.0.0.1:${port}`);
   }
+  const fresh = !dataDir;
+  const cloud = await startCloud({
+    dataDir: dataDir ?? tempDataDir(),
+    port,
+    concurrency,
+    ...(fresh ? { clock: SAMPLE_START } : {}),
+    ...(options.launch === false ? { launch: false } : {}),
+  });
   const [table] = cloud.resources.tables;
   if (!table) throw new Error('the app has no table');
   const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
