@@ -16,14 +16,14 @@ import { expect } from 'vitest';
 import { decodeBatchTicket } from '#domain/batch.ts';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { rehearsalContext } from '#local/rehearsal/driver.ts';
+import { loadValidPlanFile } from '#plan/load.ts';
 import { getLink, listLinksOfAssigneeDueAt } from '#store/links.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { clearCallbackPending, decideTask, getTask, type TaskRecord } from '#store/tasks.ts';
+import { ASSEMBLY_CACHE as REHEARSAL_ASSEMBLIES } from './rehearsal.ts';
 
 export const WORKFLOW_PLAN = fileURLToPath(new URL('../fixtures/workflow-plan.yaml', import.meta.url));
-const ASSEMBLY_CACHE = fileURLToPath(
-  new URL('../../node_modules/.cache/pilotflow/test-assemblies', import.meta.url),
-);
 
 /** Midnight of 1 January 2023 in Asia/Shanghai, where the workflow tests start. */
 export const START = Date.parse('2022-12-31T16:00:00.000Z');
@@ -34,10 +34,18 @@ export interface WorkflowCloud {
   stop: () => Promise<void>;
 }
 
+/**
+ * The workflow plan on the app synthesised as a rehearsal does (`rehearsalContext`): the escalation sweep and
+ * the callback retry once a day instead of every hour. These tests decide through links and assert where the
+ * workflows went, which neither schedule decides; the hourly sweep is the escalation tests' subject
+ * (escalation-cloud, digest-cloud, supervision-cloud). A year of the two pilots is then 2 × 365 schedule runs
+ * instead of 2 × 8,760, and the assembly is the one the rehearsal tests use.
+ */
 export async function startWorkflowCloud(): Promise<WorkflowCloud> {
   const cloud = await startLocalCloud({
     dataDir: mkdtempSync(join(tmpdir(), 'pilotflow-workflow-')),
-    assemblyDir: ASSEMBLY_CACHE,
+    assemblyDir: REHEARSAL_ASSEMBLIES,
+    context: rehearsalContext(await loadValidPlanFile(WORKFLOW_PLAN)),
     port: 0,
     speed: 0,
     clock: START,
