@@ -1,4 +1,5 @@
 // Test tiers, each in its folder (see STYLE.md §8). `npm test` runs them all after `npm run check`.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -26,6 +27,12 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          // Two browser files at a time even on two cores (vitest's default is cores − 1): a browser file mostly
+          // waits (on Chromium and its local cloud), and the other file fills that. Vitest runs a project with a
+          // maxWorkers of its own as a group of its own (`groupOrder`); the other projects keep one file at a
+          // time. Measured in docs/benchmarks.md, "The test suite, issue 21".
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          sequence: { groupOrder: 1 },
           globalSetup: ['test/setup/tmpdir.ts', 'test/setup/dynamodb.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
