@@ -9,6 +9,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { readdirSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
+import { enableCompileCache, flushCompileCache } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -22,6 +23,8 @@ export interface WorkerSetup {
   sourceMaps: boolean;
   /** Count the DynamoDB requests the function makes, by operation (reported with each result). */
   countDynamoDb: boolean;
+  /** Where Node.js keeps the compiled code of the bundles between sandboxes (none when absent). */
+  compileCacheDir?: string;
 }
 
 export interface InvokeMessage {
@@ -185,9 +188,16 @@ const crash = (errorType: string) => (reason: unknown) => {
 process.on('uncaughtException', crash('uncaught'));
 process.on('unhandledRejection', crash('Runtime.UnhandledPromiseRejection'));
 
+// A cold start compiles the whole bundle; with Node.js's compile cache the next sandbox of the same bundle reads
+// the compiled code instead (about 40 of 140 ms of an init's CPU). Local only: the bundle is unchanged, and so
+// is what AWS runs.
+if (setup.compileCacheDir) enableCompileCache(setup.compileCacheDir);
+
 let handler: Handler;
 try {
   handler = await loadHandler();
+  // Written now: a sandbox is usually terminated, and the cache is otherwise written only at a normal exit.
+  if (setup.compileCacheDir) flushCompileCache();
   port.postMessage({ type: 'ready' } satisfies WorkerMessage);
 } catch (error) {
   const payload =

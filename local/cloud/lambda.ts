@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Role } from '#infra/marks.ts';
 import type { ControlledClock } from '../clock.ts';
@@ -119,7 +120,11 @@ export interface LambdaServiceOptions {
   concurrency?: number;
   /** Count the functions' DynamoDB requests by operation, in their sandboxes (`dynamodbRequests`). */
   countDynamoDb?: boolean;
+  /** Node.js's compile cache for the bundles (default under node_modules/.cache/pilotflow; false: none). */
+  compileCacheDir?: string | false;
 }
+
+const COMPILE_CACHE = fileURLToPath(new URL('../../node_modules/.cache/pilotflow/compile/', import.meta.url));
 
 const MAX_PAYLOAD = 6 * 1024 * 1024;
 /**
@@ -149,6 +154,7 @@ class Sandbox {
     env: Record<string, string>,
     log: WriteStream,
     dynamodbCounts: Record<string, number> | undefined,
+    compileCacheDir: string | undefined,
   ) {
     const setup: WorkerSetup = {
       codeDir: fn.codeDir as string,
@@ -156,6 +162,7 @@ class Sandbox {
       clockBuffer: clock.buffer,
       sourceMaps: /--enable-source-maps/.test(env.NODE_OPTIONS ?? ''),
       countDynamoDb: dynamodbCounts !== undefined,
+      ...(compileCacheDir ? { compileCacheDir } : {}),
     };
     this.worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
       workerData: setup,
@@ -255,6 +262,7 @@ class FunctionHost {
   private readonly env: Record<string, string>;
   private readonly limit: number;
   private readonly dynamodbCounts: Record<string, number> | undefined;
+  private readonly compileCacheDir: string | undefined;
 
   constructor(
     fn: LocalFunction,
@@ -263,8 +271,10 @@ class FunctionHost {
     logDir: string,
     limit: number,
     dynamodbCounts: Record<string, number> | undefined,
+    compileCacheDir: string | undefined,
   ) {
     this.fn = fn;
+    this.compileCacheDir = compileCacheDir;
     this.dynamodbCounts = dynamodbCounts;
     this.clock = clock;
     this.env = env;
@@ -277,11 +287,15 @@ class FunctionHost {
     const sandbox = this.idle.pop();
     if (sandbox) return Promise.resolve(sandbox);
     if (this.all.size < this.limit) {
-      const fresh = new Sandbox(this.fn, this.clock, this.env, this.log, this.dynamodbCounts);
+      const fresh = this.sandbox();
       this.all.add(fresh);
       return Promise.resolve(fresh);
     }
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private sandbox(): Sandbox {
+    return new Sandbox(this.fn, this.clock, this.env, this.log, this.dynamodbCounts, this.compileCacheDir);
   }
 
   release(sandbox: Sandbox): void {
@@ -291,7 +305,7 @@ class FunctionHost {
       // process's event loop alive (an unref'd worker's stdio port is ref'd while the stream waits for data).
       const waiter = this.closed ? undefined : this.waiting.shift();
       if (waiter) {
-        const fresh = new Sandbox(this.fn, this.clock, this.env, this.log, this.dynamodbCounts);
+        const fresh = this.sandbox();
         this.all.add(fresh);
         waiter.resolve(fresh);
       }
@@ -389,6 +403,7 @@ export class LambdaService {
         this.options.logDir,
         limit,
         this.dynamodbRequests,
+        this.options.compileCacheDir === false ? undefined : (this.options.compileCacheDir ?? COMPILE_CACHE),
       );
       this.hosts.set(fn.name, host);
     }
