@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -64,6 +65,10 @@ export const BUNDLING = {
     js: "import { createRequire as __pfRequire } from 'node:module'; const require = __pfRequire(import.meta.url);",
   },
 } satisfies esbuild.BuildOptions;
+
+/** The packages left out of the bundles for a mail transport (`-c mailTransport`): with smtp, none. */
+export const externalsFor = (mailTransport: unknown): string[] =>
+  mailTransport === 'smtp' ? [] : BUNDLING.external;
 
 /** The file of each function's code in its folder, and the template's Handler for it. */
 export const BUNDLE_FILE = 'index.mjs';
@@ -154,13 +159,8 @@ export function unhashedInputs(metafile: esbuild.Metafile, root: string): string
     .filter((input) => !BUNDLE_INPUTS.some((i) => input === i || input.startsWith(`${i}${sep}`)));
 }
 
-/** Bundles every handler into `outdir` (one pass), with maps as deployed; returns esbuild's metafile. */
-export function buildBundles(
-  root: string,
-  outdir: string,
-  external: string[] = BUNDLING.external,
-): esbuild.Metafile {
-  const { metafile } = esbuild.buildSync(buildOptions(root, outdir, external));
+/** Checks a build's inputs and rewrites its maps as deployed (what buildBundles does after esbuild). */
+function finishBuild(metafile: esbuild.Metafile | undefined, root: string): esbuild.Metafile {
   if (!metafile) throw new Error('esbuild wrote no metafile');
   const outside = unhashedInputs(metafile, root);
   if (outside.length) {
@@ -173,6 +173,15 @@ export function buildBundles(
     if (output.endsWith('.map')) relocateMap(resolve(root, output), root);
   }
   return metafile;
+}
+
+/** Bundles every handler into `outdir` (one pass), with maps as deployed; returns esbuild's metafile. */
+export function buildBundles(
+  root: string,
+  outdir: string,
+  external: string[] = BUNDLING.external,
+): esbuild.Metafile {
+  return finishBuild(esbuild.buildSync(buildOptions(root, outdir, external)).metafile, root);
 }
 
 /** A hash of everything that can change the bundles: the options, esbuild's version, BUNDLE_INPUTS' files. */
@@ -220,39 +229,150 @@ export interface FunctionBundlesOptions {
 const KEEP_BUILDS = 3;
 const IDLE_MS = 10 * 60_000;
 
-/**
- * Every handler's bundle, built once per set of inputs: reuses `<cacheDir>/<hash>` if there, otherwise builds
- * into a staging folder and renames it into place, so parallel synths (test files) never see half a build; if
- * two build the same hash at once, the first rename wins and the other's copy is dropped.
- */
-export function functionBundles(options: FunctionBundlesOptions): FunctionBundles {
+interface Build {
+  cacheDir: string;
+  dir: string;
+  /** The lock file a process holds while it builds `dir` (its pid inside). */
+  lock: string;
+  staging: string;
+}
+
+function planBuild(options: FunctionBundlesOptions): Build & { root: string; external: string[] } {
   const root = options.root;
   const cacheDir = options.cacheDir ?? join(root, 'node_modules/.cache/pilotflow/bundles');
   const external = options.external ?? BUNDLING.external;
-  const dir = join(cacheDir, bundlesHash(root, external));
+  const hash = bundlesHash(root, external);
+  return {
+    root,
+    external,
+    cacheDir,
+    dir: join(cacheDir, hash),
+    lock: join(cacheDir, `.building-${hash}`),
+    staging: join(cacheDir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`),
+  };
+}
+
+/** Marks a finished build used (so that another process's pruning keeps it); false if there is none. */
+function touch(dir: string): boolean {
   try {
-    // Marks it used, so that another process's pruning keeps it.
     const now = new Date();
     utimesSync(dir, now, now);
-    return { dir, built: false };
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return false;
   }
-  const staging = join(cacheDir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+function alive(pid: number): boolean {
   try {
-    const metafile = buildBundles(root, staging, external);
-    writeFileSync(join(staging, 'meta.json'), JSON.stringify(metafile));
-    try {
-      renameSync(staging, dir);
-    } catch (error) {
-      // Another process finished the same build first: theirs is as good as ours.
-      if (!existsSync(dir)) throw error;
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  prune(cacheDir, dir);
-  return { dir, built: true };
+}
+
+/** Takes the build's lock, or says which live process holds it (a dead holder's lock is taken over). */
+function tryLock(build: Build): { held: true } | { held: false; owner: number } {
+  mkdirSync(build.cacheDir, { recursive: true });
+  for (;;) {
+    try {
+      writeFileSync(build.lock, String(process.pid), { flag: 'wx' });
+      return { held: true };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let owner: number;
+      try {
+        owner = Number(readFileSync(build.lock, 'utf8').trim());
+      } catch (error) {
+        // Released between the two calls: try again.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      if (owner > 0 && owner !== process.pid && alive(owner)) return { held: false, owner };
+      rmSync(build.lock, { force: true });
+    }
+  }
+}
+
+/** Moves a finished staging folder into place (if two built the same hash, the first rename wins). */
+function publish(build: Build, metafile: esbuild.Metafile): void {
+  writeFileSync(join(build.staging, 'meta.json'), JSON.stringify(metafile));
+  try {
+    renameSync(build.staging, build.dir);
+  } catch (error) {
+    if (!existsSync(build.dir)) throw error;
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Every handler's bundle, built once per set of inputs: reuses `<cacheDir>/<hash>` if there; if another process
+ * is building it (prepareFunctionBundles, started by the local cloud beside the synth), waits for that build;
+ * otherwise builds into a staging folder and renames it into place, so parallel synths (test files) never see
+ * half a build.
+ */
+export function functionBundles(options: FunctionBundlesOptions): FunctionBundles {
+  const build = planBuild(options);
+  for (;;) {
+    if (touch(build.dir)) return { dir: build.dir, built: false };
+    const lock = tryLock(build);
+    if (lock.held) break;
+    // The CDK app is synchronous: it sleeps while the other process builds.
+    Atomics.wait(pause, 0, 0, 50);
+  }
+  try {
+    if (touch(build.dir)) return { dir: build.dir, built: false };
+    publish(build, buildBundles(build.root, build.staging, build.external));
+  } finally {
+    rmSync(build.staging, { recursive: true, force: true });
+    rmSync(build.lock, { force: true });
+  }
+  prune(build.cacheDir, build.dir);
+  return { dir: build.dir, built: true };
+}
+
+/** This process's builds under way, by folder: a second call waits for the first. */
+const preparing = new Map<string, Promise<FunctionBundles | undefined>>();
+
+/**
+ * functionBundles without blocking: esbuild builds in its own process while this one goes on, and a synth that
+ * reaches its first function meanwhile waits for this build instead of making its own. The local cloud starts it
+ * beside the CDK app, whose loading (about 2 s of CPU) then overlaps the bundling (about 4.5 s). Resolves to
+ * undefined when another process holds the build, which then finishes it. esbuild's process is stopped when this
+ * process has no build left under way (it would otherwise idle until the process ends).
+ */
+export function prepareFunctionBundles(
+  options: FunctionBundlesOptions,
+): Promise<FunctionBundles | undefined> {
+  const build = planBuild(options);
+  const pending = preparing.get(build.dir);
+  if (pending) return pending;
+  const promise = prepare(build).finally(() => {
+    preparing.delete(build.dir);
+    if (!preparing.size) return esbuild.stop();
+  });
+  preparing.set(build.dir, promise);
+  return promise;
+}
+
+async function prepare(
+  build: Build & { root: string; external: string[] },
+): Promise<FunctionBundles | undefined> {
+  if (touch(build.dir)) return { dir: build.dir, built: false };
+  if (!tryLock(build).held) return undefined;
+  try {
+    if (touch(build.dir)) return { dir: build.dir, built: false };
+    const result = await esbuild.build(buildOptions(build.root, build.staging, build.external));
+    publish(build, finishBuild(result.metafile, build.root));
+  } finally {
+    rmSync(build.staging, { recursive: true, force: true });
+    rmSync(build.lock, { force: true });
+  }
+  prune(build.cacheDir, build.dir);
+  return { dir: build.dir, built: true };
 }
 
 /** Removes all but the KEEP_BUILDS most recently used builds, and abandoned staging folders, once idle. */

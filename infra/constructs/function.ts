@@ -19,7 +19,7 @@ import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { BUNDLE_HANDLER, BUNDLING, functionBundles, handlerEntries } from '../bundle.ts';
+import { BUNDLE_HANDLER, externalsFor, functionBundles, handlerEntries } from '../bundle.ts';
 import { deployConfig } from '../config.ts';
 
 export interface PilotFlowFunctionProps {
@@ -90,7 +90,7 @@ export class PilotFlowFunction extends Construct {
     if (!handlerEntries(root)[props.handler]) {
       throw new Error(`no handler functions/handlers/${props.handler}.ts(x) under ${root}`);
     }
-    const external = deployConfig(this).mailTransport === 'smtp' ? [] : BUNDLING.external;
+    const external = externalsFor(deployConfig(this).mailTransport);
     // What NodejsFunction made, without its esbuild process per function one after another: the asset is the
     // function's folder of the one-pass build (index.mjs and its map), hashed by its content as before.
     const code = Code.fromAsset(root, {

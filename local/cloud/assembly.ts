@@ -173,6 +173,7 @@ async function synthesizeInto(
   const started = performance.now();
   const staging = join(options.outdir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
   progress(`synth: ${relative(projectRoot, app) || app}`);
+  const bundling = prebundle(app, projectRoot, context);
   try {
     await runApp(app, staging, context, projectRoot, progress);
     if (!existsSync(join(staging, 'manifest.json'))) {
@@ -187,6 +188,7 @@ async function synthesizeInto(
     }
   } finally {
     rmSync(staging, { recursive: true, force: true });
+    await bundling;
   }
   progress(`synth: done in ${((performance.now() - started) / 1000).toFixed(1)}s`);
   if (options.prune) {
@@ -196,6 +198,19 @@ async function synthesizeInto(
     }
   }
   return { dir, reused: false };
+}
+
+/**
+ * The project's own app bundles every function in one esbuild pass (infra/bundle.ts): started here, beside the
+ * app, it runs while the app loads the CDK, and the app's first function waits for it instead of bundling. Other
+ * apps (tests' fixtures, `--app`) bundle nothing of it. A failed build is the app's to report: it builds again.
+ */
+async function prebundle(app: string, projectRoot: string, context: Record<string, unknown>): Promise<void> {
+  if (projectRoot !== PROJECT_ROOT || app !== defaultApp(PROJECT_ROOT)) return;
+  const { externalsFor, prepareFunctionBundles } = await import('#infra/bundle.ts');
+  await prepareFunctionBundles({ root: projectRoot, external: externalsFor(context.mailTransport) }).catch(
+    () => undefined,
+  );
 }
 
 /** Takes an exclusive lock file, waiting while a live process holds it. */
@@ -227,6 +242,11 @@ function runApp(
         ...process.env,
         CDK_OUTDIR: outdir,
         CDK_CONTEXT_JSON: JSON.stringify(context),
+        // CDK's built-in CloudFormation validation (schema and lint rules in a WebAssembly engine) is most of a
+        // synth's CPU (about 5.5 of 7 s) and changes nothing in the assembly: like `cdk synth --no-validation`,
+        // the local cloud leaves it to `cdk synth`, `cdk deploy` and test/infra/stack.test.ts, which run it. cdk-nag,
+        // a plugin of the app's own, still runs. CDK_VALIDATION=true in the environment turns it back on.
+        CDK_VALIDATION: process.env.CDK_VALIDATION ?? 'false',
         // Let bundling find this project's esbuild and this Node.js.
         PATH: [join(projectRoot, 'node_modules', '.bin'), dirname(process.execPath), process.env.PATH].join(
           ':',

@@ -1,6 +1,7 @@
 // The one esbuild pass over all handlers and its cache (infra/bundle.ts): a synth with unchanged inputs bundles
-// nothing, a changed source or lockfile bundles anew, parallel synths leave one whole build, and every function
-// of the app gets an asset folder with its own bundle, which the local cloud finds and runs as `index.handler`.
+// nothing, a changed source or lockfile bundles anew, parallel synths leave one whole build (a synth waits for a
+// build the local cloud started beside it), and every function of the app gets an asset folder with its own
+// bundle, which the local cloud finds and runs as `index.handler`.
 import { spawn } from 'node:child_process';
 import {
   mkdirSync,
@@ -16,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUNDLE_HANDLER, functionBundles } from '#infra/bundle.ts';
+import { BUNDLE_HANDLER, functionBundles, prepareFunctionBundles } from '#infra/bundle.ts';
 import { assetDir } from '#local/cloud/assembly.ts';
 import type { CfnTemplate } from '#local/cloud/intrinsics.ts';
 import { synthApp } from '#test/support/template.ts';
@@ -51,6 +52,26 @@ const run = async (dir: string, fn: string) =>
       handler: () => Promise<unknown>;
     }
   ).handler();
+
+/** functionBundles in another process (as the CDK app calls it): the folder and whether it built. */
+const child = () =>
+  new Promise<{ dir: string; built: boolean }>((resolve, reject) => {
+    const script =
+      `import { functionBundles } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, '../../infra/bundle.ts')).href)};` +
+      'process.stdout.write(JSON.stringify(functionBundles({ root: process.argv[1], cacheDir: process.argv[2] })));';
+    const p = spawn(process.execPath, ['--input-type=module', '-e', script, root, cacheDir]);
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    p.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    p.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`exit ${code}: ${err}`)),
+    );
+  });
 
 beforeEach(() => {
   root = project();
@@ -103,28 +124,35 @@ describe('the bundle cache', () => {
   });
 
   it('leaves one whole build when several processes build the same inputs at once', async () => {
-    const script =
-      `import { functionBundles } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, '../../infra/bundle.ts')).href)};` +
-      'process.stdout.write(functionBundles({ root: process.argv[1], cacheDir: process.argv[2] }).dir);';
-    const child = () =>
-      new Promise<string>((resolve, reject) => {
-        const p = spawn(process.execPath, ['--input-type=module', '-e', script, root, cacheDir]);
-        let out = '';
-        let err = '';
-        p.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-        });
-        p.stderr.on('data', (c: Buffer) => {
-          err += c.toString();
-        });
-        p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}`))));
-      });
-
     const dirs = await Promise.all([child(), child(), child()]);
 
-    expect(new Set(dirs).size).toBe(1);
-    expect(cached()).toEqual([(dirs[0] as string).slice(cacheDir.length + 1)]);
-    expect(await run(dirs[0] as string, 'greet')).toBe('hello');
+    const dir = dirs[0]?.dir ?? '';
+
+    expect(new Set(dirs.map((d) => d.dir)).size).toBe(1);
+    expect(cached()).toEqual([dir.slice(cacheDir.length + 1)]);
+    expect(await run(dir, 'greet')).toBe('hello');
+  });
+
+  it('waits for a build another process has under way instead of bundling again', async () => {
+    const preparing = prepareFunctionBundles({ root, cacheDir });
+    const synth = child();
+
+    const [prepared, waited] = await Promise.all([preparing, synth]);
+
+    expect(prepared).toEqual({ dir: waited.dir, built: true });
+    expect(waited.built).toBe(false);
+    expect(cached()).toEqual([waited.dir.slice(cacheDir.length + 1)]);
+    expect(await run(waited.dir, 'greet')).toBe('hello');
+  });
+
+  it('gives a second build of the same inputs in one process the first one', async () => {
+    const [first, second] = await Promise.all([
+      prepareFunctionBundles({ root, cacheDir }),
+      prepareFunctionBundles({ root, cacheDir }),
+    ]);
+
+    expect(first).toEqual({ dir: expect.any(String), built: true });
+    expect(second).toEqual(first);
   });
 
   it('keeps the builds used last and removes older idle ones when it builds', () => {
