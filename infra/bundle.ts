@@ -14,6 +14,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -102,6 +103,35 @@ export function handlerEntries(root: string): Record<string, string> {
 }
 
 /**
+ * Node's built-in modules, each imported through a CommonJS stand-in (`process.getBuiltinModule`) instead of an
+ * `import … from 'node:http'`: Node builds an ES module facade for every built-in a bundle imports, reading each of
+ * its exports, which loads what they lazily hold (node:http's reads load undici); that was about 40 of a
+ * function's 180 ms of CPU at init. The bundle reads a built-in's properties when it uses them, as a require()
+ * does; every import of a built-in in the bundles is a default or namespace import, or a constant's, so what they
+ * see is the same. The stand-ins are generated under node_modules/.cache (not a hashed input: their text follows
+ * from Node's list of built-ins, which the hash includes).
+ */
+function builtinAliases(root: string): Record<string, string> {
+  const dir = join(root, 'node_modules/.cache/pilotflow/builtins');
+  mkdirSync(dir, { recursive: true });
+  const aliases: Record<string, string> = {};
+  for (const name of builtinModules) {
+    const id = name.startsWith('node:') ? name : `node:${name}`;
+    const file = join(dir, `${id.slice('node:'.length).replaceAll('/', '__')}.cjs`);
+    const text = `module.exports = process.getBuiltinModule(${JSON.stringify(id)});\n`;
+    if (readFileSync(file, { encoding: 'utf8', flag: 'a+' }) !== text) {
+      // Written aside and renamed: a build in another process may be reading it.
+      const aside = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
+      writeFileSync(aside, text);
+      renameSync(aside, file);
+    }
+    aliases[id] = file;
+    if (!name.startsWith('node:')) aliases[name] = file;
+  }
+  return aliases;
+}
+
+/**
  * One esbuild build of `entries` (all handlers by default) under `root` into `outdir/<name>/index.mjs`.
  * Without `splitting`, each entry is bundled on its own, byte for byte as a build of that entry alone.
  */
@@ -114,6 +144,7 @@ export function buildOptions(
   return {
     ...BUNDLING,
     external,
+    alias: builtinAliases(root),
     entryPoints: entries,
     entryNames: `[name]/${BUNDLE_FILE.replace(/\.mjs$/, '')}`,
     outExtension: { '.js': '.mjs' },
@@ -191,6 +222,7 @@ export function bundlesHash(root: string, external: string[]): string {
       options: { ...BUNDLING, external },
       file: BUNDLE_FILE,
       esbuild: esbuild.version,
+      builtins: builtinModules,
       entries: Object.keys(handlerEntries(root)),
     }),
   );

@@ -1,8 +1,10 @@
 // Every Lambda function's bundle, as the CDK app builds it (infra/bundle.ts, one pass, cached), stays under 1 MB
 // (the two that render documents and the dashboard under their allowance, BUNDLE_ALLOWANCES).
 // Two imports once grew every mail-sending bundle past it unnoticed (`import { z } from 'zod'` keeps all of zod;
-// nodemailer bundled where it is never loaded): this catches the next one at test time.
+// nodemailer bundled where it is never loaded): this catches the next one at test time. And none imports a Node
+// built-in as an ES module, whose facade costs init time (infra/bundle.ts, builtinAliases).
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -20,5 +22,23 @@ describe('function bundles', () => {
     expect(Object.keys(output?.inputs ?? {}).filter((i) => i.includes('node_modules/nodemailer/'))).toEqual(
       [],
     );
+  });
+});
+
+/** What a bundle imports statically (`import … from "x"`, `import "x"`), as esbuild writes it minified. */
+const staticImports = (code: string) =>
+  [...code.matchAll(/(?:^|[;\n])import\s*(?:[^"';]*?from\s*)?"([^"]+)"/g)].map((m) => m[1]);
+
+describe('function bundles at init', () => {
+  it.each(HANDLERS)('%s imports no Node built-in as an ES module', (fn) => {
+    const imports = staticImports(readFileSync(join(dir, fn, 'index.mjs'), 'utf8'));
+
+    expect(imports.filter((i) => i?.startsWith('node:') || builtinModules.includes(i as string))).toEqual([]);
+  });
+
+  it('finds an ES module import of a built-in where there is one', () => {
+    expect(
+      staticImports('var a=1;import b from"node:http";import{c as d}from"fs";import"node:zlib";'),
+    ).toEqual(['node:http', 'fs', 'node:zlib']);
   });
 });
