@@ -4,7 +4,6 @@
 // assembly contains runs, and nothing else (ARCHITECTURE.md). Each service is started and stopped by its own
 // module (services/); this one starts them in dependency order, and its composer stops them in the reverse.
 import { join, relative, resolve } from 'node:path';
-import { createStore } from '#store/store.ts';
 import type { ControlledClock } from '../clock.ts';
 import { assertJava, LOCAL_AWS } from '../dynamodb-local.ts';
 import { isLoopbackName } from '../host-check.ts';
@@ -13,27 +12,14 @@ import { PROJECT_ROOT, synthesize } from './assembly.ts';
 import { ClockOptionError } from './clock-state.ts';
 import type { HttpApiDefinition } from './http-api.ts';
 import type { InvokeResult, LambdaService, LocalFunction } from './lambda.ts';
-import { localRoutes } from './local-routes.ts';
 import type { Mailbox } from './mailbox.ts';
 import type { LocalSchedule } from './schedules.ts';
 import type { LocalSecret } from './secrets.ts';
 import { startClock } from './services/clock.ts';
 import { Services } from './services/compose.ts';
 import { openDataDir } from './services/data-dir.ts';
-import { startDynamoDb, startMeter } from './services/dynamodb.ts';
-import { publishEndpoints } from './services/endpoints.ts';
-import { startFunctions } from './services/functions.ts';
-import { startHttpApis } from './services/http-apis.ts';
-import { startIdentity } from './services/identity.ts';
-import { launcherOf, launchOnce } from './services/launch.ts';
-import { startMail } from './services/mail.ts';
+import { startDynamoDb } from './services/dynamodb.ts';
 import { reservePorts } from './services/ports.ts';
-import { startS3 } from './services/s3.ts';
-import { startSchedules } from './services/schedules.ts';
-import { startSecrets } from './services/secrets.ts';
-import { startStepFunctions } from './services/stepfunctions.ts';
-import { createTables } from './services/tables.ts';
-import { readTemplate } from './services/template.ts';
 import type { LocalStateMachine } from './state-machines.ts';
 
 export { type Mail, Mailbox, type MailFilter } from './mailbox.ts';
@@ -184,20 +170,48 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
     const ports = await reservePorts(options.port, host);
 
-    // The slow parts run side by side: DynamoDB Local (a JVM), SES and the synth (bundling).
+    // The slow parts run side by side: the synth (the CDK app, and the bundling beside it), DynamoDB Local (a JVM)
+    // and SES. The synth's processes and the JVM are spawned first; the other services' modules (most of the CLI's
+    // second of loading) load while they run.
+    const synthesizing = synthesize({
+      ...(options.app ? { app: options.app } : {}),
+      outdir: options.assemblyDir ?? join(dataDir, 'assembly'),
+      ...(options.context ? { context: options.context } : {}),
+      reuse: options.reuseAssembly !== false,
+      prune: options.assemblyDir === undefined,
+      onProgress: progress,
+    });
     progress('DynamoDB Local: starting');
-    const [dynamo, mail, synth] = await services.together([
-      startDynamoDb({ port: ports.dynamodb, dataDir, host }),
-      startMail({ port: ports.ses, host, dataDir, clock, planFile }),
-      synthesize({
-        ...(options.app ? { app: options.app } : {}),
-        outdir: options.assemblyDir ?? join(dataDir, 'assembly'),
-        ...(options.context ? { context: options.context } : {}),
-        reuse: options.reuseAssembly !== false,
-        prune: options.assemblyDir === undefined,
-        onProgress: progress,
-      }),
+    const dynamoStarting = startDynamoDb({ port: ports.dynamodb, dataDir, host });
+    // Their failures are reported below, by services.together; meanwhile they are not unhandled rejections.
+    synthesizing.catch(() => {});
+    dynamoStarting.catch(() => {});
+    // One turn of the event loop: the app's process and the bundling start before these modules load.
+    await new Promise((resolveTurn) => setImmediate(resolveTurn));
+    const loading = import('./services/all.ts');
+    // A failure of any of the three stops what the others started (services.together keeps what started).
+    const [synth, dynamo, mail] = await services.together([
+      synthesizing,
+      dynamoStarting,
+      loading.then(({ startMail }) => startMail({ port: ports.ses, host, dataDir, clock, planFile })),
     ] as const);
+    const {
+      createStore,
+      createTables,
+      launcherOf,
+      launchOnce,
+      localRoutes,
+      publishEndpoints,
+      readTemplate,
+      startFunctions,
+      startHttpApis,
+      startIdentity,
+      startMeter,
+      startS3,
+      startSchedules,
+      startSecrets,
+      startStepFunctions,
+    } = await loading;
     // What the runtime uses: DynamoDB Local itself, or the counting proxy in front of it. The functions go to
     // DynamoDB Local directly and count their requests in their sandboxes (lambda-worker.ts).
     const meter = options.meter ? await services.start(startMeter(dynamo.endpoint, host)) : undefined;
