@@ -315,14 +315,18 @@ function tryLock(build: Build): { held: true } | { held: false; owner: number } 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       let owner: number;
+      let since: number;
       try {
         owner = Number(readFileSync(build.lock, 'utf8').trim());
+        since = statSync(build.lock).mtimeMs;
       } catch (error) {
         // Released between the two calls: try again.
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw error;
       }
-      if (owner > 0 && owner !== process.pid && alive(owner)) return { held: false, owner };
+      // A build takes seconds: a lock far older is a dead builder's whose pid was reused.
+      const fresh = Date.now() - since < IDLE_MS;
+      if (owner > 0 && owner !== process.pid && fresh && alive(owner)) return { held: false, owner };
       rmSync(build.lock, { force: true });
     }
   }

@@ -2,7 +2,7 @@
 // nothing, a changed source or lockfile bundles anew, parallel synths leave one whole build (a synth waits for a
 // build the local cloud started beside it), and every function of the app gets an asset folder with its own
 // bundle, which the local cloud finds and runs as `index.handler`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -17,7 +17,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUNDLE_HANDLER, functionBundles, prepareFunctionBundles } from '#infra/bundle.ts';
+import {
+  BUNDLE_HANDLER,
+  BUNDLING,
+  bundlesHash,
+  functionBundles,
+  prepareFunctionBundles,
+} from '#infra/bundle.ts';
 import { assetDir } from '#local/cloud/assembly.ts';
 import type { CfnTemplate } from '#local/cloud/intrinsics.ts';
 import { synthApp } from '#test/support/template.ts';
@@ -143,6 +149,22 @@ describe('the bundle cache', () => {
     expect(waited.built).toBe(false);
     expect(cached()).toEqual([waited.dir.slice(cacheDir.length + 1)]);
     expect(await run(waited.dir, 'greet')).toBe('hello');
+  });
+
+  it('takes over a build lock left by a process that died, or older than any build, and builds', async () => {
+    const lock = join(cacheDir, `.building-${bundlesHash(root, BUNDLING.external)}`);
+    mkdirSync(cacheDir, { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    writeFileSync(lock, String(dead));
+    const afterDeath = await child();
+    rmSync(afterDeath.dir, { recursive: true });
+    // This test's own process is alive: only the lock's age says it was left behind.
+    writeFileSync(lock, String(process.pid));
+    utimesSync(lock, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const afterReuse = await child();
+
+    expect(afterDeath.built).toBe(true);
+    expect(afterReuse).toEqual({ dir: afterDeath.dir, built: true });
   });
 
   it('gives a second build of the same inputs in one process the first one', async () => {
