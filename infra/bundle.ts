@@ -119,7 +119,13 @@ function builtinAliases(root: string): Record<string, string> {
     const id = name.startsWith('node:') ? name : `node:${name}`;
     const file = join(dir, `${id.slice('node:'.length).replaceAll('/', '__')}.cjs`);
     const text = `module.exports = process.getBuiltinModule(${JSON.stringify(id)});\n`;
-    if (readFileSync(file, { encoding: 'utf8', flag: 'a+' }) !== text) {
+    let written: string | undefined;
+    try {
+      written = readFileSync(file, 'utf8');
+    } catch {
+      written = undefined;
+    }
+    if (written !== text) {
       // Written aside and renamed: a build in another process may be reading it.
       const aside = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
       writeFileSync(aside, text);
