@@ -25,7 +25,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '#lib/config.ts';
 import { attachmentDisposition } from '#lib/content-disposition.ts';
-import { tracer } from '#lib/observability.ts';
+import { traced } from '#lib/observability.ts';
 import { once } from '#lib/once.ts';
 
 export const EVIDENCE_ROOT = 'evidence/';
@@ -247,7 +247,5 @@ export function createEvidenceStore(s3: S3Client): EvidenceStore {
 
 /** The function instance's store, over one traced S3 client (STYLE.md §2). */
 export const getEvidenceStore: () => EvidenceStore = once(() =>
-  createEvidenceStore(
-    tracer.captureAWSv3Client(new S3Client({ forcePathStyle: config.PILOTFLOW_LOCAL === '1' })),
-  ),
+  createEvidenceStore(traced(new S3Client({ forcePathStyle: config.PILOTFLOW_LOCAL === '1' }))),
 );

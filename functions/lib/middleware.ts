@@ -14,6 +14,8 @@ import { logger, metrics, tracer } from './observability.ts';
  * officials' names and addresses, which stay out of X-Ray.
  */
 const TRACE_OPTIONS = { captureResponse: false } as const;
+/** The handler's X-Ray segment where tracing is on (observability.ts loads the tracer only there). */
+const tracing = () => (tracer ? [captureLambdaHandler(tracer, TRACE_OPTIONS)] : []);
 
 /** Parses `value` with `schema`, throwing ValidationError that lists every problem with its path. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, what = 'input'): z.infer<S> {
@@ -40,7 +42,7 @@ export function lambdaHandler<S extends z.ZodType, R>(
   fn: (input: z.infer<S>, context: Context) => Promise<R>,
 ) {
   return middy<unknown, R>()
-    .use(captureLambdaHandler(tracer, TRACE_OPTIONS))
+    .use(tracing())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => {
@@ -206,7 +208,7 @@ export function httpHandler(
   middlewares: Array<middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>> = [],
 ) {
   return middy<APIGatewayProxyEventV2, HttpResponse>()
-    .use(captureLambdaHandler(tracer, TRACE_OPTIONS))
+    .use(tracing())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .use(httpErrors(pages))

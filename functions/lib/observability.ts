@@ -2,14 +2,34 @@
 // outside Lambda and in the local cloud (POWERTOOLS_TRACE_ENABLED=false there: no X-Ray daemon).
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { config } from './config.ts';
 
 export const logger = new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME });
 export const metrics = new Metrics({ namespace: 'PilotFlow', serviceName: config.POWERTOOLS_SERVICE_NAME });
-// HTTPS calls are traced through the SDK clients (captureAWSv3Client in aws.ts), not by patching https: the
-// only other outbound calls are SMTP, which is not HTTP.
-export const tracer = new Tracer({
-  serviceName: config.POWERTOOLS_SERVICE_NAME,
-  captureHTTPsRequests: false,
-});
+
+/**
+ * True unless POWERTOOLS_TRACE_ENABLED turns tracing off, read as the Tracer reads it (only 'false', in any
+ * case, turns it off: https://docs.powertools.aws.dev/lambda/typescript/latest/core/tracer/).
+ */
+export const tracingEnabled = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
+
+/**
+ * The Tracer, or undefined where tracing is off. It is loaded only where it can trace: loading it loads the
+ * X-Ray SDK, whose cls-hooked namespace, created at load in a Lambda environment, puts an async hook on every
+ * promise of the function even with tracing off (8% of a local rehearsal's function CPU, docs/benchmarks.md).
+ * HTTPS calls are traced through the SDK clients (traced below), not by patching https: the only other
+ * outbound calls are SMTP, which is not HTTP.
+ */
+export const tracer: Tracer | undefined = tracingEnabled()
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({
+      serviceName: config.POWERTOOLS_SERVICE_NAME,
+      captureHTTPsRequests: false,
+    })
+  : undefined;
+
+/** An AWS SDK v3 client with an X-Ray subsegment per call where tracing is on; the client itself otherwise. */
+export function traced<T>(client: T): T {
+  return tracer ? tracer.captureAWSv3Client(client) : client;
+}
