@@ -55,7 +55,11 @@ function loadsXRay(fn: string, tracing: Record<string, string>): boolean {
   const url = pathToFileURL(join(dir, fn, 'index.mjs')).href;
   const run = spawnSync(
     process.execPath,
-    ['--input-type=module', '-e', `await import(${JSON.stringify(url)}); console.log('namespaces' in process);`],
+    [
+      '--input-type=module',
+      '-e',
+      `await import(${JSON.stringify(url)}); console.log('namespaces' in process);`,
+    ],
     {
       encoding: 'utf8',
       env: {
