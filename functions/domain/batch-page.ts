@@ -1,7 +1,9 @@
 // The batch page (functions/domain/batch.ts): `GET|POST {api}/b/{ticket}?sig=…`. GET lists one person's tasks
-// of the batch as they stand now (open, decided, closed), with each task's own page, and the pilots the plan
-// predicts whose task has not opened yet; it writes nothing. POST decides the chosen open tasks together
-// ("全部确认": those the page listed) or one (`one`), after checking the link as GET does and the form token.
+// of the batch as they stand now, a page at a time (BATCH_PAGE_SIZE: the first open ones in plan order, then
+// decided or closed ones while there is room, the rest counted), with each task's own page, and the pilots the
+// plan predicts whose task has not opened yet; it writes nothing. POST decides the chosen open tasks together
+// ("全部确认": those the page listed, at most a page of them) or one (`one`), after checking the link as GET
+// does and the form token; its answer is the page again, so the next open ones follow.
 // Each task is decided through the person's own link of that task, by the approval link's code
 // (approval.ts submitDecision): the same checks, the same transaction, its own SendTaskSuccess, so a workflow
 // sees exactly what a decision on the task's own page gives it, and a task decided elsewhere is left alone.
@@ -11,7 +13,7 @@ import type { StageName } from '#plan/kinds.ts';
 import type { Pilot, Plan } from '#plan/schema.ts';
 import { type LinkRecord, listLinksOfAssigneeDueAt } from '#store/links.ts';
 import { listPilots } from '#store/pilots.ts';
-import { getTask, type Person, type TaskRecord } from '#store/tasks.ts';
+import { getTasks, type Person, type TaskRecord } from '#store/tasks.ts';
 import { type ApprovalDeps, auditRefusalOnce, submitDecision } from './approval.ts';
 import {
   type BatchTicket,
@@ -31,6 +33,13 @@ import {
   verifyBatchSignature,
 } from './links.ts';
 import { findPlan } from './plans.ts';
+
+/**
+ * How many tasks a batch page lists and one "全部确认" decides at most. A POST decides them one after another,
+ * each with its transaction and SendTaskSuccess, within API Gateway's 30 s (docs/approval.md gives the figure
+ * measured for a full page); and 50 rows are what a phone can still be scrolled through.
+ */
+export const BATCH_PAGE_SIZE = 50;
 
 export interface BatchDeps extends ApprovalDeps {
   /** The base of the task pages' links. */
@@ -63,23 +72,28 @@ export type BatchState =
       plan: Plan;
       recipient: Person;
       ticket: BatchTicket;
+      /** The tasks the page lists, in plan order: at most BATCH_PAGE_SIZE, every open one that fits first. */
       items: BatchItem[];
+      /** All of the person's tasks of the batch that have opened, listed or not. */
+      total: number;
+      /** Open tasks the page does not list: they follow once the listed ones are decided. */
+      moreOpen: number;
+      /** Decided or closed tasks the page does not list. */
+      doneUnlisted: number;
       /** Pilots the plan gives this person the task for, whose task has not opened (yet). */
       waiting: Pilot[];
       formToken: string;
     };
 
 type Open = Extract<BatchState, { kind: 'open' }>;
+type Resolved = Omit<Open, 'items' | 'total' | 'moreOpen' | 'doneUnlisted' | 'waiting'>;
 
 export type BatchResult =
   | Exclude<BatchState, Open>
   /** `decided`: the tasks this POST decided; `missed`: chosen tasks someone or something closed first. */
   | (Omit<Open, 'kind'> & { kind: 'decided'; decided: TaskRecord[]; missed: TaskRecord[] });
 
-async function resolve(
-  deps: BatchDeps,
-  req: BatchRequest,
-): Promise<Exclude<BatchState, Open> | Omit<Open, 'items' | 'waiting'>> {
+async function resolve(deps: BatchDeps, req: BatchRequest): Promise<Exclude<BatchState, Open> | Resolved> {
   const ticket = decodeBatchTicket(req.ticket);
   if (!ticket) return { kind: 'refused', reason: 'unknown' };
   const plan = await findPlan(deps.store, ticket.programmeId);
@@ -105,16 +119,17 @@ function bestLink(links: LinkRecord[], now: Date): LinkRecord | undefined {
 const ASKS_NOTHING_MORE = { decision: 'approve', comment: '', values: {} };
 
 /** The person's tasks of the batch (the assignee index: their links due at the batch's time), in plan order. */
-async function itemsOf(deps: BatchDeps, r: Omit<Open, 'items' | 'waiting'>): Promise<BatchItem[]> {
+async function itemsOf(deps: BatchDeps, r: Resolved): Promise<BatchItem[]> {
   const { plan, ticket } = r;
   const now = deps.now();
   const byTask = new Map<string, LinkRecord[]>();
   for (const link of await listLinksOfAssigneeDueAt(deps.store, r.recipient.email, ticket.dueAt)) {
     byTask.set(link.taskId, [...(byTask.get(link.taskId) ?? []), link]);
   }
+  const tasks = await getTasks(deps.store, [...byTask.keys()]);
   const items: BatchItem[] = [];
   for (const [taskId, links] of byTask) {
-    const task = await getTask(deps.store, taskId);
+    const task = tasks.get(taskId);
     const link = bestLink(links, now);
     if (!task || !link || task.programmeId !== plan.programme.id) continue;
     if (task.kind !== ticket.kind || task.step !== ticket.step || task.round !== 1) continue;
@@ -130,7 +145,25 @@ async function itemsOf(deps: BatchDeps, r: Omit<Open, 'items' | 'waiting'>): Pro
   return items.sort((a, b) => (order.get(a.task.pilotId) ?? 0) - (order.get(b.task.pilotId) ?? 0));
 }
 
-async function withItems(deps: BatchDeps, r: Omit<Open, 'items' | 'waiting'>): Promise<Open> {
+/**
+ * The tasks one page lists, in plan order: the first `size` open ones, then as many decided or closed ones as
+ * there is room for (a small batch is listed whole; a large one shows what is left to do, the rest counted).
+ */
+export function pageOf(
+  all: readonly BatchItem[],
+  size = BATCH_PAGE_SIZE,
+): { items: BatchItem[]; moreOpen: number; doneUnlisted: number } {
+  const open = all.filter((i) => i.task.status === 'open');
+  const done = all.filter((i) => i.task.status !== 'open');
+  const listed = new Set([...open.slice(0, size), ...done.slice(0, Math.max(0, size - open.length))]);
+  return {
+    items: all.filter((i) => listed.has(i)),
+    moreOpen: Math.max(0, open.length - size),
+    doneUnlisted: done.filter((i) => !listed.has(i)).length,
+  };
+}
+
+async function withItems(deps: BatchDeps, r: Resolved): Promise<Open> {
   const items = await itemsOf(deps, r);
   const stage = r.ticket.stage as StageName;
   const onTrack = pilotsOnTrack(await listPilots(deps.store, r.plan.programme.id), stage);
@@ -140,8 +173,9 @@ async function withItems(deps: BatchDeps, r: Omit<Open, 'items' | 'waiting'>): P
     email: r.recipient.email,
     onTrack,
   });
-  const waiting = predicted.filter((p) => !items.some((i) => i.task.pilotId === p.id));
-  return { ...r, items, waiting };
+  const opened = new Set(items.map((i) => i.task.pilotId));
+  const waiting = predicted.filter((p) => !opened.has(p.id));
+  return { ...r, ...pageOf(items), total: items.length, waiting };
 }
 
 /**
@@ -192,7 +226,9 @@ export const BATCH_TASK_PREFIX = 't.';
 
 /**
  * POST of the batch page: checks the link as GET does and the form token, then decides each chosen task that
- * is still decidable here through the person's own link of it (approval.ts submitDecision), one after another.
+ * is still decidable here through the person's own link of it (approval.ts submitDecision), one after another,
+ * at most BATCH_PAGE_SIZE of them (a page's form never names more; a longer one is not allowed to run past
+ * the gateway's timeout: the rest stay open and are listed again).
  */
 export async function decideBatch(
   deps: BatchDeps,
@@ -220,8 +256,10 @@ export async function decideBatch(
   const decided: TaskRecord[] = [];
   const missed: TaskRecord[] = [];
   const key = deps.signingKeys.current;
-  for (const item of (await withItems(deps, r)).items) {
+  let tried = 0;
+  for (const item of await itemsOf(deps, r)) {
     if (!chosen.has(item.task.taskId)) continue;
+    if (++tried > BATCH_PAGE_SIZE) break;
     const { linkId } = item.link;
     // The batch's signature and form token stand for the person's own link's, which the server makes here.
     const result = item.together

@@ -114,6 +114,16 @@ export const BATCH = {
       `The task has not started yet for: ${names}. It will appear on this page when it does.`,
     ),
   none: lt('这些任务都已办理完毕，无需再办理。', 'All of these tasks are done; nothing is left to do.'),
+  more: (n: number) =>
+    lt(
+      `还有 ${n} 项待确认，确认本页后显示下一批。`,
+      `${n} more to confirm: they appear here once this page's are confirmed.`,
+    ),
+  pageOnly: (n: number) =>
+    lt(`“全部确认”只确认本页列出的 ${n} 项。`, `“Confirm all” confirms the ${n} listed on this page.`),
+  doneUnlisted: (n: number) =>
+    lt(`另有 ${n} 项已办理或已关闭，不再逐项列出。`, `${n} more are done or closed and not listed here.`),
+  andMore: (total: number, rest: number) => lt(`等 ${total} 个试点`, ` and ${rest} more`),
   done: (n: number) => lt(`已确认 ${n} 项。`, `${n} confirmed.`),
   missed: (n: number) =>
     lt(

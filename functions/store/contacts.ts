@@ -2,9 +2,9 @@
 // complaint (the recipient marked a message as spam) or a soft bounce (a full mailbox, a server that refused
 // for now). One item per address, newest report wins, and a soft bounce never hides a hard one. Flagged
 // addresses (hard bounce, complaint) are also in the byParent index under CONTACTS for the dashboard.
-import { BatchGetCommand, type BatchGetCommandOutput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, INDEX, keys } from './keys.ts';
-import { queryAll } from './query.ts';
+import { batchGetAll, queryAll } from './query.ts';
 import { conditionHeld, type Store, withoutKeys } from './store.ts';
 
 export type ContactStatusKind = 'bounced' | 'complained' | 'soft-bounced';
@@ -81,20 +81,12 @@ export async function getContactStatuses(
 ): Promise<Map<string, ContactStatus>> {
   const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
   const found = new Map<string, ContactStatus>();
-  for (let i = 0; i < unique.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [store.table]: { Keys: unique.slice(i, i + 100).map((e) => keys.contact(e)) },
-    };
-    // Unprocessed keys (throttling) are asked for again.
-    for (let attempt = 0; request && attempt < 5; attempt++) {
-      const out: BatchGetCommandOutput = await store.db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[store.table] ?? []) {
-        const status = withoutKeys<ContactStatus>(item);
-        found.set(status.email, status);
-      }
-      const rest: Record<string, unknown>[] | undefined = out.UnprocessedKeys?.[store.table]?.Keys;
-      request = rest?.length ? { [store.table]: { Keys: rest } } : undefined;
-    }
+  for (const item of await batchGetAll(
+    store,
+    unique.map((e) => keys.contact(e)),
+  )) {
+    const status = withoutKeys<ContactStatus>(item);
+    found.set(status.email, status);
   }
   return found;
 }

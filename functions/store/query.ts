@@ -1,5 +1,10 @@
-// Paginated Query over the table or one of its indexes.
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+// Paginated Query over the table or one of its indexes, and BatchGet of many keys.
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Store } from './store.ts';
 
 export interface QueryPage<T> {
@@ -39,4 +44,29 @@ export async function queryAll<T>(
     start = page.next;
   } while (start);
   return { items, scanned };
+}
+
+/**
+ * The items of `keyList` that exist (BatchGet, 100 keys a request), in no particular order. Unprocessed keys
+ * (throttling) are asked for again, up to five times a request.
+ */
+export async function batchGetAll(
+  store: Store,
+  keyList: Array<Record<string, unknown>>,
+  options: { consistent?: boolean } = {},
+): Promise<Array<Record<string, unknown>>> {
+  const found: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    const table = (Keys: Array<Record<string, unknown>>) => ({
+      [store.table]: { Keys, ...(options.consistent ? { ConsistentRead: true } : {}) },
+    });
+    let request: ReturnType<typeof table> | undefined = table(keyList.slice(i, i + 100));
+    for (let attempt = 0; request && attempt < 5; attempt++) {
+      const out: BatchGetCommandOutput = await store.db.send(new BatchGetCommand({ RequestItems: request }));
+      found.push(...(out.Responses?.[store.table] ?? []));
+      const rest: Array<Record<string, unknown>> | undefined = out.UnprocessedKeys?.[store.table]?.Keys;
+      request = rest?.length ? table(rest) : undefined;
+    }
+  }
+  return found;
 }

@@ -11,7 +11,7 @@ import type { Outcome } from '#plan/kinds.ts';
 import { pendingCallbackItem } from './callbacks.ts';
 import { CONDITION, INDEX, keys, OPEN_TASKS } from './keys.ts';
 import { type HandedTo, revokeLinkUpdate } from './links.ts';
-import { queryAll, queryPage } from './query.ts';
+import { batchGetAll, queryAll, queryPage } from './query.ts';
 import { conditionHeld, isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
 
 export type TaskStatus = 'open' | 'decided' | 'cancelled' | 'timed-out';
@@ -173,6 +173,16 @@ export async function getTask(store: Store, taskId: string): Promise<TaskRecord 
     new GetCommand({ TableName: store.table, Key: keys.task(taskId), ConsistentRead: true }),
   );
   return out.Item ? withoutKeys<TaskRecord>(out.Item) : undefined;
+}
+
+/** The tasks of `taskIds` that exist, by id: strongly consistent, as getTask (BatchGet, 100 a request). */
+export async function getTasks(store: Store, taskIds: string[]): Promise<Map<string, TaskRecord>> {
+  const items = await batchGetAll(
+    store,
+    [...new Set(taskIds)].map((id) => keys.task(id)),
+    { consistent: true },
+  );
+  return new Map(items.map((item) => withoutKeys<TaskRecord>(item)).map((t) => [t.taskId, t]));
 }
 
 export async function listTasksOfPilot(

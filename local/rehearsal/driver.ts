@@ -83,6 +83,8 @@ const PILOTS_AT_ONCE = 4;
 const APPROVAL_LINK = /\/a\/[A-Za-z0-9_-]{24}\?sig=/;
 /** One link for a person's parallel tasks of one kind (functions/domain/batch.ts). */
 const BATCH_LINK = /\/b\/[A-Za-z0-9_-]+\?sig=/;
+/** How many pages of one batch link the driver confirms one after another (a page lists 50) before it gives up. */
+const BATCH_PAGES_AT_MOST = 100;
 const CHASE = /^(【催办】|【逾期催办】|【逾期提醒】|【逾期上报】|\[Reminder\]|\[Overdue)/;
 
 const KIND_BY_TITLE = new Map<string, TaskKind>(
@@ -430,19 +432,17 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
   };
 
   /**
-   * Acts through a batch link as its recipient would: reads the batch page, opens each open task's own page
-   * from it to read what is asked (GET changes nothing), and asks the scenario. The tasks it approves as they
-   * stand are confirmed on the batch page ("全部确认" when that is all the page offers, else each on its own
-   * button); a task that needs more (a check's findings, a comment) or is left for now is handled on its own
-   * page, as from a single e-mail. True if anything was decided.
+   * One page of a batch link, acted on as its recipient would: opens each listed open task's own page (`rows`)
+   * to read what is asked (GET changes nothing) and asks the scenario. The tasks it approves as they stand are
+   * confirmed on the batch page ("全部确认" when that is all the page offers, else each on its own button); a
+   * task that needs more (a check's findings, a comment) or is left for now is handled on its own page, as from
+   * a single e-mail. Gives what the last confirmation answered (the page again), if it pressed anything.
    */
-  const actOnBatch = async (mail: Mail, url: string): Promise<boolean> => {
-    const page = await browser.open(url);
-    const rows = page.links.filter((l) => APPROVAL_LINK.test(l));
-    if (page.status !== 200 || rows.length === 0) {
-      settled.add(new URL(url).pathname);
-      return false;
-    }
+  const actOnBatchPage = async (
+    mail: Mail,
+    page: TaskPage,
+    rows: string[],
+  ): Promise<{ decided: boolean; answer?: TaskPage; confirmed: string[] }> => {
     let decided = false;
     const confirm = new Map<string, TaskInView>();
     for (const rowUrl of rows) {
@@ -458,13 +458,14 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
       } else if (await actOn(mail, rowUrl, rowPage)) decided = true;
     }
     const form = page.form;
-    if (!form || confirm.size === 0) return decided;
+    if (!form || confirm.size === 0) return { decided, confirmed: [] };
     const listed = Object.keys(form.hidden).filter((k) => k.startsWith('t.'));
     const presses = listed.every((k) => confirm.has(k.slice(2)))
       ? form.buttons.filter((b) => b.name === 'decision' && b.value === 'approve')
       : form.buttons.filter((b) => b.name === 'one' && confirm.has(b.value));
+    let answer: TaskPage | undefined;
     for (const button of presses) {
-      const answer = await browser.submit(page, form, {}, button);
+      answer = await browser.submit(page, form, {}, button);
       if (answer.status !== 200) {
         throw new RehearsalError(
           `"${mail.subject}": confirming on the batch page was answered ${answer.status}: ${answer.notice || answer.title}`,
@@ -477,7 +478,56 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
         say(view.pilotId, view.stage ?? '', words.confirmedOnBatchPage(view.page.title, view.assignee));
       }
     }
-    return decided;
+    return { decided, confirmed: [...confirm.keys()], ...(answer ? { answer } : {}) };
+  };
+
+  /**
+   * Acts through a batch link: page after page, as long as confirming one brings up open tasks it had not
+   * listed (the page lists BATCH_PAGE_SIZE at a time and tells how many more there are). True if anything
+   * was decided. A confirmation that leaves a confirmed task open, or a page that announces more without
+   * listing any new ones, is an error rather than a loop.
+   */
+  const actOnBatch = async (mail: Mail, url: string): Promise<boolean> => {
+    let page = await browser.open(url);
+    const rowsOf = (p: TaskPage) => p.links.filter((l) => APPROVAL_LINK.test(l));
+    if (page.status !== 200 || rowsOf(page).length === 0) {
+      settled.add(new URL(url).pathname);
+      return false;
+    }
+    let decided = false;
+    const seen = new Set<string>();
+    for (let pages = 1; ; pages++) {
+      const rows = rowsOf(page).filter((l) => !seen.has(l));
+      for (const row of rows) seen.add(row);
+      const step = await actOnBatchPage(mail, page, rows);
+      decided ||= step.decided;
+      const answer = step.answer;
+      if (!answer) return decided;
+      const stillOpen = await Promise.all(
+        rowsOf(answer).map(
+          async (l) => (await getLink(store, new URL(l).pathname.split('/').pop() ?? ''))?.taskId,
+        ),
+      );
+      const stuck = step.confirmed.filter((id) => stillOpen.includes(id));
+      if (stuck.length > 0) {
+        throw new RehearsalError(
+          `"${mail.subject}": the batch page still lists ${stuck.length} confirmed task(s) as open: no progress`,
+        );
+      }
+      const fresh = rowsOf(answer).some((l) => !seen.has(l));
+      if (!fresh && answer.more) {
+        throw new RehearsalError(
+          `"${mail.subject}": the batch page says ${answer.more} more are open but lists none it had not shown`,
+        );
+      }
+      if (!fresh) return decided;
+      if (pages >= BATCH_PAGES_AT_MOST) {
+        throw new RehearsalError(
+          `"${mail.subject}": the batch page still had open tasks after ${pages} pages`,
+        );
+      }
+      page = answer;
+    }
   };
 
   /**

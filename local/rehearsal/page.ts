@@ -67,6 +67,8 @@ export interface TaskPage {
   files: Record<string, string[]>;
   /** Every link of the page's content (`<a href>`), resolved against its URL, in document order. */
   links: string[];
+  /** A batch page's open tasks beyond those it lists (its `data-more`), shown once those are decided. */
+  more?: number;
 }
 
 interface Tag {
@@ -169,6 +171,7 @@ export function parseTaskPage(html: string, url: string, status: number): TaskPa
     }
     if (t.kind === 'close' && t.name === 'section') section = undefined;
     if (t.kind !== 'open') continue;
+    if (t.attrs['data-more'] !== undefined) page.more = Number(t.attrs['data-more']);
     if (t.name === 'section' && hasClass(t, 'upload-field') && t.attrs.id) {
       section = t.attrs.id.replace(/^f-/, '');
       page.files[section] = [];

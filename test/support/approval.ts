@@ -91,6 +91,8 @@ export interface ApprovalBed {
     form?: Record<string, unknown>;
     round?: number;
     step?: string;
+    /** The task's kind (a review by default): a batch page lists one kind. */
+    kind?: TaskRecord['kind'];
     dueAt?: string;
     expiresAt?: string;
     pilotId?: string;
@@ -203,7 +205,7 @@ export async function startApprovalBed(): Promise<ApprovalBed> {
         programmeId: PROGRAMME,
         pilotId: options.pilotId ?? 'gucheng',
         stage: 'implementation',
-        kind: 'planReview',
+        kind: options.kind ?? 'planReview',
         step: options.step ?? 'Review the implementation plan',
         title: '审核实施方案',
         round: options.round ?? 1,

@@ -1,6 +1,7 @@
 // Which tasks form a batch (one e-mail for a person's parallel tasks of one kind), and the batch link's ticket.
 import { describe, expect, it } from 'vitest';
 import { batchOf, decodeBatchTicket, encodeBatchTicket, predictedPilots } from '#domain/batch.ts';
+import { BATCH_PAGE_SIZE, type BatchItem, pageOf } from '#domain/batch-page.ts';
 import { batchFormToken, batchSignature, verifyBatchFormToken, verifyBatchSignature } from '#domain/links.ts';
 import type { TaskRecord } from '#store/tasks.ts';
 import { samplePlan } from '#test/fixtures/plans.ts';
@@ -88,5 +89,48 @@ describe('the batch ticket', () => {
     expect(verifyBatchSignature({ current: key }, encoded, batchFormToken(key, encoded))).toBe(false);
     const moved = encodeBatchTicket({ ...ticket, expiresAt: '2024-01-01T00:00:00.000Z' });
     expect(verifyBatchSignature({ current: key }, moved, sig)).toBe(false);
+  });
+});
+
+describe('pageOf (what one batch page lists)', () => {
+  const item = (i: number, status: TaskRecord['status']): BatchItem => ({
+    task: task({ taskId: `t${i}`, status }),
+    link: {
+      linkId: `l${i}`,
+      taskId: `t${i}`,
+      assignee: FINANCE,
+      status: 'active',
+      createdAt: LAUNCH_OPEN,
+      expiresAt: args.expiresAt,
+    },
+    url: `https://api.example/a/l${i}`,
+    together: status === 'open',
+  });
+  const ids = (items: BatchItem[]) => items.map((i) => i.task.taskId);
+
+  it('lists a small batch whole, in plan order, open and done alike', () => {
+    const all = [item(1, 'decided'), item(2, 'open'), item(3, 'cancelled')];
+    expect(pageOf(all)).toEqual({ items: all, moreOpen: 0, doneUnlisted: 0 });
+  });
+
+  it('lists the first page of open tasks of a large batch and counts the rest, done ones before none of them', () => {
+    const all = [
+      ...Array.from({ length: 4 }, (_, i) => item(i, 'decided')),
+      ...Array.from({ length: BATCH_PAGE_SIZE + 3 }, (_, i) => item(100 + i, 'open')),
+    ];
+    const page = pageOf(all);
+    expect(ids(page.items)).toEqual(ids(all.slice(4, 4 + BATCH_PAGE_SIZE)));
+    expect([page.moreOpen, page.doneUnlisted]).toEqual([3, 4]);
+  });
+
+  it('fills the room the last open tasks leave with done ones, in plan order', () => {
+    const all = [
+      item(0, 'open'),
+      ...Array.from({ length: 7 }, (_, i) => item(1 + i, 'decided')),
+      item(9, 'open'),
+    ];
+    const page = pageOf(all, 5);
+    expect(ids(page.items)).toEqual(['t0', 't1', 't2', 't3', 't9']);
+    expect([page.moreOpen, page.doneUnlisted]).toEqual([0, 4]);
   });
 });

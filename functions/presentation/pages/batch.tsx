@@ -1,7 +1,8 @@
-// The batch page: one person's parallel tasks of one kind (functions/domain/batch-page.ts), each with its
-// pilot, stage, deadline and where it stands; one form whose "全部确认" decides every open task the page lists
-// (hidden `t.<taskId>`), and a button per task to decide it alone; a task that asks for details opens its own
-// page. No script: plain buttons of one <form method="post">. In the plan's one language (words.ts BATCH).
+// The batch page: one person's parallel tasks of one kind (functions/domain/batch-page.ts), a page of them at a
+// time, each with its pilot, stage, deadline and where it stands; one form whose "全部确认" decides every open
+// task the page lists (hidden `t.<taskId>`), and a button per task to decide it alone; a task that asks for
+// details opens its own page. What the page does not list is counted: the open ones follow after a submission.
+// No script: plain buttons of one <form method="post">. In the plan's one language (words.ts BATCH).
 
 import { render } from 'preact-render-to-string';
 import type { BatchItem, BatchResult, BatchState } from '#domain/batch-page.ts';
@@ -17,6 +18,8 @@ import type { PageFrame } from './model.ts';
 import { refusedTicketPage } from './supervision.tsx';
 
 const W = BATCH;
+/** The waiting pilots named one by one; the rest are counted. */
+const WAITING_NAMED = 10;
 
 const nameIn = (locale: Locale, thing: { name: string; nameEn?: string | undefined }) =>
   locale === 'en' ? (thing.nameEn ?? thing.name) : thing.name;
@@ -77,6 +80,16 @@ function Item(props: { frame: PageFrame; plan: Plan; item: BatchItem }) {
   );
 }
 
+function waitingText(state: { waiting: Plan['pilots'] }, locale: Locale): string {
+  const named = state.waiting.slice(0, WAITING_NAMED).map((p) => nameIn(locale, p));
+  const rest = state.waiting.length - named.length;
+  const names = named.join(tr(locale, SUPERVISION.list));
+  return tr(
+    locale,
+    W.waiting(rest > 0 ? `${names}${tr(locale, W.andMore(state.waiting.length, rest))}` : names),
+  );
+}
+
 function outcomeOf(state: BatchState | BatchResult, locale: Locale) {
   if (state.kind !== 'decided') return undefined;
   const parts = [
@@ -102,6 +115,7 @@ export function batchPage(
   const outcome = outcomeOf(state, locale);
   const open = state.items.filter((i) => i.task.status === 'open');
   const together = open.filter((i) => i.together);
+  const more = state.moreOpen ? tr(locale, W.more(state.moreOpen)) : '';
   const q = new URLSearchParams({ sig: state.sig, lang: locale });
   const body = (
     <Layout frame={frame} title={title}>
@@ -112,9 +126,14 @@ export function batchPage(
         </div>
       ) : null}
       <p class="lead">
-        {tr(locale, W.intro(state.recipient.name, state.items.length + state.waiting.length))}
+        {tr(locale, W.intro(state.recipient.name, state.total + state.waiting.length))}
         {together.length ? `${locale === 'en' ? ' ' : ''}${tr(locale, W.howTo)}` : ''}
       </p>
+      {more ? (
+        <p class="more" data-more={state.moreOpen}>
+          {more}
+        </p>
+      ) : null}
       <form method="post" action={`?${q.toString()}`}>
         <input type="hidden" name="token" value={state.formToken} />
         {together.map((i) => (
@@ -125,18 +144,19 @@ export function batchPage(
             <Item key={item.task.taskId} frame={frame} plan={state.plan} item={item} />
           ))}
         </ol>
-        {state.waiting.length ? (
-          <p class="muted">
-            {tr(
-              locale,
-              W.waiting(state.waiting.map((p) => nameIn(locale, p)).join(tr(locale, SUPERVISION.list))),
-            )}
-          </p>
-        ) : null}
+        {state.doneUnlisted ? <p class="muted">{tr(locale, W.doneUnlisted(state.doneUnlisted))}</p> : null}
+        {state.waiting.length ? <p class="muted">{waitingText(state, locale)}</p> : null}
         {open.length === 0 ? <p>{tr(locale, W.none)}</p> : null}
         {open.length > together.length ? <p class="muted">{tr(locale, W.formNote)}</p> : null}
         {together.length ? (
           <>
+            {more ? (
+              <p class="more">
+                {tr(locale, W.pageOnly(together.length))}
+                {locale === 'en' ? ' ' : ''}
+                {more}
+              </p>
+            ) : null}
             <p class="muted">{tr(locale, W.note)}</p>
             <div class="actions">
               <button type="submit" name="decision" value="approve" class="approve">

@@ -66,6 +66,7 @@ ul.people{list-style:none;padding:0;margin:0}
 ul.people li{margin:0 0 .5rem;overflow-wrap:anywhere}
 form.nudge{margin-top:.5rem}
 .done{color:#166534;font-weight:600}
+.more{font-weight:600;color:#1e3a8a}
 p.one{margin:.75rem 0 0}
 p.one a{display:inline-block;min-height:44px;line-height:44px}
 .uploads{margin-top:1.5rem}
