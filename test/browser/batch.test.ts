@@ -1,9 +1,14 @@
 // The batch acknowledgement page in a browser: a county department's one link to its six acknowledgements at
-// launch, read on a desktop and on a phone, and "全部确认" pressed without any script.
+// launch, read on a desktop and on a phone, and "全部确认" pressed without any script; then the same link with
+// more tasks than one page lists, confirmed page after page.
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { listOpenTasks } from '#store/tasks.ts';
+import { decodeBatchTicket } from '#domain/batch.ts';
+import { BATCH_PAGE_SIZE } from '#domain/batch-page.ts';
+import { issueLinks } from '#domain/links.ts';
+import { listLinksOfAssigneeDueAt } from '#store/links.ts';
+import { createTask, getTask, listOpenTasks } from '#store/tasks.ts';
 import { cspRefusals, launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
 import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
 
@@ -71,5 +76,85 @@ describe('the batch acknowledgement page in a browser', () => {
     await page.close();
     await env.cloud.whenIdle();
     expect(await financeOpen()).toEqual([]);
+  });
+});
+
+/**
+ * `n` more acknowledgements for the finance bureau in the same batch as its six (same step and deadline), as
+ * if the plan had that many more pilots. No workflow waits for them: their decisions are recorded and Step
+ * Functions answers InvalidToken, which the decision's outbox takes for a workflow that moved on.
+ */
+async function moreTasksForFinance(n: number): Promise<string[]> {
+  const ticket = decodeBatchTicket(new URL(batchLink).pathname.split('/').pop() ?? '');
+  if (!ticket) throw new Error('not a batch link');
+  const [link] = await listLinksOfAssigneeDueAt(env.store, FINANCE, ticket.dueAt);
+  const model = link && (await getTask(env.store, link.taskId));
+  if (!model) throw new Error('the finance bureau has no task in its batch');
+  const ids: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const taskId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const { task } = await createTask(env.store, {
+      taskId,
+      programmeId: model.programmeId,
+      pilotId: `extra-pilot-${String(i).padStart(2, '0')}`,
+      stage: model.stage,
+      kind: model.kind,
+      step: model.step,
+      title: model.title,
+      round: 1,
+      assignees: model.assignees,
+      dueAt: model.dueAt,
+      createdAt: model.createdAt,
+      executionArn: model.executionArn,
+      taskToken: `no-workflow-waits-${i}`,
+      form: model.form,
+    });
+    await issueLinks(env.store, 'k'.repeat(48), {
+      task,
+      assignees: model.assignees,
+      expiresAt: ticket.expiresAt,
+      now: model.createdAt,
+      apiBaseUrl: 'http://unused.example',
+    });
+    ids.push(taskId);
+  }
+  return ids;
+}
+
+const taskFieldsOf = (page: Page) => page.locator('form input[type=hidden][name^="t."]').count();
+
+describe('the batch page with more tasks than one page lists', () => {
+  test('lists a page, says how many follow, and "全部确认" pressed twice decides them all', async () => {
+    const extra = await moreTasksForFinance(BATCH_PAGE_SIZE + 3);
+    for (const [width, name] of [
+      [1280, 'batch-more-desktop.png'],
+      [375, 'batch-more-phone.png'],
+    ] as const) {
+      const { page, cspErrors } = await open(batchLink, width);
+      // The six acknowledged before are done and do not fit: open tasks come first.
+      expect(await page.locator('ol.items > li').count()).toBe(BATCH_PAGE_SIZE);
+      expect(await taskFieldsOf(page)).toBe(BATCH_PAGE_SIZE);
+      await expect
+        .poll(() => page.locator('p.more').first().textContent())
+        .toBe('还有 3 项待确认，确认本页后显示下一批。');
+      expect(await page.getByText(`只确认本页列出的 ${BATCH_PAGE_SIZE} 项`).count()).toBe(1);
+      expect(await page.getByText('另有 6 项已办理或已关闭').count()).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+      expect(cspErrors).toEqual([]);
+      await page.close();
+    }
+    const { page } = await open(batchLink, 375);
+    await page.getByRole('button', { name: '全部确认' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain(`已确认 ${BATCH_PAGE_SIZE} 项`);
+    // The next ones, and as many done ones as there is room for; nothing says more follow.
+    expect(await taskFieldsOf(page)).toBe(3);
+    expect(await page.locator('p.more').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'batch-more-next-phone.png'), fullPage: true });
+    await page.getByRole('button', { name: '全部确认' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('已确认 3 项');
+    expect(await page.getByRole('button', { name: '全部确认' }).count()).toBe(0);
+    await page.close();
+    for (const taskId of extra) expect((await getTask(env.store, taskId))?.status).toBe('decided');
   });
 });

@@ -4,6 +4,7 @@ import { batchOf, decodeBatchTicket, encodeBatchTicket, predictedPilots } from '
 import { BATCH_PAGE_SIZE, type BatchItem, pageOf } from '#domain/batch-page.ts';
 import { batchFormToken, batchSignature, verifyBatchFormToken, verifyBatchSignature } from '#domain/links.ts';
 import type { TaskRecord } from '#store/tasks.ts';
+import { batchItem } from '#test/fixtures/batch.ts';
 import { samplePlan } from '#test/fixtures/plans.ts';
 
 const plan = samplePlan();
@@ -93,19 +94,7 @@ describe('the batch ticket', () => {
 });
 
 describe('pageOf (what one batch page lists)', () => {
-  const item = (i: number, status: TaskRecord['status']): BatchItem => ({
-    task: task({ taskId: `t${i}`, status }),
-    link: {
-      linkId: `l${i}`,
-      taskId: `t${i}`,
-      assignee: FINANCE,
-      status: 'active',
-      createdAt: LAUNCH_OPEN,
-      expiresAt: args.expiresAt,
-    },
-    url: `https://api.example/a/l${i}`,
-    together: status === 'open',
-  });
+  const item = batchItem;
   const ids = (items: BatchItem[]) => items.map((i) => i.task.taskId);
 
   it('lists a small batch whole, in plan order, open and done alike', () => {
@@ -130,7 +119,7 @@ describe('pageOf (what one batch page lists)', () => {
       item(9, 'open'),
     ];
     const page = pageOf(all, 5);
-    expect(ids(page.items)).toEqual(['t0', 't1', 't2', 't3', 't9']);
+    expect(ids(page.items)).toEqual(ids([0, 1, 2, 3, 8].map((i) => all[i] as BatchItem)));
     expect([page.moreOpen, page.doneUnlisted]).toEqual([0, 4]);
   });
 });

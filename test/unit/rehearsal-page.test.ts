@@ -1,10 +1,9 @@
 // How the rehearsal's officials read an approval page: its facts, quoted texts and the form they post.
 import { describe, expect, test } from 'vitest';
-import { BATCH_PAGE_SIZE, type BatchItem, pageOf } from '#domain/batch-page.ts';
+import { BATCH_PAGE_SIZE } from '#domain/batch-page.ts';
 import { parseTaskPage } from '#local/rehearsal/page.ts';
 import { batchPage } from '#presentation/pages/batch.tsx';
-import type { TaskRecord } from '#store/tasks.ts';
-import { samplePlan } from '#test/fixtures/plans.ts';
+import { batchItem, batchState } from '#test/fixtures/batch.ts';
 
 const URL_OF_PAGE = 'http://localhost:3000/a/abcdefghijklmnopqrstuvwx?sig=s';
 
@@ -97,62 +96,8 @@ describe('an approval page with an upload form, as the rehearsal reads it', () =
 });
 
 describe('a batch page of more tasks than it lists, as the rehearsal reads it', () => {
-  const plan = samplePlan();
-  const person = { name: '陈静', email: 'caizheng@xx-county.example', unitId: 'finance' };
-  const item = (i: number): BatchItem => ({
-    task: {
-      taskId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      programmeId: plan.programme.id,
-      pilotId: 'gucheng',
-      stage: 'launch',
-      kind: 'acknowledgement',
-      step: 'Acknowledge receipt',
-      title: '确认收到试点任务',
-      round: 1,
-      assignees: [person],
-      dueAt: '2023-01-05T09:30:00.000Z',
-      createdAt: '2023-01-01T00:00:05.000Z',
-      status: 'open',
-      executionArn: 'arn',
-      taskToken: 'token',
-      form: { decisions: ['approve'], fields: [] },
-      escalationLevel: 0,
-    } as TaskRecord,
-    link: {
-      linkId: `link${String(i).padStart(20, '0')}`,
-      taskId: `t${i}`,
-      assignee: person,
-      status: 'active',
-      createdAt: '2023-01-01T00:00:05.000Z',
-      expiresAt: '2023-01-12T09:30:00.000Z',
-    },
-    url: `http://localhost:3000/a/link${String(i).padStart(20, '0')}?sig=s`,
-    together: true,
-  });
-  const all = Array.from({ length: BATCH_PAGE_SIZE + 7 }, (_, i) => item(i));
-  const { html } = batchPage(
-    {
-      kind: 'open',
-      sig: 's',
-      plan,
-      recipient: person,
-      ticket: {
-        programmeId: plan.programme.id,
-        recipient: 'r'.repeat(16),
-        kind: 'acknowledgement',
-        stage: 'launch',
-        step: 'Acknowledge receipt',
-        assignee: 'finance',
-        dueAt: '2023-01-05T09:30:00.000Z',
-        expiresAt: '2023-01-12T09:30:00.000Z',
-      },
-      ...pageOf(all),
-      total: all.length,
-      waiting: [],
-      formToken: 'ft',
-    },
-    { now: new Date('2023-01-02T00:00:00Z') },
-  );
+  const all = Array.from({ length: BATCH_PAGE_SIZE + 7 }, (_, i) => batchItem(i));
+  const { html } = batchPage(batchState(all), { now: new Date('2023-01-02T00:00:00Z') });
   const page = parseTaskPage(html, 'http://localhost:3000/b/x?sig=s', 200);
 
   test('gives how many more are open, one task link and one hidden field per listed task, and "全部确认"', () => {
