@@ -1,6 +1,6 @@
 // The batch page (functions/domain/batch.ts): `GET|POST {api}/b/{ticket}?sig=…`. GET lists one person's tasks
-// of the batch as they stand now, a page at a time (BATCH_PAGE_SIZE: the first open ones in plan order, then
-// decided or closed ones while there is room, the rest counted), with each task's own page, and the pilots the
+// of the batch as they stand now, a page at a time (BATCH_PAGE_SIZE: a small batch whole, a larger one its
+// first open tasks in plan order, the rest counted), with each task's own page, and the pilots the
 // plan predicts whose task has not opened yet; it writes nothing. POST decides the chosen open tasks together
 // ("全部确认": those the page listed, at most a page of them) or one (`one`), after checking the link as GET
 // does and the form token; its answer is the page again, so the next open ones follow.
@@ -72,7 +72,7 @@ export type BatchState =
       plan: Plan;
       recipient: Person;
       ticket: BatchTicket;
-      /** The tasks the page lists, in plan order: at most BATCH_PAGE_SIZE, every open one that fits first. */
+      /** The tasks the page lists, in plan order: at most BATCH_PAGE_SIZE (pageOf). */
       items: BatchItem[];
       /** All of the person's tasks of the batch that have opened, listed or not. */
       total: number;
@@ -146,20 +146,20 @@ async function itemsOf(deps: BatchDeps, r: Resolved): Promise<BatchItem[]> {
 }
 
 /**
- * The tasks one page lists, in plan order: the first `size` open ones, then as many decided or closed ones as
- * there is room for (a small batch is listed whole; a large one shows what is left to do, the rest counted).
+ * The tasks one page lists, in plan order: a batch of at most `size` tasks whole (open, decided and closed, as
+ * it stands); a larger one its first `size` open tasks only, the rest counted, so that a clerk on a phone sees
+ * what is left to do and "全部确认" below it rather than hundreds of finished rows.
  */
 export function pageOf(
   all: readonly BatchItem[],
   size = BATCH_PAGE_SIZE,
 ): { items: BatchItem[]; moreOpen: number; doneUnlisted: number } {
+  if (all.length <= size) return { items: [...all], moreOpen: 0, doneUnlisted: 0 };
   const open = all.filter((i) => i.task.status === 'open');
-  const done = all.filter((i) => i.task.status !== 'open');
-  const listed = new Set([...open.slice(0, size), ...done.slice(0, Math.max(0, size - open.length))]);
   return {
-    items: all.filter((i) => listed.has(i)),
+    items: open.slice(0, size),
     moreOpen: Math.max(0, open.length - size),
-    doneUnlisted: done.filter((i) => !listed.has(i)).length,
+    doneUnlisted: all.length - open.length,
   };
 }
 

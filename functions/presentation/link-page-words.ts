@@ -122,7 +122,7 @@ export const BATCH = {
   pageOnly: (n: number) =>
     lt(`“全部确认”只确认本页列出的 ${n} 项。`, `“Confirm all” confirms the ${n} listed on this page.`),
   doneUnlisted: (n: number) =>
-    lt(`另有 ${n} 项已办理或已关闭，不再逐项列出。`, `${n} more are done or closed and not listed here.`),
+    lt(`已办理或已关闭的 ${n} 项不再逐项列出。`, `${n} done or closed are not listed here.`),
   andMore: (total: number, rest: number) => lt(`等 ${total} 个试点`, ` and ${rest} more`),
   done: (n: number) => lt(`已确认 ${n} 项。`, `${n} confirmed.`),
   missed: (n: number) =>

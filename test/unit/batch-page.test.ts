@@ -16,7 +16,7 @@ describe('the batch page', () => {
     const { html } = batchPage(batchState([...open(5), batchItem(9, 'decided')]), ctx);
     expect([rows(html), taskFields(html)]).toEqual([6, 5]);
     expect(html).not.toContain('还有');
-    expect(html).not.toContain('另有');
+    expect(html).not.toContain('不再逐项列出');
   });
 
   it('lists one page of a large batch, says how many follow and that "全部确认" confirms this page only', () => {
@@ -27,7 +27,7 @@ describe('the batch page', () => {
     expect(html).toContain(`以下 ${BATCH_PAGE_SIZE + 960} 个试点的这项任务都请您办理`);
     expect(html).toContain('还有 940 项待确认，确认本页后显示下一批。');
     expect(html).toContain(`“全部确认”只确认本页列出的 ${BATCH_PAGE_SIZE} 项。`);
-    expect(html).toContain('另有 20 项已办理或已关闭，不再逐项列出。');
+    expect(html).toContain('已办理或已关闭的 20 项不再逐项列出。');
   });
 
   it('names the first ten pilots whose task has not opened and counts the rest', () => {

@@ -102,7 +102,7 @@ describe('pageOf (what one batch page lists)', () => {
     expect(pageOf(all)).toEqual({ items: all, moreOpen: 0, doneUnlisted: 0 });
   });
 
-  it('lists the first page of open tasks of a large batch and counts the rest, done ones before none of them', () => {
+  it('lists the first page of open tasks of a large batch and counts the rest', () => {
     const all = [
       ...Array.from({ length: 4 }, (_, i) => item(i, 'decided')),
       ...Array.from({ length: BATCH_PAGE_SIZE + 3 }, (_, i) => item(100 + i, 'open')),
@@ -112,14 +112,16 @@ describe('pageOf (what one batch page lists)', () => {
     expect([page.moreOpen, page.doneUnlisted]).toEqual([3, 4]);
   });
 
-  it('fills the room the last open tasks leave with done ones, in plan order', () => {
+  it('lists only the open tasks of a batch larger than a page, and none once all are done', () => {
     const all = [
       item(0, 'open'),
       ...Array.from({ length: 7 }, (_, i) => item(1 + i, 'decided')),
       item(9, 'open'),
     ];
     const page = pageOf(all, 5);
-    expect(ids(page.items)).toEqual(ids([0, 1, 2, 3, 8].map((i) => all[i] as BatchItem)));
-    expect([page.moreOpen, page.doneUnlisted]).toEqual([0, 4]);
+    expect(ids(page.items)).toEqual(ids([all[0], all[8]] as BatchItem[]));
+    expect([page.moreOpen, page.doneUnlisted]).toEqual([0, 7]);
+    const done = all.map((i) => ({ ...i, task: { ...i.task, status: 'decided' as const } }));
+    expect(pageOf(done, 5)).toEqual({ items: [], moreOpen: 0, doneUnlisted: 9 });
   });
 });
