@@ -30,6 +30,15 @@ describe('the batch page', () => {
     expect(html).toContain('已办理或已关闭的 20 项不再逐项列出。');
   });
 
+  it('lists nothing of a large batch that is all done: it says so and counts them', () => {
+    const done = Array.from({ length: BATCH_PAGE_SIZE + 1 }, (_, i) => batchItem(i, 'decided'));
+    const { html } = batchPage(batchState(done), ctx);
+    expect(html).not.toContain('<ol');
+    expect(html).toContain(`已办理或已关闭的 ${BATCH_PAGE_SIZE + 1} 项不再逐项列出。`);
+    expect(html).toContain('这些任务都已办理完毕，无需再办理。');
+    expect(html).not.toContain('全部确认');
+  });
+
   it('names the first ten pilots whose task has not opened and counts the rest', () => {
     const [model] = samplePlan().pilots;
     const waiting = Array.from({ length: 12 }, (_, i) => ({ ...model!, id: `p${i}`, name: `第${i + 1}村` }));

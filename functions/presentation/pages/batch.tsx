@@ -139,11 +139,13 @@ export function batchPage(
         {together.map((i) => (
           <input key={i.task.taskId} type="hidden" name={`${BATCH_TASK_PREFIX}${i.task.taskId}`} value="1" />
         ))}
-        <ol class="items">
-          {state.items.map((item) => (
-            <Item key={item.task.taskId} frame={frame} plan={state.plan} item={item} />
-          ))}
-        </ol>
+        {state.items.length ? (
+          <ol class="items">
+            {state.items.map((item) => (
+              <Item key={item.task.taskId} frame={frame} plan={state.plan} item={item} />
+            ))}
+          </ol>
+        ) : null}
         {state.doneUnlisted ? <p class="muted">{tr(locale, W.doneUnlisted(state.doneUnlisted))}</p> : null}
         {state.waiting.length ? <p class="muted">{waitingText(state, locale)}</p> : null}
         {open.length === 0 ? <p>{tr(locale, W.none)}</p> : null}
