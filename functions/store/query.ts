@@ -5,6 +5,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { TransientError } from '#lib/errors.ts';
 import type { Store } from './store.ts';
 
 export interface QueryPage<T> {
@@ -48,7 +49,8 @@ export async function queryAll<T>(
 
 /**
  * The items of `keyList` that exist (BatchGet, 100 keys a request), in no particular order. Unprocessed keys
- * (throttling) are asked for again, up to five times a request.
+ * (throttling) are asked for again, up to five times a request; keys still unprocessed then fail the read
+ * (TransientError: retried as a whole) rather than being taken for items that do not exist.
  */
 export async function batchGetAll(
   store: Store,
@@ -67,6 +69,8 @@ export async function batchGetAll(
       const rest: Array<Record<string, unknown>> | undefined = out.UnprocessedKeys?.[store.table]?.Keys;
       request = rest?.length ? table(rest) : undefined;
     }
+    if (request)
+      throw new TransientError(`BatchGet left ${request[store.table]?.Keys.length} keys unprocessed`);
   }
   return found;
 }
