@@ -130,6 +130,8 @@ export interface MailWords {
   // One request for several parallel tasks (functions/domain/batch.ts).
   batchSubject(what: string, pilots: number, deadline: string): string;
   batchLead(pilots: number): string;
+  /** After the pilots a batch e-mail names: how many more the page lists. */
+  batchMore(rest: number): string;
   openBatch: string;
   // The mobilisation notice.
   noticeSubject(meeting: string): string;
@@ -237,6 +239,7 @@ const zh: MailWords = {
   batchSubject: (what, n, deadline) => `【待办】${what}（${n} 个试点），请于${deadline}办理`,
   batchLead: (n) =>
     `以下 ${n} 个试点的这项任务都请您办理。打开链接后，可在一个页面上一并办理，也可以逐项办理：`,
+  batchMore: (rest) => `另有 ${rest} 个试点，打开任务清单可以看到全部。`,
   openBatch: '打开任务清单并办理',
   noticeSubject: (meeting) => `【通知】${meeting}`,
   noticeBody: (county, pilots) =>
@@ -352,6 +355,7 @@ const en: MailWords = {
   batchSubject: (what, n, deadline) => `[Action needed] ${what}: ${plural(n, 'pilot')}, ${deadline}`,
   batchLead: (n) =>
     `This task is yours for each of these ${plural(n, 'pilot')}. The link opens one page where you can do them together or one by one:`,
+  batchMore: (rest) => `And ${plural(rest, 'more pilot')}: the list of tasks shows them all.`,
   openBatch: 'Open the list of tasks',
   noticeSubject: (meeting) => `[Notice] ${meeting}`,
   noticeBody: (county, pilots) =>

@@ -1,7 +1,9 @@
 // The batch page as a county clerk reads it (functions/presentation/pages/batch.tsx): a page of tasks at a
-// time, what it leaves out counted in plain words, and no more hidden task fields than the page lists.
+// time, what it leaves out counted in plain words, and no more hidden task fields than the page lists; and its
+// e-mail, which names a bounded number of the pilots.
 import { describe, expect, it } from 'vitest';
 import { BATCH_PAGE_SIZE } from '#domain/batch-page.ts';
+import { BATCH_EMAIL_PILOTS, renderBatchEmail } from '#presentation/email/task-email.ts';
 import { batchPage } from '#presentation/pages/batch.tsx';
 import { batchItem, batchState } from '#test/fixtures/batch.ts';
 import { samplePlan } from '#test/fixtures/plans.ts';
@@ -47,5 +49,32 @@ describe('the batch page', () => {
       '第1村、第2村、第3村、第4村、第5村、第6村、第7村、第8村、第9村、第10村等 12 个试点。',
     );
     expect(html).not.toContain('第11村');
+  });
+});
+
+describe('the batch e-mail', () => {
+  const mail = (pilots: number) =>
+    renderBatchEmail({
+      plan: samplePlan(),
+      kind: 'acknowledgement',
+      dueAt: '2023-01-05T09:30:00.000Z',
+      assignee: { name: '陈静', email: 'caizheng@xx-county.example', unitId: 'finance' },
+      pilotIds: Array.from({ length: pilots }, (_, i) => `pilot-${String(i + 1).padStart(4, '0')}`),
+      url: 'https://api.xx-county.example/b/TICKET?sig=KKKKKKKK.mac',
+      linkExpiresAt: '2023-01-12T09:30:00.000Z',
+    });
+
+  it(`names at most ${BATCH_EMAIL_PILOTS} pilots and counts the rest, which its page lists`, () => {
+    const { subject, text } = mail(BATCH_EMAIL_PILOTS + 980);
+    expect(subject).toContain(`（${BATCH_EMAIL_PILOTS + 980} 个试点）`);
+    expect(text).toContain(`pilot-${String(BATCH_EMAIL_PILOTS).padStart(4, '0')}`);
+    expect(text).not.toContain(`pilot-${String(BATCH_EMAIL_PILOTS + 1).padStart(4, '0')}`);
+    expect(text).toContain('另有 980 个试点，打开任务清单可以看到全部。');
+  });
+
+  it('names every pilot of a batch that fits', () => {
+    const { text } = mail(BATCH_EMAIL_PILOTS);
+    expect(text).toContain(`pilot-${String(BATCH_EMAIL_PILOTS).padStart(4, '0')}`);
+    expect(text).not.toContain('另有');
   });
 });

@@ -99,6 +99,12 @@ export function renderTaskEmail(input: TaskEmailInput): RenderedEmail {
   });
 }
 
+/**
+ * How many pilots a batch e-mail names; a larger batch names these and counts the rest, which its page lists
+ * (a department with a task for each of hundreds of pilots would otherwise get hundreds of lines).
+ */
+export const BATCH_EMAIL_PILOTS = 20;
+
 /** One e-mail for a person's parallel tasks of one kind (functions/domain/batch.ts): the pilots, one link. */
 export function renderBatchEmail(input: BatchEmailInput): RenderedEmail {
   const { plan, url } = input;
@@ -120,7 +126,10 @@ export function renderBatchEmail(input: BatchEmailInput): RenderedEmail {
     blocks: [
       { kind: 'p', text: locale === 'en' ? kind.whatEn : kind.whatZh },
       { kind: 'p', text: w.batchLead(pilots.length) },
-      { kind: 'list', items: pilots },
+      { kind: 'list', items: pilots.slice(0, BATCH_EMAIL_PILOTS) },
+      ...(pilots.length > BATCH_EMAIL_PILOTS
+        ? [{ kind: 'p' as const, text: w.batchMore(pilots.length - BATCH_EMAIL_PILOTS) }]
+        : []),
       { kind: 'facts', rows: [[w.due, due]] },
       { kind: 'link', label: w.openBatch, url, note: w.linkNote(whenOf(plan, input.linkExpiresAt)) },
     ],
