@@ -18,6 +18,7 @@ import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { processAlive } from './process.ts';
 
 /** Under this, a function deploys and starts comfortably (issue 10's target, checked by test/infra/bundles). */
 export const MAX_BUNDLE_BYTES = 1024 * 1024;
@@ -302,15 +303,6 @@ function touch(dir: string): boolean {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Takes the build's lock, or says which live process holds it (a dead holder's lock is taken over). */
 function tryLock(build: Build): { held: true } | { held: false; owner: number } {
   mkdirSync(build.cacheDir, { recursive: true });
@@ -332,7 +324,7 @@ function tryLock(build: Build): { held: true } | { held: false; owner: number } 
       }
       // A build takes seconds: a lock far older is a dead builder's whose pid was reused.
       const fresh = Date.now() - since < IDLE_MS;
-      if (owner > 0 && owner !== process.pid && fresh && alive(owner)) return { held: false, owner };
+      if (owner > 0 && owner !== process.pid && fresh && processAlive(owner)) return { held: false, owner };
       rmSync(build.lock, { force: true });
     }
   }

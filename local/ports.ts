@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '#infra/process.ts';
 
 /** How long a claim keeps a port from other processes: longer than any start-up takes to bind its ports. */
 export const CLAIM_MS = 10 * 60_000;
@@ -17,15 +18,6 @@ export const CLAIM_MS = 10 * 60_000;
 /** The folder of claims (per user: the temporary folder may be shared). */
 export function claimsDir(): string {
   return join(tmpdir(), `pilotflow-ports-${process.getuid?.() ?? 'user'}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Claims `port` for this process; false when another live process claimed it within CLAIM_MS. */
@@ -53,7 +45,7 @@ function claim(port: number): boolean {
     const live =
       typeof holder.pid === 'number' &&
       typeof holder.at === 'number' &&
-      alive(holder.pid) &&
+      processAlive(holder.pid) &&
       Date.now() - holder.at < CLAIM_MS;
     if (live) return false;
     if (holder.pid === undefined && attempt === 0) continue;

@@ -18,8 +18,8 @@ import {
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MARK, type Marks, ROLES } from '#infra/marks.ts';
+import { processAlive } from '#infra/process.ts';
 import type { CfnTemplate } from './intrinsics.ts';
-import { processAlive } from './lock.ts';
 
 /** The repository root (where cdk.json lives). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));

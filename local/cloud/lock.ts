@@ -2,6 +2,7 @@
 // directory is refused with the owner's pid; a lock left by a process that no longer runs is taken over.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '#infra/process.ts';
 
 export class DataDirInUseError extends Error {
   override name = 'DataDirInUseError';
@@ -11,17 +12,6 @@ export class DataDirInUseError extends Error {
       `the data directory ${dataDir} is already in use by pid ${pid} (stop that local cloud first, or use --data-dir)`,
     );
     this.pid = pid;
-  }
-}
-
-/** True while a process with this pid runs (signal 0 only asks). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -10,7 +10,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from '#local/cloud/lock.ts';
+import { processAlive } from '#infra/process.ts';
 
 /** A launched data directory, stopped, and the API origin its mail links carry. */
 export interface Launched {
