@@ -69,7 +69,7 @@ fails its first acceptance and passes the second; everyone else approves at once
 async function run(plan: string, options: RehearseCliOptions): Promise<number> {
   // Loaded on use, so that other commands do not pay for the local cloud at start-up.
   const { rehearse, RehearsalError } = await import('#local/rehearsal/driver.ts');
-  const { reportJson, reportText } = await import('#local/rehearsal/report.ts');
+  const { reportJson, reportText, unexpectedLines } = await import('#local/rehearsal/report.ts');
   const { SCENARIOS } = await import('#local/rehearsal/scenarios/index.ts');
   const { rehearsalWords } = await import('#local/rehearsal/words.ts');
   const { localeOfText } = await import('#plan/load.ts');
@@ -108,7 +108,12 @@ async function run(plan: string, options: RehearseCliOptions): Promise<number> {
     });
     if (options.json) console.log(JSON.stringify(reportJson(report), null, 2));
     else console.log(`\n${reportText(report, words)}`);
-    if (!report.expected) out(words.keptDataDir(report.dataDir));
+    if (!report.expected) {
+      // With --json the summary is not printed: the differences also go to stderr, so that a script or a test
+      // that shows only stderr still says why the rehearsal failed.
+      if (options.json) for (const line of unexpectedLines(report, words)) out(line);
+      out(words.keptDataDir(report.dataDir));
+    }
     return report.expected ? 0 : 1;
   } catch (error) {
     if (

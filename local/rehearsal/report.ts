@@ -268,9 +268,14 @@ export function reportText(report: RehearsalReport, words: RehearsalWords = rehe
     t.legend,
   );
   if (report.expected) lines.push(words.expected(report.scenario));
-  else {
-    lines.push(words.notExpected(report.scenario));
-    for (const d of report.differences) lines.push(`  - ${d}`);
-  }
+  else lines.push(...unexpectedLines(report, words));
   return lines.join('\n');
+}
+
+/** Why a rehearsal is not as its scenario expects: a heading and one line per difference. */
+export function unexpectedLines(
+  report: Pick<RehearsalReport, 'scenario' | 'differences'>,
+  words: RehearsalWords,
+): string[] {
+  return [words.notExpected(report.scenario), ...report.differences.map((d) => `  - ${d}`)];
 }

@@ -1,7 +1,7 @@
 // The rehearsal's summary for people in the plan's language (local/rehearsal/words.ts): Chinese for a zh-CN
 // plan, the same English as before for an `en` plan.
 import { describe, expect, test } from 'vitest';
-import { type RehearsalReport, reportText } from '#local/rehearsal/report.ts';
+import { type RehearsalReport, reportText, unexpectedLines } from '#local/rehearsal/report.ts';
 import { rehearsalWords } from '#local/rehearsal/words.ts';
 
 const report: RehearsalReport = {
@@ -88,6 +88,14 @@ describe('the rehearsal summary', () => {
     };
     expect(header).toMatch(/^试点 +结果 +得分/);
     expect(scoreColumn(first)).toBe(scoreColumn(second));
+  });
+
+  test('says why a rehearsal is not as expected in lines of their own (what `rehearse --json` writes to stderr)', () => {
+    const lines = unexpectedLines(report, rehearsalWords('zh-CN'));
+    expect(lines[0]).toBe('不符合“default”场景的预期：');
+    expect(lines.slice(1)).toEqual(report.differences.map((d) => `  - ${d}`));
+    expect(lines.length).toBeGreaterThan(1);
+    expect(reportText(report, rehearsalWords('zh-CN')).split('\n').slice(-lines.length)).toEqual(lines);
   });
 
   test('for an en plan is the English it always was', () => {
