@@ -114,6 +114,10 @@ export const BATCH = {
       `The task has not started yet for: ${names}. It will appear on this page when it does.`,
     ),
   none: lt('这些任务都已办理完毕，无需再办理。', 'All of these tasks are done; nothing is left to do.'),
+  noneYet: lt(
+    '已开始的任务都已办理完毕。其余试点的任务开始后，请再打开本链接办理。',
+    'The tasks started so far are all done. Open this link again once the others have started.',
+  ),
   more: (n: number) =>
     lt(
       `还有 ${n} 项待确认，确认本页后显示下一批。`,

@@ -491,7 +491,10 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     let page = await browser.open(url);
     const rowsOf = (p: TaskPage) => p.links.filter((l) => APPROVAL_LINK.test(l));
     if (page.status !== 200 || rowsOf(page).length === 0) {
-      settled.add(new URL(url).pathname);
+      // A page that names pilots whose task has not started yet is opened again next time, as the page asks
+      // ("开始后会显示在本页"): a task that opens after its batch's e-mail went out (a pilot's notice retried
+      // after a crash, once its lease ran out) is done the day it opens, not after the digest reminds of it.
+      if (page.status !== 200 || !page.waiting) settled.add(new URL(url).pathname);
       return false;
     }
     let decided = false;

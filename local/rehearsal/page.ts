@@ -69,6 +69,8 @@ export interface TaskPage {
   links: string[];
   /** A batch page's open tasks beyond those it lists (its `data-more`), shown once those are decided. */
   more?: number;
+  /** A batch page's pilots whose task has not started yet (its `data-waiting`): they appear on it once it has. */
+  waiting?: number;
 }
 
 interface Tag {
@@ -172,6 +174,7 @@ export function parseTaskPage(html: string, url: string, status: number): TaskPa
     if (t.kind === 'close' && t.name === 'section') section = undefined;
     if (t.kind !== 'open') continue;
     if (t.attrs['data-more'] !== undefined) page.more = Number(t.attrs['data-more']);
+    if (t.attrs['data-waiting'] !== undefined) page.waiting = Number(t.attrs['data-waiting']);
     if (t.name === 'section' && hasClass(t, 'upload-field') && t.attrs.id) {
       section = t.attrs.id.replace(/^f-/, '');
       page.files[section] = [];

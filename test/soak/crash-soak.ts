@@ -45,6 +45,9 @@ function runOnce(index: number): Promise<Outcome> {
         VITEST,
         'run',
         'test/integration/crash.test.ts',
+        // The default reporter too: a failed beforeAll's error (the rehearsal's stderr, with its differences)
+        // is in its output only, not in the JSON report.
+        '--reporter=default',
         '--reporter=json',
         `--outputFile=${folder}/report.json`,
       ],

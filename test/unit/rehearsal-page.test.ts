@@ -4,6 +4,7 @@ import { BATCH_PAGE_SIZE } from '#domain/batch-page.ts';
 import { parseTaskPage } from '#local/rehearsal/page.ts';
 import { batchPage } from '#presentation/pages/batch.tsx';
 import { batchItem, batchState } from '#test/fixtures/batch.ts';
+import { samplePlan } from '#test/fixtures/plans.ts';
 
 const URL_OF_PAGE = 'http://localhost:3000/a/abcdefghijklmnopqrstuvwx?sig=s';
 
@@ -109,5 +110,28 @@ describe('a batch page of more tasks than it lists, as the rehearsal reads it', 
     expect(page.form?.buttons.filter((b) => b.name === 'decision')).toEqual([
       { name: 'decision', value: 'approve', label: '全部确认' },
     ]);
+  });
+});
+
+describe('a batch page whose listed tasks are done while one pilot’s task has not started', () => {
+  const [model] = samplePlan().pilots;
+  const waiting = [{ ...model!, id: 'late', name: '后开始社区' }];
+  const { html } = batchPage(batchState([batchItem(0, 'decided')], waiting), {
+    now: new Date('2023-01-02T00:00:00Z'),
+  });
+  const page = parseTaskPage(html, 'http://localhost:3000/b/x?sig=s', 200);
+
+  test('tells the clerk to come back rather than that nothing is left, and the rehearsal reads how many wait', () => {
+    expect(html).toContain('以下试点的这项任务尚未开始，开始后会显示在本页：后开始社区。');
+    expect(html).toContain('已开始的任务都已办理完毕。其余试点的任务开始后，请再打开本链接办理。');
+    expect(html).not.toContain('无需再办理');
+    expect(page.waiting).toBe(1);
+    expect(page.links.filter((l) => l.includes('/a/'))).toHaveLength(0);
+  });
+
+  test('a page with nobody waiting says so with no count', () => {
+    const done = batchPage(batchState([batchItem(0, 'decided')]), { now: new Date('2023-01-02T00:00:00Z') });
+    expect(done.html).toContain('这些任务都已办理完毕，无需再办理。');
+    expect(parseTaskPage(done.html, 'http://localhost:3000/b/x?sig=s', 200).waiting).toBeUndefined();
   });
 });

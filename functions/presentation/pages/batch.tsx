@@ -147,8 +147,12 @@ export function batchPage(
           </ol>
         ) : null}
         {state.doneUnlisted ? <p class="muted">{tr(locale, W.doneUnlisted(state.doneUnlisted))}</p> : null}
-        {state.waiting.length ? <p class="muted">{waitingText(state, locale)}</p> : null}
-        {open.length === 0 ? <p>{tr(locale, W.none)}</p> : null}
+        {state.waiting.length ? (
+          <p class="muted" data-waiting={state.waiting.length}>
+            {waitingText(state, locale)}
+          </p>
+        ) : null}
+        {open.length === 0 ? <p>{tr(locale, state.waiting.length ? W.noneYet : W.none)}</p> : null}
         {open.length > together.length ? <p class="muted">{tr(locale, W.formNote)}</p> : null}
         {together.length ? (
           <>
