@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CONDITION, keys } from './keys.ts';
-import { conditionHeld, type Store } from './store.ts';
+import { conditionHeld, isConditionFailure, type Store } from './store.ts';
 
 /** Resolves to true for the first claim of (scope, id) and false for every later one. */
 export async function claimOnce(store: Store, scope: string, id: string, at: string): Promise<boolean> {
@@ -32,8 +32,9 @@ export type Lease = { kind: 'taken'; leaseId: string } | { kind: 'done' } | { ki
 /** Takes the lease of (scope, id) at `now`, unless it is done or another run's lease has not run out. */
 export async function takeLease(store: Store, scope: string, id: string, now: Date): Promise<Lease> {
   const leaseId = randomUUID();
-  const taken = await conditionHeld(() =>
-    store.db.send(
+  let held: LeaseItem | undefined;
+  try {
+    await store.db.send(
       new PutCommand({
         TableName: store.table,
         Item: {
@@ -43,17 +44,43 @@ export async function takeLease(store: Store, scope: string, id: string, now: Da
         },
         ConditionExpression: `${CONDITION.isNew} OR (attribute_exists(lease) AND leaseUntil <= :now)`,
         ExpressionAttributeValues: { ':now': now.toISOString() },
+        // A refusal carries the record it was refused by: no second request to read it (a batch's e-mail is
+        // refused so for every task of the batch but the first).
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    ),
-  );
-  if (taken) return { kind: 'taken', leaseId };
-  const out = await store.db.send(
-    new GetCommand({ TableName: store.table, Key: keys.once(scope, id), ConsistentRead: true }),
-  );
-  const item = out.Item as { lease?: string; leaseUntil?: string } | undefined;
+    );
+    return { kind: 'taken', leaseId };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    held = refusedBy(error);
+  }
+  if (!held) {
+    const out = await store.db.send(
+      new GetCommand({ TableName: store.table, Key: keys.once(scope, id), ConsistentRead: true }),
+    );
+    held = out.Item as LeaseItem | undefined;
+  }
   // Gone between the two reads: a failed run released it; the caller's retry takes it.
-  if (!item) return { kind: 'busy', until: now.toISOString() };
-  return item.lease === undefined ? { kind: 'done' } : { kind: 'busy', until: item.leaseUntil ?? '' };
+  if (!held) return { kind: 'busy', until: now.toISOString() };
+  return held.lease === undefined ? { kind: 'done' } : { kind: 'busy', until: held.leaseUntil ?? '' };
+}
+
+interface LeaseItem {
+  lease?: string;
+  leaseUntil?: string;
+}
+
+/**
+ * The record a conditional write was refused by, from the refusal (`Item`, in DynamoDB's attribute-value form:
+ * the document client does not convert errors), or undefined when the refusal carries none.
+ */
+function refusedBy(error: unknown): LeaseItem | undefined {
+  const item = (error as { Item?: Record<string, { S?: string } | undefined> }).Item;
+  if (!item) return undefined;
+  return {
+    ...(item.lease?.S !== undefined ? { lease: item.lease.S } : {}),
+    ...(item.leaseUntil?.S !== undefined ? { leaseUntil: item.leaseUntil.S } : {}),
+  };
 }
 
 /** Marks the effect done, if the lease is still this run's (a run slower than LEASE_MS may have lost it). */

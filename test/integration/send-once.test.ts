@@ -99,6 +99,28 @@ describe('sendOnce', () => {
     expect(outbox).toHaveLength(0);
   }, 20_000);
 
+  it('answers a refused lease from the refusal itself: done or busy until when, with no second request', async () => {
+    const sent = vi.spyOn(store.db, 'send');
+    try {
+      expect((await takeLease(store, 'mobilisation', 'k7', T0)).kind).toBe('taken');
+      expect(await takeLease(store, 'mobilisation', 'k7', new Date(T0.getTime() + 1000))).toEqual({
+        kind: 'busy',
+        until: new Date(T0.getTime() + LEASE_MS).toISOString(),
+      });
+      await claimOnce(store, 'mobilisation', 'k8', T0.toISOString());
+      expect(await takeLease(store, 'mobilisation', 'k8', T0)).toEqual({ kind: 'done' });
+      // One conditional put each (the claim's included): the refused ones read nothing after it.
+      expect(sent.mock.calls.map(([command]) => command.constructor.name)).toEqual([
+        'PutCommand',
+        'PutCommand',
+        'PutCommand',
+        'PutCommand',
+      ]);
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
   it('treats a key claimed before leases existed as sent', async () => {
     const outbox: Email[] = [];
     await claimOnce(store, 'mobilisation', 'k5', T0.toISOString());
