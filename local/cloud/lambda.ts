@@ -126,6 +126,24 @@ export interface LambdaServiceOptions {
 
 const COMPILE_CACHE = fileURLToPath(new URL('../../node_modules/.cache/pilotflow/compile/', import.meta.url));
 
+const WORKER = new URL('./lambda-worker.ts', import.meta.url);
+
+/**
+ * What a sandbox's thread runs. With a compile cache it is a line that turns the cache on and then loads
+ * lambda-worker.ts, so that the cache also holds that file's type-stripped, compiled code: every sandbox after
+ * the first then neither loads Node.js's TypeScript stripper nor runs it (about 20 of 60 ms of a worker's start,
+ * measured with a small file; docs/benchmarks.md). Without one, the file itself.
+ */
+export function sandboxScript(compileCacheDir: string | undefined): { source: URL | string; eval: boolean } {
+  if (!compileCacheDir) return { source: WORKER, eval: false };
+  return {
+    source:
+      `require('node:module').enableCompileCache(${JSON.stringify(compileCacheDir)});\n` +
+      `import(${JSON.stringify(WORKER.href)});`,
+    eval: true,
+  };
+}
+
 const MAX_PAYLOAD = 6 * 1024 * 1024;
 /**
  * The Lambda init phase's limit. Past it, Lambda does not fail the invocation: it retries the init within the
@@ -164,7 +182,9 @@ class Sandbox {
       countDynamoDb: dynamodbCounts !== undefined,
       ...(compileCacheDir ? { compileCacheDir } : {}),
     };
-    this.worker = new Worker(new URL('./lambda-worker.ts', import.meta.url), {
+    const script = sandboxScript(compileCacheDir);
+    this.worker = new Worker(script.source, {
+      eval: script.eval,
       workerData: setup,
       env,
       stdout: true,
