@@ -217,14 +217,23 @@ export interface IssuedLink {
 
 /**
  * Stores one active link per assignee of `task` and returns their URLs. Idempotent: an assignee who already
- * has an active link for the task (a retried call) gets the same link again, never a second one.
+ * has an active link for the task (a retried call) gets the same link again, never a second one. `fresh`: the
+ * caller has just created the task (its conditional put succeeded), so no call can have issued a link for it
+ * yet and none is looked up (one query fewer per task opened).
  */
 export async function issueLinks(
   store: Store,
   key: string,
-  args: { task: TaskRecord; assignees: Person[]; expiresAt: string; now: string; apiBaseUrl: string },
+  args: {
+    task: TaskRecord;
+    assignees: Person[];
+    expiresAt: string;
+    now: string;
+    apiBaseUrl: string;
+    fresh?: boolean;
+  },
 ): Promise<IssuedLink[]> {
-  const existing = await listLinksOfTask(store, args.task.taskId);
+  const existing = args.fresh ? [] : await listLinksOfTask(store, args.task.taskId);
   const issued: IssuedLink[] = [];
   for (const assignee of args.assignees) {
     const email = assignee.email.toLowerCase();

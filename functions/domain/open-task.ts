@@ -112,6 +112,7 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
     expiresAt,
     now: now.toISOString(),
     apiBaseUrl: deps.apiBaseUrl,
+    fresh: created,
   });
   await auditOnce(deps, task.taskId, {
     programmeId: task.programmeId,
