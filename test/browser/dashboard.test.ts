@@ -211,6 +211,11 @@ describe('the dashboard in a browser', () => {
   });
 
   test('shows a stopped execution on the open overview without reloading it', async () => {
+    // The overview asks for itself again every few seconds of the browser's time (data-live-ms, 5 s). The
+    // browser's timers are Playwright's from here on (the whole context's; they run on with real time), so
+    // that the test moves them past that interval below instead of waiting for it; the request and the page's
+    // update are the page's own, against the real local cloud.
+    await browser.clock.install();
     const { page } = await open('/admin');
     await page.evaluate(() => {
       (window as unknown as { notReloaded: boolean }).notReloaded = true;
@@ -221,6 +226,9 @@ describe('the dashboard in a browser', () => {
     const stopped = await postJson(env, urls.stop(arn!), { reason: '试点单位调整，暂停试点' });
     expect(stopped.status).toBe(200);
     await env.cloud.whenIdle();
+    const liveMs = Number(await page.locator('body').getAttribute('data-live-ms'));
+    expect(liveMs).toBeGreaterThan(0);
+    await page.clock.runFor(liveMs);
     await page.waitForSelector('tr[data-pilot="jiefangjie"] td[data-stage="launch"][data-state="failed"]', {
       timeout: 30_000,
     });
