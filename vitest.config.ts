@@ -4,6 +4,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two files at a time even on two cores (vitest's default is cores − 1): an integration or browser file
+    // mostly waits (on DynamoDB Local, its local cloud's children, Chromium), and the other file fills that.
+    // Every project has the same number, so that they form one group and the pool stays full where one
+    // project ends and the next begins. Measured in docs/benchmarks.md, "The test suite, issue 21".
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ['test/setup/tmpdir.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'] } },
@@ -27,12 +32,6 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          // Two browser files at a time even on two cores (vitest's default is cores − 1): a browser file mostly
-          // waits (on Chromium and its local cloud), and the other file fills that. Vitest runs a project with a
-          // maxWorkers of its own as a group of its own (`groupOrder`); the other projects keep one file at a
-          // time. Measured in docs/benchmarks.md, "The test suite, issue 21".
-          maxWorkers: Math.max(2, availableParallelism() - 1),
-          sequence: { groupOrder: 1 },
           globalSetup: ['test/setup/tmpdir.ts', 'test/setup/dynamodb.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
