@@ -7,7 +7,7 @@ export default defineConfig({
     // Two files at a time even on two cores (vitest's default is cores − 1): an integration or browser file
     // mostly waits (on DynamoDB Local, its local cloud's children, Chromium), and the other file fills that.
     // Every project has the same number, so that they form one group and the pool stays full where one
-    // project ends and the next begins. Measured in docs/benchmarks.md, "The test suite, issue 21".
+    // project ends and the next begins. Measured in docs/benchmarks.md, "Issue 21: where each target stands".
     maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ['test/setup/tmpdir.ts'],
     projects: [
