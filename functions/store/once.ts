@@ -1,6 +1,8 @@
 // Claim-once records: make a side effect (a notice, an e-mail) happen once across Lambda retries.
 import { randomUUID } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CONDITION, keys } from './keys.ts';
 import { conditionHeld, isConditionFailure, type Store } from './store.ts';
 
@@ -75,12 +77,8 @@ interface LeaseItem {
  * the document client does not convert errors), or undefined when the refusal carries none.
  */
 function refusedBy(error: unknown): LeaseItem | undefined {
-  const item = (error as { Item?: Record<string, { S?: string } | undefined> }).Item;
-  if (!item) return undefined;
-  return {
-    ...(item.lease?.S !== undefined ? { lease: item.lease.S } : {}),
-    ...(item.leaseUntil?.S !== undefined ? { leaseUntil: item.leaseUntil.S } : {}),
-  };
+  const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+  return item ? (unmarshall(item) as LeaseItem) : undefined;
 }
 
 /** Marks the effect done, if the lease is still this run's (a run slower than LEASE_MS may have lost it). */
