@@ -1,36 +1,102 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { LAUNCH_OUTPUT } from '#cli/commands/launch.ts';
 import { INDEX, KEY } from '#store/keys.ts';
 import { synthApp } from '#test/support/template.ts';
 
-describe('the CDK app', () => {
-  it('passes cdk-nag AwsSolutions checks with no unacknowledged finding', () => {
-    const { app } = synthApp();
-    let error: unknown;
-    try {
-      app.synth();
-    } catch (e) {
-      error = e;
-    }
-    const reportPath = join(app.outdir, 'validation-report.json');
-    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
-      pluginReports: Array<{
-        violations: Array<{
-          ruleName: string;
-          description: string;
-          violatingConstructs: Array<{ constructPath: string }>;
-        }>;
+/**
+ * Every context the infra tests synthesise the app with (they synthesise without CDK's built-in CloudFormation
+ * validation, which is checked here once for each: test/support/template.ts). A new variant in a test belongs here.
+ */
+const VALIDATED_VARIANTS: Record<string, Record<string, unknown>> = {
+  'route throttles (approval-api.test.ts)': {
+    apiRateLimit: '30',
+    apiBurstLimit: '60',
+    adminRateLimit: '5',
+    adminBurstLimit: '8',
+  },
+  'escalation every 30 minutes (escalation.test.ts)': { escalationRate: '30 minutes' },
+  'evidence kept 30 days (evidence.test.ts)': { evidenceRetentionDays: '30' },
+  'SMTP, alarms and admins (production.test.ts)': {
+    mailTransport: 'smtp',
+    smtpSecretName: 'pilotflow/smtp',
+    alarmEmails: 'ops@xx-county.example,duty@xx-county.example',
+    adminEmails: 'chief@xx-county.example,deputy@xx-county.example',
+    logRetentionDays: '365',
+    reserveConcurrency: 'false',
+  },
+  'SMTP with one admin (production.test.ts)': {
+    mailTransport: 'smtp',
+    smtpSecretName: 'pilotflow/smtp',
+    adminEmails: 'chief@xx-county.example',
+  },
+  'a sender of its own (production.test.ts)': {
+    mailFrom: '县民政局 <pilot@mz.example.gov>',
+    sesMailFromSubdomain: 'bounce',
+    sesConfigurationSet: 'county-mail',
+  },
+  'an existing SES identity (production.test.ts)': { sesCreateIdentity: 'false' },
+  'daily schedules (schedule-rates.test.ts)': { escalationRate: '1 day', callbackRetryRate: '1 day' },
+  'a daily sweep at a local time (schedule-rates.test.ts)': {
+    escalationDailyAt: '12:00',
+    escalationTimeZone: 'Asia/Shanghai',
+  },
+};
+
+/** What the validation plugins (CloudFormation's rules and cdk-nag) found in a synth, and its error if any. */
+function validationOf(context: Record<string, unknown>): { violations: string[]; error: unknown } {
+  const { app } = synthApp(context, { validate: true });
+  let error: unknown;
+  try {
+    app.synth();
+  } catch (e) {
+    error = e;
+  }
+  const reportPath = join(app.outdir, 'validation-report.json');
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
+    pluginReports: Array<{
+      violations: Array<{
+        ruleName: string;
+        description: string;
+        violatingConstructs: Array<{ constructPath: string }>;
       }>;
+    }>;
+  };
+  const violations = report.pluginReports.flatMap((r) =>
+    r.violations.map(
+      (v) =>
+        `${v.ruleName} on ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}: ${v.description}`,
+    ),
+  );
+  return { violations, error };
+}
+
+describe('the CDK app', () => {
+  it("passes cdk-nag AwsSolutions checks and CloudFormation's rules with no unacknowledged finding", () => {
+    const { violations, error } = validationOf({});
+    expect(violations).toEqual([]);
+    expect(error).toBeUndefined();
+  });
+
+  it("refuses a template that breaks CloudFormation's rules, as the two tests above would show", () => {
+    const broken = (validate: boolean) => {
+      const { app, stack } = synthApp({}, { validate });
+      new CfnResource(stack, 'Broken', {
+        type: 'AWS::SQS::Queue',
+        properties: { VisibilityTimeout: 'soon' },
+      });
+      return () => app.synth();
     };
-    const violations = report.pluginReports.flatMap((r) =>
-      r.violations.map(
-        (v) =>
-          `${v.ruleName} on ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}: ${v.description}`,
-      ),
-    );
+    expect(broken(true)).toThrow(/VisibilityTimeout: 'soon' is not of type 'integer'/);
+    // The other infra files synthesise without these rules (test/support/template.ts).
+    expect(broken(false)).not.toThrow();
+  });
+
+  it.each(Object.entries(VALIDATED_VARIANTS))('passes them as well with %s', (_, context) => {
+    const { violations, error } = validationOf(context);
     expect(violations).toEqual([]);
     expect(error).toBeUndefined();
   });

@@ -14,10 +14,18 @@ const cdkJsonContext = (
   }
 ).context;
 
-export function synthApp(context: Record<string, unknown> = {}) {
+/**
+ * The app as the tests synthesise it. CDK's built-in CloudFormation validation (its rules run in a WebAssembly
+ * engine that costs about 5 s of CPU to load in each test process, and about 1 s a synth after that) is off
+ * unless `validate`: test/infra/stack.test.ts runs it on every variant of the context that the infra tests
+ * synthesise (`VALIDATED_VARIANTS` there; add a new variant to it), and the other files assert the resources.
+ * cdk-nag's checks run in every synth, as in `cdk synth`.
+ */
+export function synthApp(context: Record<string, unknown> = {}, { validate = false } = {}) {
   return buildApp({
     outdir: mkdtempSync(join(tmpdir(), 'pilotflow-cdk-')),
     context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context },
+    builtinCloudFormationValidation: validate,
   });
 }
 
