@@ -1,15 +1,24 @@
-// The daily digest end to end on the local cloud: the sample plan launched, nobody acting, the clock advanced
-// one day at a time with the hourly escalation schedule firing on the way. Nobody gets more than one e-mail a
-// day after the launch day; the acknowledgements' escalations reach the supervising units and the leading
-// group; every link in those e-mails opens its page (200, HTML) without an admin sign-in when it arrives; and
-// every e-mail is in Chinese only.
+// The idle sample end to end on the local cloud: the sample plan launched, nobody acting, the clock advanced one
+// day at a time with the hourly escalation schedule firing on the way, for ten days, until the acknowledgement
+// tasks have reached the supervising units and the leading group. One file for both things that idle time shows,
+// so that the ten days are played once:
+// - the daily digest: nobody gets more than one e-mail a day after the launch day; the acknowledgements'
+//   escalations reach the supervising units and the leading group; every link in those e-mails opens its page
+//   (200, HTML) without an admin sign-in when it arrives; every e-mail is in Chinese only;
+// - the supervision page those digests link to: every link opens its page without an admin sign-in; 催办 e-mails
+//   the assignee a link that opens.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeTicket } from '#domain/supervision.ts';
+import { supervisionSignature } from '#domain/links.ts';
+import { decodeTicket, encodeTicket, recipientHash, supervises } from '#domain/supervision.ts';
 import type { Mail } from '#local/cloud/index.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { isWorkingDay } from '#plan/calendar.ts';
 import type { Plan } from '#plan/index.ts';
+import { listAuditOfTask } from '#store/audit.ts';
+import { getTask, listOpenTasks } from '#store/tasks.ts';
 import { samplePlan } from '#test/support/escalation.ts';
-import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
+import { formTokenOf, postForm, type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
 
 const DAY = 86_400_000;
 /** Midnight of Monday 2 January 2023 in Asia/Shanghai: the end of the launch day (the sample starts at 08:00). */
@@ -110,5 +119,203 @@ describe('the idle sample over its first ten days after the launch day (local cl
       return words.length ? [`${m.subject}: ${[...new Set(words)].join(' ')}`] : [];
     });
     expect(english).toEqual([]);
+  });
+});
+
+// The supervision page's tests, on the state the ten idle days left (the leading group's escalation was due on
+// Tuesday 10 January 2023 at 17:30).
+const SUPERVISION_URL = /\/s\/[A-Za-z0-9_-]+\?sig=[A-Za-z0-9_.-]+$/;
+let signingKey: string;
+/** Each supervision link e-mailed, with the one address it was made for (the message's to and cc in order). */
+let links: Array<{ url: string; mail: Mail }>;
+
+beforeAll(async () => {
+  const fn = sample.cloud.resources.functions.find(
+    (f) => f.environment.POWERTOOLS_SERVICE_NAME === 'supervision',
+  );
+  if (!fn) throw new Error('the app has no supervision function');
+  const secrets = new SecretsManagerClient({ endpoint: sample.cloud.endpoints.secretsmanager, ...LOCAL_AWS });
+  signingKey =
+    (await secrets.send(new GetSecretValueCommand({ SecretId: fn.environment.LINK_SIGNING_SECRET_ARN })))
+      .SecretString ?? '';
+  secrets.destroy();
+  const mails = await sample.cloud.mailbox.list({ subject: /^【每日催办汇总】/ });
+  links = mails.flatMap((mail) =>
+    mail.links.filter((l) => SUPERVISION_URL.test(l)).map((url) => ({ url, mail })),
+  );
+});
+
+const ticketOf = (url: string) => new URL(url).pathname.split('/').pop() ?? '';
+const sigOf = (url: string) => new URL(url).searchParams.get('sig') ?? '';
+const recipientOf = (url: string) => {
+  const hash = decodeTicket(ticketOf(url))?.recipient;
+  return [...plan.units, ...plan.pilots]
+    .flatMap((p) => p.contacts)
+    .find((c) => recipientHash(c.email) === hash)?.email;
+};
+const pageOf = (party: string, email: string) =>
+  links.find((l) => decodeTicket(ticketOf(l.url))?.partyId === party && recipientOf(l.url) === email)?.url ??
+  '';
+
+describe('supervision links in the daily digests of the idle sample (local cloud)', () => {
+  it('reach the supervising units and the leading group, one link per recipient of each message', () => {
+    const parties = new Set(links.map((l) => decodeTicket(ticketOf(l.url))?.partyId));
+    expect([...parties].sort()).toEqual(['civil-affairs', 'leading-group', 'xx-town']);
+    for (const { url, mail } of links) expect([...mail.to, ...mail.cc]).toContain(recipientOf(url));
+    expect(links.some((l) => l.url.includes('/admin/'))).toBe(false);
+  });
+
+  it('each open their page: 200, HTML, without an admin sign-in', async () => {
+    const urls = [...new Set(links.map((l) => l.url))];
+    // The town, the civil affairs bureau's two contacts, the leading group, and the bureau's copies again.
+    expect(urls.length).toBeGreaterThanOrEqual(4);
+    const answers = await Promise.all(urls.map((u) => fetch(u, { redirect: 'manual' })));
+    expect(answers.map((r) => r.status)).toEqual(urls.map(() => 200));
+    for (const r of answers) expect(r.headers.get('content-type')).toContain('text/html');
+    for (const r of answers) expect(await r.text()).toContain('逾期事项督办');
+  });
+
+  it('list the overdue tasks the party supervises, with their assignees’ names and contacts', async () => {
+    const party = plan.pilots.find((p) => p.id === 'xx-town');
+    if (!party) throw new Error('the sample has no xx-town');
+    const expected = (await listOpenTasks(sample.store)).filter((t) => supervises(plan, party, t));
+    expect(expected.length).toBeGreaterThan(0);
+
+    const html = await (await fetch(pageOf('xx-town', 'shehuishiwu@xx-town.example'))).text();
+
+    expect(html.match(/<li class="item">/g)).toHaveLength(expected.length);
+    for (const task of expected) {
+      expect(html).toContain(`value="${task.taskId}"`);
+      for (const a of task.assignees) {
+        expect(html).toContain(a.name);
+        expect(html).toContain(`mailto:${a.email}`);
+      }
+    }
+    expect(html).toMatch(/已逾期 \d+ 个工作日/);
+    // Chinese only: the page's text, but for the addresses, has no Latin words.
+    const text = html
+      .replace(/<head>[\s\S]*<\/head>/, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/[\w.+-]+@[\w.-]+/g, '');
+    expect(text).not.toMatch(/[A-Za-z]{3,}/);
+  });
+
+  it('a GET changes nothing', async () => {
+    const before = await sample.items();
+    await fetch(pageOf('leading-group', 'lingdaoxiaozu@xx-county.example'));
+    await fetch(pageOf('xx-town', 'shehuishiwu@xx-town.example'), { method: 'HEAD' });
+    expect(await sample.items()).toEqual(before);
+  });
+});
+
+describe('催办 from the supervision page', () => {
+  let url: string;
+  let taskId: string;
+  let assignee: string;
+  const mailsTo = async (to: string) => (await sample.cloud.mailbox.list({ to })).length;
+
+  beforeAll(async () => {
+    url = pageOf('xx-town', 'shehuishiwu@xx-town.example');
+    const html = await (await fetch(url)).text();
+    taskId = html.match(/name="task" value="([^"]+)"/)?.[1] ?? '';
+    assignee = (await getTask(sample.store, taskId))?.assignees[0]?.email ?? '';
+  });
+
+  it('sends the assignee one reminder with a link that opens, and the audit names who asked', async () => {
+    const before = new Set((await sample.cloud.mailbox.list({ to: assignee })).map((m) => m.id));
+    const html = await (await fetch(url)).text();
+
+    const res = await postForm(url, { token: formTokenOf(html), task: taskId });
+
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('发送催办邮件');
+    const sent = (await sample.cloud.mailbox.list({ to: assignee })).filter((m) => !before.has(m.id));
+    expect(sent).toHaveLength(1);
+    const reminder = sent[0];
+    expect(reminder?.subject).toMatch(/^【逾期催办】/);
+    expect(reminder?.text).toContain('周杰（XX镇）督促您尽快办理此项任务。');
+    const action = reminder?.links.find((l) => l.includes('/a/')) ?? '';
+    const page = await fetch(action);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    const nudged = (await listAuditOfTask(sample.store, taskId)).filter(
+      (e) => e.action === 'reminder.nudged',
+    );
+    expect(nudged).toHaveLength(1);
+    expect(nudged[0]?.actor).toBe('email:shehuishiwu@xx-town.example');
+    expect(nudged[0]?.details).toMatchObject({
+      requestedBy: { email: 'shehuishiwu@xx-town.example', party: 'xx-town' },
+      sent: [assignee],
+    });
+  });
+
+  it('asked again the same day sends no second mail', async () => {
+    const before = await mailsTo(assignee);
+    const html = await (await fetch(url)).text();
+
+    const res = await postForm(url, { token: formTokenOf(html), task: taskId });
+
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('未重复发送');
+    expect(await mailsTo(assignee)).toBe(before);
+  });
+
+  it('is refused without the page’s form token, and sends nothing', async () => {
+    const before = await mailsTo(assignee);
+    const res = await postForm(url, {
+      token: 'AAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      task: taskId,
+    });
+    expect(res.status).toBe(403);
+    expect(await mailsTo(assignee)).toBe(before);
+  });
+});
+
+describe('a supervision link that is not good', () => {
+  const base = () => new URL(links[0]?.url ?? '').origin;
+  const signed = (ticket: string) => `${base()}/s/${ticket}?sig=${supervisionSignature(signingKey, ticket)}`;
+  const page = async (u: string) => {
+    const res = await fetch(u);
+    return { status: res.status, html: await res.text() };
+  };
+
+  it('expired: refused with a Chinese page', async () => {
+    const ticket = encodeTicket({
+      programmeId: plan.programme.id,
+      partyId: 'xx-town',
+      recipient: recipientHash('shehuishiwu@xx-town.example'),
+      expiresAt: new Date(sample.cloud.clock.now() - 1000).toISOString(),
+    });
+    const { status, html } = await page(signed(ticket));
+    expect(status).toBe(410);
+    expect(html).toContain('链接已过期');
+  });
+
+  it('made for someone who is not a recipient of the party: refused', async () => {
+    const ticket = encodeTicket({
+      programmeId: plan.programme.id,
+      partyId: 'xx-town',
+      recipient: recipientHash('gucheng@xx-town.example'),
+      expiresAt: new Date(sample.cloud.clock.now() + 86_400_000).toISOString(),
+    });
+    const { status, html } = await page(signed(ticket));
+    expect(status).toBe(403);
+    expect(html).toContain('此链接不属于您');
+  });
+
+  it('moved to another recipient or with a changed signature: refused', async () => {
+    const real = pageOf('leading-group', 'lingdaoxiaozu@xx-county.example');
+    const t = decodeTicket(ticketOf(real));
+    if (!t) throw new Error('no ticket');
+    const moved = encodeTicket({ ...t, recipient: recipientHash('minzheng@xx-county.example') });
+    const tampered = sigOf(real).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    for (const u of [
+      `${base()}/s/${moved}?sig=${sigOf(real)}`,
+      `${base()}/s/${ticketOf(real)}?sig=${tampered}`,
+    ]) {
+      const { status, html } = await page(u);
+      expect(status).toBe(403);
+      expect(html).toContain('链接无效');
+    }
   });
 });
