@@ -1,7 +1,8 @@
 // Crash test (issue 10): the sample plan rehearsed while its whole process group (the CLI, DynamoDB Local's JVM,
-// the local SES, the Step Functions runtime, the Lambda workers) is SIGKILLed at N random moments and started
-// again on the same data directory each time, until it finishes. The end must be the undisturbed one, with no
-// decision lost or recorded twice; e-mail is at least once, so its duplicates are counted and bounded.
+// the local SES, the Step Functions runtime, the Lambda workers) is SIGKILLed at the first supervision check and
+// at N random moments, and started again on the same data directory each time, until it finishes. The end must
+// be the undisturbed one, with no decision lost or recorded twice; e-mail is at least once, so its duplicates
+// are counted and bounded.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,28 +11,47 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { decodeBatchTicket } from '#domain/batch.ts';
 import { recipientHash } from '#domain/supervision.ts';
 import type { Mail } from '#local/cloud/mailbox.ts';
+import { mailCounter } from '#local/cloud/ses.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { mulberry32 } from '#plan/generate.ts';
 import { createStore } from '#store/store.ts';
 import { SOAK } from '#test/support/fuzz.ts';
 import { tempDataDir } from '#test/support/local-cloud.ts';
-import { mailOf, rehearseCli, SIX_PILOTS } from '#test/support/rehearsal.ts';
+import {
+  type CliRun,
+  duplicatesOf,
+  type KillAt,
+  mailOf,
+  outcomes,
+  rehearseCli,
+  SIX_PILOTS,
+  UNDISTURBED,
+} from '#test/support/rehearsal.ts';
 import { allItems } from '#test/support/store.ts';
 
 /**
- * Kills per test: 3 in `npm test` (each restart of the local cloud costs 15–40 s here), 10 under soak;
- * PILOTFLOW_CRASH_KILLS sets another number.
+ * Random kills per test, besides the one at the supervision checks: 3 in `npm test` (each restart of the local
+ * cloud costs 15–40 s here), 10 under soak; PILOTFLOW_CRASH_KILLS sets another number.
  */
 const KILLS = Number(process.env.PILOTFLOW_CRASH_KILLS ?? (SOAK ? 10 : 3));
 /** Replay a failure with PILOTFLOW_CRASH_SEED=<the seed printed>. */
 const SEED = Number(process.env.PILOTFLOW_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /**
- * Decisions and e-mails of an undisturbed rehearsal (its report's `decisions` and `emails`; the scenario is
- * deterministic, see rehearsal.test.ts, which runs it).
+ * The one kill at a fixed moment: at the first progress line of a supervision check (开展督查) in the
+ * implementation stage, which an undisturbed run prints when the local SES holds 47 e-mails. Whatever the seed,
+ * one restart then begins with decisions taken (a plan returned and resubmitted), executions waiting on the
+ * checks' task tokens and mail not yet read. It used to be a rehearsal of its own in rehearsal.test.ts
+ * ("a rehearsal killed in the middle"); here it costs one restart instead of a whole rehearsal.
  */
-const UNDISTURBED_DECISIONS = 132;
-const UNDISTURBED_EMAILS = 119;
+const AT_SUPERVISION = /^2023-0[4-9]-\d\d .*开展督查/m;
+const MAILS_AT_SUPERVISION = 47;
+/**
+ * E-mails kept clear of MAILS_AT_SUPERVISION by the random kills, on either side: a kill just before it could
+ * land after that line (the drawn delay runs up to a second), and the next run would never print it; a kill
+ * just after could fall at the restart itself.
+ */
+const CLEAR = 8;
 
 /**
  * The moments to kill at: after the local SES holds `mails` e-mails (distinct counts, increasing, from the
@@ -39,14 +59,27 @@ const UNDISTURBED_EMAILS = 119;
  * programme, so the kills spread over launch, implementation, evaluation and the Programme's Map however fast
  * the machine plays; the extra delay lands them inside whatever follows a send (a Lambda call, a decision's
  * write and callback, an escalation sweep, the driver's POST), at random. Nothing in the code is hooked:
- * the process group dies as a machine would.
+ * the process group dies as a machine would. The kill at the supervision checks takes its place among them.
  */
-function killMoments(seed: number, kills: number): { mails: number; afterMs: number }[] {
+function killMoments(seed: number, kills: number): KillAt[] {
   const next = mulberry32(seed);
   const counts = new Set<number>();
-  while (counts.size < kills) counts.add(1 + Math.floor(next() * (UNDISTURBED_EMAILS - 20)));
-  return [...counts].sort((a, b) => a - b).map((mails) => ({ mails, afterMs: Math.floor(next() * 1_000) }));
+  while (counts.size < kills) {
+    const mails = 1 + Math.floor(next() * (UNDISTURBED.emails - 20));
+    if (Math.abs(mails - MAILS_AT_SUPERVISION) > CLEAR) counts.add(mails);
+  }
+  const random = [...counts]
+    .sort((a, b) => a - b)
+    .map((mails) => ({ mails, afterMs: Math.floor(next() * 1_000) }));
+  return [
+    ...random.filter((m) => m.mails < MAILS_AT_SUPERVISION),
+    { at: AT_SUPERVISION },
+    ...random.filter((m) => m.mails > MAILS_AT_SUPERVISION),
+  ];
 }
+
+const momentOf = (m: KillAt) =>
+  m.at ? 'the first supervision check' : `${m.mails} e-mails + ${m.afterMs} ms`;
 
 type Item = Record<string, unknown>;
 
@@ -68,24 +101,6 @@ async function tableOf(dataDir: string): Promise<Item[]> {
     client.destroy();
     await dynamo.stop();
   }
-}
-
-/**
- * Copies of one message beyond the first: the same recipients and subject (a subject names the pilot, the task,
- * its round and its due date, so no two messages of an undisturbed run share both). The link is not part of
- * the key: a copy sent by a retry can carry a different one.
- */
-function duplicatesOf(mails: Mail[]): { count: number; examples: string[] } {
-  const groups = new Map<string, number>();
-  for (const m of mails) {
-    const key = `${[...m.to].sort().join(',')} | ${m.subject}`;
-    groups.set(key, (groups.get(key) ?? 0) + 1);
-  }
-  const repeated = [...groups].filter(([, n]) => n > 1);
-  return {
-    count: repeated.reduce((sum, [, n]) => sum + n - 1, 0),
-    examples: repeated.map(([key, n]) => `${n} × ${key}`),
-  };
 }
 
 /**
@@ -137,9 +152,12 @@ function unmailedAssignees(items: Item[], mails: Mail[]): { excused: string[]; l
   return { excused, lost };
 }
 
-describe(`a rehearsal killed ${KILLS} times at random moments (seed ${SEED})`, () => {
+describe(`a rehearsal killed at the supervision checks and ${KILLS} times at random moments (seed ${SEED})`, () => {
   const dataDir = tempDataDir();
-  const runs: { killed: boolean; seconds: number }[] = [];
+  const runs: { killed: boolean; seconds: number; mails: number }[] = [];
+  /** The run killed at the supervision check, and the progress of every run until that kill. */
+  let atSupervision: CliRun;
+  let progressUntilSupervision = '';
   let report: RehearsalReport;
   let items: Item[];
   let mails: Mail[];
@@ -149,19 +167,26 @@ describe(`a rehearsal killed ${KILLS} times at random moments (seed ${SEED})`, (
       const started = performance.now();
       const moments = killMoments(SEED, KILLS);
       console.log(
-        `crash test: seed ${SEED}, kills after ${moments.map((m) => `${m.mails} e-mails + ${m.afterMs} ms`).join(', ')}; data in ${dataDir}`,
+        `crash test: seed ${SEED}, kills at ${moments.map(momentOf).join(', ')}; data in ${dataDir}`,
       );
-      let last: Awaited<ReturnType<typeof rehearseCli>> | undefined;
+      const mailsSent = mailCounter(dataDir);
+      let last: CliRun | undefined;
       for (const moment of [...moments, undefined]) {
         const runStarted = performance.now();
         last = await rehearseCli(dataDir, moment ?? {});
-        runs.push({ killed: last.killed, seconds: Math.round((performance.now() - runStarted) / 1000) });
+        runs.push({
+          killed: last.killed,
+          seconds: Math.round((performance.now() - runStarted) / 1000),
+          mails: mailsSent(),
+        });
+        if (!atSupervision) progressUntilSupervision += last.stderr;
+        if (moment?.at) atSupervision = last;
         if (!last.killed) break;
       }
       report = JSON.parse(last?.stdout ?? '') as RehearsalReport;
       [items, mails] = await Promise.all([tableOf(dataDir), mailOf(dataDir)]);
       console.log(
-        `crash test: ${runs.filter((r) => r.killed).length} kills, runs of ${runs.map((r) => r.seconds).join(', ')} s, ` +
+        `crash test: ${runs.filter((r) => r.killed).length} kills, runs of ${runs.map((r) => `${r.seconds} s (${r.mails} e-mails)`).join(', ')}, ` +
           `${Math.round((performance.now() - started) / 1000)} s in all`,
       );
     },
@@ -181,12 +206,21 @@ describe(`a rehearsal killed ${KILLS} times at random moments (seed ${SEED})`, (
     else console.log(`crash test: data directory kept in ${dataDir}`);
   });
 
-  test(`was killed ${KILLS} times and restarted each time before it finished`, () => {
-    expect(runs.map((r) => r.killed)).toEqual([...Array(KILLS).fill(true), false]);
+  test(`was killed ${KILLS + 1} times and restarted each time before it finished`, () => {
+    expect(runs.map((r) => r.killed)).toEqual([...Array(KILLS + 1).fill(true), false]);
+  });
+
+  test('was killed at the supervision checks, after deciding some tasks and before the programme ended', () => {
+    expect(atSupervision.killed).toBe(true);
+    expect(atSupervision.stderr).toMatch(AT_SUPERVISION);
+    expect(progressUntilSupervision).toMatch(/审核实施方案：退回修改/);
+    expect(atSupervision.stderr).not.toMatch(/"programme"/);
+    expect(atSupervision.stdout).toBe('');
   });
 
   test('ends with the outcomes, scores and programme status of an undisturbed run', () => {
     expect(report.differences).toEqual([]);
+    expect(outcomes(report)).toEqual(UNDISTURBED.outcomes);
     expect(report.expected).toBe(true);
     expect(report.programme).toMatchObject({ status: 'completed', summarySent: true });
     expect(report.pilots.map((p) => p.id)).toEqual(SIX_PILOTS);
@@ -194,7 +228,7 @@ describe(`a rehearsal killed ${KILLS} times at random moments (seed ${SEED})`, (
       expect(pilot.outcome).toBe('accepted');
       expect(pilot.acceptanceScore).toBeGreaterThanOrEqual(60);
     }
-    expect(report.decisions).toBe(UNDISTURBED_DECISIONS);
+    expect(report.decisions).toBe(UNDISTURBED.outcomes.decisions);
   });
 
   test('loses no decision and records none twice', () => {
@@ -209,7 +243,7 @@ describe(`a rehearsal killed ${KILLS} times at random moments (seed ${SEED})`, (
     const throughLinks = items.filter(
       (i) => i.sk === 'TASK' && i.status === 'decided' && (i.decision as Item | undefined)?.linkId,
     );
-    expect(throughLinks).toHaveLength(UNDISTURBED_DECISIONS);
+    expect(throughLinks).toHaveLength(UNDISTURBED.outcomes.decisions);
   });
 
   test('e-mails every assignee of every task, but for one whose task another assignee decided first', () => {
@@ -224,7 +258,7 @@ describe(`a rehearsal killed ${KILLS} times at random moments (seed ${SEED})`, (
   test('sends every e-mail of an undisturbed run, and few duplicates: at most the sends in flight at each kill', () => {
     const duplicates = duplicatesOf(mails);
     const { excused } = unmailedAssignees(items, mails);
-    expect(mails.length - duplicates.count).toBe(UNDISTURBED_EMAILS - excused.length);
+    expect(mails.length - duplicates.count).toBe(UNDISTURBED.emails - excused.length);
     console.log(
       `crash test: ${mails.length} e-mails, ${duplicates.count} duplicates, ${excused.length} not needed after ${runs.length - 1} kills` +
         duplicates.examples.map((e) => `\n  ${e}`).join(''),

@@ -1,6 +1,6 @@
 // What the rehearsal tests share: the sample plan and the CLI, running it in its own process group and killing
 // that group as a machine that dies would, the mail a data directory's SES holds, and what must not depend on
-// how a rehearsal ran.
+// how a rehearsal ran, with what an undisturbed run of the sample ends with.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Mail, Mailbox } from '#local/cloud/mailbox.ts';
@@ -25,8 +25,17 @@ export async function mailOf(dataDir: string): Promise<Mail[]> {
   }
 }
 
+export interface Outcomes {
+  programme: RehearsalReport['programme'];
+  decisions: number;
+  pilots: Pick<
+    RehearsalReport['pilots'][number],
+    'id' | 'outcome' | 'acceptanceScore' | 'rounds' | 'returns' | 'checks' | 'escalations'
+  >[];
+}
+
 /** What must be the same however the rehearsal ran: each pilot's result and the decisions taken. */
-export const outcomes = (report: RehearsalReport) => ({
+export const outcomes = (report: RehearsalReport): Outcomes => ({
   programme: report.programme,
   decisions: report.decisions,
   pilots: report.pilots.map(({ id, outcome, acceptanceScore, rounds, returns, checks, escalations }) => ({
@@ -39,6 +48,143 @@ export const outcomes = (report: RehearsalReport) => ({
     escalations,
   })),
 });
+
+/**
+ * The sample's undisturbed rehearsal: its `outcomes` and its e-mails (distinct recipient-and-subject pairs). The
+ * default scenario is deterministic: rehearsal.test.ts checks its undisturbed run against this, and
+ * crash.test.ts its killed and restarted one, so the two are compared without a third rehearsal.
+ */
+export const UNDISTURBED: { outcomes: Outcomes; emails: number } = {
+  emails: 119,
+  outcomes: {
+    programme: { id: 'xx-county-community-governance-2023', status: 'completed', summarySent: true },
+    decisions: 132,
+    pilots: [
+      {
+        id: 'xx-town',
+        outcome: 'accepted',
+        acceptanceScore: 92,
+        rounds: {
+          acknowledgement: 1,
+          implementationPlan: 2,
+          planReview: 2,
+          supervisionCheck: 1,
+          selfInspection: 1,
+          acceptance: 1,
+        },
+        returns: { planReview: 1 },
+        checks: { total: 8, withProblems: 0 },
+        escalations: 0,
+      },
+      {
+        id: 'caotang',
+        outcome: 'accepted',
+        acceptanceScore: 86,
+        rounds: {
+          acknowledgement: 1,
+          implementationPlan: 1,
+          planReview: 1,
+          supervisionCheck: 1,
+          rectification: 2,
+          verification: 2,
+          selfInspection: 1,
+          preliminaryEvaluation: 1,
+          acceptance: 1,
+        },
+        returns: { verification: 1 },
+        checks: { total: 8, withProblems: 1 },
+        escalations: 0,
+      },
+      {
+        id: 'gucheng',
+        outcome: 'accepted',
+        acceptanceScore: 84,
+        rounds: {
+          acknowledgement: 1,
+          implementationPlan: 1,
+          planReview: 1,
+          supervisionCheck: 1,
+          selfInspection: 1,
+          preliminaryEvaluation: 1,
+          acceptance: 1,
+        },
+        returns: {},
+        checks: { total: 8, withProblems: 0 },
+        escalations: 1,
+      },
+      {
+        id: 'donghelu',
+        outcome: 'accepted',
+        acceptanceScore: 81,
+        rounds: {
+          acknowledgement: 1,
+          implementationPlan: 1,
+          planReview: 1,
+          supervisionCheck: 1,
+          selfInspection: 2,
+          preliminaryEvaluation: 2,
+          acceptance: 1,
+        },
+        returns: { preliminaryEvaluation: 1 },
+        checks: { total: 8, withProblems: 0 },
+        escalations: 0,
+      },
+      {
+        id: 'zhangshu',
+        outcome: 'accepted',
+        acceptanceScore: 78,
+        rounds: {
+          acknowledgement: 1,
+          implementationPlan: 1,
+          planReview: 1,
+          supervisionCheck: 1,
+          rectification: 1,
+          selfInspection: 1,
+          preliminaryEvaluation: 1,
+          acceptance: 2,
+        },
+        returns: {},
+        checks: { total: 8, withProblems: 0 },
+        escalations: 0,
+      },
+      {
+        id: 'jiefangjie',
+        outcome: 'accepted',
+        acceptanceScore: 88,
+        rounds: {
+          acknowledgement: 1,
+          implementationPlan: 1,
+          planReview: 1,
+          supervisionCheck: 1,
+          selfInspection: 1,
+          preliminaryEvaluation: 1,
+          acceptance: 1,
+        },
+        returns: {},
+        checks: { total: 8, withProblems: 0 },
+        escalations: 0,
+      },
+    ],
+  },
+};
+
+/**
+ * Copies of one message beyond the first: the same recipients and subject (a subject names the pilot, the task,
+ * its round and its due date, so no two messages of an undisturbed run share both). The link is not part of
+ * the key: a copy sent by a retry can carry a different one.
+ */
+export function duplicatesOf(mails: Mail[]): { count: number; examples: string[] } {
+  const groups = new Map<string, number>();
+  for (const m of mails) {
+    const key = `${[...m.to].sort().join(',')} | ${m.subject}`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  const repeated = [...groups].filter(([, n]) => n > 1);
+  return {
+    count: repeated.reduce((sum, [, n]) => sum + n - 1, 0),
+    examples: repeated.map(([key, n]) => `${n} × ${key}`),
+  };
+}
 
 export interface CliRun {
   /** True when the group was killed; false when the rehearsal exited by itself (with status 0). */
