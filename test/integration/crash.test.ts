@@ -38,13 +38,14 @@ const KILLS = Number(process.env.PILOTFLOW_CRASH_KILLS ?? (SOAK ? 10 : 3));
 /** Replay a failure with PILOTFLOW_CRASH_SEED=<the seed printed>. */
 const SEED = Number(process.env.PILOTFLOW_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /**
- * The one kill at a fixed moment: at the first progress line of a supervision check (开展督查) in the
- * implementation stage, which an undisturbed run prints when the local SES holds 47 e-mails. Whatever the seed,
+ * The one kill at a fixed moment: at the first progress line of a supervision check's decision (开展督查：, a
+ * check that found problems) in the implementation stage, printed once the decision is recorded, when the local
+ * SES holds 47 e-mails in an undisturbed run. Whatever the seed,
  * one restart then begins with decisions taken (a plan returned and resubmitted), executions waiting on the
  * checks' task tokens and mail not yet read. It used to be a rehearsal of its own in rehearsal.test.ts
  * ("a rehearsal killed in the middle"); here it costs one restart instead of a whole rehearsal.
  */
-const AT_SUPERVISION = /^2023-0[4-9]-\d\d .*开展督查/m;
+const AT_SUPERVISION = /^2023-0[4-9]-\d\d .*开展督查：/m;
 const MAILS_AT_SUPERVISION = 47;
 /**
  * E-mails kept clear of MAILS_AT_SUPERVISION by the random kills, on either side: a kill just before it could
@@ -155,9 +156,8 @@ function unmailedAssignees(items: Item[], mails: Mail[]): { excused: string[]; l
 describe(`a rehearsal killed at the supervision checks and ${KILLS} times at random moments (seed ${SEED})`, () => {
   const dataDir = tempDataDir();
   const runs: { killed: boolean; seconds: number; mails: number }[] = [];
-  /** The run killed at the supervision check, and the progress of every run until that kill. */
+  /** The run killed at the supervision check. */
   let atSupervision: CliRun;
-  let progressUntilSupervision = '';
   let report: RehearsalReport;
   let items: Item[];
   let mails: Mail[];
@@ -179,7 +179,6 @@ describe(`a rehearsal killed at the supervision checks and ${KILLS} times at ran
           seconds: Math.round((performance.now() - runStarted) / 1000),
           mails: mailsSent(),
         });
-        if (!atSupervision) progressUntilSupervision += last.stderr;
         if (moment?.at) atSupervision = last;
         if (!last.killed) break;
       }
@@ -212,8 +211,10 @@ describe(`a rehearsal killed at the supervision checks and ${KILLS} times at ran
 
   test('was killed at the supervision checks, after deciding some tasks and before the programme ended', () => {
     expect(atSupervision.killed).toBe(true);
+    // The line it was killed at is a decision of that run. (The plan's return, which rehearsal.test.ts looked
+    // for in the same place, can have been decided by an earlier run that a random kill then stopped before it
+    // printed the line: seed 125640435 with 5 kills. That the return was taken is in the report's outcomes.)
     expect(atSupervision.stderr).toMatch(AT_SUPERVISION);
-    expect(progressUntilSupervision).toMatch(/审核实施方案：退回修改/);
     expect(atSupervision.stderr).not.toMatch(/"programme"/);
     expect(atSupervision.stdout).toBe('');
   });
