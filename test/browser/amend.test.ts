@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { csrfToken } from '#presentation/dashboard/session.ts';
 import type { PilotView } from '#presentation/dashboard/views.ts';
 import { getTask } from '#store/tasks.ts';
-import { CHROMIUM, SCREENSHOTS } from '#test/support/browser.ts';
+import { CHROMIUM, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { getJson, newestLink, postForm, tokenWithGroups, toPlanReview } from '#test/support/dashboard.ts';
 import { type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 import { urls } from '../../functions/presentation/dashboard/urls.ts';
@@ -50,9 +50,9 @@ afterAll(async () => {
 
 async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+  await screenshot(page, { path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+  await screenshot(page, { path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getLink } from '#store/links.ts';
 import { getTask } from '#store/tasks.ts';
-import { cspRefusals, launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
+import { cspRefusals, launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 
 let env: SampleCloud;
@@ -53,10 +53,10 @@ describe('the task page in a browser', () => {
       .getByRole('button', { name: '提交实施方案' })
       .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(buttonColour).toBe('rgb(29, 78, 216)');
-    await page.screenshot({ path: join(SCREENSHOTS, 'task-desktop.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'task-desktop.png'), fullPage: true });
 
     await page.setViewportSize({ width: 375, height: 800 });
-    await page.screenshot({ path: join(SCREENSHOTS, 'task-phone.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'task-phone.png'), fullPage: true });
     // 320 px, the narrowest phone: nothing wider than the screen, so no sideways scrolling.
     await page.setViewportSize({ width: 320, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
@@ -120,7 +120,7 @@ describe('an official submitting the form', () => {
     expect(await summary.textContent()).toContain('实施方案文件：请至少上传一个文件。');
     expect(await page.locator('#f-document-error').textContent()).toBe('请至少上传一个文件。');
     expect(await page.getByLabel('实施方案摘要').inputValue()).toContain('建设便民服务站');
-    await page.screenshot({ path: join(SCREENSHOTS, 'task-error-phone.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'task-error-phone.png'), fullPage: true });
     expect((await getLink(env.store, planLink.linkId))?.status).toBe('active');
 
     // The upload reloads the page (the form says so: upload first); the summary is typed again after it.
@@ -138,7 +138,7 @@ describe('an official submitting the form', () => {
     await page.waitForLoadState();
 
     expect(await page.getByRole('status').textContent()).toContain('您的意见已提交，谢谢。');
-    await page.screenshot({ path: join(SCREENSHOTS, 'task-confirmation-phone.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'task-confirmation-phone.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
 
     await env.cloud.whenIdle();

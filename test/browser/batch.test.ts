@@ -9,7 +9,7 @@ import { BATCH_PAGE_SIZE } from '#domain/batch-page.ts';
 import { issueLinks } from '#domain/links.ts';
 import { listLinksOfAssigneeDueAt } from '#store/links.ts';
 import { createTask, getTask, listOpenTasks } from '#store/tasks.ts';
-import { cspRefusals, launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
+import { cspRefusals, launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
 
 const FINANCE = 'caizheng@xx-county.example';
@@ -61,7 +61,7 @@ describe('the batch acknowledgement page in a browser', () => {
       expect(await one.count()).toBe(6);
       expect((await one.first().boundingBox())?.height).toBeGreaterThanOrEqual(44);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+      await screenshot(page, { path: join(SCREENSHOTS, name), fullPage: true });
       expect(cspErrors).toEqual([]);
       await page.close();
     }
@@ -72,7 +72,7 @@ describe('the batch acknowledgement page in a browser', () => {
     const { page } = await open(batchLink, 375);
     await page.getByRole('button', { name: '全部确认' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('已确认 6 项');
-    await page.screenshot({ path: join(SCREENSHOTS, 'batch-confirmed-phone.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'batch-confirmed-phone.png'), fullPage: true });
     await page.close();
     await env.cloud.whenIdle();
     expect(await financeOpen()).toEqual([]);
@@ -140,7 +140,7 @@ describe('the batch page with more tasks than one page lists', () => {
       expect(await page.getByText(`只确认本页列出的 ${BATCH_PAGE_SIZE} 项`).count()).toBe(1);
       expect(await page.getByText('已办理或已关闭的 6 项不再逐项列出').count()).toBe(1);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+      await screenshot(page, { path: join(SCREENSHOTS, name), fullPage: true });
       expect(cspErrors).toEqual([]);
       await page.close();
     }
@@ -151,7 +151,7 @@ describe('the batch page with more tasks than one page lists', () => {
     expect(await page.locator('ol.items > li').count()).toBe(3);
     expect(await taskFieldsOf(page)).toBe(3);
     expect(await page.locator('p.more').count()).toBe(0);
-    await page.screenshot({ path: join(SCREENSHOTS, 'batch-more-next-phone.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'batch-more-next-phone.png'), fullPage: true });
     await page.getByRole('button', { name: '全部确认' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('已确认 3 项');
     expect(await page.getByRole('button', { name: '全部确认' }).count()).toBe(0);

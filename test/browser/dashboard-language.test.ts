@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PilotView, TasksView } from '#presentation/dashboard/views.ts';
-import { launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
+import { launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { bearer, getJson, newestLink, postJson, toPlanReview } from '#test/support/dashboard.ts';
 import { decide, type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
 import { urls } from '../../functions/presentation/dashboard/urls.ts';
@@ -79,11 +79,11 @@ async function openPosted(path: string, fields: Record<string, string>, status: 
 
 async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: DESKTOP, height: 900 });
-  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-zh-${name}-desktop.png`), fullPage: true });
+  await screenshot(page, { path: join(SCREENSHOTS, `dashboard-zh-${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: PHONE, height: 800 });
-  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-zh-${name}-phone.png`), fullPage: true });
+  await screenshot(page, { path: join(SCREENSHOTS, `dashboard-zh-${name}-phone.png`), fullPage: true });
   // The first screen alone, at its real size: what a phone shows before scrolling.
-  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-zh-${name}-phone-top.png`) });
+  await screenshot(page, { path: join(SCREENSHOTS, `dashboard-zh-${name}-phone-top.png`) });
   const wide = await page.evaluate(
     (width) =>
       Array.from(document.querySelectorAll('body *'))

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PilotView, TasksView } from '#presentation/dashboard/views.ts';
-import { CHROMIUM, SCREENSHOTS } from '#test/support/browser.ts';
+import { CHROMIUM, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { getJson, newestLink, postJson, toPlanReview } from '#test/support/dashboard.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 import { urls } from '../../functions/presentation/dashboard/urls.ts';
@@ -65,9 +65,9 @@ async function open(path: string): Promise<{ page: Page; refused: string[]; requ
 /** Full-page screenshots at desktop and phone width; at phone width the page must not scroll sideways. */
 async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: DESKTOP, height: 900 });
-  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}-desktop.png`), fullPage: true });
+  await screenshot(page, { path: join(SCREENSHOTS, `dashboard-${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: PHONE, height: 800 });
-  await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}-phone.png`), fullPage: true });
+  await screenshot(page, { path: join(SCREENSHOTS, `dashboard-${name}-phone.png`), fullPage: true });
   // What sticks out, outside the tables' own scrolling boxes (named in the failure).
   const wide = await page.evaluate(
     (width) =>
@@ -279,9 +279,9 @@ describe('the dashboard in a browser', () => {
       const shown = await page.locator('.localbar time').first().getAttribute('datetime');
       expect(Date.parse(shown ?? '')).toBeGreaterThanOrEqual(before + 86_400_000);
       await page.setViewportSize({ width: PHONE, height: 800 });
-      await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-clock-no-script-phone.png') });
+      await screenshot(page, { path: join(SCREENSHOTS, 'dashboard-clock-no-script-phone.png') });
       await page.setViewportSize({ width: DESKTOP, height: 900 });
-      await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-clock-no-script-desktop.png') });
+      await screenshot(page, { path: join(SCREENSHOTS, 'dashboard-clock-no-script-desktop.png') });
     } finally {
       await noScript.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cspRefusals, launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
+import { cspRefusals, launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 
 let env: SampleCloud;
@@ -42,9 +42,9 @@ async function open(url: string, width = 1280): Promise<{ page: Page; consoleErr
 /** Screenshots at 1280 and 375 px; at 375 nothing is wider than the screen. */
 async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+  await screenshot(page, { path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+  await screenshot(page, { path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 }
 

@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PlanPreviewView } from '#presentation/dashboard/plan-preview.ts';
 import type { OverviewView } from '#presentation/dashboard/views.ts';
-import { launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
+import { launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { getJson } from '#test/support/dashboard.ts';
 import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
 
@@ -60,10 +60,10 @@ async function screenshots(p: Page, name: string): Promise<void> {
     [375, 'phone'],
   ] as const) {
     await p.setViewportSize({ width, height: 800 });
-    await p.screenshot({ path: join(SCREENSHOTS, `plan-upload-${name}-${label}.png`), fullPage: true });
+    await screenshot(p, { path: join(SCREENSHOTS, `plan-upload-${name}-${label}.png`), fullPage: true });
     if (width === 375) {
       // The first screen alone, at its real size: what a phone shows before scrolling.
-      await p.screenshot({ path: join(SCREENSHOTS, `plan-upload-${name}-phone-top.png`) });
+      await screenshot(p, { path: join(SCREENSHOTS, `plan-upload-${name}-phone-top.png`) });
       // Nothing wider than the phone but what scrolls in its own box.
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { TasksView } from '#presentation/dashboard/views.ts';
-import { launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
+import { launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { getJson } from '#test/support/dashboard.ts';
 import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
 
@@ -34,7 +34,7 @@ async function screenshots(page: Page, name: string): Promise<void> {
     [375, 'phone'],
   ] as const) {
     await page.setViewportSize({ width, height: 800 });
-    await page.screenshot({ path: join(SCREENSHOTS, `sign-in-${name}-${label}.png`), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, `sign-in-${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cspRefusals, launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
+import { cspRefusals, launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
 
 // Nobody acts: the acknowledgements due on 5 January reach the supervisors in their digests from the next working
@@ -57,7 +57,7 @@ describe('the supervision page in a browser', () => {
       const box = await buttons.first().boundingBox();
       expect(box?.height).toBeGreaterThanOrEqual(44);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-      await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+      await screenshot(page, { path: join(SCREENSHOTS, name), fullPage: true });
       expect(cspErrors).toEqual([]);
       await page.close();
     }
@@ -70,7 +70,7 @@ describe('the supervision page in a browser', () => {
       .first()
       .click();
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/已向.+发送催办邮件/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'supervision-nudged-phone.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'supervision-nudged-phone.png'), fullPage: true });
     await page.close();
   });
 });
