@@ -4,6 +4,8 @@
 // large, wrong type, after the decision, a tampered policy) says so and stores nothing. A wrong file is removed
 // before deciding with its 删除 button; a removal naming another task's file removes nothing.
 
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEvidenceStore } from '#adapters/evidence-store.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { listAuditOfTask } from '#store/audit.ts';
-import { cspRefusals, launchBrowser, SCREENSHOTS } from '#test/support/browser.ts';
+import { CHROMIUM, cspRefusals, launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 
 let env: SampleCloud;
@@ -22,6 +24,10 @@ let noScript: BrowserContext;
 let closeNoScript: (() => Promise<void>) | undefined;
 let planLink: TaskLink;
 let bucketFiles: () => Promise<string[]>;
+let tooLargeDir: string;
+/** 录像.pdf, 21 MB of zeros on disk: Chromium reads a file it is given by path itself, where a 21 MB buffer
+ * would first cross the DevTools protocol in base64 (about 4 s of Chromium's CPU each time, measured). */
+let tooLarge: string;
 
 /** A one-page PDF of a few hundred bytes. */
 function pdf(): Buffer {
@@ -76,14 +82,25 @@ beforeAll(async () => {
     new S3Client({ endpoint: env.cloud.endpoints.s3, forcePathStyle: true, ...LOCAL_AWS }),
   );
   bucketFiles = async () => (await s3.listFiles(bucket, 'evidence/')).map((f) => f.key).sort();
-  ({ browser, close: closeBrowser } = await launchBrowser());
-  ({ browser: noScript, close: closeNoScript } = await launchBrowser({ javaScriptEnabled: false }));
+  tooLargeDir = mkdtempSync(join(tmpdir(), 'pilotflow-evidence-'));
+  tooLarge = join(tooLargeDir, '录像.pdf');
+  writeFileSync(tooLarge, '');
+  truncateSync(tooLarge, 21 * 1024 * 1024);
+  // Chromium reads a chosen file's non-ASCII path (录像.pdf) in the C library's character set: UTF-8 here, as
+  // the zh_CN.UTF-8 of its LANG is not installed on every machine (without it, nothing is chosen).
+  const utf8 = { ...CHROMIUM.env, LC_ALL: 'C.UTF-8' };
+  ({ browser, close: closeBrowser } = await launchBrowser({ env: utf8 }));
+  ({ browser: noScript, close: closeNoScript } = await launchBrowser({
+    env: utf8,
+    javaScriptEnabled: false,
+  }));
 }, 600_000);
 
 afterAll(async () => {
   await closeBrowser?.();
   await closeNoScript?.();
   await env?.stop();
+  if (tooLargeDir) rmSync(tooLargeDir, { recursive: true, force: true });
 });
 
 async function open(url: string, width = 1280, context = browser): Promise<Page> {
@@ -94,8 +111,11 @@ async function open(url: string, width = 1280, context = browser): Promise<Page>
   return page;
 }
 
-/** Chooses `file` in the upload form of 实施方案文件 and presses 上传. */
-async function upload(page: Page, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+/** Chooses `file` (a path, or a name, type and bytes) in the upload form of 实施方案文件 and presses 上传. */
+async function upload(
+  page: Page,
+  file: string | { name: string; mimeType: string; buffer: Buffer },
+): Promise<void> {
   await page.getByLabel('选择文件').setInputFiles(file);
   await page.getByRole('button', { name: '上传' }).click();
   await page.waitForLoadState();
@@ -123,11 +143,7 @@ describe('evidence files on the implementation plan page', () => {
     const page = await open(planLink.url);
     const consoleErrors = cspRefusals(page);
     const before = await bucketFiles();
-    await upload(page, {
-      name: '录像.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.alloc(21 * 1024 * 1024),
-    });
+    await upload(page, tooLarge);
     expect(await page.locator('.upload-msg').textContent()).toBe(
       '文件“录像.pdf”超过 20 MB，没有上传。请压缩或拆分后再上传。',
     );
@@ -147,11 +163,7 @@ describe('evidence files on the implementation plan page', () => {
     expect(await page.locator('.upload-field').textContent()).toContain(
       '如上传后出现英文错误页面（如 EntityTooLarge、AccessDenied），说明文件超过 20 MB',
     );
-    await upload(page, {
-      name: '录像.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.alloc(21 * 1024 * 1024),
-    });
+    await upload(page, tooLarge);
     expect(await page.content()).toContain('EntityTooLarge');
     expect(await bucketFiles()).toEqual(before);
     await page.close();
@@ -194,9 +206,9 @@ describe('evidence files on the implementation plan page', () => {
     await upload(page, { name: '便民服务站现场.png', mimeType: 'image/png', buffer: png() });
     const both = [`古城社区实施方案.pdf ${pdf().length} 字节`, `便民服务站现场.png ${png().length} 字节`];
     expect(await fileList(page)).toEqual(both);
-    await page.screenshot({ path: join(SCREENSHOTS, 'evidence-upload-desktop.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'evidence-upload-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 375, height: 800 });
-    await page.screenshot({ path: join(SCREENSHOTS, 'evidence-upload-phone.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'evidence-upload-phone.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 
     // A wrong file, removed before deciding: audited as the assignee's, deleted, never recorded. What the
@@ -221,10 +233,10 @@ describe('evidence files on the implementation plan page', () => {
     expect(removals.map((e) => [e.actor, e.details?.name])).toEqual([
       [`email:${planLink.to.toLowerCase()}`, '旧版方案.pdf'],
     ]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'evidence-removed-phone.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'evidence-removed-phone.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: join(SCREENSHOTS, 'evidence-removed-desktop.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'evidence-removed-desktop.png'), fullPage: true });
 
     // A removal naming a file outside this task's own uploads removes nothing.
     const stored = await bucketFiles();
@@ -284,9 +296,9 @@ describe('evidence files on the implementation plan page', () => {
       expect(response.status).toBe(200);
       expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
     }
-    await page.screenshot({ path: join(SCREENSHOTS, 'evidence-review-desktop.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'evidence-review-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 375, height: 800 });
-    await page.screenshot({ path: join(SCREENSHOTS, 'evidence-review-phone.png'), fullPage: true });
+    await screenshot(page, { path: join(SCREENSHOTS, 'evidence-review-phone.png'), fullPage: true });
     await page.close();
   });
 });
