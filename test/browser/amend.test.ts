@@ -3,15 +3,13 @@
 // old link's page says who has the task now and offers no form; the successor's e-mail has a link that decides
 // it, and the execution moves on; the plan page lists the versions; a viewer sees no forms and is refused.
 // Screenshots of the amend form and the old link's page at phone and desktop width go to test-results/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { csrfToken } from '#presentation/dashboard/session.ts';
 import type { PilotView } from '#presentation/dashboard/views.ts';
 import { getTask } from '#store/tasks.ts';
-import { CHROMIUM, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
+import { launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { getJson, newestLink, postForm, tokenWithGroups, toPlanReview } from '#test/support/dashboard.ts';
 import { type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 import { urls } from '../../functions/presentation/dashboard/urls.ts';
@@ -24,7 +22,7 @@ const REVIEW = /古城社区：审核实施方案/;
 let env: SampleCloud;
 let api: string;
 let browser: BrowserContext;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 /** The leaver's link to 古城社区's plan review, e-mailed before the replacement. */
 let old: TaskLink;
 
@@ -33,9 +31,7 @@ beforeAll(async () => {
   api = env.cloud.endpoints.api;
   await toPlanReview(env, '古城社区');
   old = await newestLink(env, REVIEW, LEAVING);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, CHROMIUM);
+  ({ browser, close: closeBrowser } = await launchBrowser());
   const page = await browser.newPage();
   await page.goto(env.cloud.endpoints.signInUrl as string);
   await page.waitForURL(`${api}/admin`);
@@ -43,8 +39,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await closeBrowser?.();
   await env?.stop();
 });
 

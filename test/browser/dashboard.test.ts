@@ -4,13 +4,11 @@
 // an execution, the tasks, a reassignment (转办) whose old link is refused, a stop seen without reloading,
 // the clock controls (with JavaScript and without). Screenshots of each page at desktop and phone width go to
 // test-results/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PilotView, TasksView } from '#presentation/dashboard/views.ts';
-import { CHROMIUM, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
+import { launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { getJson, newestLink, postJson, toPlanReview } from '#test/support/dashboard.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 import { urls } from '../../functions/presentation/dashboard/urls.ts';
@@ -22,7 +20,7 @@ const PHONE = 375;
 let env: SampleCloud;
 let api: string;
 let browser: BrowserContext;
-let profile: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   env = await startSampleCloud({ concurrency: 1 });
@@ -35,14 +33,11 @@ beforeAll(async () => {
   if (approved.status !== 200) throw new Error(`approving the plan: ${approved.status}`);
   await env.cloud.whenIdle();
 
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, CHROMIUM);
+  ({ browser, close: closeBrowser } = await launchBrowser());
 }, 900_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await closeBrowser?.();
   await env?.stop();
 });
 
@@ -261,8 +256,7 @@ describe('the dashboard in a browser', () => {
   });
 
   test('advances the local clock without JavaScript: the form posts to the local cloud, which sends the page back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
-    const noScript = await chromium.launchPersistentContext(dir, { ...CHROMIUM, javaScriptEnabled: false });
+    const { browser: noScript, close } = await launchBrowser({ javaScriptEnabled: false });
     try {
       const page = await noScript.newPage();
       await page.goto(env.cloud.endpoints.signInUrl as string);
@@ -283,8 +277,7 @@ describe('the dashboard in a browser', () => {
       await page.setViewportSize({ width: DESKTOP, height: 900 });
       await screenshot(page, { path: join(SCREENSHOTS, 'dashboard-clock-no-script-desktop.png') });
     } finally {
-      await noScript.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEvidenceStore } from '#adapters/evidence-store.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { listAuditOfTask } from '#store/audit.ts';
-import { CHROMIUM, cspRefusals, launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
+import { cspRefusals, launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
 
 let env: SampleCloud;
@@ -86,14 +86,8 @@ beforeAll(async () => {
   tooLarge = join(tooLargeDir, '录像.pdf');
   writeFileSync(tooLarge, '');
   truncateSync(tooLarge, 21 * 1024 * 1024);
-  // Chromium reads a chosen file's non-ASCII path (录像.pdf) in the C library's character set: UTF-8 here, as
-  // the zh_CN.UTF-8 of its LANG is not installed on every machine (without it, nothing is chosen).
-  const utf8 = { ...CHROMIUM.env, LC_ALL: 'C.UTF-8' };
-  ({ browser, close: closeBrowser } = await launchBrowser({ env: utf8 }));
-  ({ browser: noScript, close: closeNoScript } = await launchBrowser({
-    env: utf8,
-    javaScriptEnabled: false,
-  }));
+  ({ browser, close: closeBrowser } = await launchBrowser());
+  ({ browser: noScript, close: closeNoScript } = await launchBrowser({ javaScriptEnabled: false }));
 }, 600_000);
 
 afterAll(async () => {

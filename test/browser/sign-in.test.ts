@@ -17,14 +17,18 @@ const PROGRAMME_TITLE = '关于城乡社区治理试点工作方案';
 let env: SampleCloud;
 let api: string;
 let signInUrl: string;
+/** Holds the file's one Chromium open between the tests, each of which signs in from a fresh context. */
+let keep: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   env = await startSampleCloud({ concurrency: 1 });
   api = env.cloud.endpoints.api;
   signInUrl = env.cloud.endpoints.signInUrl as string;
+  ({ close: keep } = await launchBrowser());
 }, 900_000);
 
 afterAll(async () => {
+  await keep?.();
   await env?.stop();
 });
 
@@ -39,7 +43,7 @@ async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-/** A fresh browser (no cookies), closed after `use`. */
+/** A fresh browser context (no cookies), closed after `use`. */
 async function withBrowser(use: (page: Page) => Promise<void>): Promise<void> {
   const { browser, close } = await launchBrowser();
   try {

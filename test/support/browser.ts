@@ -1,10 +1,8 @@
 // The browser tests' Chromium (Debian's, headless) and what they record of a page: one place for the launch
-// options, the throwaway profile, the screenshots and the console's Content-Security-Policy refusals.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// options, one Chromium per test file, the screenshots and the console's Content-Security-Policy refusals.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Where the browser tests put their screenshots (375 and 1280 px). */
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
@@ -13,6 +11,9 @@ export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots
  * Debian's headless Chromium, at desktop width, in Chinese: `locale` is what pages see (Accept-Language,
  * navigator.language); `--lang` and LANGUAGE are Chromium's own interface (a file field's 选择文件, a date
  * field's 年/月/日), which needs Debian's chromium-l10n (.ci/run installs it) and is English without it.
+ * LC_ALL=C.UTF-8: Chromium opens a chosen file's non-ASCII path (evidence's 录像.pdf) in the C library's
+ * character set, and LANG's zh_CN.UTF-8 is not installed on every machine (without it, nothing is chosen);
+ * the interface's language stays --lang's.
  */
 export const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
@@ -28,26 +29,44 @@ export const CHROMIUM = {
     '--disable-sync',
     '--lang=zh-CN',
   ],
-  env: { ...process.env, LANGUAGE: 'zh_CN', LANG: 'zh_CN.UTF-8' } as Record<string, string>,
+  env: { ...process.env, LANGUAGE: 'zh_CN', LANG: 'zh_CN.UTF-8', LC_ALL: 'C.UTF-8' } as Record<
+    string,
+    string
+  >,
   viewport: { width: 1280, height: 900 },
   locale: 'zh-CN',
 };
 
-/** Chromium on a throwaway profile; `close` ends it and removes the profile. */
+/** The file's one Chromium while any of its contexts is open (each test file runs in its own module scope). */
+let shared: { chromium: Promise<Browser>; contexts: number } | undefined;
+
+/**
+ * A fresh browser context (its own cookies and storage, nothing on disk) in the file's one Chromium, launched
+ * by the first context and ended with the last: a context costs ~0.1 s of CPU, a Chromium's launch and close
+ * ~0.6 s (measured in docs/benchmarks.md). `close` ends the context. Chromium's own options (executable, args,
+ * env) are CHROMIUM's; `options` set the context's.
+ */
 export async function launchBrowser(
-  options: Partial<typeof CHROMIUM> & {
+  options: Partial<Pick<typeof CHROMIUM, 'viewport' | 'locale'>> & {
     javaScriptEnabled?: boolean;
     extraHTTPHeaders?: Record<string, string>;
   } = {},
 ): Promise<{ browser: BrowserContext; close: () => Promise<void> }> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const profile = mkdtempSync(join(tmpdir(), 'pilotflow-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, { ...CHROMIUM, ...options });
+  const { executablePath, headless, args, env, viewport, locale } = CHROMIUM;
+  if (!shared) shared = { chromium: chromium.launch({ executablePath, headless, args, env }), contexts: 0 };
+  const mine = shared;
+  mine.contexts += 1;
+  const browser = await (await mine.chromium).newContext({ viewport, locale, ...options });
   return {
     browser,
     async close() {
       await browser.close();
-      rmSync(profile, { recursive: true, force: true });
+      mine.contexts -= 1;
+      if (mine.contexts === 0) {
+        if (shared === mine) shared = undefined;
+        await (await mine.chromium).close();
+      }
     },
   };
 }
