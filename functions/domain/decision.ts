@@ -104,7 +104,7 @@ export async function recordDecision(
   const marker = pendingCallbackItem(task.taskId, decision.decidedAt);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await decideTask(deps.store, task.taskId, decision, [event, marker]);
+      return await decideTask(deps.store, task.taskId, decision, [event, marker], task);
     } catch (error) {
       if (!isTransactionConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));

@@ -250,12 +250,17 @@ export type DecideResult =
  * Records a decision exactly once, in one transaction: the task moves from open to decided (and leaves the
  * open-tasks index), the decision item is created, and the link (if any) is marked used. Any concurrent or
  * repeated attempt finds the task closed or the link used and changes nothing.
+ * `read`: the open task as the caller read it just before. The decided task is then made from it and what the
+ * transaction wrote instead of being read again (one GetItem per decision). Its token can be older than the
+ * stored one only if a retried open-task replaced it in between; the callback's refusal of that token makes
+ * deliverDecision read the task again and send to the new one (functions/domain/decision.ts).
  */
 export async function decideTask(
   store: Store,
   taskId: string,
   decision: Decision,
   extraWrites: Array<Record<string, unknown>> = [],
+  read?: TaskRecord,
 ): Promise<DecideResult> {
   const linkUpdate = decision.linkId
     ? [
@@ -312,6 +317,12 @@ export async function decideTask(
     if (!task) throw new NotFoundError(`task ${taskId} does not exist`);
     if (task.status !== 'open') return { kind: 'already-closed', task };
     return { kind: 'link-not-active' };
+  }
+  if (read?.taskId === taskId) {
+    return {
+      kind: 'decided',
+      task: { ...read, status: 'decided', decision, closedAt: decision.decidedAt, callbackPending: true },
+    };
   }
   const task = await getTask(store, taskId);
   if (!task) throw new NotFoundError(`task ${taskId} does not exist`);

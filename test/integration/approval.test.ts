@@ -1,7 +1,12 @@
 // The approval flow's domain against real parts: DynamoDB Local and the local Step Functions runtime.
 // (The HTTP layer on the local cloud, with bodies and headers, is in approval-http.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RETRY_MIN_AGE_MS, retryPendingCallbacks } from '#domain/decision.ts';
+import {
+  deliverDecision,
+  RETRY_MIN_AGE_MS,
+  recordDecision,
+  retryPendingCallbacks,
+} from '#domain/decision.ts';
 import { formToken, linkSignature } from '#domain/links.ts';
 import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
 import { listPendingCallbacks } from '#store/callbacks.ts';
@@ -329,6 +334,26 @@ describe('the callback to Step Functions', () => {
     expect(await listPendingCallbacks(bed.store, '9999')).not.toContainEqual(
       expect.objectContaining({ taskId: opened.task.taskId }),
     );
+  });
+
+  it('delivers a decision to the token a retried open-task put on the task after the decider read it', async () => {
+    // The decision is recorded from the task as read before the transaction (no second read): a retried
+    // open-task replacing the token in between leaves that read's token stale, and its refusal leads to the new.
+    const opened = await bed.openTask();
+    const read = { ...opened.task, taskToken: 'a-token-step-functions-closed-on-retry' };
+    const decision = {
+      outcome: 'approve' as const,
+      comment: '同意。',
+      form: {},
+      decidedBy: WANG,
+      decidedAt: new Date(T0).toISOString(),
+    };
+    const recorded = await recordDecision(bed.deps(), read, decision, 'admin:test');
+    expect(recorded).toMatchObject({ kind: 'decided', task: { status: 'decided', callbackPending: true } });
+    if (recorded.kind !== 'decided') return;
+    expect(await deliverDecision(bed.deps(), recorded.task)).toBe('delivered');
+    expect((await bed.describe(opened.executionArn)).status).toBe('SUCCEEDED');
+    expect((await getTask(bed.store, opened.task.taskId))?.callbackPending).toBeUndefined();
   });
 
   it('leaves a transiently failed callback pending, and the retry delivers it once it is old enough', async () => {

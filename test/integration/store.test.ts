@@ -187,6 +187,16 @@ describe('tasks', () => {
     expect(stored?.status).toBe('decided');
   });
 
+  it('returns the decided task as stored when given the task read before, without reading it again', async () => {
+    const task = newTask();
+    await createTask(store, task);
+    const read = await getTask(store, task.taskId);
+    const result = await decideTask(store, task.taskId, decision(), [], read);
+    expect(result.kind).toBe('decided');
+    if (result.kind !== 'decided') return;
+    expect(result.task).toEqual(await getTask(store, task.taskId));
+  });
+
   it('lets exactly one of twenty concurrent decisions through', async () => {
     const task = newTask();
     await createTask(store, task);
