@@ -5,7 +5,13 @@
 import type { Plan } from '#plan/schema.ts';
 import { appendAudit, appendAuditOnce, type NewAuditEvent } from '#store/audit.ts';
 import { getLink, type LinkRecord } from '#store/links.ts';
-import { type Decision, getTask, listTasksOfPilot, type TaskRecord } from '#store/tasks.ts';
+import {
+  type Decision,
+  getTask,
+  getTaskAndPlanHead,
+  listTasksOfPilot,
+  type TaskRecord,
+} from '#store/tasks.ts';
 import type { RequestClient } from './client.ts';
 import { type CallbackDeps, type Delivery, deliverDecision, recordDecision } from './decision.ts';
 import {
@@ -22,7 +28,7 @@ import {
 } from './evidence.ts';
 import { type LocalText, type TaskForm, taskFormOf, validateSubmission } from './forms.ts';
 import { formToken, isLinkId, type SigningKeys, verifyFormToken, verifyLinkSignature } from './links.ts';
-import { findPlan } from './plans.ts';
+import { findPlan, findPlanOfVersion } from './plans.ts';
 
 export interface ApprovalDeps extends CallbackDeps {
   /** The keys that sign (current) and verify (current, previous) links and form tokens (functions/adapters/secrets.ts). */
@@ -119,13 +125,31 @@ type Resolved =
   | Exclude<LinkState, OpenLink>
   | Omit<OpenLink, 'form' | 'earlierRounds' | 'formToken' | 'uploads' | 'submittedFiles'>;
 
+/**
+ * The link's task and its programme's current plan. A link that names its programme has both read in one
+ * request (a consistent BatchGet of the task and the plan head, so an amendment still applies at once);
+ * a link made before links named it, in two.
+ */
+async function taskAndPlanOf(
+  deps: ApprovalDeps,
+  link: LinkRecord,
+): Promise<{ task?: TaskRecord; plan?: Plan | undefined }> {
+  if (link.programmeId) {
+    const { task, planVersion } = await getTaskAndPlanHead(deps.store, link.taskId, link.programmeId);
+    if (task?.programmeId === link.programmeId)
+      return { task, plan: await findPlanOfVersion(deps.store, task.programmeId, planVersion) };
+    if (!task) return {};
+  }
+  const task = await getTask(deps.store, link.taskId);
+  return task ? { task, plan: await findPlan(deps.store, task.programmeId) } : {};
+}
+
 async function resolve(deps: ApprovalDeps, req: LinkRequest): Promise<Resolved> {
   if (!isLinkId(req.linkId)) return { kind: 'refused', reason: 'unknown' };
   const link = await getLink(deps.store, req.linkId);
   if (!link) return { kind: 'refused', reason: 'unknown' };
-  const task = await getTask(deps.store, link.taskId);
+  const { task, plan } = await taskAndPlanOf(deps, link);
   if (!task) return { kind: 'refused', reason: 'unknown' };
-  const plan = await findPlan(deps.store, task.programmeId);
   const known = { link, task, ...(plan ? { plan } : {}) };
   // Never echo a signature that did not verify back into the page: the state carries no `sig`.
   if (!req.sig || !verifyLinkSignature(deps.signingKeys, link, req.sig)) {

@@ -242,6 +242,7 @@ export async function issueLinks(
       link = {
         linkId: newLinkId(),
         taskId: args.task.taskId,
+        programmeId: args.task.programmeId,
         assignee,
         status: 'active',
         createdAt: args.now,
@@ -290,6 +291,7 @@ export async function actionLinkFor(
     link = {
       linkId: newLinkId(),
       taskId: args.task.taskId,
+      programmeId: args.task.programmeId,
       assignee: args.assignee,
       status: 'active',
       createdAt: args.now.toISOString(),

@@ -41,15 +41,35 @@ export async function loadPlanVersion(
   programmeId: string,
 ): Promise<{ plan: Plan; version: number }> {
   const version = await getPlanHead(store, programmeId);
+  return { plan: await planOfVersion(store, programmeId, version), version };
+}
+
+async function planOfVersion(store: Store, programmeId: string, version: number): Promise<Plan> {
   const plan = await plans.fetch(`${store.table}\n${programmeId}\n${version}`, { context: store });
   if (!plan) throw new NotFoundError(`programme ${programmeId} was never launched`);
-  return { plan, version };
+  return plan;
 }
 
 /** The plan, or undefined for a programme that was never launched. */
-export async function findPlan(store: Store, programmeId: string): Promise<Plan | undefined> {
+export function findPlan(store: Store, programmeId: string): Promise<Plan | undefined> {
+  return orUndefined(loadPlan(store, programmeId));
+}
+
+/**
+ * The plan of `version`, the current one as the caller read the plan head just now (getTaskAndPlanHead), or
+ * undefined for a programme that was never launched.
+ */
+export function findPlanOfVersion(
+  store: Store,
+  programmeId: string,
+  version: number,
+): Promise<Plan | undefined> {
+  return orUndefined(planOfVersion(store, programmeId, version));
+}
+
+async function orUndefined(read: Promise<Plan>): Promise<Plan | undefined> {
   try {
-    return await loadPlan(store, programmeId);
+    return await read;
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;

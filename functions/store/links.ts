@@ -12,6 +12,8 @@ export type LinkStatus = 'active' | 'used' | 'revoked';
 export interface LinkRecord {
   linkId: string;
   taskId: string;
+  /** The task's programme, so that a link page reads its task and plan head in one request (absent on older links). */
+  programmeId?: string;
   assignee: Person;
   status: LinkStatus;
   createdAt: string;

@@ -41,7 +41,12 @@ export async function getPlanHead(store: Store, programmeId: string): Promise<nu
   const out = await store.db.send(
     new GetCommand({ TableName: store.table, Key: keys.planHead(programmeId), ConsistentRead: true }),
   );
-  return typeof out.Item?.version === 'number' ? out.Item.version : 1;
+  return planHeadVersion(out.Item);
+}
+
+/** The version a plan head item points to (none stored: the launched plan, version 1). */
+export function planHeadVersion(item: Record<string, unknown> | undefined): number {
+  return typeof item?.version === 'number' ? item.version : 1;
 }
 
 /** The plan of an amended version (2 and later), or undefined. */

@@ -11,6 +11,7 @@ import type { Outcome } from '#plan/kinds.ts';
 import { pendingCallbackItem } from './callbacks.ts';
 import { CONDITION, INDEX, keys, OPEN_TASKS } from './keys.ts';
 import { type HandedTo, revokeLinkUpdate } from './links.ts';
+import { planHeadVersion } from './plan-versions.ts';
 import { batchGetAll, queryAll, queryPage } from './query.ts';
 import { conditionHeld, isConditionFailure, NotFoundError, type Store, withoutKeys } from './store.ts';
 
@@ -173,6 +174,26 @@ export async function getTask(store: Store, taskId: string): Promise<TaskRecord 
     new GetCommand({ TableName: store.table, Key: keys.task(taskId), ConsistentRead: true }),
   );
   return out.Item ? withoutKeys<TaskRecord>(out.Item) : undefined;
+}
+
+/**
+ * A task and its programme's current plan version (the plan head), both read consistently in one BatchGet:
+ * what a link page needs once it knows the task's programme from the link.
+ */
+export async function getTaskAndPlanHead(
+  store: Store,
+  taskId: string,
+  programmeId: string,
+): Promise<{ task: TaskRecord | undefined; planVersion: number }> {
+  const taskKey = keys.task(taskId);
+  const headKey = keys.planHead(programmeId);
+  const items = await batchGetAll(store, [taskKey, headKey], { consistent: true });
+  const item = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
+  const task = item(taskKey);
+  return {
+    task: task ? withoutKeys<TaskRecord>(task) : undefined,
+    planVersion: planHeadVersion(item(headKey)),
+  };
 }
 
 /** The tasks of `taskIds` that exist, by id: strongly consistent, as getTask (BatchGet, 100 a request). */

@@ -1,5 +1,7 @@
 // The approval flow's domain against real parts: DynamoDB Local and the local Step Functions runtime.
 // (The HTTP layer on the local cloud, with bodies and headers, is in approval-http.test.ts.)
+
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deliverDecision,
@@ -10,14 +12,18 @@ import {
 import { formToken, linkSignature } from '#domain/links.ts';
 import { listAuditOfPilot, listAuditOfTask } from '#store/audit.ts';
 import { listPendingCallbacks } from '#store/callbacks.ts';
+import { keys } from '#store/keys.ts';
 import { getLink } from '#store/links.ts';
+import { writePlanVersion } from '#store/plan-versions.ts';
 import { closeTask, getTask } from '#store/tasks.ts';
 import {
   type ApprovalBed,
   LI,
   type OpenedTask,
   openPage,
+  PROGRAMME,
   SIGNING_KEY,
+  samplePlan,
   startApprovalBed,
   submitPage,
   T0,
@@ -375,5 +381,45 @@ describe('the callback to Step Functions', () => {
     expect((await bed.describe(opened.executionArn)).status).toBe('SUCCEEDED');
     expect((await getTask(bed.store, opened.task.taskId))?.callbackPending).toBeUndefined();
     expect(await listPendingCallbacks(bed.store, '9999')).toEqual([]);
+  });
+});
+
+// Last in the file: it moves the shared programme's plan to a second version.
+describe("the link's task and plan, read together", () => {
+  it('opens a link made before links named their programme, with its plan', async () => {
+    const opened = await bed.openTask();
+    const link = firstLink(opened);
+    expect((await getLink(bed.store, link.linkId))?.programmeId).toBe(PROGRAMME);
+    await bed.store.db.send(
+      new UpdateCommand({
+        TableName: bed.store.table,
+        Key: keys.link(link.linkId),
+        UpdateExpression: 'REMOVE programmeId',
+      }),
+    );
+    const page = await openPage(bed.deps(), { linkId: link.linkId, sig: link.sig });
+    expect(page).toMatchObject({
+      status: 200,
+      view: { page: 'task', task: { pilot: { zh: 'XX镇古城社区' } } },
+    });
+    expect(page.view.frame.contact).toMatchObject({ unit: { zh: '县民政局' } });
+  });
+
+  it('shows an amended plan on the next page of a link at once', async () => {
+    const opened = await bed.openTask();
+    const link = firstLink(opened);
+    const before = await openPage(bed.deps(), { linkId: link.linkId, sig: link.sig });
+    expect(before.view.frame.programme?.zh).toBe(samplePlan().programme.title);
+    const plan = samplePlan();
+    const amended = {
+      ...plan,
+      programme: { ...plan.programme, title: '关于城乡社区治理试点工作方案（修订）' },
+    };
+    const at = new Date(T0).toISOString();
+    const version = { programmeId: PROGRAMME, version: 2, at, by: 'admin:test', reason: 'test', changes: [] };
+    const event = { pk: `TEST#${PROGRAMME}`, sk: `PLANV#2#${at}` };
+    expect(await writePlanVersion(bed.store, version, amended, event)).toBe(true);
+    const after = await openPage(bed.deps(), { linkId: link.linkId, sig: link.sig });
+    expect(after.view.frame.programme?.zh).toBe('关于城乡社区治理试点工作方案（修订）');
   });
 });
