@@ -3,8 +3,8 @@
 // key, and audit events written once per key with deterministic ids.
 import { createHash } from 'node:crypto';
 import { TransientError } from '#lib/errors.ts';
-import { appendAuditOnce, type NewAuditEvent } from '#store/audit.ts';
-import { finishLease, releaseLease, takeLease } from '#store/once.ts';
+import { appendAuditOnce, auditOnceWrites, type NewAuditEvent } from '#store/audit.ts';
+import { finishLease, finishLeaseWith, releaseLease, takeLease } from '#store/once.ts';
 import type { Store } from '#store/store.ts';
 import type { Email, Texts } from './mail.ts';
 
@@ -43,6 +43,11 @@ export async function sendOnce(
   scope: string,
   id: string,
   email: Email | (() => Promise<Email | undefined>),
+  /**
+   * The audit event of the sending, written once per `key` as auditOnce writes it. Written in the request that
+   * marks the e-mail sent (one request instead of two), or after it when that one is refused.
+   */
+  audit?: { key: string; event: (at: string) => Omit<NewAuditEvent, 'eventId'> },
 ): Promise<boolean> {
   const giveUpAt = performance.now() + BUSY_WAIT_MS;
   let lease = await takeLease(deps.store, scope, id, deps.now());
@@ -69,8 +74,26 @@ export async function sendOnce(
     await releaseLease(deps.store, scope, id, lease.leaseId);
     throw error;
   }
-  await finishLease(deps.store, scope, id, lease.leaseId, deps.now().toISOString());
+  const at = deps.now().toISOString();
+  if (!audit) {
+    await finishLease(deps.store, scope, id, lease.leaseId, at);
+    return true;
+  }
+  const event = auditEvent(audit.key, audit.event(at));
+  const claim = { scope: 'audit', id: event.eventId };
+  const writes = auditOnceWrites(deps.store, event, claim);
+  // Any failure of the one request (the lease lost to a slower run, the event written already, an error) leaves
+  // both to be written one by one, as without `audit`: an e-mail sent is marked sent whatever its event does.
+  const together = await finishLeaseWith(deps.store, scope, id, lease.leaseId, at, writes).catch(() => false);
+  if (!together) {
+    await finishLease(deps.store, scope, id, lease.leaseId, at);
+    await appendAuditOnce(deps.store, event, claim);
+  }
   return true;
+}
+
+function auditEvent(key: string, event: Omit<NewAuditEvent, 'eventId'>): NewAuditEvent & { eventId: string } {
+  return { ...event, eventId: stableId(event.action, key) };
 }
 
 /**
@@ -82,6 +105,6 @@ export async function auditOnce(
   key: string,
   event: Omit<NewAuditEvent, 'eventId'>,
 ): Promise<boolean> {
-  const eventId = stableId(event.action, key);
-  return appendAuditOnce(deps.store, { ...event, eventId }, { scope: 'audit', id: eventId });
+  const full = auditEvent(key, event);
+  return appendAuditOnce(deps.store, full, { scope: 'audit', id: full.eventId });
 }

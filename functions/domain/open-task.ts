@@ -151,22 +151,11 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
           linkExpiresAt: expiresAt,
         })
       : taskRequestEmail(deps.texts, plan, task, link, expiresAt);
-    let sent: boolean;
-    try {
-      // A batch's e-mail goes once per person, whichever of its tasks opens first (its lease decides).
-      sent = batch
-        ? await sendOnce(deps, 'batch-email', batch.mailKey, email)
-        : await sendOnce(deps, 'task-email', `${task.taskId}#${link.assignee.email.toLowerCase()}`, email);
-    } catch (error) {
-      failures.push(error);
-      continue;
-    }
-    if (!sent && !batch) continue;
-    if (sent) emailsSent++;
-    await auditOnce(deps, `${task.taskId}#${link.assignee.email.toLowerCase()}`, {
+    const auditKey = `${task.taskId}#${link.assignee.email.toLowerCase()}`;
+    const audit = (sent: boolean) => (at: string) => ({
       programmeId: task.programmeId,
       pilotId: task.pilotId,
-      at: deps.now().toISOString(),
+      at,
       actor: 'system',
       action: sent ? 'email.sent' : 'email.batched',
       taskId: task.taskId,
@@ -180,6 +169,23 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
         ...(batch ? { batch: batch.mailKey } : {}),
       },
     });
+    let sent: boolean;
+    try {
+      // A batch's e-mail goes once per person, whichever of its tasks opens first (its lease decides). The
+      // `email.sent` event is written with the mark that the e-mail went.
+      sent = await sendOnce(
+        deps,
+        batch ? 'batch-email' : 'task-email',
+        batch ? batch.mailKey : auditKey,
+        email,
+        { key: auditKey, event: audit(true) },
+      );
+    } catch (error) {
+      failures.push(error);
+      continue;
+    }
+    if (sent) emailsSent++;
+    else if (batch) await auditOnce(deps, auditKey, audit(false)(deps.now().toISOString()));
   }
   if (failures.length > 0) throw failures[0];
   return { taskId: task.taskId, created, dueAt: task.dueAt, emailsSent };

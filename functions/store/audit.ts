@@ -68,6 +68,28 @@ export async function appendAudit(store: Store, event: NewAuditEvent): Promise<b
  * and where a request an outsider can repeat writes one (a refused link: one event per link, reason and
  * window). Resolves to false when already claimed, or while a concurrent request is claiming it.
  */
+/** The claim and the event of appendAuditOnce, as transaction items (also written with another change). */
+export function auditOnceWrites(
+  store: Store,
+  event: NewAuditEvent,
+  claim: { scope: string; id: string; expiresAt?: string },
+) {
+  return [
+    {
+      Put: {
+        TableName: store.table,
+        Item: {
+          ...keys.once(claim.scope, claim.id),
+          claimedAt: event.at,
+          ...(claim.expiresAt ? { ttl: Math.floor(Date.parse(claim.expiresAt) / 1000) } : {}),
+        },
+        ConditionExpression: CONDITION.isNew,
+      },
+    },
+    { Put: { TableName: store.table, Item: auditItem(event), ConditionExpression: CONDITION.isNew } },
+  ];
+}
+
 export async function appendAuditOnce(
   store: Store,
   event: NewAuditEvent,
@@ -75,24 +97,7 @@ export async function appendAuditOnce(
   claim: { scope: string; id: string; expiresAt?: string },
 ): Promise<boolean> {
   try {
-    await store.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: store.table,
-              Item: {
-                ...keys.once(claim.scope, claim.id),
-                claimedAt: event.at,
-                ...(claim.expiresAt ? { ttl: Math.floor(Date.parse(claim.expiresAt) / 1000) } : {}),
-              },
-              ConditionExpression: CONDITION.isNew,
-            },
-          },
-          { Put: { TableName: store.table, Item: auditItem(event), ConditionExpression: CONDITION.isNew } },
-        ],
-      }),
-    );
+    await store.db.send(new TransactWriteCommand({ TransactItems: auditOnceWrites(store, event, claim) }));
     return true;
   } catch (error) {
     // A concurrent request is claiming the same window: it writes the event, this one need not.

@@ -1,10 +1,16 @@
 // Claim-once records: make a side effect (a notice, an e-mail) happen once across Lambda retries.
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CONDITION, keys } from './keys.ts';
-import { conditionHeld, isConditionFailure, type Store } from './store.ts';
+import { conditionHeld, isConditionFailure, isTransactionConflict, type Store } from './store.ts';
 
 /** Resolves to true for the first claim of (scope, id) and false for every later one. */
 export async function claimOnce(store: Store, scope: string, id: string, at: string): Promise<boolean> {
@@ -94,6 +100,43 @@ export async function finishLease(store: Store, scope: string, id: string, lease
       }),
     ),
   );
+}
+
+/**
+ * Marks the effect done together with `writes` (items of a transaction, each conditional on its own), in one
+ * request. Resolves to false, writing nothing, when the lease is no longer this run's or a write's condition
+ * refused it: the caller then makes them one by one.
+ */
+export async function finishLeaseWith(
+  store: Store,
+  scope: string,
+  id: string,
+  leaseId: string,
+  at: string,
+  writes: Array<Record<string, unknown>>,
+): Promise<boolean> {
+  try {
+    await store.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: store.table,
+              Key: keys.once(scope, id),
+              UpdateExpression: 'SET claimedAt = :at REMOVE lease, leaseUntil',
+              ConditionExpression: 'lease = :lease',
+              ExpressionAttributeValues: { ':at': at, ':lease': leaseId },
+            },
+          },
+          ...writes,
+        ] as never,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error) || isTransactionConflict(error)) return false;
+    throw error;
+  }
 }
 
 /** Gives the lease back after the effect failed, so that the retry need not wait for it to run out. */

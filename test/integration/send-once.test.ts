@@ -1,10 +1,11 @@
 // sendOnce against DynamoDB Local: one e-mail per key however many runs race for it, and none lost when a run
 // fails or dies between taking the key and finishing (functions/domain/deps.ts, functions/store/once.ts).
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Deps, sendOnce } from '#domain/deps.ts';
+import { auditOnce, type Deps, sendOnce } from '#domain/deps.ts';
 import type { Email } from '#domain/mail.ts';
 import { TransientError } from '#lib/errors.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
+import { listAuditOfTask } from '#store/audit.ts';
 import { claimOnce, LEASE_MS, takeLease } from '#store/once.ts';
 import type { Store } from '#store/store.ts';
 import { pastTheBusyWait } from '#test/support/busy-wait.ts';
@@ -121,6 +122,36 @@ describe('sendOnce', () => {
     } finally {
       sent.mockRestore();
     }
+  });
+
+  const sentEvent = (taskId: string) => (at: string) => ({
+    programmeId: 'prog',
+    pilotId: 'gucheng',
+    at,
+    actor: 'system',
+    action: 'email.sent',
+    taskId,
+    summary: 'Task e-mail sent',
+  });
+
+  it('writes the e-mail’s audit event once with the mark that it went, and neither again on a second call', async () => {
+    const outbox: Email[] = [];
+    const audit = { key: 'task-a#wang', event: sentEvent('task-a') };
+    expect(await sendOnce(depsAt(T0, outbox), 'task-email', 'a1', notice, audit)).toBe(true);
+    expect(await sendOnce(depsAt(T0, outbox), 'task-email', 'a1', notice, audit)).toBe(false);
+    expect(outbox).toHaveLength(1);
+    const events = await listAuditOfTask(store, 'task-a');
+    expect(events.map((e) => [e.action, e.at])).toEqual([['email.sent', T0.toISOString()]]);
+  });
+
+  it('marks the e-mail sent even when its audit event was written before, and keeps that one event', async () => {
+    const outbox: Email[] = [];
+    await auditOnce({ store }, 'task-b#wang', sentEvent('task-b')(T0.toISOString()));
+    const audit = { key: 'task-b#wang', event: sentEvent('task-b') };
+    expect(await sendOnce(depsAt(T0, outbox), 'task-email', 'b1', notice, audit)).toBe(true);
+    expect(await sendOnce(depsAt(T0, outbox), 'task-email', 'b1', notice, audit)).toBe(false);
+    expect(outbox).toHaveLength(1);
+    expect(await listAuditOfTask(store, 'task-b')).toHaveLength(1);
   });
 
   it('treats a key claimed before leases existed as sent', async () => {
