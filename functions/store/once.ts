@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CONDITION, keys } from './keys.ts';
-import { conditionHeld, isConditionFailure, isTransactionConflict, type Store } from './store.ts';
+import { conditionHeld, isConditionFailure, type Store } from './store.ts';
 
 /** Resolves to true for the first claim of (scope, id) and false for every later one. */
 export async function claimOnce(store: Store, scope: string, id: string, at: string): Promise<boolean> {
@@ -87,19 +87,20 @@ function refusedBy(error: unknown): LeaseItem | undefined {
   return item ? (unmarshall(item) as LeaseItem) : undefined;
 }
 
+/** The update that marks the effect done, if the lease is still this run's. */
+function finishUpdate(store: Store, scope: string, id: string, leaseId: string, at: string) {
+  return {
+    TableName: store.table,
+    Key: keys.once(scope, id),
+    UpdateExpression: 'SET claimedAt = :at REMOVE lease, leaseUntil',
+    ConditionExpression: 'lease = :lease',
+    ExpressionAttributeValues: { ':at': at, ':lease': leaseId },
+  };
+}
+
 /** Marks the effect done, if the lease is still this run's (a run slower than LEASE_MS may have lost it). */
 export async function finishLease(store: Store, scope: string, id: string, leaseId: string, at: string) {
-  await conditionHeld(() =>
-    store.db.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: keys.once(scope, id),
-        UpdateExpression: 'SET claimedAt = :at REMOVE lease, leaseUntil',
-        ConditionExpression: 'lease = :lease',
-        ExpressionAttributeValues: { ':at': at, ':lease': leaseId },
-      }),
-    ),
-  );
+  await conditionHeld(() => store.db.send(new UpdateCommand(finishUpdate(store, scope, id, leaseId, at))));
 }
 
 /**
@@ -107,7 +108,7 @@ export async function finishLease(store: Store, scope: string, id: string, lease
  * request. Resolves to false, writing nothing, when the lease is no longer this run's or a write's condition
  * refused it: the caller then makes them one by one.
  */
-export async function finishLeaseWith(
+export function finishLeaseWith(
   store: Store,
   scope: string,
   id: string,
@@ -115,28 +116,13 @@ export async function finishLeaseWith(
   at: string,
   writes: Array<Record<string, unknown>>,
 ): Promise<boolean> {
-  try {
-    await store.db.send(
+  return conditionHeld(() =>
+    store.db.send(
       new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: store.table,
-              Key: keys.once(scope, id),
-              UpdateExpression: 'SET claimedAt = :at REMOVE lease, leaseUntil',
-              ConditionExpression: 'lease = :lease',
-              ExpressionAttributeValues: { ':at': at, ':lease': leaseId },
-            },
-          },
-          ...writes,
-        ] as never,
+        TransactItems: [{ Update: finishUpdate(store, scope, id, leaseId, at) }, ...writes] as never,
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error) || isTransactionConflict(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Gives the lease back after the effect failed, so that the retry need not wait for it to run out. */
