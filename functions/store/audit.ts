@@ -9,6 +9,7 @@ import {
   isConditionFailure,
   isTransactionConflict,
   type Store,
+  type TransactItem,
   withoutKeys,
 } from './store.ts';
 
@@ -61,19 +62,12 @@ export async function appendAudit(store: Store, event: NewAuditEvent): Promise<b
   );
 }
 
-/**
- * Appends `event` unless an event with the same claim was appended before: the claim (a claim-once record,
- * removed by DynamoDB's TTL after `expiresAt` when one is given) and the event are written in one transaction,
- * so both or neither exist. Used where a retried handler writes an event (the claim is the event's own key),
- * and where a request an outsider can repeat writes one (a refused link: one event per link, reason and
- * window). Resolves to false when already claimed, or while a concurrent request is claiming it.
- */
 /** The claim and the event of appendAuditOnce, as transaction items (also written with another change). */
 export function auditOnceWrites(
   store: Store,
   event: NewAuditEvent,
   claim: { scope: string; id: string; expiresAt?: string },
-) {
+): TransactItem[] {
   return [
     {
       Put: {
@@ -90,6 +84,13 @@ export function auditOnceWrites(
   ];
 }
 
+/**
+ * Appends `event` unless an event with the same claim was appended before: the claim (a claim-once record,
+ * removed by DynamoDB's TTL after `expiresAt` when one is given) and the event are written in one transaction,
+ * so both or neither exist. Used where a retried handler writes an event (the claim is the event's own key),
+ * and where a request an outsider can repeat writes one (a refused link: one event per link, reason and
+ * window). Resolves to false when already claimed, or while a concurrent request is claiming it.
+ */
 export async function appendAuditOnce(
   store: Store,
   event: NewAuditEvent,

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { CONDITION, keys } from './keys.ts';
-import { conditionHeld, isConditionFailure, type Store } from './store.ts';
+import { conditionHeld, isConditionFailure, type Store, type TransactItem } from './store.ts';
 
 /** Resolves to true for the first claim of (scope, id) and false for every later one. */
 export async function claimOnce(store: Store, scope: string, id: string, at: string): Promise<boolean> {
@@ -114,12 +114,12 @@ export function finishLeaseWith(
   id: string,
   leaseId: string,
   at: string,
-  writes: Array<Record<string, unknown>>,
+  writes: TransactItem[],
 ): Promise<boolean> {
   return conditionHeld(() =>
     store.db.send(
       new TransactWriteCommand({
-        TransactItems: [{ Update: finishUpdate(store, scope, id, leaseId, at) }, ...writes] as never,
+        TransactItems: [{ Update: finishUpdate(store, scope, id, leaseId, at) }, ...writes],
       }),
     ),
   );

@@ -1,8 +1,11 @@
 // The store's handle: a DynamoDB document client and the table name. Handlers make one at module scope
 // (functions/adapters/aws.ts); tests make one against DynamoDB Local.
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#lib/errors.ts';
+
+/** One item of a TransactWriteItems request. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export interface Store {
   readonly db: DynamoDBDocumentClient;
