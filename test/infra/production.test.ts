@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL_ROUTE_PATH } from '#infra/constructs/approval-api.ts';
 import { BOUNCE_RATE_ALARM } from '#infra/constructs/monitoring.ts';
-import { synthApp } from '#test/support/template.ts';
+import { SMTP_DEPLOYMENT, synthApp } from '#test/support/template.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Principal?: unknown };
@@ -53,16 +53,7 @@ let smtp: Template;
 beforeAll(() => {
   template = Template.fromStack(synthApp().stack);
   resources = Object.entries(template.toJSON().Resources as Record<string, Resource>);
-  smtp = Template.fromStack(
-    synthApp({
-      mailTransport: 'smtp',
-      smtpSecretName: 'pilotflow/smtp',
-      alarmEmails: 'ops@xx-county.example,duty@xx-county.example',
-      adminEmails: 'chief@xx-county.example,deputy@xx-county.example',
-      logRetentionDays: '365',
-      reserveConcurrency: 'false',
-    }).stack,
-  );
+  smtp = Template.fromStack(synthApp(SMTP_DEPLOYMENT).stack);
 }, 240_000);
 
 const ofType = (type: string, from = resources) => from.filter(([, r]) => r.Type === type);

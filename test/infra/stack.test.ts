@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { LAUNCH_OUTPUT } from '#cli/commands/launch.ts';
 import { INDEX, KEY } from '#store/keys.ts';
-import { synthApp } from '#test/support/template.ts';
+import { SMTP_DEPLOYMENT, synthApp } from '#test/support/template.ts';
 
 /**
  * Every context the infra tests synthesise the app with (they synthesise without CDK's built-in CloudFormation
@@ -20,14 +20,7 @@ const VALIDATED_VARIANTS: Record<string, Record<string, unknown>> = {
   },
   'escalation every 30 minutes (escalation.test.ts)': { escalationRate: '30 minutes' },
   'evidence kept 30 days (evidence.test.ts)': { evidenceRetentionDays: '30' },
-  'SMTP, alarms and admins (production.test.ts)': {
-    mailTransport: 'smtp',
-    smtpSecretName: 'pilotflow/smtp',
-    alarmEmails: 'ops@xx-county.example,duty@xx-county.example',
-    adminEmails: 'chief@xx-county.example,deputy@xx-county.example',
-    logRetentionDays: '365',
-    reserveConcurrency: 'false',
-  },
+  'SMTP, alarms and admins (production.test.ts)': SMTP_DEPLOYMENT,
   'SMTP with one admin (production.test.ts)': {
     mailTransport: 'smtp',
     smtpSecretName: 'pilotflow/smtp',

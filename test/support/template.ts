@@ -29,6 +29,16 @@ export function synthApp(context: Record<string, unknown> = {}, { validate = fal
   });
 }
 
+/** A production-like deployment: mail through SMTP, alarms and admins named, logs kept a year. */
+export const SMTP_DEPLOYMENT = {
+  mailTransport: 'smtp',
+  smtpSecretName: 'pilotflow/smtp',
+  alarmEmails: 'ops@xx-county.example,duty@xx-county.example',
+  adminEmails: 'chief@xx-county.example,deputy@xx-county.example',
+  logRetentionDays: '365',
+  reserveConcurrency: 'false',
+};
+
 let cached: CfnTemplate | undefined;
 
 /** The stack's CloudFormation template as JSON (synthesised once per test file). */
