@@ -49,6 +49,39 @@ export const outcomes = (report: RehearsalReport): Outcomes => ({
   })),
 });
 
+/** One round of each task of a community pilot's year, as most pilots of the sample have. */
+const ONE_ROUND_EACH = {
+  acknowledgement: 1,
+  implementationPlan: 1,
+  planReview: 1,
+  supervisionCheck: 1,
+  selfInspection: 1,
+  preliminaryEvaluation: 1,
+  acceptance: 1,
+};
+
+/** A pilot accepted with `acceptanceScore`, its year as the default scenario plays it: what differs is given. */
+function accepted(
+  id: string,
+  acceptanceScore: number,
+  story: {
+    rounds?: Record<string, number>;
+    returns?: Record<string, number>;
+    withProblems?: number;
+    escalations?: number;
+  } = {},
+): Outcomes['pilots'][number] {
+  return {
+    id,
+    outcome: 'accepted',
+    acceptanceScore,
+    rounds: story.rounds ?? ONE_ROUND_EACH,
+    returns: story.returns ?? {},
+    checks: { total: 8, withProblems: story.withProblems ?? 0 },
+    escalations: story.escalations ?? 0,
+  };
+}
+
 /**
  * The sample's undisturbed rehearsal: its `outcomes` and its e-mails (distinct recipient-and-subject pairs). The
  * default scenario is deterministic: rehearsal.test.ts checks its undisturbed run against this, and
@@ -60,10 +93,8 @@ export const UNDISTURBED: { outcomes: Outcomes; emails: number } = {
     programme: { id: 'xx-county-community-governance-2023', status: 'completed', summarySent: true },
     decisions: 132,
     pilots: [
-      {
-        id: 'xx-town',
-        outcome: 'accepted',
-        acceptanceScore: 92,
+      // The town: no preliminary evaluation; its plan returned once.
+      accepted('xx-town', 92, {
         rounds: {
           acknowledgement: 1,
           implementationPlan: 2,
@@ -73,97 +104,23 @@ export const UNDISTURBED: { outcomes: Outcomes; emails: number } = {
           acceptance: 1,
         },
         returns: { planReview: 1 },
-        checks: { total: 8, withProblems: 0 },
-        escalations: 0,
-      },
-      {
-        id: 'caotang',
-        outcome: 'accepted',
-        acceptanceScore: 86,
-        rounds: {
-          acknowledgement: 1,
-          implementationPlan: 1,
-          planReview: 1,
-          supervisionCheck: 1,
-          rectification: 2,
-          verification: 2,
-          selfInspection: 1,
-          preliminaryEvaluation: 1,
-          acceptance: 1,
-        },
+      }),
+      // A check found problems; the rectification's verification returned once.
+      accepted('caotang', 86, {
+        rounds: { ...ONE_ROUND_EACH, rectification: 2, verification: 2 },
         returns: { verification: 1 },
-        checks: { total: 8, withProblems: 1 },
-        escalations: 0,
-      },
-      {
-        id: 'gucheng',
-        outcome: 'accepted',
-        acceptanceScore: 84,
-        rounds: {
-          acknowledgement: 1,
-          implementationPlan: 1,
-          planReview: 1,
-          supervisionCheck: 1,
-          selfInspection: 1,
-          preliminaryEvaluation: 1,
-          acceptance: 1,
-        },
-        returns: {},
-        checks: { total: 8, withProblems: 0 },
-        escalations: 1,
-      },
-      {
-        id: 'donghelu',
-        outcome: 'accepted',
-        acceptanceScore: 81,
-        rounds: {
-          acknowledgement: 1,
-          implementationPlan: 1,
-          planReview: 1,
-          supervisionCheck: 1,
-          selfInspection: 2,
-          preliminaryEvaluation: 2,
-          acceptance: 1,
-        },
+        withProblems: 1,
+      }),
+      // The late self-inspection, reminded and escalated.
+      accepted('gucheng', 84, { escalations: 1 }),
+      // The preliminary evaluation returned once.
+      accepted('donghelu', 81, {
+        rounds: { ...ONE_ROUND_EACH, selfInspection: 2, preliminaryEvaluation: 2 },
         returns: { preliminaryEvaluation: 1 },
-        checks: { total: 8, withProblems: 0 },
-        escalations: 0,
-      },
-      {
-        id: 'zhangshu',
-        outcome: 'accepted',
-        acceptanceScore: 78,
-        rounds: {
-          acknowledgement: 1,
-          implementationPlan: 1,
-          planReview: 1,
-          supervisionCheck: 1,
-          rectification: 1,
-          selfInspection: 1,
-          preliminaryEvaluation: 1,
-          acceptance: 2,
-        },
-        returns: {},
-        checks: { total: 8, withProblems: 0 },
-        escalations: 0,
-      },
-      {
-        id: 'jiefangjie',
-        outcome: 'accepted',
-        acceptanceScore: 88,
-        rounds: {
-          acknowledgement: 1,
-          implementationPlan: 1,
-          planReview: 1,
-          supervisionCheck: 1,
-          selfInspection: 1,
-          preliminaryEvaluation: 1,
-          acceptance: 1,
-        },
-        returns: {},
-        checks: { total: 8, withProblems: 0 },
-        escalations: 0,
-      },
+      }),
+      // The first acceptance failed; rectified, accepted at the second.
+      accepted('zhangshu', 78, { rounds: { ...ONE_ROUND_EACH, rectification: 1, acceptance: 2 } }),
+      accepted('jiefangjie', 88),
     ],
   },
 };
