@@ -14,12 +14,20 @@ export class JavaMissingError extends Error {
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** Where its databases are kept; null in memory. */
+  dbPath: string | null;
   process: ChildProcess;
   stop(): Promise<void>;
 }
 
+/** A region and dummy credentials for the local emulators; never real ones. */
+export interface LocalAws {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
 /** Credentials and region that the local emulators accept; never real ones. */
-export const LOCAL_AWS = {
+export const LOCAL_AWS: LocalAws = {
   region: 'us-east-1',
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 };
@@ -88,6 +96,12 @@ export async function startDynamoDbLocal(
   options: {
     port?: number;
     dataDir?: string;
+    /**
+     * One database for every client (`-sharedDb`, the default). Without it, DynamoDB Local keeps one database
+     * per access key and region, in `<dataDir>/<accessKeyId>_<region>.db` ("DynamoDB local usage notes",
+     * Amazon DynamoDB Developer Guide): clients with different keys see different tables.
+     */
+    sharedDb?: boolean;
     /** Called with the JVM as soon as it is spawned, before it answers (to kill it if the caller dies). */
     onSpawn?: (child: ChildProcess) => void;
   } = {},
@@ -99,7 +113,9 @@ export async function startDynamoDbLocal(
     path = resolve(options.dataDir);
     mkdirSync(path, { recursive: true });
   }
-  const child = withJavaOptions(() => dynamoDbLocal.spawn({ port, path, sharedDb: true, stdio: 'pipe' }));
+  const child = withJavaOptions(() =>
+    dynamoDbLocal.spawn({ port, path, sharedDb: options.sharedDb ?? true, stdio: 'pipe' }),
+  );
   options.onSpawn?.(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -135,6 +151,7 @@ export async function startDynamoDbLocal(
   return {
     endpoint,
     port,
+    dbPath: path,
     process: child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

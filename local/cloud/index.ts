@@ -5,7 +5,7 @@
 // module (services/); this one starts them in dependency order, and its composer stops them in the reverse.
 import { join, relative, resolve } from 'node:path';
 import type { ControlledClock } from '../clock.ts';
-import { assertJava, LOCAL_AWS } from '../dynamodb-local.ts';
+import { assertJava, type LocalAws } from '../dynamodb-local.ts';
 import { isLoopbackName } from '../host-check.ts';
 import type { StepFunctionsRuntime } from '../stepfunctions/runtime.ts';
 import { PROJECT_ROOT, synthesize } from './assembly.ts';
@@ -18,7 +18,7 @@ import type { LocalSecret } from './secrets.ts';
 import { startClock } from './services/clock.ts';
 import { Services } from './services/compose.ts';
 import { openDataDir } from './services/data-dir.ts';
-import { startDynamoDb } from './services/dynamodb.ts';
+import { type RunningDynamoDbLocal, startDynamoDb } from './services/dynamodb.ts';
 import { reservePorts } from './services/ports.ts';
 import type { LocalStateMachine } from './state-machines.ts';
 
@@ -56,6 +56,13 @@ export interface LocalCloudOptions {
    * their sandboxes, the runtime's through a small proxy in front of DynamoDB Local. Off by default.
    */
   meter?: boolean;
+  /**
+   * A DynamoDB Local that is already running (with `-dbPath`, without `-sharedDb`) to keep the tables in,
+   * instead of starting a JVM: the cloud keeps them there in a database of its own, copied in from the data
+   * directory at start and back at stop (local/cloud/services/dynamodb.ts). For tools that start many clouds
+   * one after another, such as the test suite; a cloud that is killed instead of stopped loses what it wrote.
+   */
+  dynamodb?: RunningDynamoDbLocal;
   /** Progress while starting (one line each). */
   onProgress?: (line: string) => void;
   /** Notes and warnings while running (schedule failures, skipped launch…). */
@@ -100,6 +107,8 @@ export interface LocalCloud {
   runtime: StepFunctionsRuntime;
   mailbox: Mailbox;
   dataDir: string;
+  /** The region and dummy credentials its services accept; DynamoDB Local keeps its tables under them. */
+  aws: LocalAws;
   /** What the assembly contains, as the local cloud runs it. */
   resources: {
     assemblyDir: string;
@@ -154,7 +163,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
   }
   // Before anything slow: without Java there is no DynamoDB Local, and the error says how to fix it.
-  assertJava();
+  if (!options.dynamodb) assertJava();
   const services = new Services(log);
   services.add(openDataDir(dataDir));
   try {
@@ -182,7 +191,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       onProgress: progress,
     });
     progress('DynamoDB Local: starting');
-    const dynamoStarting = startDynamoDb({ port: ports.dynamodb, dataDir, host });
+    const dynamoStarting = startDynamoDb({
+      port: ports.dynamodb,
+      dataDir,
+      host,
+      ...(options.dynamodb ? { running: options.dynamodb } : {}),
+    });
     // Their failures are reported below, by services.together; meanwhile they are not unhandled rejections.
     synthesizing.catch(() => {});
     dynamoStarting.catch(() => {});
@@ -214,6 +228,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     } = await loading;
     // What the runtime uses: DynamoDB Local itself, or the counting proxy in front of it. The functions go to
     // DynamoDB Local directly and count their requests in their sandboxes (lambda-worker.ts).
+    const { aws } = dynamo;
     const meter = options.meter ? await services.start(startMeter(dynamo.endpoint, host)) : undefined;
     const dynamodbForRuntime = meter?.url ?? dynamo.endpoint;
     progress(`DynamoDB Local: ${dynamo.endpoint}`);
@@ -224,19 +239,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     progress(
       `assembly: ${template.stackNames.join(', ')} (${relative(process.cwd(), synth.dir) || synth.dir})`,
     );
-    const tables = await createTables(dynamo.endpoint, template.tables);
+    const tables = await createTables(dynamo.endpoint, aws, template.tables);
     progress(`tables: ${tables.length ? tables.join(', ') : 'none'}`);
     // The mailbox page lists each person's open tasks from the app's table (DynamoDB Local itself, so the
     // page's reads are not metered), when the app has one table.
     if (tables.length === 1 && tables[0]) {
-      mail.useStore(createStore(tables[0], { endpoint: dynamo.endpoint, ...LOCAL_AWS }));
+      mail.useStore(createStore(tables[0], { endpoint: dynamo.endpoint, ...aws }));
     }
     const secrets = await services.start(
       startSecrets({ resolvers: template.resolvers, dataDir, clock, port: ports.secrets, host }),
     );
 
     const s3 = await services.start(
-      startS3({ buckets: template.buckets.names, dataDir, clock, port: ports.s3, host }),
+      startS3({ buckets: template.buckets.names, dataDir, clock, port: ports.s3, host, aws }),
     );
     if (s3.buckets.length) progress(`S3: ${s3.url} (${s3.buckets.join(', ')})`);
 
@@ -248,6 +263,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         dataDir,
         host,
         port: ports.lambda,
+        aws,
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
         ...(options.meter ? { countDynamoDb: true } : {}),
         endpoints: {
@@ -274,6 +290,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         clock,
         lambda,
         endpoints: { dynamodb: dynamodbForRuntime, ses: mail.url },
+        aws,
         port: ports.stepfunctions,
         host,
       }),
@@ -357,6 +374,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       runtime,
       mailbox: mail.mailbox,
       dataDir,
+      aws,
       resources: {
         assemblyDir: synth.dir,
         tables,

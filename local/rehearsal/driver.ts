@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pMap from 'p-map';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { freePort } from '#local/ports.ts';
 import { DEFAULT_DIGEST_AT } from '#plan/calendar.ts';
 import { STAGES, type StageName, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
@@ -238,7 +237,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalRepor
   try {
     const [table] = cloud.resources.tables;
     if (!table) throw new RehearsalError('the CDK app has no table');
-    const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+    const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...cloud.aws });
     try {
       report = await play({ cloud, store, plan, options, progress, words, started, dataDir });
     } finally {

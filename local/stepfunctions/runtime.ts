@@ -10,6 +10,7 @@ import { SfnApiError } from './api-errors.ts';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './callbacks.ts';
 import { Engine } from './engine.ts';
 import { type Prepared, prepareExecution } from './executions.ts';
+import type { LocalCredentials } from './integrations/client-config.ts';
 import { lazyItemReader } from './items.ts';
 import { invokeLambdaTask, lambdaInvokeIntegration } from './lambda.ts';
 import { MapRuns } from './maprun.ts';
@@ -57,6 +58,8 @@ export interface RuntimeOptions {
   /** Runs Lambda tasks through the Lambda Invoke API at this URL (like Step Functions Local's LAMBDA_ENDPOINT). */
   lambdaEndpoint?: string;
   dynamodbEndpoint?: string;
+  /** The DynamoDB tasks' dummy credentials (DynamoDB Local without -sharedDb keeps a database per key). */
+  dynamodbCredentials?: LocalCredentials;
   sesEndpoint?: string;
   /** Step Functions Local's mocked service integrations: the parsed file, or its path. */
   mockConfig?: MockConfig | string;

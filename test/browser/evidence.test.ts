@@ -12,7 +12,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEvidenceStore } from '#adapters/evidence-store.ts';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { listAuditOfTask } from '#store/audit.ts';
 import { cspRefusals, launchBrowser, SCREENSHOTS, screenshot } from '#test/support/browser.ts';
 import { decide, type SampleCloud, startSampleCloud, type TaskLink } from '#test/support/sample-cloud.ts';
@@ -79,7 +78,7 @@ beforeAll(async () => {
   const bucket = env.cloud.endpoints.evidenceBucket;
   if (!bucket) throw new Error('the local cloud has no evidence bucket');
   const s3 = createEvidenceStore(
-    new S3Client({ endpoint: env.cloud.endpoints.s3, forcePathStyle: true, ...LOCAL_AWS }),
+    new S3Client({ endpoint: env.cloud.endpoints.s3, forcePathStyle: true, ...env.cloud.aws }),
   );
   bucketFiles = async () => (await s3.listFiles(bucket, 'evidence/')).map((f) => f.key).sort();
   tooLargeDir = mkdtempSync(join(tmpdir(), 'pilotflow-evidence-'));

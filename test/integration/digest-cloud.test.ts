@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { supervisionSignature } from '#domain/links.ts';
 import { decodeTicket, encodeTicket, recipientHash, supervises } from '#domain/supervision.ts';
 import type { Mail } from '#local/cloud/index.ts';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { isWorkingDay } from '#plan/calendar.ts';
 import type { Plan } from '#plan/index.ts';
 import { listAuditOfTask } from '#store/audit.ts';
@@ -134,7 +133,10 @@ beforeAll(async () => {
     (f) => f.environment.POWERTOOLS_SERVICE_NAME === 'supervision',
   );
   if (!fn) throw new Error('the app has no supervision function');
-  const secrets = new SecretsManagerClient({ endpoint: sample.cloud.endpoints.secretsmanager, ...LOCAL_AWS });
+  const secrets = new SecretsManagerClient({
+    endpoint: sample.cloud.endpoints.secretsmanager,
+    ...sample.cloud.aws,
+  });
   signingKey =
     (await secrets.send(new GetSecretValueCommand({ SecretId: fn.environment.LINK_SIGNING_SECRET_ARN })))
       .SecretString ?? '';

@@ -7,14 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkSignature } from '#domain/links.ts';
 import type { LocalCloud, Mail } from '#local/cloud/index.ts';
 import { startLocalCloud } from '#local/cloud/index.ts';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import type { Plan } from '#plan/index.ts';
 import { listAuditOfTask } from '#store/audit.ts';
 import { getLink } from '#store/links.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { decideTask, getTask } from '#store/tasks.ts';
 import { DAY, HOUR, openTask, samplePlan, storeProgramme } from '#test/support/escalation.ts';
-import { ASSEMBLY_CACHE, basePort, tempDataDir } from '#test/support/local-cloud.ts';
+import { ASSEMBLY_CACHE, basePort, runningDynamoDb, tempDataDir } from '#test/support/local-cloud.ts';
 
 // The cloud starts an hour before the mobilisation meeting (2023-01-10 09:30 in Asia/Shanghai); the hourly
 // schedule then fires on the meeting's hour and every hour after it.
@@ -45,13 +44,14 @@ beforeAll(async () => {
     speed: 0,
     launch: false,
     log: () => {},
+    ...runningDynamoDb(),
   });
   const fn = cloud.resources.functions.find((f) => f.environment.POWERTOOLS_SERVICE_NAME === 'escalate');
   if (!fn) throw new Error('the app has no escalate function');
   escalate = fn.name;
   apiBaseUrl = fn.environment.API_BASE_URL ?? '';
-  store = createStore(fn.environment.TABLE_NAME ?? '', { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
-  const secrets = new SecretsManagerClient({ endpoint: cloud.endpoints.secretsmanager, ...LOCAL_AWS });
+  store = createStore(fn.environment.TABLE_NAME ?? '', { endpoint: cloud.endpoints.dynamodb, ...cloud.aws });
+  const secrets = new SecretsManagerClient({ endpoint: cloud.endpoints.secretsmanager, ...cloud.aws });
   signingKey =
     (await secrets.send(new GetSecretValueCommand({ SecretId: fn.environment.LINK_SIGNING_SECRET_ARN })))
       .SecretString ?? '';

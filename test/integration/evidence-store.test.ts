@@ -37,7 +37,7 @@ let client: S3Client;
 let store: EvidenceStore;
 
 async function start(): Promise<void> {
-  server = await startS3({ buckets: [BUCKET], dataDir, clock, port: 0, host: '127.0.0.1' });
+  server = await startS3({ buckets: [BUCKET], dataDir, clock, port: 0, host: '127.0.0.1', aws: LOCAL_AWS });
   client?.destroy();
   client = new S3Client({ endpoint: server.url, forcePathStyle: true, ...LOCAL_AWS });
   store = createEvidenceStore(client);

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEvidenceStore, evidencePrefix } from '#adapters/evidence-store.ts';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { type SampleCloud, startSampleCloud } from '#test/support/sample-cloud.ts';
 
 let env: SampleCloud;
@@ -23,7 +22,7 @@ afterAll(async () => {
 });
 
 const storeOf = (endpoint: string) =>
-  createEvidenceStore(new S3Client({ endpoint, forcePathStyle: true, ...LOCAL_AWS }));
+  createEvidenceStore(new S3Client({ endpoint, forcePathStyle: true, ...env.cloud.aws }));
 
 describe('the evidence bucket in the local cloud', () => {
   it('is created and named in endpoints.json, and the granted functions are given its name', () => {

@@ -1,11 +1,13 @@
 // The local cloud across restarts of one data directory: one owner at a time, the clock and the schedules'
-// fire times carried over, the plan launched once, and the resources always those of the current assembly.
+// fire times carried over, the plan launched once, and the resources always those of the current assembly;
+// and its tables kept in a DynamoDB Local that was already running.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LocalCloud } from '#local/cloud/index.ts';
-import { FIXTURE_START, startFixtureCloud, tempDataDir } from '#test/support/local-cloud.ts';
+import { LOCAL_AWS } from '#local/dynamodb-local.ts';
+import { FIXTURE_START, runningDynamoDb, startFixtureCloud, tempDataDir } from '#test/support/local-cloud.ts';
 
 const HOUR = 3_600_000;
 const dataDir = tempDataDir();
@@ -97,5 +99,31 @@ describe('one data directory, several starts', () => {
       route: '$default',
       greeting: 'bonjour',
     });
+  });
+});
+
+// The suite's clouds keep their tables in the run's DynamoDB Local (test/setup/dynamodb.ts), as the `dynamodb`
+// option lets any caller: one database per cloud, in and out of the data directory at start and stop.
+describe('on a DynamoDB Local that is already running', () => {
+  test('two clouds on it see only their own items', async () => {
+    expect(runningDynamoDb().dynamodb?.endpoint).toBe(cloud.endpoints.dynamodb);
+    const other = await startFixtureCloud({ dataDir: tempDataDir() });
+    try {
+      expect(other.endpoints.dynamodb).toBe(cloud.endpoints.dynamodb);
+      expect(other.aws.credentials.accessKeyId).not.toBe(cloud.aws.credentials.accessKeyId);
+      const launches = await other.invoke('Probe', { action: 'items', pk: 'LAUNCH' });
+      expect((launches.payload as { items: unknown[] }).items).toEqual([]);
+      expect(await sortKeys('items', 'LAUNCH')).toHaveLength(1);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test('after a stop the data directory holds the tables: a start with a JVM of its own continues from them', async () => {
+    await cloud.stop();
+    cloud = await startFixtureCloud({ dataDir, clock: undefined, dynamodb: undefined });
+    expect(cloud.endpoints.dynamodb).not.toBe(runningDynamoDb().dynamodb?.endpoint);
+    expect(cloud.aws).toEqual(LOCAL_AWS);
+    expect(await sortKeys('items', 'LAUNCH')).toHaveLength(1);
   });
 });

@@ -4,7 +4,6 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LocalCloud } from '#local/cloud/index.ts';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { startFixtureCloud, tempDataDir } from '#test/support/local-cloud.ts';
 
 let cloud: LocalCloud;
@@ -36,7 +35,7 @@ describe('usage', () => {
 
   test('does not count requests made to DynamoDB Local’s own endpoint (the caller’s, not the system’s)', async () => {
     const before = cloud.usage().dynamodbRequests ?? {};
-    const client = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+    const client = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, ...cloud.aws });
     await client.send(new ListTablesCommand({}));
     client.destroy();
     expect(cloud.usage().dynamodbRequests ?? {}).toEqual(before);

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readAssembly } from '#local/cloud/assembly.ts';
 import type { LocalCloud } from '#local/cloud/index.ts';
 import { LocalIssuer } from '#local/cloud/jwt.ts';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { csrfToken } from '#presentation/dashboard/session.ts';
 import { adminHeaders, FIXTURE_START, startFixtureCloud, tempDataDir } from '#test/support/local-cloud.ts';
 
@@ -108,7 +107,7 @@ describe('what the local cloud runs', () => {
     expect(cloud.resources.apis.flatMap((a) => a.routes.map((r) => r.logicalId)).sort()).toEqual(
       ofType('AWS::ApiGatewayV2::Route').sort(),
     );
-    const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+    const dynamodb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, ...cloud.aws });
     const { TableNames } = await dynamodb.send(new ListTablesCommand({}));
     dynamodb.destroy();
     expect(TableNames).toEqual(cloud.resources.tables);
@@ -247,7 +246,7 @@ describe('functions', () => {
   });
 
   test('the Lambda Invoke API serves the functions to SDK clients', async () => {
-    const client = new LambdaClient({ endpoint: cloud.endpoints.lambda, ...LOCAL_AWS });
+    const client = new LambdaClient({ endpoint: cloud.endpoints.lambda, ...cloud.aws });
     const ok = await client.send(
       new InvokeCommand({
         FunctionName: cloud.lambda.find('Other')?.arn,

@@ -4,7 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '#local/cloud/index.ts';
+import type { RunningDynamoDbLocal } from '#local/cloud/services/dynamodb.ts';
 import { freePort } from '#local/ports.ts';
 
 export const FIXTURE_APP = fileURLToPath(new URL('../fixtures/cloud-app/app.ts', import.meta.url));
@@ -31,6 +33,16 @@ export async function basePort(): Promise<number> {
   }
 }
 
+/**
+ * The run's DynamoDB Local for the clouds (test/setup/dynamodb.ts), as the local cloud's `dynamodb` option,
+ * in the projects that start one; nothing elsewhere (the cloud then starts its own JVM). A test of the JVM's
+ * own life (stop, kill) passes `dynamodb: undefined` after it.
+ */
+export function runningDynamoDb(): { dynamodb?: RunningDynamoDbLocal } {
+  const running = inject('dynamodbRunning');
+  return running ? { dynamodb: running } : {};
+}
+
 /** Starts the fixture app; `clock: undefined` continues from the data directory's stored time. */
 export async function startFixtureCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   return startLocalCloud({
@@ -41,6 +53,7 @@ export async function startFixtureCloud(options: LocalCloudOptions = {}): Promis
     plan: FIXTURE_PLAN,
     launch: false,
     log: () => {},
+    ...runningDynamoDb(),
     ...('clock' in options ? {} : { clock: FIXTURE_START }),
     ...options,
   });

@@ -5,13 +5,12 @@
 import { fileURLToPath } from 'node:url';
 import type { LocalCloud, Mail } from '#local/cloud/index.ts';
 import { startLocalCloud } from '#local/cloud/index.ts';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { Browser } from '#local/rehearsal/browser.ts';
 import { evidenceFile } from '#local/rehearsal/driver.ts';
 import { getLink } from '#store/links.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { getTask, type TaskRecord } from '#store/tasks.ts';
-import { basePort, tempDataDir } from './local-cloud.ts';
+import { basePort, runningDynamoDb, tempDataDir } from './local-cloud.ts';
 import { copyOfLaunched, type Launched, snapshotsEnabled } from './sample-snapshot.ts';
 import { allItems } from './store.ts';
 
@@ -110,6 +109,7 @@ async function startCloud(options: {
     assemblyDir: ASSEMBLY_CACHE,
     speed: 0,
     log: () => {},
+    ...runningDynamoDb(),
     ...options,
   });
   await cloud.whenIdle();
@@ -173,7 +173,7 @@ export async function startSampleCloud(
   });
   const [table] = cloud.resources.tables;
   if (!table) throw new Error('the app has no table');
-  const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+  const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...cloud.aws });
   return {
     cloud,
     store,

@@ -1,7 +1,7 @@
 // The launched sample, made once per test run: the first file that asks launches the sample in a data
 // directory of its own, stops that cloud cleanly and keeps the directory; every file then starts its own
-// cloud from a copy of it. Isolation stays per file (each its own copy, JVM and ports); what is saved is the
-// launch (six pilots' executions, their tasks and e-mails: most of a sample cloud's start).
+// cloud from a copy of it. Isolation stays per file (each its own copy, ports and database in the run's
+// DynamoDB Local, test/setup/dynamodb.ts); what is saved is the launch (six pilots' executions, their tasks and e-mails: most of a sample cloud's start).
 //
 // The copy is the stopped cloud's state, clock included (paused at the sample's start). The one thing in it
 // bound to a port is the mail: each e-mailed link carries the API's origin, so a copy's mail is rewritten for

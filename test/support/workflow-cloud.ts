@@ -15,12 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { decodeBatchTicket } from '#domain/batch.ts';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
-import { LOCAL_AWS } from '#local/dynamodb-local.ts';
 import { rehearsalContext } from '#local/rehearsal/driver.ts';
 import { loadValidPlanFile } from '#plan/load.ts';
 import { getLink, listLinksOfAssigneeDueAt } from '#store/links.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { clearCallbackPending, decideTask, getTask, type TaskRecord } from '#store/tasks.ts';
+import { runningDynamoDb } from './local-cloud.ts';
 import { ASSEMBLY_CACHE as REHEARSAL_ASSEMBLIES } from './rehearsal.ts';
 
 export const WORKFLOW_PLAN = fileURLToPath(new URL('../fixtures/workflow-plan.yaml', import.meta.url));
@@ -51,10 +51,11 @@ export async function startWorkflowCloud(): Promise<WorkflowCloud> {
     clock: START,
     plan: WORKFLOW_PLAN,
     log: () => {},
+    ...runningDynamoDb(),
   });
   const table = cloud.resources.tables[0];
   if (!table) throw new Error('the assembly has no table');
-  const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...LOCAL_AWS });
+  const store = createStore(table, { endpoint: cloud.endpoints.dynamodb, ...cloud.aws });
   return { cloud, store, stop: () => cloud.stop() };
 }
 

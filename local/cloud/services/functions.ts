@@ -3,7 +3,7 @@
 // AWS_ENDPOINT_URL_<SERVICE> variables, with dummy credentials.
 import { join } from 'node:path';
 import type { ControlledClock } from '../../clock.ts';
-import { LOCAL_AWS } from '../../dynamodb-local.ts';
+import type { LocalAws } from '../../dynamodb-local.ts';
 import { guardHost } from '../../host-check.ts';
 import { LOCAL_ACCOUNT } from '../intrinsics.ts';
 import { type InvokeResult, LambdaService, type LocalFunction } from '../lambda.ts';
@@ -28,6 +28,8 @@ export async function startFunctions(options: {
   countDynamoDb?: boolean;
   /** The Lambda API's port. */
   port: number;
+  /** The dummy credentials the functions are given (their tables are under them in DynamoDB Local). */
+  aws: LocalAws;
   /** The endpoints the functions are given. */
   endpoints: {
     dynamodb: string;
@@ -46,8 +48,8 @@ export async function startFunctions(options: {
     logDir: join(options.dataDir, 'logs'),
     region: LOCAL_ACCOUNT.region,
     baseEnvironment: {
-      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      AWS_ACCESS_KEY_ID: options.aws.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: options.aws.credentials.secretAccessKey,
       AWS_SESSION_TOKEN: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SFN: endpoints.stepfunctions,

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import type { Clock } from '../../clock.ts';
-import { LOCAL_AWS } from '../../dynamodb-local.ts';
+import type { LocalAws } from '../../dynamodb-local.ts';
 import { makePrivateDir } from '../files.ts';
 import { startS3Front } from '../s3-front.ts';
 import type { Service } from './compose.ts';
@@ -22,7 +22,10 @@ export async function startS3(options: {
   clock: Pick<Clock, 'now'>;
   port: number;
   host: string;
+  /** The credentials the cloud's functions and tools are given (LocalCloud's `aws`). */
+  aws: LocalAws;
 }): Promise<S3Service> {
+  const { accessKeyId, secretAccessKey } = options.aws.credentials;
   const directory = join(options.dataDir, 's3');
   // The evidence files are the officials' documents: no other user of the machine enters their folder.
   makePrivateDir(directory);
@@ -41,9 +44,8 @@ export async function startS3(options: {
       port: options.port,
       target: { host: '127.0.0.1', port },
       now: () => options.clock.now(),
-      // The credentials every local function and tool is given (LOCAL_AWS); S3 would know the account's keys.
-      secretOf: (id) =>
-        id === LOCAL_AWS.credentials.accessKeyId ? LOCAL_AWS.credentials.secretAccessKey : undefined,
+      // The credentials every local function and tool is given; S3 would know the account's keys.
+      secretOf: (id) => (id === accessKeyId ? secretAccessKey : undefined),
     });
     return {
       url: front.url,

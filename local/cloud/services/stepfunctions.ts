@@ -3,6 +3,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ControlledClock } from '../../clock.ts';
+import type { LocalAws } from '../../dynamodb-local.ts';
 import { StepFunctionsRuntime } from '../../stepfunctions/runtime.ts';
 import { LOCAL_ACCOUNT } from '../intrinsics.ts';
 import type { LambdaService } from '../lambda.ts';
@@ -21,6 +22,8 @@ export async function startStepFunctions(options: {
   clock: ControlledClock;
   lambda: LambdaService;
   endpoints: { dynamodb: string; ses: string };
+  /** The credentials of the DynamoDB tasks (the cloud's tables are under them). */
+  aws: LocalAws;
   port: number;
   host: string;
 }): Promise<StepFunctionsService> {
@@ -33,6 +36,7 @@ export async function startStepFunctions(options: {
     invokeLambda: (arn, payload, meta) =>
       lambda.invoke(arn, payload, meta.clientContext ? { clientContext: meta.clientContext } : {}),
     dynamodbEndpoint: options.endpoints.dynamodb,
+    dynamodbCredentials: options.aws.credentials,
     sesEndpoint: options.endpoints.ses,
     log: fileLog(join(options.dataDir, 'logs', 'stepfunctions.log')),
   });

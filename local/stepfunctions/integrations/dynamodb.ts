@@ -13,11 +13,15 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { Json, ServiceIntegration } from '../types.ts';
-import { localClientConfig } from './client-config.ts';
+import { type LocalCredentials, localClientConfig } from './client-config.ts';
 import { asStatesError, withoutMetadata } from './sdk-errors.ts';
 
-export function dynamodbIntegrations(endpoint: string, region: string): Record<string, ServiceIntegration> {
-  const client = new DynamoDBClient(localClientConfig(endpoint, region));
+export function dynamodbIntegrations(
+  endpoint: string,
+  region: string,
+  credentials?: LocalCredentials,
+): Record<string, ServiceIntegration> {
+  const client = new DynamoDBClient(localClientConfig(endpoint, region, credentials));
   // The task's parameters are the API's own request, passed through unchanged.
   const run =
     (send: (p: Json) => Promise<object>): ServiceIntegration =>

@@ -23,7 +23,7 @@ export async function serviceIntegrations(
   const region = options.region ?? 'us-east-1';
   if (options.dynamodbEndpoint) {
     const { dynamodbIntegrations } = await import('./dynamodb.ts');
-    Object.assign(out, dynamodbIntegrations(options.dynamodbEndpoint, region));
+    Object.assign(out, dynamodbIntegrations(options.dynamodbEndpoint, region, options.dynamodbCredentials));
   } else {
     for (const a of DYNAMODB_ACTIONS) out[`dynamodb:${a}`] = unconfigured('DynamoDB', 'dynamodbEndpoint /');
   }
