@@ -20,7 +20,7 @@ import { loadValidPlanFile } from '#plan/load.ts';
 import { getLink, listLinksOfAssigneeDueAt } from '#store/links.ts';
 import { createStore, type Store } from '#store/store.ts';
 import { clearCallbackPending, decideTask, getTask, type TaskRecord } from '#store/tasks.ts';
-import { runningDynamoDb } from './local-cloud.ts';
+import { basePort, runningDynamoDb } from './local-cloud.ts';
 import { ASSEMBLY_CACHE as REHEARSAL_ASSEMBLIES } from './rehearsal.ts';
 
 export const WORKFLOW_PLAN = fileURLToPath(new URL('../fixtures/workflow-plan.yaml', import.meta.url));
@@ -46,7 +46,7 @@ export async function startWorkflowCloud(): Promise<WorkflowCloud> {
     dataDir: mkdtempSync(join(tmpdir(), 'pilotflow-workflow-')),
     assemblyDir: REHEARSAL_ASSEMBLIES,
     context: rehearsalContext(await loadValidPlanFile(WORKFLOW_PLAN)),
-    port: 0,
+    port: await basePort(),
     speed: 0,
     clock: START,
     plan: WORKFLOW_PLAN,
