@@ -1,8 +1,9 @@
-// Vitest global setup: one DynamoDB Local for the whole run (each project that names this setup), on a free
+// Vitest global setup: one DynamoDB Local for each project that names this setup, for the whole run, on a free
 // port. Tests read its endpoint with `inject('dynamodbEndpoint')` and create their own uniquely named tables.
 // The local clouds the tests start keep their tables in it too (`inject('dynamodbRunning')`, the local cloud's
-// `dynamodb` option), each in a database of its own, instead of each starting a JVM: about 2.5 s of CPU and
-// seconds of waiting saved per cloud start (docs/benchmarks.md, "One DynamoDB Local for the test clouds").
+// `dynamodb` option), each in a database of its own, instead of each starting a JVM: the JVM's start (about 2 s
+// of CPU) and the wait for it saved per cloud start (docs/benchmarks.md, "One DynamoDB Local for the test
+// clouds").
 //
 // Without -sharedDb, DynamoDB Local keeps one database file per access key, so its files go to /dev/shm where
 // there is one: a memory file system, on which SQLite's writes cost about what -inMemory's do (1,000 PutItems
