@@ -53,6 +53,33 @@ const jvm = () => {
   return (Number(f[11]) + Number(f[12])) * 10;
 };
 const N = Number(process.env.N ?? 400);
+/** sendOnce's lease marked finished: alone (an UpdateItem) or in the joint transaction. */
+const leaseFinish = (tag: string, i: number) => ({
+  TableName: T,
+  Key: { pk: `ONCE${tag}#${i}`, sk: 'x' },
+  UpdateExpression: 'SET claimedAt = :a REMOVE lease',
+  ConditionExpression: 'lease = :l',
+  ExpressionAttributeValues: { ':a': 'a', ':l': 'L' },
+});
+
+/** The two writes sendOnce's joint transaction adds to the lease's: the audit event's claim and the event. */
+const claimAndAudit = (tag: string, i: number) => [
+  {
+    Put: {
+      TableName: T,
+      Item: { pk: `ONCEA${tag}#${i}`, sk: 'x' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  },
+  {
+    Put: {
+      TableName: T,
+      Item: { pk: `AUDIT${tag}#${i}`, sk: 'x', body: big },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  },
+];
+
 const patterns: Record<string, (i: number) => Promise<unknown>> = {
   twoGets: async () => {
     await db.send(new GetCommand({ TableName: T, Key: { pk: 'TASK#1', sk: 'TASK' }, ConsistentRead: true }));
@@ -76,65 +103,14 @@ const patterns: Record<string, (i: number) => Promise<unknown>> = {
     ),
   updatePlusTx2: async (i) => {
     await db.send(new PutCommand({ TableName: T, Item: { pk: `ONCE#${i}`, sk: 'x', lease: 'L' } }));
-    await db.send(
-      new UpdateCommand({
-        TableName: T,
-        Key: { pk: `ONCE#${i}`, sk: 'x' },
-        UpdateExpression: 'SET claimedAt = :a REMOVE lease',
-        ConditionExpression: 'lease = :l',
-        ExpressionAttributeValues: { ':a': 'a', ':l': 'L' },
-      }),
-    );
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: T,
-              Item: { pk: `ONCEA#${i}`, sk: 'x' },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: T,
-              Item: { pk: `AUDIT#${i}`, sk: 'x', body: big },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
-    );
+    await db.send(new UpdateCommand(leaseFinish('', i)));
+    await db.send(new TransactWriteCommand({ TransactItems: claimAndAudit('', i) }));
   },
   tx3: async (i) => {
     await db.send(new PutCommand({ TableName: T, Item: { pk: `ONCE3#${i}`, sk: 'x', lease: 'L' } }));
     await db.send(
       new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: T,
-              Key: { pk: `ONCE3#${i}`, sk: 'x' },
-              UpdateExpression: 'SET claimedAt = :a REMOVE lease',
-              ConditionExpression: 'lease = :l',
-              ExpressionAttributeValues: { ':a': 'a', ':l': 'L' },
-            },
-          },
-          {
-            Put: {
-              TableName: T,
-              Item: { pk: `ONCEA3#${i}`, sk: 'x' },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: T,
-              Item: { pk: `AUDIT3#${i}`, sk: 'x', body: big },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
+        TransactItems: [{ Update: leaseFinish('3', i) }, ...claimAndAudit('3', i)],
       }),
     );
   },
