@@ -12,6 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from '#infra/process.ts';
 
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux), so that neither the ports after it,
+ * which a local cloud's other services take, nor it on a resume are handed out to outgoing connections
+ * meanwhile (a port in that range, found free, can be taken by a connection before it is bound).
+ */
+export async function quietPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
+    if (port < 30_000) return port;
+  }
+}
+
 /** How long a claim keeps a port from other processes: longer than any start-up takes to bind its ports. */
 export const CLAIM_MS = 10 * 60_000;
 

@@ -4,12 +4,12 @@
 // cloud is idle, until the programme's execution ends. Everything it decides comes from the system (the
 // mailbox, the pages, the store), so a rehearsal stopped at any moment and started again on the same data
 // directory carries on and ends the same way.
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pMap from 'p-map';
+import { temporaryRoot } from '#local/cloud/files.ts';
 import { type LocalCloud, type Mail, startLocalCloud } from '#local/cloud/index.ts';
-import { freePort } from '#local/ports.ts';
+import { quietPort } from '#local/ports.ts';
 import { DEFAULT_DIGEST_AT } from '#plan/calendar.ts';
 import { STAGES, type StageName, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { loadValidPlanFile } from '#plan/load.ts';
@@ -162,32 +162,6 @@ function readStoredPort(file: string): number | undefined {
     return undefined;
   }
 }
-
-/**
- * A free port below the kernel's ephemeral range (32768 and up on Linux), so that neither the ports after it,
- * which the other services take, nor it on a resume are handed out to outgoing connections meanwhile.
- */
-async function quietPort(): Promise<number> {
-  for (;;) {
-    const port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
-    if (port < 30_000) return port;
-  }
-}
-
-/**
- * Where a temporary data directory goes: in memory (/dev/shm) where the machine has it, so that DynamoDB
- * Local's SQLite files, the runtime's database and the small state files are written to memory rather than to
- * disk (12 % of a rehearsal's time at 30 pilots, docs/benchmarks.md); the system's temporary folder otherwise.
- */
-function temporaryRoot(): string {
-  try {
-    accessSync(SHARED_MEMORY, constants.W_OK);
-    return SHARED_MEMORY;
-  } catch {
-    return tmpdir();
-  }
-}
-const SHARED_MEMORY = '/dev/shm';
 
 export async function rehearse(options: RehearseOptions): Promise<RehearsalReport> {
   const started = performance.now();

@@ -6,13 +6,13 @@
 // clouds").
 //
 // Without -sharedDb, DynamoDB Local keeps one database file per access key, so its files go to /dev/shm where
-// there is one: a memory file system, on which SQLite's writes cost about what -inMemory's do (1,000 PutItems
+// there is one (temporaryRoot(), as a temporary rehearsal's): a memory file system, on which SQLite's writes cost about what -inMemory's do (1,000 PutItems
 // from one client, 2026-12-03: 3.2 ms each on /dev/shm, 2.2–2.7 ms in memory, 4.1–5.2 ms on this machine's
 // disk), while files can still be copied in and out (a cloud's data directory).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { temporaryRoot } from '#local/cloud/files.ts';
 import type { RunningDynamoDbLocal } from '#local/cloud/services/dynamodb.ts';
 import { startDynamoDbLocal } from '#local/dynamodb-local.ts';
 
@@ -23,12 +23,8 @@ declare module 'vitest' {
   }
 }
 
-const MEMORY_FILE_SYSTEM = '/dev/shm';
-
 export default async function setup(project: TestProject) {
-  const dbPath = mkdtempSync(
-    join(existsSync(MEMORY_FILE_SYSTEM) ? MEMORY_FILE_SYSTEM : tmpdir(), 'pilotflow-ddb-'),
-  );
+  const dbPath = mkdtempSync(join(temporaryRoot(), 'pilotflow-ddb-'));
   const dynamo = await startDynamoDbLocal({ dataDir: dbPath, sharedDb: false });
   project.provide('dynamodbEndpoint', dynamo.endpoint);
   project.provide('dynamodbRunning', { endpoint: dynamo.endpoint, dbPath });

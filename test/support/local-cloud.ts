@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { type LocalCloud, type LocalCloudOptions, startLocalCloud } from '#local/cloud/index.ts';
 import type { RunningDynamoDbLocal } from '#local/cloud/services/dynamodb.ts';
-import { freePort } from '#local/ports.ts';
+import { quietPort } from '#local/ports.ts';
 
 export const FIXTURE_APP = fileURLToPath(new URL('../fixtures/cloud-app/app.ts', import.meta.url));
 export const FIXTURE_PLAN = fileURLToPath(new URL('../fixtures/cloud-app/plan.yaml', import.meta.url));
@@ -22,16 +22,8 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'pilotflow-cloud-'));
 }
 
-/**
- * A free port below the kernel's ephemeral range (32768 and up on Linux), so that the ports following it,
- * which the other services take, are not handed out to outgoing connections in the meantime.
- */
-export async function basePort(): Promise<number> {
-  for (;;) {
-    const port = await freePort(20_000 + Math.floor(Math.random() * 10_000));
-    if (port < 30_000) return port;
-  }
-}
+/** A free port below the kernel's ephemeral range, for a cloud's HTTP API and its services after it. */
+export const basePort = quietPort;
 
 /**
  * The run's DynamoDB Local for the clouds (test/setup/dynamodb.ts), as the local cloud's `dynamodb` option,
