@@ -221,7 +221,14 @@ async function lockKey(file: string): Promise<() => void> {
       return () => rmSync(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(file, 'utf8').trim());
+      let owner: number;
+      try {
+        owner = Number(readFileSync(file, 'utf8').trim());
+      } catch (error) {
+        // Released between the two calls: try again (as infra/bundle.ts's tryLock does).
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
       if (!(owner > 0) || !processAlive(owner)) rmSync(file, { force: true });
       else await new Promise((r) => setTimeout(r, 250));
     }
