@@ -5,14 +5,13 @@
 // are counted and bounded.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
 import { decodeBatchTicket } from '#domain/batch.ts';
 import { recipientHash } from '#domain/supervision.ts';
 import type { Mail } from '#local/cloud/mailbox.ts';
+import { startDynamoDb } from '#local/cloud/services/dynamodb.ts';
 import { mailCounter } from '#local/cloud/ses.ts';
-import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { mulberry32 } from '#plan/generate.ts';
 import { createStore } from '#store/store.ts';
@@ -84,15 +83,23 @@ const momentOf = (m: KillAt) =>
 
 type Item = Record<string, unknown>;
 
-/** Every item of the app's table in a stopped data directory (DynamoDB Local started on its files alone). */
+/**
+ * Every item of the app's table in a stopped data directory: its database read in the run's DynamoDB Local,
+ * as a local cloud given one does (copied in under a key of its own; the stop copies it back unchanged).
+ */
 async function tableOf(dataDir: string): Promise<Item[]> {
-  const dynamo = await startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') });
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, ...LOCAL_AWS });
+  const dynamo = await startDynamoDb({
+    port: 0,
+    dataDir,
+    host: '127.0.0.1',
+    running: inject('dynamodbRunning'),
+  });
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, ...dynamo.aws });
   try {
     const { TableNames = [] } = await client.send(new ListTablesCommand({}));
     if (TableNames.length !== 1 || !TableNames[0])
       throw new Error(`expected the app's one table, found ${TableNames.join(', ')}`);
-    const store = createStore(TableNames[0], { endpoint: dynamo.endpoint, ...LOCAL_AWS });
+    const store = createStore(TableNames[0], { endpoint: dynamo.endpoint, ...dynamo.aws });
     try {
       return await allItems(store);
     } finally {
