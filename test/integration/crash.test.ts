@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
-import { decodeBatchTicket } from '#domain/batch.ts';
+import { decodeBatchTicket, mayBatch } from '#domain/batch.ts';
 import { recipientHash } from '#domain/supervision.ts';
 import type { Mail } from '#local/cloud/mailbox.ts';
 import { startDynamoDb } from '#local/cloud/services/dynamodb.ts';
@@ -15,6 +15,7 @@ import { mailCounter } from '#local/cloud/ses.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { mulberry32 } from '#plan/generate.ts';
 import { createStore } from '#store/store.ts';
+import type { TaskRecord } from '#store/tasks.ts';
 import { SOAK } from '#test/support/fuzz.ts';
 import { tempDataDir } from '#test/support/local-cloud.ts';
 import {
@@ -120,8 +121,13 @@ async function tableOf(dataDir: string): Promise<Item[]> {
  * then missing, and no notice is lost: the task is done. Any other assignee without an e-mail is lost.
  * Mailed means: an e-mail to the assignee carries their own link to the task, or their batch link to the
  * task's batch (one e-mail for their parallel tasks of one kind: functions/domain/batch.ts).
+ * `excusedMails` counts the e-mails missing for the excused: one per task, but one for all of a person's tasks
+ * of a batch (seed 535581887 left the 民政办's one supervision-check e-mail for six pilots unsent).
  */
-function unmailedAssignees(items: Item[], mails: Mail[]): { excused: string[]; lost: string[] } {
+function unmailedAssignees(
+  items: Item[],
+  mails: Mail[],
+): { excused: string[]; excusedMails: number; lost: string[] } {
   const linksOf = new Map<string, Set<string>>();
   for (const m of mails) {
     for (const to of m.to) {
@@ -142,6 +148,7 @@ function unmailedAssignees(items: Item[], mails: Mail[]): { excused: string[]; l
     linkIdOf.set(`${i.taskId}#${email}`, String(i.linkId));
   }
   const excused: string[] = [];
+  const excusedUnits = new Set<string>();
   const lost: string[] = [];
   for (const task of items.filter((i) => i.sk === 'TASK')) {
     const decidedBy = String(
@@ -153,11 +160,14 @@ function unmailedAssignees(items: Item[], mails: Mail[]): { excused: string[]; l
       if (linkId && linksOf.get(email)?.has(linkId)) continue;
       if (linksOf.get(email)?.has(`${task.kind}#${task.step}#${task.dueAt}`)) continue;
       const what = `${email} | ${task.title} (round ${task.round}, ${task.status})`;
-      if (task.status === 'decided' && decidedBy && decidedBy.toLowerCase() !== email) excused.push(what);
-      else lost.push(what);
+      if (task.status === 'decided' && decidedBy && decidedBy.toLowerCase() !== email) {
+        excused.push(what);
+        const batched = mayBatch(task as unknown as TaskRecord);
+        excusedUnits.add(`${email}#${batched ? `${task.kind}#${task.step}#${task.dueAt}` : task.taskId}`);
+      } else lost.push(what);
     }
   }
-  return { excused, lost };
+  return { excused, excusedMails: excusedUnits.size, lost };
 }
 
 describe(`a rehearsal killed at the supervision checks and ${KILLS} times at random moments (seed ${SEED})`, () => {
@@ -255,20 +265,20 @@ describe(`a rehearsal killed at the supervision checks and ${KILLS} times at ran
   });
 
   test('e-mails every assignee of every task, but for one whose task another assignee decided first', () => {
-    const { excused, lost } = unmailedAssignees(items, mails);
+    const { excused, excusedMails, lost } = unmailedAssignees(items, mails);
     if (excused.length)
       console.log(`crash test: not e-mailed, decided by another first:\n  ${excused.join('\n  ')}`);
     expect(lost).toEqual([]);
     // Only a send a kill interrupted can be excused: at most the sends in flight, ≤ 2 sandboxes per function.
-    expect(excused.length).toBeLessThanOrEqual(2 * (runs.length - 1));
+    expect(excusedMails).toBeLessThanOrEqual(2 * (runs.length - 1));
   });
 
   test('sends every e-mail of an undisturbed run, and few duplicates: at most the sends in flight at each kill', () => {
     const duplicates = duplicatesOf(mails);
-    const { excused } = unmailedAssignees(items, mails);
-    expect(mails.length - duplicates.count).toBe(UNDISTURBED.emails - excused.length);
+    const { excusedMails } = unmailedAssignees(items, mails);
+    expect(mails.length - duplicates.count).toBe(UNDISTURBED.emails - excusedMails);
     console.log(
-      `crash test: ${mails.length} e-mails, ${duplicates.count} duplicates, ${excused.length} not needed after ${runs.length - 1} kills` +
+      `crash test: ${mails.length} e-mails, ${duplicates.count} duplicates, ${excusedMails} not needed after ${runs.length - 1} kills` +
         duplicates.examples.map((e) => `\n  ${e}`).join(''),
     );
     // Each kill can interrupt a send between SES accepting it and its record; the restarted run sends it again.
