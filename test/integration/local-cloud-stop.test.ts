@@ -47,10 +47,11 @@ interface Stopped {
 }
 
 /**
- * The third start's clock speed (virtual seconds per real second). A send cut by a stop leaves its lease
+ * The restarts' clock speed (virtual seconds per real second). A send cut by a stop leaves its lease
  * (LEASE_MS, 60 s of the cloud's clock: functions/store/once.ts), and the retries after the next start may send
  * only once it has run out. At speed 1 that was a minute in which nothing else happened (measured: the third
- * start ready after 33 s, its next e-mail at 89 s, all 22 by 98 s); at 10 it is 6 s. What else a faster clock
+ * start ready after 33 s, its next e-mail at 89 s, all 22 by 98 s; the second start's next e-mail after 60.2 s
+ * on a fresh clone, 2026-12-03, where the first stop had cut a send); at 10 it is 6 s. What else a faster clock
  * changes in those seconds, and why the assertions hold for the same reason as at speed 1:
  * - the retries (workflows/flow.ts: 2 s, 4 s… of the clock) come sooner, but each still waits up to 5 s of real
  *   time for a held lease (functions/domain/deps.ts sendOnce) and meets the leases left as before;
@@ -60,7 +61,7 @@ interface Stopped {
  *   launch's tasks are due in days, the digest goes out at 09:00; an e-mail's time of day is left out of its key;
  * - a function's timeout is real time, not the clock (local/cloud/lambda.ts).
  */
-const THIRD_START_SPEED = 10;
+const RESTART_SPEED = 10;
 
 /**
  * `pilotflow start` on `dataDir` in its own process group, with the clock running as a user gets it (`speed` 1
@@ -186,9 +187,9 @@ describe('a local cloud stopped in the middle of the launch', () => {
     terminated = await stop(first, dataDir, 'SIGTERM', false);
 
     // 2. Ctrl-C (SIGINT to the process group: the CLI and DynamoDB Local's JVM at once) as soon as the resumed
-    // launch sends its next e-mail.
+    // launch sends its next e-mail (on a faster clock, RESTART_SPEED: a lease the first stop left runs out sooner).
     const before = mailsSent();
-    const second = await start(dataDir);
+    const second = await start(dataDir, RESTART_SPEED);
     runs.push(second);
     await until(
       second,
@@ -198,8 +199,8 @@ describe('a local cloud stopped in the middle of the launch', () => {
     interrupted = await stop(second, dataDir, 'SIGINT', true);
 
     // 3. Left alone until the launch has sent as many different e-mails as an undisturbed one, then stopped; on
-    // a faster clock, so that the leases the stops left run out sooner (THIRD_START_SPEED).
-    const third = await start(dataDir, THIRD_START_SPEED);
+    // a faster clock, so that the leases the stops left run out sooner (RESTART_SPEED).
+    const third = await start(dataDir, RESTART_SPEED);
     runs.push(third);
     let counted = 0;
     await until(third, `${UNDISTURBED_LAUNCH_EMAILS} different launch e-mails`, async () => {
