@@ -1,6 +1,6 @@
 // Small files of the data directory (clock, schedules, secrets, endpoints…), written atomically so that a
 // crash never leaves half a file behind, and readable by this user only: the data directory holds every
-// signed link, the task tokens and the keys.
+// signed link, the task tokens and the keys. And where a temporary data directory goes (temporaryRoot).
 import {
   accessSync,
   chmodSync,

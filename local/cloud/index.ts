@@ -190,7 +190,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       prune: options.assemblyDir === undefined,
       onProgress: progress,
     });
-    progress('DynamoDB Local: starting');
+    if (!options.dynamodb) progress('DynamoDB Local: starting');
     const dynamoStarting = startDynamoDb({
       port: ports.dynamodb,
       dataDir,

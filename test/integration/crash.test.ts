@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, test } from 
 import { decodeBatchTicket, mayBatch } from '#domain/batch.ts';
 import { recipientHash } from '#domain/supervision.ts';
 import type { Mail } from '#local/cloud/mailbox.ts';
-import { startDynamoDb } from '#local/cloud/services/dynamodb.ts';
+import { databaseIn } from '#local/cloud/services/dynamodb.ts';
 import { mailCounter } from '#local/cloud/ses.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { mulberry32 } from '#plan/generate.ts';
@@ -86,15 +86,10 @@ type Item = Record<string, unknown>;
 
 /**
  * Every item of the app's table in a stopped data directory: its database read in the run's DynamoDB Local,
- * as a local cloud given one does (copied in under a key of its own; the stop copies it back unchanged).
+ * as a local cloud given one keeps it (copied in under a key of its own; the stop copies it back unchanged).
  */
 async function tableOf(dataDir: string): Promise<Item[]> {
-  const dynamo = await startDynamoDb({
-    port: 0,
-    dataDir,
-    host: '127.0.0.1',
-    running: inject('dynamodbRunning'),
-  });
+  const dynamo = databaseIn(inject('dynamodbRunning'), dataDir);
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint, ...dynamo.aws });
   try {
     const { TableNames = [] } = await client.send(new ListTablesCommand({}));
@@ -158,12 +153,13 @@ function unmailedAssignees(
       const email = String(assignee.email).toLowerCase();
       const linkId = linkIdOf.get(`${task.taskId}#${email}`);
       if (linkId && linksOf.get(email)?.has(linkId)) continue;
-      if (linksOf.get(email)?.has(`${task.kind}#${task.step}#${task.dueAt}`)) continue;
+      const batchKey = `${task.kind}#${task.step}#${task.dueAt}`;
+      if (linksOf.get(email)?.has(batchKey)) continue;
       const what = `${email} | ${task.title} (round ${task.round}, ${task.status})`;
       if (task.status === 'decided' && decidedBy && decidedBy.toLowerCase() !== email) {
         excused.push(what);
         const batched = mayBatch(task as unknown as TaskRecord);
-        excusedUnits.add(`${email}#${batched ? `${task.kind}#${task.step}#${task.dueAt}` : task.taskId}`);
+        excusedUnits.add(`${email}#${batched ? batchKey : task.taskId}`);
       } else lost.push(what);
     }
   }

@@ -27,7 +27,7 @@ const DATA_DIR_DB = 'shared-local-instance.db';
 
 /**
  * Starts DynamoDB Local on `port`, or on another free port if something took that one while the JVM was
- * starting (it binds seconds after the port was found free). With `running`, starts no JVM: see useRunning.
+ * starting (it binds seconds after the port was found free). With `running`, starts no JVM: see databaseIn.
  */
 export async function startDynamoDb(options: {
   port: number;
@@ -35,8 +35,8 @@ export async function startDynamoDb(options: {
   host: string;
   running?: RunningDynamoDbLocal;
 }): Promise<CloudDynamoDb> {
+  if (options.running) return databaseIn(options.running, options.dataDir);
   const dir = join(options.dataDir, 'dynamodb');
-  if (options.running) return useRunning(options.running, dir);
   let port = options.port;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -58,7 +58,8 @@ export async function startDynamoDb(options: {
  * the data directory only after stop. The key is never used again, so the JVM never sees a file it had open
  * replaced under it.
  */
-function useRunning(running: RunningDynamoDbLocal, dir: string): CloudDynamoDb {
+export function databaseIn(running: RunningDynamoDbLocal, dataDir: string): CloudDynamoDb {
+  const dir = join(dataDir, 'dynamodb');
   const accessKeyId = `pilotflow${randomBytes(8).toString('hex')}`;
   const aws: LocalAws = { region: LOCAL_AWS.region, credentials: { ...LOCAL_AWS.credentials, accessKeyId } };
   const database = join(running.dbPath, `${accessKeyId}_${aws.region}.db`);
