@@ -5,8 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionDeps } from '#domain/admin.ts';
+import { levelTimes } from '#domain/escalation.ts';
 import { formToken, newLinkId } from '#domain/links.ts';
 import { digestDay } from '#plan/calendar.ts';
+import type { Plan } from '#plan/index.ts';
 import { emailTexts } from '#presentation/email/texts.ts';
 import { listAuditOfTask } from '#store/audit.ts';
 import { digestItemsOf } from '#store/digest.ts';
@@ -286,13 +288,31 @@ describe('a reassignment with more links than one transaction holds', () => {
   });
 });
 
+/**
+ * The first whole hour's due time after `now` at which the sample's reminder is due and level 2 (at the due time)
+ * is not, and the reminder's time. The handler reads the real clock, and the reminder falls two *working* days
+ * before the due date, at its start: a task due in two days less an hour, opened the day before, is inside its
+ * window on a Tuesday but opened after the window began on a Friday evening in Shanghai (the task's own e-mail is
+ * then its reminder: reminder.skipped), as this test found on Friday 2026-12-04.
+ */
+function inReminderWindow(plan: Plan, now: number): { dueAt: number; remindAt: number } {
+  for (let dueAt = Math.ceil(now / HOUR) * HOUR + HOUR; dueAt < now + 30 * DAY; dueAt += HOUR) {
+    const times = levelTimes(plan, { kind: 'acknowledgement', dueAt: new Date(dueAt).toISOString() });
+    if (times[1].getTime() <= now && now < times[2].getTime()) return { dueAt, remindAt: times[1].getTime() };
+  }
+  throw new Error(`no due time within 30 days has its reminder due at ${new Date(now).toISOString()}`);
+}
+
 describe('two escalation sweeps at once', () => {
   it('remind or escalate each overdue task exactly once: one audit event, and one digest per recipient listing it once', async () => {
     const plan = await samplePlan();
     const now = Date.now();
-    // Reminder due an hour ago (due in two days less an hour) and overdue by an hour (supervisor level).
+    // Six in their reminder window, opened before it, and six overdue by an hour (supervisor level).
+    const { dueAt, remindAt } = inReminderWindow(plan, now);
     const reminded = await Promise.all(
-      Array.from({ length: 6 }, () => openTask(bed.store, plan, now - DAY - HOUR, {}, SIGNING_KEY)),
+      Array.from({ length: 6 }, () =>
+        openTask(bed.store, plan, remindAt - HOUR, { dueAt: new Date(dueAt).toISOString() }, SIGNING_KEY),
+      ),
     );
     const overdue = await Promise.all(
       Array.from({ length: 6 }, () => openTask(bed.store, plan, now - 3 * DAY - HOUR, {}, SIGNING_KEY)),
