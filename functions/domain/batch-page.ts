@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { StageName } from '#plan/kinds.ts';
 import type { Pilot, Plan } from '#plan/schema.ts';
 import { type LinkRecord, listLinksOfAssigneeDueAt } from '#store/links.ts';
-import { listPilots } from '#store/pilots.ts';
+import { listPilotStandings } from '#store/pilots.ts';
 import { getTasks, type Person, type TaskRecord } from '#store/tasks.ts';
 import { type ApprovalDeps, auditRefusalOnce, submitDecision } from './approval.ts';
 import {
@@ -166,7 +166,7 @@ export function pageOf(
 async function withItems(deps: BatchDeps, r: Resolved): Promise<Open> {
   const items = await itemsOf(deps, r);
   const stage = r.ticket.stage as StageName;
-  const onTrack = pilotsOnTrack(await listPilots(deps.store, r.plan.programme.id), stage);
+  const onTrack = pilotsOnTrack(await listPilotStandings(deps.store, r.plan.programme.id), stage);
   const predicted = predictedPilots(r.plan, {
     assignee: r.ticket.assignee,
     stage,

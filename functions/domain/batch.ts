@@ -12,7 +12,7 @@ import { findContactsByEmail } from '#plan/lookup.ts';
 import { stageWindow, supervisionCheckTimes } from '#plan/schedule.ts';
 import type { Pilot, Plan } from '#plan/schema.ts';
 import { dateOf } from '#plan/time.ts';
-import type { PilotRecord } from '#store/pilots.ts';
+import type { PilotStanding } from '#store/pilots.ts';
 import type { Person, TaskRecord } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
 import { batchSignature, batchUrl, encodeTicketFields, ticketFields } from './links.ts';
@@ -125,7 +125,10 @@ export function predictedPilots(
  * The pilots that have reached `stage`: every stage before it is done. A pilot still in an earlier stage (its
  * implementation plan not yet approved when the checks begin) will open its task on another day, on its own.
  */
-export function pilotsOnTrack(pilots: PilotRecord[], stage: StageName): Set<string> {
+export function pilotsOnTrack(
+  pilots: ReadonlyArray<Pick<PilotStanding, 'pilotId' | 'stages'>>,
+  stage: StageName,
+): Set<string> {
   const before = STAGES.slice(0, STAGES.indexOf(stage));
   return new Set(
     pilots.filter((p) => before.every((s) => p.stages[s]?.status === 'done')).map((p) => p.pilotId),

@@ -10,7 +10,7 @@ import { batchRequestEmail, taskRequestEmail } from '#domain/mail.ts';
 import { deadlineOfDate } from '#plan/calendar.ts';
 import { STAGES, TASK_KINDS, type TaskKind } from '#plan/kinds.ts';
 import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
-import { listPilots } from '#store/pilots.ts';
+import { listPilotStandings } from '#store/pilots.ts';
 import { createTask } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
 import { batchLink, batchOf, mayBatch, pilotsOnTrack } from './batch.ts';
@@ -138,7 +138,7 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
   let emailsSent = 0;
   const failures: unknown[] = [];
   const onTrack = mayBatch(task)
-    ? pilotsOnTrack(await listPilots(deps.store, task.programmeId), input.stage)
+    ? pilotsOnTrack(await listPilotStandings(deps.store, task.programmeId), input.stage)
     : undefined;
   for (const link of links) {
     const batch =

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { ConflictError } from '#lib/errors.ts';
 import { STAGES } from '#plan/kinds.ts';
-import { listPilots, recordOutcome, recordStage } from '#store/pilots.ts';
+import { listPilotStandings, recordOutcome, recordStage } from '#store/pilots.ts';
 import { getPilotsDoneToken, setPilotsDoneToken } from '#store/programmes.ts';
 import { auditOnce, type Deps } from './deps.ts';
 
@@ -54,7 +54,7 @@ const USED_TOKEN_ERRORS = ['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'];
 
 /** Resumes the Programme execution when every pilot has an outcome and the execution is waiting. */
 async function resumeProgrammeIfDone(deps: ProgressDeps, programmeId: string): Promise<boolean> {
-  const pilots = await listPilots(deps.store, programmeId, { consistent: true });
+  const pilots = await listPilotStandings(deps.store, programmeId, { consistent: true });
   if (pilots.length === 0 || pilots.some((p) => p.outcome === undefined)) return false;
   const token = await getPilotsDoneToken(deps.store, programmeId);
   if (!token) return false;

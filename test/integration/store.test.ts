@@ -5,6 +5,7 @@ import { createLink, getLink, listLinksOfAssignee, listLinksOfTask, revokeLink }
 import { claimOnce } from '#store/once.ts';
 import {
   getPilot,
+  listPilotStandings,
   listPilots,
   type PilotRecord,
   putPilots,
@@ -142,6 +143,35 @@ describe('pilots', () => {
     ).rejects.toBeInstanceOf(ConflictError);
     await expect(recordPilotSummary(store, 'p5', 'nobody', {}, 'd')).rejects.toBeInstanceOf(ConflictError);
     expect(await getPilot(store, 'p5', 'nobody')).toBeUndefined();
+  });
+
+  it("lists each pilot's standing: its stages' statuses and its outcome, nothing else of the item", async () => {
+    const launched = { ...smallPilot('p6'), name: '古城社区', type: 'convenience' };
+    await putPilots(store, [launched, { ...launched, pilotId: 'y' }, { ...launched, pilotId: 'z' }]);
+    const arn = 'arn:aws:states:us-east-1:123456789012:execution:PilotFlow-Pilot:p6-x';
+    await recordStage(store, 'p6', 'x', 'launch', {
+      status: 'done',
+      executionArn: arn,
+      step: '确认',
+      updatedAt: 'b',
+    });
+    await recordStage(store, 'p6', 'x', 'evaluation', { status: 'done', updatedAt: 'c' });
+    await recordOutcome(store, 'p6', 'x', 'accepted', 'd', 88.5);
+    await recordPilotSummary(store, 'p6', 'x', { score: 88.5 }, 'e');
+    await recordStage(store, 'p6', 'y', 'implementation', { status: 'running', updatedAt: 'b' });
+
+    const standings = await listPilotStandings(store, 'p6', { consistent: true });
+    expect(standings.sort((a, b) => a.pilotId.localeCompare(b.pilotId))).toEqual([
+      {
+        pilotId: 'x',
+        stages: { launch: { status: 'done' }, evaluation: { status: 'done' } },
+        outcome: 'accepted',
+        acceptanceScore: 88.5,
+      },
+      { pilotId: 'y', stages: { implementation: { status: 'running' } } },
+      { pilotId: 'z', stages: {} },
+    ]);
+    expect(await listPilotStandings(store, 'no-such-programme')).toEqual([]);
   });
 });
 
