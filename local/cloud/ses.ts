@@ -7,6 +7,7 @@
 // SES accepted the mail (the simulated time the mailbox page shows), kept beside the store rather than in it:
 // `GET /store` answers exactly what aws-ses-v2-local stores. `GET /` is the project's mailbox page
 // (mailbox-server.ts) instead of the package's viewer.
+import { randomUUID } from 'node:crypto';
 import {
   appendFileSync,
   closeSync,
@@ -132,6 +133,16 @@ export async function startSes(options: {
     });
     rmSync(legacy);
   }
+  // Message IDs unique as SES's are: the package draws each from 900 million numbers (`ses-` and nine digits), so
+  // among a 1,000-pilot rehearsal's ~10,000 e-mails two share one about one run in twenty (it happened, and
+  // the rehearsal's driver, which tells mail apart by ID, never read the second: docs/benchmarks.md). Its
+  // handlers call `util_1.getMessageId()` through the exports object, as with the store (not sendBulkEmail,
+  // which draws its own; the app does not use it).
+  const util = (await import('aws-ses-v2-local/dist/util.js')) as unknown as {
+    default?: { getMessageId: () => string };
+    getMessageId: () => string;
+  };
+  (util.default ?? util).getMessageId = () => `ses-${randomUUID()}`;
   const clockTimes = new Map<unknown, number>();
   storeModule.clearStore();
   storeModule.getStoreReadonly().emails.push(...readMail(file).map((line) => withoutClock(line, clockTimes)));

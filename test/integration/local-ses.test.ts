@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { Mailbox } from '#local/cloud/mailbox.ts';
 import { startSes } from '#local/cloud/ses.ts';
 import { freePort } from '#local/ports.ts';
@@ -50,6 +50,39 @@ describe('the local SES', () => {
       await ses.close();
     }
   }, 60_000);
+
+  test('gives every e-mail its own message ID, even where Math.random repeats itself', async () => {
+    // aws-ses-v2-local's own IDs come from Math.random (ses- and nine digits): two of a 1,000-pilot
+    // rehearsal's e-mails once shared one, and the driver never read the second.
+    const ses = await startSes({ port: await freePort(), dataDir: tempDataDir() });
+    const client = new SESv2Client({
+      endpoint: ses.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    try {
+      const ids: string[] = [];
+      for (const subject of ['县级验收', '乡镇初评']) {
+        const out = await client.send(
+          new SendEmailCommand({
+            FromEmailAddress: 'pilotflow@xx-county.example',
+            Destination: { ToAddresses: ['zuzhibu@xx-county.example'] },
+            Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: subject } } } },
+          }),
+        );
+        ids.push(out.MessageId ?? '');
+      }
+      expect(new Set(ids).size).toBe(2);
+      const mail = await new Mailbox(ses.url).list();
+      expect(mail.map((m) => m.id)).toEqual(ids);
+      expect(mail.map((m) => m.subject)).toEqual(['县级验收', '乡镇初评']);
+    } finally {
+      random.mockRestore();
+      client.destroy();
+      await ses.close();
+    }
+  });
 
   test('takes over the mail of a data directory written before the append-only file, once', async () => {
     const dataDir = tempDataDir();
