@@ -67,13 +67,17 @@ export type PilotStanding = Pick<PilotRecord, 'pilotId' | 'outcome' | 'acceptanc
   stages: Partial<Record<StageName, Pick<StageProgress, 'status'>>>;
 };
 
-const STAGE_NAMES: readonly StageName[] = ['launch', 'implementation', 'evaluation'];
+/** Every stage, in order; `satisfies` fails the type check when StageName gains one that is not here. */
+const STAGE_NAMES = Object.keys({ launch: 0, implementation: 0, evaluation: 0 } satisfies Record<
+  StageName,
+  0
+>) as StageName[];
 
 /**
- * Every pilot's standing (a projection of listPilots). What a check across the pilots reads is a tenth of a
- * pilot's item or less (its stages' execution ARNs and steps, its names, its summary once compiled); opening a
- * batched task reads every pilot, so a programme of N pilots read that much per task is N times N pilot items:
- * 100 MB of the 150 MB the functions read in a 100-pilot rehearsal (docs/benchmarks.md). DynamoDB still reads
+ * Every pilot's standing (a projection of listPilots): a tenth of a pilot's item or less, which also holds its
+ * stages' execution ARNs and steps, its names and, once compiled, its summary. Opening a batched task reads
+ * every pilot, so the tasks of N pilots read N × N pilot items: whole, 100 MB of the 150 MB the functions read
+ * in a 100-pilot rehearsal (docs/benchmarks.md). DynamoDB still reads
  * and bills the whole items: a projection saves the bytes sent and parsed, not read capacity ("Using projection
  * expressions in DynamoDB", Amazon DynamoDB Developer Guide).
  */
