@@ -77,16 +77,15 @@ const STAGE_NAMES = Object.keys({ launch: 0, implementation: 0, evaluation: 0 } 
  * Every pilot's standing (a projection of listPilots): a tenth of a pilot's item or less, which also holds its
  * stages' execution ARNs and steps, its names and, once compiled, its summary. Opening a batched task reads
  * every pilot, so the tasks of N pilots read N × N pilot items: whole, 100 MB of the 150 MB the functions read
- * in a 100-pilot rehearsal (docs/benchmarks.md). DynamoDB still reads
- * and bills the whole items: a projection saves the bytes sent and parsed, not read capacity ("Using projection
- * expressions in DynamoDB", Amazon DynamoDB Developer Guide).
+ * in a 100-pilot rehearsal (docs/benchmarks.md). DynamoDB still reads and bills the whole items: a projection
+ * saves the bytes sent and parsed, not read capacity ("Using projection expressions in DynamoDB", Amazon
+ * DynamoDB Developer Guide).
  */
 export async function listPilotStandings(
   store: Store,
   programmeId: string,
   options: { consistent?: boolean } = {},
 ): Promise<PilotStanding[]> {
-  const { pk, skPrefix } = keys.pilotsOf(programmeId);
   const names: Record<string, string> = {
     '#pilotId': 'pilotId',
     '#outcome': 'outcome',
@@ -97,31 +96,41 @@ export async function listPilotStandings(
   STAGE_NAMES.forEach((stage, i) => {
     names[`#s${i}`] = stage;
   });
-  const { items } = await queryAll(
+  const projection = {
+    ProjectionExpression: [
+      '#pilotId',
+      '#outcome',
+      '#score',
+      ...STAGE_NAMES.map((_, i) => `#stages.#s${i}.#status`),
+    ].join(', '),
+    ExpressionAttributeNames: names,
+  };
+  return queryPilots(
     store,
-    {
-      ...(options.consistent ? { ConsistentRead: true } : {}),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-      ProjectionExpression: [
-        '#pilotId',
-        '#outcome',
-        '#score',
-        ...STAGE_NAMES.map((_, i) => `#stages.#s${i}.#status`),
-      ].join(', '),
-      ExpressionAttributeNames: names,
-    },
+    programmeId,
+    options,
+    projection,
     (item) => ({ stages: {}, ...item }) as PilotStanding,
   );
-  return items;
 }
 
 /** The pilots of a programme; `consistent` reads every write that finished before the call. */
-export async function listPilots(
+export function listPilots(
   store: Store,
   programmeId: string,
   options: { consistent?: boolean } = {},
 ): Promise<PilotRecord[]> {
+  return queryPilots(store, programmeId, options, {}, (item) => withoutKeys<PilotRecord>(item));
+}
+
+/** Every pilot item of a programme (all pages), with `projection` if given, mapped by `map`. */
+async function queryPilots<T>(
+  store: Store,
+  programmeId: string,
+  options: { consistent?: boolean },
+  projection: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> },
+  map: (item: Record<string, unknown>) => T,
+): Promise<T[]> {
   const { pk, skPrefix } = keys.pilotsOf(programmeId);
   const { items } = await queryAll(
     store,
@@ -129,8 +138,9 @@ export async function listPilots(
       ...(options.consistent ? { ConsistentRead: true } : {}),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+      ...projection,
     },
-    (item) => withoutKeys<PilotRecord>(item),
+    map,
   );
   return items;
 }
