@@ -1,6 +1,7 @@
 // The pilot aggregate: one item per pilot under its programme, with each stage's progress for the
 // dashboard's pilots × stages matrix and the pilot's outcome.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { STAGES } from '#plan/kinds.ts';
 import { CONDITION, keys } from './keys.ts';
 import { queryAll } from './query.ts';
 import { conditional, conditionHeld, type Store, withoutKeys } from './store.ts';
@@ -67,12 +68,6 @@ export type PilotStanding = Pick<PilotRecord, 'pilotId' | 'outcome' | 'acceptanc
   stages: Partial<Record<StageName, Pick<StageProgress, 'status'>>>;
 };
 
-/** Every stage, in order; `satisfies` fails the type check when StageName gains one that is not here. */
-const STAGE_NAMES = Object.keys({ launch: 0, implementation: 0, evaluation: 0 } satisfies Record<
-  StageName,
-  0
->) as StageName[];
-
 /**
  * Every pilot's standing (a projection of listPilots): a tenth of a pilot's item or less, which also holds its
  * stages' execution ARNs and steps, its names and, once compiled, its summary. Opening a batched task reads
@@ -93,7 +88,7 @@ export async function listPilotStandings(
     '#stages': 'stages',
     '#status': 'status',
   };
-  STAGE_NAMES.forEach((stage, i) => {
+  STAGES.forEach((stage, i) => {
     names[`#s${i}`] = stage;
   });
   const projection = {
@@ -101,7 +96,7 @@ export async function listPilotStandings(
       '#pilotId',
       '#outcome',
       '#score',
-      ...STAGE_NAMES.map((_, i) => `#stages.#s${i}.#status`),
+      ...STAGES.map((_, i) => `#stages.#s${i}.#status`),
     ].join(', '),
     ExpressionAttributeNames: names,
   };
