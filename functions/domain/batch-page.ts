@@ -19,7 +19,7 @@ import {
   type BatchTicket,
   batchRecipientOf,
   decodeBatchTicket,
-  pilotsOnTrack,
+  onTrackFor,
   predictedPilots,
 } from './batch.ts';
 import type { RequestClient } from './client.ts';
@@ -166,12 +166,12 @@ export function pageOf(
 async function withItems(deps: BatchDeps, r: Resolved): Promise<Open> {
   const items = await itemsOf(deps, r);
   const stage = r.ticket.stage as StageName;
-  const onTrack = pilotsOnTrack(await listPilotStandings(deps.store, r.plan.programme.id), stage);
+  const onTrack = await onTrackFor(stage, () => listPilotStandings(deps.store, r.plan.programme.id));
   const predicted = predictedPilots(r.plan, {
     assignee: r.ticket.assignee,
     stage,
     email: r.recipient.email,
-    onTrack,
+    ...(onTrack ? { onTrack } : {}),
   });
   const opened = new Set(items.map((i) => i.task.pilotId));
   const waiting = predicted.filter((p) => !opened.has(p.id));

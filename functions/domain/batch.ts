@@ -135,6 +135,17 @@ export function pilotsOnTrack(
   );
 }
 
+/**
+ * The pilots that have reached `stage`, read through `standings` only where it can narrow a batch: every pilot
+ * is in the first stage from its start, so there nothing is read and the answer is undefined (no filter).
+ */
+export async function onTrackFor(
+  stage: StageName,
+  standings: () => Promise<ReadonlyArray<Pick<PilotStanding, 'pilotId' | 'stages'>>>,
+): Promise<Set<string> | undefined> {
+  return STAGES.indexOf(stage) === 0 ? undefined : pilotsOnTrack(await standings(), stage);
+}
+
 /** What one person's e-mail for a batched task is about. */
 export interface Batch {
   ticket: BatchTicket;

@@ -13,7 +13,7 @@ import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
 import { listPilotStandings } from '#store/pilots.ts';
 import { createTask } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
-import { batchLink, batchOf, mayBatch, pilotsOnTrack } from './batch.ts';
+import { type Batch, batchLink, batchOf, onTrackFor } from './batch.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
 import { StoredFilesSchema } from './evidence.ts';
 import { formFor } from './task-forms.ts';
@@ -137,20 +137,19 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
   // lease to run out, every retry stopped at it, and meanwhile the first assignee decided (docs/reliability.md).
   let emailsSent = 0;
   const failures: unknown[] = [];
-  const onTrack = mayBatch(task)
-    ? pilotsOnTrack(await listPilotStandings(deps.store, task.programmeId), input.stage)
-    : undefined;
+  // Which pilots have reached the stage narrows a batch's e-mail, so it is read only to make one: under the
+  // batch e-mail's lease, by the first task of the batch to open, once per invocation. Every task of a batch
+  // reading every pilot of the programme was N² item reads (docs/benchmarks.md, "Every pilot read whole").
+  let onTrackRead: Promise<Set<string> | undefined> | undefined;
+  const onTrack = () =>
+    (onTrackRead ??= onTrackFor(input.stage, () => listPilotStandings(deps.store, task.programmeId)));
   for (const link of links) {
-    const batch =
-      onTrack && batchOf(plan, task, { assignee: input.assignee, person: link.assignee, expiresAt, onTrack });
-    const email = batch
-      ? batchRequestEmail(deps.texts, plan, task, {
-          assignee: link.assignee,
-          pilotIds: batch.pilots.map((p) => p.id),
-          url: batchLink(await deps.linkSigningKey(), deps.apiBaseUrl, batch.ticket),
-          linkExpiresAt: expiresAt,
-        })
-      : taskRequestEmail(deps.texts, plan, task, link, expiresAt);
+    // The batch by the plan alone, before the pilots on track narrow it: none means none, and its e-mail's key
+    // and ticket are the narrowed batch's.
+    const candidate = batchOf(plan, task, { assignee: input.assignee, person: link.assignee, expiresAt });
+    let batch: Batch | undefined;
+    let alone = !candidate;
+    let subject: string | undefined;
     const auditKey = `${task.taskId}#${link.assignee.email.toLowerCase()}`;
     const audit = (sent: boolean) => (at: string) => ({
       programmeId: task.programmeId,
@@ -162,30 +161,58 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
       executionArn: task.executionArn,
       summary: sent
         ? `Task e-mail sent to ${link.assignee.email}${batch ? ` (for ${batch.pilots.length} pilots)` : ''}`
-        : `Covered by the e-mail already sent to ${link.assignee.email} for ${batch?.pilots.length} pilots`,
+        : `Covered by the batch e-mail already sent to ${link.assignee.email}`,
       details: {
         to: link.assignee.email,
-        subject: email.subject,
-        ...(batch ? { batch: batch.mailKey } : {}),
+        ...(subject ? { subject } : {}),
+        ...(candidate ? { batch: candidate.mailKey } : {}),
       },
     });
-    let sent: boolean;
+    let sent = false;
     try {
-      // A batch's e-mail goes once per person, whichever of its tasks opens first (its lease decides). The
+      // A batch's e-mail goes once per person, whichever of its tasks opens first (its lease decides); one
+      // whose pilots on track are too few for a batch gives the lease back and the task is e-mailed alone. The
       // `email.sent` event is written with the mark that the e-mail went.
-      sent = await sendOnce(
-        deps,
-        batch ? 'batch-email' : 'task-email',
-        batch ? batch.mailKey : auditKey,
-        email,
-        { key: auditKey, event: audit(true) },
-      );
+      if (candidate) {
+        sent = await sendOnce(
+          deps,
+          'batch-email',
+          candidate.mailKey,
+          async () => {
+            const onTrackNow = await onTrack();
+            batch = batchOf(plan, task, {
+              assignee: input.assignee,
+              person: link.assignee,
+              expiresAt,
+              ...(onTrackNow ? { onTrack: onTrackNow } : {}),
+            });
+            if (!batch) {
+              alone = true;
+              return undefined;
+            }
+            const email = batchRequestEmail(deps.texts, plan, task, {
+              assignee: link.assignee,
+              pilotIds: batch.pilots.map((p) => p.id),
+              url: batchLink(await deps.linkSigningKey(), deps.apiBaseUrl, batch.ticket),
+              linkExpiresAt: expiresAt,
+            });
+            subject = email.subject;
+            return email;
+          },
+          { key: auditKey, event: audit(true) },
+        );
+      }
+      if (alone) {
+        const email = taskRequestEmail(deps.texts, plan, task, link, expiresAt);
+        subject = email.subject;
+        sent = await sendOnce(deps, 'task-email', auditKey, email, { key: auditKey, event: audit(true) });
+      }
     } catch (error) {
       failures.push(error);
       continue;
     }
     if (sent) emailsSent++;
-    else if (batch) await auditOnce(deps, auditKey, audit(false)(deps.now().toISOString()));
+    else if (!alone) await auditOnce(deps, auditKey, audit(false)(deps.now().toISOString()));
   }
   if (failures.length > 0) throw failures[0];
   return { taskId: task.taskId, created, dueAt: task.dueAt, emailsSent };

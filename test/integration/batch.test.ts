@@ -1,13 +1,20 @@
 // Batching at the open-task handler, against DynamoDB Local and the local SES: the tasks one person gets for
 // several pilots at one scheduled moment are announced by one e-mail, however they race; a task that stands
-// alone keeps its own e-mail.
+// alone keeps its own e-mail. Which pilots have reached a stage is read once per batch e-mail, not per task.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeBatchTicket } from '#domain/batch.ts';
 import { listAuditOfTask } from '#store/audit.ts';
 import { listLinksOfTask } from '#store/links.ts';
+import { listPilotStandings, recordStage } from '#store/pilots.ts';
 import { samplePlan } from '#test/fixtures/plans.ts';
 import { type HandlerEnv, startHandlerEnv, storeLaunchedProgramme } from '#test/support/handlers.ts';
+
+// The real store function, watched: how often open-task reads every pilot of the programme.
+vi.mock('#store/pilots.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('#store/pilots.ts')>();
+  return { ...actual, listPilotStandings: vi.fn(actual.listPilotStandings) };
+});
 
 const plan = samplePlan();
 const PROGRAMME = plan.programme.id;
@@ -24,6 +31,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.mocked(listPilotStandings).mockClear();
 });
 
 afterAll(async () => {
@@ -72,6 +80,8 @@ describe('open-task batching', () => {
     }
     expect(actions.filter((a) => a === 'email.sent')).toHaveLength(1);
     expect(actions.filter((a) => a === 'email.batched')).toHaveLength(5);
+    // Every pilot is in the launch stage from its start: nothing to read about the others.
+    expect(listPilotStandings).not.toHaveBeenCalled();
   });
 
   it('sends nothing more when the tasks are opened again (Step Functions retries)', async () => {
@@ -104,5 +114,55 @@ describe('open-task batching', () => {
     const mails = await mailTo('zhengfawei@xx-county.example', before);
     expect(mails).toHaveLength(1);
     expect(mails[0]?.text).toMatch(/\/a\/[A-Za-z0-9_-]{24}\?sig=/);
+  });
+
+  describe('supervision checks, batched among the pilots whose launch is done', () => {
+    const INSPECTOR = 'minzheng@xx-county.example';
+    const check = (pilotId: string) => ({
+      ...acknowledgement(pilotId, 'inspector'),
+      stage: 'implementation',
+      kind: 'supervisionCheck',
+      step: 'Carry out the supervision check',
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:PilotFlow-Implementation:${pilotId}-implementation`,
+    });
+    const launchDone = (pilotId: string) =>
+      recordStage(env.store, PROGRAMME, pilotId, 'launch', {
+        status: 'done',
+        updatedAt: '2023-03-01T00:00:00Z',
+      });
+
+    it('e-mails a check alone when no other pilot has reached the implementation yet', async () => {
+      await launchDone('gucheng');
+      vi.useFakeTimers({ toFake: ['Date'] });
+      // The sample's second check day: 15 April 2023 in Shanghai.
+      vi.setSystemTime(new Date('2023-04-14T16:00:05Z'));
+      const before = (await env.mail()).length;
+      await env.invoke('open-task', check('gucheng'));
+      const mails = await mailTo(INSPECTOR, before);
+      expect(mails).toHaveLength(1);
+      expect(mails[0]?.text).toMatch(/\/a\/[A-Za-z0-9_-]{24}\?sig=/);
+      expect(mails[0]?.text).not.toContain('/b/');
+    });
+
+    it('names the pilots on track, and reads them once for the batch rather than once per task', async () => {
+      await launchDone('xx-town');
+      await launchDone('caotang');
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2023-05-14T16:00:05Z'));
+      const before = (await env.mail()).length;
+      const events = ['xx-town', 'caotang', 'gucheng'].map(check);
+      for (const e of events) await env.invoke('open-task', e);
+      const mails = await mailTo(INSPECTOR, before);
+      expect(mails).toHaveLength(1);
+      expect(mails[0]?.subject).toContain('3 个试点');
+      expect(mails[0]?.text).toMatch(/\/b\/\S+\?sig=/);
+      // Read by the first task (its two assignees' e-mails share the read); the later two find the e-mails sent.
+      expect(listPilotStandings).toHaveBeenCalledTimes(1);
+      const actions: string[] = [];
+      for (const e of events)
+        actions.push(...(await listAuditOfTask(env.store, e.taskId)).map((a) => a.action));
+      expect(actions.filter((a) => a === 'email.sent')).toHaveLength(2);
+      expect(actions.filter((a) => a === 'email.batched')).toHaveLength(4);
+    });
   });
 });
