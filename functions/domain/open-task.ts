@@ -165,7 +165,7 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
       details: {
         to: link.assignee.email,
         ...(subject ? { subject } : {}),
-        ...(candidate ? { batch: candidate.mailKey } : {}),
+        ...(candidate && !alone ? { batch: candidate.mailKey } : {}),
       },
     });
     let sent = false;

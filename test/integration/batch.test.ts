@@ -137,11 +137,16 @@ describe('open-task batching', () => {
       // The sample's second check day: 15 April 2023 in Shanghai.
       vi.setSystemTime(new Date('2023-04-14T16:00:05Z'));
       const before = (await env.mail()).length;
-      await env.invoke('open-task', check('gucheng'));
+      const event = check('gucheng');
+      await env.invoke('open-task', event);
       const mails = await mailTo(INSPECTOR, before);
       expect(mails).toHaveLength(1);
       expect(mails[0]?.text).toMatch(/\/a\/[A-Za-z0-9_-]{24}\?sig=/);
       expect(mails[0]?.text).not.toContain('/b/');
+      // Its audit says so: sent on its own to both assignees, part of no batch.
+      const sent = (await listAuditOfTask(env.store, event.taskId)).filter((a) => a.action === 'email.sent');
+      expect(sent).toHaveLength(2);
+      for (const a of sent) expect(a.details).not.toHaveProperty('batch');
     });
 
     it('names the pilots on track, and reads them once for the batch rather than once per task', async () => {
