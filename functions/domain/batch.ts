@@ -156,14 +156,14 @@ export interface Batch {
 }
 
 /**
- * The batch `task` belongs to for `person`, or undefined when it stands alone: a kind that does not open in
- * batches, a later round, a deadline set by a person, a day the plan schedules nothing, or fewer than two
- * predicted pilots.
+ * The batch `task` belongs to for `person` by the plan alone, or undefined when it stands alone: a kind that
+ * does not open in batches, a later round, a deadline set by a person, a day the plan schedules nothing, or
+ * fewer than two predicted pilots. Which of them have reached the stage narrows it further (narrowBatch).
  */
 export function batchOf(
   plan: Plan,
   task: TaskRecord,
-  args: { assignee: string; person: Person; expiresAt: string; onTrack?: ReadonlySet<string> },
+  args: { assignee: string; person: Person; expiresAt: string },
 ): Batch | undefined {
   const kind = task.kind as TaskKind;
   const stage = task.stage as StageName;
@@ -171,13 +171,8 @@ export function batchOf(
   if (!scheduledDays(plan, kind).has(dateOf(new Date(task.createdAt), plan.programme.timezone))) {
     return undefined;
   }
-  const pilots = predictedPilots(plan, {
-    assignee: args.assignee,
-    stage,
-    email: args.person.email,
-    ...(args.onTrack ? { onTrack: args.onTrack } : {}),
-  });
-  if (pilots.length < 2 || !pilots.some((p) => p.id === task.pilotId)) return undefined;
+  const pilots = predictedPilots(plan, { assignee: args.assignee, stage, email: args.person.email });
+  if (!formsBatch(pilots, task.pilotId)) return undefined;
   const ticket: BatchTicket = {
     programmeId: task.programmeId,
     recipient: recipientHash(args.person.email),
@@ -190,6 +185,25 @@ export function batchOf(
   };
   const mailKey = [task.programmeId, kind, task.step, task.dueAt, args.person.email.toLowerCase()].join('#');
   return { ticket, mailKey, pilots };
+}
+
+/** A batch is two or more pilots, the task's own among them. */
+function formsBatch(pilots: readonly Pilot[], pilotId: string): boolean {
+  return pilots.length >= 2 && pilots.some((p) => p.id === pilotId);
+}
+
+/**
+ * `batch` narrowed to the pilots that have reached its stage (`onTrack`; undefined: every pilot), or undefined
+ * when those are too few for a batch: the task then stands alone. The key and ticket stay the batch's.
+ */
+export function narrowBatch(
+  batch: Batch,
+  pilotId: string,
+  onTrack: ReadonlySet<string> | undefined,
+): Batch | undefined {
+  if (!onTrack) return batch;
+  const pilots = batch.pilots.filter((p) => onTrack.has(p.id));
+  return formsBatch(pilots, pilotId) ? { ...batch, pilots } : undefined;
 }
 
 /** The batch's signed URL, for its e-mail. */

@@ -13,7 +13,7 @@ import { linkExpiresAt, taskDueAt } from '#plan/schedule.ts';
 import { listPilotStandings } from '#store/pilots.ts';
 import { createTask } from '#store/tasks.ts';
 import { peopleOf, resolveParties } from './assignees.ts';
-import { type Batch, batchLink, batchOf, onTrackFor } from './batch.ts';
+import { type Batch, batchLink, batchOf, narrowBatch, onTrackFor } from './batch.ts';
 import { auditOnce, type Deps, loadPlan, sendOnce } from './deps.ts';
 import { StoredFilesSchema } from './evidence.ts';
 import { formFor } from './task-forms.ts';
@@ -179,13 +179,7 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
           'batch-email',
           candidate.mailKey,
           async () => {
-            const onTrackNow = await onTrack();
-            batch = batchOf(plan, task, {
-              assignee: input.assignee,
-              person: link.assignee,
-              expiresAt,
-              ...(onTrackNow ? { onTrack: onTrackNow } : {}),
-            });
+            batch = narrowBatch(candidate, task.pilotId, await onTrack());
             if (!batch) {
               alone = true;
               return undefined;

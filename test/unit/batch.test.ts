@@ -1,6 +1,12 @@
 // Which tasks form a batch (one e-mail for a person's parallel tasks of one kind), and the batch link's ticket.
 import { describe, expect, it } from 'vitest';
-import { batchOf, decodeBatchTicket, encodeBatchTicket, predictedPilots } from '#domain/batch.ts';
+import {
+  batchOf,
+  decodeBatchTicket,
+  encodeBatchTicket,
+  narrowBatch,
+  predictedPilots,
+} from '#domain/batch.ts';
 import { BATCH_PAGE_SIZE, type BatchItem, pageOf } from '#domain/batch-page.ts';
 import { batchFormToken, batchSignature, verifyBatchFormToken, verifyBatchSignature } from '#domain/links.ts';
 import type { TaskRecord } from '#store/tasks.ts';
@@ -69,6 +75,21 @@ describe('batchOf', () => {
     expect(batchOf(plan, task({ createdAt: '2023-01-04T02:00:00.000Z' }), args)).toBeUndefined();
     const pilot = { name: '郑凯', email: 'gucheng@xx-town.example', unitId: 'gucheng' };
     expect(batchOf(plan, task(), { ...args, assignee: 'pilot', person: pilot })).toBeUndefined();
+  });
+});
+
+describe('narrowBatch', () => {
+  const batch = batchOf(plan, task(), args)!;
+
+  it('keeps the pilots on track, with the batch key and ticket, and stands alone below two', () => {
+    const narrowed = narrowBatch(batch, 'gucheng', new Set(['gucheng', 'caotang']));
+    expect(narrowed?.pilots.map((p) => p.id)).toEqual(['caotang', 'gucheng']);
+    expect(narrowed?.mailKey).toBe(batch.mailKey);
+    expect(narrowed?.ticket).toEqual(batch.ticket);
+    expect(narrowBatch(batch, 'gucheng', new Set(['gucheng']))).toBeUndefined();
+    // The task's own pilot not on track: no batch of its own to announce.
+    expect(narrowBatch(batch, 'gucheng', new Set(['caotang', 'xx-town']))).toBeUndefined();
+    expect(narrowBatch(batch, 'gucheng', undefined)).toBe(batch);
   });
 });
 
