@@ -267,12 +267,19 @@ async function ready(sandbox: Sandbox, ms: number): Promise<LambdaErrorPayload |
 }
 
 /**
- * The execution environments of one function: reused when idle, at most `limit` at once. Once closed it starts
- * no sandbox again: an invocation that was waiting for one, or that comes later, is refused.
+ * The execution environments of one function: reused when idle, at most `limit` at once, and one started at a
+ * time. An invocation that finds none idle while one is starting waits for the first to be free (the starting one
+ * once its invocation is done, or a busy one) instead of starting its own: a burst of invocations on a cold
+ * function (the launch starts six pilots at once) would otherwise compile and initialise the same bundle in up to
+ * `limit` worker threads side by side, on a machine whose cores they share. Once the start is over, the next
+ * waiting invocation may start another, so a function under lasting load still reaches `limit`. Once closed it
+ * starts no sandbox again: an invocation that was waiting for one, or that comes later, is refused.
  */
 class FunctionHost {
   private readonly idle: Sandbox[] = [];
   private readonly all = new Set<Sandbox>();
+  /** Sandboxes whose init has not finished (at most one). */
+  private starting = 0;
   private readonly waiting: Array<{ resolve: (sandbox: Sandbox) => void; reject: (error: Error) => void }> =
     [];
   closed = false;
@@ -306,29 +313,44 @@ class FunctionHost {
     if (this.closed) return Promise.reject(new LambdaStoppedError(this.fn.name));
     const sandbox = this.idle.pop();
     if (sandbox) return Promise.resolve(sandbox);
-    if (this.all.size < this.limit) {
-      const fresh = this.sandbox();
-      this.all.add(fresh);
-      return Promise.resolve(fresh);
-    }
+    if (this.mayStart()) return Promise.resolve(this.start());
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  private sandbox(): Sandbox {
-    return new Sandbox(this.fn, this.clock, this.env, this.log, this.dynamodbCounts, this.compileCacheDir);
+  private mayStart(): boolean {
+    return !this.closed && this.starting === 0 && this.all.size < this.limit;
+  }
+
+  private start(): Sandbox {
+    const fresh = new Sandbox(
+      this.fn,
+      this.clock,
+      this.env,
+      this.log,
+      this.dynamodbCounts,
+      this.compileCacheDir,
+    );
+    this.all.add(fresh);
+    this.starting++;
+    // `ready` settles however the init ends: done, failed, or the worker gone (killed after an init timeout).
+    void fresh.ready.then(() => {
+      this.starting--;
+      this.startForWaiter();
+    });
+    return fresh;
+  }
+
+  /** Starts a sandbox for the longest-waiting invocation, if one waits and another may start now. */
+  private startForWaiter(): void {
+    if (this.waiting.length && this.mayStart()) this.waiting.shift()?.resolve(this.start());
   }
 
   release(sandbox: Sandbox): void {
     if (sandbox.dead) {
       this.all.delete(sandbox);
-      // Not after close: a sandbox started then would outlive the stop, and its piped stdout keeps the
+      // Not after close (mayStart): a sandbox started then would outlive the stop, and its piped stdout keeps the
       // process's event loop alive (an unref'd worker's stdio port is ref'd while the stream waits for data).
-      const waiter = this.closed ? undefined : this.waiting.shift();
-      if (waiter) {
-        const fresh = this.sandbox();
-        this.all.add(fresh);
-        waiter.resolve(fresh);
-      }
+      this.startForWaiter();
       return;
     }
     const waiter = this.waiting.shift();

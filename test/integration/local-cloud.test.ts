@@ -235,6 +235,23 @@ describe('functions', () => {
     expect(next).toMatchObject({ statusCode: 200, payload: { slept: 1 } });
   });
 
+  test('a burst on a cold function starts its sandboxes one at a time, and still more than one', async () => {
+    // Extra is invoked nowhere else here, and its init takes 300 ms. Four invocations at once, each busy for a
+    // second: the first starts a sandbox, the others wait; once that init is over the next may start one.
+    type Sandbox = { id: string; initFrom: number; initTo: number };
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => payloadOf('Extra', { action: 'sandbox', ms: 1000 })),
+    );
+    const sandboxes = [
+      ...new Map(runs.map(({ sandbox }) => [(sandbox as Sandbox).id, sandbox as Sandbox])).values(),
+    ];
+    expect(sandboxes.length).toBeGreaterThan(1);
+    sandboxes.sort((a, b) => a.initFrom - b.initFrom);
+    for (const [i, later] of sandboxes.entries()) {
+      if (i > 0) expect(later.initFrom).toBeGreaterThanOrEqual(sandboxes[i - 1]?.initTo ?? Infinity);
+    }
+  });
+
   test('an init past 10 s goes on within the invocation, up to the function’s timeout, as on AWS', async () => {
     const [slow, stuck] = await Promise.all([
       cloud.invoke('SlowInit', { action: 'sleep', ms: 1 }),
