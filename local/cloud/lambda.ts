@@ -5,11 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Role } from '#infra/marks.ts';
 import type { ControlledClock } from '../clock.ts';
-import { assetDir, type CloudStack, marksOf } from './assembly.ts';
+import { assetDir, type CloudStack, COMPILE_CACHE, marksOf } from './assembly.ts';
 import type { Resolver } from './intrinsics.ts';
 import type { InvokeMessage, LambdaErrorPayload, WorkerMessage, WorkerSetup } from './lambda-worker.ts';
 
@@ -123,8 +122,6 @@ export interface LambdaServiceOptions {
   /** Node.js's compile cache for the bundles (default under node_modules/.cache/pilotflow; false: none). */
   compileCacheDir?: string | false;
 }
-
-const COMPILE_CACHE = fileURLToPath(new URL('../../node_modules/.cache/pilotflow/compile/', import.meta.url));
 
 const WORKER = new URL('./lambda-worker.ts', import.meta.url);
 
