@@ -71,9 +71,9 @@ export type PilotStanding = Pick<PilotRecord, 'pilotId' | 'outcome' | 'acceptanc
 /**
  * Every pilot's standing (a projection of listPilots): a tenth of a pilot's item or less, which also holds its
  * stages' execution ARNs and steps, its names and, once compiled, its summary. A check day's batch page and
- * each pilot's outcome read every pilot, so N pilots' outcomes read N × N pilot items (read whole, with the
- * batched tasks' reads since removed, they were 100 MB of the 150 MB the functions read in a 100-pilot rehearsal:
- * docs/benchmarks.md). DynamoDB still reads and bills the whole items: a projection
+ * each pilot's outcome read every pilot, so N pilots' outcomes read N × N pilot items. (Before this projection,
+ * when every batched task read every pilot too, whole items were 100 MB of the 150 MB the functions read in a
+ * 100-pilot rehearsal: docs/benchmarks.md.) DynamoDB still reads and bills the whole items: a projection
  * saves the bytes sent and parsed, not read capacity ("Using projection expressions in DynamoDB", Amazon
  * DynamoDB Developer Guide).
  */
