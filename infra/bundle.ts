@@ -1,10 +1,13 @@
-// How every Lambda function is bundled: one esbuild pass over all of functions/handlers/, each handler into its
-// own folder (`<name>/index.mjs` and its map), kept in a cache keyed by a hash of what can change the bundles, so
-// a synth with unchanged sources bundles nothing. PilotFlowFunction deploys those folders; `npm run bench:scale`
-// and the bundle tests measure the very same build.
+// How every Lambda function is bundled: one esbuild pass over all of functions/handlers/ with the code they share
+// split into chunks, then each handler given its own folder (`<name>/index.mjs`, its map and the chunks it loads
+// under `chunks/`), kept in a cache keyed by a hash of what can change the bundles, so a synth with unchanged
+// sources bundles nothing. PilotFlowFunction deploys those folders; `npm run bench:scale` and the bundle tests
+// measure the very same build.
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  copyFileSync,
   existsSync,
+  linkSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -15,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { processAlive } from './process.ts';
@@ -62,6 +65,11 @@ export const BUNDLING = {
   // -c mailTransport=smtp, and then the functions are bundled with it (`external: []`).
   external: ['nodemailer'] as string[],
   mainFields: ['module', 'main'],
+  // The 16 functions share most of their code (the AWS SDK, Powertools, zod, functions/lib): bundled each on its
+  // own, that code was minified and mapped 16 times, 2.5-3.2 s of a first synth's wall time on 2 cores; split
+  // into shared chunks, once, 0.6-0.9 s (docs/benchmarks.md, "Shared chunks"). Each function's folder then
+  // holds its entry and copies of the chunks it loads, so what a function deploys is still only its own code.
+  splitting: true,
   // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
   banner: {
     js: "import { createRequire as __pfRequire } from 'node:module'; const require = __pfRequire(import.meta.url);",
@@ -75,6 +83,8 @@ export const externalsFor = (mailTransport: unknown): string[] =>
 /** The file of each function's code in its folder, and the template's Handler for it. */
 export const BUNDLE_FILE = 'index.mjs';
 export const BUNDLE_HANDLER = 'index.handler';
+/** The folder of the shared chunks, in the build and in each function's folder (the entry imports `./chunks/…`). */
+export const CHUNKS_DIR = 'chunks';
 
 /**
  * What the bundles are made of, from the project root: the handlers and everything they import (functions/, the
@@ -139,8 +149,8 @@ function builtinAliases(root: string): Record<string, string> {
 }
 
 /**
- * One esbuild build of `entries` (all handlers by default) under `root` into `outdir/<name>/index.mjs`.
- * Without `splitting`, each entry is bundled on its own, byte for byte as a build of that entry alone.
+ * One esbuild build of `entries` (all handlers by default) under `root` into `outdir/<name>.mjs`, the code two or
+ * more of them share in `outdir/chunks/`; finishBuild then gives each its folder.
  */
 export function buildOptions(
   root: string,
@@ -153,7 +163,8 @@ export function buildOptions(
     external,
     alias: builtinAliases(root),
     entryPoints: entries,
-    entryNames: `[name]/${BUNDLE_FILE.replace(/\.mjs$/, '')}`,
+    entryNames: '[name]',
+    chunkNames: `${CHUNKS_DIR}/[name]-[hash]`,
     outExtension: { '.js': '.mjs' },
     outdir,
     tsconfig: join(root, 'tsconfig.json'),
@@ -165,13 +176,13 @@ export function buildOptions(
 
 /**
  * A source map's `sources` as `cdk synth` wrote them when NodejsFunction bundled into `cdk.out/asset.<hash>/`
- * (relative to that folder), instead of relative to wherever this build ran: the deployed maps, and with them
- * the assets' hashes, stay what they were and do not depend on the cache's place.
+ * (relative to that folder, or to its `chunks/` for a chunk's map), instead of relative to wherever this build
+ * ran: the deployed maps, and with them the assets' hashes, do not depend on the cache's place.
  */
-function relocateMap(file: string, root: string): void {
+function relocateMap(file: string, root: string, outdir: string): void {
   const text = readFileSync(file, 'utf8');
   const map = JSON.parse(text) as { sources: string[] };
-  const asDeployed = join(root, 'cdk.out', 'asset');
+  const asDeployed = join(root, 'cdk.out', 'asset', relative(outdir, dirname(file)));
   const sources = map.sources.map((source) =>
     relative(asDeployed, resolve(dirname(file), source))
       .split(sep)
@@ -197,8 +208,86 @@ export function unhashedInputs(metafile: esbuild.Metafile, root: string): string
     .filter((input) => !BUNDLE_INPUTS.some((i) => input === i || input.startsWith(`${i}${sep}`)));
 }
 
-/** Checks a build's inputs and rewrites its maps as deployed (what buildBundles does after esbuild). */
-function finishBuild(metafile: esbuild.Metafile | undefined, root: string): esbuild.Metafile {
+/** One file of a function's code (maps aside). */
+export interface FunctionFile {
+  /** Its path in the function's folder: `index.mjs`, `chunks/<chunk>.mjs`, or a module it imports lazily. */
+  name: string;
+  /** Its path in esbuild's metafile (relative to the folder the build ran in). */
+  output: string;
+  bytes: number;
+  /** Loaded when the function starts (imported statically), not on first use (`import()`). */
+  atInit: boolean;
+}
+
+/** A function's part of a build: the files its folder holds and what went into them. */
+export interface FunctionOutput {
+  /** Its entry first, then every file the entry loads, at init or later (`import()`). */
+  files: FunctionFile[];
+  /** The bytes of code in all of them: what the function deploys and may load. */
+  bytes: number;
+  /**
+   * The bytes of code it loads at init: what a cold start reads and parses (and what a bundle of one file, which
+   * holds its lazily imported modules too, weighed whole). maxBundleBytes limits this.
+   */
+  initBytes: number;
+  /** Each input's bytes in those files (esbuild's `bytesInOutput`). */
+  inputs: Record<string, number>;
+}
+
+/**
+ * Each function of a build (from its metafile), by handler name. A module imported with `import()` is an entry
+ * point of its own in a split build, written with the chunks: the handlers' are those outside `chunks/`.
+ */
+export function functionOutputs(metafile: esbuild.Metafile): Record<string, FunctionOutput> {
+  const functions: Record<string, FunctionOutput> = {};
+  for (const [entry, output] of Object.entries(metafile.outputs)) {
+    if (!output.entryPoint || !entry.endsWith('.mjs') || basename(dirname(entry)) === CHUNKS_DIR) continue;
+    const files: FunctionFile[] = [];
+    const visit = (path: string, atInit: boolean) => {
+      const out = metafile.outputs[path];
+      const seen = files.find((f) => f.output === path);
+      if (!out || (seen && (seen.atInit || !atInit))) return;
+      if (seen) seen.atInit = true;
+      else {
+        const name = path === entry ? BUNDLE_FILE : relative(dirname(entry), path).split(sep).join('/');
+        if (name === BUNDLE_FILE && path !== entry) throw new Error(`${path} would overwrite ${entry}`);
+        files.push({ name, output: path, bytes: out.bytes, atInit });
+      }
+      for (const i of out.imports) if (!i.external) visit(i.path, atInit && i.kind !== 'dynamic-import');
+    };
+    visit(entry, true);
+    const inputs: Record<string, number> = {};
+    for (const file of files) {
+      for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[file.output]?.inputs ?? {})) {
+        inputs[input] = (inputs[input] ?? 0) + bytesInOutput;
+      }
+    }
+    const sum = (list: FunctionFile[]) => list.reduce((total, f) => total + f.bytes, 0);
+    functions[basename(entry, '.mjs')] = {
+      files,
+      bytes: sum(files),
+      initBytes: sum(files.filter((f) => f.atInit)),
+      inputs,
+    };
+  }
+  return functions;
+}
+
+/** A file put in a function's folder: a hard link to the build's (no copy of the bytes), or a copy where none can be. */
+function place(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
+
+/**
+ * Checks a build's inputs, rewrites its maps as deployed and gives each function its folder in `outdir`: its entry
+ * as `index.mjs` (pointing at its map by that name) and the chunks it loads under `chunks/`. What esbuild wrote
+ * at the top of `outdir` is removed, so the folders and the metafile are all a build holds.
+ */
+function finishBuild(metafile: esbuild.Metafile | undefined, root: string, outdir: string): esbuild.Metafile {
   if (!metafile) throw new Error('esbuild wrote no metafile');
   const outside = unhashedInputs(metafile, root);
   if (outside.length) {
@@ -208,18 +297,43 @@ function finishBuild(metafile: esbuild.Metafile | undefined, root: string): esbu
     );
   }
   for (const output of Object.keys(metafile.outputs)) {
-    if (output.endsWith('.map')) relocateMap(resolve(root, output), root);
+    if (output.endsWith('.map')) relocateMap(resolve(root, output), root, outdir);
   }
+  for (const [name, fn] of Object.entries(functionOutputs(metafile))) {
+    if (name === CHUNKS_DIR)
+      throw new Error(`a handler may not be named "${CHUNKS_DIR}": the chunks' folder is`);
+    for (const file of fn.files) {
+      const from = resolve(root, file.output);
+      const to = join(outdir, name, file.name);
+      mkdirSync(dirname(to), { recursive: true });
+      if (file.name === BUNDLE_FILE) {
+        // esbuild ends the entry with `//# sourceMappingURL=<name>.mjs.map`: the map goes by the entry's new name.
+        const text = readFileSync(from, 'utf8');
+        const url = `//# sourceMappingURL=${basename(from)}.map`;
+        const at = text.lastIndexOf(url);
+        if (at < 0) throw new Error(`esbuild wrote no source map URL in ${from}`);
+        writeFileSync(
+          to,
+          `${text.slice(0, at)}//# sourceMappingURL=${BUNDLE_FILE}.map${text.slice(at + url.length)}`,
+        );
+      } else {
+        place(from, to);
+      }
+      if (existsSync(`${from}.map`)) place(`${from}.map`, `${to}.map`);
+    }
+  }
+  for (const output of Object.keys(metafile.outputs)) rmSync(resolve(root, output), { force: true });
+  rmSync(join(outdir, CHUNKS_DIR), { recursive: true, force: true });
   return metafile;
 }
 
-/** Bundles every handler into `outdir` (one pass), with maps as deployed; returns esbuild's metafile. */
+/** Bundles every handler into `outdir` (one pass), a folder each, with maps as deployed; returns esbuild's metafile. */
 export function buildBundles(
   root: string,
   outdir: string,
   external: string[] = BUNDLING.external,
 ): esbuild.Metafile {
-  return finishBuild(esbuild.buildSync(buildOptions(root, outdir, external)).metafile, root);
+  return finishBuild(esbuild.buildSync(buildOptions(root, outdir, external)).metafile, root, outdir);
 }
 
 /** A hash of everything that can change the bundles: the options, esbuild's version, BUNDLE_INPUTS' files. */
@@ -249,7 +363,7 @@ export function bundlesHash(root: string, external: string[]): string {
 }
 
 export interface FunctionBundles {
-  /** The folder with `<handler>/index.mjs` (and `.map`) for every handler, and esbuild's `meta.json`. */
+  /** The folder with `<handler>/` for every handler (index.mjs, chunks/, their maps), and esbuild's `meta.json`. */
   dir: string;
   /** False when an earlier build with the same inputs was reused. */
   built: boolean;
@@ -400,7 +514,7 @@ async function prepare(
   try {
     if (touch(build.dir)) return { dir: build.dir, built: false };
     const result = await esbuild.build(buildOptions(build.root, build.staging, build.external));
-    publish(build, finishBuild(result.metafile, build.root));
+    publish(build, finishBuild(result.metafile, build.root, build.staging));
   } finally {
     rmSync(build.staging, { recursive: true, force: true });
     rmSync(build.lock, { force: true });

@@ -1,5 +1,6 @@
 // Powertools Logger, Metrics and Tracer, one instance each per function (STYLE.md §2). The tracer is off
 // outside Lambda and in the local cloud (POWERTOOLS_TRACE_ENABLED=false there: no X-Ray daemon).
+import { createRequire } from 'node:module';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
@@ -16,6 +17,19 @@ export const tracingEnabled = (env: NodeJS.ProcessEnv = process.env): boolean =>
   env.POWERTOOLS_TRACE_ENABLED?.toLowerCase() !== 'false';
 
 /**
+ * The Tracer package, loaded on first call. In a bundle `require` is the one its banner defines (infra/bundle.ts)
+ * and esbuild bundles the package behind this call, evaluated only when it runs; run from source (the tests), an
+ * ES module has no `require`, and Node's loads it from node_modules. Not `await import()`: a top-level await makes
+ * the module and every module importing it asynchronous, and in the local cloud a worker thread stopped in the
+ * middle of evaluating such a graph could abort the whole process (a V8 check in Node.js 24, nodejs/node#60755;
+ * docs/local-cloud.md, "Stopping").
+ */
+const loadTracer = (): typeof import('@aws-lambda-powertools/tracer') =>
+  typeof require === 'function'
+    ? require('@aws-lambda-powertools/tracer')
+    : createRequire(import.meta.url)('@aws-lambda-powertools/tracer');
+
+/**
  * The Tracer, or undefined where tracing is off. It is loaded only where it can trace: loading it loads the
  * X-Ray SDK, whose cls-hooked namespace, created at load in a Lambda environment, puts an async hook on every
  * promise of the function even with tracing off (8% of a local rehearsal's function CPU, docs/benchmarks.md).
@@ -23,7 +37,7 @@ export const tracingEnabled = (env: NodeJS.ProcessEnv = process.env): boolean =>
  * outbound calls are SMTP, which is not HTTP.
  */
 export const tracer: Tracer | undefined = tracingEnabled()
-  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({
+  ? new (loadTracer().Tracer)({
       serviceName: config.POWERTOOLS_SERVICE_NAME,
       captureHTTPsRequests: false,
     })

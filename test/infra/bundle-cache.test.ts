@@ -1,9 +1,10 @@
 // The one esbuild pass over all handlers and its cache (infra/bundle.ts): a synth with unchanged inputs bundles
 // nothing, a changed source or lockfile bundles anew, parallel synths leave one whole build (a synth waits for a
 // build the local cloud started beside it), and every function of the app gets an asset folder with its own
-// bundle, which the local cloud finds and runs as `index.handler`.
+// bundle and the shared chunks it loads, which the local cloud finds and runs as `index.handler`.
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -31,13 +32,15 @@ import { synthApp } from '#test/support/template.ts';
 let root: string;
 let cacheDir: string;
 
-/** A project with two handlers, one importing a shared module, and the files the cache hashes. */
+/** A project with three handlers, two sharing a module, and the files the cache hashes. */
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pilotflow-bundle-cache-'));
   const files: Record<string, string> = {
     'functions/handlers/greet.ts':
       "import { greeting } from '../lib/greeting.ts';\nexport const handler = async () => greeting;\n",
     'functions/handlers/ping.ts': "export const handler = async () => 'pong';\n",
+    'functions/handlers/shout.ts':
+      "import { greeting } from '../lib/greeting.ts';\nexport const handler = async () => greeting.toUpperCase();\n",
     'functions/lib/greeting.ts': "export const greeting = 'hello';\n",
     'package.json': '{ "type": "module" }\n',
     'package-lock.json': '{ "lockfileVersion": 3 }\n',
@@ -86,14 +89,26 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the bundle cache', () => {
-  it('builds every handler into its own folder holding only its bundle and map', async () => {
+  it('builds every handler into its own folder: its bundle, its map and the chunks it shares, nothing else', async () => {
     const { dir, built } = build();
+    const chunks = readdirSync(join(dir, 'greet', 'chunks')).sort();
+    const alone = join(root, 'elsewhere');
+    cpSync(join(dir, 'shout'), alone, { recursive: true });
 
     expect(built).toBe(true);
-    expect(readdirSync(join(dir, 'greet')).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readdirSync(dir).sort()).toEqual(['greet', 'meta.json', 'ping', 'shout']);
     expect(readdirSync(join(dir, 'ping')).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readdirSync(join(dir, 'greet')).sort()).toEqual(['chunks', 'index.mjs', 'index.mjs.map']);
+    expect(chunks).toHaveLength(2);
+    expect(chunks[1]).toBe(`${chunks[0]}.map`);
+    expect(readdirSync(join(dir, 'shout', 'chunks')).sort()).toEqual(chunks);
+    expect(readFileSync(join(dir, 'greet', 'index.mjs'), 'utf8')).toMatch(
+      /\/\/# sourceMappingURL=index\.mjs\.map\n?$/,
+    );
     expect(await run(dir, 'greet')).toBe('hello');
     expect(await run(dir, 'ping')).toBe('pong');
+    // A function's folder is all it needs: copied away from the build, it still runs.
+    expect(await run(root, 'elsewhere')).toBe('HELLO');
   });
 
   it('makes no new bundles when built again with the same inputs', () => {
@@ -201,19 +216,19 @@ describe('the bundle cache', () => {
     expect(cached()).toEqual([]);
   });
 
-  it('writes the maps as cdk synth deployed them, relative to cdk.out/asset.<hash>', () => {
+  it('writes the maps as cdk synth deployed them, relative to cdk.out/asset.<hash> (or its chunks/)', () => {
     const { dir } = build();
+    const sources = (file: string) =>
+      (JSON.parse(readFileSync(join(dir, 'greet', file), 'utf8')) as { sources: string[] }).sources;
+    const chunk = readdirSync(join(dir, 'greet', 'chunks')).find((f) => f.endsWith('.map')) as string;
 
-    const map = JSON.parse(readFileSync(join(dir, 'greet', 'index.mjs.map'), 'utf8')) as {
-      sources: string[];
-    };
-
-    expect(map.sources).toEqual(['../../functions/lib/greeting.ts', '../../functions/handlers/greet.ts']);
+    expect(sources('index.mjs.map')).toEqual(['../../functions/handlers/greet.ts']);
+    expect(sources(join('chunks', chunk))).toEqual(['../../../functions/lib/greeting.ts']);
   });
 });
 
 describe("the app's functions", () => {
-  it('each have an asset folder with their own index.mjs and map, run as index.handler', () => {
+  it('each have an asset folder with their own index.mjs, map and chunks, run as index.handler', () => {
     const { app, stack } = synthApp({
       'aws:cdk:bundling-stacks': ['**'],
       'aws:cdk:enable-asset-metadata': true,
@@ -231,11 +246,13 @@ describe("the app's functions", () => {
       const folder = assetDir(cloudStack, fn.Metadata);
       const env = fn.Properties?.Environment as { Variables: Record<string, string> } | undefined;
       const name = env?.Variables.POWERTOOLS_SERVICE_NAME as string;
+      const files = readdirSync(folder as string, { recursive: true, encoding: 'utf8' }).sort();
       expect(fn.Properties?.Handler).toBe(BUNDLE_HANDLER);
-      expect(readdirSync(folder as string).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-      expect(readFileSync(join(folder as string, 'index.mjs'))).toEqual(
-        readFileSync(join(bundles, name, 'index.mjs')),
-      );
+      expect(files).toEqual(readdirSync(join(bundles, name), { recursive: true, encoding: 'utf8' }).sort());
+      expect(files).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map', 'chunks']));
+      for (const file of files.filter((f) => f.endsWith('.mjs'))) {
+        expect(readFileSync(join(folder as string, file))).toEqual(readFileSync(join(bundles, name, file)));
+      }
     }
   });
 });
