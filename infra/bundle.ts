@@ -66,9 +66,10 @@ export const BUNDLING = {
   external: ['nodemailer'] as string[],
   mainFields: ['module', 'main'],
   // The 16 functions share most of their code (the AWS SDK, Powertools, zod, functions/lib): bundled each on its
-  // own, that code was minified and mapped 16 times, 2.5-3.2 s of a first synth's wall time on 2 cores; split
-  // into shared chunks, once, 0.6-0.9 s (docs/benchmarks.md, "Shared chunks"). Each function's folder then
+  // own, that code was minified and mapped 16 times, 2.5-3.4 s of a first synth's wall time on 2 cores; split
+  // into shared chunks, once, 0.6-1.0 s (docs/benchmarks.md, "Shared chunks"). Each function's folder then
   // holds its entry and copies of the chunks it loads, so what a function deploys is still only its own code.
+  // The price is 6-9 ms more per cold start (more module files; docs/reliability.md).
   splitting: true,
   // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
   banner: {
