@@ -1,8 +1,6 @@
 // One construct for every Lambda function (STYLE.md §7): runtime, architecture, bundling, logs, tracing and
 // least-privilege grants are decided here once.
 
-import { cpSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   AssetHashType,
@@ -19,7 +17,7 @@ import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { BUNDLE_HANDLER, externalsFor, functionBundles, handlerEntries } from '../bundle.ts';
+import { BUNDLE_HANDLER, externalsFor, functionBundles, handlerEntries, placeFunction } from '../bundle.ts';
 import { deployConfig } from '../config.ts';
 
 export interface PilotFlowFunctionProps {
@@ -48,7 +46,7 @@ export const TABLE_WRITE = [
 const builds = new Map<string, string>();
 
 /**
- * CDK's local bundling of one function: copies the function's folder from the one esbuild pass over all handlers
+ * CDK's local bundling of one function: links the function's folder from the one esbuild pass over all handlers
  * (infra/bundle.ts), built on the first function's turn, or not at all when an earlier synth left the same build
  * in the cache. CDK calls it only for stacks it bundles (`aws:cdk:bundling-stacks`: the tests' synths skip it),
  * and its fields are part of CDK's asset cache key, so each function gets its own asset.
@@ -69,7 +67,7 @@ class OnePassBundle implements ILocalBundling {
       dir = functionBundles({ root, external: this.external }).dir;
       builds.set(key, dir);
     }
-    cpSync(join(dir, this.handler), outputDir, { recursive: true });
+    placeFunction(dir, this.handler, outputDir);
     return true;
   }
 }
