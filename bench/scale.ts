@@ -2,8 +2,8 @@
 // Bundles: every Lambda entry is bundled in the one esbuild pass the CDK app makes (infra/bundle.ts), into a
 // temporary folder (the app's cache is left alone); init is the time a fresh Node process takes to import
 // the bundle (its entry, which loads its chunks), with the function's NODE_OPTIONS, median of `--runs` (5).
-// Targets: < 1 MB of code loaded at init per function, < 150 ms init. `--baseline <git rev>` bundles that revision's functions/ too (same options, same run, runs interleaved)
-// and prints both with their ratios. `--top N` lists each bundle's N largest packages (esbuild's metafile).
+// Targets: < 1 MB of code loaded at init per function, < 150 ms init. `--baseline <git rev>` bundles that
+// revision's functions/ too (same options, same run, runs interleaved) and prints both with their ratios. `--top N` lists each bundle's N largest packages (esbuild's metafile).
 // Rehearsal: a generated programme of `--pilots` (1,000) pilots rehearsed end to end on the local cloud
 // (bench/scale-rehearsal.ts): wall time, state transitions per second, peak memory. `--under <dir>` puts its
 // data directory there (e.g. /dev/shm) instead of the system's temporary folder.

@@ -6,8 +6,9 @@
 // builtinAliases). And none loads the X-Ray SDK where tracing is off (functions/lib/observability.ts): its async
 // hook would slow every promise.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
@@ -67,10 +68,13 @@ describe('function bundles at init', () => {
 /**
  * Whether importing `fn`'s bundle in a Lambda-like environment loaded the X-Ray SDK: its cls-hooked namespace
  * store, `process.namespaces`, is created when the SDK loads. The configuration is what the function needs to
- * load, not to run.
+ * load, not to run. The function's folder is copied out of the project first, as Lambda has it: a package the
+ * bundle left to Node's resolution would find no node_modules there.
  */
 function loadsXRay(fn: string, tracing: Record<string, string>): boolean {
-  const url = pathToFileURL(join(dir, fn, 'index.mjs')).href;
+  const task = mkdtempSync(join(tmpdir(), 'pilotflow-task-'));
+  cpSync(join(dir, fn), task, { recursive: true });
+  const url = pathToFileURL(join(task, 'index.mjs')).href;
   const run = spawnSync(
     process.execPath,
     [
@@ -83,7 +87,7 @@ function loadsXRay(fn: string, tracing: Record<string, string>): boolean {
       env: {
         PATH: process.env.PATH,
         AWS_REGION: 'eu-west-1',
-        LAMBDA_TASK_ROOT: join(dir, fn),
+        LAMBDA_TASK_ROOT: task,
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
         AWS_LAMBDA_FUNCTION_NAME: fn,
         TABLE_NAME: 'pilotflow',
@@ -94,6 +98,7 @@ function loadsXRay(fn: string, tracing: Record<string, string>): boolean {
       },
     },
   );
+  rmSync(task, { recursive: true, force: true });
   expect(run.stderr).toBe('');
   return run.stdout.trim() === 'true';
 }
