@@ -68,7 +68,7 @@ export const BUNDLING = {
   // The 16 functions share most of their code (the AWS SDK, Powertools, zod, functions/lib): bundled each on its
   // own, that code was minified and mapped 16 times, 2.5-3.4 s of a first synth's wall time on 2 cores; split
   // into shared chunks, once, 0.6-1.0 s (docs/benchmarks.md, "Shared chunks"). Each function's folder then
-  // holds its entry and copies of the chunks it loads, so what a function deploys is still only its own code.
+  // holds its entry and links to the chunks it loads, so what a function deploys is still only its own code.
   // The price is 6-9 ms more per cold start (more module files; docs/reliability.md).
   splitting: true,
   // Some dependencies are CommonJS and call require(); ESM bundles need it defined.
