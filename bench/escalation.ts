@@ -6,8 +6,8 @@
 //   npm run bench:escalation        (TASKS=100000 DUE=1000 RUNS=5 SCAN_SEGMENTS=64 to change the sizes)
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { PilotFlowTable } from '#infra/constructs/table.ts';
 import { ensureTable, tableResources } from '#local/cloud/tables.ts';
 import { LOCAL_AWS, startDynamoDbLocal } from '#local/dynamodb-local.ts';

@@ -1,5 +1,5 @@
 // Builds the CDK app: the stack plus cdk-nag's AwsSolutions checks, which run on every synth.
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Validations } from 'aws-cdk-lib/core';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PilotFlowStack } from './stack.ts';
 

@@ -3,10 +3,11 @@
 // One Flow per state machine: it keeps state names unique and routes every failure to the same place.
 // Query language: JSONata throughout; plan data comes from the execution input, read through
 // `$states.context.Execution.Input` so it is the same inside Map iterations.
-import { Duration } from 'aws-cdk-lib';
+
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Duration } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import type { StageName, TaskKind } from '#plan/kinds.ts';
 

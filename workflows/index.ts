@@ -1,7 +1,8 @@
 // The five state machines of PilotFlow, built from the same pieces: Launch, Implementation and Evaluation
 // (one per stage), Pilot (the three stages as nested executions) and Programme (every pilot, then the summary).
-import { Duration } from 'aws-cdk-lib';
+
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Duration } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { evaluationDefinition } from './evaluation.ts';
 import { DEFAULT_HUMAN_TASK_TIMEOUT, Flow, type WorkflowFunctions } from './flow.ts';

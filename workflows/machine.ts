@@ -1,9 +1,10 @@
 // One construct for every PilotFlow state machine: JSONata, X-Ray tracing, and logs of errors without
 // execution data (task tokens and officials' names stay out of the logs).
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+
 import { CfnFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 
 export interface WorkflowStateMachineProps {

@@ -5,9 +5,10 @@
 // Pilots are started, not awaited, by the Map: an inline Map runs at most 40 iterations at once, and a
 // pilot lasts a year, so `.sync` iterations would hold back every pilot after the 40th. The Programme waits
 // instead on one task token that the last pilot's outcome releases (functions/domain/progress.ts).
-import type { Duration } from 'aws-cdk-lib';
+
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Duration } from 'aws-cdk-lib/core';
 import { cond, type Flow, INPUT, jx, TRANSIENT_RETRY } from './flow.ts';
 
 /** The Pilot machine's input for one pilot of the programme's input (functions/domain/workflow-input.ts). */

@@ -8,7 +8,7 @@
 // created in the pool, put in the `admin` group and invited by e-mail.
 // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
-import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   AccountRecovery,
@@ -24,6 +24,7 @@ import {
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { CALLBACK_PATH, SIGN_OUT_PATH } from '#lib/oidc.ts';
 import { PilotFlowFunction } from './function.ts';

@@ -2,7 +2,7 @@
 // route behind the admin authorizer (infra/constructs/admin-auth.ts) except the browser sign-in's own three:
 // sign-in, its callback and sign-out. The function reads the table, the executions and their histories, and may stop executions, send
 // task e-mails with fresh links, resume the Programme when a stopped pilot was its last, and launch an uploaded plan.
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+
 import {
   type HttpApi,
   HttpMethod,
@@ -13,6 +13,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Duration, Stack, Validations } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { CALLBACK_PATH, SIGN_IN_PATH, SIGN_OUT_PATH } from '#lib/oidc.ts';
 import { ADMIN_COOKIE } from '#presentation/dashboard/session.ts';

@@ -1,8 +1,8 @@
 // The one shape of our dead-letter queues: encrypted, TLS only, two weeks' retention, and the cdk-nag finding
 // every one of them carries (a dead-letter queue with no dead-letter queue of its own) acknowledged here.
 
-import { Duration, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Duration, Validations } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 
 /**

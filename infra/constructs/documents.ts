@@ -1,7 +1,7 @@
 // The dashboard's downloads (functions/handlers/documents.ts): the summary reports (.docx), the acceptance score
 // sheet and the programme status (.xlsx), behind the same authorizer as every other admin route. A function
 // apart from the dashboard's because it carries the document libraries; it only reads the table.
-import { Duration } from 'aws-cdk-lib';
+
 import {
   type HttpApi,
   HttpMethod,
@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Duration } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { PilotFlowFunction } from './function.ts';
 

@@ -1,12 +1,13 @@
 // Reminders and escalation (催办): an EventBridge Scheduler schedule that runs the escalate function at a fixed
 // rate, with retries and one dead-letter queue for runs that could not be delivered or kept failing.
-import { Duration, TimeZone } from 'aws-cdk-lib';
+
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Duration, TimeZone } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { PilotFlowFunction } from './function.ts';

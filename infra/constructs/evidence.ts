@@ -2,7 +2,7 @@
 // and proofs, uploaded by their browsers straight to S3 with POST forms that the page functions sign, and read
 // back through short-lived URLs those functions sign. Nobody else reaches a file: all public access is blocked,
 // plain HTTP is refused, and only the functions granted here may sign.
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   BlockPublicAccess,
@@ -11,6 +11,7 @@ import {
   type CfnBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { mark } from '../marks.ts';
 import type { PilotFlowFunction } from './function.ts';

@@ -2,6 +2,11 @@
 // least-privilege grants are decided here once.
 
 import { fileURLToPath } from 'node:url';
+import { CfnTable, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   AssetHashType,
   DockerImage,
@@ -10,12 +15,7 @@ import {
   RemovalPolicy,
   Stack,
   Validations,
-} from 'aws-cdk-lib';
-import { CfnTable, type ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+} from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { BUNDLE_HANDLER, externalsFor, functionBundles, handlerEntries, placeFunction } from '../bundle.ts';
 import { deployConfig } from '../config.ts';

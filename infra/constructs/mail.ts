@@ -3,7 +3,7 @@
 // complaints go through an encrypted SNS topic to the mail-events function, which records them on the
 // contact. With SMTP (regions without SES) the server's settings live in a Secrets Manager secret.
 // Functions get exactly ses:SendEmail on the identity and the configuration set, or read on the SMTP secret.
-import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -20,6 +20,7 @@ import {
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { PLACEHOLDER_HOST } from '#adapters/smtp.ts';
 import type { DeployConfig } from '../config.ts';

@@ -2,7 +2,7 @@
 // timed out, Lambda errors and throttles, messages in a dead-letter queue, the SES bounce and complaint rates,
 // approval-page server errors), sent to one encrypted SNS topic with the e-mail subscriptions from context
 // (`alarmEmails`), and one dashboard with the same metrics.
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -22,6 +22,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import type { PilotFlowFunction } from './function.ts';
 

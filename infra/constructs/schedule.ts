@@ -1,8 +1,8 @@
 // The role an EventBridge Scheduler schedule invokes one of our functions with, and the cdk-nag finding it
 // carries acknowledged once, here.
 
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import type { PilotFlowFunction } from './function.ts';
 

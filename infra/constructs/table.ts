@@ -22,8 +22,9 @@
 // pilot → audit trail (Query pk); link id → task (GetItem, then the task); open tasks due by T, earliest
 // first (openTasksByDue: a sparse index, so the escalation sweep reads only what is due, never scans);
 // tasks by assignee (byAssignee). Expired links are removed by TTL on `ttl`.
-import { RemovalPolicy } from 'aws-cdk-lib';
+
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { RemovalPolicy } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { INDEX, KEY } from '#store/keys.ts';
 

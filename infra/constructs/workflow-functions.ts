@@ -1,9 +1,10 @@
 // The workflows' Lambda functions (functions/handlers/*), each with only the grants it needs: the table, the
 // sender's SES identity, the link-signing secret (open-task), SendTaskSuccess to resume the Programme
 // execution (record-progress, await-pilots).
-import { Duration } from 'aws-cdk-lib';
+
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Duration } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import type { WorkflowFunctions } from '#workflows/flow.ts';
 import { PilotFlowFunction } from './function.ts';

@@ -1,8 +1,9 @@
 // Marks (infra/marks.ts) as the CDK writes them: CloudFormation Metadata on the marked construct's resource,
 // which the local cloud reads back from the synthesised template.
-import { App, Stack } from 'aws-cdk-lib';
+
 import { Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { App, Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { mark } from '#infra/marks.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CfnResource } from 'aws-cdk-lib/core';
 import { describe, expect, it } from 'vitest';
 import { LAUNCH_OUTPUT } from '#cli/commands/launch.ts';
 import { INDEX, KEY } from '#store/keys.ts';
