@@ -265,20 +265,30 @@ async function ready(sandbox: Sandbox, ms: number): Promise<LambdaErrorPayload |
 
 /**
  * The execution environments of one function: reused when idle, at most `limit` at once, and one started at a
- * time. An invocation that finds none idle while one is starting waits for the first to be free (the starting one
- * once its invocation is done, or a busy one) instead of starting its own: a burst of invocations on a cold
- * function (the launch starts six pilots at once) would otherwise compile and initialise the same bundle in up to
- * `limit` worker threads side by side, on a machine whose cores they share. Once the start is over, the next
- * waiting invocation may start another, so a function under lasting load still reaches `limit`. Once closed it
- * starts no sandbox again: an invocation that was waiting for one, or that comes later, is refused.
+ * time. An invocation that finds none idle waits for one to be free, and another sandbox starts for it only once
+ * the queue has not moved (no sandbox came free for a waiting invocation) for as long as this function's last
+ * sandbox took to start. A burst of short invocations on a cold function (the launch starts six pilots at once)
+ * is then served by the sandbox that started, one after another, instead of compiling and initialising the same
+ * bundle in up to `limit` worker threads on a machine whose cores they share; a function whose invocations last
+ * longer than a start, or that stays under load, still reaches `limit`. Locally only: on AWS each concurrent
+ * invocation gets its own environment. Once closed it starts no sandbox again: an invocation that was waiting for
+ * one, or that comes later, is refused.
  */
 class FunctionHost {
   private readonly idle: Sandbox[] = [];
   private readonly all = new Set<Sandbox>();
   /** Sandboxes whose init has not finished (at most one). */
   private starting = 0;
-  private readonly waiting: Array<{ resolve: (sandbox: Sandbox) => void; reject: (error: Error) => void }> =
-    [];
+  private readonly waiting: Array<{
+    since: number;
+    resolve: (sandbox: Sandbox) => void;
+    reject: (error: Error) => void;
+  }> = [];
+  /** How long the last sandbox took to start (ms): how long the queue may stand still before another starts. */
+  private startMs = 0;
+  /** When a sandbox last became free for an invocation, or ready (performance.now()). */
+  private moved = 0;
+  private patience: NodeJS.Timeout | undefined;
   closed = false;
   readonly log: WriteStream;
   readonly fn: LocalFunction;
@@ -311,7 +321,10 @@ class FunctionHost {
     const sandbox = this.idle.pop();
     if (sandbox) return Promise.resolve(sandbox);
     if (this.mayStart()) return Promise.resolve(this.start());
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ since: performance.now(), resolve, reject });
+      this.wait();
+    });
   }
 
   private mayStart(): boolean {
@@ -329,12 +342,36 @@ class FunctionHost {
     );
     this.all.add(fresh);
     this.starting++;
+    const began = performance.now();
     // `ready` settles however the init ends: done, failed, or the worker gone (killed after an init timeout).
     void fresh.ready.then(() => {
       this.starting--;
-      this.startForWaiter();
+      this.moved = performance.now();
+      this.startMs = this.moved - began;
+      this.wait();
     });
     return fresh;
+  }
+
+  /**
+   * Starts a sandbox for the longest-waiting invocation once the queue has stood still for `startMs` (checked
+   * again whenever a sandbox comes free or is ready, since either may end the wait).
+   */
+  private wait(): void {
+    if (this.patience || this.closed) return;
+    const oldest = this.waiting[0];
+    if (!oldest) return;
+    const due = Math.max(this.moved, oldest.since) + this.startMs;
+    this.patience = setTimeout(
+      () => {
+        this.patience = undefined;
+        const first = this.waiting[0];
+        if (!first) return;
+        if (performance.now() < Math.max(this.moved, first.since) + this.startMs) this.wait();
+        else this.startForWaiter();
+      },
+      Math.max(0, due - performance.now()),
+    );
   }
 
   /** Starts a sandbox for the longest-waiting invocation, if one waits and another may start now. */
@@ -351,13 +388,19 @@ class FunctionHost {
       return;
     }
     const waiter = this.waiting.shift();
-    if (waiter) waiter.resolve(sandbox);
-    else this.idle.push(sandbox);
+    if (!waiter) {
+      this.idle.push(sandbox);
+      return;
+    }
+    this.moved = performance.now();
+    waiter.resolve(sandbox);
+    this.wait();
   }
 
   /** Refuses the invocations waiting for a sandbox and terminates every sandbox, busy or idle. */
   async terminate(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.patience);
     for (const waiter of this.waiting.splice(0)) waiter.reject(new LambdaStoppedError(this.fn.name));
     await Promise.all([...this.all].map((sandbox) => sandbox.kill()));
     this.all.clear();

@@ -237,7 +237,8 @@ describe('functions', () => {
 
   test('a burst on a cold function starts its sandboxes one at a time, and still more than one', async () => {
     // Extra is invoked nowhere else here, and its init takes 300 ms. Four invocations at once, each busy for a
-    // second: the first starts a sandbox, the others wait; once that init is over the next may start one.
+    // second: the first starts a sandbox, the others wait; once the queue has stood still for as long as that
+    // init took, the next may start one (test/integration/lambda-sandboxes.test.ts has the short bursts).
     type Sandbox = { id: string; initFrom: number; initTo: number };
     const runs = await Promise.all(
       Array.from({ length: 4 }, () => payloadOf('Extra', { action: 'sandbox', ms: 1000 })),
