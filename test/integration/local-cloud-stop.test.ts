@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { processAlive } from '#infra/process.ts';
 import type { Mail } from '#local/cloud/mailbox.ts';
 import { mailCounter } from '#local/cloud/ses.ts';
 import { LOCAL_AWS } from '#local/dynamodb-local.ts';
@@ -255,6 +256,27 @@ describe('a local cloud stopped in the middle of the launch', () => {
   test('no execution failed, timed out or was aborted because of a stop', () => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(new Set(statuses)).toEqual(new Set(['RUNNING']));
+  });
+});
+
+describe('a local cloud killed with SIGKILL, the CLI alone', () => {
+  test('leaves DynamoDB Local running, and the next start on the data directory stops that JVM', async () => {
+    const dataDir = tempDataDir();
+    const first = await start(dataDir, 0);
+    await until(first, 'the start', () => first.stdout.includes('Press Ctrl-C'));
+    const jvm = Number(readFileSync(join(dataDir, 'dynamodb', 'dynamodb-local.pid'), 'utf8'));
+    // No exit handler runs: the JVM outlives the CLI (what a crash or `kill -9` leaves).
+    process.kill(first.child.pid as number, 'SIGKILL');
+    await first.exited;
+    expect(processAlive(jvm)).toBe(true);
+
+    const second = await start(dataDir, 0);
+    await until(second, 'the second start', () => second.stdout.includes('Press Ctrl-C'));
+    expect(processAlive(jvm)).toBe(false);
+    expect(`${second.stdout}${second.stderr}`).toContain(`DynamoDB Local: stopped pid ${jvm}`);
+    const stopped = await stop(second, dataDir, 'SIGTERM', false);
+    expect(stopped.processesLeft).toBe('');
+    expect(existsSync(join(dataDir, 'dynamodb', 'dynamodb-local.pid'))).toBe(false);
   });
 });
 

@@ -34,13 +34,19 @@ export async function startDynamoDb(options: {
   dataDir: string;
   host: string;
   running?: RunningDynamoDbLocal;
+  log?: (line: string) => void;
 }): Promise<CloudDynamoDb> {
   if (options.running) return databaseIn(options.running, options.dataDir);
   const dir = join(options.dataDir, 'dynamodb');
   let port = options.port;
   for (let attempt = 1; ; attempt++) {
     try {
-      const dynamo = await startDynamoDbLocal({ port, dataDir: dir, onSpawn });
+      const dynamo = await startDynamoDbLocal({
+        port,
+        dataDir: dir,
+        onSpawn,
+        ...(options.log ? { log: options.log } : {}),
+      });
       return { endpoint: dynamo.endpoint, aws: LOCAL_AWS, stop: () => dynamo.stop() };
     } catch (error) {
       if (attempt >= 3 || !/Address already in use|BindException/.test((error as Error).message)) throw error;
