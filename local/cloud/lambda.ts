@@ -162,6 +162,8 @@ class Sandbox {
   private pending: { id: number; resolve: (outcome: Outcome) => void } | undefined;
   private nextId = 1;
   dead = false;
+  /** When its current invocation began (performance.now()): how long invocations take is measured from it. */
+  busySince = 0;
 
   constructor(
     fn: LocalFunction,
@@ -265,14 +267,15 @@ async function ready(sandbox: Sandbox, ms: number): Promise<LambdaErrorPayload |
 
 /**
  * The execution environments of one function: reused when idle, at most `limit` at once, and one started at a
- * time. An invocation that finds none idle waits for one to be free, and another sandbox starts for it only once
- * the queue has not moved (no sandbox came free for a waiting invocation) for as long as this function's last
- * sandbox took to start. A burst of short invocations on a cold function (the launch starts six pilots at once)
- * is then served by the sandbox that started, one after another, instead of compiling and initialising the same
- * bundle in up to `limit` worker threads on a machine whose cores they share; a function whose invocations last
- * longer than a start, or that stays under load, still reaches `limit`. Locally only: on AWS each concurrent
- * invocation gets its own environment. Once closed it starts no sandbox again: an invocation that was waiting for
- * one, or that comes later, is refused.
+ * time. An invocation that finds none idle waits for one to be free, and another sandbox starts for the waiting
+ * only when that is sooner than waiting: when the queue, at the function's recent invocation time, would take
+ * the busy sandboxes longer to serve than the function's last sandbox took to start, or when the queue has not
+ * moved (no sandbox came free) for that long. A burst of a few short invocations on a cold function (the launch
+ * starts six pilots at once) is then served by the sandbox that started, one after another, instead of compiling
+ * and initialising the same bundle in up to `limit` worker threads on a machine whose cores they share; a long
+ * queue, or invocations that outlast a start, still get more sandboxes, one start at a time, up to `limit`.
+ * Locally only: on AWS each concurrent invocation gets its own environment. Once closed it starts no sandbox
+ * again: an invocation that was waiting for one, or that comes later, is refused.
  */
 class FunctionHost {
   private readonly idle: Sandbox[] = [];
@@ -288,6 +291,8 @@ class FunctionHost {
   private startMs = 0;
   /** When a sandbox last became free for an invocation, or ready (performance.now()). */
   private moved = 0;
+  /** The function's recent invocation time (ms, a moving average; 0 until one has ended). */
+  private runMs = 0;
   private patience: NodeJS.Timeout | undefined;
   closed = false;
   readonly log: WriteStream;
@@ -319,7 +324,10 @@ class FunctionHost {
   acquire(): Promise<Sandbox> {
     if (this.closed) return Promise.reject(new LambdaStoppedError(this.fn.name));
     const sandbox = this.idle.pop();
-    if (sandbox) return Promise.resolve(sandbox);
+    if (sandbox) {
+      sandbox.busySince = performance.now();
+      return Promise.resolve(sandbox);
+    }
     if (this.mayStart()) return Promise.resolve(this.start());
     return new Promise((resolve, reject) => {
       this.waiting.push({ since: performance.now(), resolve, reject });
@@ -347,6 +355,7 @@ class FunctionHost {
     void fresh.ready.then(() => {
       this.starting--;
       this.moved = performance.now();
+      fresh.busySince = this.moved;
       this.startMs = this.moved - began;
       this.wait();
     });
@@ -358,7 +367,9 @@ class FunctionHost {
    * again whenever a sandbox comes free or is ready, since either may end the wait).
    */
   private wait(): void {
-    if (this.patience || this.closed) return;
+    if (this.closed || !this.waiting.length) return;
+    if (this.behind()) this.startForWaiter();
+    if (this.patience) return;
     const oldest = this.waiting[0];
     if (!oldest) return;
     const due = Math.max(this.moved, oldest.since) + this.startMs;
@@ -374,6 +385,12 @@ class FunctionHost {
     );
   }
 
+  /** Whether the busy sandboxes would take longer to serve the queue than another sandbox takes to start. */
+  private behind(): boolean {
+    const busy = this.all.size - this.idle.length - this.starting;
+    return busy > 0 && this.runMs > 0 && (this.waiting.length * this.runMs) / busy > this.startMs;
+  }
+
   /** Starts a sandbox for the longest-waiting invocation, if one waits and another may start now. */
   private startForWaiter(): void {
     if (this.waiting.length && this.mayStart()) this.waiting.shift()?.resolve(this.start());
@@ -387,12 +404,16 @@ class FunctionHost {
       this.startForWaiter();
       return;
     }
+    const now = performance.now();
+    const ran = now - sandbox.busySince;
+    this.runMs = this.runMs ? 0.7 * this.runMs + 0.3 * ran : ran;
     const waiter = this.waiting.shift();
     if (!waiter) {
       this.idle.push(sandbox);
       return;
     }
-    this.moved = performance.now();
+    this.moved = now;
+    sandbox.busySince = now;
     waiter.resolve(sandbox);
     this.wait();
   }

@@ -41,7 +41,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pilotflow-sandboxes-'));
   writeFileSync(join(dir, 'index.mjs'), HANDLER);
   lambda = new LambdaService({
-    functions: [fn('Short', 1000), fn('Long', 300)],
+    functions: [fn('Short', 1000), fn('Queue', 300), fn('Long', 300)],
     clock: new ControlledClock(),
     logDir: join(dir, 'logs'),
     region: 'us-east-1',
@@ -65,6 +65,12 @@ describe('a burst of invocations on a cold function', () => {
     // The init takes 1 s; each invocation 5 ms: the queue moves long before a second start would be worth it.
     const sandboxes = await burst('Short', 6, 5);
     expect(new Set(sandboxes).size).toBe(1);
+  });
+
+  test('of many short invocations gets more sandboxes, once the queue would outlast a start', async () => {
+    // The init takes 300 ms; 100 invocations of 20 ms each: one sandbox would take about 2 s for the queue.
+    const sandboxes = await burst('Queue', 100, 20);
+    expect(new Set(sandboxes).size).toBeGreaterThan(1);
   });
 
   test('of invocations longer than a start still gets more than one sandbox', async () => {
