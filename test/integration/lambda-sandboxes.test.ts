@@ -68,8 +68,9 @@ describe('a burst of invocations on a cold function', () => {
   });
 
   test('of many short invocations gets more sandboxes, once the queue would outlast a start', async () => {
-    // The init takes 300 ms; 100 invocations of 20 ms each: one sandbox would take about 2 s for the queue.
-    const sandboxes = await burst('Queue', 100, 20);
+    // The init takes 300 ms; 200 invocations of 20 ms each: one sandbox would take about 4 s for the queue, more
+    // than a start even on a busy machine.
+    const sandboxes = await burst('Queue', 200, 20);
     expect(new Set(sandboxes).size).toBeGreaterThan(1);
   });
 
