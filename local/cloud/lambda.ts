@@ -369,20 +369,20 @@ class FunctionHost {
   private wait(): void {
     if (this.closed || !this.waiting.length) return;
     if (this.behind()) this.startForWaiter();
-    if (this.patience) return;
-    const oldest = this.waiting[0];
-    if (!oldest) return;
-    const due = Math.max(this.moved, oldest.since) + this.startMs;
+    if (this.patience || !this.waiting.length) return;
     this.patience = setTimeout(
       () => {
         this.patience = undefined;
-        const first = this.waiting[0];
-        if (!first) return;
-        if (performance.now() < Math.max(this.moved, first.since) + this.startMs) this.wait();
+        if (performance.now() < this.patientUntil()) this.wait();
         else this.startForWaiter();
       },
-      Math.max(0, due - performance.now()),
+      Math.max(0, this.patientUntil() - performance.now()),
     );
+  }
+
+  /** When the longest-waiting invocation will have seen the queue stand still for `startMs`. */
+  private patientUntil(): number {
+    return Math.max(this.moved, this.waiting[0]?.since ?? 0) + this.startMs;
   }
 
   /** Whether the busy sandboxes would take longer to serve the queue than another sandbox takes to start. */
