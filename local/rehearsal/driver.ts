@@ -235,6 +235,28 @@ interface PlayContext {
   dataDir: string;
 }
 
+/**
+ * Acts on each item as its pilot's officials would: one pilot's items one after another, in their order, and
+ * different pilots' side by side, PILOTS_AT_ONCE at a time. `act` is told whether its pilot has had a decision
+ * here since its page was read (the page is then read again); true if anything was decided.
+ */
+async function pilotByPilot<T>(
+  items: T[],
+  pilotOf: (item: T) => string,
+  act: (item: T, decidedSince: boolean) => Promise<boolean>,
+): Promise<boolean> {
+  const decided = await pMap(
+    Map.groupBy(items, pilotOf).values(),
+    async (queue) => {
+      let decidedHere = false;
+      for (const item of queue) if (await act(item, decidedHere)) decidedHere = true;
+      return decidedHere;
+    },
+    { concurrency: PILOTS_AT_ONCE },
+  );
+  return decided.some(Boolean);
+}
+
 async function play(ctx: PlayContext): Promise<RehearsalReport> {
   const { cloud, store, plan, options, words } = ctx;
   const programmeId = plan.programme.id;
@@ -259,6 +281,14 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
   let lastReceived: Date | undefined;
   const settled = new Set<string>();
   const waiting = new Map<string, string>();
+  // The links of the mail read so far that are not known to be settled, each with the first e-mail that carried
+  // it (a reminder carries its task's link again), oldest first: batch links and single tasks' links. Kept as
+  // the mail is read, so that a turn looks at what is still open, not at every e-mail of the year again.
+  const unsettled: Record<'batch' | 'task', Array<{ mail: Mail; url: string; key: string }>> = {
+    batch: [],
+    task: [],
+  };
+  const listed = new Set<string>();
   const readMail = async (): Promise<Mail[]> => {
     const fresh = (await cloud.mailbox.list(lastReceived ? { since: lastReceived } : {})).filter(
       (m) => !mailIds.has(m.id),
@@ -267,6 +297,15 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
       mails.push(m);
       mailIds.add(m.id);
       if (!lastReceived || m.receivedAt > lastReceived) lastReceived = m.receivedAt;
+      for (const link of m.links) {
+        const kind = BATCH_LINK.test(link) ? 'batch' : APPROVAL_LINK.test(link) ? 'task' : undefined;
+        if (!kind) continue;
+        const url = atCurrentApi(link);
+        const key = new URL(url).pathname;
+        if (listed.has(key)) continue;
+        listed.add(key);
+        unsettled[kind].push({ mail: m, url, key });
+      }
     }
     return fresh;
   };
@@ -405,31 +444,48 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
   };
 
   /**
-   * One page of a batch link, acted on as its recipient would: opens each listed open task's own page (`rows`)
-   * to read what is asked (GET changes nothing) and asks the scenario. The tasks it approves as they stand are
-   * confirmed on the batch page ("全部确认" when that is all the page offers, else each on its own button); a
-   * task that needs more (a check's findings, a comment) or is left for now is handled on its own page, as from
-   * a single e-mail. Gives what the last confirmation answered (the page again), if it pressed anything.
+   * One page of a batch link, acted on as its recipient would: opens each listed open task's own page (`rows`,
+   * side by side: GET changes nothing) to read what is asked, and asks the scenario. The tasks it approves as they
+   * stand are confirmed on the batch page ("全部确认" when that is all the page offers, else each on its own
+   * button); a task that needs more (a check's findings, a comment) or is left for now is handled on its own
+   * page, as from a single e-mail, pilot by pilot (pilotByPilot). Gives what the last confirmation answered (the
+   * page again), if it pressed anything.
    */
   const actOnBatchPage = async (
     mail: Mail,
     page: TaskPage,
     rows: string[],
   ): Promise<{ decided: boolean; answer?: TaskPage; confirmed: string[] }> => {
-    let decided = false;
     const confirm = new Map<string, TaskInView>();
-    for (const rowUrl of rows) {
-      const rowPage = await browser.open(rowUrl);
-      if (!rowPage.form) continue;
-      const linkId = new URL(rowUrl).pathname.split('/').pop() ?? '';
-      const taskId = (await getLink(store, linkId))?.taskId ?? '';
-      const view = await viewOf(rowPage, mail);
-      const act = scenario.act(view);
-      const here = page.form?.buttons.some((b) => b.name === 'one' && b.value === taskId);
-      if (here && 'decision' in act && act.decision === 'approve' && !act.comment && !act.values) {
-        confirm.set(taskId, view);
-      } else if (await actOn(mail, rowUrl, rowPage)) decided = true;
-    }
+    const read = await pMap(
+      rows,
+      async (rowUrl) => {
+        const rowPage = await browser.open(rowUrl);
+        if (!rowPage.form) return [];
+        const linkId = new URL(rowUrl).pathname.split('/').pop() ?? '';
+        const taskId = (await getLink(store, linkId))?.taskId ?? '';
+        return [{ rowUrl, rowPage, taskId, view: await viewOf(rowPage, mail) }];
+      },
+      { concurrency: PILOTS_AT_ONCE },
+    );
+    let decided = await pilotByPilot(
+      read.flat(),
+      (row) => row.view.pilotId,
+      async ({ rowUrl, rowPage, taskId, view }, since) => {
+        if (since) {
+          rowPage = await browser.open(rowUrl);
+          if (!rowPage.form) return false;
+          view = await viewOf(rowPage, mail);
+        }
+        const act = scenario.act(view);
+        const here = page.form?.buttons.some((b) => b.name === 'one' && b.value === taskId);
+        if (here && 'decision' in act && act.decision === 'approve' && !act.comment && !act.values) {
+          confirm.set(taskId, view);
+          return false;
+        }
+        return actOn(mail, rowUrl, rowPage);
+      },
+    );
     const form = page.form;
     if (!form || confirm.size === 0) return { decided, confirmed: [] };
     const listed = Object.keys(form.hidden).filter((k) => k.startsWith('t.'));
@@ -514,54 +570,27 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
    * opened again before acting when its pilot has had a decision since.
    */
   const actOnMail = async (): Promise<boolean> => {
-    const links: Array<{ mail: Mail; url: string }> = [];
-    const listed = new Set<string>();
     // Batch pages first, one after another: two people's pages may list the same pilot's tasks (或签).
     let batchDecided = false;
-    for (const mail of mails) {
-      for (const link of mail.links.filter((l) => BATCH_LINK.test(l))) {
-        const url = atCurrentApi(link);
-        const key = new URL(url).pathname;
-        if (settled.has(key) || listed.has(key)) continue;
-        listed.add(key);
-        if (await actOnBatch(mail, url)) batchDecided = true;
-      }
+    for (const { mail, url, key } of unsettled.batch) {
+      if (!settled.has(key) && (await actOnBatch(mail, url))) batchDecided = true;
     }
-    for (const mail of mails) {
-      for (const link of mail.links.filter((l) => APPROVAL_LINK.test(l))) {
-        const url = atCurrentApi(link);
-        const key = new URL(url).pathname;
-        if (settled.has(key) || listed.has(key)) continue;
-        listed.add(key);
-        links.push({ mail, url });
-      }
-    }
+    const links = unsettled.task.filter(({ key }) => !settled.has(key));
     const pages = await pMap(links, ({ url }) => browser.open(url), { concurrency: PILOTS_AT_ONCE });
-    const byPilot = new Map<string, Array<{ mail: Mail; url: string; page: TaskPage }>>();
-    links.forEach(({ mail, url }, i) => {
+    const open = links.flatMap(({ mail, url }, i) => {
       const page = pages[i] as TaskPage;
-      if (!page.form) {
-        settled.add(new URL(url).pathname);
-        return;
-      }
-      const pilot = fact(page, '试点', 'Pilot') ?? '-';
-      const queue = byPilot.get(pilot) ?? [];
-      queue.push({ mail, url, page });
-      byPilot.set(pilot, queue);
+      if (page.form) return [{ mail, url, page }];
+      settled.add(new URL(url).pathname);
+      return [];
     });
-    const decided = await pMap(
-      byPilot.values(),
-      async (queue) => {
-        let decidedHere = false;
-        for (const { mail, url, page } of queue) {
-          const current = decidedHere ? await browser.open(url) : page;
-          if (await actOn(mail, url, current)) decidedHere = true;
-        }
-        return decidedHere;
-      },
-      { concurrency: PILOTS_AT_ONCE },
+    const decided = await pilotByPilot(
+      open,
+      ({ page }) => fact(page, '试点', 'Pilot') ?? '-',
+      async ({ mail, url, page }, since) => actOn(mail, url, since ? await browser.open(url) : page),
     );
-    return batchDecided || decided.some(Boolean);
+    unsettled.batch = unsettled.batch.filter(({ key }) => !settled.has(key));
+    unsettled.task = unsettled.task.filter(({ key }) => !settled.has(key));
+    return batchDecided || decided;
   };
 
   for (;;) {
