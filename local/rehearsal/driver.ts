@@ -577,10 +577,10 @@ async function play(ctx: PlayContext): Promise<RehearsalReport> {
     }
     const links = unsettled.task.filter(({ key }) => !settled.has(key));
     const pages = await pMap(links, ({ url }) => browser.open(url), { concurrency: PILOTS_AT_ONCE });
-    const open = links.flatMap(({ mail, url }, i) => {
+    const open = links.flatMap(({ mail, url, key }, i) => {
       const page = pages[i] as TaskPage;
       if (page.form) return [{ mail, url, page }];
-      settled.add(new URL(url).pathname);
+      settled.add(key);
       return [];
     });
     const decided = await pilotByPilot(
