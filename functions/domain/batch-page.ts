@@ -9,6 +9,7 @@
 // sees exactly what a decision on the task's own page gives it, and a task decided elsewhere is left alone.
 
 import { createHash } from 'node:crypto';
+import pMap from 'p-map';
 import type { StageName } from '#plan/kinds.ts';
 import type { Pilot, Plan } from '#plan/schema.ts';
 import { type LinkRecord, listLinksOfAssigneeDueAt } from '#store/links.ts';
@@ -35,11 +36,19 @@ import {
 import { findPlan } from './plans.ts';
 
 /**
- * How many tasks a batch page lists and one "全部确认" decides at most. A POST decides them one after another,
- * each with its transaction and SendTaskSuccess, within API Gateway's 30 s (docs/approval.md gives the figure
+ * How many tasks a batch page lists and one "全部确认" decides at most. A POST decides them, each with its
+ * transaction and SendTaskSuccess, DECIDED_AT_ONCE at a time, within API Gateway's 30 s (docs/approval.md gives the figure
  * measured for a full page); and 50 rows are what a phone can still be scrolled through.
  */
 export const BATCH_PAGE_SIZE = 50;
+
+/**
+ * How many of a POST's tasks are decided at once. One decision is a few requests one after another
+ * (submitDecision: the link, the task, the transaction, SendTaskSuccess), so a full page waits for ten rounds
+ * of them instead of fifty, while a POST still sends only a few requests at a time to DynamoDB and Step
+ * Functions.
+ */
+export const DECIDED_AT_ONCE = 5;
 
 export interface BatchDeps extends ApprovalDeps {
   /** The base of the task pages' links. */
@@ -164,9 +173,12 @@ export function pageOf(
 }
 
 async function withItems(deps: BatchDeps, r: Resolved): Promise<Open> {
-  const items = await itemsOf(deps, r);
   const stage = r.ticket.stage as StageName;
-  const onTrack = await onTrackFor(stage, () => listPilotStandings(deps.store, r.plan.programme.id));
+  // Two reads that do not depend on each other, side by side.
+  const [items, onTrack] = await Promise.all([
+    itemsOf(deps, r),
+    onTrackFor(stage, () => listPilotStandings(deps.store, r.plan.programme.id)),
+  ]);
   const predicted = predictedPilots(r.plan, {
     assignee: r.ticket.assignee,
     stage,
@@ -226,8 +238,8 @@ export const BATCH_TASK_PREFIX = 't.';
 
 /**
  * POST of the batch page: checks the link as GET does and the form token, then decides each chosen task that
- * is still decidable here through the person's own link of it (approval.ts submitDecision), one after another,
- * at most BATCH_PAGE_SIZE of them (a page's form never names more; a longer one is not allowed to run past
+ * is still decidable here through the person's own link of it (approval.ts submitDecision), DECIDED_AT_ONCE
+ * at a time, at most BATCH_PAGE_SIZE of them (a page's form never names more; a longer one is not allowed to run past
  * the gateway's timeout: the rest stay open and are listed again).
  */
 export async function decideBatch(
@@ -253,17 +265,18 @@ export async function decideBatch(
         ? [...req.fields.keys()].filter((k) => k.startsWith(BATCH_TASK_PREFIX)).map((k) => k.slice(2))
         : [],
   );
-  const decided: TaskRecord[] = [];
-  const missed: TaskRecord[] = [];
   const key = deps.signingKeys.current;
-  let tried = 0;
-  for (const item of await itemsOf(deps, r)) {
-    if (!chosen.has(item.task.taskId)) continue;
-    if (++tried > BATCH_PAGE_SIZE) break;
-    const { linkId } = item.link;
-    // The batch's signature and form token stand for the person's own link's, which the server makes here.
-    const result = item.together
-      ? await submitDecision(deps, {
+  const items = (await itemsOf(deps, r)).filter((i) => chosen.has(i.task.taskId)).slice(0, BATCH_PAGE_SIZE);
+  // Each task is decided apart from the others (its own link, transaction and SendTaskSuccess), so several at
+  // once; every decision runs to its end before the POST answers or fails, none is left half-done.
+  const results = await pMap(
+    items,
+    async (item) => {
+      if (!item.together) return undefined;
+      const { linkId } = item.link;
+      try {
+        // The batch's signature and form token stand for the person's own link's, which the server makes here.
+        return await submitDecision(deps, {
           linkId,
           sig: linkSignature(key, item.link),
           fields: new Map([
@@ -271,10 +284,21 @@ export async function decideBatch(
             ['decision', 'approve'],
           ]),
           client: req.client,
-        })
-      : undefined;
+        });
+      } catch (error) {
+        return { kind: 'failed' as const, error };
+      }
+    },
+    { concurrency: DECIDED_AT_ONCE },
+  );
+  const failure = results.find((result) => result?.kind === 'failed');
+  if (failure?.kind === 'failed') throw failure.error;
+  const decided: TaskRecord[] = [];
+  const missed: TaskRecord[] = [];
+  items.forEach((item, i) => {
+    const result = results[i];
     if (result?.kind === 'recorded') decided.push(result.task);
     else missed.push(item.task);
-  }
+  });
   return { ...(await withItems(deps, r)), kind: 'decided', decided, missed };
 }

@@ -5,6 +5,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import { TransientError } from '#lib/errors.ts';
 import type { Store } from './store.ts';
 
@@ -47,30 +48,43 @@ export async function queryAll<T>(
   return { items, scanned };
 }
 
+/** How many BatchGet requests of one read are under way at once: a thousand keys are ten requests of 100. */
+const BATCH_GETS_AT_ONCE = 4;
+
 /**
- * The items of `keyList` that exist (BatchGet, 100 keys a request), in no particular order. Unprocessed keys
- * (throttling) are asked for again, up to five times a request; keys still unprocessed then fail the read
- * (TransientError: retried as a whole) rather than being taken for items that do not exist.
+ * The items of `keyList` that exist (BatchGet, 100 keys a request, BATCH_GETS_AT_ONCE requests at a time), in
+ * no particular order. Unprocessed keys (throttling) are asked for again, up to five times a request; keys
+ * still unprocessed then fail the read (TransientError: retried as a whole) rather than being taken for items
+ * that do not exist.
  */
 export async function batchGetAll(
   store: Store,
   keyList: Array<Record<string, unknown>>,
   options: { consistent?: boolean } = {},
 ): Promise<Array<Record<string, unknown>>> {
-  const found: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < keyList.length; i += 100) {
-    const table = (Keys: Array<Record<string, unknown>>) => ({
-      [store.table]: { Keys, ...(options.consistent ? { ConsistentRead: true } : {}) },
-    });
-    let request: ReturnType<typeof table> | undefined = table(keyList.slice(i, i + 100));
-    for (let attempt = 0; request && attempt < 5; attempt++) {
-      const out: BatchGetCommandOutput = await store.db.send(new BatchGetCommand({ RequestItems: request }));
-      found.push(...(out.Responses?.[store.table] ?? []));
-      const rest: Array<Record<string, unknown>> | undefined = out.UnprocessedKeys?.[store.table]?.Keys;
-      request = rest?.length ? table(rest) : undefined;
-    }
-    if (request)
-      throw new TransientError(`BatchGet left ${request[store.table]?.Keys.length} keys unprocessed`);
-  }
-  return found;
+  const table = (Keys: Array<Record<string, unknown>>) => ({
+    [store.table]: { Keys, ...(options.consistent ? { ConsistentRead: true } : {}) },
+  });
+  const chunks: Array<Array<Record<string, unknown>>> = [];
+  for (let i = 0; i < keyList.length; i += 100) chunks.push(keyList.slice(i, i + 100));
+  const found = await pMap(
+    chunks,
+    async (chunk) => {
+      const items: Array<Record<string, unknown>> = [];
+      let request: ReturnType<typeof table> | undefined = table(chunk);
+      for (let attempt = 0; request && attempt < 5; attempt++) {
+        const out: BatchGetCommandOutput = await store.db.send(
+          new BatchGetCommand({ RequestItems: request }),
+        );
+        items.push(...(out.Responses?.[store.table] ?? []));
+        const rest: Array<Record<string, unknown>> | undefined = out.UnprocessedKeys?.[store.table]?.Keys;
+        request = rest?.length ? table(rest) : undefined;
+      }
+      if (request)
+        throw new TransientError(`BatchGet left ${request[store.table]?.Keys.length} keys unprocessed`);
+      return items;
+    },
+    { concurrency: BATCH_GETS_AT_ONCE },
+  );
+  return found.flat();
 }

@@ -7,6 +7,7 @@ import {
   BATCH_PAGE_SIZE,
   BATCH_TASK_PREFIX,
   type BatchDeps,
+  DECIDED_AT_ONCE,
   decideBatch,
   openBatch,
 } from '#domain/batch-page.ts';
@@ -125,5 +126,44 @@ describe('a batch of more tasks than one page', () => {
     expect(result.decided).toHaveLength(BATCH_PAGE_SIZE);
     expect(result.moreOpen).toBe(0);
     expect(result.items.filter((i) => i.task.status === 'open')).toHaveLength(2);
+  });
+
+  it('decides a page DECIDED_AT_ONCE tasks at a time, and answers with them in the order the page listed them', async () => {
+    const { req } = await batchOf(12, '2023-02-12T16:00:00.000Z');
+    const state = await openBatch(deps(), req);
+    if (state.kind !== 'open') throw new Error(state.kind);
+    // The real callback (SendTaskSuccess to the runtime), held until as many as can be are under way: one after
+    // another, only one ever would be, and the hold would end by its deadline instead.
+    const { callback } = bed.deps();
+    let inFlight = 0;
+    let most = 0;
+    let release = () => {};
+    let held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const deadline = setTimeout(() => release(), 5_000);
+    const counting: BatchDeps['callback'] = {
+      async sendTaskSuccess(taskToken, output) {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        if (inFlight === DECIDED_AT_ONCE) release();
+        await held;
+        try {
+          await callback.sendTaskSuccess(taskToken, output);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const result = await decideBatch(
+      { ...deps(), callback: counting },
+      { ...req, fields: confirmAllOf(batchPage(state, ctx).html) },
+    );
+    clearTimeout(deadline);
+    held = Promise.resolve();
+    if (result.kind !== 'decided') throw new Error(result.kind);
+    expect(most).toBe(DECIDED_AT_ONCE);
+    expect(result.decided.map((t) => t.taskId)).toEqual(state.items.map((i) => i.task.taskId));
+    expect(result.missed).toEqual([]);
   });
 });
