@@ -4,11 +4,11 @@
 // JVM) sampled from /proc. Prints a status line every 30 s while it runs, and returns the figures.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { storedClockTime } from '#local/cloud/clock-state.ts';
+import { temporaryRoot } from '#local/cloud/files.ts';
 import { mailCounter } from '#local/cloud/ses.ts';
 import type { RehearsalReport } from '#local/rehearsal/report.ts';
 import { generatePlan } from '#plan/generate.ts';
@@ -59,12 +59,18 @@ function groupRss(group: number): Map<string, number> {
 
 /**
  * Rehearses a generated programme of `pilots` pilots; its plan and data directory go in a new folder under
- * `under` (the system's temporary folder by default; `/dev/shm` keeps DynamoDB Local's and the runtime's
- * disk flushes out of the figure).
+ * `under`: by default where `pilotflow rehearse` puts a temporary data directory itself (temporaryRoot():
+ * /dev/shm where there is one), so that the figure is the one a user gets; the system's temporary folder (a
+ * disk here) adds DynamoDB Local's and the runtime's disk flushes. `keep` leaves them there (the functions'
+ * logs, the mailbox, the audit trail) for a look afterwards.
  */
 export async function rehearseAtScale(
   pilots: number,
-  { under = tmpdir(), log = console.log }: { under?: string; log?: (line: string) => void } = {},
+  {
+    under = temporaryRoot(),
+    keep = false,
+    log = console.log,
+  }: { under?: string; keep?: boolean; log?: (line: string) => void } = {},
 ): Promise<ScaleRehearsal> {
   const work = mkdtempSync(join(under, 'pilotflow-bench-rehearse-'));
   const planFile = join(work, 'plan.yaml');
@@ -130,7 +136,8 @@ export async function rehearseAtScale(
       );
     }
     const report = JSON.parse(stdout) as RehearsalReport;
-    rmSync(work, { recursive: true, force: true });
+    if (keep) log(`  plan and data directory kept in ${work}`);
+    else rmSync(work, { recursive: true, force: true });
     return {
       pilots,
       processSeconds,

@@ -5,8 +5,9 @@
 // Targets: < 1 MB of code loaded at init per function, < 150 ms init. `--baseline <git rev>` bundles that
 // revision's functions/ too (same options, same run, runs interleaved) and prints both with their ratios. `--top N` lists each bundle's N largest packages (esbuild's metafile).
 // Rehearsal: a generated programme of `--pilots` (1,000) pilots rehearsed end to end on the local cloud
-// (bench/scale-rehearsal.ts): wall time, state transitions per second, peak memory. `--under <dir>` puts its
-// data directory there (e.g. /dev/shm) instead of the system's temporary folder.
+// (bench/scale-rehearsal.ts): wall time, state transitions per second, peak memory. Its data directory
+// goes where `pilotflow rehearse` puts a temporary one (/dev/shm where there is one); `--under <dir>` puts it
+// there instead (e.g. the system's temporary folder, to see what a disk adds); `--keep` keeps it afterwards.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     part: { type: 'string', default: 'all' },
     pilots: { type: 'string', default: '1000' },
     under: { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 if (!['all', 'bundles', 'rehearsal'].includes(args.part)) {
@@ -265,7 +267,10 @@ if (args.part !== 'bundles') {
   console.log(
     `\nbench:scale — a generated programme of ${pilots} pilots rehearsed end to end (load ${loadAverage()})`,
   );
-  const run = await rehearseAtScale(pilots, args.under ? { under: args.under } : {});
+  const run = await rehearseAtScale(pilots, {
+    keep: args.keep,
+    ...(args.under ? { under: args.under } : {}),
+  });
   const { report } = run;
   const accepted = report.pilots.filter((p) => p.outcome === 'accepted').length;
   console.log(
