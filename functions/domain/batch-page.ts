@@ -37,8 +37,8 @@ import { findPlan } from './plans.ts';
 
 /**
  * How many tasks a batch page lists and one "全部确认" decides at most. A POST decides them, each with its
- * transaction and SendTaskSuccess, DECIDED_AT_ONCE at a time, within API Gateway's 30 s (docs/approval.md gives the figure
- * measured for a full page); and 50 rows are what a phone can still be scrolled through.
+ * transaction and SendTaskSuccess, DECIDED_AT_ONCE at a time, within API Gateway's 30 s (docs/approval.md
+ * gives the figure measured for a full page); and 50 rows are what a phone can still be scrolled through.
  */
 export const BATCH_PAGE_SIZE = 50;
 
@@ -239,8 +239,8 @@ export const BATCH_TASK_PREFIX = 't.';
 /**
  * POST of the batch page: checks the link as GET does and the form token, then decides each chosen task that
  * is still decidable here through the person's own link of it (approval.ts submitDecision), DECIDED_AT_ONCE
- * at a time, at most BATCH_PAGE_SIZE of them (a page's form never names more; a longer one is not allowed to run past
- * the gateway's timeout: the rest stay open and are listed again).
+ * at a time, at most BATCH_PAGE_SIZE of them (a page's form never names more; a longer one is not allowed to
+ * run past the gateway's timeout: the rest stay open and are listed again).
  */
 export async function decideBatch(
   deps: BatchDeps,
@@ -268,7 +268,9 @@ export async function decideBatch(
   const key = deps.signingKeys.current;
   const items = (await itemsOf(deps, r)).filter((i) => chosen.has(i.task.taskId)).slice(0, BATCH_PAGE_SIZE);
   // Each task is decided apart from the others (its own link, transaction and SendTaskSuccess), so several at
-  // once; every decision runs to its end before the POST answers or fails, none is left half-done.
+  // once. Every decision started runs to its end before the POST answers, or fails with the first error: none
+  // is cut off by the answer (a decision's own failures are as on its task's page: a callback left pending is
+  // retried by callback-retry).
   const results = await pMap(
     items,
     async (item) => {
