@@ -1,4 +1,5 @@
 // Paginated Query over the table or one of its indexes, and BatchGet of many keys.
+
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -52,8 +53,20 @@ export async function queryAll<T>(
 const BATCH_GETS_AT_ONCE = 4;
 
 /**
+ * How long to wait before asking again for the keys a BatchGet left unprocessed, the `attempt`th time (1, 2, …):
+ * exponential backoff, as the BatchGetItem API reference recommends ("If you retry the batch operation
+ * immediately, the underlying read or write requests can still fail due to throttling"), with half of it
+ * random so that concurrent readers spread out: 25–50 ms, then 50–100, 100–200, 200–400.
+ */
+export function unprocessedWait(attempt: number): number {
+  const base = 50 * 2 ** (attempt - 1);
+  return base / 2 + Math.random() * (base / 2);
+}
+
+/**
  * The items of `keyList` that exist (BatchGet, 100 keys a request, BATCH_GETS_AT_ONCE requests at a time), in
- * no particular order. Unprocessed keys (throttling) are asked for again, up to five times a request; keys
+ * no particular order. Unprocessed keys (throttling) are asked for again after unprocessedWait, up to five
+ * times a request; keys
  * still unprocessed then fail the read (TransientError: retried as a whole) rather than being taken for items
  * that do not exist.
  */
@@ -73,6 +86,7 @@ export async function batchGetAll(
       const items: Array<Record<string, unknown>> = [];
       let request: ReturnType<typeof table> | undefined = table(chunk);
       for (let attempt = 0; request && attempt < 5; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, unprocessedWait(attempt)));
         const out: BatchGetCommandOutput = await store.db.send(
           new BatchGetCommand({ RequestItems: request }),
         );
