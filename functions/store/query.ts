@@ -1,5 +1,4 @@
 // Paginated Query over the table or one of its indexes, and BatchGet of many keys.
-
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -66,9 +65,8 @@ export function unprocessedWait(attempt: number): number {
 /**
  * The items of `keyList` that exist (BatchGet, 100 keys a request, BATCH_GETS_AT_ONCE requests at a time), in
  * no particular order. Unprocessed keys (throttling) are asked for again after unprocessedWait, up to five
- * times a request; keys
- * still unprocessed then fail the read (TransientError: retried as a whole) rather than being taken for items
- * that do not exist.
+ * times a request; keys still unprocessed then fail the read (TransientError: retried as a whole) rather than
+ * being taken for items that do not exist.
  */
 export async function batchGetAll(
   store: Store,
