@@ -7,7 +7,30 @@ import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { config } from './config.ts';
 
 export const logger = new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME });
-export const metrics = new Metrics({ namespace: 'PilotFlow', serviceName: config.POWERTOOLS_SERVICE_NAME });
+
+/**
+ * Metrics that publish only when something was recorded. Every handler runs `logMetrics` (middleware.ts), but
+ * only the escalation sweep and the mail-event recorder add metrics; Powertools' publishStoredMetrics logs "No
+ * application metrics to publish" on every other invocation, one useless line per invocation in each function's
+ * log. `hasStoredMetrics()` is public for this (powertools-lambda-typescript#2036, #3023). An invocation that
+ * recorded no metric still drops the dimensions and metadata it added, as a publish would (nothing here sets
+ * `throwOnEmptyMetrics`, whose error this would skip). Its other warnings (a dimension refused) go through the
+ * structured logger, with the invocation's context.
+ */
+export class PublishedMetrics extends Metrics {
+  override publishStoredMetrics(): this {
+    if (this.hasStoredMetrics()) return super.publishStoredMetrics();
+    this.clearDimensions();
+    this.clearMetadata();
+    return this;
+  }
+}
+
+export const metrics = new PublishedMetrics({
+  namespace: 'PilotFlow',
+  serviceName: config.POWERTOOLS_SERVICE_NAME,
+  logger,
+});
 
 /**
  * True unless POWERTOOLS_TRACE_ENABLED turns tracing off, read as the Tracer reads it (only 'false', in any
