@@ -1,4 +1,6 @@
-// s3rver 3.7 ships no types: the part the tests use (a local S3-compatible server for Distributed Map's ItemReader).
+// s3rver 3.7 ships no types: the part the local cloud and the tests use (a local S3-compatible server for the
+// evidence files and Distributed Map's ItemReader). `store` is the object store its routes use, set at
+// construction on the server and on its Koa context (local/cloud/s3-store.ts replaces it).
 declare module 's3rver' {
   export interface S3rverOptions {
     address?: string;
@@ -12,5 +14,7 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
+    store: unknown;
+    context: { store: unknown };
   }
 }

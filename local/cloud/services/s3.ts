@@ -7,6 +7,7 @@ import type { Clock } from '../../clock.ts';
 import type { LocalAws } from '../../dynamodb-local.ts';
 import { makePrivateDir } from '../files.ts';
 import { startS3Front } from '../s3-front.ts';
+import { PrefixListingStore } from '../s3-store.ts';
 import type { Service } from './compose.ts';
 
 export interface S3Service extends Service {
@@ -37,6 +38,8 @@ export async function startS3(options: {
     directory,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  // Its own store but for listing, which reads only the folder a prefix names (s3-store.ts).
+  s3rver.store = s3rver.context.store = new PrefixListingStore(directory);
   const { port } = await s3rver.run();
   try {
     const front = await startS3Front({
