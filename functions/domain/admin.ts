@@ -14,7 +14,7 @@ import type { Plan } from '#plan/schema.ts';
 import { appendAudit, auditItem } from '#store/audit.ts';
 import { type HandedTo, listLinksOfTask, revokeLink } from '#store/links.ts';
 import { getPilot, recordStage } from '#store/pilots.ts';
-import { isTransactionConflict } from '#store/store.ts';
+import { retryConflicts } from '#store/store.ts';
 import {
   closeTask,
   getTask,
@@ -248,24 +248,6 @@ export async function reassignTask(
   // Reassigned and audited: should the e-mail fail, "resend the link" sends it.
   await mailLinks(deps, plan, { ...task, assignees }, [newcomer]);
   return { assignee: newcomer, revoked: revoke.length };
-}
-
-const MAX_CONFLICT_RETRIES = 8;
-
-/**
- * Runs a transaction again after a short random pause while it is cancelled by TransactionConflict (another
- * transaction, such as a decision, writing the same item at that moment: nothing was written), as
- * recordDecision (functions/domain/approval.ts) does for decisions.
- */
-export async function retryConflicts<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (!isTransactionConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
-    }
-  }
 }
 
 /** Closes the open tasks an execution left behind, so their links stop working and nobody is chased. */

@@ -19,6 +19,7 @@ import {
   planVersionWrites,
   writePlanVersion,
 } from '#store/plan-versions.ts';
+import { retryConflicts } from '#store/store.ts';
 import { moveTaskDue } from '#store/task-due.ts';
 import {
   getTask,
@@ -28,7 +29,7 @@ import {
   reassignAssignees,
   type TaskRecord,
 } from '#store/tasks.ts';
-import { type ActionDeps, type Admin, actorOf, mailLinks, retryConflicts } from './admin.ts';
+import { type ActionDeps, type Admin, actorOf, mailLinks } from './admin.ts';
 import { loadPlanVersion } from './plans.ts';
 
 const reason = z

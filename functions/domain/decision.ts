@@ -12,7 +12,7 @@ import {
   pendingCallbackItem,
   settleCallback,
 } from '#store/callbacks.ts';
-import { isTransactionConflict, type Store } from '#store/store.ts';
+import { retryConflicts, type Store } from '#store/store.ts';
 import {
   type DecideResult,
   type Decision,
@@ -68,8 +68,6 @@ export function decisionOutput(task: TaskRecord, decision: Decision): DecisionOu
   };
 }
 
-const MAX_CONFLICT_RETRIES = 8;
-
 /**
  * Records a decision once (task closed, decision stored, link used, audit event and callback marker, in one
  * transaction). Concurrent attempts on the same task can cancel each other (TransactionConflict) without
@@ -102,14 +100,7 @@ export async function recordDecision(
     },
   });
   const marker = pendingCallbackItem(task.taskId, decision.decidedAt);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await decideTask(deps.store, task.taskId, decision, [event, marker], task);
-    } catch (error) {
-      if (!isTransactionConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
-    }
-  }
+  return retryConflicts(() => decideTask(deps.store, task.taskId, decision, [event, marker], task));
 }
 
 // ---- The callback ---------------------------------------------------------------------------------------

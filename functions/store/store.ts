@@ -43,6 +43,26 @@ export function isTransactionConflict(error: unknown): boolean {
   return reasons.some((reason) => reason.Code === 'TransactionConflict');
 }
 
+/** How many times retryConflicts tries a transaction before the conflict is the caller's to report. */
+const MAX_CONFLICT_RETRIES = 8;
+
+/**
+ * Runs a transaction again after a short random pause (10–50 ms, growing with each attempt) while it is
+ * cancelled by TransactionConflict: another transaction wrote one of its items at that moment and nothing was
+ * written. Concurrent attempts can cancel each other without either winning; the pause lets one win. Any other
+ * error, or the eighth conflict, is thrown.
+ */
+export async function retryConflicts<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+    }
+  }
+}
+
 /** Runs a conditional write and turns its refusal into ConflictError with `message`. */
 export async function conditional<T>(message: string, write: () => Promise<T>): Promise<T> {
   try {
