@@ -36,12 +36,23 @@ export const LOCAL_AWS: LocalAws = {
 const REQUIRED_JAVA = 17;
 
 /**
- * JVM flags for a short-lived local emulator: the C1 compiler only and the serial collector halve DynamoDB
- * Local's start-up CPU (measured on this project's 2-core machine under load: 11 s → 5.5 s of CPU, 23–30 s →
- * 8–15 s to the first answer). The package's spawn takes no JVM flags, so they go through
- * JAVA_TOOL_OPTIONS, which every JVM reads.
+ * How DynamoDB Local's JVM compiles its hot code. `quick`, the default, is for short-lived emulators (a start, a
+ * test, the sample's rehearsal): the C1 compiler only, which halves DynamoDB Local's start-up CPU (measured on
+ * this project's 2-core machine under load: 11 s → 5.5 s of CPU, 23–30 s → 8–15 s to the first answer).
+ * `optimising` adds the C2 compiler (the JVM's default, tiered): slower for the first tens of thousands of
+ * requests, then cheaper per request, since DynamoDB Local does much JSON and string work per request and per
+ * item read. A 1,000-pilot rehearsal took 0.75× the time with it (docs/benchmarks.md, "DynamoDB Local's JIT").
  */
-const JAVA_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
+export type JvmCompiler = 'quick' | 'optimising';
+
+/**
+ * JVM flags for each compiler, with the serial collector either way. The package's spawn takes no JVM flags,
+ * so they go through JAVA_TOOL_OPTIONS, which every JVM reads.
+ */
+const JAVA_OPTIONS: Record<JvmCompiler, string> = {
+  quick: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+  optimising: '-XX:+UseSerialGC',
+};
 
 /**
  * DynamoDB Local's telemetry is off: the local cloud runs offline on purpose, and nothing a county rehearses
@@ -50,12 +61,16 @@ const JAVA_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
  */
 const ENVIRONMENT = { DDB_LOCAL_TELEMETRY: '0' };
 
-/** Spawns the JVM with JAVA_OPTIONS and ENVIRONMENT added to this process's environment for the spawn only. */
-function withJavaOptions<T>(spawnJvm: () => T): T {
+/**
+ * Spawns the JVM with the compiler's JAVA_OPTIONS and ENVIRONMENT added to this process's environment, for the
+ * spawn only.
+ */
+function withJavaOptions<T>(compiler: JvmCompiler, spawnJvm: () => T): T {
   const previous = { JAVA_TOOL_OPTIONS: process.env.JAVA_TOOL_OPTIONS, ...pick(Object.keys(ENVIRONMENT)) };
+  const options = JAVA_OPTIONS[compiler];
   process.env.JAVA_TOOL_OPTIONS = previous.JAVA_TOOL_OPTIONS
-    ? `${previous.JAVA_TOOL_OPTIONS} ${JAVA_OPTIONS}`
-    : JAVA_OPTIONS;
+    ? `${previous.JAVA_TOOL_OPTIONS} ${options}`
+    : options;
   Object.assign(process.env, ENVIRONMENT);
   try {
     return spawnJvm();
@@ -145,6 +160,8 @@ export async function startDynamoDbLocal(
      * Amazon DynamoDB Developer Guide): clients with different keys see different tables.
      */
     sharedDb?: boolean;
+    /** How the JVM compiles (default `quick`; `optimising` for long runs of many requests): see JvmCompiler. */
+    compiler?: JvmCompiler;
     /** Called with the JVM as soon as it is spawned, before it answers (to kill it if the caller dies). */
     onSpawn?: (child: ChildProcess) => void;
     /** Told of a JVM left running on `dataDir` by an earlier process, and killed. */
@@ -161,7 +178,7 @@ export async function startDynamoDbLocal(
     if (leftover)
       options.log?.(`DynamoDB Local: stopped pid ${leftover}, left running on ${path} by an earlier run`);
   }
-  const child = withJavaOptions(() =>
+  const child = withJavaOptions(options.compiler ?? 'quick', () =>
     dynamoDbLocal.spawn({ port, path, sharedDb: options.sharedDb ?? true, stdio: 'pipe' }),
   );
   const pidFile = path && child.pid ? join(path, PID_FILE) : undefined;

@@ -5,7 +5,7 @@
 // module (services/); this one starts them in dependency order, and its composer stops them in the reverse.
 import { join, relative, resolve } from 'node:path';
 import type { ControlledClock } from '../clock.ts';
-import { assertJava, type LocalAws } from '../dynamodb-local.ts';
+import { assertJava, type JvmCompiler, type LocalAws } from '../dynamodb-local.ts';
 import { isLoopbackName } from '../host-check.ts';
 import type { StepFunctionsRuntime } from '../stepfunctions/runtime.ts';
 import { PROJECT_ROOT, synthesize } from './assembly.ts';
@@ -63,6 +63,11 @@ export interface LocalCloudOptions {
    * one after another, such as the test suite; a cloud that is killed instead of stopped loses what it wrote.
    */
   dynamodb?: RunningDynamoDbLocal;
+  /**
+   * How DynamoDB Local's JVM compiles, when the cloud starts one (default `quick`, for a fast start):
+   * `optimising` for a run of hundreds of thousands of requests, such as a large programme's rehearsal.
+   */
+  dynamodbCompiler?: JvmCompiler;
   /** Progress while starting (one line each). */
   onProgress?: (line: string) => void;
   /** Notes and warnings while running (schedule failures, skipped launch…). */
@@ -197,6 +202,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       host,
       log,
       ...(options.dynamodb ? { running: options.dynamodb } : {}),
+      ...(options.dynamodbCompiler ? { compiler: options.dynamodbCompiler } : {}),
     });
     // Their failures are reported below, by services.together; meanwhile they are not unhandled rejections.
     synthesizing.catch(() => {});

@@ -73,7 +73,24 @@ describe('DynamoDB Local', () => {
   test('runs with its telemetry off (the local cloud is offline), leaving this process’s environment as it was', () => {
     const environ = readFileSync(`/proc/${dynamo.process.pid}/environ`, 'utf8').split('\0');
     expect(environ).toContain('DDB_LOCAL_TELEMETRY=0');
-    expect(environ.find((v) => v.startsWith('JAVA_TOOL_OPTIONS='))).toContain('-XX:+UseSerialGC');
+    const options = environ.find((v) => v.startsWith('JAVA_TOOL_OPTIONS='));
+    expect(options).toContain('-XX:+UseSerialGC');
+    // The quick compiler by default: C1 only, for a fast start.
+    expect(options).toContain('-XX:TieredStopAtLevel=1');
     expect(process.env.DDB_LOCAL_TELEMETRY).toBeUndefined();
+  });
+
+  test('runs with the optimising compiler (C1 and C2) when asked, as a large rehearsal asks', {
+    timeout: 120_000,
+  }, async () => {
+    const optimising = await startDynamoDbLocal({ compiler: 'optimising' });
+    try {
+      const environ = readFileSync(`/proc/${optimising.process.pid}/environ`, 'utf8').split('\0');
+      const options = environ.find((v) => v.startsWith('JAVA_TOOL_OPTIONS='));
+      expect(options).toContain('-XX:+UseSerialGC');
+      expect(options).not.toContain('TieredStopAtLevel');
+    } finally {
+      await optimising.stop();
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOCAL_AWS, type LocalAws, startDynamoDbLocal } from '../../dynamodb-local.ts';
+import { type JvmCompiler, LOCAL_AWS, type LocalAws, startDynamoDbLocal } from '../../dynamodb-local.ts';
 import { freePort } from '../../ports.ts';
 import { type DynamoDbMeter, startDynamoDbMeter } from '../dynamodb-meter.ts';
 import type { Service } from './compose.ts';
@@ -34,6 +34,7 @@ export async function startDynamoDb(options: {
   dataDir: string;
   host: string;
   running?: RunningDynamoDbLocal;
+  compiler?: JvmCompiler;
   log?: (line: string) => void;
 }): Promise<CloudDynamoDb> {
   if (options.running) return databaseIn(options.running, options.dataDir);
@@ -45,6 +46,7 @@ export async function startDynamoDb(options: {
         port,
         dataDir: dir,
         onSpawn,
+        ...(options.compiler ? { compiler: options.compiler } : {}),
         ...(options.log ? { log: options.log } : {}),
       });
       return { endpoint: dynamo.endpoint, aws: LOCAL_AWS, stop: () => dynamo.stop() };
