@@ -41,7 +41,7 @@ const REQUIRED_JAVA = 17;
  * this project's 2-core machine under load: 11 s → 5.5 s of CPU, 23–30 s → 8–15 s to the first answer).
  * `optimising` adds the C2 compiler (the JVM's default, tiered): slower for the first tens of thousands of
  * requests, then cheaper per request, since DynamoDB Local does much JSON and string work per request and per
- * item read. A 1,000-pilot rehearsal took 0.75× the time with it (docs/benchmarks.md, "DynamoDB Local's JIT").
+ * item read. A 1,000-pilot rehearsal took 0.75–0.84× the time with it (docs/benchmarks.md, "DynamoDB Local's JIT").
  */
 export type JvmCompiler = 'quick' | 'optimising';
 

@@ -58,8 +58,8 @@ export const OPTIMISING_FROM_PILOTS = 200;
  * How a rehearsal's DynamoDB Local compiles (local/dynamodb-local.ts, JvmCompiler). A rehearsal makes about 280
  * DynamoDB requests per pilot, and C2 pays for its compiling only after some tens of thousands: with it the
  * sample's rehearsal took 1.18× the CPU, 100 pilots about the same time and CPU, 300 pilots 0.82× the time and
- * 1,000 pilots 0.75× (docs/benchmarks.md, "DynamoDB Local's JIT"). The threshold lies between the 100 and 300
- * measured.
+ * 1,000 pilots 0.75–0.84× (docs/benchmarks.md, "DynamoDB Local's JIT"). The threshold lies between the 100 and
+ * 300 measured.
  */
 export function dynamodbCompilerFor(plan: Pick<Plan, 'pilots'>): JvmCompiler {
   return plan.pilots.length >= OPTIMISING_FROM_PILOTS ? 'optimising' : 'quick';
