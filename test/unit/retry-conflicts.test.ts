@@ -1,7 +1,8 @@
 // retryConflicts: the one retry of a transaction cancelled by TransactionConflict (a decision, an
-// administrator's reassignment, an amendment). DynamoDB Local serialises its transactions and never reports a
-// conflict, so the refusals here are built as the SDK throws them: TransactionCanceledException with one
-// cancellation reason per item of the transaction (TransactWriteItems, Amazon DynamoDB API Reference).
+// administrator's reassignment, an amendment). A conflict needs two transactions to meet on an item at one
+// moment, which no test can arrange on demand, so the refusals here are built as the SDK throws them:
+// TransactionCanceledException with one cancellation reason per item of the transaction (TransactWriteItems,
+// Amazon DynamoDB API Reference).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { retryConflicts } from '#store/store.ts';
 
